@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+import { isSupportedCountry } from 'libphonenumber-js/max';
+import { InvalidInput } from './errors.ts';
+
+/**
+ * Every setting Cloak reads, in one schema. Read from the environment (`CLOAK_*`) and an
+ * optional JSON file (`CLOAK_CONFIG_FILE`, same keys in camelCase; the environment wins),
+ * parsed once at start and frozen. The defaults give a working embedded instance.
+ */
+export const configSchema = z
+  .object({
+    dataDir: z.string().min(1).default('./data').describe('CLOAK_DATA_DIR: folder for the SQLite files and the key file'),
+    databaseUrl: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL; leave it unset for embedded SQLite')
+      .optional()
+      .describe('CLOAK_DATABASE_URL: PostgreSQL connection URL; unset means SQLite under dataDir'),
+    host: z.string().min(1).default('127.0.0.1').describe('CLOAK_HOST: address the HTTP API listens on'),
+    port: z.coerce.number().int().min(0).max(65535).default(8080).describe('CLOAK_PORT: TCP port of the HTTP API (0 picks a free one)'),
+    logLevel: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info')
+      .describe('CLOAK_LOG_LEVEL: pino log level'),
+    defaultRegion: z
+      .string()
+      .refine((r) => isSupportedCountry(r), 'must be an ISO 3166 country code known to libphonenumber, e.g. VN or CN')
+      .default('VN')
+      .describe('CLOAK_DEFAULT_REGION: region assumed for phone numbers written without a country code'),
+    keyringFile: z.string().optional().describe('CLOAK_KEYRING_FILE: key file (mode 0600), created at first start; default <dataDir>/keyring.json'),
+    keyring: z.string().optional().describe('CLOAK_KEYRING: the keyring as JSON in the environment instead of a file (rotation then happens by editing it)'),
+    rewrapIntervalSeconds: z.coerce.number().int().min(0).default(30).describe('CLOAK_REWRAP_INTERVAL_SECONDS: how often the server rewraps data keys under the newest key version (0: never)'),
+    cryptoWorkers: z.coerce.number().int().min(0).max(64).default(availableParallelism()).describe('CLOAK_CRYPTO_WORKERS: worker threads for bulk encryption (0: encrypt on the main thread)'),
+    maxBatch: z.coerce.number().int().min(1).max(10000).default(1000).describe('CLOAK_MAX_BATCH: most subjects one batch request may create'),
+  })
+  .strict();
+
+export type Config = Readonly<z.infer<typeof configSchema>> & { readonly keyringFile: string };
+
+const ENV: Record<keyof z.infer<typeof configSchema>, string> = {
+  dataDir: 'CLOAK_DATA_DIR',
+  databaseUrl: 'CLOAK_DATABASE_URL',
+  host: 'CLOAK_HOST',
+  port: 'CLOAK_PORT',
+  logLevel: 'CLOAK_LOG_LEVEL',
+  defaultRegion: 'CLOAK_DEFAULT_REGION',
+  keyringFile: 'CLOAK_KEYRING_FILE',
+  keyring: 'CLOAK_KEYRING',
+  rewrapIntervalSeconds: 'CLOAK_REWRAP_INTERVAL_SECONDS',
+  cryptoWorkers: 'CLOAK_CRYPTO_WORKERS',
+  maxBatch: 'CLOAK_MAX_BATCH',
+};
+
+/**
+ * Parses the configuration once. A bad setting stops the start with a message naming it
+ * (by its environment variable), never echoing secret values.
+ * @example const config = loadConfig(process.env);
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Record<keyof typeof ENV, unknown>> = {}): Config {
+  let fromFile: Record<string, unknown> = {};
+  const file = env.CLOAK_CONFIG_FILE;
+  if (file) {
+    try {
+      fromFile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch (e) {
+      throw new InvalidInput(`CLOAK_CONFIG_FILE: cannot read ${file} as JSON (${(e as NodeJS.ErrnoException).code ?? 'parse error'})`);
+    }
+  }
+  const raw: Record<string, unknown> = { ...fromFile };
+  for (const [key, name] of Object.entries(ENV)) {
+    const v = env[name];
+    if (v !== undefined && v !== '') raw[key] = v;
+  }
+  for (const [key, v] of Object.entries(overrides)) if (v !== undefined) raw[key] = v;
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((i) => {
+      const key = String(i.path[0] ?? '');
+      const name = ENV[key as keyof typeof ENV] ?? key;
+      return { path: name, problem: i.code === 'unrecognized_keys' ? `unknown settings: ${i.keys.join(', ')}` : i.message };
+    });
+    throw new InvalidInput(`bad configuration: ${details.map((d) => `${d.path}: ${d.problem}`).join('; ')}`, details);
+  }
+  const c = parsed.data;
+  return Object.freeze({
+    ...c,
+    dataDir: resolve(c.dataDir),
+    keyringFile: resolve(c.keyringFile ?? resolve(c.dataDir, 'keyring.json')),
+  });
+}

@@ -1,0 +1,118 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider } from 'kysely';
+import { Unavailable } from '../lib/errors.ts';
+import { KEY_SCHEMA, type Database } from './schema.ts';
+import { migrations, type Dialect } from './migrations.ts';
+
+export type { Dialect };
+
+/** An open database: the Kysely handle, which dialect it speaks, and how to close it. */
+export type Store = {
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+  /** Where the data lives (a file path or the URL without its password), for logs and health. */
+  readonly location: string;
+  /**
+   * Makes deleted data keys unrecoverable from the key store's own files as far as the
+   * engine allows (SQLite: secure_delete is on, and the WAL is checkpointed and truncated).
+   */
+  purgeDeletedKeys(): Promise<void>;
+  close(): Promise<void>;
+};
+
+export type StoreOptions = { readonly dataDir: string; readonly databaseUrl?: string | undefined };
+
+/** The SQLite file names under the data folder. */
+export const SQLITE_FILES = { data: 'cloak.db', keys: 'keys.db' } as const;
+
+/**
+ * Opens SQLite under `dataDir` (default) or PostgreSQL (when `databaseUrl` is set) and
+ * brings the schema up to date.
+ * @example const store = await openStore({ dataDir: './data' });
+ */
+export async function openStore(opts: StoreOptions): Promise<Store> {
+  const store = opts.databaseUrl ? await openPostgres(opts.databaseUrl) : openSqlite(opts.dataDir);
+  try {
+    await migrate(store);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  return store;
+}
+
+function openSqlite(dataDir: string): Store {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const file = join(dataDir, SQLITE_FILES.data);
+  const conn = new BetterSqlite3(file);
+  conn.pragma('journal_mode = WAL');
+  // FULL: a commit is on disk before it is acknowledged, power loss included.
+  conn.pragma('synchronous = FULL');
+  conn.pragma('busy_timeout = 10000');
+  conn.pragma('foreign_keys = ON');
+  // The key store is a file of its own, so a copy of the data file holds no data key.
+  conn.prepare(`ATTACH DATABASE ? AS ${KEY_SCHEMA}`).run(join(dataDir, SQLITE_FILES.keys));
+  conn.pragma(`${KEY_SCHEMA}.journal_mode = WAL`);
+  conn.pragma(`${KEY_SCHEMA}.synchronous = FULL`);
+  // Deleted rows are overwritten with zeros, so a shredded data key leaves no bytes behind.
+  conn.pragma(`${KEY_SCHEMA}.secure_delete = ON`);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: conn }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    location: file,
+    async purgeDeletedKeys() {
+      conn.pragma(`${KEY_SCHEMA}.wal_checkpoint(TRUNCATE)`);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+async function openPostgres(url: string): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle client's error (the server restarting) must not crash the process.
+  pool.on('error', () => undefined);
+  try {
+    const c = await pool.connect();
+    c.release();
+  } catch (e) {
+    await pool.end();
+    throw new Unavailable(`cannot connect to PostgreSQL at ${redactUrl(url)} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: 'postgres',
+    location: redactUrl(url),
+    async purgeDeletedKeys() {
+      // PostgreSQL keeps dead tuples until VACUUM reclaims their space; vacuum the key table
+      // now so the wrapped key is not kept live any longer than needed.
+      await sql`vacuum ${sql.table(`${KEY_SCHEMA}.vault_data_keys`)}`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+/** A database URL without its password. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparseable URL)';
+  }
+}
+
+async function migrate(store: Store): Promise<void> {
+  const all = migrations(store.dialect);
+  const provider: MigrationProvider = { getMigrations: async () => all };
+  const { error, results } = await new Migrator({ db: store.db, provider }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Unavailable(`database migration ${failed} failed (${(error as Error).message})`);
+  }
+}

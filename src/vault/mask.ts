@@ -1,0 +1,70 @@
+import { hasCjk, type NormalizedPhone } from './normalize.ts';
+
+/**
+ * Masks: what is shown wherever a value is shown, unless a reveal was allowed. Computed at
+ * write time and stored, so showing a mask never decrypts. A mask must not let anyone
+ * rebuild the value: initials, a country code and three digits, a domain, a district.
+ */
+
+const DOT = '•';
+
+/**
+ * A phone keeps its country code and its last 3 digits.
+ * @example maskPhone({ e164: '+84912345678', countryCallingCode: '84', nationalNumber: '912345678' }) // '+84 ••••••678'
+ */
+export function maskPhone(p: NormalizedPhone): string {
+  const n = p.nationalNumber;
+  return `+${p.countryCallingCode} ${DOT.repeat(Math.max(n.length - 3, 1))}${n.slice(-3)}`;
+}
+
+/**
+ * A name keeps the initial of each word. A Chinese name (no spaces, ideographs) keeps its
+ * first character, the family name, since each ideograph is a word of its own.
+ * @example maskName('Nguyễn Văn An') // 'N. V. A.'
+ * @example maskName('王小明') // '王••'
+ */
+export function maskName(name: string): string {
+  const words = name.split(' ').filter(Boolean);
+  if (words.length === 1 && hasCjk(name)) {
+    const chars = [...name];
+    return chars[0] + DOT.repeat(chars.length - 1);
+  }
+  return words.map((w) => `${[...w][0]!.toLocaleUpperCase()}.`).join(' ');
+}
+
+/**
+ * An e-mail keeps its first letter and its domain.
+ * @example maskEmail('an.nguyen@example.vn') // 'a•••@example.vn'
+ */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  return `${[...email][0]}${DOT.repeat(3)}@${email.slice(at + 1)}`;
+}
+
+const COUNTRIES = new Set(['viet nam', 'việt nam', 'vietnam', 'vn', 'china', 'cn', '中国', 'trung quốc', 'prc']);
+
+/**
+ * An address keeps its district and province. A one-line address is read as
+ * comma-separated parts, most specific first, with a trailing country dropped; a Chinese
+ * one-line address (no commas) by its 省/市 and 区/县 units.
+ * @example maskAddress('12 Lê Lợi, Phường Bến Thành, Quận 1, TP. Hồ Chí Minh') // 'Quận 1, TP. Hồ Chí Minh'
+ */
+export function maskAddress(address: string): string {
+  const parts = address
+    .split(/[,，]/u)
+    .map((p) => p.trim())
+    .filter(Boolean);
+  if (parts.length > 1 && COUNTRIES.has(parts[parts.length - 1]!.toLowerCase())) parts.pop();
+  if (parts.length >= 2) return `${parts[parts.length - 2]}, ${parts[parts.length - 1]}`;
+  if (hasCjk(address)) {
+    // Each unit is short and holds no other unit's marker, so a street is never swept in.
+    const m = /^(?:中国)?([^省市区县]{2,10}?(?:省|自治区|特别行政区|市))([^省市区县]{1,10}?市)?([^省市区县]{1,10}?(?:区|县|旗))?/u.exec(address);
+    if (m) return [m[3], m[2], m[1]].filter(Boolean).join(', ');
+  }
+  return DOT.repeat(3);
+}
+
+/** A free-form field shows only that it is set. */
+export function maskOther(): string {
+  return DOT.repeat(3);
+}
