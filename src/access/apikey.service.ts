@@ -5,11 +5,11 @@ import type { Clock } from '../lib/clock.ts';
 import type { Database } from '../store/schema.ts';
 import { randomBytes } from 'node:crypto';
 
-/** What a key may do. `admin` includes everything `platform` may. */
-export const SCOPES = ['platform', 'admin'] as const;
+/** What a key may do: `platform` creates, reads and looks up subjects; `erase` erases them; `admin` may do everything. */
+export const SCOPES = ['platform', 'erase', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
-export type ApiKeyInfo = { readonly id: string; readonly name: string; readonly scopes: readonly Scope[]; readonly createdAt: string; readonly revokedAt: string | null };
+export type ApiKeyInfo = { readonly id: string; readonly name: string; readonly scopes: Scope[]; readonly createdAt: string; readonly revokedAt: string | null };
 /** A caller whose key checked out. `actor` is its id in events (`service:key_…`). */
 export type Principal = { readonly keyId: string; readonly scopes: readonly Scope[]; readonly actor: string };
 

@@ -113,25 +113,25 @@ export function createVaultService(deps: VaultDeps) {
   return {
     /**
      * Creates subjects, all or none: if any input is bad, nothing is written and every
-     * problem is reported with its path (`/subjects/3/fields/phone`). An input whose
+     * problem is reported with its path (`/subjects/3/fields/phone`, by `itemPath`). An input whose
      * external id is already stored returns the existing token with `created: false`.
      * @example await vault.createSubjects([{ kind: 'customer', externalId: 'c-1', fields: { phone: '0912345678' } }])
      */
-    async createSubjects(inputs: readonly SubjectInput[], pathPrefix = '/subjects'): Promise<CreateResult[]> {
+    async createSubjects(inputs: readonly SubjectInput[], itemPath: (n: number) => string = (n) => `/subjects/${n}`): Promise<CreateResult[]> {
       const dup = new Map<string, number>();
       const errors: ErrorDetail[] = [];
       inputs.forEach((i, n) => {
         if (typeof i?.externalId !== 'string') return;
         const key = `${i.kind ?? 'customer'}\u0000${i.externalId}`;
         const first = dup.get(key);
-        if (first !== undefined) errors.push({ path: `${pathPrefix}/${n}/externalId`, problem: `repeats the external id of item ${first}` });
+        if (first !== undefined) errors.push({ path: `${itemPath(n)}/externalId`, problem: `repeats the external id of item ${first}` });
         else dup.set(key, n);
       });
       const already = await known(inputs);
       const todo = inputs.map((input, n) => ({ input, n })).filter(({ n }) => already[n] === undefined);
       const outcomes = await sealer.seal(todo.map((t) => t.input));
       outcomes.forEach((o, k) => {
-        if (!o.ok) errors.push(...o.errors.map((e) => ({ ...e, path: `${pathPrefix}/${todo[k]!.n}${e.path ?? ''}` })));
+        if (!o.ok) errors.push(...o.errors.map((e) => ({ ...e, path: `${itemPath(todo[k]!.n)}${e.path ?? ''}` })));
       });
       if (errors.length > 0) throw new InvalidInput(`${errors.length} problem(s) in the request; nothing was stored`, errors);
       const sealed = outcomes.map((o) => (o as Extract<SealOutcome, { ok: true }>).sealed);
@@ -284,10 +284,10 @@ export function createVaultService(deps: VaultDeps) {
     },
 
     /** Which KEK versions exist and how many data keys each still wraps. */
-    async keyStatus(): Promise<{ active: number; versions: readonly number[]; dataKeysByVersion: Record<string, number>; subjects: number }> {
+    async keyStatus(): Promise<{ active: number; versions: number[]; dataKeysByVersion: Record<string, number>; subjects: number }> {
       kms.reload();
       const counts = await repo.countKeysByVersion();
-      return { active: kms.activeVersion(), versions: kms.versions(), dataKeysByVersion: Object.fromEntries([...counts].map(([v, n]) => [String(v), n])), subjects: await repo.countSubjects() };
+      return { active: kms.activeVersion(), versions: [...kms.versions()], dataKeysByVersion: Object.fromEntries([...counts].map(([v, n]) => [String(v), n])), subjects: await repo.countSubjects() };
     },
 
     /** Deletes data keys left behind by a crash between writing a key and its subject. */

@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+// Runs every *.test.ts under src/, test/ and e2e/ with node's own test runner (through tsx).
+// Node 20's runner does not expand globs itself, hence this list. Extra arguments are
+// passed on: `npm test -- src/vault` runs only the files under that path.
+import { readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+
+const filters = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const flags = process.argv.slice(2).filter((a) => a.startsWith('--'));
+const files = ['src', 'test', 'e2e']
+  .filter((d) => existsSync(d))
+  .flatMap((d) => readdirSync(d, { recursive: true }).map((f) => join(d, String(f))))
+  .filter((f) => f.endsWith('.test.ts') && !f.includes('node_modules'))
+  .filter((f) => filters.length === 0 || filters.some((p) => f.startsWith(p)))
+  .sort();
+if (files.length === 0) {
+  process.stderr.write('no test files matched\n');
+  process.exit(1);
+}
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...flags, ...files], { stdio: 'inherit' });
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -1,0 +1,53 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isCloakError, type ErrorCode, type ErrorDetail } from '../lib/errors.ts';
+
+/** The one place error codes become HTTP statuses. */
+export const STATUS: Record<ErrorCode, number> = {
+  invalid_input: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  unavailable: 503,
+};
+
+export type ErrorBody = { error: { code: string; message: string; details: readonly ErrorDetail[]; requestId: string } };
+
+// Fastify's own client errors, answered with our wording: their messages can quote the body
+// (a JSON syntax error shows the text around the fault), so none of them is passed through.
+const FRAMEWORK: Record<string, { status: number; code: string; message: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_input', message: 'the request body is not valid JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'invalid_input', message: 'the request body is empty but its content-type says JSON' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', message: 'send the body as application/json' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'too_large', message: 'the request body is larger than the server accepts' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_input', message: 'the content-length does not match the body' },
+};
+
+/**
+ * Maps every error to a body without personal data or stack: Cloak's own errors with their
+ * message and details, schema violations with the path and rule broken, everything else as
+ * an internal error with a request id to find the (redacted) log line.
+ */
+export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const send = (status: number, code: string, message: string, details: readonly ErrorDetail[] = []) =>
+    reply.status(status).send({ error: { code, message, details, requestId: req.id } } satisfies ErrorBody);
+  if (isCloakError(err)) {
+    if (err.code === 'unauthorized') reply.header('www-authenticate', 'Bearer');
+    if (err.code === 'unavailable') req.log.warn({ err }, 'request failed: unavailable');
+    return send(STATUS[err.code], err.code, err.message, err.details);
+  }
+  if (err.validation) {
+    const details = err.validation.map((v) => ({
+      path: `/${err.validationContext ?? 'body'}${v.instancePath}${v.keyword === 'required' ? `/${String((v.params as { missingProperty?: string }).missingProperty)}` : ''}`,
+      problem: v.keyword === 'required' ? 'is required' : v.keyword === 'additionalProperties' ? `has an unknown property ${String((v.params as { additionalProperty?: string }).additionalProperty)}` : (v.message ?? 'is invalid'),
+    }));
+    return send(400, 'invalid_input', `the request does not match the API: ${details.map((d) => `${d.path} ${d.problem}`).join('; ')}`, details);
+  }
+  const known = err.code ? FRAMEWORK[err.code] : undefined;
+  if (known) return send(known.status, known.code, known.message);
+  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+    return send(err.statusCode, 'bad_request', 'the request could not be read');
+  }
+  req.log.error({ err }, 'request failed: internal error');
+  return send(500, 'internal', `internal error; quote request id ${req.id} to the operators`);
+}

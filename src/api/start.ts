@@ -1,0 +1,44 @@
+import type { App } from '../app.ts';
+import { seedDemo } from '../sim/demo.ts';
+import { buildApi } from './server.ts';
+
+export type Started = {
+  readonly url: string;
+  /** The admin key created on this start (first start only), to be shown once. */
+  readonly firstAdminKey: string | undefined;
+  readonly demoCreated: number;
+  close(): Promise<void>;
+};
+
+/**
+ * Starts the API with its background work: the first admin key on an empty database, demo
+ * data when asked, the sweep of orphan data keys, and the periodic rewrap after a rotation.
+ */
+export async function startServer(app: App, opts: { demo?: boolean } = {}): Promise<Started> {
+  let firstAdminKey: string | undefined;
+  if ((await app.apiKeys.count()) === 0) firstAdminKey = (await app.apiKeys.create({ name: 'first-admin', scopes: ['admin'] })).secret;
+  const demoCreated = opts.demo ? (await seedDemo(app.vault)).created : 0;
+  await app.vault.sweepOrphanKeys();
+  const api = await buildApi(app);
+  const address = await api.listen({ host: app.config.host, port: app.config.port });
+  const url = address.replace('://[::1]', '://localhost');
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  if (app.config.rewrapIntervalSeconds > 0) {
+    timer = setInterval(() => {
+      running = running.then(() => app.vault.rewrap()).catch((err) => app.log.error({ err }, 'background rewrap failed'));
+    }, app.config.rewrapIntervalSeconds * 1000);
+    timer.unref();
+  }
+  app.log.info({ url, database: app.store.dialect }, 'cloak: listening');
+  return {
+    url,
+    firstAdminKey,
+    demoCreated,
+    async close() {
+      if (timer) clearInterval(timer);
+      await running;
+      await api.close();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import { withApp, type CliEnv } from './context.ts';
+
+export function apiKeysCommand(program: Command, cli: CliEnv): void {
+  const k = program.command('api-keys').description('API keys for the HTTP API (bearer tokens with scopes)');
+  k.command('create')
+    .description('Create an API key and print its secret (shown this once)')
+    .requiredOption('--name <name>', 'who or what uses it, e.g. order-system')
+    .option('--scopes <scopes>', 'comma-separated: platform (create, read, look up), erase, admin (everything)', 'platform')
+    .action(async (o: { name: string; scopes: string }) => {
+      await withApp(cli, async (app) => {
+        const key = await app.apiKeys.create({ name: o.name, scopes: o.scopes.split(',').map((s) => s.trim()).filter(Boolean) });
+        cli.io.out(`id:     ${key.id}`);
+        cli.io.out(`scopes: ${key.scopes.join(', ')}`);
+        cli.io.out(`secret: ${key.secret}`);
+        cli.io.err('Store the secret now: Cloak keeps only its hash.');
+      });
+    });
+  k.command('list')
+    .description('List API keys (ids, names, scopes; never secrets)')
+    .action(async () => {
+      await withApp(cli, async (app) => {
+        for (const key of await app.apiKeys.list()) cli.io.out(`${key.id}  ${key.scopes.join(',').padEnd(22)} ${key.revokedAt ? 'revoked' : 'active '}  ${key.name}`);
+      });
+    });
+  k.command('revoke')
+    .description('Revoke an API key: every request with it is refused from now on')
+    .argument('<id>', 'the key id (key_…)')
+    .action(async (id: string) => {
+      await withApp(cli, async (app) => {
+        await app.apiKeys.revoke(id);
+        cli.io.out(`revoked ${id}`);
+      });
+    });
+}

@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { randomId } from '../src/lib/crypto.ts';
+
+/**
+ * The databases every repository and vault test runs against: embedded SQLite in a fresh
+ * folder, and the machine's real PostgreSQL in a fresh database (never skipped: a test
+ * run without PostgreSQL fails). `CLOAK_TEST_PG_URL` names the server (default: local trust).
+ */
+export const PG_ADMIN_URL = process.env.CLOAK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export type TestDb = {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** A fresh data folder (always: it holds the keyring even on PostgreSQL). */
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  /** Environment for `loadConfig` pointing at this database. */
+  readonly env: Record<string, string>;
+  drop(): Promise<void>;
+};
+
+export async function freshSqlite(): Promise<TestDb> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cloak-test-'));
+  return {
+    dialect: 'sqlite',
+    dataDir,
+    databaseUrl: undefined,
+    env: { CLOAK_DATA_DIR: dataDir, CLOAK_LOG_LEVEL: 'silent', CLOAK_CRYPTO_WORKERS: '0', CLOAK_REWRAP_INTERVAL_SECONDS: '0' },
+    async drop() {
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function freshPostgres(): Promise<TestDb> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cloak-test-'));
+  const name = randomId('cloak_t').replace(/[^a-z0-9_]/g, '_');
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(PG_ADMIN_URL);
+  u.pathname = `/${name}`;
+  const databaseUrl = u.toString();
+  return {
+    dialect: 'postgres',
+    dataDir,
+    databaseUrl,
+    env: { CLOAK_DATA_DIR: dataDir, CLOAK_DATABASE_URL: databaseUrl, CLOAK_LOG_LEVEL: 'silent', CLOAK_CRYPTO_WORKERS: '0', CLOAK_REWRAP_INTERVAL_SECONDS: '0' },
+    async drop() {
+      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await c.connect();
+      try {
+        await c.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await c.end();
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Both dialects, for `for (const make of DIALECTS) describe(make.name, …)`. */
+export const DIALECTS = [
+  { name: 'sqlite', fresh: freshSqlite },
+  { name: 'postgres', fresh: freshPostgres },
+] as const;
