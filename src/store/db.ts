@@ -53,6 +53,8 @@ function openSqlite(dataDir: string): Store {
   conn.pragma('synchronous = FULL');
   conn.pragma('busy_timeout = 10000');
   conn.pragma('foreign_keys = ON');
+  // An erased subject's masks and ciphertexts are zeroed in place, not left in free pages.
+  conn.pragma('secure_delete = ON');
   // The key store is a file of its own, so a copy of the data file holds no data key.
   conn.prepare(`ATTACH DATABASE ? AS ${KEY_SCHEMA}`).run(join(dataDir, SQLITE_FILES.keys));
   conn.pragma(`${KEY_SCHEMA}.journal_mode = WAL`);
@@ -65,6 +67,7 @@ function openSqlite(dataDir: string): Store {
     dialect: 'sqlite',
     location: file,
     async purgeDeletedKeys() {
+      // Old page images stay in the WAL until a checkpoint copies them back and truncates it.
       conn.pragma(`${KEY_SCHEMA}.wal_checkpoint(TRUNCATE)`);
     },
     close: () => db.destroy(),
