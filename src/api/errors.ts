@@ -39,7 +39,7 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
   if (err.validation) {
     const details = err.validation.map((v) => ({
       path: `/${err.validationContext ?? 'body'}${v.instancePath}${v.keyword === 'required' ? `/${String((v.params as { missingProperty?: string }).missingProperty)}` : ''}`,
-      problem: v.keyword === 'required' ? 'is required' : v.keyword === 'additionalProperties' ? `has an unknown property ${String((v.params as { additionalProperty?: string }).additionalProperty)}` : (v.message ?? 'is invalid'),
+      problem: v.keyword === 'required' ? 'is required' : v.keyword === 'additionalProperties' ? 'has a property the API does not define (see /docs)' : (v.message ?? 'is invalid'),
     }));
     return send(400, 'invalid_input', `the request does not match the API: ${details.map((d) => `${d.path} ${d.problem}`).join('; ')}`, details);
   }

@@ -17,17 +17,22 @@ import { subjectRoutes } from './routes/subjects.ts';
  */
 export async function buildApi(app: Pick<App, 'vault' | 'apiKeys' | 'log' | 'store' | 'config'>) {
   const metrics = createMetrics();
-  // Only the method, the path and the id of a request are logged: no query string, no
-  // headers, no body. (Lookups send values in the body precisely to keep them out of URLs.)
-  const log = app.log.child({}, { serializers: { req: (r: { method: string; url: string; id: string }) => ({ method: r.method, url: r.url.split('?')[0], id: r.id }) } });
+  // Only the method, the route pattern and the id of a request are logged: not its URL (a
+  // client may put a phone number in a path by mistake), headers or body. Lookups send
+  // values in the body precisely to keep them out of URLs.
+  const reqSerializer = (r: { method: string; id: string; routeOptions?: { url?: string } }) => ({ method: r.method, route: r.routeOptions?.url ?? 'unmatched', id: r.id });
+  const log = app.log.child({}, { serializers: { req: reqSerializer } });
   const api = Fastify({
     loggerInstance: log,
     bodyLimit: 8 * 1024 * 1024,
     genReqId: () => randomId('req').slice(0, 16),
+    // Strict: an unknown property or a number where a string belongs is an error, not
+    // something silently dropped or converted; and every problem is reported at once.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   api.setErrorHandler(errorHandler);
   api.setNotFoundHandler((req, reply) =>
-    reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}; see /docs`, details: [], requestId: req.id } }),
+    reply.status(404).send({ error: { code: 'not_found', message: `no such route for ${req.method}; the API is described at /docs`, details: [], requestId: req.id } }),
   );
   api.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';

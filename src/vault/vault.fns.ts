@@ -40,7 +40,8 @@ export function prepareSubject(input: SubjectInput, region: CountryCode, at = ''
   for (const name of names) {
     const path = `/fields/${name}`;
     if (!FIELD_NAME.test(name)) {
-      bad(path, 'field names are 1-40 lower-case letters, digits or _, starting with a letter');
+      // The bad name is not echoed: whatever was typed there may be personal data.
+      bad('/fields', 'holds a field name that is not 1-40 lower-case letters, digits or _ starting with a letter');
       continue;
     }
     const value = raw[name];
