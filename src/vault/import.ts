@@ -1,6 +1,6 @@
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { parse as parseCsv, type CsvError } from 'csv-parse';
+import { parse as parseCsvSync, type CsvError } from 'csv-parse/sync';
 import type { CountryCode } from 'libphonenumber-js/max';
 import { InvalidInput, type ErrorDetail } from '../lib/errors.ts';
 import { prepareSubject } from './vault.fns.ts';
@@ -61,41 +61,86 @@ function toInput(rec: Record<string, unknown>, opts: ImportOptions, ignored: Set
   return { kind: opts.kind ?? (typeof rec.kind === 'string' ? rec.kind : 'customer'), externalId: id === undefined || id === null ? undefined : String(id), fields };
 }
 
+/** A quoted CSV field may hold line breaks, but a record longer than this is a quote never closed. */
+const MAX_RECORD_LINES = 50;
+
+/**
+ * CSV records with the line each starts on. Lines are gathered until their quotes balance
+ * and then parsed alone, so one broken row (an unclosed or stray quote) is reported by its
+ * line and the rest of the file still reads: csv-parse's own recovery skips what follows.
+ */
+async function* csvRecords(file: string, delimiter: string, count: { bytes: number }): AsyncGenerator<{ line: number; record?: string[]; problem?: string }> {
+  const stream = createReadStream(file, { encoding: 'utf8' });
+  stream.on('data', (c) => (count.bytes += Buffer.byteLength(c as string)));
+  let pending: { line: number; text: string }[] = [];
+  let quotes = 0;
+  let lineNo = 0;
+  const parseOne = (first: number, text: string) => {
+    try {
+      const recs = parseCsvSync(text, { delimiter, relax_column_count: true, bom: first === 1 }) as string[][];
+      if (recs.length !== 1) return { line: first, problem: 'is not valid CSV' };
+      return { line: first, record: recs[0]! };
+    } catch (e) {
+      return { line: first, problem: `is not valid CSV (${(e as CsvError).code ?? 'parse error'})` };
+    }
+  };
+  const countQuotes = (t: string) => {
+    let n = 0;
+    for (let i = t.indexOf('"'); i !== -1; i = t.indexOf('"', i + 1)) n++;
+    return n;
+  };
+  const queue: { line: number; text: string }[] = [];
+  const lines = createInterface({ input: stream, crlfDelay: Infinity })[Symbol.asyncIterator]();
+  for (;;) {
+    let next = queue.shift();
+    if (!next) {
+      const r = await lines.next();
+      if (r.done) break;
+      next = { line: ++lineNo, text: r.value };
+    }
+    if (pending.length === 0 && next.text.trim() === '') continue;
+    pending.push(next);
+    quotes += countQuotes(next.text);
+    if (quotes % 2 === 0) {
+      yield parseOne(pending[0]!.line, pending.map((p) => p.text).join('\n'));
+      pending = [];
+      quotes = 0;
+    } else if (pending.length >= MAX_RECORD_LINES) {
+      // Its quote never closes: report the first line, read again from the one after it.
+      yield { line: pending[0]!.line, problem: 'has a quote that is never closed' };
+      queue.unshift(...pending.slice(1));
+      pending = [];
+      quotes = 0;
+    }
+  }
+  if (pending.length) {
+    yield { line: pending[0]!.line, problem: 'has a quote that is never closed' };
+    // The lines after it may still be whole records.
+    for (const p of pending.slice(1)) if (p.text.trim() !== '' && countQuotes(p.text) % 2 === 0) yield parseOne(p.line, p.text);
+  }
+}
+
 async function* csvRows(file: string, opts: ImportOptions, ignored: Set<string>, count: { bytes: number }): AsyncGenerator<Row> {
-  const skipped: Row[] = [];
-  const parser = parseCsv({
-    bom: true,
-    delimiter: opts.delimiter ?? ',',
-    relax_column_count: true,
-    skip_empty_lines: true,
-    info: true,
-    skip_records_with_error: true,
-    // The raw text is never kept: it is customer data.
-    on_skip: (err: CsvError | undefined) => {
-      skipped.push({ line: (err as { lines?: number } | undefined)?.lines ?? 0, errors: [{ problem: `is not valid CSV (${err?.code ?? 'parse error'})` }] });
-      return undefined;
-    },
-  });
-  const stream = createReadStream(file);
-  stream.on('data', (c) => (count.bytes += c.length));
-  stream.pipe(parser);
   let header: string[] | undefined;
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    while (skipped.length) yield skipped.shift()!;
-    if (!header) {
-      header = record.map((h) => h.trim());
-      if (header.length === 0 || header.every((h) => h === '')) throw new InvalidInput(`${file}: the first line must be a header naming the columns`);
+  for await (const r of csvRecords(file, opts.delimiter ?? ',', count)) {
+    if (!r.record) {
+      if (!header) throw new InvalidInput(`${file}: the first line must be a header naming the columns (line ${r.line} ${r.problem})`);
+      yield { line: r.line, errors: [{ problem: r.problem! }] };
       continue;
     }
-    if (record.length !== header.length) {
-      yield { line: info.lines, errors: [{ problem: `has ${record.length} columns where the header has ${header.length}` }] };
+    if (!header) {
+      header = r.record.map((h) => h.trim());
+      if (header.every((h) => h === '')) throw new InvalidInput(`${file}: the first line must be a header naming the columns`);
+      continue;
+    }
+    if (r.record.length !== header.length) {
+      yield { line: r.line, errors: [{ problem: `has ${r.record.length} columns where the header has ${header.length}` }] };
       continue;
     }
     const rec: Record<string, string> = {};
-    header.forEach((h, i) => (rec[h] = record[i]!));
-    yield { line: info.lines, input: toInput(rec, opts, ignored) };
+    header.forEach((h, i) => (rec[h] = r.record![i]!));
+    yield { line: r.line, input: toInput(rec, opts, ignored) };
   }
-  while (skipped.length) yield skipped.shift()!;
 }
 
 async function* ndjsonRows(file: string, opts: ImportOptions, ignored: Set<string>, count: { bytes: number }): AsyncGenerator<Row> {

@@ -35,7 +35,8 @@ export function prepareSubject(input: SubjectInput, region: CountryCode, at = ''
     return { ok: false, errors };
   }
   const names = Object.keys(raw);
-  if (names.length === 0) bad('/fields', 'must hold at least one field');
+  // A null field is left out, so `{ phone: null }` is as empty as `{}`.
+  if (names.every((n) => raw[n] === undefined || raw[n] === null)) bad('/fields', 'must hold at least one field');
   if (names.length > MAX_FIELDS) bad('/fields', `holds more than ${MAX_FIELDS} fields`);
   for (const name of names) {
     const path = `/fields/${name}`;
