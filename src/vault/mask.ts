@@ -43,24 +43,40 @@ export function maskEmail(email: string): string {
 
 const COUNTRIES = new Set(['viet nam', 'việt nam', 'vietnam', 'vn', 'china', 'cn', '中国', 'trung quốc', 'prc']);
 
+// 省/市, then 市, then 区/县/旗. Each unit is short and holds no other unit's marker and no
+// digit, and a 小区/社区 (housing estate, community) is no district, so a street is never
+// swept in, even when the address has no district.
+const CN_UNITS = /^(?:中国)?([^省市区县\d０-９]{2,10}?(?:省|自治区|特别行政区|市))([^省市区县\d０-９]{1,10}?市)?([^省市区县\d０-９]{1,10}?(?<![小社])(?:区|县|旗))?/u;
+
 /**
  * An address keeps its district and province. A one-line address is read as
  * comma-separated parts, most specific first, with a trailing country dropped; a Chinese
- * one-line address (no commas) by its 省/市 and 区/县 units.
+ * address by its 省/市 and 区/县 units, commas or not.
  * @example maskAddress('12 Lê Lợi, Phường Bến Thành, Quận 1, TP. Hồ Chí Minh') // 'Quận 1, TP. Hồ Chí Minh'
+ * @example maskAddress('广东省深圳市南山区科技园科苑路15号') // '南山区, 深圳市, 广东省'
  */
 export function maskAddress(address: string): string {
+  if (hasCjk(address)) {
+    // Never by its last comma parts: written in Chinese order (province first) those are
+    // the street. The parts are read in the order given, then reversed (the order an
+    // address given in parts is joined in), by units only.
+    const parts = address
+      .split(/[,，、]/u)
+      .map((p) => p.trim())
+      .filter((p) => p !== '' && !COUNTRIES.has(p.toLowerCase()))
+      .map((p) => p.replace(/\s+/gu, ''));
+    for (const line of [parts.join(''), [...parts].reverse().join('')]) {
+      const m = CN_UNITS.exec(line);
+      if (m) return [m[3], m[2], m[1]].filter(Boolean).join(', ');
+    }
+    return DOT.repeat(3);
+  }
   const parts = address
     .split(/[,，]/u)
     .map((p) => p.trim())
     .filter(Boolean);
   if (parts.length > 1 && COUNTRIES.has(parts[parts.length - 1]!.toLowerCase())) parts.pop();
   if (parts.length >= 2) return `${parts[parts.length - 2]}, ${parts[parts.length - 1]}`;
-  if (hasCjk(address)) {
-    // Each unit is short and holds no other unit's marker, so a street is never swept in.
-    const m = /^(?:中国)?([^省市区县]{2,10}?(?:省|自治区|特别行政区|市))([^省市区县]{1,10}?市)?([^省市区县]{1,10}?(?:区|县|旗))?/u.exec(address);
-    if (m) return [m[3], m[2], m[1]].filter(Boolean).join(', ');
-  }
   return DOT.repeat(3);
 }
 
