@@ -269,3 +269,11 @@ describe('hasCjk', () => {
     assert.equal(hasCjk(''), false);
   });
 });
+
+test('a phone is the whole string: no number picked out of text, no extension silently dropped', () => {
+  assert.equal(normalizePhone('call me at 0912345678 please', 'VN').ok, false);
+  const ext = normalizePhone('0912345678 ext. 12', 'VN');
+  assert.equal(ext.ok, false);
+  assert.match((ext as { problem: string }).problem, /only digits/);
+  assert.equal(normalizePhone('0912345678', 'VN').ok, true);
+});

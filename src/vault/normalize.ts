@@ -19,6 +19,9 @@ export function normalizePhone(raw: string, region: CountryCode): Normalized<Nor
   const s = raw.trim();
   if (s.length === 0) return { ok: false, problem: 'is empty' };
   if (s.length > 40) return { ok: false, problem: 'is too long for a phone number' };
+  // The whole string must be the number: libphonenumber would otherwise pick a number out
+  // of a sentence (or drop an extension) and store something other than what was written.
+  if (/[^\d\s+().\-/]/u.test(s)) return { ok: false, problem: 'may hold only digits, spaces and + ( ) - . /' };
   const p = parsePhoneNumberFromString(s, region);
   if (!p || !p.isValid()) return { ok: false, problem: `is not a valid phone number (numbers without a country code are read in region ${region})` };
   return { ok: true, value: { e164: p.number, countryCallingCode: p.countryCallingCode, nationalNumber: p.nationalNumber } };
