@@ -5,8 +5,8 @@
  * rows, in one run on one SQLite database; then the latency of reading masks and decrypting
  * one field. `BENCH_VAULT_RECORDS` sets how many records are imported (default 100,000).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
@@ -60,7 +60,7 @@ export async function run(): Promise<void> {
       .execute();
     const pragma = async (p: string) => Object.values((await sql.raw(`pragma ${p}`).execute(db)).rows[0] as object)[0];
     const syncMode = ['OFF', 'NORMAL', 'FULL', 'EXTRA'][Number(await pragma('synchronous'))];
-    console.log(`# vault: ${records} records in batches of ${BATCH} (+1 warm-up batch each side), ${workers} crypto workers, ${availableParallelism()} cores, node ${process.version}`);
+    console.log(`# vault: ${records} records in batches of ${BATCH} (+1 warm-up batch each side), ${workers} crypto workers, ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)}, node ${process.version}`);
     console.log(`# vault: sqlite ${app.store.location} (journal ${String(await pragma('journal_mode'))}, synchronous ${syncMode}; data keys in the attached keys.db)`);
 
     // All input is built before any timing: generating people is not what is measured.
@@ -100,23 +100,35 @@ export async function run(): Promise<void> {
     const [warm, ...timed] = batches;
     await protectedBatch(warm!.items);
     await plaintextBatch(warm!.rows);
-    let protectedMs = 0;
-    let plaintextMs = 0;
+    const protectedTimes: number[] = [];
+    const plaintextTimes: number[] = [];
     for (const [b, batch] of timed.entries()) {
       if (b % 2 === 0) {
-        protectedMs += await protectedBatch(batch.items);
-        plaintextMs += await plaintextBatch(batch.rows);
+        protectedTimes.push(await protectedBatch(batch.items));
+        plaintextTimes.push(await plaintextBatch(batch.rows));
       } else {
-        plaintextMs += await plaintextBatch(batch.rows);
-        protectedMs += await protectedBatch(batch.items);
+        plaintextTimes.push(await plaintextBatch(batch.rows));
+        protectedTimes.push(await protectedBatch(batch.items));
       }
     }
+    const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+    const [protectedMs, plaintextMs] = [sum(protectedTimes), sum(plaintextTimes)];
     const protectedPerS = (records / protectedMs) * 1000;
     const plaintextPerS = (records / plaintextMs) * 1000;
+    // Context: how the rate moves as the tables grow (first and last tenth of the batches).
+    const tenth = Math.max(1, Math.floor(timed.length / 10));
+    const rate = (times: number[], n: number) => Math.round((n / sum(times)) * 1000);
+    const recordsIn = (from: number, to: number) => sum(timed.slice(from, to).map((b) => b.rows.length));
+    const first = recordsIn(0, tenth);
+    const last = recordsIn(timed.length - tenth, timed.length);
+    console.log(
+      `# vault.import: first/last tenth of the batches: protected ${rate(protectedTimes.slice(0, tenth), first)} / ${rate(protectedTimes.slice(-tenth), last)} records/s, plaintext ${rate(plaintextTimes.slice(0, tenth), first)} / ${rate(plaintextTimes.slice(-tenth), last)} records/s`,
+    );
     const counted = await db.selectFrom(PLAIN).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const subjects = (await vault.keyStatus()).subjects;
     if (Number(counted.n) !== records + BATCH || subjects !== records + BATCH) throw new Error(`expected ${records + BATCH} rows each side, found ${counted.n} plaintext and ${subjects} subjects`);
-    console.log(`# vault.import: protected ${(protectedMs / 1000).toFixed(2)} s, plaintext ${(plaintextMs / 1000).toFixed(2)} s (timed batches only)`);
+    const mb = (f: string) => (statSync(join(dir, f), { throwIfNoEntry: false })?.size ?? 0) / 1e6;
+    console.log(`# vault.import: protected ${(protectedMs / 1000).toFixed(2)} s, plaintext ${(plaintextMs / 1000).toFixed(2)} s (timed batches only, plaintext ${(protectedMs / plaintextMs).toFixed(1)}x faster); cloak.db ${mb('cloak.db').toFixed(0)} MB (+${mb('cloak.db-wal').toFixed(0)} MB WAL), keys.db ${mb('keys.db').toFixed(0)} MB`);
     bench('vault.import.protected_per_s', Math.round(protectedPerS).toString(), 'records/s');
     bench('vault.import.plaintext_per_s', Math.round(plaintextPerS).toString(), 'records/s');
     bench('vault.import.ratio', (protectedPerS / plaintextPerS).toFixed(2), 'x');
