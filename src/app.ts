@@ -34,7 +34,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const region = config.defaultRegion as CountryCode;
   const sealer = createSealer({ keys: indexKeys, region, workers: config.cryptoWorkers });
   const bus = opts.bus ?? createInProcessBus((err) => log.error({ err }, 'bus: a handler failed'));
-  const vault = createVaultService({ repo: createVaultRepo(store.db), store, kms, sealer, indexKeys, region, bus, clock, log });
+  const vault = createVaultService({ repo: createVaultRepo(store), store, kms, sealer, indexKeys, region, bus, clock, log });
   const apiKeys = createApiKeyService({ db: store.db, clock });
   return {
     config,

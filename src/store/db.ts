@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type Transaction } from 'kysely';
+import { insertRowsMultiValues, insertRowsPrepared } from './bulk.ts';
 import { Unavailable } from '../lib/errors.ts';
 import { KEY_SCHEMA, type Database } from './schema.ts';
 import { migrations, type Dialect } from './migrations.ts';
@@ -20,6 +21,11 @@ export type Store = {
    * engine allows (SQLite: secure_delete is on, and the WAL is checkpointed and truncated).
    */
   purgeDeletedKeys(): Promise<void>;
+  /**
+   * Inserts many rows fast, inside the transaction `tx` (bulk writes of the vault).
+   * Column names come from code, never from input.
+   */
+  insertRows<T extends keyof Database & string>(tx: Transaction<Database>, table: T, columns: readonly (keyof Database[T] & string)[], rows: readonly (readonly unknown[])[]): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -66,6 +72,9 @@ function openSqlite(dataDir: string): Store {
     db,
     dialect: 'sqlite',
     location: file,
+    // One connection: the transaction Kysely holds is the connection's, so statements run
+    // on it directly belong to it.
+    insertRows: async (_tx, table, columns, rows) => insertRowsPrepared(conn, table, columns, rows),
     async purgeDeletedKeys() {
       // Old page images stay in the WAL until a checkpoint copies them back and truncates it.
       conn.pragma(`${KEY_SCHEMA}.wal_checkpoint(TRUNCATE)`);
@@ -75,7 +84,9 @@ function openSqlite(dataDir: string): Store {
 }
 
 async function openPostgres(url: string): Promise<Store> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // bigint (int8) columns come back as numbers: ids and counts stay far below 2^53.
+  const types = { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser };
+  const pool = new pg.Pool({ connectionString: url, max: 10, types });
   // An idle client's error (the server restarting) must not crash the process.
   pool.on('error', () => undefined);
   try {
@@ -90,6 +101,7 @@ async function openPostgres(url: string): Promise<Store> {
     db,
     dialect: 'postgres',
     location: redactUrl(url),
+    insertRows: (tx, table, columns, rows) => insertRowsMultiValues(tx, table, columns, rows),
     async purgeDeletedKeys() {
       // PostgreSQL keeps dead tuples until VACUUM reclaims their space; vacuum the key table
       // now so the wrapped key is not kept live any longer than needed.

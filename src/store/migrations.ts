@@ -12,9 +12,13 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001_vault': {
       async up(db: Kysely<any>) {
+        await db.schema.createTable('id_alloc').addColumn('name', 'text', (c) => c.primaryKey()).addColumn('next_id', 'bigint', (c) => c.notNull()).execute();
+        await db.insertInto('id_alloc').values({ name: 'subject', next_id: 1 }).execute();
         await db.schema
           .createTable('vault_subjects')
-          .addColumn('token', 'text', (c) => c.primaryKey())
+          // SQLite: an INTEGER PRIMARY KEY is the rowid itself, so rows are stored in id order.
+          .addColumn('id', dialect === 'sqlite' ? 'integer' : 'bigint', (c) => c.primaryKey())
+          .addColumn('token', 'text', (c) => c.notNull().unique())
           .addColumn('kind', 'text', (c) => c.notNull())
           .addColumn('external_id', 'text')
           .addColumn('dek_version', 'integer', (c) => c.notNull())
@@ -24,27 +28,29 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('vault_subjects_external').on('vault_subjects').columns(['kind', 'external_id']).unique().execute();
         await db.schema
           .createTable('vault_fields')
-          .addColumn('token', 'text', (c) => c.notNull())
+          .addColumn('subject_id', 'bigint', (c) => c.notNull())
           .addColumn('field', 'text', (c) => c.notNull())
           .addColumn('sealed', bytes, (c) => c.notNull())
           .addColumn('mask', 'text', (c) => c.notNull())
-          .addPrimaryKeyConstraint('vault_fields_pk', ['token', 'field'])
+          .addPrimaryKeyConstraint('vault_fields_pk', ['subject_id', 'field'])
           .modifyEnd(dialect === 'sqlite' ? sql`without rowid` : sql``)
           .execute();
         await db.schema
           .createTable('vault_index')
           .addColumn('scope', 'text', (c) => c.notNull())
           .addColumn('hash', bytes, (c) => c.notNull())
-          .addColumn('token', 'text', (c) => c.notNull())
-          .addPrimaryKeyConstraint('vault_index_pk', ['scope', 'hash', 'token'])
+          .addColumn('subject_id', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('vault_index_pk', ['scope', 'hash', 'subject_id'])
           .modifyEnd(dialect === 'sqlite' ? sql`without rowid` : sql``)
           .execute();
-        await db.schema.createIndex('vault_index_token').on('vault_index').column('token').execute();
+        // For erase: appended in id order, so it costs little to keep.
+        await db.schema.createIndex('vault_index_subject').on('vault_index').column('subject_id').execute();
         if (dialect === 'postgres') await db.schema.createSchema(KEY_SCHEMA).ifNotExists().execute();
         await db.schema
           .withSchema(KEY_SCHEMA)
           .createTable('vault_data_keys')
-          .addColumn('token', 'text', (c) => c.primaryKey())
+          .addColumn('subject_id', dialect === 'sqlite' ? 'integer' : 'bigint', (c) => c.primaryKey())
+          .addColumn('token', 'text', (c) => c.notNull())
           .addColumn('dek_version', 'integer', (c) => c.notNull())
           .addColumn('kek_version', 'integer', (c) => c.notNull())
           .addColumn('wrapped', bytes, (c) => c.notNull())

@@ -2,7 +2,13 @@
  * Row shapes of every table, as Kysely sees them. Times are ISO-8601 UTC text in both
  * dialects (sortable, and read back the same from SQLite and PostgreSQL); bytes are Buffers.
  */
+/**
+ * Subjects are clustered by a sequential internal `id`, never shown outside the vault: rows
+ * of one batch land side by side, where clustering by the random token scattered every
+ * write over the whole table. The token stays the only public name.
+ */
 export interface VaultSubjectTable {
+  id: number;
   token: string;
   kind: string;
   external_id: string | null;
@@ -11,7 +17,7 @@ export interface VaultSubjectTable {
   erased_at: string | null;
 }
 export interface VaultFieldTable {
-  token: string;
+  subject_id: number;
   field: string;
   /** format ‖ nonce ‖ AES-256-GCM ciphertext ‖ tag, under the subject's data key. */
   sealed: Buffer;
@@ -22,10 +28,12 @@ export interface VaultIndexTable {
   scope: string;
   /** HMAC-SHA256 of the normalized value under the scope's derived key. */
   hash: Buffer;
-  token: string;
+  subject_id: number;
 }
 /** Lives apart from the data: its own SQLite file, or its own PostgreSQL schema. */
 export interface VaultDataKeyTable {
+  subject_id: number;
+  /** The subject's token: the context the key is wrapped under. */
   token: string;
   dek_version: number;
   kek_version: number;
@@ -42,6 +50,12 @@ export interface ApiKeyTable {
   revoked_at: string | null;
 }
 
+/** Hands out blocks of sequential ids (one row per sequence), the same way in both dialects. */
+export interface IdAllocTable {
+  name: string;
+  next_id: number;
+}
+
 export const KEY_SCHEMA = 'cloak_keys';
 
 export interface Database {
@@ -50,5 +64,6 @@ export interface Database {
   vault_index: VaultIndexTable;
   'cloak_keys.vault_data_keys': VaultDataKeyTable;
   api_keys: ApiKeyTable;
+  id_alloc: IdAllocTable;
 }
 

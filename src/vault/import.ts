@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { parse as parseCsvSync, type CsvError } from 'csv-parse/sync';
 import type { CountryCode } from 'libphonenumber-js/max';
 import { InvalidInput, type ErrorDetail } from '../lib/errors.ts';
+import { pipeline } from '../lib/pipeline.ts';
 import { prepareSubject } from './vault.fns.ts';
 import type { ImportItem, ImportOutcome, VaultService } from './vault.service.ts';
 import type { SubjectInput } from './vault.types.ts';
@@ -226,19 +227,17 @@ export async function importFile(vault: Pick<VaultService, 'importBatch' | 'swee
   let existing = 0;
   let rows = 0;
   let batch: ImportItem[] = [];
-  // One batch is written while the next is parsed; batches stay in file order.
-  let inFlight: Promise<void> = Promise.resolve();
-  const flush = (items: ImportItem[]) => {
-    const prev = inFlight;
-    inFlight = prev.then(async () => {
+  // Two batches in flight: one is sealed in the worker threads while the other is written,
+  // and the file is parsed meanwhile. Each batch is still written whole or not at all.
+  const inFlight = pipeline(2);
+  const flush = (items: ImportItem[]) =>
+    inFlight.push(async () => {
       const o: ImportOutcome = await vault.importBatch(items);
       created += o.created;
       existing += o.existing;
       bad.push(...o.bad);
       opts.onProgress?.({ bytesRead: count.bytes, totalBytes, rows, phase: 'import' });
     });
-    return prev;
-  };
   for await (const r of rowsOf(file, opts, ignored, count)) {
     rows++;
     if (r.errors) bad.push({ line: r.line, errors: r.errors });
@@ -249,7 +248,7 @@ export async function importFile(vault: Pick<VaultService, 'importBatch' | 'swee
     }
   }
   if (batch.length) await flush(batch);
-  await inFlight;
+  await inFlight.drain();
   bad.sort((a, b) => a.line - b.line);
   opts.onProgress?.({ bytesRead: totalBytes, totalBytes, rows, phase: 'import' });
   return { rows, created, existing, bad, ignoredColumns: [...ignored].sort(), imported: true };

@@ -1,9 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/schema.ts';
+import type { Store } from '../store/db.ts';
 import type { IndexScope, SealedSubject } from './vault.types.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
-const CHUNK = 500;
+const CHUNK = 500; // ids per IN (...) list
 
 function chunks<T>(rows: readonly T[], size = CHUNK): T[][] {
   const out: T[][] = [];
@@ -11,39 +12,51 @@ function chunks<T>(rows: readonly T[], size = CHUNK): T[][] {
   return out;
 }
 
-export type DataKeyRow = { readonly token: string; readonly dekVersion: number; readonly kekVersion: number; readonly wrapped: Buffer };
+export type DataKeyRow = { readonly subjectId: number; readonly token: string; readonly dekVersion: number; readonly kekVersion: number; readonly wrapped: Buffer };
+/** A sealed subject with the internal id it is stored under. */
+export type NumberedSubject = { readonly id: number; readonly sealed: SealedSubject };
 
 /**
  * The vault's tables and nothing else: subjects, their sealed fields and masks, blind
- * indexes, and (apart, in the key store) the wrapped data keys. Every method takes an
- * optional transaction.
+ * indexes, and (apart, in the key store) the wrapped data keys. Rows are keyed by the
+ * subject's internal sequential id; the token is looked up once, in `getSubject`.
+ * Every method takes an optional transaction.
  */
-export function createVaultRepo(db: Kysely<Database>) {
+export function createVaultRepo(store: Pick<Store, 'db' | 'insertRows'>) {
+  const db = store.db;
   return {
     transaction: <T>(fn: (trx: Transaction<Database>) => Promise<T>) => db.transaction().execute(fn),
 
-    /** Stores wrapped data keys (in the key store, its own transaction: written before the data). */
-    async insertDataKeys(rows: readonly DataKeyRow[], createdAt: string, tx: Db = db): Promise<void> {
-      for (const c of chunks(rows)) {
-        await tx
-          .insertInto('cloak_keys.vault_data_keys')
-          .values(c.map((r) => ({ token: r.token, dek_version: r.dekVersion, kek_version: r.kekVersion, wrapped: r.wrapped, created_at: createdAt })))
-          .execute();
-      }
+    /** Reserves `n` sequential subject ids (gaps are harmless; ids are never shown). */
+    async allocateIds(n: number, tx: Db = db): Promise<number> {
+      const r = await tx.updateTable('id_alloc').set((eb) => ({ next_id: eb('next_id', '+', n) })).where('name', '=', 'subject').returning('next_id').executeTakeFirstOrThrow();
+      return Number(r.next_id) - n;
     },
 
-    /** Stores sealed subjects with their fields and indexes (call inside one transaction). */
-    async insertSubjects(subjects: readonly SealedSubject[], createdAt: string, dekVersion: number, tx: Db = db): Promise<void> {
-      for (const c of chunks(subjects)) {
-        await tx
-          .insertInto('vault_subjects')
-          .values(c.map((s) => ({ token: s.token, kind: s.kind, external_id: s.externalId, dek_version: dekVersion, created_at: createdAt, erased_at: null })))
-          .execute();
-      }
-      const fields = subjects.flatMap((s) => s.fields.map((f) => ({ token: s.token, field: f.field, sealed: f.sealed, mask: f.mask })));
-      for (const c of chunks(fields)) await tx.insertInto('vault_fields').values(c).execute();
-      const index = subjects.flatMap((s) => s.index.map((i) => ({ scope: i.scope, hash: i.hash, token: s.token })));
-      for (const c of chunks(index)) await tx.insertInto('vault_index').values(c).execute();
+    /** Stores wrapped data keys (in the key store, its own transaction: written before the data). */
+    async insertDataKeys(rows: readonly DataKeyRow[], createdAt: string): Promise<void> {
+      await db.transaction().execute((trx) =>
+        store.insertRows(
+          trx,
+          'cloak_keys.vault_data_keys',
+          ['subject_id', 'token', 'dek_version', 'kek_version', 'wrapped', 'created_at'],
+          rows.map((r) => [r.subjectId, r.token, r.dekVersion, r.kekVersion, r.wrapped, createdAt]),
+        ),
+      );
+    },
+
+    /** Stores sealed subjects with their fields and indexes, in the transaction `tx`. */
+    async insertSubjects(subjects: readonly NumberedSubject[], createdAt: string, dekVersion: number, tx: Transaction<Database>): Promise<void> {
+      await store.insertRows(
+        tx,
+        'vault_subjects',
+        ['id', 'token', 'kind', 'external_id', 'dek_version', 'created_at'],
+        subjects.map(({ id, sealed: s }) => [id, s.token, s.kind, s.externalId, dekVersion, createdAt]),
+      );
+      const fields = subjects.flatMap(({ id, sealed }) => sealed.fields.map((f) => [id, f.field, f.sealed, f.mask]));
+      await store.insertRows(tx, 'vault_fields', ['subject_id', 'field', 'sealed', 'mask'], fields);
+      const index = subjects.flatMap(({ id, sealed }) => sealed.index.map((i) => [i.scope, i.hash, id]));
+      await store.insertRows(tx, 'vault_index', ['scope', 'hash', 'subject_id'], index);
     },
 
     /** Tokens of the subjects of `kind` that already have these external ids. */
@@ -60,59 +73,59 @@ export function createVaultRepo(db: Kysely<Database>) {
       return tx.selectFrom('vault_subjects').selectAll().where('token', '=', token).executeTakeFirst();
     },
 
-    async getMasks(token: string, tx: Db = db): Promise<{ field: string; mask: string }[]> {
-      return tx.selectFrom('vault_fields').select(['field', 'mask']).where('token', '=', token).orderBy('field').execute();
+    async getMasks(subjectId: number, tx: Db = db): Promise<{ field: string; mask: string }[]> {
+      return tx.selectFrom('vault_fields').select(['field', 'mask']).where('subject_id', '=', subjectId).orderBy('field').execute();
     },
 
-    async getSealedField(token: string, field: string, tx: Db = db) {
-      return tx.selectFrom('vault_fields').select(['sealed']).where('token', '=', token).where('field', '=', field).executeTakeFirst();
+    async getSealedField(subjectId: number, field: string, tx: Db = db) {
+      return tx.selectFrom('vault_fields').select(['sealed']).where('subject_id', '=', subjectId).where('field', '=', field).executeTakeFirst();
     },
 
-    async getDataKey(token: string, tx: Db = db): Promise<DataKeyRow | undefined> {
-      const r = await tx.selectFrom('cloak_keys.vault_data_keys').selectAll().where('token', '=', token).executeTakeFirst();
-      return r && { token: r.token, dekVersion: r.dek_version, kekVersion: r.kek_version, wrapped: r.wrapped };
+    async getDataKey(subjectId: number, tx: Db = db): Promise<DataKeyRow | undefined> {
+      const r = await tx.selectFrom('cloak_keys.vault_data_keys').selectAll().where('subject_id', '=', subjectId).executeTakeFirst();
+      return r && toKeyRow(r);
     },
 
     /** Tokens of live subjects whose blind index in `scope` equals `hash`. */
     async findByIndex(scope: IndexScope, hash: Buffer, limit: number, tx: Db = db): Promise<string[]> {
       const rows = await tx
         .selectFrom('vault_index')
-        .innerJoin('vault_subjects', 'vault_subjects.token', 'vault_index.token')
-        .select('vault_index.token')
+        .innerJoin('vault_subjects', 'vault_subjects.id', 'vault_index.subject_id')
+        .select('vault_subjects.token')
         .where('vault_index.scope', '=', scope)
         .where('vault_index.hash', '=', hash)
         .where('vault_subjects.erased_at', 'is', null)
-        .orderBy('vault_index.token')
+        .orderBy('vault_subjects.token')
         .limit(limit)
         .execute();
       return rows.map((r) => r.token);
     },
 
     /** Destroys a subject's wrapped data key: the crypto-shred. */
-    async deleteDataKey(token: string, tx: Db = db): Promise<boolean> {
-      const r = await tx.deleteFrom('cloak_keys.vault_data_keys').where('token', '=', token).executeTakeFirst();
+    async deleteDataKey(subjectId: number, tx: Db = db): Promise<boolean> {
+      const r = await tx.deleteFrom('cloak_keys.vault_data_keys').where('subject_id', '=', subjectId).executeTakeFirst();
       return r.numDeletedRows > 0n;
     },
 
     /** Removes what is left of an erased subject (ciphertexts, masks, indexes) and marks it erased. */
-    async eraseSubjectData(token: string, erasedAt: string, tx: Db = db): Promise<void> {
-      await tx.deleteFrom('vault_fields').where('token', '=', token).execute();
-      await tx.deleteFrom('vault_index').where('token', '=', token).execute();
-      await tx.updateTable('vault_subjects').set({ erased_at: erasedAt }).where('token', '=', token).where('erased_at', 'is', null).execute();
+    async eraseSubjectData(subjectId: number, erasedAt: string, tx: Db = db): Promise<void> {
+      await tx.deleteFrom('vault_fields').where('subject_id', '=', subjectId).execute();
+      await tx.deleteFrom('vault_index').where('subject_id', '=', subjectId).execute();
+      await tx.updateTable('vault_subjects').set({ erased_at: erasedAt }).where('id', '=', subjectId).where('erased_at', 'is', null).execute();
     },
 
-    /** Data keys still wrapped under another KEK version than `active`. */
-    async keysNotUnder(active: number, limit: number, tx: Db = db): Promise<DataKeyRow[]> {
-      const rows = await tx.selectFrom('cloak_keys.vault_data_keys').selectAll().where('kek_version', '!=', active).orderBy('token').limit(limit).execute();
-      return rows.map((r) => ({ token: r.token, dekVersion: r.dek_version, kekVersion: r.kek_version, wrapped: r.wrapped }));
+    /** Data keys still wrapped under another KEK version than `active`, after `afterId`. */
+    async keysNotUnder(active: number, afterId: number, limit: number, tx: Db = db): Promise<DataKeyRow[]> {
+      const rows = await tx.selectFrom('cloak_keys.vault_data_keys').selectAll().where('kek_version', '!=', active).where('subject_id', '>', afterId).orderBy('subject_id').limit(limit).execute();
+      return rows.map(toKeyRow);
     },
 
     /** Replaces a wrapped key, only if it is still wrapped under `fromVersion` (another rewrapper may have won). */
-    async replaceWrapped(token: string, fromVersion: number, toVersion: number, wrapped: Buffer, tx: Db = db): Promise<boolean> {
+    async replaceWrapped(subjectId: number, fromVersion: number, toVersion: number, wrapped: Buffer, tx: Db = db): Promise<boolean> {
       const r = await tx
         .updateTable('cloak_keys.vault_data_keys')
         .set({ kek_version: toVersion, wrapped })
-        .where('token', '=', token)
+        .where('subject_id', '=', subjectId)
         .where('kek_version', '=', fromVersion)
         .executeTakeFirst();
       return r.numUpdatedRows > 0n;
@@ -136,7 +149,7 @@ export function createVaultRepo(db: Kysely<Database>) {
         .deleteFrom('cloak_keys.vault_data_keys')
         .where('created_at', '<', before)
         .where(({ not, exists, selectFrom }) =>
-          not(exists(selectFrom('vault_subjects').select('vault_subjects.token').whereRef('vault_subjects.token', '=', 'cloak_keys.vault_data_keys.token'))),
+          not(exists(selectFrom('vault_subjects').select('vault_subjects.id').whereRef('vault_subjects.id', '=', 'cloak_keys.vault_data_keys.subject_id'))),
         )
         .executeTakeFirst();
       return Number(r.numDeletedRows);
@@ -149,3 +162,7 @@ export function createVaultRepo(db: Kysely<Database>) {
   };
 }
 export type VaultRepo = ReturnType<typeof createVaultRepo>;
+
+function toKeyRow(r: { subject_id: number; token: string; dek_version: number; kek_version: number; wrapped: Buffer }): DataKeyRow {
+  return { subjectId: Number(r.subject_id), token: r.token, dekVersion: r.dek_version, kekVersion: r.kek_version, wrapped: r.wrapped };
+}

@@ -26,6 +26,8 @@ for (const d of DIALECTS) {
     let db: TestDb;
     let app: App;
     const events: CloakEvent[] = [];
+    /** The internal id the vault's rows are keyed by. */
+    const idOf = async (token: string) => (await app.store.db.selectFrom('vault_subjects').select('id').where('token', '=', token).executeTakeFirstOrThrow()).id;
     before(async () => {
       db = await d.fresh();
       app = await createApp(loadConfig(db.env));
@@ -51,7 +53,7 @@ for (const d of DIALECTS) {
         { externalId: 'twice-1', fields: { phone: '0987654321' } },
         { externalId: 'twice-2', fields: { phone: '0987654321' } },
       ]);
-      const rows = await app.store.db.selectFrom('vault_fields').select(['token', 'sealed']).where('token', 'in', [a!.token, b!.token]).execute();
+      const rows = await app.store.db.selectFrom('vault_fields').select(['subject_id', 'sealed']).where('subject_id', 'in', [await idOf(a!.token), await idOf(b!.token)]).execute();
       assert.equal(rows.length, 2);
       assert.notDeepEqual(Buffer.from(rows[0]!.sealed), Buffer.from(rows[1]!.sealed));
       // …yet the blind index finds both: equal values, equal index, different ciphertexts.
@@ -136,21 +138,21 @@ for (const d of DIALECTS) {
       assert.equal((await keyOf(fresh!.token)).kek_version, v2);
       const oldBefore = await keyOf(old!.token);
       assert.equal(oldBefore.kek_version, 1);
-      const sealedBefore = await app.store.db.selectFrom('vault_fields').select('sealed').where('token', '=', old!.token).executeTakeFirstOrThrow();
+      const sealedBefore = await app.store.db.selectFrom('vault_fields').select('sealed').where('subject_id', '=', await idOf(old!.token)).executeTakeFirstOrThrow();
       const r = await app.vault.rewrap({ batchSize: 3 });
       assert.ok(r.rewrapped >= 1);
       const status = await app.vault.keyStatus();
       assert.deepEqual(Object.keys(status.dataKeysByVersion), [String(v2)]);
       const oldAfter = await keyOf(old!.token);
       assert.notDeepEqual(Buffer.from(oldAfter.wrapped), Buffer.from(oldBefore.wrapped));
-      const sealedAfter = await app.store.db.selectFrom('vault_fields').select('sealed').where('token', '=', old!.token).executeTakeFirstOrThrow();
+      const sealedAfter = await app.store.db.selectFrom('vault_fields').select('sealed').where('subject_id', '=', await idOf(old!.token)).executeTakeFirstOrThrow();
       assert.deepEqual(Buffer.from(sealedAfter.sealed), Buffer.from(sealedBefore.sealed), 'rewrap must not re-encrypt field values');
       // Once nothing is wrapped under version 1, retiring it leaves every record readable.
       retireKeyVersion({ file: app.config.keyringFile }, 1);
       app.kms.reload();
       assert.equal(await app.vault.decryptField(old!.token, 'email'), 'old@example.vn');
       assert.equal(await app.vault.decryptField(fresh!.token, 'email'), 'new@example.vn');
-      const all = await app.store.db.selectFrom('vault_fields').innerJoin('vault_subjects', 'vault_subjects.token', 'vault_fields.token').select(['vault_fields.token', 'field']).where('erased_at', 'is', null).execute();
+      const all = await app.store.db.selectFrom('vault_fields').innerJoin('vault_subjects', 'vault_subjects.id', 'vault_fields.subject_id').select(['vault_subjects.token', 'field']).where('erased_at', 'is', null).execute();
       const shredded = await app.store.db.selectFrom('vault_subjects').select('token').where('external_id', '=', 'mask-1').executeTakeFirstOrThrow();
       for (const row of all.filter((x) => x.token !== shredded.token)) assert.equal(typeof (await app.vault.decryptField(row.token, row.field)), 'string');
     });
@@ -158,6 +160,7 @@ for (const d of DIALECTS) {
     test('erase destroys the data key, the ciphertexts, masks and indexes; erasing twice is fine', async () => {
       const [r] = await app.vault.createSubjects([{ externalId: 'erase-1', fields: AN }]);
       const t = r!.token;
+      const id = await idOf(t);
       const e1 = await app.vault.erase(t);
       const e2 = await app.vault.erase(t);
       assert.equal(e2.erasedAt, e1.erasedAt);
@@ -166,15 +169,15 @@ for (const d of DIALECTS) {
       await assert.rejects(app.vault.decryptField(t, 'phone'), NotFound);
       assert.ok(!(await app.vault.lookup('phone', AN.phone, {}, ctx)).includes(t), 'an erased subject is not found by lookup');
       assert.equal(await app.store.db.selectFrom('cloak_keys.vault_data_keys').select('token').where('token', '=', t).executeTakeFirst(), undefined);
-      assert.equal((await app.store.db.selectFrom('vault_fields').select('token').where('token', '=', t).execute()).length, 0);
-      assert.equal((await app.store.db.selectFrom('vault_index').select('token').where('token', '=', t).execute()).length, 0);
+      assert.equal((await app.store.db.selectFrom('vault_fields').select('subject_id').where('subject_id', '=', id).execute()).length, 0);
+      assert.equal((await app.store.db.selectFrom('vault_index').select('subject_id').where('subject_id', '=', id).execute()).length, 0);
       await assert.rejects(app.vault.erase('sub_aaaaaaaaaaaaaaaaaaaaaaaaaa'), NotFound);
     });
 
     test('orphan data keys (a crash between key and data commits) are swept, live ones kept', async () => {
       await app.store.db
         .insertInto('cloak_keys.vault_data_keys')
-        .values({ token: 'sub_orphanorphanorphanorphan', dek_version: 1, kek_version: 1, wrapped: Buffer.alloc(61), created_at: '2000-01-01T00:00:00.000Z' })
+        .values({ subject_id: 999_999, token: 'sub_orphanorphanorphanorphan', dek_version: 1, kek_version: 1, wrapped: Buffer.alloc(61), created_at: '2000-01-01T00:00:00.000Z' })
         .execute();
       const live = (await app.vault.keyStatus()).subjects;
       assert.equal(await app.vault.sweepOrphanKeys(), 1);

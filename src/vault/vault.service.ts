@@ -61,23 +61,26 @@ export function createVaultService(deps: VaultDeps) {
     const wrapped = await kms.wrapMany(sealed.map((s) => ({ key: s.dek, context: dekContext(s.token) })));
     for (const s of sealed) s.dek.fill(0);
     const now = clock.now().toISOString();
+    const first = await repo.allocateIds(sealed.length);
+    const numbered = sealed.map((s, i) => ({ id: first + i, sealed: s }));
     await repo.insertDataKeys(
-      sealed.map((s, i) => ({ token: s.token, dekVersion: DEK_VERSION, kekVersion: wrapped[i]!.kekVersion, wrapped: wrapped[i]!.wrapped })),
+      numbered.map(({ id, sealed: s }, i) => ({ subjectId: id, token: s.token, dekVersion: DEK_VERSION, kekVersion: wrapped[i]!.kekVersion, wrapped: wrapped[i]!.wrapped })),
       now,
     );
     try {
-      await repo.transaction((trx) => repo.insertSubjects(sealed, now, DEK_VERSION, trx));
+      await repo.transaction((trx) => repo.insertSubjects(numbered, now, DEK_VERSION, trx));
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
-      // Another writer created some of these external ids meanwhile: keep theirs, write the rest.
+      // Another writer created some of these external ids meanwhile: keep theirs, write the
+      // rest (their keys, already stored, become orphans for the sweep).
       await repo.transaction(async (trx) => {
-        const fresh: SealedSubject[] = [];
-        for (const [kind, list] of groupByKind(sealed)) {
-          const taken = await repo.tokensByExternalId(kind, list.flatMap((s) => (s.externalId ? [s.externalId] : [])), trx);
-          for (const s of list) {
-            const t = s.externalId ? taken.get(s.externalId) : undefined;
-            if (t) existing.set(s, t);
-            else fresh.push(s);
+        const fresh: typeof numbered = [];
+        for (const [kind, list] of groupByKind(numbered)) {
+          const taken = await repo.tokensByExternalId(kind, list.flatMap((n) => (n.sealed.externalId ? [n.sealed.externalId] : [])), trx);
+          for (const n of list) {
+            const t = n.sealed.externalId ? taken.get(n.sealed.externalId) : undefined;
+            if (t) existing.set(n.sealed, t);
+            else fresh.push(n);
           }
         }
         await repo.insertSubjects(fresh, now, DEK_VERSION, trx);
@@ -92,7 +95,9 @@ export function createVaultService(deps: VaultDeps) {
     for (const i of inputs) {
       if (typeof i?.externalId !== 'string') continue;
       const k = typeof i.kind === 'string' ? i.kind : 'customer';
-      byKind.set(k, [...(byKind.get(k) ?? []), i.externalId]);
+      const ids = byKind.get(k);
+      if (ids) ids.push(i.externalId);
+      else byKind.set(k, [i.externalId]);
     }
     const found = new Map<string, string>();
     for (const [kind, ids] of byKind) for (const [id, t] of await repo.tokensByExternalId(kind, ids)) found.set(`${kind}\u0000${id}`, t);
@@ -146,7 +151,11 @@ export function createVaultService(deps: VaultDeps) {
         results[n] = { token: other ?? s.token, created: !other, externalId: s.externalId, fields: other ? {} : masksOf(s) };
       });
       // Existing subjects answer with their stored masks, so a retried create looks like the first.
-      for (const r of results) if (!r.created) Object.assign(r.fields as Record<string, string>, Object.fromEntries((await repo.getMasks(r.token)).map((m) => [m.field, m.mask])));
+      for (const r of results) {
+        if (r.created) continue;
+        const s = await repo.getSubject(r.token);
+        if (s) Object.assign(r.fields as Record<string, string>, Object.fromEntries((await repo.getMasks(s.id)).map((m) => [m.field, m.mask])));
+      }
       log.info({ created: results.filter((r) => r.created).length, existing: results.filter((r) => !r.created).length }, 'vault: subjects written');
       return results;
     },
@@ -185,7 +194,7 @@ export function createVaultService(deps: VaultDeps) {
     /** A subject as everyone sees it by default: masks only, no decryption. */
     async getMasked(token: string, ctx: Ctx): Promise<MaskedSubject> {
       const s = await liveSubject(token);
-      const masks = await repo.getMasks(token);
+      const masks = await repo.getMasks(s.id);
       const fields = Object.fromEntries(masks.map((m) => [m.field, m.mask]));
       await deps.bus.publish({ type: 'lookup', at: clock.now().toISOString(), actor: ctx.actor, result: 'ok', customer: token, fields: Object.keys(fields) });
       return { token: s.token, kind: s.kind, externalId: s.external_id, createdAt: s.created_at, fields };
@@ -212,9 +221,9 @@ export function createVaultService(deps: VaultDeps) {
     async decryptField(token: string, field: string): Promise<string> {
       if (!FIELD_NAME.test(field)) throw new InvalidInput('not a field name', [{ path: '/field', problem: 'must be a field name' }]);
       const s = await liveSubject(token);
-      const row = await repo.getSealedField(token, field);
+      const row = await repo.getSealedField(s.id, field);
       if (!row) throw new NotFound(`this subject has no ${field} field`);
-      const key = await repo.getDataKey(token);
+      const key = await repo.getDataKey(s.id);
       if (!key) throw new NotFound('this subject was erased');
       let dek: Buffer;
       try {
@@ -240,10 +249,10 @@ export function createVaultService(deps: VaultDeps) {
       if (s.erased_at) return { token, erasedAt: s.erased_at };
       // The key goes first: from the moment it is gone the data is unreadable, even if the
       // process dies before the rest is cleaned (a second erase finishes the job).
-      await repo.deleteDataKey(token);
+      await repo.deleteDataKey(s.id);
       await deps.store.purgeDeletedKeys();
       const erasedAt = clock.now().toISOString();
-      await repo.transaction((trx) => repo.eraseSubjectData(token, erasedAt, trx));
+      await repo.transaction((trx) => repo.eraseSubjectData(s.id, erasedAt, trx));
       log.info({ token }, 'vault: subject erased');
       return { token, erasedAt };
     },
@@ -257,8 +266,10 @@ export function createVaultService(deps: VaultDeps) {
       const active = kms.activeVersion();
       let rewrapped = 0;
       let unreadable = 0;
-      for (;;) {
-        const rows = await repo.keysNotUnder(active, opts.batchSize ?? 500);
+      for (let after = 0; ; ) {
+        const rows = await repo.keysNotUnder(active, after, opts.batchSize ?? 500);
+        if (rows.length === 0) break;
+        after = rows[rows.length - 1]!.subjectId;
         const readable: { row: (typeof rows)[number]; dek: Buffer }[] = [];
         for (const row of rows) {
           try {
@@ -267,16 +278,15 @@ export function createVaultService(deps: VaultDeps) {
             unreadable++;
           }
         }
-        if (readable.length === 0) break;
+        if (readable.length === 0) continue;
         const wrapped = await kms.wrapMany(readable.map((r) => ({ key: r.dek, context: dekContext(r.row.token) })));
         await repo.transaction(async (trx) => {
           for (const [k, r] of readable.entries()) {
-            if (await repo.replaceWrapped(r.row.token, r.row.kekVersion, wrapped[k]!.kekVersion, wrapped[k]!.wrapped, trx)) rewrapped++;
+            if (await repo.replaceWrapped(r.row.subjectId, r.row.kekVersion, wrapped[k]!.kekVersion, wrapped[k]!.wrapped, trx)) rewrapped++;
           }
         });
         for (const r of readable) r.dek.fill(0);
         opts.onProgress?.(rewrapped);
-        if (readable.length < rows.length) break; // only unreadable keys are left
       }
       if (rewrapped > 0) log.info({ rewrapped, active }, 'vault: data keys rewrapped');
       if (unreadable > 0) log.warn({ unreadable }, 'vault: data keys under a key version this keyring lacks');
@@ -303,8 +313,12 @@ export function createVaultService(deps: VaultDeps) {
 }
 export type VaultService = ReturnType<typeof createVaultService>;
 
-function groupByKind(list: readonly SealedSubject[]): Map<string, SealedSubject[]> {
-  const m = new Map<string, SealedSubject[]>();
-  for (const s of list) m.set(s.kind, [...(m.get(s.kind) ?? []), s]);
+function groupByKind<T extends { sealed: SealedSubject }>(list: readonly T[]): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const n of list) {
+    const g = m.get(n.sealed.kind);
+    if (g) g.push(n);
+    else m.set(n.sealed.kind, [n]);
+  }
   return m;
 }
