@@ -41,7 +41,9 @@ function chunk<T>(xs: readonly T[], size: number): T[][] {
 
 /** Nearest-rank percentile of an ascending list. */
 const percentile = (sorted: readonly number[], p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
-const bench = (name: string, value: string, unit: string) => console.log(`BENCH ${name} ${value} ${unit}`);
+/** Bench output is this program's result, so it goes to stdout as plain lines. */
+const say = (line: string) => void process.stdout.write(`${line}\n`);
+const bench = (name: string, value: string, unit: string) => say(`BENCH ${name} ${value} ${unit}`);
 
 export async function run(): Promise<void> {
   const records = recordCount(process.env.BENCH_VAULT_RECORDS);
@@ -63,8 +65,8 @@ export async function run(): Promise<void> {
       .execute();
     const pragma = async (p: string) => Object.values((await sql.raw(`pragma ${p}`).execute(db)).rows[0] as object)[0];
     const syncMode = ['OFF', 'NORMAL', 'FULL', 'EXTRA'][Number(await pragma('synchronous'))];
-    console.log(`# vault: ${records} records in batches of ${BATCH} (+1 warm-up batch each side), ${workers} crypto workers, ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)}, node ${process.version}`);
-    console.log(`# vault: sqlite ${app.store.location} (journal ${String(await pragma('journal_mode'))}, synchronous ${syncMode}; data keys in the attached keys.db)`);
+    say(`# vault: ${records} records in batches of ${BATCH} (+1 warm-up batch each side), ${workers} crypto workers, ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)}, node ${process.version}`);
+    say(`# vault: sqlite ${app.store.location} (journal ${String(await pragma('journal_mode'))}, synchronous ${syncMode}; data keys in the attached keys.db)`);
 
     // All input is built before any timing: generating people is not what is measured.
     const people = createPeople(SEED);
@@ -136,14 +138,14 @@ export async function run(): Promise<void> {
     const rate = (ms: number, n: number) => Math.round((n / ms) * 1000);
     const firstN = rounds[0]!.reduce((n, b) => n + b.rows.length, 0);
     const lastN = rounds[rounds.length - 1]!.reduce((n, b) => n + b.rows.length, 0);
-    console.log(
+    say(
       `# vault.import: first/last round of ${ROUND} batches: protected ${rate(protectedTimes[0]!, firstN)} / ${rate(protectedTimes[protectedTimes.length - 1]!, lastN)} records/s, plaintext ${rate(plaintextTimes[0]!, firstN)} / ${rate(plaintextTimes[plaintextTimes.length - 1]!, lastN)} records/s`,
     );
     const counted = await db.selectFrom(PLAIN).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const subjects = (await vault.keyStatus()).subjects;
     if (Number(counted.n) !== records + BATCH || subjects !== records + BATCH) throw new Error(`expected ${records + BATCH} rows each side, found ${counted.n} plaintext and ${subjects} subjects`);
     const mb = (f: string) => (statSync(join(dir, f), { throwIfNoEntry: false })?.size ?? 0) / 1e6;
-    console.log(`# vault.import: protected ${(protectedMs / 1000).toFixed(2)} s, plaintext ${(plaintextMs / 1000).toFixed(2)} s (timed batches only, plaintext ${(protectedMs / plaintextMs).toFixed(1)}x faster); cloak.db ${mb('cloak.db').toFixed(0)} MB (+${mb('cloak.db-wal').toFixed(0)} MB WAL), keys.db ${mb('keys.db').toFixed(0)} MB`);
+    say(`# vault.import: protected ${(protectedMs / 1000).toFixed(2)} s, plaintext ${(plaintextMs / 1000).toFixed(2)} s (timed batches only, plaintext ${(protectedMs / plaintextMs).toFixed(1)}x faster); cloak.db ${mb('cloak.db').toFixed(0)} MB (+${mb('cloak.db-wal').toFixed(0)} MB WAL), keys.db ${mb('keys.db').toFixed(0)} MB`);
     bench('vault.import.protected_per_s', Math.round(protectedPerS).toString(), 'records/s');
     bench('vault.import.plaintext_per_s', Math.round(plaintextPerS).toString(), 'records/s');
     bench('vault.import.ratio', (protectedPerS / plaintextPerS).toFixed(2), 'x');
@@ -175,7 +177,7 @@ export async function run(): Promise<void> {
     const masked = await latencies((t) => vault.getMasked(t, ctx));
     const decrypt = await latencies((t) => vault.decryptField(t, 'phone'));
     for (const [name, ms] of [['read_masked', masked], ['decrypt_field', decrypt]] as const) {
-      console.log(`# vault.${name}: ${CALLS} calls after ${WARM_CALLS} warm-up, p50 ${percentile(ms, 0.5).toFixed(3)} ms, p99 ${percentile(ms, 0.99).toFixed(3)} ms, max ${ms[ms.length - 1]!.toFixed(3)} ms`);
+      say(`# vault.${name}: ${CALLS} calls after ${WARM_CALLS} warm-up, p50 ${percentile(ms, 0.5).toFixed(3)} ms, p99 ${percentile(ms, 0.99).toFixed(3)} ms, max ${ms[ms.length - 1]!.toFixed(3)} ms`);
     }
     bench('vault.read_masked.p99_ms', percentile(masked, 0.99).toFixed(3), 'ms');
     bench('vault.decrypt_field.p99_ms', percentile(decrypt, 0.99).toFixed(3), 'ms');

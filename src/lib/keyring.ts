@@ -161,10 +161,21 @@ export function createLocalKms(src: KeyringSource, initial?: Keyring): Kms {
   let mtime = src.inline ? 0 : statSync(src.file).mtimeMs;
   const pool = new RandomPool();
   const aad = (context: string, version: number) => Buffer.from(`cloak/dek/v1|${context}|${version}`, 'utf8');
+  const reload = () => {
+    if (src.inline) return;
+    const m = statSync(src.file).mtimeMs;
+    if (m !== mtime) {
+      ring = loadKeyring(src).ring;
+      mtime = m;
+    }
+  };
   return {
     activeVersion: () => ring.active,
     versions: () => [...ring.keks.keys()].sort((a, b) => a - b),
     async wrapMany(items) {
+      // A rotation made by another process (the CLI) applies to the very next write; a
+      // stat per call costs microseconds against the wraps themselves.
+      reload();
       const version = ring.active;
       const kek = ring.keks.get(version)!;
       return items.map(({ key, context }) => {
@@ -173,18 +184,15 @@ export function createLocalKms(src: KeyringSource, initial?: Keyring): Kms {
       });
     },
     async unwrap(w, context) {
-      const kek = ring.keks.get(w.kekVersion);
+      let kek = ring.keks.get(w.kekVersion);
+      if (!kek) {
+        reload();
+        kek = ring.keks.get(w.kekVersion);
+      }
       if (!kek) throw new KeyVersionUnknown(w.kekVersion);
       return open(kek, w.wrapped, aad(context, w.kekVersion));
     },
-    reload() {
-      if (src.inline) return;
-      const m = statSync(src.file).mtimeMs;
-      if (m !== mtime) {
-        ring = loadKeyring(src).ring;
-        mtime = m;
-      }
-    },
+    reload,
   };
 }
 
