@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import pg from 'pg';
+import { createApp, type App } from '../src/app.ts';
+import { loadConfig } from '../src/lib/config.ts';
 import { randomId } from '../src/lib/crypto.ts';
 
 /**
@@ -70,3 +73,22 @@ export const DIALECTS = [
   { name: 'sqlite', fresh: freshSqlite },
   { name: 'postgres', fresh: freshPostgres },
 ] as const;
+
+/**
+ * Registers the suite's before/after hooks: a fresh database of `fresh`'s kind and an app
+ * on it, closed and dropped at the end. Use inside `describe`.
+ * @example const h = appOn(d.fresh); test('…', async () => { await h.app.vault.… });
+ */
+export function appOn(fresh: () => Promise<TestDb>, onStart?: (app: App) => void): { readonly db: TestDb; readonly app: App } {
+  const h = {} as { db: TestDb; app: App };
+  before(async () => {
+    h.db = await fresh();
+    h.app = await createApp(loadConfig(h.db.env));
+    onStart?.(h.app);
+  });
+  after(async () => {
+    await h.app?.close();
+    await h.db?.drop();
+  });
+  return h;
+}

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { loadConfig } from '../lib/config.ts';
 import { NotFound } from '../lib/errors.ts';
 import { createLocalKms, retireKeyVersion, rotateKeyring } from '../lib/keyring.ts';
 import { SQLITE_FILES } from '../store/db.ts';
-import { DIALECTS, freshSqlite, type TestDb } from '../../test/dialects.ts';
+import { DIALECTS, appOn, freshSqlite } from '../../test/dialects.ts';
 import { dekContext, fieldAad } from './vault.seal.ts';
 import { open } from '../lib/crypto.ts';
 
@@ -33,78 +33,60 @@ async function anyKeyOpens(app: App, sealed: { token: string; field: string; sea
 
 for (const d of DIALECTS) {
   describe(`erase by crypto-shredding on ${d.name}`, () => {
-    let db: TestDb;
-    let app: App;
-    before(async () => {
-      db = await d.fresh();
-      app = await createApp(loadConfig(db.env));
-    });
-    after(async () => {
-      await app.close();
-      await db.drop();
-    });
+    const h = appOn(d.fresh);
 
     test('a copy of the data taken before the erase cannot be read with every key that is left', async () => {
-      const [victim, other] = await app.vault.createSubjects([
+      const [victim, other] = await h.app.vault.createSubjects([
         { externalId: 'victim', fields: VICTIM },
         { externalId: 'other', fields: { phone: '0944 555 666' } },
       ]);
       // The backup of the data, taken before the erase: every sealed field of the victim.
       const backup = (
-        await app.store.db.selectFrom('vault_fields').innerJoin('vault_subjects', 'vault_subjects.id', 'vault_fields.subject_id').select(['token', 'field', 'sealed']).where('token', '=', victim!.token).execute()
+        await h.app.store.db.selectFrom('vault_fields').innerJoin('vault_subjects', 'vault_subjects.id', 'vault_fields.subject_id').select(['token', 'field', 'sealed']).where('token', '=', victim!.token).execute()
       ).map((r) => ({ ...r, sealed: Buffer.from(r.sealed) }));
       assert.equal(backup.length, 4);
-      assert.equal(await anyKeyOpens(app, backup), true, 'before the erase the victim’s key opens the backup');
+      assert.equal(await anyKeyOpens(h.app, backup), true, 'before the erase the victim’s key opens the backup');
 
-      await app.vault.erase(victim!.token);
+      await h.app.vault.erase(victim!.token);
 
-      assert.equal(await anyKeyOpens(app, backup), false, 'no key left in the key store opens the victim’s fields');
-      assert.equal(await app.vault.decryptField(other!.token, 'phone'), '+84944555666', 'other subjects are untouched');
+      assert.equal(await anyKeyOpens(h.app, backup), false, 'no key left in the key store opens the victim’s fields');
+      assert.equal(await h.app.vault.decryptField(other!.token, 'phone'), '+84944555666', 'other subjects are untouched');
     });
   });
 }
 
 describe('erase on SQLite: the key store files themselves', () => {
-  let db: TestDb;
-  let app: App;
-  before(async () => {
-    db = await freshSqlite();
-    app = await createApp(loadConfig(db.env));
-  });
-  after(async () => {
-    await app.close();
-    await db.drop();
-  });
+  const h = appOn(freshSqlite);
 
   test('a restored copy of the data file, opened with the current key store and keyring, does not give back the erased subject', async () => {
-    const [victim, other] = await app.vault.createSubjects([
+    const [victim, other] = await h.app.vault.createSubjects([
       { externalId: 'v', fields: VICTIM },
       { externalId: 'o', fields: { email: 'someone@example.vn' } },
     ]);
-    const wrapped = (await app.store.db.selectFrom('cloak_keys.vault_data_keys').select('wrapped').where('token', '=', victim!.token).executeTakeFirstOrThrow()).wrapped;
+    const wrapped = (await h.app.store.db.selectFrom('cloak_keys.vault_data_keys').select('wrapped').where('token', '=', victim!.token).executeTakeFirstOrThrow()).wrapped;
     // Back up the data file as an operator would (a consistent copy through SQLite's backup).
-    const backupDir = join(db.dataDir, 'backup');
+    const backupDir = join(h.db.dataDir, 'backup');
     mkdirSync(backupDir);
-    const conn = new BetterSqlite3(join(db.dataDir, SQLITE_FILES.data), { readonly: true });
+    const conn = new BetterSqlite3(join(h.db.dataDir, SQLITE_FILES.data), { readonly: true });
     await conn.backup(join(backupDir, SQLITE_FILES.data));
     conn.close();
-    const oldKeyStore = join(db.dataDir, 'keys-backup.db');
-    const kconn = new BetterSqlite3(join(db.dataDir, SQLITE_FILES.keys), { readonly: true });
+    const oldKeyStore = join(h.db.dataDir, 'keys-backup.db');
+    const kconn = new BetterSqlite3(join(h.db.dataDir, SQLITE_FILES.keys), { readonly: true });
     await kconn.backup(oldKeyStore);
     kconn.close();
 
-    await app.vault.erase(victim!.token);
+    await h.app.vault.erase(victim!.token);
 
     // The live key store's files no longer hold the wrapped key's bytes (secure_delete, WAL truncated).
     for (const f of [SQLITE_FILES.keys, `${SQLITE_FILES.keys}-wal`]) {
-      const p = join(db.dataDir, f);
+      const p = join(h.db.dataDir, f);
       if (existsSync(p)) assert.equal(readFileSync(p).indexOf(Buffer.from(wrapped)), -1, `${f} still holds the shredded key`);
     }
 
     // Restore: the old data file beside today's key store and keyring.
-    copyFileSync(join(db.dataDir, SQLITE_FILES.keys), join(backupDir, SQLITE_FILES.keys));
-    copyFileSync(app.config.keyringFile, join(backupDir, 'keyring.json'));
-    const restored = await createApp(loadConfig({ ...db.env, CLOAK_DATA_DIR: backupDir }));
+    copyFileSync(join(h.db.dataDir, SQLITE_FILES.keys), join(backupDir, SQLITE_FILES.keys));
+    copyFileSync(h.app.config.keyringFile, join(backupDir, 'keyring.json'));
+    const restored = await createApp(loadConfig({ ...h.db.env, CLOAK_DATA_DIR: backupDir }));
     try {
       assert.equal((await restored.vault.getMasked(victim!.token, { actor: 'service:test' })).externalId, 'v', 'the copy does predate the erase');
       for (const f of ['name', 'phone', 'email', 'address']) await assert.rejects(restored.vault.decryptField(victim!.token, f), NotFound);
@@ -115,14 +97,14 @@ describe('erase on SQLite: the key store files themselves', () => {
 
     // An old copy of the key store still holds the wrapped key: retiring the key version it
     // was wrapped under (after rotate + rewrap) makes that copy useless too.
-    rotateKeyring({ file: app.config.keyringFile });
-    await app.vault.rewrap();
-    retireKeyVersion({ file: app.config.keyringFile }, 1);
+    rotateKeyring({ file: h.app.config.keyringFile });
+    await h.app.vault.rewrap();
+    retireKeyVersion({ file: h.app.config.keyringFile }, 1);
     const old = new BetterSqlite3(oldKeyStore, { readonly: true });
     const row = old.prepare('select kek_version, wrapped from vault_data_keys where token = ?').get(victim!.token) as { kek_version: number; wrapped: Buffer };
     old.close();
     assert.equal(row.kek_version, 1);
-    const kms = createLocalKms({ file: app.config.keyringFile });
+    const kms = createLocalKms({ file: h.app.config.keyringFile });
     await assert.rejects(kms.unwrap({ kekVersion: row.kek_version, wrapped: row.wrapped }, dekContext(victim!.token)), /version 1/);
   });
 });
