@@ -23,12 +23,12 @@ export function importCommand(program: Command, env: CliEnv): void {
     .option('--format <format>', 'csv or ndjson (default: from the file name)')
     .option('--map <pairs...>', 'field=column pairs, e.g. name=full_name,phone=tel (default: columns named name, phone, email, address)')
     .option('--id-column <column>', 'column holding the external id (default: external_id, externalId or id)')
-    .option('--kind <kind>', 'kind of subject when the file has no kind column', 'customer')
+    .option('--kind <kind>', 'kind of every subject in the file (default: its kind column, else customer)')
     .option('--delimiter <char>', 'CSV delimiter (use "\\t" for tab)', ',')
     .option('--batch <n>', 'rows per batch (each written whole or not at all)', '1000')
     .option('--strict', 'import nothing if any row is bad (the file is checked first)')
     .addHelpText('after', '\nExit codes: 0 all rows imported or already there; 1 some rows are bad (listed with line numbers); 2 the command could not run.')
-    .action(async (file: string, o: { format?: string; map?: string[]; idColumn?: string; kind: string; delimiter: string; batch: string; strict?: boolean }) => {
+    .action(async (file: string, o: { format?: string; map?: string[]; idColumn?: string; kind?: string; delimiter: string; batch: string; strict?: boolean }) => {
       await withApp(env, async (app) => {
         const bar = progress(env.io, 'import');
         const report = await importFile(app.vault, file, {

@@ -4,7 +4,7 @@ import { parse as parseCsvSync, type CsvError } from 'csv-parse/sync';
 import type { CountryCode } from 'libphonenumber-js/max';
 import { InvalidInput, type ErrorDetail } from '../lib/errors.ts';
 import { pipeline } from '../lib/pipeline.ts';
-import { prepareSubject } from './vault.fns.ts';
+import { DEFAULT_KIND, externalKey, prepareSubject } from './vault.fns.ts';
 import type { ImportItem, ImportOutcome, VaultService } from './vault.service.ts';
 import type { SubjectInput } from './vault.types.ts';
 
@@ -59,7 +59,7 @@ function toInput(rec: Record<string, unknown>, opts: ImportOptions, ignored: Set
   }
   for (const k of Object.keys(rec)) if (!used.has(k)) ignored.add(k);
   const id = idCol ? rec[idCol] : undefined;
-  return { kind: opts.kind ?? (typeof rec.kind === 'string' ? rec.kind : 'customer'), externalId: id === undefined || id === null ? undefined : String(id), fields };
+  return { kind: opts.kind ?? (typeof rec.kind === 'string' ? rec.kind : DEFAULT_KIND), externalId: id === undefined || id === null ? undefined : String(id), fields };
 }
 
 /** A quoted CSV field may hold line breaks, but a record longer than this is a quote never closed. */
@@ -186,7 +186,7 @@ async function check(file: string, opts: ImportOptions, totalBytes: number): Pro
       const id = r.input!.externalId;
       if (!id) errors.push({ path: 'externalId', problem: 'is missing (imports are idempotent on the external id)' });
       else {
-        const key = `${r.input!.kind}\u0000${id}`;
+        const key = externalKey(r.input!)!;
         const first = seen.get(key);
         if (first !== undefined) errors.push({ path: 'externalId', problem: `repeats the external id of line ${first}` });
         else seen.set(key, r.line);

@@ -10,6 +10,15 @@ const EXTERNAL_ID = /^[\x21-\x7e]{1,128}$/; // printable ASCII, no spaces: an id
 const MAX_VALUE = 2000;
 const MAX_FIELDS = 32;
 
+/** The kind a subject has when its input names none. */
+export const DEFAULT_KIND = 'customer';
+
+/** What identifies a subject across writes: its kind and external id (undefined without one). */
+export function externalKey(input: SubjectInput): string | undefined {
+  if (typeof input?.externalId !== 'string') return undefined;
+  return `${typeof input.kind === 'string' ? input.kind : DEFAULT_KIND}\u0000${input.externalId}`;
+}
+
 export type Prepared = { readonly ok: true; readonly subject: PreparedSubject } | { readonly ok: false; readonly errors: readonly ErrorDetail[] };
 
 /**
@@ -21,7 +30,7 @@ export function prepareSubject(input: SubjectInput, region: CountryCode, at = ''
   const errors: ErrorDetail[] = [];
   const bad = (path: string, problem: string) => errors.push({ path: `${at}${path}`, problem });
   if (typeof input !== 'object' || input === null) return { ok: false, errors: [{ path: at || '/', problem: 'must be an object' }] };
-  const kind = input.kind ?? 'customer';
+  const kind = input.kind ?? DEFAULT_KIND;
   if (typeof kind !== 'string' || !KIND.test(kind)) bad('/kind', 'must be 2-32 lower-case letters, digits or _ (e.g. customer, recipient, reviewer)');
   let externalId: string | null = null;
   if (input.externalId !== undefined && input.externalId !== null) {

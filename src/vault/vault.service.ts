@@ -7,7 +7,7 @@ import type { Logger } from '../lib/log.ts';
 import type { Store } from '../store/db.ts';
 import type { SealOutcome } from './seal.batch.ts';
 import type { Sealer } from './seal.pool.ts';
-import { FIELD_NAME, lookupForms } from './vault.fns.ts';
+import { DEFAULT_KIND, FIELD_NAME, externalKey, lookupForms } from './vault.fns.ts';
 import type { VaultRepo } from './vault.repo.ts';
 import { blindIndex, dekContext, openField, type IndexKeys } from './vault.seal.ts';
 import { DEK_VERSION, type CreateResult, type MaskedSubject, type SealedSubject, type SubjectInput } from './vault.types.ts';
@@ -94,14 +94,17 @@ export function createVaultService(deps: VaultDeps) {
     const byKind = new Map<string, string[]>();
     for (const i of inputs) {
       if (typeof i?.externalId !== 'string') continue;
-      const k = typeof i.kind === 'string' ? i.kind : 'customer';
+      const k = typeof i.kind === 'string' ? i.kind : DEFAULT_KIND;
       const ids = byKind.get(k);
       if (ids) ids.push(i.externalId);
       else byKind.set(k, [i.externalId]);
     }
     const found = new Map<string, string>();
-    for (const [kind, ids] of byKind) for (const [id, t] of await repo.tokensByExternalId(kind, ids)) found.set(`${kind}\u0000${id}`, t);
-    return inputs.map((i) => (typeof i?.externalId === 'string' ? found.get(`${typeof i.kind === 'string' ? i.kind : 'customer'}\u0000${i.externalId}`) : undefined));
+    for (const [kind, ids] of byKind) for (const [id, t] of await repo.tokensByExternalId(kind, ids)) found.set(externalKey({ kind, externalId: id, fields: {} })!, t);
+    return inputs.map((i) => {
+      const key = externalKey(i);
+      return key === undefined ? undefined : found.get(key);
+    });
   }
 
   function masksOf(s: SealedSubject): Record<string, string> {
@@ -126,8 +129,8 @@ export function createVaultService(deps: VaultDeps) {
       const dup = new Map<string, number>();
       const errors: ErrorDetail[] = [];
       inputs.forEach((i, n) => {
-        if (typeof i?.externalId !== 'string') return;
-        const key = `${i.kind ?? 'customer'}\u0000${i.externalId}`;
+        const key = externalKey(i);
+        if (key === undefined) return;
         const first = dup.get(key);
         if (first !== undefined) errors.push({ path: `${itemPath(n)}/externalId`, problem: `repeats the external id of item ${first}` });
         else dup.set(key, n);
@@ -173,7 +176,7 @@ export function createVaultService(deps: VaultDeps) {
           bad.push({ line: it.line, errors: [{ path: 'externalId', problem: 'is missing (imports are idempotent on the external id)' }] });
           continue;
         }
-        const key = `${it.input.kind ?? 'customer'}\u0000${it.input.externalId}`;
+        const key = externalKey(it.input)!;
         const first = firstLine.get(key);
         if (first !== undefined) bad.push({ line: it.line, errors: [{ path: 'externalId', problem: `repeats the external id of line ${first}` }] });
         else {
