@@ -47,11 +47,12 @@ const bench = (name: string, value: string, unit: string) => say(`BENCH ${name} 
 
 export async function run(): Promise<void> {
   const records = recordCount(process.env.BENCH_VAULT_RECORDS);
-  const workers = availableParallelism();
   const dir = mkdtempSync(join(tmpdir(), 'cloak-bench-'));
   let app: App | undefined;
   try {
-    app = await createApp(loadConfig({ CLOAK_DATA_DIR: dir, CLOAK_LOG_LEVEL: 'warn' }, { cryptoWorkers: workers }));
+    // The default configuration, as `cloak import` runs it (crypto workers: cores - 1).
+    app = await createApp(loadConfig({ CLOAK_DATA_DIR: dir, CLOAK_LOG_LEVEL: 'warn' }));
+    const workers = app.config.cryptoWorkers;
     const db = app.store.db.withTables<{ [PLAIN]: PlainRow }>();
     // Same file, same connection, no migration: a table as an application without the vault
     // would have it, keyed by its external id as the vault's (kind, external_id) index is.

