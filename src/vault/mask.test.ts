@@ -130,8 +130,13 @@ describe('maskEmail', () => {
 describe('maskAddress', () => {
   test('keeps the last two comma parts: district and province', () => {
     assert.equal(maskAddress('12 Lê Lợi, Phường Bến Thành, Quận 1, TP. Hồ Chí Minh'), 'Quận 1, TP. Hồ Chí Minh');
-    assert.equal(maskAddress('Quận 1, TP. Hồ Chí Minh'), 'Quận 1, TP. Hồ Chí Minh');
     assert.equal(maskAddress('5 Kim Mã,Phường Kim Mã,Quận Ba Đình,Hà Nội'), 'Quận Ba Đình, Hà Nội');
+  });
+
+  test('two parts may be a street and a city: only the last is shown, never the whole address', () => {
+    assert.equal(maskAddress('221B Baker Street, London'), 'London');
+    assert.equal(maskAddress('12 Lê Lợi, Hà Nội, Việt Nam'), 'Hà Nội');
+    assert.equal(maskAddress('Quận 1, TP. Hồ Chí Minh'), 'TP. Hồ Chí Minh');
   });
 
   test('drops a trailing country, however it is written', () => {

@@ -76,8 +76,21 @@ export function maskAddress(address: string): string {
     .map((p) => p.trim())
     .filter(Boolean);
   if (parts.length > 1 && COUNTRIES.has(parts[parts.length - 1]!.toLowerCase())) parts.pop();
-  if (parts.length >= 2) return `${parts[parts.length - 2]}, ${parts[parts.length - 1]}`;
+  // Only when something more specific is left out: with two parts, the first is the street.
+  if (parts.length >= 3) return `${parts[parts.length - 2]}, ${parts[parts.length - 1]}`;
+  if (parts.length === 2) return parts[1]!;
   return DOT.repeat(3);
+}
+
+/**
+ * The mask of an address given in parts: its district and province, never the street or ward.
+ * @example maskAddressParts({ street: '12 Lê Lợi', district: 'Quận 1', province: 'TP. Hồ Chí Minh' }) // 'Quận 1, TP. Hồ Chí Minh'
+ */
+export function maskAddressParts(a: { readonly district?: string | undefined; readonly province: string }): string {
+  return [a.district, a.province]
+    .filter((p): p is string => typeof p === 'string' && p.trim() !== '')
+    .map((p) => p.normalize('NFC').trim())
+    .join(', ');
 }
 
 /** A free-form field shows only that it is set. */

@@ -294,3 +294,14 @@ describe('lookupForms', () => {
     assert.match(note.problem, /not an indexed field/);
   });
 });
+
+test('an address given in parts is masked from its district and province only, never equal to the stored value', () => {
+  const p = prepareSubject({ fields: { address: { street: '12 Lê Lợi', province: 'Hà Nội' } } }, 'VN');
+  assert.ok(p.ok);
+  const a = p.subject.fields.find((f) => f.field === 'address')!;
+  assert.equal(a.mask, 'Hà Nội');
+  assert.notEqual(a.mask, a.value);
+  const q = prepareSubject({ fields: { address: { street: '7 Hai Bà Trưng', ward: 'Phường Tân Định', district: 'Quận 1', province: 'TP. Hồ Chí Minh' } } }, 'VN');
+  assert.ok(q.ok);
+  assert.equal(q.subject.fields[0]!.mask, 'Quận 1, TP. Hồ Chí Minh');
+});

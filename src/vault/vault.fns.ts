@@ -1,6 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { ErrorDetail } from '../lib/errors.ts';
-import { maskAddress, maskEmail, maskName, maskOther, maskPhone } from './mask.ts';
+import { maskAddress, maskAddressParts, maskEmail, maskName, maskOther, maskPhone } from './mask.ts';
 import { foldedNameIndexForm, nameIndexForm, normalizeEmail, normalizeName, normalizePhone } from './normalize.ts';
 import type { AddressParts, IndexScope, PreparedField, PreparedSubject, SubjectInput } from './vault.types.ts';
 
@@ -96,6 +96,7 @@ function prepareField(field: string, value: string, region: CountryCode): FieldO
 
 function prepareAddress(value: unknown): FieldOrProblem {
   let line: string;
+  let mask: string | undefined;
   if (typeof value === 'string') line = value.normalize('NFC').replace(/\s+/gu, ' ').trim();
   else if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const a = value as Partial<Record<keyof AddressParts, unknown>>;
@@ -106,10 +107,12 @@ function prepareAddress(value: unknown): FieldOrProblem {
       .filter((p): p is string => typeof p === 'string' && p.trim() !== '')
       .map((p) => p.normalize('NFC').trim())
       .join(', ');
+    // The parts say which is the district and the province: no guessing from the line.
+    mask = maskAddressParts({ district: a.district as string | undefined, province: a.province });
   } else return { problem: 'must be a string or an object with street, ward, district, province, country' };
   if (line.length === 0) return { problem: 'is empty' };
   if (line.length > MAX_VALUE) return { problem: `is longer than ${MAX_VALUE} characters` };
-  return { field: 'address', value: line, mask: maskAddress(line), index: [] };
+  return { field: 'address', value: line, mask: mask ?? maskAddress(line), index: [] };
 }
 
 /**
