@@ -19,8 +19,9 @@ export type Store = {
   /**
    * Makes deleted data keys unrecoverable from the key store's own files as far as the
    * engine allows (SQLite: secure_delete is on, and the WAL is checkpointed and truncated).
+   * False when another reader kept the old pages alive; a later purge clears them.
    */
-  purgeDeletedKeys(): Promise<void>;
+  purgeDeletedKeys(): Promise<boolean>;
   /**
    * Inserts many rows fast, inside the transaction `tx` (bulk writes of the vault).
    * Column names come from code, never from input.
@@ -77,7 +78,19 @@ function openSqlite(dataDir: string): Store {
     insertRows: async (_tx, table, columns, rows) => insertRowsPrepared(conn, table, columns, rows),
     async purgeDeletedKeys() {
       // Old page images stay in the WAL until a checkpoint copies them back and truncates it.
-      conn.pragma(`${KEY_SCHEMA}.wal_checkpoint(TRUNCATE)`);
+      // A reader in another process (a backup, `cloak keys status`) can hold the WAL: retry a
+      // little, then report, so the caller can say that the purge is still owed. Run through
+      // Kysely, under its connection lock, never inside another transaction.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        let busy = 0;
+        for (const schema of [KEY_SCHEMA, 'main']) {
+          const r = await sql<{ busy: number }>`pragma ${sql.raw(schema)}.wal_checkpoint(TRUNCATE)`.execute(db);
+          busy += Number(r.rows[0]?.busy ?? 0);
+        }
+        if (busy === 0) return true;
+        await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
+      }
+      return false;
     },
     close: () => db.destroy(),
   };
@@ -106,6 +119,7 @@ async function openPostgres(url: string): Promise<Store> {
       // PostgreSQL keeps dead tuples until VACUUM reclaims their space; vacuum the key table
       // now so the wrapped key is not kept live any longer than needed.
       await sql`vacuum ${sql.table(`${KEY_SCHEMA}.vault_data_keys`)}`.execute(db);
+      return true;
     },
     close: () => db.destroy(),
   };

@@ -107,4 +107,23 @@ describe('erase on SQLite: the key store files themselves', () => {
     const kms = createLocalKms({ file: h.app.config.keyringFile });
     await assert.rejects(kms.unwrap({ kekVersion: row.kek_version, wrapped: row.wrapped }, dekContext(victim!.token)), /version 1/);
   });
+
+  test('a reader holding the key store log delays the purge, never the erase; the next purge completes it', async () => {
+    const [victim] = await h.app.vault.createSubjects([{ externalId: 'held', fields: VICTIM }]);
+    const wrapped = (await h.app.store.db.selectFrom('cloak_keys.vault_data_keys').select('wrapped').where('token', '=', victim!.token).executeTakeFirstOrThrow()).wrapped;
+    // Another process reading the key store (a backup, say) keeps a snapshot open.
+    const reader = new BetterSqlite3(join(h.db.dataDir, SQLITE_FILES.keys), { readonly: true });
+    reader.prepare('begin').run();
+    reader.prepare('select count(*) from vault_data_keys').get();
+    const done = await h.app.vault.erase(victim!.token);
+    assert.ok(done.erasedAt);
+    await assert.rejects(h.app.vault.decryptField(victim!.token, 'phone'), NotFound);
+    reader.prepare('commit').run();
+    reader.close();
+    assert.equal(await h.app.store.purgeDeletedKeys(), true);
+    for (const f of [SQLITE_FILES.keys, `${SQLITE_FILES.keys}-wal`]) {
+      const p = join(h.db.dataDir, f);
+      if (existsSync(p)) assert.equal(readFileSync(p).indexOf(Buffer.from(wrapped)), -1, `${f} still holds the shredded key`);
+    }
+  });
 });

@@ -63,7 +63,13 @@ export function createVaultRepo(store: Pick<Store, 'db' | 'insertRows'>) {
     async tokensByExternalId(kind: string, externalIds: readonly string[], tx: Db = db): Promise<Map<string, string>> {
       const found = new Map<string, string>();
       for (const c of chunks(externalIds)) {
-        const rows = await tx.selectFrom('vault_subjects').select(['external_id', 'token']).where('kind', '=', kind).where('external_id', 'in', c).execute();
+        const rows = await tx
+          .selectFrom('vault_subjects')
+          .select(['external_id', 'token'])
+          .where('kind', '=', kind)
+          .where('external_id', 'in', c)
+          .where('erased_at', 'is', null)
+          .execute();
         for (const r of rows) found.set(r.external_id!, r.token);
       }
       return found;
@@ -107,11 +113,15 @@ export function createVaultRepo(store: Pick<Store, 'db' | 'insertRows'>) {
       return r.numDeletedRows > 0n;
     },
 
-    /** Removes what is left of an erased subject (ciphertexts, masks, indexes) and marks it erased. */
+    /**
+     * Removes what is left of an erased subject (ciphertexts, masks, indexes) and marks it
+     * erased. Its external id is dropped too: it may itself say who the person was, and the
+     * platform may create a new subject under it.
+     */
     async eraseSubjectData(subjectId: number, erasedAt: string, tx: Db = db): Promise<void> {
       await tx.deleteFrom('vault_fields').where('subject_id', '=', subjectId).execute();
       await tx.deleteFrom('vault_index').where('subject_id', '=', subjectId).execute();
-      await tx.updateTable('vault_subjects').set({ erased_at: erasedAt }).where('id', '=', subjectId).where('erased_at', 'is', null).execute();
+      await tx.updateTable('vault_subjects').set({ erased_at: erasedAt, external_id: null }).where('id', '=', subjectId).where('erased_at', 'is', null).execute();
     },
 
     /** Data keys still wrapped under another KEK version than `active`, after `afterId`. */

@@ -163,6 +163,22 @@ for (const d of DIALECTS) {
       await assert.rejects(h.app.vault.erase('sub_aaaaaaaaaaaaaaaaaaaaaaaaaa'), NotFound);
     });
 
+    test('after an erase, the external id is gone from the database and free for a new subject', async () => {
+      const [first] = await h.app.vault.createSubjects([{ externalId: 'an@example.vn', fields: { phone: '0912 444 555' } }]);
+      await h.app.vault.erase(first!.token);
+      const row = await h.app.store.db.selectFrom('vault_subjects').select('external_id').where('token', '=', first!.token).executeTakeFirstOrThrow();
+      assert.equal(row.external_id, null, 'the external id may itself be personal data');
+      const [again] = await h.app.vault.createSubjects([{ externalId: 'an@example.vn', fields: { phone: '0912 444 666' } }]);
+      assert.equal(again!.created, true);
+      assert.notEqual(again!.token, first!.token);
+      assert.equal(await h.app.vault.decryptField(again!.token, 'phone'), '+84912444666');
+    });
+
+    test('a repeated create with bad fields is refused, even though the subject exists', async () => {
+      await h.app.vault.createSubjects([{ externalId: 'recheck-1', fields: { phone: '0912 444 777' } }]);
+      await assert.rejects(h.app.vault.createSubjects([{ externalId: 'recheck-1', fields: { phone: 'garbage' } }]), InvalidInput);
+    });
+
     test('orphan data keys (a crash between key and data commits) are swept, live ones kept', async () => {
       await h.app.store.db
         .insertInto('cloak_keys.vault_data_keys')

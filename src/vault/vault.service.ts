@@ -7,7 +7,7 @@ import type { Logger } from '../lib/log.ts';
 import type { Store } from '../store/db.ts';
 import type { SealOutcome } from './seal.batch.ts';
 import type { Sealer } from './seal.pool.ts';
-import { DEFAULT_KIND, FIELD_NAME, externalKey, lookupForms } from './vault.fns.ts';
+import { DEFAULT_KIND, FIELD_NAME, externalKey, lookupForms, prepareSubject } from './vault.fns.ts';
 import type { VaultRepo } from './vault.repo.ts';
 import { blindIndex, dekContext, openField, type IndexKeys } from './vault.seal.ts';
 import { DEK_VERSION, type CreateResult, type MaskedSubject, type SealedSubject, type SubjectInput } from './vault.types.ts';
@@ -136,6 +136,13 @@ export function createVaultService(deps: VaultDeps) {
         else dup.set(key, n);
       });
       const already = await known(inputs);
+      // An input whose external id exists is not stored again, but it is still checked: a
+      // bad request is refused whether or not it would have changed anything.
+      inputs.forEach((input, n) => {
+        if (already[n] === undefined) return;
+        const p = prepareSubject(input, deps.region);
+        if (!p.ok) errors.push(...p.errors.map((e) => ({ ...e, path: `${itemPath(n)}${e.path ?? ''}` })));
+      });
       const todo = inputs.map((input, n) => ({ input, n })).filter(({ n }) => already[n] === undefined);
       const outcomes = await sealer.seal(todo.map((t) => t.input));
       outcomes.forEach((o, k) => {
@@ -253,9 +260,11 @@ export function createVaultService(deps: VaultDeps) {
       // The key goes first: from the moment it is gone the data is unreadable, even if the
       // process dies before the rest is cleaned (a second erase finishes the job).
       await repo.deleteDataKey(s.id);
-      await deps.store.purgeDeletedKeys();
       const erasedAt = clock.now().toISOString();
       await repo.transaction((trx) => repo.eraseSubjectData(s.id, erasedAt, trx));
+      if (!(await deps.store.purgeDeletedKeys())) {
+        log.warn({ token }, 'vault: erased, but a reader holds the key store log; the next erase (or start) purges it');
+      }
       log.info({ token }, 'vault: subject erased');
       return { token, erasedAt };
     },
@@ -303,13 +312,12 @@ export function createVaultService(deps: VaultDeps) {
       return { active: kms.activeVersion(), versions: [...kms.versions()], dataKeysByVersion: Object.fromEntries([...counts].map(([v, n]) => [String(v), n])), subjects: await repo.countSubjects() };
     },
 
-    /** Deletes data keys left behind by a crash between writing a key and its subject. */
+    /** Deletes data keys left behind by a crash between writing a key and its subject, and purges deleted keys. */
     async sweepOrphanKeys(olderThanMs = 3_600_000): Promise<number> {
       const n = await repo.deleteOrphanKeys(new Date(clock.now().getTime() - olderThanMs).toISOString());
-      if (n > 0) {
-        await deps.store.purgeDeletedKeys();
-        log.info({ keys: n }, 'vault: orphan data keys swept');
-      }
+      if (n > 0) log.info({ keys: n }, 'vault: orphan data keys swept');
+      // Also finishes a purge an earlier erase could not complete.
+      await deps.store.purgeDeletedKeys();
       return n;
     },
   };
