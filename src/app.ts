@@ -3,9 +3,11 @@ import { createApiKeyService } from './access/apikey.service.ts';
 import { createInProcessBus, type EventBus } from './bus/bus.ts';
 import type { Config } from './lib/config.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
-import { createLocalKms, loadKeyring, blindIndexKey } from './lib/keyring.ts';
+import { rmSync } from 'node:fs';
+import { Conflict } from './lib/errors.ts';
+import { createLocalKms, loadKeyring, blindIndexKey, keyringFingerprint, type Keyring } from './lib/keyring.ts';
 import { createLogger } from './lib/log.ts';
-import { openStore } from './store/db.ts';
+import { openStore, type Store } from './store/db.ts';
 import { createSealer } from './vault/seal.pool.ts';
 import { createVaultRepo } from './vault/vault.repo.ts';
 import { createVaultService } from './vault/vault.service.ts';
@@ -29,6 +31,12 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const clock = opts.clock ?? systemClock;
   const { ring, created: firstStart } = loadKeyring({ file: config.keyringFile, inline: config.keyring });
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  try {
+    await checkKeyringBelongs(store, ring, firstStart ? config.keyringFile : undefined);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
   const kms = createLocalKms({ file: config.keyringFile, inline: config.keyring }, ring);
   const indexKeys = Object.fromEntries(INDEX_SCOPES.map((s) => [s, blindIndexKey(ring, s)])) as unknown as IndexKeys;
   const region = config.defaultRegion as CountryCode;
@@ -55,3 +63,23 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   };
 }
 export type App = Awaited<ReturnType<typeof createApp>>;
+
+/**
+ * Refuses a keyring that is not the one this database was written with: a start after the
+ * key file went missing would otherwise make a new one and answer every lookup with nothing
+ * and every decryption with an error, while writing new data under the wrong keys.
+ */
+async function checkKeyringBelongs(store: Store, ring: Keyring, createdFile: string | undefined): Promise<void> {
+  const fingerprint = keyringFingerprint(ring);
+  const row = await store.db.selectFrom('cloak_meta').select('value').where('key', '=', 'keyring_fingerprint').executeTakeFirst();
+  if (!row) {
+    await store.db.insertInto('cloak_meta').values({ key: 'keyring_fingerprint', value: fingerprint }).execute();
+    return;
+  }
+  if (row.value === fingerprint) return;
+  // A key file made by this very start is worthless: remove it so nobody backs it up as the real one.
+  if (createdFile) rmSync(createdFile, { force: true });
+  throw new Conflict(
+    `the keyring does not belong to this database (${store.location}): ${createdFile ? 'the key file was missing, so a new one was made; it has been removed' : 'it was made for another database'}. Restore the key file that goes with this database (CLOAK_KEYRING_FILE or CLOAK_KEYRING)`,
+  );
+}

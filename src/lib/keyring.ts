@@ -58,6 +58,17 @@ function writeAtomically(file: string, data: string): void {
     closeSync(fd);
   }
   renameSync(tmp, file);
+  fsyncDir(dirname(file));
+}
+
+/** Makes a create or rename in `dir` durable (a new key version must not vanish on power loss). */
+function fsyncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function newFile(): KeyringFile {
@@ -89,6 +100,7 @@ export function loadKeyring(src: KeyringSource): { ring: Keyring; created: boole
       } finally {
         closeSync(fd);
       }
+      fsyncDir(dirname(src.file));
       return { ring: parseKeyring(text, src.file).ring, created: true };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
@@ -202,6 +214,15 @@ export class KeyVersionUnknown extends Error {
     super(`no key-encryption key of version ${version} in this keyring`);
     this.name = 'KeyVersionUnknown';
   }
+}
+
+/**
+ * A public fingerprint of the keyring (of its index root, which never rotates), stored in
+ * the database so a start with the wrong key file, or with a fresh one made because the
+ * file went missing, is refused before it writes anything under it.
+ */
+export function keyringFingerprint(ring: Keyring): string {
+  return deriveKey(ring.indexRoot, 'cloak/keyring-fingerprint/v1').subarray(0, 16).toString('hex');
 }
 
 /** The blind-index key of one scope (for example `phone`), derived from the keyring's index root. */

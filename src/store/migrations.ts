@@ -72,5 +72,11 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0002_meta': {
+      async up(db: Kysely<any>) {
+        // Facts about this database itself, such as which keyring it belongs to.
+        await db.schema.createTable('cloak_meta').addColumn('key', 'text', (c) => c.primaryKey()).addColumn('value', 'text', (c) => c.notNull()).execute();
+      },
+    },
   };
 }

@@ -65,5 +65,6 @@ export interface Database {
   'cloak_keys.vault_data_keys': VaultDataKeyTable;
   api_keys: ApiKeyTable;
   id_alloc: IdAllocTable;
+  cloak_meta: { key: string; value: string };
 }
 

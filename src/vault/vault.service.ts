@@ -3,6 +3,7 @@ import type { EventBus } from '../bus/bus.ts';
 import type { Clock } from '../lib/clock.ts';
 import { InvalidInput, NotFound, Unavailable, type ErrorDetail } from '../lib/errors.ts';
 import { KeyVersionUnknown, type Kms } from '../lib/keyring.ts';
+import { OpenFailed } from '../lib/crypto.ts';
 import type { Logger } from '../lib/log.ts';
 import type { Store } from '../store/db.ts';
 import type { SealOutcome } from './seal.batch.ts';
@@ -240,10 +241,14 @@ export function createVaultService(deps: VaultDeps) {
         dek = await kms.unwrap({ kekVersion: key.kekVersion, wrapped: key.wrapped }, dekContext(token));
       } catch (e) {
         if (e instanceof KeyVersionUnknown) throw new Unavailable(`the data key is wrapped under key version ${e.version}, which this keyring no longer holds`);
+        if (e instanceof OpenFailed) throw new Unavailable('the data key does not unwrap under this keyring: the key store or the keyring was altered');
         throw e;
       }
       try {
         return openField(dek, token, field, s.dek_version, row.sealed);
+      } catch (e) {
+        if (e instanceof OpenFailed) throw new Unavailable('a stored value does not open under its key: the data or the key store was altered');
+        throw e;
       } finally {
         dek.fill(0);
       }
