@@ -119,6 +119,21 @@ describe('cloak import', () => {
     assert.match(r.stdout, /2 created/);
   });
 
+  test('a file without a header is refused without printing its first row; NDJSON fields are taken whole', async () => {
+    const file = join(db.dataDir, 'noheader.csv');
+    writeFileSync(file, 'c-1,Nguyễn Văn Canaryheader,0912345678,canaryheader@example.vn\nc-2,Lê Văn B,0912345679,b@example.vn\n');
+    const r = await runCloak(['import', file], env());
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /first line must be a header/);
+    assert.ok(!/Canaryheader|canaryheader|0912345678/.test(r.stderr + r.stdout), 'the first row is not echoed');
+    const nd = join(db.dataDir, 'api-shape.ndjson');
+    writeFileSync(nd, JSON.stringify({ id: 'f-1', fields: { phone: '0912 555 000', loyalty: 'gold' }, source: 'crm' }) + '\n');
+    const ok = await runCloak(['import', nd], env());
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /1 created/);
+    assert.match(ok.stderr, /ignored columns .*source/);
+  });
+
   test('SIGKILL during a 100k-row import leaves no half-written subject; re-running completes it without duplicates', { timeout: 240_000 }, async () => {
     const k = await freshSqlite();
     try {

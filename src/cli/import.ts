@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CountryCode } from 'libphonenumber-js/max';
 import { InvalidInput } from '../lib/errors.ts';
-import { importFile } from '../vault/import.ts';
+import { describeColumns, importFile } from '../vault/import.ts';
 import { withApp, type CliEnv } from './context.ts';
 import { progress } from './output.ts';
 
@@ -44,7 +44,7 @@ export function importCommand(program: Command, env: CliEnv): void {
         });
         bar.stop();
         for (const b of report.bad) for (const e of b.errors) env.io.err(`line ${b.line}: ${e.path ? `${e.path} ` : ''}${e.problem}`);
-        if (report.ignoredColumns.length) env.io.err(`ignored columns (not mapped to a field): ${report.ignoredColumns.join(', ')}`);
+        if (report.ignoredColumns.length) env.io.err(`ignored columns (not mapped to a field): ${describeColumns(report.ignoredColumns)}`);
         if (!report.imported) env.io.out(`strict: ${report.bad.length} bad row(s) of ${report.rows}; nothing imported`);
         else env.io.out(`${report.rows} rows: ${report.created} created, ${report.existing} already there, ${report.bad.length} bad`);
         env.exitCode = report.bad.length > 0 ? 1 : 0;

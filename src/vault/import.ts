@@ -47,19 +47,40 @@ export function formatOf(file: string, given?: string): ImportFormat {
  * mapping does not use are collected in `ignored`.
  */
 function toInput(rec: Record<string, unknown>, opts: ImportOptions, ignored: Set<string>): SubjectInput {
-  const map: Record<string, string> = { ...Object.fromEntries(DEFAULT_FIELDS.map((f) => [f, f])), ...opts.map };
   const idCol = opts.idColumn ?? ID_COLUMNS.find((c) => c in rec);
-  const used = new Set([...Object.values(map), ...(idCol ? [idCol] : []), 'kind', 'fields']);
+  const id = idCol ? rec[idCol] : undefined;
+  const kind = opts.kind ?? (typeof rec.kind === 'string' ? rec.kind : DEFAULT_KIND);
+  const externalId = id === undefined || id === null ? undefined : String(id);
+  // An NDJSON line in the API's shape carries its own `fields` object: taken whole, free-form
+  // fields included, so nothing in it is dropped without a word.
+  if (typeof rec.fields === 'object' && rec.fields !== null && !Array.isArray(rec.fields)) {
+    for (const k of Object.keys(rec)) if (k !== idCol && k !== 'kind' && k !== 'fields') ignored.add(k);
+    return { kind, externalId, fields: rec.fields as Record<string, unknown> };
+  }
+  const map = columnMap(opts);
+  const used = new Set([...Object.values(map), ...(idCol ? [idCol] : []), 'kind']);
   const fields: Record<string, unknown> = {};
-  // An NDJSON line may already carry a `fields` object; the mapping then reads from it too.
-  const src = typeof rec.fields === 'object' && rec.fields !== null ? { ...rec, ...(rec.fields as Record<string, unknown>) } : rec;
   for (const [field, col] of Object.entries(map)) {
-    const v = src[col];
+    const v = rec[col];
     if (v !== undefined && v !== null && v !== '') fields[field] = v;
   }
   for (const k of Object.keys(rec)) if (!used.has(k)) ignored.add(k);
-  const id = idCol ? rec[idCol] : undefined;
-  return { kind: opts.kind ?? (typeof rec.kind === 'string' ? rec.kind : DEFAULT_KIND), externalId: id === undefined || id === null ? undefined : String(id), fields };
+  return { kind, externalId, fields };
+}
+
+/** Subject field → column: the typed fields by their own names, then the given mapping. */
+function columnMap(opts: ImportOptions): Record<string, string> {
+  return { ...Object.fromEntries(DEFAULT_FIELDS.map((f) => [f, f])), ...opts.map };
+}
+
+/**
+ * Column names as the report may show them: a name that does not look like one (a first
+ * row of data taken for a header, say) may be a customer's data, so only their number shows.
+ */
+export function describeColumns(names: readonly string[]): string {
+  const plain = names.filter((n) => /^[A-Za-z_][A-Za-z0-9_ .-]{0,40}$/.test(n) && !/\d{4}/.test(n));
+  const other = names.length - plain.length;
+  return [...plain, ...(other > 0 ? [`${other} more whose names are not shown`] : [])].join(', ');
 }
 
 /** A quoted CSV field may hold line breaks, but a record longer than this is a quote never closed. */
@@ -131,7 +152,11 @@ async function* csvRows(file: string, opts: ImportOptions, ignored: Set<string>,
     }
     if (!header) {
       header = r.record.map((h) => h.trim());
-      if (header.every((h) => h === '')) throw new InvalidInput(`${file}: the first line must be a header naming the columns`);
+      // A file without a header would have its first customer read as column names.
+      const known = new Set([...Object.values(columnMap(opts)), ...ID_COLUMNS, ...(opts.idColumn ? [opts.idColumn] : [])]);
+      if (!header.some((h) => known.has(h))) {
+        throw new InvalidInput(`${file}: the first line must be a header naming the columns; none of its ${header.length} names is an id column (external_id, id, or --id-column) or a mapped field (name, phone, email, address, or --map)`);
+      }
       continue;
     }
     if (r.record.length !== header.length) {
@@ -238,16 +263,22 @@ export async function importFile(vault: Pick<VaultService, 'importBatch' | 'swee
       bad.push(...o.bad);
       opts.onProgress?.({ bytesRead: count.bytes, totalBytes, rows, phase: 'import' });
     });
-  for await (const r of rowsOf(file, opts, ignored, count)) {
-    rows++;
-    if (r.errors) bad.push({ line: r.line, errors: r.errors });
-    else batch.push({ line: r.line, input: r.input! });
-    if (batch.length >= batchSize) {
-      await flush(batch);
-      batch = [];
+  try {
+    for await (const r of rowsOf(file, opts, ignored, count)) {
+      rows++;
+      if (r.errors) bad.push({ line: r.line, errors: r.errors });
+      else batch.push({ line: r.line, input: r.input! });
+      if (batch.length >= batchSize) {
+        await flush(batch);
+        batch = [];
+      }
     }
+    if (batch.length) await flush(batch);
+  } catch (e) {
+    // The batch still in flight finishes (or fails) before the error is reported.
+    await inFlight.drain().catch(() => undefined);
+    throw e;
   }
-  if (batch.length) await flush(batch);
   await inFlight.drain();
   bad.sort((a, b) => a.line - b.line);
   opts.onProgress?.({ bytesRead: totalBytes, totalBytes, rows, phase: 'import' });
