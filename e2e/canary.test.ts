@@ -83,6 +83,7 @@ describe('canaries never leak through the API, its logs or its metrics', () => {
       ['POST', '/v1/subjects', { externalId: 'has space CANARYBAD', fields: C }],
       ['POST', '/v1/subjects', { fields: { ...C, address: { street: C.address } } }],
       ['POST', '/v1/subjects', { fields: { phone: 912837465 } }],
+      ['POST', '/v1/subjects', { fields: { CANARYKEY_0912837465: 42 } }],
       ['POST', '/v1/subjects', undefined, { raw: `{"fields":{"name":"CANARYJSON ${C.name}"` }],
       ['POST', '/v1/subjects', undefined, { raw: `name=${C.name}&CANARYTEXT=1`, type: 'text/plain' }],
       ['POST', '/v1/subjects/batch', { subjects: [{ fields: C }, { fields: { phone: 'CANARYBAD-2' } }] }],

@@ -38,16 +38,38 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
   }
   if (err.validation) {
     const details = err.validation.map((v) => ({
-      path: `/${err.validationContext ?? 'body'}${v.instancePath}${v.keyword === 'required' ? `/${String((v.params as { missingProperty?: string }).missingProperty)}` : ''}`,
+      path: safePath(`/${err.validationContext ?? 'body'}${v.instancePath}${v.keyword === 'required' ? `/${String((v.params as { missingProperty?: string }).missingProperty)}` : ''}`),
       problem: v.keyword === 'required' ? 'is required' : v.keyword === 'additionalProperties' ? 'has a property the API does not define (see /docs)' : (v.message ?? 'is invalid'),
     }));
     return send(400, 'invalid_input', `the request does not match the API: ${details.map((d) => `${d.path} ${d.problem}`).join('; ')}`, details);
   }
   const known = err.code ? FRAMEWORK[err.code] : undefined;
   if (known) return send(known.status, known.code, known.message);
+  if (isDatabaseUnavailable(err)) {
+    req.log.warn({ err }, 'request failed: database unavailable');
+    return send(503, 'unavailable', 'the database is busy or unreachable; retry shortly');
+  }
   if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
     return send(err.statusCode, 'bad_request', 'the request could not be read');
   }
   req.log.error({ err }, 'request failed: internal error');
   return send(500, 'internal', `internal error; quote request id ${req.id} to the operators`);
+}
+
+/**
+ * A JSON path as an answer may show it. Free-form field names are the caller's, and a
+ * mistaken one can be a value (`/body/fields/0912345678`): a segment under `fields` that is
+ * not a plain lower-case name is replaced. Every other segment comes from the API's schema.
+ */
+export function safePath(path: string): string {
+  const segs = path.split('/');
+  return segs.map((seg, i) => (segs[i - 1] === 'fields' && !/^[a-z][a-z0-9_]{0,39}$/.test(seg) ? '(a field name)' : seg)).join('/');
+}
+
+// Errors of the database drivers that mean "not now", not "never": busy, locked, down.
+const UNAVAILABLE_CODES = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_LOCKED', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08000', '08003', '08006', '53300', '40001', '40P01']);
+
+function isDatabaseUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && UNAVAILABLE_CODES.has(code);
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { Conflict } from '../lib/errors.ts';
+import { Conflict, InvalidInput } from '../lib/errors.ts';
 import { retireKeyVersion, rotateKeyring } from '../lib/keyring.ts';
 import { withApp, type CliEnv } from './context.ts';
 import { progress } from './output.ts';
@@ -54,7 +54,8 @@ export function keysCommand(program: Command, cli: CliEnv): void {
     .argument('<version>', 'the key version to delete')
     .action(async (version: string) => {
       await withApp(cli, async (app) => {
-        const v = Number.parseInt(version, 10);
+        if (!/^[1-9]\d*$/.test(version)) throw new InvalidInput(`"${version}" is not a key version; versions are whole numbers (see cloak keys status)`);
+        const v = Number(version);
         const s = await app.vault.keyStatus();
         const left = s.dataKeysByVersion[String(v)] ?? 0;
         if (left > 0) throw new Conflict(`${left} data key(s) are still wrapped under version ${v}; run "cloak keys rewrap" first`);
