@@ -9,6 +9,7 @@ import type { SubjectInput } from './vault.types.ts';
 export type Sealer = {
   seal(items: readonly SubjectInput[]): Promise<SealOutcome[]>;
   close(): Promise<void>;
+  threads(): readonly Worker[];
 };
 
 /** Work is cut into slices of this many subjects so both cores stay busy on one batch. */
@@ -24,52 +25,61 @@ const INLINE_BELOW = 32;
 export function createSealer(opts: { keys: IndexKeys; region: CountryCode; workers: number }): Sealer {
   const pool = new RandomPool();
   const inline = async (items: readonly SubjectInput[]) => sealBatch(items, opts.keys, opts.region, pool);
-  if (opts.workers <= 0) return { seal: inline, close: async () => undefined };
+  if (opts.workers <= 0) return { seal: inline, close: async () => undefined, threads: () => [] };
   const worker = new URL('./seal.worker.ts', import.meta.url).href;
   const tsx = import.meta.resolve('tsx/esm/api');
   // The worker is TypeScript; Node 20 workers do not inherit the tsx loader, so a small
   // bootstrap registers it before importing the worker module.
   const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(worker)}); })`;
   // Started on first use: a CLI command that never seals in bulk never pays for them.
-  let workers: Worker[] = [];
-  const start = () => {
-    workers = Array.from({ length: opts.workers }, () => new Worker(bootstrap, { eval: true, workerData: { keys: opts.keys, region: opts.region } }));
-    for (const w of workers) listen(w);
-  };
-  const pending = new Map<number, { resolve: (o: SealOutcome[]) => void; reject: (e: Error) => void }>();
+  type Pending = { resolve: (o: SealOutcome[]) => void; reject: (e: Error) => void };
+  type Slot = { worker: Worker; pending: Map<number, Pending> };
+  let slots: Slot[] = [];
   let nextId = 0;
   let turn = 0;
-  function listen(w: Worker) {
-    w.on('message', (m: { id: number; packed?: PackedBatch; failed?: string }) => {
-      const p = pending.get(m.id);
+  let closing = false;
+  function spawn(): Slot {
+    const slot: Slot = { worker: new Worker(bootstrap, { eval: true, workerData: { keys: opts.keys, region: opts.region } }), pending: new Map() };
+    slot.worker.on('message', (m: { id: number; packed?: PackedBatch; failed?: string }) => {
+      const p = slot.pending.get(m.id);
       if (!p) return;
-      pending.delete(m.id);
+      slot.pending.delete(m.id);
       if (m.packed) p.resolve(unpackBatch(m.packed));
       else p.reject(new Error(`sealing worker failed (${m.failed ?? 'unknown'})`));
     });
-    w.on('error', (e) => {
-      for (const p of pending.values()) p.reject(e);
-      pending.clear();
+    // A worker that dies fails only its own batches, and is replaced for the next ones.
+    const died = (e: Error) => {
+      for (const p of slot.pending.values()) p.reject(e);
+      slot.pending.clear();
+      if (!closing) slots = slots.map((x) => (x === slot ? spawn() : x));
+    };
+    slot.worker.on('error', died);
+    slot.worker.on('exit', (code) => {
+      if (slot.pending.size > 0 || !closing) died(new Error(`sealing worker exited (code ${code})`));
     });
+    return slot;
   }
   function run(items: readonly SubjectInput[]): Promise<SealOutcome[]> {
     const id = nextId++;
-    const w = workers[turn++ % workers.length]!;
+    const slot = slots[turn++ % slots.length]!;
     return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      w.postMessage({ id, items });
+      slot.pending.set(id, { resolve, reject });
+      slot.worker.postMessage({ id, items });
     });
   }
   return {
     async seal(items) {
       if (items.length < INLINE_BELOW) return inline(items);
-      if (workers.length === 0) start();
+      if (slots.length === 0) slots = Array.from({ length: opts.workers }, spawn);
       const slices: Promise<SealOutcome[]>[] = [];
       for (let i = 0; i < items.length; i += SLICE) slices.push(run(items.slice(i, i + SLICE)));
       return (await Promise.all(slices)).flat();
     },
     async close() {
-      await Promise.all(workers.map((w) => w.terminate()));
+      closing = true;
+      await Promise.all(slots.map((s) => s.worker.terminate()));
     },
+    /** The worker threads now running (for tests of recovery). */
+    threads: () => slots.map((s) => s.worker),
   };
 }
