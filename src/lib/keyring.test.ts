@@ -1,6 +1,6 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Conflict, InvalidInput } from './errors.ts';
@@ -244,4 +244,20 @@ describe('blindIndexKey', () => {
     assert.notDeepEqual(blindIndexKey(ring, 'phone'), ring.indexRoot);
     assert.notDeepEqual(blindIndexKey(ring, 'phone'), blindIndexKey(loadKeyring(fresh()).ring, 'phone'));
   });
+});
+
+test('a key edit while another holds the lock is refused, and the keyring is left as it was', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cloak-keylock-'));
+  try {
+    const file = join(dir, 'keyring.json');
+    loadKeyring({ file });
+    writeFileSync(`${file}.lock`, '');
+    assert.throws(() => rotateKeyring({ file }), (e: unknown) => e instanceof Conflict && /another key operation/.test((e as Error).message));
+    assert.equal(loadKeyring({ file }).ring.active, 1);
+    rmSync(`${file}.lock`);
+    assert.equal(rotateKeyring({ file }), 2);
+    assert.equal(existsSync(`${file}.lock`), false, 'the lock is released');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { InvalidInput, Conflict } from './errors.ts';
@@ -117,13 +117,26 @@ function editFile(src: KeyringSource, edit: (f: KeyringFile) => KeyringFile): Ke
   if (src.inline) {
     throw new Conflict('the keyring comes from CLOAK_KEYRING; edit that variable (add a version, set "active") and restart');
   }
-  loadKeyring(src); // refuses a file with loose permissions or a bad shape before editing it
-  const f = JSON.parse(readFileSync(src.file, 'utf8')) as KeyringFile;
-  const next = edit(f);
-  const text = JSON.stringify(next, null, 2) + '\n';
-  const { ring } = parseKeyring(text, src.file);
-  writeAtomically(src.file, text);
-  return ring;
+  // One edit at a time: a retire racing a rotate must not write back a file without the new version.
+  const lock = `${src.file}.lock`;
+  let fd: number;
+  try {
+    fd = openSync(lock, 'wx', 0o600);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new Conflict(`another key operation holds ${lock}; wait for it, or delete that file if no cloak command is running`);
+    throw e;
+  }
+  try {
+    loadKeyring(src); // refuses a file with loose permissions or a bad shape before editing it
+    const f = JSON.parse(readFileSync(src.file, 'utf8')) as KeyringFile;
+    const text = JSON.stringify(edit(f), null, 2) + '\n';
+    const { ring } = parseKeyring(text, src.file);
+    writeAtomically(src.file, text);
+    return ring;
+  } finally {
+    closeSync(fd);
+    rmSync(lock, { force: true });
+  }
 }
 
 /** Adds a new KEK version and makes it the one new writes use. Returns the new version. */
