@@ -1,5 +1,7 @@
 import type { DestinationStream } from 'pino';
 import { createApiKeyService } from './access/apikey.service.ts';
+import { createDevicesRepo } from './devices/devices.repo.ts';
+import { createDevicesService } from './devices/devices.service.ts';
 import { createInProcessBus, type EventBus } from './bus/bus.ts';
 import type { Config } from './lib/config.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
@@ -44,6 +46,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const bus = opts.bus ?? createInProcessBus((err) => log.error({ err }, 'bus: a handler failed'));
   const vault = createVaultService({ repo: createVaultRepo(store), store, kms, sealer, indexKeys, region, bus, clock, log });
   const apiKeys = createApiKeyService({ db: store.db, clock });
+  const devices = createDevicesService({ repo: createDevicesRepo(store.db), bus, clock, log });
   return {
     config,
     log,
@@ -52,6 +55,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     bus,
     vault,
     apiKeys,
+    devices,
     kms,
     /** True when this start created the keyring: a fresh data directory. */
     firstStart,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import pg from 'pg';
-import { createApp, type App } from '../src/app.ts';
+import { createApp, type App, type AppOptions } from '../src/app.ts';
 import { loadConfig } from '../src/lib/config.ts';
 import { randomId } from '../src/lib/crypto.ts';
 
@@ -79,11 +79,11 @@ export const DIALECTS = [
  * on it, closed and dropped at the end. Use inside `describe`.
  * @example const h = appOn(d.fresh); test('…', async () => { await h.app.vault.… });
  */
-export function appOn(fresh: () => Promise<TestDb>, onStart?: (app: App) => void): { readonly db: TestDb; readonly app: App } {
+export function appOn(fresh: () => Promise<TestDb>, onStart?: (app: App) => void, opts: AppOptions = {}): { readonly db: TestDb; readonly app: App } {
   const h = {} as { db: TestDb; app: App };
   before(async () => {
     h.db = await fresh();
-    h.app = await createApp(loadConfig(h.db.env));
+    h.app = await createApp(loadConfig(h.db.env), opts);
     onStart?.(h.app);
   });
   after(async () => {

@@ -78,5 +78,42 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createTable('cloak_meta').addColumn('key', 'text', (c) => c.primaryKey()).addColumn('value', 'text', (c) => c.notNull()).execute();
       },
     },
+    '0003_devices': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('stations')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('device_enrollment_codes')
+          .addColumn('code_hash', bytes, (c) => c.primaryKey())
+          .addColumn('station_id', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('used_at', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('devices')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('station_id', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('public_key', bytes, (c) => c.notNull())
+          .addColumn('build', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('enrolled_at', 'text', (c) => c.notNull())
+          .addColumn('status_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('device_builds')
+          .addColumn('build', 'text', (c) => c.primaryKey())
+          .addColumn('note', 'text', (c) => c.notNull())
+          .addColumn('added_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }

@@ -1,0 +1,50 @@
+import type { Kysely } from 'kysely';
+import type { Database, DeviceTable } from '../store/schema.ts';
+
+/** The devices capability's tables: stations, enrollment codes, devices, the build allow-list. */
+export function createDevicesRepo(db: Kysely<Database>) {
+  return {
+    insertStation: (s: { id: string; name: string; kind: string; created_at: string }) => db.insertInto('stations').values(s).execute(),
+    getStation: (id: string) => db.selectFrom('stations').selectAll().where('id', '=', id).executeTakeFirst(),
+    listStations: () => db.selectFrom('stations').selectAll().orderBy('id').execute(),
+
+    insertCode: (c: { code_hash: Buffer; station_id: string; kind: string; expires_at: string; created_at: string }) =>
+      db.insertInto('device_enrollment_codes').values({ ...c, used_at: null }).execute(),
+
+    /** Marks a code used, once, if it has not expired: one statement, so two devices cannot both win. */
+    async claimCode(codeHash: Buffer, now: string): Promise<{ station_id: string; kind: string } | undefined> {
+      return db
+        .updateTable('device_enrollment_codes')
+        .set({ used_at: now })
+        .where('code_hash', '=', codeHash)
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', now)
+        .returning(['station_id', 'kind'])
+        .executeTakeFirst();
+    },
+
+    insertDevice: (d: DeviceTable) => db.insertInto('devices').values(d).execute(),
+    getDevice: (id: string) => db.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst(),
+    listDevices: (station?: string) => {
+      let q = db.selectFrom('devices').selectAll().orderBy('enrolled_at');
+      if (station) q = q.where('station_id', '=', station);
+      return q.execute();
+    },
+    async updateDevice(id: string, set: Partial<Pick<DeviceTable, 'build' | 'status' | 'status_at'>>): Promise<boolean> {
+      const r = await db.updateTable('devices').set(set).where('id', '=', id).executeTakeFirst();
+      return r.numUpdatedRows > 0n;
+    },
+
+    async isKnownBuild(build: string): Promise<boolean> {
+      return (await db.selectFrom('device_builds').select('build').where('build', '=', build).executeTakeFirst()) !== undefined;
+    },
+    async knownBuilds(builds: readonly string[]): Promise<Set<string>> {
+      if (builds.length === 0) return new Set();
+      const rows = await db.selectFrom('device_builds').select('build').where('build', 'in', [...new Set(builds)]).execute();
+      return new Set(rows.map((r) => r.build));
+    },
+    allowBuild: (build: string, note: string, at: string) =>
+      db.insertInto('device_builds').values({ build, note, added_at: at }).onConflict((oc) => oc.column('build').doUpdateSet({ note })).execute(),
+  };
+}
+export type DevicesRepo = ReturnType<typeof createDevicesRepo>;
