@@ -8,6 +8,7 @@ import type { App } from '../app.ts';
 import { errorHandler } from './errors.ts';
 import { createMetrics } from './metrics.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { deviceRoutes } from './routes/devices.ts';
 import { subjectRoutes } from './routes/subjects.ts';
 
 /**
@@ -15,7 +16,7 @@ import { subjectRoutes } from './routes/subjects.ts';
  * /docs. Every endpoint but /health (and the docs) needs a bearer API key.
  * @example const api = await buildApi(app); await api.listen({ port: 8080 });
  */
-export async function buildApi(app: Pick<App, 'vault' | 'apiKeys' | 'log' | 'store' | 'config'>) {
+export async function buildApi(app: Pick<App, 'vault' | 'apiKeys' | 'devices' | 'clock' | 'log' | 'store' | 'config'>) {
   const metrics = createMetrics();
   // Only the method, the route pattern and the id of a request are logged: not its URL (a
   // client may put a phone number in a path by mistake), headers or body. Lookups send
@@ -31,6 +32,12 @@ export async function buildApi(app: Pick<App, 'vault' | 'apiKeys' | 'log' | 'sto
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   api.setErrorHandler(errorHandler);
+  // JSON bodies are kept as received too: a device's signature covers their digest.
+  const parseJson = api.getDefaultJsonParser('error', 'error');
+  api.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    req.rawBody = body as Buffer;
+    parseJson(req, body as Buffer & string, done);
+  });
   api.setNotFoundHandler((req, reply) =>
     reply.status(404).send({ error: { code: 'not_found', message: `no such route for ${req.method}; the API is described at /docs`, details: [], requestId: req.id } }),
   );
@@ -49,10 +56,17 @@ export async function buildApi(app: Pick<App, 'vault' | 'apiKeys' | 'log' | 'sto
         description:
           'Customers’ personal data, encrypted per field, handed out as tokens and masks. Authorize with the admin API key printed at first start (Bearer ck_…).',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key: ck_key_…_…' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API key: ck_key_…_…' },
+          httpSignature: { type: 'apiKey', in: 'header', name: 'Signature', description: 'RFC 9421 Ed25519 signature over @method, @path and content-digest, with created, nonce and keyid (the device id)' },
+        },
+      },
       tags: [
         { name: 'subjects', description: 'Customers, recipients, reviewers: create, read masked, look up, erase' },
         { name: 'admin', description: 'API keys, key rotation status, metrics' },
+        { name: 'devices', description: 'Stations, enrollment, device registry, quarantine' },
+        { name: 'device gateway', description: 'Requests signed by enrolled devices' },
         { name: 'health', description: 'Liveness' },
       ],
     },
@@ -66,5 +80,6 @@ export async function buildApi(app: Pick<App, 'vault' | 'apiKeys' | 'log' | 'sto
   );
   await api.register(subjectRoutes, { vault: app.vault, apiKeys: app.apiKeys, metrics, maxBatch: app.config.maxBatch });
   await api.register(adminRoutes, { vault: app.vault, apiKeys: app.apiKeys, metrics });
+  await api.register(deviceRoutes, { devices: app.devices, apiKeys: app.apiKeys, clock: app.clock, maxSkewSeconds: app.config.deviceMaxSkewSeconds });
   return api;
 }

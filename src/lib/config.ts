@@ -41,6 +41,13 @@ export const configSchema = z
       .max(64)
       .default(Math.min(Math.max(availableParallelism() - 1, 1), 64))
       .describe('CLOAK_CRYPTO_WORKERS: worker threads for bulk encryption (default: cores - 1; 0: encrypt on the main thread)'),
+    deviceMaxSkewSeconds: z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(3600)
+      .default(300)
+      .describe('CLOAK_DEVICE_MAX_SKEW_SECONDS: how far a signed device request’s created time may be from the server clock'),
     maxBatch: z.coerce.number().int().min(1).max(10000).default(1000).describe('CLOAK_MAX_BATCH: most subjects one batch request may create'),
   })
   .strict();
@@ -59,6 +66,7 @@ const ENV: Record<keyof z.infer<typeof configSchema>, string> = {
   rewrapIntervalSeconds: 'CLOAK_REWRAP_INTERVAL_SECONDS',
   cryptoWorkers: 'CLOAK_CRYPTO_WORKERS',
   maxBatch: 'CLOAK_MAX_BATCH',
+  deviceMaxSkewSeconds: 'CLOAK_DEVICE_MAX_SKEW_SECONDS',
 };
 
 /**

@@ -1,0 +1,131 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import type { ApiKeyService } from '../../access/apikey.service.ts';
+import type { DevicesService } from '../../devices/devices.service.ts';
+import { createMemoryNonceStore, verifyDeviceRequest } from '../../devices/httpsig.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { requireScope } from '../auth.ts';
+import { ErrorResponse } from './shared.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    rawBody?: Buffer;
+    deviceId?: string;
+  }
+}
+
+// Spelled out (a generic helper loses the literal types in TypeBox's inference).
+const StationKind = Type.Union([Type.Literal('hub'), Type.Literal('delivery')]);
+const DeviceKind = Type.Union([Type.Literal('scanner'), Type.Literal('courier_app')]);
+const DeviceStatus = Type.Union([Type.Literal('active'), Type.Literal('restricted'), Type.Literal('revoked')]);
+const Station = Type.Object({ id: Type.String(), name: Type.String(), kind: StationKind, createdAt: Type.String() });
+const Device = Type.Object({
+  id: Type.String({ description: 'Also the keyid of its signatures' }),
+  station: Type.String(),
+  kind: DeviceKind,
+  build: Type.String(),
+  buildKnown: Type.Boolean({ description: 'false: the build is not on the allow-list' }),
+  status: DeviceStatus,
+  enrolledAt: Type.String(),
+  statusAt: Type.String(),
+});
+const Build = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the software build, hex' });
+
+export type DeviceRoutesDeps = { devices: DevicesService; apiKeys: Pick<ApiKeyService, 'verify'>; clock: Clock; maxSkewSeconds: number };
+
+/**
+ * Stations and devices (admin), enrollment (the one-time code is the credential), and the
+ * device gateway: every `/v1/device/…` request must carry an RFC 9421 signature.
+ */
+export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (app, { devices, apiKeys, clock, maxSkewSeconds }) => {
+  const admin = requireScope(apiKeys, 'admin');
+  const security = [{ bearer: [] }];
+  const nonces = createMemoryNonceStore(() => Math.floor(clock.now().getTime() / 1000));
+  const signedDevice = async (req: FastifyRequest) => {
+    const { keyid } = await verifyDeviceRequest(
+      { method: req.method, url: req.url, headers: req.headers as Record<string, string>, body: req.rawBody },
+      { keyOf: devices.keyOf, nonces, now: clock.now(), maxSkewSeconds },
+    );
+    req.deviceId = keyid;
+  };
+  const signed = [{ httpSignature: [] }];
+
+  app.post(
+    '/v1/stations',
+    {
+      preHandler: admin,
+      schema: { tags: ['devices'], summary: 'Create a station', security, body: Type.Object({ id: Type.String(), name: Type.String(), kind: StationKind }, { additionalProperties: false }), response: { 201: Station, 400: ErrorResponse, 409: ErrorResponse } },
+    },
+    async (req, reply) => reply.status(201).send(await devices.createStation(req.body)),
+  );
+  app.get('/v1/stations', { preHandler: admin, schema: { tags: ['devices'], summary: 'List stations', security, response: { 200: Type.Object({ stations: Type.Array(Station) }) } } }, async () => ({
+    stations: await devices.listStations(),
+  }));
+  app.post(
+    '/v1/stations/:id/enrollment-codes',
+    {
+      preHandler: admin,
+      schema: {
+        tags: ['devices'],
+        summary: 'Issue a one-time enrollment code for a device of this station (shown once)',
+        security,
+        params: Type.Object({ id: Type.String() }),
+        body: Type.Object({ kind: DeviceKind, ttlMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 10080 })) }, { additionalProperties: false }),
+        response: { 201: Type.Object({ code: Type.String(), station: Type.String(), kind: Type.String(), expiresAt: Type.String() }), 404: ErrorResponse },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await devices.issueEnrollmentCode({ station: req.params.id, kind: req.body.kind, ttlMinutes: req.body.ttlMinutes })),
+  );
+  app.post(
+    '/v1/devices/enroll',
+    {
+      schema: {
+        tags: ['devices'],
+        summary: 'Enroll a device: its one-time code, the Ed25519 public key it generated, its build',
+        description: 'No API key: the code is the credential. The device id returned is the keyid of its signatures.',
+        body: Type.Object({ code: Type.String(), publicKey: Type.String({ description: 'raw 32 bytes in base64, or a PEM' }), build: Build }, { additionalProperties: false }),
+        response: { 201: Device, 400: ErrorResponse, 401: ErrorResponse },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await devices.enroll(req.body)),
+  );
+  app.get('/v1/devices', { preHandler: admin, schema: { tags: ['devices'], summary: 'List devices', security, querystring: Type.Object({ station: Type.Optional(Type.String()) }), response: { 200: Type.Object({ devices: Type.Array(Device) }) } } }, async (req) => ({
+    devices: await devices.list(req.query.station),
+  }));
+  app.post(
+    '/v1/devices/:id/status',
+    {
+      preHandler: admin,
+      schema: {
+        tags: ['devices'],
+        summary: 'Quarantine or release a device: restricted (routing only), revoked (every request refused), active',
+        security,
+        params: Type.Object({ id: Type.String() }),
+        body: Type.Object({ status: DeviceStatus }, { additionalProperties: false }),
+        response: { 200: Device, 404: ErrorResponse },
+      },
+    },
+    async (req) => devices.setStatus(req.params.id, req.body.status),
+  );
+  app.post(
+    '/v1/device-builds',
+    { preHandler: admin, schema: { tags: ['devices'], summary: 'Allow a software build', security, body: Type.Object({ build: Build, note: Type.String({ maxLength: 200 }) }, { additionalProperties: false }), response: { 204: Type.Null() } } },
+    async (req, reply) => {
+      await devices.allowBuild(req.body.build, req.body.note);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get('/v1/device/me', { preHandler: signedDevice, schema: { tags: ['device gateway'], summary: 'The calling device, as Cloak knows it (signed request)', security: signed, response: { 200: Device, 401: ErrorResponse, 403: ErrorResponse } } }, async (req) =>
+    devices.get(req.deviceId!),
+  );
+  app.post(
+    '/v1/device/build',
+    {
+      preHandler: signedDevice,
+      schema: { tags: ['device gateway'], summary: 'Report the build the device now runs (signed request)', security: signed, body: Type.Object({ build: Build }, { additionalProperties: false }), response: { 200: Device, 401: ErrorResponse, 403: ErrorResponse } },
+    },
+    async (req) => devices.reportBuild(req.deviceId!, req.body.build),
+  );
+};
