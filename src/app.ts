@@ -2,6 +2,8 @@ import type { DestinationStream } from 'pino';
 import { createApiKeyService } from './access/apikey.service.ts';
 import { createDevicesRepo } from './devices/devices.repo.ts';
 import { createDevicesService } from './devices/devices.service.ts';
+import { createWaybillRepo } from './waybill/waybill.repo.ts';
+import { createWaybillService } from './waybill/waybill.service.ts';
 import { createInProcessBus, type EventBus } from './bus/bus.ts';
 import type { Config } from './lib/config.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
@@ -47,6 +49,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const vault = createVaultService({ repo: createVaultRepo(store), store, kms, sealer, indexKeys, region, bus, clock, log });
   const apiKeys = createApiKeyService({ db: store.db, clock });
   const devices = createDevicesService({ repo: createDevicesRepo(store.db), bus, clock, log });
+  const waybill = createWaybillService({ repo: createWaybillRepo(store), vault, devices, bus, clock, log });
   return {
     config,
     log,
@@ -56,6 +59,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     vault,
     apiKeys,
     devices,
+    waybill,
     kms,
     /** True when this start created the keyring: a fresh data directory. */
     firstStart,

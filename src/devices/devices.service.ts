@@ -80,6 +80,11 @@ export function createDevicesService(deps: DevicesDeps) {
       return { id: req.id, name: req.name.trim(), kind: req.kind as StationKind, createdAt };
     },
 
+    async station(id: string): Promise<Station | undefined> {
+      const s = await repo.getStation(id);
+      return s && { id: s.id, name: s.name, kind: s.kind as StationKind, createdAt: s.created_at };
+    },
+
     async listStations(): Promise<Station[]> {
       return (await repo.listStations()).map((s) => ({ id: s.id, name: s.name, kind: s.kind as StationKind, createdAt: s.created_at }));
     },

@@ -70,6 +70,29 @@ export interface Database {
   device_enrollment_codes: EnrollmentCodeTable;
   devices: DeviceTable;
   device_builds: { build: string; note: string; added_at: string };
+  parcels: ParcelTable;
+  parcel_scans: ParcelScanTable;
+}
+
+/** A parcel: its tracking number and route; the recipient and sender are vault tokens. */
+export interface ParcelTable {
+  tracking: string;
+  recipient: string;
+  sender: string | null;
+  origin: string;
+  destination: string;
+  sort_code: string;
+  /** `created`, or the step of its last scan (`inbound`, `sort`, `outbound`, `delivered`). */
+  status: string;
+  created_at: string;
+  updated_at: string;
+}
+export interface ParcelScanTable {
+  tracking: string;
+  at: string;
+  step: string;
+  station: string;
+  device: string;
 }
 
 export interface StationTable {

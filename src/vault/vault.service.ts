@@ -202,6 +202,12 @@ export function createVaultService(deps: VaultDeps) {
       return { created: good.length - raced.size, existing: candidates.length - todo.length + raced.size, bad };
     },
 
+    /** Whether a token names a live subject (for other capabilities that store tokens); reads nothing else. */
+    async exists(token: string): Promise<boolean> {
+      const s = await repo.getSubject(token);
+      return s !== undefined && s.erased_at === null;
+    },
+
     /** A subject as everyone sees it by default: masks only, no decryption. */
     async getMasked(token: string, ctx: Ctx): Promise<MaskedSubject> {
       const s = await liveSubject(token);

@@ -1,0 +1,35 @@
+import type { Kysely } from 'kysely';
+import type { Database, ParcelScanTable, ParcelTable } from '../store/schema.ts';
+import type { Store } from '../store/db.ts';
+
+/** The waybill capability's tables: parcels and their scans. */
+export function createWaybillRepo(store: Pick<Store, 'db' | 'insertRows'>) {
+  const db: Kysely<Database> = store.db;
+  return {
+    insertParcel: (p: ParcelTable) => db.insertInto('parcels').values(p).execute(),
+    getParcel: (tracking: string) => db.selectFrom('parcels').selectAll().where('tracking', '=', tracking).executeTakeFirst(),
+    async getParcels(trackings: readonly string[]): Promise<Map<string, ParcelTable>> {
+      const out = new Map<string, ParcelTable>();
+      const unique = [...new Set(trackings)];
+      for (let i = 0; i < unique.length; i += 500) {
+        for (const p of await db.selectFrom('parcels').selectAll().where('tracking', 'in', unique.slice(i, i + 500)).execute()) out.set(p.tracking, p);
+      }
+      return out;
+    },
+    timeline: (tracking: string) => db.selectFrom('parcel_scans').selectAll().where('tracking', '=', tracking).orderBy('at').execute(),
+    /** Whether any device of `station` scanned the parcel: it is in that station's flow. */
+    async scannedAt(tracking: string, station: string): Promise<boolean> {
+      return (await db.selectFrom('parcel_scans').select('tracking').where('station', '=', station).where('tracking', '=', tracking).limit(1).executeTakeFirst()) !== undefined;
+    },
+    /** Stores a batch of scans and moves each parcel to its latest step, in one transaction. */
+    async recordScans(scans: readonly ParcelScanTable[], at: string): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await store.insertRows(trx, 'parcel_scans', ['tracking', 'at', 'step', 'station', 'device'], scans.map((s) => [s.tracking, s.at, s.step, s.station, s.device]));
+        const latest = new Map<string, string>();
+        for (const s of [...scans].sort((a, b) => a.at.localeCompare(b.at))) latest.set(s.tracking, s.step);
+        for (const [tracking, step] of latest) await trx.updateTable('parcels').set({ status: step, updated_at: at }).where('tracking', '=', tracking).execute();
+      });
+    },
+  };
+}
+export type WaybillRepo = ReturnType<typeof createWaybillRepo>;

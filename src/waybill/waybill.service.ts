@@ -1,0 +1,139 @@
+import { randomInt } from 'node:crypto';
+import type { EventBus } from '../bus/bus.ts';
+import type { Clock } from '../lib/clock.ts';
+import { Forbidden, InvalidInput, NotFound } from '../lib/errors.ts';
+import type { Logger } from '../lib/log.ts';
+import type { DevicesService } from '../devices/devices.service.ts';
+import type { VaultService } from '../vault/vault.service.ts';
+import type { ParcelTable } from '../store/schema.ts';
+import { SCAN_STEPS, isTrackingNumber, sortCode, trackingNumber, type ScanStep } from './waybill.fns.ts';
+import type { WaybillRepo } from './waybill.repo.ts';
+import type { Caller, Parcel, Routing, ScanIn } from './waybill.types.ts';
+
+export type WaybillDeps = {
+  repo: WaybillRepo;
+  vault: Pick<VaultService, 'exists'>;
+  devices: Pick<DevicesService, 'station'>;
+  bus: Pick<EventBus, 'publish'>;
+  clock: Clock;
+  log: Logger;
+};
+
+/** Most scans one signed batch may carry. */
+export const MAX_SCAN_BATCH = 1000;
+// A scan's own time may lag (a device offline for a while) but not run ahead of the server.
+const MAX_SCAN_AGE_MS = 7 * 24 * 3600_000;
+const MAX_SCAN_AHEAD_MS = 5 * 60_000;
+
+function toParcel(p: ParcelTable): Parcel {
+  return {
+    tracking: p.tracking,
+    recipient: p.recipient,
+    sender: p.sender,
+    origin: p.origin,
+    destination: p.destination,
+    sortCode: p.sort_code,
+    nextHop: p.status === 'delivered' ? null : p.destination,
+    status: p.status as Parcel['status'],
+    createdAt: p.created_at,
+  };
+}
+
+/**
+ * Parcels and routes: created by the platform for a recipient held in the vault (by token),
+ * scanned by devices in signed batches, and read by devices only as far as their station's
+ * flow needs (routing data, never personal data). Every scan and every device read, allowed
+ * or refused, is published.
+ */
+export function createWaybillService(deps: WaybillDeps) {
+  const { repo, clock, bus } = deps;
+
+  return {
+    async createParcel(req: { recipient: string; sender?: string; origin: string; destination: string }): Promise<Parcel> {
+      const errors = [];
+      if (!(await deps.vault.exists(req.recipient))) errors.push({ path: '/recipient', problem: 'is not the token of a subject in the vault' });
+      if (req.sender !== undefined && !(await deps.vault.exists(req.sender))) errors.push({ path: '/sender', problem: 'is not the token of a subject in the vault' });
+      if (!(await deps.devices.station(req.origin))) errors.push({ path: '/origin', problem: 'is not a station' });
+      if (!(await deps.devices.station(req.destination))) errors.push({ path: '/destination', problem: 'is not a station' });
+      if (errors.length) throw new InvalidInput('the parcel cannot be created', errors);
+      const now = clock.now().toISOString();
+      for (let attempt = 0; ; attempt++) {
+        const row: ParcelTable = {
+          tracking: trackingNumber(randomInt(100_000_000)),
+          recipient: req.recipient,
+          sender: req.sender ?? null,
+          origin: req.origin,
+          destination: req.destination,
+          sort_code: sortCode(req.destination),
+          status: 'created',
+          created_at: now,
+          updated_at: now,
+        };
+        try {
+          await repo.insertParcel(row);
+        } catch (e) {
+          // A random serial can collide with an existing one: draw another.
+          if (attempt < 5 && /UNIQUE|23505|PRIMARYKEY/i.test(String((e as { code?: string }).code ?? (e as Error).message))) continue;
+          throw e;
+        }
+        await bus.publish({ type: 'parcel', at: now, parcel: row.tracking, customer: row.recipient, station: row.destination, origin: row.origin, destination: row.destination });
+        return toParcel(row);
+      }
+    },
+
+    async get(tracking: string): Promise<Parcel & { timeline: { at: string; step: string; station: string; device: string }[] }> {
+      const p = isTrackingNumber(tracking) ? await repo.getParcel(tracking) : undefined;
+      if (!p) throw new NotFound('no parcel has this tracking number');
+      const timeline = (await repo.timeline(tracking)).map((s) => ({ at: s.at, step: s.step, station: s.station, device: s.device }));
+      return { ...toParcel(p), timeline };
+    },
+
+    /**
+     * Ingests one signed batch of scans from a device: each scan is checked, the good ones
+     * stored together, the bad ones listed by index. The station is the device's own.
+     */
+    async ingestScans(caller: Caller, scans: readonly ScanIn[]): Promise<{ accepted: number; rejected: { index: number; problem: string }[] }> {
+      if (caller.kind !== 'scanner') throw new Forbidden('only scanners send scans');
+      if (!Array.isArray(scans) || scans.length === 0 || scans.length > MAX_SCAN_BATCH) {
+        throw new InvalidInput(`a batch holds 1 to ${MAX_SCAN_BATCH} scans`, [{ path: '/scans', problem: 'wrong number of scans' }]);
+      }
+      const now = clock.now();
+      const parcels = await repo.getParcels(scans.map((s) => (typeof s?.parcel === 'string' ? s.parcel : '')));
+      const rejected: { index: number; problem: string }[] = [];
+      const good: { tracking: string; at: string; step: ScanStep; station: string; device: string }[] = [];
+      scans.forEach((s, index) => {
+        if (typeof s?.parcel !== 'string' || !parcels.has(s.parcel)) return void rejected.push({ index, problem: 'unknown parcel' });
+        if (!(SCAN_STEPS as readonly string[]).includes(s.step)) return void rejected.push({ index, problem: `step must be one of ${SCAN_STEPS.join(', ')}` });
+        const at = s.at === undefined ? now : new Date(s.at);
+        if (Number.isNaN(at.getTime()) || at.getTime() > now.getTime() + MAX_SCAN_AHEAD_MS || at.getTime() < now.getTime() - MAX_SCAN_AGE_MS) {
+          return void rejected.push({ index, problem: 'at must be an ISO time within the last 7 days' });
+        }
+        good.push({ tracking: s.parcel, at: at.toISOString(), step: s.step as ScanStep, station: caller.station, device: caller.id });
+      });
+      if (good.length) await repo.recordScans(good, now.toISOString());
+      for (const g of good) await bus.publish({ type: 'scan', at: g.at, device: caller.id, parcel: g.tracking, station: g.station, step: g.step });
+      return { accepted: good.length, rejected };
+    },
+
+    /**
+     * What a device may read of a parcel. A scanner: routing data for a parcel in its
+     * station's flow (routed from or to its station, or scanned there). Anything else is
+     * refused as if the parcel did not exist, and the refusal is published.
+     */
+    async readForDevice(caller: Caller, tracking: string): Promise<Routing> {
+      const at = clock.now().toISOString();
+      const p = isTrackingNumber(tracking) ? await repo.getParcel(tracking) : undefined;
+      const inFlow =
+        p !== undefined && caller.kind === 'scanner' && (p.origin === caller.station || p.destination === caller.station || (await repo.scannedAt(tracking, caller.station)));
+      if (!p || !inFlow) {
+        await bus.publish({ type: 'lookup', at, actor: `device:${caller.id}`, result: 'denied', ...(p ? { parcel: p.tracking } : {}), fields: ['routing'] });
+        deps.log.info({ device: caller.id, known: p !== undefined }, 'waybill: device read refused');
+        throw new NotFound('no parcel with this tracking number is in this device’s flow');
+      }
+      await bus.publish({ type: 'lookup', at, actor: `device:${caller.id}`, result: 'ok', parcel: p.tracking, customer: p.recipient, fields: ['routing'] });
+      const parcel = toParcel(p);
+      return { tracking: parcel.tracking, sortCode: parcel.sortCode, nextHop: parcel.nextHop, status: parcel.status };
+    },
+  };
+}
+export type WaybillService = ReturnType<typeof createWaybillService>;
