@@ -9,6 +9,7 @@ import { errorHandler } from './errors.ts';
 import { createMetrics } from './metrics.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { deviceRoutes } from './routes/devices.ts';
+import { parcelRoutes } from './routes/parcels.ts';
 import { subjectRoutes } from './routes/subjects.ts';
 
 /**
@@ -16,7 +17,7 @@ import { subjectRoutes } from './routes/subjects.ts';
  * /docs. Every endpoint but /health (and the docs) needs a bearer API key.
  * @example const api = await buildApi(app); await api.listen({ port: 8080 });
  */
-export async function buildApi(app: Pick<App, 'vault' | 'apiKeys' | 'devices' | 'clock' | 'log' | 'store' | 'config'>) {
+export async function buildApi(app: Pick<App, 'vault' | 'apiKeys' | 'devices' | 'waybill' | 'clock' | 'log' | 'store' | 'config'>) {
   const metrics = createMetrics();
   // Only the method, the route pattern and the id of a request are logged: not its URL (a
   // client may put a phone number in a path by mistake), headers or body. Lookups send
@@ -65,6 +66,7 @@ export async function buildApi(app: Pick<App, 'vault' | 'apiKeys' | 'devices' | 
       tags: [
         { name: 'subjects', description: 'Customers, recipients, reviewers: create, read masked, look up, erase' },
         { name: 'admin', description: 'API keys, key rotation status, metrics' },
+        { name: 'parcels', description: 'Parcels between stations, for vault tokens' },
         { name: 'devices', description: 'Stations, enrollment, device registry, quarantine' },
         { name: 'device gateway', description: 'Requests signed by enrolled devices' },
         { name: 'health', description: 'Liveness' },
@@ -80,6 +82,7 @@ export async function buildApi(app: Pick<App, 'vault' | 'apiKeys' | 'devices' | 
   );
   await api.register(subjectRoutes, { vault: app.vault, apiKeys: app.apiKeys, metrics, maxBatch: app.config.maxBatch });
   await api.register(adminRoutes, { vault: app.vault, apiKeys: app.apiKeys, metrics });
-  await api.register(deviceRoutes, { devices: app.devices, apiKeys: app.apiKeys, clock: app.clock, maxSkewSeconds: app.config.deviceMaxSkewSeconds });
+  await api.register(deviceRoutes, { devices: app.devices, waybill: app.waybill, apiKeys: app.apiKeys, clock: app.clock, maxSkewSeconds: app.config.deviceMaxSkewSeconds });
+  await api.register(parcelRoutes, { waybill: app.waybill, apiKeys: app.apiKeys });
   return api;
 }

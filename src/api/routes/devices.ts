@@ -5,6 +5,7 @@ import type { ApiKeyService } from '../../access/apikey.service.ts';
 import type { DevicesService } from '../../devices/devices.service.ts';
 import { createMemoryNonceStore, verifyDeviceRequest } from '../../devices/httpsig.ts';
 import type { Clock } from '../../lib/clock.ts';
+import { MAX_SCAN_BATCH, type WaybillService } from '../../waybill/waybill.service.ts';
 import { requireScope } from '../auth.ts';
 import { ErrorResponse } from './shared.ts';
 
@@ -32,13 +33,13 @@ const Device = Type.Object({
 });
 const Build = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the software build, hex' });
 
-export type DeviceRoutesDeps = { devices: DevicesService; apiKeys: Pick<ApiKeyService, 'verify'>; clock: Clock; maxSkewSeconds: number };
+export type DeviceRoutesDeps = { devices: DevicesService; waybill: Pick<WaybillService, 'ingestScans' | 'readForDevice'>; apiKeys: Pick<ApiKeyService, 'verify'>; clock: Clock; maxSkewSeconds: number };
 
 /**
  * Stations and devices (admin), enrollment (the one-time code is the credential), and the
  * device gateway: every `/v1/device/…` request must carry an RFC 9421 signature.
  */
-export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (app, { devices, apiKeys, clock, maxSkewSeconds }) => {
+export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (app, { devices, waybill, apiKeys, clock, maxSkewSeconds }) => {
   const admin = requireScope(apiKeys, 'admin');
   const security = [{ bearer: [] }];
   const nonces = createMemoryNonceStore(() => Math.floor(clock.now().getTime() / 1000));
@@ -127,5 +128,43 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
       schema: { tags: ['device gateway'], summary: 'Report the build the device now runs (signed request)', security: signed, body: Type.Object({ build: Build }, { additionalProperties: false }), response: { 200: Device, 401: ErrorResponse, 403: ErrorResponse } },
     },
     async (req) => devices.reportBuild(req.deviceId!, req.body.build),
+  );
+
+  const caller = async (req: FastifyRequest) => {
+    const d = await devices.get(req.deviceId!);
+    return { id: d.id, station: d.station, kind: d.kind, status: d.status };
+  };
+  app.post(
+    '/v1/device/scans',
+    {
+      preHandler: signedDevice,
+      // A batch of 1,000 scans is about 60 KB; one signature covers it all.
+      bodyLimit: 1024 * 1024,
+      schema: {
+        tags: ['device gateway'],
+        summary: `A signed batch of scans (up to ${MAX_SCAN_BATCH}) at the device's station`,
+        security: signed,
+        body: Type.Object(
+          { scans: Type.Array(Type.Object({ parcel: Type.String(), step: Type.String(), at: Type.Optional(Type.String()) }, { additionalProperties: false }), { minItems: 1, maxItems: MAX_SCAN_BATCH }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ accepted: Type.Integer(), rejected: Type.Array(Type.Object({ index: Type.Integer(), problem: Type.String() })) }), 401: ErrorResponse, 403: ErrorResponse },
+      },
+    },
+    async (req) => waybill.ingestScans(await caller(req), req.body.scans),
+  );
+  app.get(
+    '/v1/device/parcels/:tracking',
+    {
+      preHandler: signedDevice,
+      schema: {
+        tags: ['device gateway'],
+        summary: 'What this device may read of a parcel (a scanner: routing data for parcels in its station’s flow)',
+        security: signed,
+        params: Type.Object({ tracking: Type.String() }),
+        response: { 200: Type.Object({ tracking: Type.String(), sortCode: Type.String(), nextHop: Type.Union([Type.String(), Type.Null()]), status: Type.String() }), 404: ErrorResponse },
+      },
+    },
+    async (req) => waybill.readForDevice(await caller(req), req.params.tracking),
   );
 };

@@ -1,0 +1,98 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { createApp, type App } from '../src/app.ts';
+import { startServer, type Started } from '../src/api/start.ts';
+import { loadConfig } from '../src/lib/config.ts';
+import { signDeviceRequest } from '../src/devices/httpsig.ts';
+import { createPeople } from '../src/sim/people.ts';
+import { freshSqlite, type TestDb } from '../test/dialects.ts';
+
+/**
+ * Story A, as far as the device gateway goes today: an enrolled scanner works normally,
+ * then runs malware that asks for everything it can reach. All it gets is collected and
+ * searched for every recipient's clear name, phone, e-mail and address, taken from the vault.
+ */
+describe('story A: an infected scanner harvests what it can', () => {
+  let db: TestDb;
+  let app: App;
+  let server: Started;
+  let admin = '';
+  const key = generateKeyPairSync('ed25519');
+  let deviceId = '';
+  const loot: string[] = [];
+
+  async function device(method: string, path: string, body?: unknown) {
+    const raw = Buffer.from(body === undefined ? '' : JSON.stringify(body));
+    const base = { method, url: path, headers: { host: new URL(server.url).host, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body: raw };
+    const headers = { ...base.headers, ...(await signDeviceRequest(base, { keyid: deviceId, privateKey: key.privateKey })) };
+    const res = await fetch(`${server.url}${path}`, { method, headers, body: method === 'GET' ? undefined : new Uint8Array(raw) });
+    const text = await res.text();
+    loot.push(text);
+    return { status: res.status, text };
+  }
+  const platform = (method: string, path: string, body?: unknown) =>
+    fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined }).then((r) => r.json());
+
+  before(async () => {
+    db = await freshSqlite();
+    app = await createApp(loadConfig({ ...db.env, CLOAK_PORT: '0' }));
+    server = await startServer(app);
+    admin = server.firstAdminKey!;
+  });
+  after(async () => {
+    await server.close();
+    await app.close();
+    await db.drop();
+  });
+
+  test('everything the scanner obtained holds no recipient’s name, phone, e-mail or address', async () => {
+    for (const [id, kind] of [['hub-dn', 'hub'], ['st-a', 'delivery'], ['st-b', 'delivery']] as const) await platform('POST', '/v1/stations', { id, name: id, kind });
+    const people = createPeople(99);
+    const subjects = await platform('POST', '/v1/subjects/batch', {
+      subjects: Array.from({ length: 30 }, (_, i) => {
+        const p = people.person(i);
+        return { externalId: p.externalId, fields: { name: p.name, phone: p.phone, email: p.email, address: p.address } };
+      }),
+    });
+    const tokens: string[] = subjects.results.map((r: { token: string }) => r.token);
+    const parcels: string[] = [];
+    for (const [i, t] of tokens.entries()) parcels.push((await platform('POST', '/v1/parcels', { recipient: t, origin: 'hub-dn', destination: i < 10 ? 'st-a' : 'st-b' })).tracking);
+
+    const { code } = await platform('POST', '/v1/stations/st-a/enrollment-codes', { kind: 'scanner' });
+    const publicKey = Buffer.from(key.publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64');
+    deviceId = (await (await fetch(`${server.url}/v1/devices/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, publicKey, build: 'f'.repeat(64) }) })).json()).id;
+
+    // Normal work: the parcels for its station.
+    const scanned = await device('POST', '/v1/device/scans', { scans: parcels.slice(0, 10).map((p) => ({ parcel: p, step: 'inbound' })) });
+    assert.equal(JSON.parse(scanned.text).accepted, 10);
+
+    // The malware: every parcel it can name, every endpoint, every field it can think of.
+    let routed = 0;
+    for (const p of parcels) if ((await device('GET', `/v1/device/parcels/${p}`)).status === 200) routed++;
+    assert.equal(routed, 10, 'routing data for its own station’s parcels only');
+    for (const t of tokens) {
+      await device('GET', `/v1/subjects/${t}`);
+      await device('POST', '/v1/subjects/lookup', { field: 'phone', value: '0912345678' });
+    }
+    for (const p of parcels) await device('GET', `/v1/parcels/${p}`);
+    await device('GET', '/v1/device/me');
+    await device('GET', '/v1/devices');
+    await device('GET', '/v1/keys');
+
+    // What a thief would search the loot for: each recipient's clear values, from the vault.
+    const clear: string[] = [];
+    for (const t of tokens) {
+      for (const f of ['name', 'phone', 'email', 'address']) {
+        const v = await app.vault.decryptField(t, f);
+        clear.push(v);
+        if (f === 'phone') clear.push(v.slice(3), `0${v.slice(3)}`); // national forms
+        if (f === 'address') clear.push(v.split(',')[0]!); // the street line alone
+      }
+    }
+    const haystack = loot.join('\n');
+    assert.ok(loot.length > 100);
+    const found = clear.filter((v) => v.length >= 6 && haystack.includes(v));
+    assert.deepEqual(found, [], 'personal data reached the scanner');
+  });
+});

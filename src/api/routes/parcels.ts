@@ -1,0 +1,52 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { ApiKeyService } from '../../access/apikey.service.ts';
+import type { WaybillService } from '../../waybill/waybill.service.ts';
+import { requireScope } from '../auth.ts';
+import { ErrorResponse } from './shared.ts';
+
+const Parcel = Type.Object({
+  tracking: Type.String({ description: 'UPU S10 tracking number' }),
+  recipient: Type.String({ description: 'vault token' }),
+  sender: Type.Union([Type.String(), Type.Null()]),
+  origin: Type.String(),
+  destination: Type.String(),
+  sortCode: Type.String(),
+  nextHop: Type.Union([Type.String(), Type.Null()]),
+  status: Type.String(),
+  createdAt: Type.String(),
+});
+
+/** Parcels for the platform: created for vault tokens, read with their scan timeline. */
+export const parcelRoutes: FastifyPluginAsyncTypebox<{ waybill: Pick<WaybillService, 'createParcel' | 'get'>; apiKeys: Pick<ApiKeyService, 'verify'> }> = async (app, { waybill, apiKeys }) => {
+  const platform = requireScope(apiKeys, 'platform');
+  const security = [{ bearer: [] }];
+  app.post(
+    '/v1/parcels',
+    {
+      preHandler: platform,
+      schema: {
+        tags: ['parcels'],
+        summary: 'Create a parcel for a recipient (a vault token) from one station to another',
+        security,
+        body: Type.Object({ recipient: Type.String(), sender: Type.Optional(Type.String()), origin: Type.String(), destination: Type.String() }, { additionalProperties: false }),
+        response: { 201: Parcel, 400: ErrorResponse },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await waybill.createParcel(req.body)),
+  );
+  app.get(
+    '/v1/parcels/:tracking',
+    {
+      preHandler: platform,
+      schema: {
+        tags: ['parcels'],
+        summary: 'A parcel and its scan timeline',
+        security,
+        params: Type.Object({ tracking: Type.String() }),
+        response: { 200: Type.Composite([Parcel, Type.Object({ timeline: Type.Array(Type.Object({ at: Type.String(), step: Type.String(), station: Type.String(), device: Type.String() })) })]), 404: ErrorResponse },
+      },
+    },
+    async (req) => waybill.get(req.params.tracking),
+  );
+};
