@@ -4,6 +4,7 @@
  * server (RFC 9421 verification with its digest, nonce and key lookup, then the ingest); the
  * unsigned side only the ingest. Devices sign before the clock starts: signing is the
  * device's cost, not the server's. `BENCH_DEVICE_BATCHES` sets the batches per side (default 40).
+ * Then labels per second, ZPL and PNG.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { createApp, type App } from '../src/app.ts';
 import { loadConfig } from '../src/lib/config.ts';
 import { createMemoryNonceStore, signDeviceRequest, verifyDeviceRequest, type SignedRequest } from '../src/devices/httpsig.ts';
 import { SCAN_STEPS } from '../src/waybill/waybill.fns.ts';
+import { labelPng, labelZpl } from '../src/waybill/label.ts';
 
 const BATCH = 1000;
 const PARCELS = 2000;
@@ -81,7 +83,20 @@ export async function run(): Promise<void> {
     bench('devices.scan_ingest.signed_per_s', Math.round(signedPerS).toString(), 'scans/s');
     bench('devices.scan_ingest.unsigned_per_s', Math.round(unsignedPerS).toString(), 'scans/s');
     bench('devices.scan_ingest.ratio', (signedPerS / unsignedPerS).toFixed(2), 'x');
-    say('# devices.label: not built yet (issue 3: ZPL, PDF and PNG labels still to come)');
+
+    // Labels: each one read from the parcel and the vault's masks, then rendered.
+    const ctx = { actor: 'service:bench' };
+    const rate = async (n: number, render: (tracking: string) => Promise<unknown>) => {
+      await render(parcels[0]!);
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) await render(parcels[i % PARCELS]!);
+      return (n * 1000) / (performance.now() - t0);
+    };
+    const zpl = await rate(500, async (t) => labelZpl(await app!.waybill.label(t, ctx)));
+    const png = await rate(40, async (t) => labelPng(await app!.waybill.label(t, ctx)));
+    say('# devices.label: each label read from its parcel and the masks, then rendered (ZPL 500 labels, PNG 40)');
+    bench('devices.label.zpl_per_s', Math.round(zpl).toString(), 'labels/s');
+    bench('devices.label.png_per_s', png.toFixed(1), 'labels/s');
   } finally {
     await app?.close();
     rmSync(dir, { recursive: true, force: true });

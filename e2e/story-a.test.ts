@@ -80,6 +80,17 @@ describe('story A: an infected scanner harvests what it can', () => {
     await device('GET', '/v1/devices');
     await device('GET', '/v1/keys');
 
+    // The labels on the parcels it handles are in the loot too: what a camera or a scan reads.
+    for (const p of parcels.slice(0, 10)) {
+      const zpl = await fetch(`${server.url}/v1/parcels/${p}/label?format=zpl`, { headers: { authorization: `Bearer ${admin}` } });
+      assert.equal(zpl.status, 200);
+      loot.push(await zpl.text());
+    }
+    const png = await fetch(`${server.url}/v1/parcels/${parcels[0]}/label?format=png`, { headers: { authorization: `Bearer ${admin}` } });
+    assert.equal(png.headers.get('content-type'), 'image/png');
+    const pdf = await fetch(`${server.url}/v1/parcels/${parcels[0]}/label`, { headers: { authorization: `Bearer ${admin}` } });
+    assert.equal((await pdf.arrayBuffer()).byteLength > 1000 && pdf.headers.get('content-type'), 'application/pdf');
+
     // What a thief would search the loot for: each recipient's clear values, from the vault.
     const clear: string[] = [];
     for (const t of tokens) {

@@ -11,6 +11,7 @@ import { rmSync } from 'node:fs';
 import { Conflict } from './lib/errors.ts';
 import { createLocalKms, loadKeyring, blindIndexKey, keyringFingerprint, type Keyring } from './lib/keyring.ts';
 import { createLogger } from './lib/log.ts';
+import { deriveKey } from './lib/crypto.ts';
 import { openStore, type Store } from './store/db.ts';
 import { createSealer } from './vault/seal.pool.ts';
 import { createVaultRepo } from './vault/vault.repo.ts';
@@ -49,7 +50,8 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const vault = createVaultService({ repo: createVaultRepo(store), store, kms, sealer, indexKeys, region, bus, clock, log });
   const apiKeys = createApiKeyService({ db: store.db, clock });
   const devices = createDevicesService({ repo: createDevicesRepo(store.db), bus, clock, log });
-  const waybill = createWaybillService({ repo: createWaybillRepo(store), vault, devices, bus, clock, log });
+  const labelKey = deriveKey(ring.indexRoot, 'cloak/label-ref/v1');
+  const waybill = createWaybillService({ repo: createWaybillRepo(store), vault, devices, labelKey, bus, clock, log });
   return {
     config,
     log,

@@ -4,6 +4,7 @@ import { apiKeysCommand } from './apikeys.ts';
 import type { CliEnv } from './context.ts';
 import { importCommand } from './import.ts';
 import { keysCommand } from './keys.ts';
+import { labelCommand } from './label.ts';
 import { stdio, type Output } from './output.ts';
 import { serveCommand } from './serve.ts';
 
@@ -21,6 +22,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   importCommand(program, cli);
   keysCommand(program, cli);
   apiKeysCommand(program, cli);
+  labelCommand(program, cli);
   try {
     await program.parseAsync(argv as string[]);
     return cli.exitCode;

@@ -9,10 +9,13 @@ import type { ParcelTable } from '../store/schema.ts';
 import { SCAN_STEPS, isTrackingNumber, sortCode, trackingNumber, type ScanStep } from './waybill.fns.ts';
 import type { WaybillRepo } from './waybill.repo.ts';
 import type { Caller, Parcel, Routing, ScanIn } from './waybill.types.ts';
+import { labelRef, type LabelModel } from './label.ts';
 
 export type WaybillDeps = {
   repo: WaybillRepo;
-  vault: Pick<VaultService, 'exists'>;
+  vault: Pick<VaultService, 'exists' | 'getMasked'>;
+  /** Key of the labels' signed references (derived from the keyring). */
+  labelKey: Buffer;
   devices: Pick<DevicesService, 'station'>;
   bus: Pick<EventBus, 'publish'>;
   clock: Clock;
@@ -86,6 +89,27 @@ export function createWaybillService(deps: WaybillDeps) {
       if (!p) throw new NotFound('no parcel has this tracking number');
       const timeline = (await repo.timeline(tracking)).map((s) => ({ at: s.at, step: s.step, station: s.station, device: s.device }));
       return { ...toParcel(p), timeline };
+    },
+
+    /**
+     * The label of a parcel: tracking number, signed reference, route and masks only (the
+     * masks are read without decrypting anything).
+     */
+    async label(tracking: string, ctx: { actor: string }): Promise<LabelModel> {
+      const p = isTrackingNumber(tracking) ? await repo.getParcel(tracking) : undefined;
+      if (!p) throw new NotFound('no parcel has this tracking number');
+      const r = await deps.vault.getMasked(p.recipient, ctx);
+      const s = p.sender ? await deps.vault.getMasked(p.sender, ctx) : undefined;
+      return {
+        tracking: p.tracking,
+        ref: labelRef(deps.labelKey, p.tracking),
+        sortCode: p.sort_code,
+        origin: p.origin,
+        destination: p.destination,
+        recipient: { name: r.fields.name ?? '', phone: r.fields.phone ?? '', address: r.fields.address ?? '' },
+        sender: s ? { name: s.fields.name ?? '', phone: s.fields.phone ?? '' } : null,
+        createdAt: p.created_at,
+      };
     },
 
     /**

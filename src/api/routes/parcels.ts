@@ -2,7 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ApiKeyService } from '../../access/apikey.service.ts';
 import type { WaybillService } from '../../waybill/waybill.service.ts';
-import { requireScope } from '../auth.ts';
+import { actorOf, requireScope } from '../auth.ts';
+import { labelPdf, labelPng, labelZpl } from '../../waybill/label.ts';
 import { ErrorResponse } from './shared.ts';
 
 const Parcel = Type.Object({
@@ -18,7 +19,7 @@ const Parcel = Type.Object({
 });
 
 /** Parcels for the platform: created for vault tokens, read with their scan timeline. */
-export const parcelRoutes: FastifyPluginAsyncTypebox<{ waybill: Pick<WaybillService, 'createParcel' | 'get'>; apiKeys: Pick<ApiKeyService, 'verify'> }> = async (app, { waybill, apiKeys }) => {
+export const parcelRoutes: FastifyPluginAsyncTypebox<{ waybill: Pick<WaybillService, 'createParcel' | 'get' | 'label'>; apiKeys: Pick<ApiKeyService, 'verify'> }> = async (app, { waybill, apiKeys }) => {
   const platform = requireScope(apiKeys, 'platform');
   const security = [{ bearer: [] }];
   app.post(
@@ -48,5 +49,27 @@ export const parcelRoutes: FastifyPluginAsyncTypebox<{ waybill: Pick<WaybillServ
       },
     },
     async (req) => waybill.get(req.params.tracking),
+  );
+  app.get(
+    '/v1/parcels/:tracking/label',
+    {
+      preHandler: platform,
+      schema: {
+        tags: ['parcels'],
+        summary: 'The privacy waybill: ZPL (203 dpi thermal printers), PDF or PNG, 100 × 150 mm',
+        description: 'Tracking number, signed reference, route and masked values only; the barcodes hold the tracking number (Code 128) and the tracking number with its reference (QR).',
+        security,
+        params: Type.Object({ tracking: Type.String() }),
+        querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('zpl'), Type.Literal('pdf'), Type.Literal('png')])) }),
+        response: { 200: Type.Unsafe<string | Buffer>({ type: 'string', format: 'binary', description: 'the label, in the format asked' }), 404: ErrorResponse },
+      },
+    },
+    async (req, reply) => {
+      const model = await waybill.label(req.params.tracking, actorOf(req));
+      const format = req.query.format ?? 'pdf';
+      if (format === 'zpl') return reply.type('application/zpl; charset=utf-8').send(labelZpl(model));
+      if (format === 'png') return reply.type('image/png').send(labelPng(model));
+      return reply.type('application/pdf').send(await labelPdf(model));
+    },
   );
 };
