@@ -78,4 +78,32 @@ describe('the device gateway over HTTP', () => {
     assert.equal(revoked.status, 403);
     assert.equal(revoked.json.error.code, 'forbidden');
   });
+
+  test('a courier app over HTTP: its assigned parcel, a relay, a call; nothing for others', async () => {
+    const courier = generateKeyPairSync('ed25519');
+    const code = (await (await adminCall('POST', '/v1/stations/hn-02/enrollment-codes', { kind: 'courier_app' })).json()).code as string;
+    const publicKey = Buffer.from(courier.publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64');
+    const app2 = await (await fetch(`${server.url}/v1/devices/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, publicKey, build: BUILD }) })).json();
+    const [r] = await app.vault.createSubjects([{ externalId: 'gw-c1', fields: { name: 'Phan Văn Khải', phone: '0977 000 111', address: '3 Hàng Bài, Phường Tràng Tiền, Quận Hoàn Kiếm, Hà Nội' } }]);
+    await adminCall('POST', '/v1/stations', { id: 'hub-hn', name: 'Hà Nội hub', kind: 'hub' });
+    const parcel = await (await adminCall('POST', '/v1/parcels', { recipient: r!.token, origin: 'hub-hn', destination: 'hn-02' })).json();
+    assert.equal((await adminCall('POST', `/v1/parcels/${parcel.tracking}/assignment`, { courier: app2.id })).status, 200);
+
+    const call = async (method: string, path: string) => {
+      const base = { method, url: path, headers: { host: new URL(server.url).host }, body: Buffer.alloc(0) };
+      const sig = await signDeviceRequest(base, { keyid: app2.id, privateKey: courier.privateKey });
+      const res = await fetch(`${server.url}${path}`, { method, headers: { ...base.headers, ...sig } });
+      return { status: res.status, text: await res.text() };
+    };
+    const view = await call('GET', `/v1/device/parcels/${parcel.tracking}`);
+    assert.equal(view.status, 200);
+    assert.equal(JSON.parse(view.text).recipient.name, 'P. V. K.');
+    const relay = await call('POST', `/v1/device/parcels/${parcel.tracking}/relay`);
+    assert.equal(relay.status, 200);
+    const connected = await call('POST', `/v1/device/parcels/${parcel.tracking}/call`);
+    assert.equal(connected.status, 200);
+    for (const t of [view.text, relay.text, connected.text]) assert.ok(!/977000111|0977 000 111|Phan Văn Khải|Hàng Bài/.test(t));
+    // The revoked scanner of the earlier test is refused before anything else.
+    assert.equal((await deviceCall('GET', `/v1/device/parcels/${parcel.tracking}`)).status, 403);
+  });
 });

@@ -4,6 +4,8 @@ import { createDevicesRepo } from './devices/devices.repo.ts';
 import { createDevicesService } from './devices/devices.service.ts';
 import { createWaybillRepo } from './waybill/waybill.repo.ts';
 import { createWaybillService } from './waybill/waybill.service.ts';
+import { createContactService } from './waybill/contact.service.ts';
+import { createEmbeddedTelephony, type EmbeddedTelephony, type TelephonyProvider } from './waybill/telephony.ts';
 import { createInProcessBus, type EventBus } from './bus/bus.ts';
 import type { Config } from './lib/config.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
@@ -24,6 +26,8 @@ export type AppOptions = {
   logDestination?: DestinationStream;
   clock?: Clock;
   bus?: EventBus;
+  /** The telephony provider for masked contact; the embedded recorder by default. */
+  telephony?: TelephonyProvider & Partial<Pick<EmbeddedTelephony, 'calls'>>;
 };
 
 /**
@@ -51,7 +55,20 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const apiKeys = createApiKeyService({ db: store.db, clock });
   const devices = createDevicesService({ repo: createDevicesRepo(store.db), bus, clock, log });
   const labelKey = deriveKey(ring.indexRoot, 'cloak/label-ref/v1');
-  const waybill = createWaybillService({ repo: createWaybillRepo(store), vault, devices, labelKey, bus, clock, log });
+  const waybillRepo = createWaybillRepo(store);
+  const waybill = createWaybillService({ repo: waybillRepo, vault, devices, labelKey, bus, clock, log });
+  const telephony = opts.telephony ?? createEmbeddedTelephony(() => clock.now());
+  const contact = createContactService({
+    repo: waybillRepo,
+    devices,
+    vault,
+    telephony,
+    numbers: config.relayNumbers.split(','),
+    graceMinutes: config.relayGraceMinutes,
+    bus,
+    clock,
+    log,
+  });
   return {
     config,
     log,
@@ -62,6 +79,8 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     apiKeys,
     devices,
     waybill,
+    contact,
+    telephony,
     kms,
     /** True when this start created the keyring: a fresh data directory. */
     firstStart,

@@ -17,7 +17,7 @@ import { subjectRoutes } from './routes/subjects.ts';
  * /docs. Every endpoint but /health (and the docs) needs a bearer API key.
  * @example const api = await buildApi(app); await api.listen({ port: 8080 });
  */
-export async function buildApi(app: Pick<App, 'vault' | 'apiKeys' | 'devices' | 'waybill' | 'clock' | 'log' | 'store' | 'config'>) {
+export async function buildApi(app: Pick<App, 'vault' | 'apiKeys' | 'devices' | 'waybill' | 'contact' | 'clock' | 'log' | 'store' | 'config'>) {
   const metrics = createMetrics();
   // Only the method, the route pattern and the id of a request are logged: not its URL (a
   // client may put a phone number in a path by mistake), headers or body. Lookups send
@@ -82,7 +82,7 @@ export async function buildApi(app: Pick<App, 'vault' | 'apiKeys' | 'devices' | 
   );
   await api.register(subjectRoutes, { vault: app.vault, apiKeys: app.apiKeys, metrics, maxBatch: app.config.maxBatch });
   await api.register(adminRoutes, { vault: app.vault, apiKeys: app.apiKeys, metrics });
-  await api.register(deviceRoutes, { devices: app.devices, waybill: app.waybill, apiKeys: app.apiKeys, clock: app.clock, maxSkewSeconds: app.config.deviceMaxSkewSeconds });
-  await api.register(parcelRoutes, { waybill: app.waybill, apiKeys: app.apiKeys });
+  await api.register(deviceRoutes, { devices: app.devices, waybill: app.waybill, contact: app.contact, apiKeys: app.apiKeys, clock: app.clock, maxSkewSeconds: app.config.deviceMaxSkewSeconds });
+  await api.register(parcelRoutes, { waybill: app.waybill, contact: app.contact, apiKeys: app.apiKeys });
   return api;
 }

@@ -48,6 +48,12 @@ export const configSchema = z
       .max(3600)
       .default(300)
       .describe('CLOAK_DEVICE_MAX_SKEW_SECONDS: how far a signed device request’s created time may be from the server clock'),
+    relayNumbers: z
+      .string()
+      .regex(/^\+\d{6,15}(,\+\d{6,15})*$/, 'must be E.164 numbers separated by commas')
+      .default(Array.from({ length: 20 }, (_, i) => `+842871000${String(i + 1).padStart(3, '0')}`).join(','))
+      .describe('CLOAK_RELAY_NUMBERS: the pool of virtual numbers couriers call customers through (E.164, comma-separated)'),
+    relayGraceMinutes: z.coerce.number().int().min(0).max(7 * 24 * 60).default(120).describe('CLOAK_RELAY_GRACE_MINUTES: how long a relay binding outlives the delivery'),
     maxBatch: z.coerce.number().int().min(1).max(10000).default(1000).describe('CLOAK_MAX_BATCH: most subjects one batch request may create'),
   })
   .strict();
@@ -67,6 +73,8 @@ const ENV: Record<keyof z.infer<typeof configSchema>, string> = {
   cryptoWorkers: 'CLOAK_CRYPTO_WORKERS',
   maxBatch: 'CLOAK_MAX_BATCH',
   deviceMaxSkewSeconds: 'CLOAK_DEVICE_MAX_SKEW_SECONDS',
+  relayNumbers: 'CLOAK_RELAY_NUMBERS',
+  relayGraceMinutes: 'CLOAK_RELAY_GRACE_MINUTES',
 };
 
 /**

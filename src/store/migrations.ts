@@ -141,5 +141,28 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('parcel_scans_station').on('parcel_scans').columns(['station', 'tracking']).execute();
       },
     },
+    '0005_contact': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('parcel_assignments')
+          .addColumn('tracking', 'text', (c) => c.primaryKey())
+          .addColumn('courier', 'text', (c) => c.notNull())
+          .addColumn('day', 'text', (c) => c.notNull())
+          .addColumn('assigned_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('relay_bindings')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('number', 'text', (c) => c.notNull())
+          .addColumn('tracking', 'text', (c) => c.notNull())
+          .addColumn('courier', 'text', (c) => c.notNull())
+          .addColumn('recipient', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('relay_bindings_number').on('relay_bindings').columns(['number', 'expires_at']).execute();
+        await db.schema.createIndex('relay_bindings_parcel').on('relay_bindings').columns(['tracking', 'courier']).execute();
+      },
+    },
   };
 }

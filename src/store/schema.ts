@@ -72,6 +72,20 @@ export interface Database {
   device_builds: { build: string; note: string; added_at: string };
   parcels: ParcelTable;
   parcel_scans: ParcelScanTable;
+  parcel_assignments: { tracking: string; courier: string; day: string; assigned_at: string };
+  relay_bindings: RelayBindingTable;
+}
+
+/** A virtual number bound to (courier, recipient, parcel) until delivery plus a grace period. */
+export interface RelayBindingTable {
+  id: string;
+  number: string;
+  tracking: string;
+  courier: string;
+  /** Vault token of the recipient; the real phone is read only to connect a call. */
+  recipient: string;
+  created_at: string;
+  expires_at: string;
 }
 
 /** A parcel: its tracking number and route; the recipient and sender are vault tokens. */

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, ParcelScanTable, ParcelTable } from '../store/schema.ts';
+import type { Database, ParcelScanTable, ParcelTable, RelayBindingTable } from '../store/schema.ts';
 import type { Store } from '../store/db.ts';
 
 /** The waybill capability's tables: parcels and their scans. */
@@ -30,6 +30,24 @@ export function createWaybillRepo(store: Pick<Store, 'db' | 'insertRows'>) {
         for (const [tracking, step] of latest) await trx.updateTable('parcels').set({ status: step, updated_at: at }).where('tracking', '=', tracking).execute();
       });
     },
+
+    assign: (a: { tracking: string; courier: string; day: string; assigned_at: string }) =>
+      db.insertInto('parcel_assignments').values(a).onConflict((oc) => oc.column('tracking').doUpdateSet({ courier: a.courier, day: a.day, assigned_at: a.assigned_at })).execute(),
+    getAssignment: (tracking: string) => db.selectFrom('parcel_assignments').selectAll().where('tracking', '=', tracking).executeTakeFirst(),
+    /** When the parcel was delivered, if it was. */
+    async deliveredAt(tracking: string): Promise<string | undefined> {
+      const r = await db.selectFrom('parcel_scans').select('at').where('tracking', '=', tracking).where('step', '=', 'delivered').orderBy('at').limit(1).executeTakeFirst();
+      return r?.at;
+    },
+    /** The latest binding of this courier for this parcel. */
+    bindingOf: (tracking: string, courier: string) =>
+      db.selectFrom('relay_bindings').selectAll().where('tracking', '=', tracking).where('courier', '=', courier).orderBy('created_at', 'desc').limit(1).executeTakeFirst(),
+    /** Numbers bound until after `now`: not free for another binding. */
+    async busyNumbers(now: string): Promise<Set<string>> {
+      const rows = await db.selectFrom('relay_bindings').select('number').where('expires_at', '>', now).execute();
+      return new Set(rows.map((r) => r.number));
+    },
+    insertBinding: (b: RelayBindingTable) => db.insertInto('relay_bindings').values(b).execute(),
   };
 }
 export type WaybillRepo = ReturnType<typeof createWaybillRepo>;

@@ -6,6 +6,7 @@ import type { DevicesService } from '../../devices/devices.service.ts';
 import { createMemoryNonceStore, verifyDeviceRequest } from '../../devices/httpsig.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { MAX_SCAN_BATCH, type WaybillService } from '../../waybill/waybill.service.ts';
+import type { ContactService } from '../../waybill/contact.service.ts';
 import { requireScope } from '../auth.ts';
 import { ErrorResponse } from './shared.ts';
 
@@ -33,13 +34,13 @@ const Device = Type.Object({
 });
 const Build = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the software build, hex' });
 
-export type DeviceRoutesDeps = { devices: DevicesService; waybill: Pick<WaybillService, 'ingestScans' | 'readForDevice'>; apiKeys: Pick<ApiKeyService, 'verify'>; clock: Clock; maxSkewSeconds: number };
+export type DeviceRoutesDeps = { devices: DevicesService; waybill: Pick<WaybillService, 'ingestScans' | 'readForDevice'>; contact: Pick<ContactService, 'courierView' | 'bindRelay' | 'call'>; apiKeys: Pick<ApiKeyService, 'verify'>; clock: Clock; maxSkewSeconds: number };
 
 /**
  * Stations and devices (admin), enrollment (the one-time code is the credential), and the
  * device gateway: every `/v1/device/…` request must carry an RFC 9421 signature.
  */
-export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (app, { devices, waybill, apiKeys, clock, maxSkewSeconds }) => {
+export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (app, { devices, waybill, contact, apiKeys, clock, maxSkewSeconds }) => {
   const admin = requireScope(apiKeys, 'admin');
   const security = [{ bearer: [] }];
   const nonces = createMemoryNonceStore(() => Math.floor(clock.now().getTime() / 1000));
@@ -159,12 +160,55 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
       preHandler: signedDevice,
       schema: {
         tags: ['device gateway'],
-        summary: 'What this device may read of a parcel (a scanner: routing data for parcels in its station’s flow)',
+        summary: 'What this device may read of a parcel',
+        description: 'A scanner: routing data (sort code, next hop, status) for parcels in its station’s flow. A courier app: for parcels assigned to it today, the masked name and address and its relay number. Anything else: 404, recorded.',
         security: signed,
         params: Type.Object({ tracking: Type.String() }),
-        response: { 200: Type.Object({ tracking: Type.String(), sortCode: Type.String(), nextHop: Type.Union([Type.String(), Type.Null()]), status: Type.String() }), 404: ErrorResponse },
+        response: {
+          200: Type.Union([
+            Type.Object({ tracking: Type.String(), sortCode: Type.String(), nextHop: Type.Union([Type.String(), Type.Null()]), status: Type.String() }),
+            Type.Object({
+              tracking: Type.String(),
+              status: Type.String(),
+              recipient: Type.Object({ name: Type.String(), address: Type.String() }),
+              relay: Type.Union([Type.Object({ number: Type.String(), expiresAt: Type.String() }), Type.Null()]),
+            }),
+          ]),
+          404: ErrorResponse,
+        },
       },
     },
-    async (req) => waybill.readForDevice(await caller(req), req.params.tracking),
+    async (req) => {
+      const c = await caller(req);
+      return c.kind === 'courier_app' ? contact.courierView(c, req.params.tracking) : waybill.readForDevice(c, req.params.tracking);
+    },
+  );
+  app.post(
+    '/v1/device/parcels/:tracking/relay',
+    {
+      preHandler: signedDevice,
+      schema: {
+        tags: ['device gateway'],
+        summary: 'A courier app asks for the virtual number to call the customer of a parcel assigned to it',
+        security: signed,
+        params: Type.Object({ tracking: Type.String() }),
+        response: { 200: Type.Object({ number: Type.String(), expiresAt: Type.String() }), 403: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (req) => contact.bindRelay(await caller(req), req.params.tracking),
+  );
+  app.post(
+    '/v1/device/parcels/:tracking/call',
+    {
+      preHandler: signedDevice,
+      schema: {
+        tags: ['device gateway'],
+        summary: 'Connect the courier to the customer through its relay binding (the customer’s number never reaches the app)',
+        security: signed,
+        params: Type.Object({ tracking: Type.String() }),
+        response: { 200: Type.Object({ callId: Type.String(), via: Type.String() }), 403: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (req) => contact.call(await caller(req), req.params.tracking),
   );
 };

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ApiKeyService } from '../../access/apikey.service.ts';
 import type { WaybillService } from '../../waybill/waybill.service.ts';
+import type { ContactService } from '../../waybill/contact.service.ts';
 import { actorOf, requireScope } from '../auth.ts';
 import { labelPdf, labelPng, labelZpl } from '../../waybill/label.ts';
 import { ErrorResponse } from './shared.ts';
@@ -19,7 +20,11 @@ const Parcel = Type.Object({
 });
 
 /** Parcels for the platform: created for vault tokens, read with their scan timeline. */
-export const parcelRoutes: FastifyPluginAsyncTypebox<{ waybill: Pick<WaybillService, 'createParcel' | 'get' | 'label'>; apiKeys: Pick<ApiKeyService, 'verify'> }> = async (app, { waybill, apiKeys }) => {
+export const parcelRoutes: FastifyPluginAsyncTypebox<{
+  waybill: Pick<WaybillService, 'createParcel' | 'get' | 'label'>;
+  contact: Pick<ContactService, 'assign'>;
+  apiKeys: Pick<ApiKeyService, 'verify'>;
+}> = async (app, { waybill, contact, apiKeys }) => {
   const platform = requireScope(apiKeys, 'platform');
   const security = [{ bearer: [] }];
   app.post(
@@ -49,6 +54,21 @@ export const parcelRoutes: FastifyPluginAsyncTypebox<{ waybill: Pick<WaybillServ
       },
     },
     async (req) => waybill.get(req.params.tracking),
+  );
+  app.post(
+    '/v1/parcels/:tracking/assignment',
+    {
+      preHandler: platform,
+      schema: {
+        tags: ['parcels'],
+        summary: 'Assign a parcel to a courier (its courier app) for today',
+        security,
+        params: Type.Object({ tracking: Type.String() }),
+        body: Type.Object({ courier: Type.String({ description: 'the courier app’s device id' }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ tracking: Type.String(), courier: Type.String(), day: Type.String() }), 400: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (req) => contact.assign(req.params.tracking, req.body.courier),
   );
   app.get(
     '/v1/parcels/:tracking/label',

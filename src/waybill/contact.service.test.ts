@@ -1,0 +1,77 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { DIALECTS, appOn } from '../../test/dialects.ts';
+import { Conflict, Forbidden, InvalidInput, NotFound } from '../lib/errors.ts';
+import type { App } from '../app.ts';
+import type { Caller } from './waybill.types.ts';
+
+async function enroll(app: App, station: string, kind: 'scanner' | 'courier_app'): Promise<Caller> {
+  const { code } = await app.devices.issueEnrollmentCode({ station, kind });
+  const publicKey = Buffer.from(generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64');
+  const d = await app.devices.enroll({ code, publicKey, build: '1'.repeat(64) });
+  return { id: d.id, station: d.station, kind: d.kind, status: d.status };
+}
+
+for (const d of DIALECTS) {
+  describe(`masked contact on ${d.name}`, () => {
+    // 09:00 in Hồ Chí Minh City.
+    let now = new Date('2026-11-30T02:00:00Z');
+    const h = appOn(d.fresh, undefined, { clock: { now: () => now } });
+
+    test('a courier gets a relay only for a parcel assigned to it today; the real phone never reaches it; the binding ends after delivery', async () => {
+      const app = h.app;
+      await app.devices.createStation({ id: 'hub', name: 'hub', kind: 'hub' });
+      await app.devices.createStation({ id: 'q3', name: 'Quận 3', kind: 'delivery' });
+      const [r] = await app.vault.createSubjects([{ externalId: 'ct-1', fields: { name: 'Lý Thị Mỹ', phone: '0933 456 789', address: '9 Võ Văn Tần, Phường 6, Quận 3, TP. Hồ Chí Minh' } }]);
+      const p = await app.waybill.createParcel({ recipient: r!.token, origin: 'hub', destination: 'q3' });
+      const courier = await enroll(app, 'q3', 'courier_app');
+      const other = await enroll(app, 'q3', 'courier_app');
+      const scanner = await enroll(app, 'q3', 'scanner');
+      await assert.rejects(app.contact.assign(p.tracking, scanner.id), InvalidInput, 'only courier apps take assignments');
+      await app.contact.assign(p.tracking, courier.id);
+
+      const seen: unknown[] = [];
+      const view = await app.contact.courierView(courier, p.tracking);
+      seen.push(view);
+      assert.deepEqual(view.recipient, { name: 'L. T. M.', address: 'Quận 3, TP. Hồ Chí Minh' });
+      assert.equal(view.relay, null);
+      const relay = await app.contact.bindRelay(courier, p.tracking);
+      seen.push(relay, await app.contact.bindRelay(courier, p.tracking));
+      assert.match(relay.number, /^\+842871000\d{3}$/);
+      const call = await app.contact.call(courier, p.tracking);
+      seen.push(call, await app.contact.courierView(courier, p.tracking));
+      assert.equal(call.via, relay.number);
+      const calls = (app.telephony as { calls(): readonly { callId: string; to: string; parcel: string }[] }).calls();
+      assert.deepEqual(calls.map((c) => [c.callId, c.parcel, c.to]), [[call.callId, p.tracking, '+84 ••••789']]);
+      const everything = JSON.stringify(seen) + JSON.stringify(calls);
+      for (const v of ['933456789', '0933 456 789', '+84933456789', 'Lý Thị Mỹ', 'Võ Văn Tần']) assert.ok(!everything.includes(v), `"${v}" reached the courier`);
+
+      // Another courier, at the same station: nothing.
+      await assert.rejects(app.contact.courierView(other, p.tracking), NotFound);
+      await assert.rejects(app.contact.bindRelay(other, p.tracking), NotFound);
+      await assert.rejects(app.contact.call(other, p.tracking), Forbidden);
+
+      // Delivered: the binding lasts the grace period (120 min by default), then refuses.
+      await app.waybill.ingestScans(scanner, [{ parcel: p.tracking, step: 'delivered' }]);
+      now = new Date(now.getTime() + 60 * 60_000);
+      assert.ok(await app.contact.call(courier, p.tracking));
+      assert.equal((await app.contact.bindRelay(courier, p.tracking)).number, relay.number, 'during the grace period the binding in force is returned');
+      now = new Date(now.getTime() + 61 * 60_000);
+      await assert.rejects(app.contact.call(courier, p.tracking), Forbidden);
+      assert.equal((await app.contact.courierView(courier, p.tracking)).relay, null);
+      await assert.rejects(app.contact.bindRelay(courier, p.tracking), Conflict, 'no new binding after delivery');
+    });
+
+    test('an assignment is for one day: tomorrow the courier sees nothing', async () => {
+      const app = h.app;
+      const [r] = await app.vault.createSubjects([{ externalId: 'ct-2', fields: { phone: '0933 111 000' } }]);
+      const p = await app.waybill.createParcel({ recipient: r!.token, origin: 'hub', destination: 'q3' });
+      const courier = await enroll(app, 'q3', 'courier_app');
+      await app.contact.assign(p.tracking, courier.id);
+      assert.ok(await app.contact.bindRelay(courier, p.tracking));
+      now = new Date(now.getTime() + 24 * 3600_000);
+      await assert.rejects(app.contact.courierView(courier, p.tracking), NotFound);
+    });
+  });
+}

@@ -1,0 +1,129 @@
+import type { EventBus } from '../bus/bus.ts';
+import type { Clock } from '../lib/clock.ts';
+import { randomId } from '../lib/crypto.ts';
+import { Conflict, Forbidden, InvalidInput, NotFound, Unavailable } from '../lib/errors.ts';
+import type { Logger } from '../lib/log.ts';
+import type { DevicesService } from '../devices/devices.service.ts';
+import type { VaultService } from '../vault/vault.service.ts';
+import { isTrackingNumber } from './waybill.fns.ts';
+import type { WaybillRepo } from './waybill.repo.ts';
+import type { TelephonyProvider } from './telephony.ts';
+import type { Caller } from './waybill.types.ts';
+
+/** Couriers work by the Vietnamese day: "assigned today" is today in Hồ Chí Minh City. */
+const TIME_ZONE = 'Asia/Ho_Chi_Minh';
+export function dayOf(d: Date): string {
+  return d.toLocaleDateString('en-CA', { timeZone: TIME_ZONE });
+}
+
+export type ContactDeps = {
+  repo: WaybillRepo;
+  devices: Pick<DevicesService, 'get'>;
+  /** `decryptField` is used for one thing only: handing the provider the number to bridge to. */
+  vault: Pick<VaultService, 'getMasked' | 'decryptField'>;
+  telephony: TelephonyProvider;
+  numbers: readonly string[];
+  graceMinutes: number;
+  bus: Pick<EventBus, 'publish'>;
+  clock: Clock;
+  log: Logger;
+};
+
+/** What a courier app may read of a parcel assigned to it today. */
+export type CourierView = {
+  readonly tracking: string;
+  readonly status: string;
+  readonly recipient: { readonly name: string; readonly address: string };
+  readonly relay: { readonly number: string; readonly expiresAt: string } | null;
+};
+
+/**
+ * Masked contact and the courier's need to know. A courier app sees, for parcels assigned
+ * to it today, the masked name and address and a relay number; it calls the customer
+ * through that number (AXB), bound to (courier, recipient, parcel) until delivery plus a
+ * grace period. The real phone goes only to the telephony provider, never to the courier.
+ */
+export function createContactService(deps: ContactDeps) {
+  const { repo, clock, bus } = deps;
+
+  async function assignedToday(caller: Caller, tracking: string) {
+    if (caller.kind !== 'courier_app' || !isTrackingNumber(tracking)) return undefined;
+    const [p, a] = await Promise.all([repo.getParcel(tracking), repo.getAssignment(tracking)]);
+    if (!p || !a || a.courier !== caller.id || a.day !== dayOf(clock.now())) return undefined;
+    return p;
+  }
+
+  async function refuse(caller: Caller, tracking: string, what: string): Promise<never> {
+    await bus.publish({ type: 'lookup', at: clock.now().toISOString(), actor: `device:${caller.id}`, result: 'denied', ...(isTrackingNumber(tracking) ? { parcel: tracking } : {}), fields: [what] });
+    throw new NotFound('no parcel with this tracking number is assigned to this courier today');
+  }
+
+  /** When a binding stops working: its own end, or the delivery plus the grace period, whichever comes first. */
+  async function effectiveExpiry(b: { tracking: string; expires_at: string }): Promise<string> {
+    const delivered = await repo.deliveredAt(b.tracking);
+    if (!delivered) return b.expires_at;
+    const afterDelivery = new Date(new Date(delivered).getTime() + deps.graceMinutes * 60_000).toISOString();
+    return afterDelivery < b.expires_at ? afterDelivery : b.expires_at;
+  }
+
+  async function activeBinding(caller: Caller, tracking: string) {
+    const b = await repo.bindingOf(tracking, caller.id);
+    if (!b) return undefined;
+    const until = await effectiveExpiry(b);
+    return until > clock.now().toISOString() ? { ...b, until } : undefined;
+  }
+
+  return {
+    /** The platform assigns a parcel to a courier (its courier app) for today. */
+    async assign(tracking: string, courier: string): Promise<{ tracking: string; courier: string; day: string }> {
+      if (!isTrackingNumber(tracking) || !(await repo.getParcel(tracking))) throw new NotFound('no parcel has this tracking number');
+      const d = await deps.devices.get(courier).catch(() => undefined);
+      if (!d || d.kind !== 'courier_app') throw new InvalidInput('courier must be the id of an enrolled courier app', [{ path: '/courier', problem: 'not a courier app' }]);
+      if (d.status === 'revoked') throw new Conflict('this courier app is revoked');
+      const now = clock.now();
+      const day = dayOf(now);
+      await repo.assign({ tracking, courier, day, assigned_at: now.toISOString() });
+      await bus.publish({ type: 'assignment', at: now.toISOString(), parcel: tracking, courier });
+      return { tracking, courier, day };
+    },
+
+    async courierView(caller: Caller, tracking: string): Promise<CourierView> {
+      const p = await assignedToday(caller, tracking);
+      if (!p) return refuse(caller, tracking, 'delivery');
+      const m = await deps.vault.getMasked(p.recipient, { actor: `device:${caller.id}` });
+      const b = await activeBinding(caller, tracking);
+      return { tracking, status: p.status, recipient: { name: m.fields.name ?? '', address: m.fields.address ?? '' }, relay: b ? { number: b.number, expiresAt: b.until } : null };
+    },
+
+    /** Binds a free virtual number to (courier, recipient, parcel), or returns the binding in force. */
+    async bindRelay(caller: Caller, tracking: string): Promise<{ number: string; expiresAt: string }> {
+      const p = await assignedToday(caller, tracking);
+      if (!p) return refuse(caller, tracking, 'relay');
+      if (caller.status !== 'active') throw new Forbidden('a restricted device reads routing data only');
+      const current = await activeBinding(caller, tracking);
+      if (current) return { number: current.number, expiresAt: current.until };
+      if (await repo.deliveredAt(tracking)) throw new Conflict('this parcel was delivered; no new relay is bound after delivery');
+      const now = clock.now();
+      const busy = await repo.busyNumbers(now.toISOString());
+      const number = deps.numbers.find((n) => !busy.has(n));
+      if (!number) throw new Unavailable('every relay number is in use; try again shortly');
+      // Valid through the end of the courier's day, and the grace period after it.
+      const endOfDay = new Date(`${dayOf(now)}T23:59:59+07:00`).getTime();
+      const expiresAt = new Date(endOfDay + deps.graceMinutes * 60_000).toISOString();
+      await repo.insertBinding({ id: randomId('rly'), number, tracking, courier: caller.id, recipient: p.recipient, created_at: now.toISOString(), expires_at: expiresAt });
+      deps.log.info({ device: caller.id, parcel: tracking }, 'contact: relay bound');
+      return { number, expiresAt };
+    },
+
+    /** Connects the courier to the customer through its binding; an expired or foreign binding refuses. */
+    async call(caller: Caller, tracking: string): Promise<{ callId: string; via: string }> {
+      if (caller.kind !== 'courier_app') return refuse(caller, tracking, 'relay');
+      const b = await activeBinding(caller, tracking);
+      if (!b) throw new Forbidden('no relay binding of this courier for this parcel is in force (expired, or never bound)');
+      const to = await deps.vault.decryptField(b.recipient, 'phone');
+      const { callId } = await deps.telephony.connect({ virtual: b.number, to, parcel: tracking, courier: caller.id });
+      return { callId, via: b.number };
+    },
+  };
+}
+export type ContactService = ReturnType<typeof createContactService>;
