@@ -27,7 +27,16 @@ export function createWaybillRepo(store: Pick<Store, 'db' | 'insertRows'>) {
         await store.insertRows(trx, 'parcel_scans', ['tracking', 'at', 'step', 'station', 'device'], scans.map((s) => [s.tracking, s.at, s.step, s.station, s.device]));
         const latest = new Map<string, string>();
         for (const s of [...scans].sort((a, b) => a.at.localeCompare(b.at))) latest.set(s.tracking, s.step);
-        for (const [tracking, step] of latest) await trx.updateTable('parcels').set({ status: step, updated_at: at }).where('tracking', '=', tracking).execute();
+        // One UPDATE per step (four at most), not one per parcel.
+        const byStep = new Map<string, string[]>();
+        for (const [tracking, step] of latest) {
+          const list = byStep.get(step);
+          if (list) list.push(tracking);
+          else byStep.set(step, [tracking]);
+        }
+        for (const [step, trackings] of byStep) {
+          for (let i = 0; i < trackings.length; i += 500) await trx.updateTable('parcels').set({ status: step, updated_at: at }).where('tracking', 'in', trackings.slice(i, i + 500)).execute();
+        }
       });
     },
 
