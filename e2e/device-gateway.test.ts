@@ -73,6 +73,14 @@ describe('the device gateway over HTTP', () => {
     assert.match((await replay.json()).error.message, /replayed/);
     const tampered = await deviceCall('POST', '/v1/device/build', { build: BUILD }, (headers) => ({ headers, body: Buffer.from(JSON.stringify({ build: 'd'.repeat(64) })) }));
     assert.equal(tampered.status, 401);
+    // Restricted: still served, one request a second after a burst of five.
+    assert.equal((await adminCall('POST', `/v1/devices/${deviceId}/status`, { status: 'restricted' })).status, 200);
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await deviceCall('GET', '/v1/device/me')).status);
+    assert.deepEqual(statuses.slice(0, 5), [200, 200, 200, 200, 200]);
+    assert.equal(statuses[6], 429);
+    const activity = await (await adminCall('GET', `/v1/devices/${deviceId}/activity`)).json();
+    assert.ok(Array.isArray(activity.activity));
     assert.equal((await adminCall('POST', `/v1/devices/${deviceId}/status`, { status: 'revoked' })).status, 200);
     const revoked = await deviceCall('GET', '/v1/device/me');
     assert.equal(revoked.status, 403);

@@ -32,7 +32,7 @@ describe('story A: an infected scanner harvests what it can', () => {
     return { status: res.status, text };
   }
   const platform = (method: string, path: string, body?: unknown) =>
-    fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined }).then((r) => r.json());
+    fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${admin}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined }).then((r) => r.json());
 
   before(async () => {
     db = await freshSqlite();
@@ -79,6 +79,12 @@ describe('story A: an infected scanner harvests what it can', () => {
     await device('GET', '/v1/device/me');
     await device('GET', '/v1/devices');
     await device('GET', '/v1/keys');
+    // What an analyst sees of it afterwards: its scans and its refused reads.
+    const answer = await platform('GET', `/v1/devices/${deviceId}/activity?limit=1000`);
+    assert.ok(answer.activity, JSON.stringify(answer));
+    const seen = answer.activity as { action: string; result: string }[];
+    assert.equal(seen.filter((a) => a.action.startsWith('scan')).length, 10);
+    assert.equal(seen.filter((a) => a.result === 'denied').length, 20, 'the 20 parcels of another station, refused and recorded');
 
     // The labels on the parcels it handles are in the loot too: what a camera or a scan reads.
     for (const p of parcels.slice(0, 10)) {

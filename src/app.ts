@@ -54,6 +54,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const vault = createVaultService({ repo: createVaultRepo(store), store, kms, sealer, indexKeys, region, bus, clock, log });
   const apiKeys = createApiKeyService({ db: store.db, clock });
   const devices = createDevicesService({ repo: createDevicesRepo(store.db), bus, clock, log });
+  bus.subscribe((e) => devices.recordEvent(e));
   const labelKey = deriveKey(ring.indexRoot, 'cloak/label-ref/v1');
   const waybillRepo = createWaybillRepo(store);
   const waybill = createWaybillService({ repo: waybillRepo, vault, devices, labelKey, bus, clock, log });

@@ -43,6 +43,8 @@ export function createDevicesRepo(db: Kysely<Database>) {
       const rows = await db.selectFrom('device_builds').select('build').where('build', 'in', [...new Set(builds)]).execute();
       return new Set(rows.map((r) => r.build));
     },
+    insertActivity: (a: { device: string; at: string; action: string; parcel: string | null; result: string }) => db.insertInto('device_activity').values(a).execute(),
+    activity: (device: string, limit: number) => db.selectFrom('device_activity').selectAll().where('device', '=', device).orderBy('at', 'desc').limit(limit).execute(),
     allowBuild: (build: string, note: string, at: string) =>
       db.insertInto('device_builds').values({ build, note, added_at: at }).onConflict((oc) => oc.column('build').doUpdateSet({ note })).execute(),
   };

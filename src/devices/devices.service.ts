@@ -1,5 +1,6 @@
 import { createPublicKey, randomBytes } from 'node:crypto';
 import type { EventBus } from '../bus/bus.ts';
+import type { CloakEvent } from '../bus/events.ts';
 import type { Clock } from '../lib/clock.ts';
 import { randomId, sha256 } from '../lib/crypto.ts';
 import { Conflict, InvalidInput, NotFound, Unauthorized } from '../lib/errors.ts';
@@ -166,6 +167,21 @@ export function createDevicesService(deps: DevicesDeps) {
       log.warn({ device: id, status }, 'devices: status changed');
       await publish(d);
       return d;
+    },
+
+    /**
+     * Records what a device asked for, from the `lookup` events the gateway publishes
+     * (subscribed to the bus in the composition root).
+     */
+    async recordEvent(e: CloakEvent): Promise<void> {
+      if (e.type !== 'lookup' || !e.actor.startsWith('device:')) return;
+      await repo.insertActivity({ device: e.actor.slice('device:'.length), at: e.at, action: `read ${(e.fields ?? []).join(',')}`.trim(), parcel: e.parcel ?? null, result: e.result });
+    },
+
+    /** A device's recent reads, newest first. */
+    async activity(id: string, limit = 100): Promise<{ at: string; action: string; parcel: string | null; result: string }[]> {
+      if (!(await repo.getDevice(id))) throw new NotFound('no device has this id');
+      return (await repo.activity(id, limit)).map((a) => ({ at: a.at, action: a.action, parcel: a.parcel, result: a.result }));
     },
 
     async allowBuild(build: string, note: string): Promise<void> {

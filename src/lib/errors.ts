@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'rate_limited'
   | 'unavailable';
 
 export abstract class CloakError extends Error {
@@ -51,6 +52,10 @@ export class NotFound extends CloakError {
 /** The request clashes with the current state (for example an id already taken). */
 export class Conflict extends CloakError {
   readonly code = 'conflict' as const;
+}
+/** The caller asked too often (a quota, or a quarantined device's rate); it may retry later. */
+export class RateLimited extends CloakError {
+  readonly code = 'rate_limited' as const;
 }
 /** A dependency (database, key store) cannot serve now; the caller may retry. */
 export class Unavailable extends CloakError {

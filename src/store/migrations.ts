@@ -164,5 +164,20 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('relay_bindings_parcel').on('relay_bindings').columns(['tracking', 'courier']).execute();
       },
     },
+    '0006_device_activity': {
+      async up(db: Kysely<any>) {
+        // What devices asked for and whether it was allowed (scans are in parcel_scans).
+        await db.schema
+          .createTable('device_activity')
+          .addColumn('device', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('parcel', 'text')
+          .addColumn('result', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('device_activity_device').on('device_activity').columns(['device', 'at']).execute();
+        await db.schema.createIndex('parcel_scans_device').on('parcel_scans').columns(['device', 'at']).execute();
+      },
+    },
   };
 }

@@ -63,6 +63,18 @@ for (const d of DIALECTS) {
       await assert.rejects(app.contact.bindRelay(courier, p.tracking), Conflict, 'no new binding after delivery');
     });
 
+    test('a restricted courier app reads routing data only: no masks, no relay, no call', async () => {
+      const app = h.app;
+      const [r] = await app.vault.createSubjects([{ externalId: 'ct-3', fields: { phone: '0933 222 000' } }]);
+      const p = await app.waybill.createParcel({ recipient: r!.token, origin: 'hub', destination: 'q3' });
+      const courier = await enroll(app, 'q3', 'courier_app');
+      await app.contact.assign(p.tracking, courier.id);
+      const restricted = { ...courier, status: 'restricted' as const };
+      await assert.rejects(app.contact.courierView(restricted, p.tracking), Forbidden);
+      await assert.rejects(app.contact.bindRelay(restricted, p.tracking), Forbidden);
+      await assert.rejects(app.contact.call(restricted, p.tracking), Forbidden);
+    });
+
     test('an assignment is for one day: tomorrow the courier sees nothing', async () => {
       const app = h.app;
       const [r] = await app.vault.createSubjects([{ externalId: 'ct-2', fields: { phone: '0933 111 000' } }]);

@@ -90,6 +90,7 @@ export function createContactService(deps: ContactDeps) {
     async courierView(caller: Caller, tracking: string): Promise<CourierView> {
       const p = await assignedToday(caller, tracking);
       if (!p) return refuse(caller, tracking, 'delivery');
+      if (caller.status !== 'active') throw new Forbidden('a restricted device reads routing data only');
       const m = await deps.vault.getMasked(p.recipient, { actor: `device:${caller.id}` });
       const b = await activeBinding(caller, tracking);
       return { tracking, status: p.status, recipient: { name: m.fields.name ?? '', address: m.fields.address ?? '' }, relay: b ? { number: b.number, expiresAt: b.until } : null };
@@ -118,6 +119,7 @@ export function createContactService(deps: ContactDeps) {
     /** Connects the courier to the customer through its binding; an expired or foreign binding refuses. */
     async call(caller: Caller, tracking: string): Promise<{ callId: string; via: string }> {
       if (caller.kind !== 'courier_app') return refuse(caller, tracking, 'relay');
+      if (caller.status !== 'active') throw new Forbidden('a restricted device reads routing data only');
       const b = await activeBinding(caller, tracking);
       if (!b) throw new Forbidden('no relay binding of this courier for this parcel is in force (expired, or never bound)');
       const to = await deps.vault.decryptField(b.recipient, 'phone');

@@ -40,6 +40,8 @@ export function createWaybillRepo(store: Pick<Store, 'db' | 'insertRows'>) {
       });
     },
 
+    /** A device's recent scans, newest first. */
+    scansByDevice: (device: string, limit: number) => db.selectFrom('parcel_scans').selectAll().where('device', '=', device).orderBy('at', 'desc').limit(limit).execute(),
     assign: (a: { tracking: string; courier: string; day: string; assigned_at: string }) =>
       db.insertInto('parcel_assignments').values(a).onConflict((oc) => oc.column('tracking').doUpdateSet({ courier: a.courier, day: a.day, assigned_at: a.assigned_at })).execute(),
     getAssignment: (tracking: string) => db.selectFrom('parcel_assignments').selectAll().where('tracking', '=', tracking).executeTakeFirst(),

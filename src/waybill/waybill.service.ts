@@ -91,6 +91,11 @@ export function createWaybillService(deps: WaybillDeps) {
       return { ...toParcel(p), timeline };
     },
 
+    /** A device's recent scans, newest first (for the quarantine view). */
+    async recentScans(device: string, limit = 100): Promise<{ at: string; step: string; parcel: string; station: string }[]> {
+      return (await repo.scansByDevice(device, limit)).map((s) => ({ at: s.at, step: s.step, parcel: s.tracking, station: s.station }));
+    },
+
     /**
      * The label of a parcel: tracking number, signed reference, route and masks only (the
      * masks are read without decrypting anything).

@@ -8,6 +8,8 @@ import type { Clock } from '../../lib/clock.ts';
 import { MAX_SCAN_BATCH, type WaybillService } from '../../waybill/waybill.service.ts';
 import type { ContactService } from '../../waybill/contact.service.ts';
 import { requireScope } from '../auth.ts';
+import { RateLimited } from '../../lib/errors.ts';
+import { tokenBucket } from '../../lib/ratelimit.ts';
 import { ErrorResponse } from './shared.ts';
 
 declare module 'fastify' {
@@ -34,7 +36,7 @@ const Device = Type.Object({
 });
 const Build = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the software build, hex' });
 
-export type DeviceRoutesDeps = { devices: DevicesService; waybill: Pick<WaybillService, 'ingestScans' | 'readForDevice'>; contact: Pick<ContactService, 'courierView' | 'bindRelay' | 'call'>; apiKeys: Pick<ApiKeyService, 'verify'>; clock: Clock; maxSkewSeconds: number };
+export type DeviceRoutesDeps = { devices: DevicesService; waybill: Pick<WaybillService, 'ingestScans' | 'readForDevice' | 'recentScans'>; contact: Pick<ContactService, 'courierView' | 'bindRelay' | 'call'>; apiKeys: Pick<ApiKeyService, 'verify'>; clock: Clock; maxSkewSeconds: number };
 
 /**
  * Stations and devices (admin), enrollment (the one-time code is the credential), and the
@@ -50,7 +52,11 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
       { keyOf: devices.keyOf, nonces, now: clock.now(), maxSkewSeconds },
     );
     req.deviceId = keyid;
+    // A restricted (quarantined) device keeps working, slowly: one request a second, bursts of five.
+    const d = await devices.get(keyid);
+    if (d.status === 'restricted' && !bucket.take(keyid, clock.now().getTime())) throw new RateLimited('this device is restricted to one request a second');
   };
+  const bucket = tokenBucket(1, 5);
   const signed = [{ httpSignature: [] }];
 
   app.post(
@@ -91,6 +97,32 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
       },
     },
     async (req, reply) => reply.status(201).send(await devices.enroll(req.body)),
+  );
+  app.get(
+    '/v1/devices/:id/activity',
+    {
+      preHandler: admin,
+      schema: {
+        tags: ['devices'],
+        summary: 'A device’s recent scans and reads (allowed and refused), newest first',
+        security,
+        params: Type.Object({ id: Type.String() }),
+        // Query strings are text, and the API coerces nothing: a number is written as digits.
+        querystring: Type.Object({ limit: Type.Optional(Type.String({ pattern: '^(?:[1-9]\\d{0,2}|1000)$', description: '1 to 1000 (default 100)' })) }),
+        response: {
+          200: Type.Object({
+            activity: Type.Array(Type.Object({ at: Type.String(), action: Type.String(), parcel: Type.Union([Type.String(), Type.Null()]), result: Type.String(), station: Type.Optional(Type.String()) })),
+          }),
+          404: ErrorResponse,
+        },
+      },
+    },
+    async (req) => {
+      const limit = req.query.limit ? Number(req.query.limit) : 100;
+      const [reads, scans] = await Promise.all([devices.activity(req.params.id, limit), waybill.recentScans(req.params.id, limit)]);
+      const merged = [...reads, ...scans.map((s) => ({ at: s.at, action: `scan ${s.step}`, parcel: s.parcel, result: 'ok', station: s.station }))];
+      return { activity: merged.sort((a, b) => b.at.localeCompare(a.at)).slice(0, limit) };
+    },
   );
   app.get('/v1/devices', { preHandler: admin, schema: { tags: ['devices'], summary: 'List devices', security, querystring: Type.Object({ station: Type.Optional(Type.String()) }), response: { 200: Type.Object({ devices: Type.Array(Device) }) } } }, async (req) => ({
     devices: await devices.list(req.query.station),
