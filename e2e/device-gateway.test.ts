@@ -110,7 +110,8 @@ describe('the device gateway over HTTP', () => {
     assert.equal(relay.status, 200);
     const connected = await call('POST', `/v1/device/parcels/${parcel.tracking}/call`);
     assert.equal(connected.status, 200);
-    for (const t of [view.text, relay.text, connected.text]) assert.ok(!/977000111|0977 000 111|Phan Văn Khải|Hàng Bài/.test(t));
+    assert.equal(JSON.parse(view.text).recipient.address, '3 Hàng Bài, Phường Tràng Tiền, Quận Hoàn Kiếm, Hà Nội', 'the address needed to deliver');
+    for (const t of [view.text, relay.text, connected.text]) assert.ok(!/977000111|0977 000 111|Phan Văn Khải/.test(t));
     // The revoked scanner of the earlier test is refused before anything else.
     assert.equal((await deviceCall('GET', `/v1/device/parcels/${parcel.tracking}`)).status, 403);
   });

@@ -33,13 +33,14 @@ export type ContactDeps = {
 export type CourierView = {
   readonly tracking: string;
   readonly status: string;
+  /** `name` is the mask; `address` the full delivery address, revealed for the delivery and recorded. */
   readonly recipient: { readonly name: string; readonly address: string };
   readonly relay: { readonly number: string; readonly expiresAt: string } | null;
 };
 
 /**
  * Masked contact and the courier's need to know. A courier app sees, for parcels assigned
- * to it today, the masked name and address and a relay number; it calls the customer
+ * to it today, the masked name, the delivery address (a recorded reveal) and a relay number; it calls the customer
  * through that number (AXB), bound to (courier, recipient, parcel) until delivery plus a
  * grace period. The real phone goes only to the telephony provider, never to the courier.
  */
@@ -93,7 +94,15 @@ export function createContactService(deps: ContactDeps) {
       if (caller.status !== 'active') throw new Forbidden('a restricted device reads routing data only');
       const m = await deps.vault.getMasked(p.recipient, { actor: `device:${caller.id}` });
       const b = await activeBinding(caller, tracking);
-      return { tracking, status: p.status, recipient: { name: m.fields.name ?? '', address: m.fields.address ?? '' }, relay: b ? { number: b.number, expiresAt: b.until } : null };
+      // The one clear value a courier needs: where to go. Revealed only for a parcel assigned
+      // to it today and not yet delivered, and the reveal is published before it is returned
+      // (the audit log takes these events).
+      let address = m.fields.address ?? '';
+      if (m.fields.address && p.status !== 'delivered') {
+        await bus.publish({ type: 'reveal', at: clock.now().toISOString(), actor: `device:${caller.id}`, customer: p.recipient, field: 'address', result: 'ok', purpose: 'delivery' });
+        address = await deps.vault.decryptField(p.recipient, 'address');
+      }
+      return { tracking, status: p.status, recipient: { name: m.fields.name ?? '', address }, relay: b ? { number: b.number, expiresAt: b.until } : null };
     },
 
     /** Binds a free virtual number to (courier, recipient, parcel), or returns the binding in force. */

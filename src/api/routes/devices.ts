@@ -193,7 +193,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
       schema: {
         tags: ['device gateway'],
         summary: 'What this device may read of a parcel',
-        description: 'A scanner: routing data (sort code, next hop, status) for parcels in its station’s flow. A courier app: for parcels assigned to it today, the masked name and address and its relay number. Anything else: 404, recorded.',
+        description: 'A scanner: routing data (sort code, next hop, status) for parcels in its station’s flow. A courier app: for parcels assigned to it today, the masked name, the delivery address (revealed for the delivery, and recorded) and its relay number. Anything else: 404, recorded.',
         security: signed,
         params: Type.Object({ tracking: Type.String() }),
         response: {
