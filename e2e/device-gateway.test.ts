@@ -65,6 +65,8 @@ describe('the device gateway over HTTP', () => {
 
   test('unsigned, replayed, tampered and revoked requests are refused', async () => {
     assert.equal((await fetch(`${server.url}/v1/device/me`)).status, 401);
+    const notJson = await deviceCall('POST', '/v1/device/build', { build: BUILD }, (headers, body) => ({ headers: { ...headers, 'content-type': 'text/plain' }, body }));
+    assert.equal(notJson.status, 400, 'a body the digest check cannot see is refused');
     let captured: { headers: Record<string, string>; body: Buffer } | undefined;
     const first = await deviceCall('POST', '/v1/device/build', { build: BUILD }, (headers, body) => (captured = { headers, body }));
     assert.equal(first.status, 200);

@@ -104,6 +104,22 @@ describe('device request verification', () => {
     await assert.rejects(verifyDeviceRequest(await signed({ keyid: 'dev_nobody' }), deps()), (e: unknown) => e instanceof Unauthorized && /not known/.test(e.message));
   });
 
+  test('a signature cannot be moved to another path through the Host header', async () => {
+    const r = await signed();
+    const moved = { ...r, url: '/v1/device/parcels/CK473126555VN', headers: { ...r.headers, host: 'cloak.local/v1/device/scans#' } };
+    await assert.rejects(verifyDeviceRequest(moved, deps()), /does not verify/);
+  });
+
+  test('a revoked key with a bad signature learns nothing: 401, not 403', async () => {
+    await assert.rejects(verifyDeviceRequest(await signed({ keyid: 'dev_revoked', key: other.privateKey }), deps()), Unauthorized);
+  });
+
+  test('a required component with parameters does not count as covering it', async () => {
+    const r = await signed();
+    const input = String(r.headers['signature-input']).replace('"content-digest"', '"content-digest";key="x"');
+    await assert.rejects(verifyDeviceRequest({ ...r, headers: { ...r.headers, 'signature-input': input } }, deps()), /lacks content-digest/);
+  });
+
   test('unsigned requests, and signatures that skip a required component, are refused', async () => {
     await assert.rejects(verifyDeviceRequest(base, deps()), /not signed/);
     const r = await signed();

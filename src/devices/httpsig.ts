@@ -27,7 +27,7 @@ export type DeviceKey = { readonly keyid: string; readonly publicKey: KeyObject;
 /** Remembers nonces until their signature could no longer be accepted anyway. */
 export type NonceStore = {
   /** Records the nonce; false if it was already used by this key. */
-  claim(keyid: string, nonce: string, until: number): boolean;
+  claim(keyid: string, nonce: string, until: number): boolean | Promise<boolean>;
 };
 
 /** The components every device signature must cover. */
@@ -63,9 +63,13 @@ function header(req: SignedRequest, name: string): string | undefined {
   return Array.isArray(v) ? v.join(', ') : v;
 }
 
-/** The request in the library's shape; a path-only URL gets its authority from Host. */
+/**
+ * The request in the library's shape. A path-only URL gets a fixed authority, never the
+ * Host header: the signature does not cover Host, so a request moved into it (`Host:
+ * cloak/v1/device/me#`) could otherwise make the verified path differ from the routed one.
+ */
 function toMessage(req: SignedRequest) {
-  const url = /^https?:\/\//.test(req.url) ? req.url : `http://${header(req, 'host') ?? 'localhost'}${req.url}`;
+  const url = /^https?:\/\//.test(req.url) ? req.url : `http://device.invalid${req.url.startsWith('/') ? '' : '/'}${req.url}`;
   const headers: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = v;
   return { method: req.method, url, headers };
@@ -94,7 +98,8 @@ export async function verifyDeviceRequest(
   if (inputs.size !== 1) throw new Unauthorized('Signature-Input must hold exactly one signature');
   const [, [components, params]] = [...inputs][0]!;
   if (!Array.isArray(components)) throw new Unauthorized('Signature-Input must list its components');
-  const covered = new Set(components.map(([c]) => String(c)));
+  // A component with parameters (`"content-digest";key="x"`) is another component: it does not count.
+  const covered = new Set(components.filter(([, p]) => p.size === 0).map(([c]) => String(c)));
   const missing = REQUIRED_COMPONENTS.filter((c) => !covered.has(c));
   if (missing.length) throw new Unauthorized(`the signature must cover ${REQUIRED_COMPONENTS.join(', ')}; it lacks ${missing.join(', ')}`);
   const missingParams = REQUIRED_PARAMS.filter((p) => !params.has(p));
@@ -110,7 +115,6 @@ export async function verifyDeviceRequest(
   if (!digest || !bodyMatchesDigest(digest, req.body ?? Buffer.alloc(0))) throw new Unauthorized('the body does not match its Content-Digest (sha-256 or sha-512)');
   const key = await deps.keyOf(keyid);
   if (!key) throw new Unauthorized('the signing key is not known');
-  if (key.revoked) throw new Forbidden('this device is revoked');
   let ok: boolean | null;
   try {
     ok = await httpbis.verifyMessage(
@@ -126,8 +130,10 @@ export async function verifyDeviceRequest(
     ok = false;
   }
   if (ok !== true) throw new Unauthorized('the signature does not verify');
+  // Only a device that proved its key learns that it is revoked.
+  if (key.revoked) throw new Forbidden('this device is revoked');
   // Claimed only once the signature is good, so nobody can burn a device's nonces.
-  if (!deps.nonces.claim(keyid, nonce, created + deps.maxSkewSeconds)) throw new Unauthorized('this nonce was already used: a replayed request');
+  if (!(await deps.nonces.claim(keyid, nonce, created + deps.maxSkewSeconds))) throw new Unauthorized('this nonce was already used: a replayed request');
   return { keyid };
 }
 

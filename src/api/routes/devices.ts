@@ -8,7 +8,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { MAX_SCAN_BATCH, type WaybillService } from '../../waybill/waybill.service.ts';
 import type { ContactService } from '../../waybill/contact.service.ts';
 import { requireScope } from '../auth.ts';
-import { RateLimited } from '../../lib/errors.ts';
+import { InvalidInput, RateLimited } from '../../lib/errors.ts';
 import { tokenBucket } from '../../lib/ratelimit.ts';
 import { ErrorResponse } from './shared.ts';
 
@@ -47,6 +47,9 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
   const security = [{ bearer: [] }];
   const nonces = createMemoryNonceStore(() => Math.floor(clock.now().getTime() / 1000));
   const signedDevice = async (req: FastifyRequest) => {
+    // Only JSON bodies are kept as received; any other body could not be checked against its digest.
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (hasBody && req.rawBody === undefined) throw new InvalidInput('device requests send their body as application/json');
     const { keyid } = await verifyDeviceRequest(
       { method: req.method, url: req.url, headers: req.headers as Record<string, string>, body: req.rawBody },
       { keyOf: devices.keyOf, nonces, now: clock.now(), maxSkewSeconds },
