@@ -17,10 +17,6 @@ export function createWaybillRepo(store: Pick<Store, 'db' | 'insertRows'>) {
       return out;
     },
     timeline: (tracking: string) => db.selectFrom('parcel_scans').selectAll().where('tracking', '=', tracking).orderBy('at').execute(),
-    /** Whether any device of `station` scanned the parcel: it is in that station's flow. */
-    async scannedAt(tracking: string, station: string): Promise<boolean> {
-      return (await db.selectFrom('parcel_scans').select('tracking').where('station', '=', station).where('tracking', '=', tracking).limit(1).executeTakeFirst()) !== undefined;
-    },
     /** Stores a batch of scans and moves each parcel to its latest step, in one transaction. */
     async recordScans(scans: readonly ParcelScanTable[], at: string): Promise<void> {
       await db.transaction().execute(async (trx) => {

@@ -58,9 +58,14 @@ for (const d of DIALECTS) {
       assert.deepEqual(Object.keys(routing).sort(), ['nextHop', 'sortCode', 'status', 'tracking']);
       await assert.rejects(app.waybill.readForDevice(hnScanner, p.tracking), NotFound);
       await assert.rejects(app.waybill.readForDevice(hnScanner, 'CK000000000VN'), NotFound);
-      // Once a Hà Nội device has scanned it, the parcel is in that station's flow too.
-      await app.waybill.ingestScans(hnScanner, [{ parcel: p.tracking, step: 'inbound' }]);
-      assert.equal((await app.waybill.readForDevice(hnScanner, p.tracking)).tracking, p.tracking);
+      // Scanning it is no way in: the scan is refused like an unknown parcel, and the read still is.
+      const sneaky = await app.waybill.ingestScans(hnScanner, [{ parcel: p.tracking, step: 'inbound' }, { parcel: 'CK000000000VN', step: 'inbound' }]);
+      assert.deepEqual(sneaky.rejected.map((x) => x.problem), ['unknown parcel, or not routed through this station', 'unknown parcel, or not routed through this station']);
+      await assert.rejects(app.waybill.readForDevice(hnScanner, p.tracking), NotFound);
+      // Only the destination delivers; dates must be full ISO times.
+      const hubScanner = await enroll(app, 'hub-sg', 'scanner');
+      const early = await app.waybill.ingestScans(hubScanner, [{ parcel: p.tracking, step: 'delivered' }, { parcel: p.tracking, step: 'sort', at: '2026-11-29' }]);
+      assert.deepEqual(early.rejected.map((x) => x.index), [0, 1]);
       const courier = await enroll(app, 'q1', 'courier_app');
       await assert.rejects(app.waybill.readForDevice(courier, p.tracking), NotFound);
       await assert.rejects(app.waybill.ingestScans(courier, [{ parcel: p.tracking, step: 'delivered' }]), Forbidden);

@@ -27,6 +27,7 @@ export const MAX_SCAN_BATCH = 1000;
 // A scan's own time may lag (a device offline for a while) but not run ahead of the server.
 const MAX_SCAN_AGE_MS = 7 * 24 * 3600_000;
 const MAX_SCAN_AHEAD_MS = 5 * 60_000;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 function toParcel(p: ParcelTable): Parcel {
   return {
@@ -131,8 +132,13 @@ export function createWaybillService(deps: WaybillDeps) {
       const rejected: { index: number; problem: string }[] = [];
       const good: { tracking: string; at: string; step: ScanStep; station: string; device: string }[] = [];
       scans.forEach((s, index) => {
-        if (typeof s?.parcel !== 'string' || !parcels.has(s.parcel)) return void rejected.push({ index, problem: 'unknown parcel' });
+        const p = typeof s?.parcel === 'string' ? parcels.get(s.parcel) : undefined;
+        // One answer for "no such parcel" and "not routed through here": a scanner cannot use
+        // scans to find which tracking numbers exist, nor scan its way into another flow.
+        if (!p || (p.origin !== caller.station && p.destination !== caller.station)) return void rejected.push({ index, problem: 'unknown parcel, or not routed through this station' });
         if (!(SCAN_STEPS as readonly string[]).includes(s.step)) return void rejected.push({ index, problem: `step must be one of ${SCAN_STEPS.join(', ')}` });
+        if (s.step === 'delivered' && p.destination !== caller.station) return void rejected.push({ index, problem: 'only the destination station delivers' });
+        if (s.at !== undefined && !ISO_TIME.test(s.at)) return void rejected.push({ index, problem: 'at must be an ISO 8601 time with a zone, e.g. 2026-11-29T08:15:00Z' });
         const at = s.at === undefined ? now : new Date(s.at);
         if (Number.isNaN(at.getTime()) || at.getTime() > now.getTime() + MAX_SCAN_AHEAD_MS || at.getTime() < now.getTime() - MAX_SCAN_AGE_MS) {
           return void rejected.push({ index, problem: 'at must be an ISO time within the last 7 days' });
@@ -146,14 +152,14 @@ export function createWaybillService(deps: WaybillDeps) {
 
     /**
      * What a device may read of a parcel. A scanner: routing data for a parcel in its
-     * station's flow (routed from or to its station, or scanned there). Anything else is
+     * station's flow (routed from or to its station). Anything else is
      * refused as if the parcel did not exist, and the refusal is published.
      */
     async readForDevice(caller: Caller, tracking: string): Promise<Routing> {
       const at = clock.now().toISOString();
       const p = isTrackingNumber(tracking) ? await repo.getParcel(tracking) : undefined;
-      const inFlow =
-        p !== undefined && caller.kind === 'scanner' && (p.origin === caller.station || p.destination === caller.station || (await repo.scannedAt(tracking, caller.station)));
+      // The route decides, not the scans: a scan is no way into another station's flow.
+      const inFlow = p !== undefined && caller.kind === 'scanner' && (p.origin === caller.station || p.destination === caller.station);
       if (!p || !inFlow) {
         await bus.publish({ type: 'lookup', at, actor: `device:${caller.id}`, result: 'denied', ...(p ? { parcel: p.tracking } : {}), fields: ['routing'] });
         deps.log.info({ device: caller.id, known: p !== undefined }, 'waybill: device read refused');
