@@ -126,6 +126,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('destination', 'text', (c) => c.notNull())
           .addColumn('sort_code', 'text', (c) => c.notNull())
           .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('last_scan_at', 'text')
           .addColumn('created_at', 'text', (c) => c.notNull())
           .addColumn('updated_at', 'text', (c) => c.notNull())
           .execute();

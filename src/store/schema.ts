@@ -97,8 +97,10 @@ export interface ParcelTable {
   origin: string;
   destination: string;
   sort_code: string;
-  /** `created`, or the step of its last scan (`inbound`, `sort`, `outbound`, `delivered`). */
+  /** `created`, or the step of its latest scan (`inbound`, `sort`, `outbound`, `delivered`). */
   status: string;
+  /** Time of the scan that set the status: an older scan arriving late never moves it back. */
+  last_scan_at: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -53,7 +53,7 @@ for (const d of DIALECTS) {
       // Another courier, at the same station: nothing.
       await assert.rejects(app.contact.courierView(other, p.tracking), NotFound);
       await assert.rejects(app.contact.bindRelay(other, p.tracking), NotFound);
-      await assert.rejects(app.contact.call(other, p.tracking), Forbidden);
+      await assert.rejects(app.contact.call(other, p.tracking), NotFound);
 
       // Delivered: the binding lasts the grace period (120 min by default), then refuses.
       await app.waybill.ingestScans(scanner, [{ parcel: p.tracking, step: 'delivered' }]);
@@ -78,6 +78,23 @@ for (const d of DIALECTS) {
       await assert.rejects(app.contact.courierView(restricted, p.tracking), Forbidden);
       await assert.rejects(app.contact.bindRelay(restricted, p.tracking), Forbidden);
       await assert.rejects(app.contact.call(restricted, p.tracking), Forbidden);
+    });
+
+    test('reassigned, the first courier can no longer call and its number is freed', async () => {
+      const app = h.app;
+      const [r] = await app.vault.createSubjects([{ externalId: 'ct-4', fields: { phone: '0933 333 000' } }]);
+      const p = await app.waybill.createParcel({ recipient: r!.token, origin: 'hub', destination: 'q3' });
+      const first = await enroll(app, 'q3', 'courier_app');
+      const second = await enroll(app, 'q3', 'courier_app');
+      await app.contact.assign(p.tracking, first.id);
+      const b1 = await app.contact.bindRelay(first, p.tracking);
+      await app.contact.assign(p.tracking, second.id);
+      await assert.rejects(app.contact.call(first, p.tracking), NotFound);
+      const b2 = await app.contact.bindRelay(second, p.tracking);
+      assert.ok(await app.contact.call(second, p.tracking));
+      assert.equal(b2.number, b1.number, 'the freed number is the first free one again');
+      const reveals = events.filter((e) => e.type === 'reveal' && e.field === 'phone' && e.customer === r!.token);
+      assert.equal(reveals.length, 1, 'each call publishes its phone reveal first');
     });
 
     test('an assignment is for one day: tomorrow the courier sees nothing', async () => {

@@ -12,8 +12,11 @@ import type { Caller } from './waybill.types.ts';
 
 /** Couriers work by the Vietnamese day: "assigned today" is today in Hồ Chí Minh City. */
 const TIME_ZONE = 'Asia/Ho_Chi_Minh';
+const DAY = new Intl.DateTimeFormat('en-US', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
 export function dayOf(d: Date): string {
-  return d.toLocaleDateString('en-CA', { timeZone: TIME_ZONE });
+  // From parts, not a locale's whole format, which ICU versions have changed.
+  const part = (t: string) => DAY.formatToParts(d).find((p) => p.type === t)!.value;
+  return `${part('year')}-${part('month')}-${part('day')}`;
 }
 
 export type ContactDeps = {
@@ -84,6 +87,8 @@ export function createContactService(deps: ContactDeps) {
       const now = clock.now();
       const day = dayOf(now);
       await repo.assign({ tracking, courier, day, assigned_at: now.toISOString() });
+      // The courier it was taken from loses its relay at once.
+      await repo.endBindingsExcept(tracking, courier, now.toISOString());
       await bus.publish({ type: 'assignment', at: now.toISOString(), parcel: tracking, courier });
       return { tracking, courier, day };
     },
@@ -98,7 +103,7 @@ export function createContactService(deps: ContactDeps) {
       // to it today and not yet delivered, and the reveal is published before it is returned
       // (the audit log takes these events).
       let address = m.fields.address ?? '';
-      if (m.fields.address && p.status !== 'delivered') {
+      if (m.fields.address && !(await repo.deliveredAt(tracking))) {
         await bus.publish({ type: 'reveal', at: clock.now().toISOString(), actor: `device:${caller.id}`, customer: p.recipient, field: 'address', result: 'ok', purpose: 'delivery' });
         address = await deps.vault.decryptField(p.recipient, 'address');
       }
@@ -114,7 +119,9 @@ export function createContactService(deps: ContactDeps) {
       if (current) return { number: current.number, expiresAt: current.until };
       if (await repo.deliveredAt(tracking)) throw new Conflict('this parcel was delivered; no new relay is bound after delivery');
       const now = clock.now();
-      const busy = await repo.busyNumbers(now.toISOString());
+      // Busy: bound, and the binding still in force (delivery plus grace may have ended it early).
+      const busy = new Set<string>();
+      for (const b of await repo.bindingsInForce(now.toISOString())) if ((await effectiveExpiry(b)) > now.toISOString()) busy.add(b.number);
       const number = deps.numbers.find((n) => !busy.has(n));
       if (!number) throw new Unavailable('every relay number is in use; try again shortly');
       // Valid through the end of the courier's day, and the grace period after it.
@@ -127,11 +134,20 @@ export function createContactService(deps: ContactDeps) {
 
     /** Connects the courier to the customer through its binding; an expired or foreign binding refuses. */
     async call(caller: Caller, tracking: string): Promise<{ callId: string; via: string }> {
-      if (caller.kind !== 'courier_app') return refuse(caller, tracking, 'relay');
+      // Still assigned today: a courier the parcel was taken from calls no more.
+      if (!(await assignedToday(caller, tracking))) return refuse(caller, tracking, 'relay');
       if (caller.status !== 'active') throw new Forbidden('a restricted device reads routing data only');
       const b = await activeBinding(caller, tracking);
       if (!b) throw new Forbidden('no relay binding of this courier for this parcel is in force (expired, or never bound)');
-      const to = await deps.vault.decryptField(b.recipient, 'phone');
+      // The phone leaves the vault for the telephony provider only; the reveal is published first.
+      await bus.publish({ type: 'reveal', at: clock.now().toISOString(), actor: `device:${caller.id}`, customer: b.recipient, field: 'phone', result: 'ok', purpose: 'relay_call' });
+      let to: string;
+      try {
+        to = await deps.vault.decryptField(b.recipient, 'phone');
+      } catch {
+        // (The vault's own message may say when the customer was erased: not the courier's business.)
+        throw new Unavailable('the customer cannot be reached through this relay');
+      }
       const { callId } = await deps.telephony.connect({ virtual: b.number, to, parcel: tracking, courier: caller.id });
       return { callId, via: b.number };
     },

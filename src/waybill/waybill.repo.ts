@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, ParcelScanTable, ParcelTable, RelayBindingTable } from '../store/schema.ts';
 import type { Store } from '../store/db.ts';
 
@@ -21,17 +21,18 @@ export function createWaybillRepo(store: Pick<Store, 'db' | 'insertRows'>) {
     async recordScans(scans: readonly ParcelScanTable[], at: string): Promise<void> {
       await db.transaction().execute(async (trx) => {
         await store.insertRows(trx, 'parcel_scans', ['tracking', 'at', 'step', 'station', 'device'], scans.map((s) => [s.tracking, s.at, s.step, s.station, s.device]));
-        const latest = new Map<string, string>();
-        for (const s of [...scans].sort((a, b) => a.at.localeCompare(b.at))) latest.set(s.tracking, s.step);
-        // One UPDATE per step (four at most), not one per parcel.
-        const byStep = new Map<string, string[]>();
-        for (const [tracking, step] of latest) {
-          const list = byStep.get(step);
-          if (list) list.push(tracking);
-          else byStep.set(step, [tracking]);
+        const latest = new Map<string, { step: string; at: string }>();
+        for (const s of scans) {
+          const cur = latest.get(s.tracking);
+          if (!cur || cur.at <= s.at) latest.set(s.tracking, { step: s.step, at: s.at });
         }
-        for (const [step, trackings] of byStep) {
-          for (let i = 0; i < trackings.length; i += 500) await trx.updateTable('parcels').set({ status: step, updated_at: at }).where('tracking', 'in', trackings.slice(i, i + 500)).execute();
+        // One statement per 300 parcels; a parcel moves only forward in time.
+        const rows = [...latest];
+        for (let i = 0; i < rows.length; i += 300) {
+          const values = sql.join(rows.slice(i, i + 300).map(([t, v]) => sql`(${t}, ${v.step}, ${v.at})`));
+          await sql`update parcels set status = v.column2, last_scan_at = v.column3, updated_at = ${at}
+            from (values ${values}) as v
+            where parcels.tracking = v.column1 and (parcels.last_scan_at is null or parcels.last_scan_at <= v.column3)`.execute(trx);
         }
       });
     },
@@ -49,11 +50,11 @@ export function createWaybillRepo(store: Pick<Store, 'db' | 'insertRows'>) {
     /** The latest binding of this courier for this parcel. */
     bindingOf: (tracking: string, courier: string) =>
       db.selectFrom('relay_bindings').selectAll().where('tracking', '=', tracking).where('courier', '=', courier).orderBy('created_at', 'desc').limit(1).executeTakeFirst(),
-    /** Numbers bound until after `now`: not free for another binding. */
-    async busyNumbers(now: string): Promise<Set<string>> {
-      const rows = await db.selectFrom('relay_bindings').select('number').where('expires_at', '>', now).execute();
-      return new Set(rows.map((r) => r.number));
-    },
+    /** Bindings whose own end is after `now` (delivery may end them sooner). */
+    bindingsInForce: (now: string) => db.selectFrom('relay_bindings').select(['number', 'tracking', 'expires_at']).where('expires_at', '>', now).execute(),
+    /** Ends, at `now`, the bindings of a parcel held by any courier but `courier`. */
+    endBindingsExcept: (tracking: string, courier: string, now: string) =>
+      db.updateTable('relay_bindings').set({ expires_at: now }).where('tracking', '=', tracking).where('courier', '!=', courier).where('expires_at', '>', now).execute(),
     insertBinding: (b: RelayBindingTable) => db.insertInto('relay_bindings').values(b).execute(),
   };
 }

@@ -64,6 +64,11 @@ for (const d of DIALECTS) {
       await assert.rejects(app.waybill.readForDevice(hnScanner, p.tracking), NotFound);
       // Only the destination delivers; dates must be full ISO times.
       const hubScanner = await enroll(app, 'hub-sg', 'scanner');
+      // A late batch with an older scan does not move the status back.
+      const q1Scanner2 = await enroll(app, 'q1', 'scanner');
+      await app.waybill.ingestScans(q1Scanner2, [{ parcel: p.tracking, step: 'delivered' }]);
+      await app.waybill.ingestScans(q1Scanner2, [{ parcel: p.tracking, step: 'sort', at: new Date(Date.now() - 3600_000).toISOString() }]);
+      assert.equal((await app.waybill.get(p.tracking)).status, 'delivered');
       const early = await app.waybill.ingestScans(hubScanner, [{ parcel: p.tracking, step: 'delivered' }, { parcel: p.tracking, step: 'sort', at: '2026-11-29' }]);
       assert.deepEqual(early.rejected.map((x) => x.index), [0, 1]);
       const courier = await enroll(app, 'q1', 'courier_app');

@@ -70,6 +70,7 @@ export function createWaybillService(deps: WaybillDeps) {
           destination: req.destination,
           sort_code: sortCode(req.destination),
           status: 'created',
+          last_scan_at: null,
           created_at: now,
           updated_at: now,
         };
