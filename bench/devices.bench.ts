@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createApp, type App } from '../src/app.ts';
 import { loadConfig } from '../src/lib/config.ts';
-import { createMemoryNonceStore, signDeviceRequest, verifyDeviceRequest, type SignedRequest } from '../src/devices/httpsig.ts';
+import { signDeviceRequest, verifyDeviceRequest, type SignedRequest } from '../src/devices/httpsig.ts';
 import { SCAN_STEPS } from '../src/waybill/waybill.fns.ts';
 import { labelPng, labelZpl } from '../src/waybill/label.ts';
 
@@ -48,7 +48,8 @@ export async function run(): Promise<void> {
       const req: SignedRequest = { method: 'POST', url: '/v1/device/scans', headers: { host: 'cloak.local', 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ scans })) };
       prepared.push({ ...req, headers: { ...req.headers, ...(await signDeviceRequest(req, { keyid: dev.id, privateKey: key.privateKey })) } });
     }
-    const nonces = createMemoryNonceStore();
+    // The store the gateway uses: nonces in the database.
+    const nonces = app.devices.nonceStore();
     const signed = async (req: SignedRequest) => {
       const t0 = performance.now();
       await verifyDeviceRequest(req, { keyOf: app!.devices.keyOf, nonces, now: new Date(), maxSkewSeconds: 3600 });

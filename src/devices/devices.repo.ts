@@ -43,6 +43,15 @@ export function createDevicesRepo(db: Kysely<Database>) {
       const rows = await db.selectFrom('device_builds').select('build').where('build', 'in', [...new Set(builds)]).execute();
       return new Set(rows.map((r) => r.build));
     },
+    /** Records a nonce; false if it is already there and not yet expired (a replay). */
+    async claimNonce(keyid: string, nonce: string, until: number, now: number): Promise<boolean> {
+      const r = await db.insertInto('device_nonces').values({ keyid, nonce, expires_at: until }).onConflict((oc) => oc.columns(['keyid', 'nonce']).doNothing()).executeTakeFirst();
+      if (Number(r.numInsertedOrUpdatedRows ?? 0n) > 0) return true;
+      // Taken: a replay, unless the one stored has expired (then it may be used again).
+      const u = await db.updateTable('device_nonces').set({ expires_at: until }).where('keyid', '=', keyid).where('nonce', '=', nonce).where('expires_at', '<', now).executeTakeFirst();
+      return u.numUpdatedRows > 0n;
+    },
+    dropExpiredNonces: (now: number) => db.deleteFrom('device_nonces').where('expires_at', '<', now).execute(),
     insertActivity: (a: { device: string; at: string; action: string; parcel: string | null; result: string }) => db.insertInto('device_activity').values(a).execute(),
     activity: (device: string, limit: number) => db.selectFrom('device_activity').selectAll().where('device', '=', device).orderBy('at', 'desc').limit(limit).execute(),
     allowBuild: (build: string, note: string, at: string) =>

@@ -58,3 +58,20 @@ for (const d of DIALECTS) {
     });
   });
 }
+
+for (const d of DIALECTS) {
+  describe(`device nonces on ${d.name}`, () => {
+    let now = new Date('2026-11-29T08:00:00Z');
+    const h = appOn(d.fresh, undefined, { clock: { now: () => now } });
+    test('a nonce is taken once while it could be accepted, by any store over the same database (a restart, another node)', async () => {
+      const a = h.app.devices.nonceStore();
+      const b = h.app.devices.nonceStore();
+      const until = Math.floor(now.getTime() / 1000) + 300;
+      assert.equal(await a.claim('dev_x', 'n-1', until), true);
+      assert.equal(await b.claim('dev_x', 'n-1', until), false, 'another store over the same database refuses the replay');
+      assert.equal(await b.claim('dev_y', 'n-1', until), true, 'nonces are per key');
+      now = new Date(now.getTime() + 301_000);
+      assert.equal(await a.claim('dev_x', 'n-1', until + 301), true, 'once expired, a nonce may come again');
+    });
+  });
+}

@@ -7,7 +7,7 @@ import { Conflict, InvalidInput, NotFound, Unauthorized } from '../lib/errors.ts
 import type { Logger } from '../lib/log.ts';
 import type { DevicesRepo } from './devices.repo.ts';
 import { DEVICE_KINDS, DEVICE_STATUSES, STATION_KINDS, type Device, type DeviceKind, type DeviceStatus, type Station, type StationKind } from './devices.types.ts';
-import type { DeviceKey } from './httpsig.ts';
+import type { DeviceKey, NonceStore } from './httpsig.ts';
 import type { DeviceTable } from '../store/schema.ts';
 
 export type DevicesDeps = { repo: DevicesRepo; bus: Pick<EventBus, 'publish'>; clock: Clock; log: Logger };
@@ -167,6 +167,22 @@ export function createDevicesService(deps: DevicesDeps) {
       log.warn({ device: id, status }, 'devices: status changed');
       await publish(d);
       return d;
+    },
+
+    /**
+     * The nonce store of signed device requests, in the database: a request replayed after
+     * a restart, or to another node, is still refused.
+     */
+    nonceStore(): NonceStore {
+      let claims = 0;
+      return {
+        async claim(keyid, nonce, until) {
+          const now = Math.floor(clock.now().getTime() / 1000);
+          // Expired nonces are dropped now and then, not on every request.
+          if (++claims % 1000 === 0) await repo.dropExpiredNonces(now);
+          return repo.claimNonce(keyid, nonce, until, now);
+        },
+      };
     },
 
     /**

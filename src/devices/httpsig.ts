@@ -162,13 +162,17 @@ export async function signDeviceRequest(
   return { 'content-digest': withDigest.headers['content-digest'], 'signature-input': h['signature-input']!, signature: h.signature! };
 }
 
-/** An in-memory nonce store (one process); expired nonces are dropped as new ones come. */
+/**
+ * An in-memory nonce store, for one process that never restarts (tests, tools); the gateway
+ * uses the database's (`devices.nonceStore()`). Expired nonces are swept every 1,000 claims.
+ */
 export function createMemoryNonceStore(now: () => number = () => Math.floor(Date.now() / 1000)): NonceStore {
   const seen = new Map<string, number>();
+  let claims = 0;
   return {
     claim(keyid, nonce, until) {
       const t = now();
-      if (seen.size > 10_000) for (const [k, u] of seen) if (u < t) seen.delete(k);
+      if (++claims % 1000 === 0) for (const [k, u] of seen) if (u < t) seen.delete(k);
       const k = `${keyid}\u0000${nonce}`;
       const prev = seen.get(k);
       if (prev !== undefined && prev >= t) return false;

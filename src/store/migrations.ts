@@ -180,5 +180,19 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('parcel_scans_device').on('parcel_scans').columns(['device', 'at']).execute();
       },
     },
+    '0007_device_nonces': {
+      async up(db: Kysely<any>) {
+        // Nonces of signed device requests, kept until their signature could no longer be
+        // accepted anyway, in the database so a restart or another node cannot be replayed to.
+        await db.schema
+          .createTable('device_nonces')
+          .addColumn('keyid', 'text', (c) => c.notNull())
+          .addColumn('nonce', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('device_nonces_pk', ['keyid', 'nonce'])
+          .execute();
+        await db.schema.createIndex('device_nonces_expiry').on('device_nonces').column('expires_at').execute();
+      },
+    },
   };
 }

@@ -75,6 +75,7 @@ export interface Database {
   parcel_assignments: { tracking: string; courier: string; day: string; assigned_at: string };
   relay_bindings: RelayBindingTable;
   device_activity: { device: string; at: string; action: string; parcel: string | null; result: string };
+  device_nonces: { keyid: string; nonce: string; expires_at: number };
 }
 
 /** A virtual number bound to (courier, recipient, parcel) until delivery plus a grace period. */

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { ApiKeyService } from '../../access/apikey.service.ts';
 import type { DevicesService } from '../../devices/devices.service.ts';
-import { createMemoryNonceStore, verifyDeviceRequest } from '../../devices/httpsig.ts';
+import { verifyDeviceRequest } from '../../devices/httpsig.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { MAX_SCAN_BATCH, type WaybillService } from '../../waybill/waybill.service.ts';
 import type { ContactService } from '../../waybill/contact.service.ts';
@@ -45,7 +45,7 @@ export type DeviceRoutesDeps = { devices: DevicesService; waybill: Pick<WaybillS
 export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (app, { devices, waybill, contact, apiKeys, clock, maxSkewSeconds }) => {
   const admin = requireScope(apiKeys, 'admin');
   const security = [{ bearer: [] }];
-  const nonces = createMemoryNonceStore(() => Math.floor(clock.now().getTime() / 1000));
+  const nonces = devices.nonceStore();
   const signedDevice = async (req: FastifyRequest) => {
     // Only JSON bodies are kept as received; any other body could not be checked against its digest.
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
