@@ -1,9 +1,6 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createApp, type App } from '../src/app.ts';
-import { startServer, type Started } from '../src/api/start.ts';
-import { loadConfig } from '../src/lib/config.ts';
-import { freshSqlite, type TestDb } from '../test/dialects.ts';
+import { serverOn } from '../test/dialects.ts';
 
 /**
  * Invariant 2: no personal data in logs, errors or metrics. Canary values are planted
@@ -31,35 +28,21 @@ function findCanaries(haystack: string): string[] {
 }
 
 describe('canaries never leak through the API, its logs or its metrics', () => {
-  let db: TestDb;
-  let app: App;
-  let server: Started;
   const logLines: string[] = [];
   const errorBodies: string[] = [];
   const okBodies: string[] = [];
-  let admin = '';
 
   async function call(method: string, path: string, body?: unknown, opts: { key?: string; raw?: string; type?: string } = {}) {
     const headers: Record<string, string> = {};
-    if (opts.key !== '') headers.authorization = `Bearer ${opts.key ?? admin}`;
+    if (opts.key !== '') headers.authorization = `Bearer ${opts.key ?? s.admin}`;
     if (body !== undefined || opts.raw !== undefined) headers['content-type'] = opts.type ?? 'application/json';
-    const res = await fetch(`${server.url}${path}`, { method, headers, body: opts.raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
+    const res = await fetch(`${s.url}${path}`, { method, headers, body: opts.raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
     const text = await res.text();
     (res.status >= 400 ? errorBodies : okBodies).push(text);
     return { status: res.status, text, json: () => JSON.parse(text) };
   }
 
-  before(async () => {
-    db = await freshSqlite();
-    app = await createApp(loadConfig({ ...db.env, CLOAK_LOG_LEVEL: 'trace', CLOAK_PORT: '0' }), { logDestination: { write: (s: string) => void logLines.push(s) } });
-    server = await startServer(app);
-    admin = server.firstAdminKey!;
-  });
-  after(async () => {
-    await server.close();
-    await app.close();
-    await db.drop();
-  });
+  const s = serverOn({ CLOAK_LOG_LEVEL: 'trace' }, { logDestination: { write: (line: string) => void logLines.push(line) } });
 
   test('drive every endpoint with canary data, succeeding and failing', async () => {
     const created = await call('POST', '/v1/subjects', { kind: 'customer', externalId: 'canary-1', fields: C });

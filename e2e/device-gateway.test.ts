@@ -1,57 +1,40 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { createApp, type App } from '../src/app.ts';
-import { startServer, type Started } from '../src/api/start.ts';
-import { loadConfig } from '../src/lib/config.ts';
 import { signDeviceRequest } from '../src/devices/httpsig.ts';
-import { freshSqlite, type TestDb } from '../test/dialects.ts';
+import { serverOn } from '../test/dialects.ts';
 
 /** A scanner as it would run: its own key pair, signing every request it sends. */
 describe('the device gateway over HTTP', () => {
-  let db: TestDb;
-  let app: App;
-  let server: Started;
-  let admin = '';
+  const s = serverOn();
   const scanner = generateKeyPairSync('ed25519');
   let deviceId = '';
   const BUILD = 'c'.repeat(64);
 
   const adminCall = (method: string, path: string, body?: unknown) =>
-    fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${admin}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    fetch(`${s.url}${path}`, { method, headers: { authorization: `Bearer ${s.admin}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
 
   async function deviceCall(method: string, path: string, body?: unknown, tweak: (h: Record<string, string>, b: Buffer) => { headers: Record<string, string>; body: Buffer } = (headers, b) => ({ headers, body: b })) {
     const raw = Buffer.from(body === undefined ? '' : JSON.stringify(body));
-    const host = new URL(server.url).host;
+    const host = new URL(s.url).host;
     const base = { method, url: path, headers: { host, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body: raw };
     const sig = await signDeviceRequest(base, { keyid: deviceId, privateKey: scanner.privateKey });
     const t = tweak({ ...base.headers, ...sig }, raw);
-    const res = await fetch(`${server.url}${path}`, { method, headers: t.headers, body: method === 'GET' ? undefined : new Uint8Array(t.body) });
+    const res = await fetch(`${s.url}${path}`, { method, headers: t.headers, body: method === 'GET' ? undefined : new Uint8Array(t.body) });
     return { status: res.status, json: await res.json() };
   }
 
-  before(async () => {
-    db = await freshSqlite();
-    app = await createApp(loadConfig({ ...db.env, CLOAK_PORT: '0' }));
-    server = await startServer(app);
-    admin = server.firstAdminKey!;
-  });
-  after(async () => {
-    await server.close();
-    await app.close();
-    await db.drop();
-  });
 
   test('enroll with a one-time code, then signed requests are served', async () => {
     assert.equal((await adminCall('POST', '/v1/stations', { id: 'hn-02', name: 'Hà Nội station 2', kind: 'delivery' })).status, 201);
     const code = (await (await adminCall('POST', '/v1/stations/hn-02/enrollment-codes', { kind: 'scanner' })).json()).code as string;
     const publicKey = Buffer.from(scanner.publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64');
-    const enrolled = await fetch(`${server.url}/v1/devices/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, publicKey, build: BUILD }) });
+    const enrolled = await fetch(`${s.url}/v1/devices/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, publicKey, build: BUILD }) });
     assert.equal(enrolled.status, 201);
     const dev = await enrolled.json();
     deviceId = dev.id;
     assert.equal(dev.buildKnown, false, 'not on the allow-list yet');
-    const again = await fetch(`${server.url}/v1/devices/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, publicKey, build: BUILD }) });
+    const again = await fetch(`${s.url}/v1/devices/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, publicKey, build: BUILD }) });
     assert.equal(again.status, 401, 'a code enrolls once');
 
     const me = await deviceCall('GET', '/v1/device/me');
@@ -64,13 +47,13 @@ describe('the device gateway over HTTP', () => {
   });
 
   test('unsigned, replayed, tampered and revoked requests are refused', async () => {
-    assert.equal((await fetch(`${server.url}/v1/device/me`)).status, 401);
+    assert.equal((await fetch(`${s.url}/v1/device/me`)).status, 401);
     const notJson = await deviceCall('POST', '/v1/device/build', { build: BUILD }, (headers, body) => ({ headers: { ...headers, 'content-type': 'text/plain' }, body }));
     assert.equal(notJson.status, 400, 'a body the digest check cannot see is refused');
     let captured: { headers: Record<string, string>; body: Buffer } | undefined;
     const first = await deviceCall('POST', '/v1/device/build', { build: BUILD }, (headers, body) => (captured = { headers, body }));
     assert.equal(first.status, 200);
-    const replay = await fetch(`${server.url}/v1/device/build`, { method: 'POST', headers: captured!.headers, body: new Uint8Array(captured!.body) });
+    const replay = await fetch(`${s.url}/v1/device/build`, { method: 'POST', headers: captured!.headers, body: new Uint8Array(captured!.body) });
     assert.equal(replay.status, 401);
     assert.match((await replay.json()).error.message, /replayed/);
     const tampered = await deviceCall('POST', '/v1/device/build', { build: BUILD }, (headers) => ({ headers, body: Buffer.from(JSON.stringify({ build: 'd'.repeat(64) })) }));
@@ -93,16 +76,16 @@ describe('the device gateway over HTTP', () => {
     const courier = generateKeyPairSync('ed25519');
     const code = (await (await adminCall('POST', '/v1/stations/hn-02/enrollment-codes', { kind: 'courier_app' })).json()).code as string;
     const publicKey = Buffer.from(courier.publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64');
-    const app2 = await (await fetch(`${server.url}/v1/devices/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, publicKey, build: BUILD }) })).json();
-    const [r] = await app.vault.createSubjects([{ externalId: 'gw-c1', fields: { name: 'Phan Văn Khải', phone: '0977 000 111', address: '3 Hàng Bài, Phường Tràng Tiền, Quận Hoàn Kiếm, Hà Nội' } }]);
+    const app2 = await (await fetch(`${s.url}/v1/devices/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, publicKey, build: BUILD }) })).json();
+    const [r] = await s.app.vault.createSubjects([{ externalId: 'gw-c1', fields: { name: 'Phan Văn Khải', phone: '0977 000 111', address: '3 Hàng Bài, Phường Tràng Tiền, Quận Hoàn Kiếm, Hà Nội' } }]);
     await adminCall('POST', '/v1/stations', { id: 'hub-hn', name: 'Hà Nội hub', kind: 'hub' });
     const parcel = await (await adminCall('POST', '/v1/parcels', { recipient: r!.token, origin: 'hub-hn', destination: 'hn-02' })).json();
     assert.equal((await adminCall('POST', `/v1/parcels/${parcel.tracking}/assignment`, { courier: app2.id })).status, 200);
 
     const call = async (method: string, path: string) => {
-      const base = { method, url: path, headers: { host: new URL(server.url).host }, body: Buffer.alloc(0) };
+      const base = { method, url: path, headers: { host: new URL(s.url).host }, body: Buffer.alloc(0) };
       const sig = await signDeviceRequest(base, { keyid: app2.id, privateKey: courier.privateKey });
-      const res = await fetch(`${server.url}${path}`, { method, headers: { ...base.headers, ...sig } });
+      const res = await fetch(`${s.url}${path}`, { method, headers: { ...base.headers, ...sig } });
       return { status: res.status, text: await res.text() };
     };
     const view = await call('GET', `/v1/device/parcels/${parcel.tracking}`);

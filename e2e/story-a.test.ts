@@ -1,12 +1,9 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { createApp, type App } from '../src/app.ts';
-import { startServer, type Started } from '../src/api/start.ts';
-import { loadConfig } from '../src/lib/config.ts';
 import { signDeviceRequest } from '../src/devices/httpsig.ts';
 import { createPeople } from '../src/sim/people.ts';
-import { freshSqlite, type TestDb } from '../test/dialects.ts';
+import { serverOn } from '../test/dialects.ts';
 
 /**
  * Story A, as far as the device gateway goes today: an enrolled scanner works normally,
@@ -14,37 +11,23 @@ import { freshSqlite, type TestDb } from '../test/dialects.ts';
  * searched for every recipient's clear name, phone, e-mail and address, taken from the vault.
  */
 describe('story A: an infected scanner harvests what it can', () => {
-  let db: TestDb;
-  let app: App;
-  let server: Started;
-  let admin = '';
+  const s = serverOn();
   const key = generateKeyPairSync('ed25519');
   let deviceId = '';
   const loot: string[] = [];
 
   async function device(method: string, path: string, body?: unknown) {
     const raw = Buffer.from(body === undefined ? '' : JSON.stringify(body));
-    const base = { method, url: path, headers: { host: new URL(server.url).host, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body: raw };
+    const base = { method, url: path, headers: { host: new URL(s.url).host, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body: raw };
     const headers = { ...base.headers, ...(await signDeviceRequest(base, { keyid: deviceId, privateKey: key.privateKey })) };
-    const res = await fetch(`${server.url}${path}`, { method, headers, body: method === 'GET' ? undefined : new Uint8Array(raw) });
+    const res = await fetch(`${s.url}${path}`, { method, headers, body: method === 'GET' ? undefined : new Uint8Array(raw) });
     const text = await res.text();
     loot.push(text);
     return { status: res.status, text };
   }
   const platform = (method: string, path: string, body?: unknown) =>
-    fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${admin}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined }).then((r) => r.json());
+    fetch(`${s.url}${path}`, { method, headers: { authorization: `Bearer ${s.admin}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined }).then((r) => r.json());
 
-  before(async () => {
-    db = await freshSqlite();
-    app = await createApp(loadConfig({ ...db.env, CLOAK_PORT: '0' }));
-    server = await startServer(app);
-    admin = server.firstAdminKey!;
-  });
-  after(async () => {
-    await server.close();
-    await app.close();
-    await db.drop();
-  });
 
   test('everything the scanner obtained holds no recipient’s name, phone, e-mail or address', async () => {
     for (const [id, kind] of [['hub-dn', 'hub'], ['st-a', 'delivery'], ['st-b', 'delivery']] as const) await platform('POST', '/v1/stations', { id, name: id, kind });
@@ -61,7 +44,7 @@ describe('story A: an infected scanner harvests what it can', () => {
 
     const { code } = await platform('POST', '/v1/stations/st-a/enrollment-codes', { kind: 'scanner' });
     const publicKey = Buffer.from(key.publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64');
-    deviceId = (await (await fetch(`${server.url}/v1/devices/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, publicKey, build: 'f'.repeat(64) }) })).json()).id;
+    deviceId = (await (await fetch(`${s.url}/v1/devices/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, publicKey, build: 'f'.repeat(64) }) })).json()).id;
 
     // Normal work: the parcels for its station.
     const scanned = await device('POST', '/v1/device/scans', { scans: parcels.slice(0, 10).map((p) => ({ parcel: p, step: 'inbound' })) });
@@ -88,20 +71,20 @@ describe('story A: an infected scanner harvests what it can', () => {
 
     // The labels on the parcels it handles are in the loot too: what a camera or a scan reads.
     for (const p of parcels.slice(0, 10)) {
-      const zpl = await fetch(`${server.url}/v1/parcels/${p}/label?format=zpl`, { headers: { authorization: `Bearer ${admin}` } });
+      const zpl = await fetch(`${s.url}/v1/parcels/${p}/label?format=zpl`, { headers: { authorization: `Bearer ${s.admin}` } });
       assert.equal(zpl.status, 200);
       loot.push(await zpl.text());
     }
-    const png = await fetch(`${server.url}/v1/parcels/${parcels[0]}/label?format=png`, { headers: { authorization: `Bearer ${admin}` } });
+    const png = await fetch(`${s.url}/v1/parcels/${parcels[0]}/label?format=png`, { headers: { authorization: `Bearer ${s.admin}` } });
     assert.equal(png.headers.get('content-type'), 'image/png');
-    const pdf = await fetch(`${server.url}/v1/parcels/${parcels[0]}/label`, { headers: { authorization: `Bearer ${admin}` } });
+    const pdf = await fetch(`${s.url}/v1/parcels/${parcels[0]}/label`, { headers: { authorization: `Bearer ${s.admin}` } });
     assert.equal((await pdf.arrayBuffer()).byteLength > 1000 && pdf.headers.get('content-type'), 'application/pdf');
 
     // What a thief would search the loot for: each recipient's clear values, from the vault.
     const clear: string[] = [];
     for (const t of tokens) {
       for (const f of ['name', 'phone', 'email', 'address']) {
-        const v = await app.vault.decryptField(t, f);
+        const v = await s.app.vault.decryptField(t, f);
         clear.push(v);
         if (f === 'phone') clear.push(v.slice(3), `0${v.slice(3)}`); // national forms
         if (f === 'address') clear.push(v.split(',')[0]!); // the street line alone

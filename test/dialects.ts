@@ -5,6 +5,7 @@ import { after, before } from 'node:test';
 import pg from 'pg';
 import { createApp, type App, type AppOptions } from '../src/app.ts';
 import { loadConfig } from '../src/lib/config.ts';
+import { startServer, type Started } from '../src/api/start.ts';
 import { randomId } from '../src/lib/crypto.ts';
 
 /**
@@ -87,6 +88,31 @@ export function appOn(fresh: () => Promise<TestDb>, onStart?: (app: App) => void
     onStart?.(h.app);
   });
   after(async () => {
+    await h.app?.close();
+    await h.db?.drop();
+  });
+  return h;
+}
+
+/** A running server for a suite: its database, app, address and first admin key. */
+export type TestServer = { readonly db: TestDb; readonly app: App; readonly server: Started; readonly url: string; readonly admin: string };
+
+/**
+ * Registers the suite's before/after hooks: a fresh SQLite folder, an app (with `env` and
+ * `opts` added) and the HTTP server on a free port, all closed at the end.
+ * @example const s = serverOn(); test('…', async () => { await fetch(`${s.url}/health`); });
+ */
+export function serverOn(env: Record<string, string> = {}, opts: AppOptions = {}): TestServer {
+  const h = {} as { db: TestDb; app: App; server: Started; url: string; admin: string };
+  before(async () => {
+    h.db = await freshSqlite();
+    h.app = await createApp(loadConfig({ ...h.db.env, CLOAK_PORT: '0', ...env }), opts);
+    h.server = await startServer(h.app);
+    h.url = h.server.url;
+    h.admin = h.server.firstAdminKey!;
+  });
+  after(async () => {
+    await h.server?.close();
     await h.app?.close();
     await h.db?.drop();
   });

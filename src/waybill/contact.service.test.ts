@@ -1,18 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
 import { DIALECTS, appOn } from '../../test/dialects.ts';
+import { enrollDevice } from '../../test/devices.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../lib/errors.ts';
-import type { App } from '../app.ts';
-import type { Caller } from './waybill.types.ts';
 import type { CloakEvent } from '../bus/events.ts';
 
-async function enroll(app: App, station: string, kind: 'scanner' | 'courier_app'): Promise<Caller> {
-  const { code } = await app.devices.issueEnrollmentCode({ station, kind });
-  const publicKey = Buffer.from(generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64');
-  const d = await app.devices.enroll({ code, publicKey, build: '1'.repeat(64) });
-  return { id: d.id, station: d.station, kind: d.kind, status: d.status };
-}
 
 for (const d of DIALECTS) {
   describe(`masked contact on ${d.name}`, () => {
@@ -27,9 +19,9 @@ for (const d of DIALECTS) {
       await app.devices.createStation({ id: 'q3', name: 'Quận 3', kind: 'delivery' });
       const [r] = await app.vault.createSubjects([{ externalId: 'ct-1', fields: { name: 'Lý Thị Mỹ', phone: '0933 456 789', address: '9 Võ Văn Tần, Phường 6, Quận 3, TP. Hồ Chí Minh' } }]);
       const p = await app.waybill.createParcel({ recipient: r!.token, origin: 'hub', destination: 'q3' });
-      const courier = await enroll(app, 'q3', 'courier_app');
-      const other = await enroll(app, 'q3', 'courier_app');
-      const scanner = await enroll(app, 'q3', 'scanner');
+      const courier = await enrollDevice(app, 'q3', 'courier_app');
+      const other = await enrollDevice(app, 'q3', 'courier_app');
+      const scanner = await enrollDevice(app, 'q3', 'scanner');
       await assert.rejects(app.contact.assign(p.tracking, scanner.id), InvalidInput, 'only courier apps take assignments');
       await app.contact.assign(p.tracking, courier.id);
 
@@ -72,7 +64,7 @@ for (const d of DIALECTS) {
       const app = h.app;
       const [r] = await app.vault.createSubjects([{ externalId: 'ct-3', fields: { phone: '0933 222 000' } }]);
       const p = await app.waybill.createParcel({ recipient: r!.token, origin: 'hub', destination: 'q3' });
-      const courier = await enroll(app, 'q3', 'courier_app');
+      const courier = await enrollDevice(app, 'q3', 'courier_app');
       await app.contact.assign(p.tracking, courier.id);
       const restricted = { ...courier, status: 'restricted' as const };
       await assert.rejects(app.contact.courierView(restricted, p.tracking), Forbidden);
@@ -84,8 +76,8 @@ for (const d of DIALECTS) {
       const app = h.app;
       const [r] = await app.vault.createSubjects([{ externalId: 'ct-4', fields: { phone: '0933 333 000' } }]);
       const p = await app.waybill.createParcel({ recipient: r!.token, origin: 'hub', destination: 'q3' });
-      const first = await enroll(app, 'q3', 'courier_app');
-      const second = await enroll(app, 'q3', 'courier_app');
+      const first = await enrollDevice(app, 'q3', 'courier_app');
+      const second = await enrollDevice(app, 'q3', 'courier_app');
       await app.contact.assign(p.tracking, first.id);
       const b1 = await app.contact.bindRelay(first, p.tracking);
       await app.contact.assign(p.tracking, second.id);
@@ -101,7 +93,7 @@ for (const d of DIALECTS) {
       const app = h.app;
       const [r] = await app.vault.createSubjects([{ externalId: 'ct-2', fields: { phone: '0933 111 000' } }]);
       const p = await app.waybill.createParcel({ recipient: r!.token, origin: 'hub', destination: 'q3' });
-      const courier = await enroll(app, 'q3', 'courier_app');
+      const courier = await enrollDevice(app, 'q3', 'courier_app');
       await app.contact.assign(p.tracking, courier.id);
       assert.ok(await app.contact.bindRelay(courier, p.tracking));
       now = new Date(now.getTime() + 24 * 3600_000);

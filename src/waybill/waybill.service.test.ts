@@ -1,19 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
 import { DIALECTS, appOn } from '../../test/dialects.ts';
+import { enrollDevice } from '../../test/devices.ts';
 import { Forbidden, InvalidInput, NotFound } from '../lib/errors.ts';
 import type { CloakEvent } from '../bus/events.ts';
-import type { App } from '../app.ts';
-import type { Caller } from './waybill.types.ts';
 import { isTrackingNumber } from './waybill.fns.ts';
 
-async function enroll(app: App, station: string, kind: 'scanner' | 'courier_app'): Promise<Caller> {
-  const { code } = await app.devices.issueEnrollmentCode({ station, kind });
-  const publicKey = Buffer.from(generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64');
-  const d = await app.devices.enroll({ code, publicKey, build: 'e'.repeat(64) });
-  return { id: d.id, station: d.station, kind: d.kind, status: d.status };
-}
 
 for (const d of DIALECTS) {
   describe(`waybill on ${d.name}`, () => {
@@ -31,7 +23,7 @@ for (const d of DIALECTS) {
       assert.deepEqual({ sortCode: p.sortCode, nextHop: p.nextHop, status: p.status }, { sortCode: 'Q1', nextHop: 'q1', status: 'created' });
       await assert.rejects(app.waybill.createParcel({ recipient: 'sub_aaaaaaaaaaaaaaaaaaaaaaaaaa', origin: 'hub-sg', destination: 'mars' }), (e: unknown) => e instanceof InvalidInput && e.details.length === 2);
 
-      const hubScanner = await enroll(app, 'hub-sg', 'scanner');
+      const hubScanner = await enrollDevice(app, 'hub-sg', 'scanner');
       const res = await app.waybill.ingestScans(hubScanner, [
         { parcel: p.tracking, step: 'inbound' },
         { parcel: p.tracking, step: 'sort' },
@@ -52,8 +44,8 @@ for (const d of DIALECTS) {
       const app = h.app;
       const [r] = await app.vault.createSubjects([{ externalId: 'wb-2', fields: { name: 'Ngô Thị Lan', phone: '0912 222 444' } }]);
       const p = await app.waybill.createParcel({ recipient: r!.token, origin: 'hub-sg', destination: 'q1' });
-      const q1Scanner = await enroll(app, 'q1', 'scanner');
-      const hnScanner = await enroll(app, 'hn', 'scanner');
+      const q1Scanner = await enrollDevice(app, 'q1', 'scanner');
+      const hnScanner = await enrollDevice(app, 'hn', 'scanner');
       const routing = await app.waybill.readForDevice(q1Scanner, p.tracking);
       assert.deepEqual(Object.keys(routing).sort(), ['nextHop', 'sortCode', 'status', 'tracking']);
       await assert.rejects(app.waybill.readForDevice(hnScanner, p.tracking), NotFound);
@@ -63,15 +55,15 @@ for (const d of DIALECTS) {
       assert.deepEqual(sneaky.rejected.map((x) => x.problem), ['unknown parcel, or not routed through this station', 'unknown parcel, or not routed through this station']);
       await assert.rejects(app.waybill.readForDevice(hnScanner, p.tracking), NotFound);
       // Only the destination delivers; dates must be full ISO times.
-      const hubScanner = await enroll(app, 'hub-sg', 'scanner');
+      const hubScanner = await enrollDevice(app, 'hub-sg', 'scanner');
       // A late batch with an older scan does not move the status back.
-      const q1Scanner2 = await enroll(app, 'q1', 'scanner');
+      const q1Scanner2 = await enrollDevice(app, 'q1', 'scanner');
       await app.waybill.ingestScans(q1Scanner2, [{ parcel: p.tracking, step: 'delivered' }]);
       await app.waybill.ingestScans(q1Scanner2, [{ parcel: p.tracking, step: 'sort', at: new Date(Date.now() - 3600_000).toISOString() }]);
       assert.equal((await app.waybill.get(p.tracking)).status, 'delivered');
       const early = await app.waybill.ingestScans(hubScanner, [{ parcel: p.tracking, step: 'delivered' }, { parcel: p.tracking, step: 'sort', at: '2026-11-29' }]);
       assert.deepEqual(early.rejected.map((x) => x.index), [0, 1]);
-      const courier = await enroll(app, 'q1', 'courier_app');
+      const courier = await enrollDevice(app, 'q1', 'courier_app');
       await assert.rejects(app.waybill.readForDevice(courier, p.tracking), NotFound);
       await assert.rejects(app.waybill.ingestScans(courier, [{ parcel: p.tracking, step: 'delivered' }]), Forbidden);
       const denied = events.filter((e) => e.type === 'lookup' && e.result === 'denied');
