@@ -194,5 +194,12 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('device_nonces_expiry').on('device_nonces').column('expires_at').execute();
       },
     },
+    '0008_relay_leases': {
+      async up(db: Kysely<any>) {
+        // Which binding holds each virtual number: claimed by compare-and-set, so two
+        // couriers asking at once never get the same number.
+        await db.schema.createTable('relay_leases').addColumn('number', 'text', (c) => c.primaryKey()).addColumn('binding_id', 'text', (c) => c.notNull()).execute();
+      },
+    },
   };
 }

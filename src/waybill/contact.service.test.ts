@@ -2,7 +2,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DIALECTS, appOn } from '../../test/dialects.ts';
 import { enrollDevice } from '../../test/devices.ts';
-import { Conflict, Forbidden, InvalidInput, NotFound } from '../lib/errors.ts';
+import { Conflict, Forbidden, InvalidInput, NotFound, Unavailable } from '../lib/errors.ts';
+import { createApp } from '../app.ts';
+import { loadConfig } from '../lib/config.ts';
 import type { CloakEvent } from '../bus/events.ts';
 
 
@@ -98,6 +100,45 @@ for (const d of DIALECTS) {
       assert.ok(await app.contact.bindRelay(courier, p.tracking));
       now = new Date(now.getTime() + 24 * 3600_000);
       await assert.rejects(app.contact.courierView(courier, p.tracking), NotFound);
+    });
+  });
+}
+
+for (const d of DIALECTS) {
+  describe(`relay numbers under contention on ${d.name}`, () => {
+    test('two couriers asking at once for the last free number: one gets it, the other is told to retry; it is reused once free', async () => {
+      const db = await d.fresh();
+      let now = new Date('2026-11-30T02:00:00Z');
+      const app = await createApp(loadConfig({ ...db.env, CLOAK_RELAY_NUMBERS: '+842871000999', CLOAK_RELAY_GRACE_MINUTES: '10' }), { clock: { now: () => now } });
+      try {
+        await app.devices.createStation({ id: 'hub', name: 'hub', kind: 'hub' });
+        await app.devices.createStation({ id: 'q5', name: 'Quận 5', kind: 'delivery' });
+        const subjects = await app.vault.createSubjects([
+          { externalId: 'race-1', fields: { phone: '0933 000 001' } },
+          { externalId: 'race-2', fields: { phone: '0933 000 002' } },
+        ]);
+        const couriers = [await enrollDevice(app, 'q5', 'courier_app'), await enrollDevice(app, 'q5', 'courier_app')];
+        const parcels: string[] = [];
+        for (const [i, s] of subjects.entries()) {
+          const p = await app.waybill.createParcel({ recipient: s.token, origin: 'hub', destination: 'q5' });
+          await app.contact.assign(p.tracking, couriers[i]!.id);
+          parcels.push(p.tracking);
+        }
+        const results = await Promise.allSettled(couriers.map((c, i) => app.contact.bindRelay(c, parcels[i]!)));
+        assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+        const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+        assert.ok(lost.reason instanceof Unavailable);
+        const winner = results.findIndex((r) => r.status === 'fulfilled');
+        // Delivered, grace over: the number is free again, for the other courier.
+        const scanner = await enrollDevice(app, 'q5', 'scanner');
+        await app.waybill.ingestScans(scanner, [{ parcel: parcels[winner]!, step: 'delivered' }]);
+        now = new Date(now.getTime() + 11 * 60_000);
+        const loser = 1 - winner;
+        assert.equal((await app.contact.bindRelay(couriers[loser]!, parcels[loser]!)).number, '+842871000999');
+      } finally {
+        await app.close();
+        await db.drop();
+      }
     });
   });
 }

@@ -122,12 +122,22 @@ export function createContactService(deps: ContactDeps) {
       // Busy: bound, and the binding still in force (delivery plus grace may have ended it early).
       const busy = new Set<string>();
       for (const b of await repo.bindingsInForce(now.toISOString())) if ((await effectiveExpiry(b)) > now.toISOString()) busy.add(b.number);
-      const number = deps.numbers.find((n) => !busy.has(n));
-      if (!number) throw new Unavailable('every relay number is in use; try again shortly');
+      const leases = await repo.leases();
       // Valid through the end of the courier's day, and the grace period after it.
       const endOfDay = new Date(`${dayOf(now)}T23:59:59+07:00`).getTime();
       const expiresAt = new Date(endOfDay + deps.graceMinutes * 60_000).toISOString();
-      await repo.insertBinding({ id: randomId('rly'), number, tracking, courier: caller.id, recipient: p.recipient, created_at: now.toISOString(), expires_at: expiresAt });
+      const id = randomId('rly');
+      let number: string | undefined;
+      for (const n of deps.numbers) {
+        if (busy.has(n)) continue;
+        // Another courier may be claiming the same free number right now: only one wins.
+        if (await repo.claimNumber(n, leases.get(n), id)) {
+          number = n;
+          break;
+        }
+      }
+      if (!number) throw new Unavailable('every relay number is in use; try again shortly');
+      await repo.insertBinding({ id, number, tracking, courier: caller.id, recipient: p.recipient, created_at: now.toISOString(), expires_at: expiresAt });
       deps.log.info({ device: caller.id, parcel: tracking }, 'contact: relay bound');
       return { number, expiresAt };
     },

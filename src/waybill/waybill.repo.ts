@@ -51,7 +51,20 @@ export function createWaybillRepo(store: Pick<Store, 'db' | 'insertRows'>) {
     bindingOf: (tracking: string, courier: string) =>
       db.selectFrom('relay_bindings').selectAll().where('tracking', '=', tracking).where('courier', '=', courier).orderBy('created_at', 'desc').limit(1).executeTakeFirst(),
     /** Bindings whose own end is after `now` (delivery may end them sooner). */
-    bindingsInForce: (now: string) => db.selectFrom('relay_bindings').select(['number', 'tracking', 'expires_at']).where('expires_at', '>', now).execute(),
+    bindingsInForce: (now: string) => db.selectFrom('relay_bindings').select(['id', 'number', 'tracking', 'expires_at']).where('expires_at', '>', now).execute(),
+    leases: async () => new Map((await db.selectFrom('relay_leases').selectAll().execute()).map((l) => [l.number, l.binding_id])),
+    /**
+     * Takes a number for `binding` if its lease is still what the caller saw (`holder`, or no
+     * lease at all): a compare-and-set, so of two concurrent claims one wins.
+     */
+    async claimNumber(number: string, holder: string | undefined, binding: string): Promise<boolean> {
+      if (holder === undefined) {
+        const r = await db.insertInto('relay_leases').values({ number, binding_id: binding }).onConflict((oc) => oc.column('number').doNothing()).executeTakeFirst();
+        return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+      }
+      const r = await db.updateTable('relay_leases').set({ binding_id: binding }).where('number', '=', number).where('binding_id', '=', holder).executeTakeFirst();
+      return r.numUpdatedRows > 0n;
+    },
     /** Ends, at `now`, the bindings of a parcel held by any courier but `courier`. */
     endBindingsExcept: (tracking: string, courier: string, now: string) =>
       db.updateTable('relay_bindings').set({ expires_at: now }).where('tracking', '=', tracking).where('courier', '!=', courier).where('expires_at', '>', now).execute(),
