@@ -198,7 +198,12 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
       async up(db: Kysely<any>) {
         // Which binding holds each virtual number: claimed by compare-and-set, so two
         // couriers asking at once never get the same number.
-        await db.schema.createTable('relay_leases').addColumn('number', 'text', (c) => c.primaryKey()).addColumn('binding_id', 'text', (c) => c.notNull()).execute();
+        await db.schema
+          .createTable('relay_leases')
+          .addColumn('number', 'text', (c) => c.primaryKey())
+          .addColumn('binding_id', 'text', (c) => c.notNull())
+          .addColumn('claimed_at', 'text', (c) => c.notNull())
+          .execute();
       },
     },
   };

@@ -76,7 +76,7 @@ export interface Database {
   relay_bindings: RelayBindingTable;
   device_activity: { device: string; at: string; action: string; parcel: string | null; result: string };
   device_nonces: { keyid: string; nonce: string; expires_at: number };
-  relay_leases: { number: string; binding_id: string };
+  relay_leases: { number: string; binding_id: string; claimed_at: string };
 }
 
 /** A virtual number bound to (courier, recipient, parcel) until delivery plus a grace period. */

@@ -123,15 +123,22 @@ export function createContactService(deps: ContactDeps) {
       const busy = new Set<string>();
       for (const b of await repo.bindingsInForce(now.toISOString())) if ((await effectiveExpiry(b)) > now.toISOString()) busy.add(b.number);
       const leases = await repo.leases();
+      const existing = await repo.existingBindings([...leases.values()].map((l) => l.holder));
+      // A lease whose binding is not written yet is a claim in flight, not a free number
+      // (unless it is old: a claim that died before writing its binding).
+      const inFlight = (n: string) => {
+        const l = leases.get(n);
+        return l !== undefined && !existing.has(l.holder) && new Date(l.claimedAt).getTime() > now.getTime() - 60_000;
+      };
       // Valid through the end of the courier's day, and the grace period after it.
       const endOfDay = new Date(`${dayOf(now)}T23:59:59+07:00`).getTime();
       const expiresAt = new Date(endOfDay + deps.graceMinutes * 60_000).toISOString();
       const id = randomId('rly');
       let number: string | undefined;
       for (const n of deps.numbers) {
-        if (busy.has(n)) continue;
+        if (busy.has(n) || inFlight(n)) continue;
         // Another courier may be claiming the same free number right now: only one wins.
-        if (await repo.claimNumber(n, leases.get(n), id)) {
+        if (await repo.claimNumber(n, leases.get(n)?.holder, id, now.toISOString())) {
           number = n;
           break;
         }

@@ -52,17 +52,22 @@ export function createWaybillRepo(store: Pick<Store, 'db' | 'insertRows'>) {
       db.selectFrom('relay_bindings').selectAll().where('tracking', '=', tracking).where('courier', '=', courier).orderBy('created_at', 'desc').limit(1).executeTakeFirst(),
     /** Bindings whose own end is after `now` (delivery may end them sooner). */
     bindingsInForce: (now: string) => db.selectFrom('relay_bindings').select(['id', 'number', 'tracking', 'expires_at']).where('expires_at', '>', now).execute(),
-    leases: async () => new Map((await db.selectFrom('relay_leases').selectAll().execute()).map((l) => [l.number, l.binding_id])),
+    leases: async () => new Map((await db.selectFrom('relay_leases').selectAll().execute()).map((l) => [l.number, { holder: l.binding_id, claimedAt: l.claimed_at }])),
+    /** Which of these bindings exist (a lease may be claimed a moment before its binding is written). */
+    async existingBindings(ids: readonly string[]): Promise<Set<string>> {
+      if (ids.length === 0) return new Set();
+      return new Set((await db.selectFrom('relay_bindings').select('id').where('id', 'in', [...ids]).execute()).map((r) => r.id));
+    },
     /**
      * Takes a number for `binding` if its lease is still what the caller saw (`holder`, or no
      * lease at all): a compare-and-set, so of two concurrent claims one wins.
      */
-    async claimNumber(number: string, holder: string | undefined, binding: string): Promise<boolean> {
+    async claimNumber(number: string, holder: string | undefined, binding: string, now: string): Promise<boolean> {
       if (holder === undefined) {
-        const r = await db.insertInto('relay_leases').values({ number, binding_id: binding }).onConflict((oc) => oc.column('number').doNothing()).executeTakeFirst();
+        const r = await db.insertInto('relay_leases').values({ number, binding_id: binding, claimed_at: now }).onConflict((oc) => oc.column('number').doNothing()).executeTakeFirst();
         return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
       }
-      const r = await db.updateTable('relay_leases').set({ binding_id: binding }).where('number', '=', number).where('binding_id', '=', holder).executeTakeFirst();
+      const r = await db.updateTable('relay_leases').set({ binding_id: binding, claimed_at: now }).where('number', '=', number).where('binding_id', '=', holder).executeTakeFirst();
       return r.numUpdatedRows > 0n;
     },
     /** Ends, at `now`, the bindings of a parcel held by any courier but `courier`. */
