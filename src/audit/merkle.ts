@@ -61,6 +61,16 @@ export function consistencyProof(m: number, leaves: readonly Uint8Array[]): Buff
 const isHash = (h: Uint8Array) => h.length === HASH_BYTES;
 const odd = (x: number) => x % 2 === 1;
 const half = (x: number) => Math.floor(x / 2);
+/** Where a verification stands: the node of the leaf (fn) and of the last leaf (sn), level by level. */
+type Cursor = { fn: number; sn: number };
+const up = (c: Cursor) => {
+  c.fn = half(c.fn);
+  c.sn = half(c.sn);
+};
+/** RFC 9162: "right-shift fn and sn equally until either LSB(fn) is set or fn is 0". */
+const upPastRightEdge = (c: Cursor) => {
+  while (!odd(c.fn) && c.fn !== 0) up(c);
+};
 // Math.log2 is exact on powers of two, unlike `n & (n - 1)` past 2^31.
 const isPowerOfTwo = (n: number) => n > 0 && Number.isInteger(Math.log2(n));
 
@@ -71,26 +81,19 @@ const isPowerOfTwo = (n: number) => n > 0 && Number.isInteger(Math.log2(n));
 export function verifyInclusion(index: number, size: number, leaf: Uint8Array, proof: readonly Uint8Array[], root: Uint8Array): boolean {
   if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) return false;
   if (!isHash(leaf) || !isHash(root) || !proof.every(isHash)) return false;
-  let fn = index;
-  let sn = size - 1;
+  const c: Cursor = { fn: index, sn: size - 1 };
   let r: Buffer = Buffer.from(leaf);
   for (const p of proof) {
-    if (sn === 0) return false;
-    if (odd(fn) || fn === sn) {
+    if (c.sn === 0) return false;
+    if (odd(c.fn) || c.fn === c.sn) {
       r = nodeHash(p, r);
-      if (!odd(fn)) {
-        while (!odd(fn) && fn !== 0) {
-          fn = half(fn);
-          sn = half(sn);
-        }
-      }
+      upPastRightEdge(c);
     } else {
       r = nodeHash(r, p);
     }
-    fn = half(fn);
-    sn = half(sn);
+    up(c);
   }
-  return sn === 0 && r.equals(root);
+  return c.sn === 0 && r.equals(root);
 }
 
 /**
@@ -106,30 +109,20 @@ export function verifyConsistency(size1: number, size2: number, root1: Uint8Arra
   let path = [...proof];
   // When the old tree is a complete subtree, its root starts the path.
   if (isPowerOfTwo(size1)) path = [Buffer.from(root1), ...path];
-  let fn = size1 - 1;
-  let sn = size2 - 1;
-  while (odd(fn)) {
-    fn = half(fn);
-    sn = half(sn);
-  }
+  const c: Cursor = { fn: size1 - 1, sn: size2 - 1 };
+  while (odd(c.fn)) up(c);
   let fr: Buffer = Buffer.from(path[0]!);
   let sr: Buffer = Buffer.from(path[0]!);
-  for (const c of path.slice(1)) {
-    if (sn === 0) return false;
-    if (odd(fn) || fn === sn) {
-      fr = nodeHash(c, fr);
-      sr = nodeHash(c, sr);
-      if (!odd(fn)) {
-        while (!odd(fn) && fn !== 0) {
-          fn = half(fn);
-          sn = half(sn);
-        }
-      }
+  for (const p of path.slice(1)) {
+    if (c.sn === 0) return false;
+    if (odd(c.fn) || c.fn === c.sn) {
+      fr = nodeHash(p, fr);
+      sr = nodeHash(p, sr);
+      upPastRightEdge(c);
     } else {
-      sr = nodeHash(sr, c);
+      sr = nodeHash(sr, p);
     }
-    fn = half(fn);
-    sn = half(sn);
+    up(c);
   }
-  return sn === 0 && fr.equals(root1) && sr.equals(root2);
+  return c.sn === 0 && fr.equals(root1) && sr.equals(root2);
 }
