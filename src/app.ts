@@ -20,6 +20,9 @@ import { createVaultRepo } from './vault/vault.repo.ts';
 import { createVaultService } from './vault/vault.service.ts';
 import { INDEX_SCOPES, type IndexKeys } from './vault/vault.seal.ts';
 import type { CountryCode } from 'libphonenumber-js/max';
+import { createAuditRepo } from './audit/log.repo.ts';
+import { createAuditLog } from './audit/log.service.ts';
+import { signerFromSeed } from './audit/note.ts';
 
 export type AppOptions = {
   /** Where log lines go (tests capture them); stdout by default. */
@@ -51,6 +54,10 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const region = config.defaultRegion as CountryCode;
   const sealer = createSealer({ keys: indexKeys, region, workers: config.cryptoWorkers });
   const bus = opts.bus ?? createInProcessBus((err) => log.error({ err }, 'bus: a handler failed'));
+  // The checkpoint key is derived from the keyring: made at first start with it, never stored apart.
+  const auditSigner = signerFromSeed(config.auditOrigin, deriveKey(ring.indexRoot, 'cloak/audit-checkpoint/ed25519/v1'));
+  const auditRepo = createAuditRepo(store);
+  const audit = createAuditLog({ repo: auditRepo, signer: auditSigner, clock, log, checkpointIntervalMs: config.auditCheckpointMs });
   const vault = createVaultService({ repo: createVaultRepo(store), store, kms, sealer, indexKeys, region, bus, clock, log });
   const apiKeys = createApiKeyService({ db: store.db, clock });
   const devices = createDevicesService({ repo: createDevicesRepo(store.db), bus, clock, log });
@@ -83,9 +90,13 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     contact,
     telephony,
     kms,
+    audit,
+    auditRepo,
+    auditSigner,
     /** True when this start created the keyring: a fresh data directory. */
     firstStart,
     async close() {
+      await audit.close();
       await sealer.close();
       await bus.close();
       await store.close();

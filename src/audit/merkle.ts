@@ -25,7 +25,7 @@ export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
 }
 
 /** The largest power of two smaller than n (n > 1). */
-function splitPoint(n: number): number {
+export function splitPoint(n: number): number {
   let k = 1;
   while (k * 2 < n) k *= 2;
   return k;
@@ -39,23 +39,69 @@ export function rootOf(leaves: readonly Uint8Array[]): Buffer {
   return nodeHash(rootOf(leaves.slice(0, k)), rootOf(leaves.slice(k)));
 }
 
+/**
+ * MTH(D[lo:hi]) of some tree: proofs are generated from such a function, so the same
+ * recursion serves a list in memory and the log's stored hash tiles.
+ */
+export type RangeHasher = (lo: number, hi: number) => Buffer;
+
+const fromLeaves =
+  (leaves: readonly Uint8Array[]): RangeHasher =>
+  (lo, hi) =>
+    rootOf(leaves.slice(lo, hi));
+
 /** PATH(m, D[n]): the inclusion proof of leaf `m` (RFC 9162 §2.1.3.1). */
 export function inclusionProof(m: number, leaves: readonly Uint8Array[]): Buffer[] {
-  if (!Number.isInteger(m) || m < 0 || m >= leaves.length) throw new RangeError('leaf index outside the tree');
-  if (leaves.length === 1) return [];
-  const k = splitPoint(leaves.length);
-  return m < k ? [...inclusionProof(m, leaves.slice(0, k)), rootOf(leaves.slice(k))] : [...inclusionProof(m - k, leaves.slice(k)), rootOf(leaves.slice(0, k))];
+  return inclusionProofFrom(m, leaves.length, fromLeaves(leaves));
+}
+
+/**
+ * PATH(m, D[n]) from a range hasher. The RFC's recursion, unrolled: each step keeps the half
+ * holding leaf m and proves it with the hash of the other half; the deepest sibling comes first.
+ */
+export function inclusionProofFrom(m: number, n: number, range: RangeHasher): Buffer[] {
+  if (!Number.isInteger(m) || m < 0 || m >= n) throw new RangeError('leaf index outside the tree');
+  const out: Buffer[] = [];
+  let lo = 0;
+  let hi = n;
+  while (hi - lo > 1) {
+    const k = splitPoint(hi - lo);
+    if (m < lo + k) {
+      out.push(range(lo + k, hi));
+      hi = lo + k;
+    } else {
+      out.push(range(lo, lo + k));
+      lo += k;
+    }
+  }
+  return out.reverse();
 }
 
 /** PROOF(m, D[n]): the consistency proof from the tree of the first `m` leaves (RFC 9162 §2.1.4.1). */
 export function consistencyProof(m: number, leaves: readonly Uint8Array[]): Buffer[] {
-  if (!Number.isInteger(m) || m < 1 || m > leaves.length) throw new RangeError('the old size must be from 1 to the new size');
-  const sub = (m: number, d: readonly Uint8Array[], whole: boolean): Buffer[] => {
-    if (m === d.length) return whole ? [] : [rootOf(d)];
-    const k = splitPoint(d.length);
-    return m <= k ? [...sub(m, d.slice(0, k), whole), rootOf(d.slice(k))] : [...sub(m - k, d.slice(k), false), rootOf(d.slice(0, k))];
-  };
-  return sub(m, leaves, true);
+  return consistencyProofFrom(m, leaves.length, fromLeaves(leaves));
+}
+
+/** PROOF(m, D[n]) from a range hasher: SUBPROOF(m, D[n], true), unrolled the same way. */
+export function consistencyProofFrom(m: number, n: number, range: RangeHasher): Buffer[] {
+  if (!Number.isInteger(m) || m < 1 || m > n) throw new RangeError('the old size must be from 1 to the new size');
+  const out: Buffer[] = [];
+  let lo = 0;
+  let hi = n;
+  let whole = true;
+  while (m !== hi) {
+    const k = splitPoint(hi - lo);
+    if (m - lo <= k) {
+      out.push(range(lo + k, hi));
+      hi = lo + k;
+    } else {
+      out.push(range(lo, lo + k));
+      lo += k;
+      whole = false;
+    }
+  }
+  if (!whole) out.push(range(lo, hi));
+  return out.reverse();
 }
 
 const isHash = (h: Uint8Array) => h.length === HASH_BYTES;

@@ -168,3 +168,15 @@ export function parseCheckpoint(body: string, expectOrigin?: string): Checkpoint
   if (extensions.some((e) => e === '')) throw new NoteError('malformed', 'extension lines must not be empty');
   return { origin, size: BigInt(sizeText), rootHash, extensions };
 }
+
+/**
+ * A signer for `name` from a 32-byte Ed25519 seed (the log derives its seed from the
+ * keyring, so the checkpoint key is made at first start with the rest and never stored apart).
+ */
+export function signerFromSeed(name: string, seed: Buffer): NoteSigner {
+  if (seed.length !== 32 || !isValidName(name)) throw new NoteError('bad key', 'a signer needs a valid name and a 32-byte seed');
+  const privateKey = createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]), format: 'der', type: 'pkcs8' });
+  const pub = Buffer.from(createPublicKey(privateKey).export({ format: 'jwk' }).x!, 'base64url');
+  const id = keyId(name, Buffer.concat([Buffer.of(ALG_ED25519), pub]));
+  return { name, id, key: createPublicKey(privateKey), privateKey };
+}

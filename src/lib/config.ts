@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { InvalidInput } from './errors.ts';
+
+/** The policies shipped with Cloak, beside `src/`. */
+const SHIPPED_POLICIES = fileURLToPath(new URL('../../policies/', import.meta.url));
 
 /**
  * Every setting Cloak reads, in one schema. Read from the environment (`CLOAK_*`) and an
@@ -55,6 +59,21 @@ export const configSchema = z
       .describe('CLOAK_RELAY_NUMBERS: the pool of virtual numbers couriers call customers through (E.164, comma-separated)'),
     relayGraceMinutes: z.coerce.number().int().min(0).max(7 * 24 * 60).default(120).describe('CLOAK_RELAY_GRACE_MINUTES: how long a relay binding outlives the delivery'),
     maxBatch: z.coerce.number().int().min(1).max(10000).default(1000).describe('CLOAK_MAX_BATCH: most subjects one batch request may create'),
+    auditOrigin: z
+      .string()
+      .regex(/^[\x21-\x2a\x2c-\x7e]{1,100}$/, 'must be printable ASCII without spaces or "+", e.g. cloak.example.com/audit')
+      .default('cloak.local/audit')
+      .describe('CLOAK_AUDIT_ORIGIN: the name of this audit log in its checkpoints and its verifier key (make it unique, e.g. your host name + /audit)'),
+    auditCheckpointMs: z.coerce.number().int().min(50).max(60_000).default(1000).describe('CLOAK_AUDIT_CHECKPOINT_MS: a checkpoint is signed at least this often while entries arrive'),
+    policiesDir: z.string().min(1).default(SHIPPED_POLICIES).describe('CLOAK_POLICIES_DIR: folder of the Cedar policies (*.cedar) and their schema (schema.cedarschema); default: the policies shipped with Cloak'),
+    revealQuotas: z
+      .string()
+      .regex(/^([a-z_*]+=\d+)(,[a-z_*]+=\d+)*$/, 'must be role=count pairs separated by commas, e.g. support=60,*=20')
+      .default('support=60,courier=200,analyst=20,admin=20,*=30')
+      .describe('CLOAK_REVEAL_QUOTAS: most reveals one staff member may make in an hour, by role (* for the others)'),
+    exportsPerDay: z.coerce.number().int().min(0).max(1000).default(3).describe('CLOAK_EXPORTS_PER_DAY: most bulk exports one staff member may request in 24 hours'),
+    exportMaxRows: z.coerce.number().int().min(1).max(10_000_000).default(100_000).describe('CLOAK_EXPORT_MAX_ROWS: most rows one export may hold'),
+    customerTokenMinutes: z.coerce.number().int().min(1).max(1440).default(15).describe('CLOAK_CUSTOMER_TOKEN_MINUTES: how long a customer token for the access report lasts'),
   })
   .strict();
 
@@ -75,6 +94,13 @@ const ENV: Record<keyof z.infer<typeof configSchema>, string> = {
   deviceMaxSkewSeconds: 'CLOAK_DEVICE_MAX_SKEW_SECONDS',
   relayNumbers: 'CLOAK_RELAY_NUMBERS',
   relayGraceMinutes: 'CLOAK_RELAY_GRACE_MINUTES',
+  auditOrigin: 'CLOAK_AUDIT_ORIGIN',
+  auditCheckpointMs: 'CLOAK_AUDIT_CHECKPOINT_MS',
+  policiesDir: 'CLOAK_POLICIES_DIR',
+  revealQuotas: 'CLOAK_REVEAL_QUOTAS',
+  exportsPerDay: 'CLOAK_EXPORTS_PER_DAY',
+  exportMaxRows: 'CLOAK_EXPORT_MAX_ROWS',
+  customerTokenMinutes: 'CLOAK_CUSTOMER_TOKEN_MINUTES',
 };
 
 /**
@@ -112,5 +138,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Record<key
     ...c,
     dataDir: resolve(c.dataDir),
     keyringFile: resolve(c.keyringFile ?? resolve(c.dataDir, 'keyring.json')),
+    policiesDir: resolve(c.policiesDir),
   });
 }

@@ -206,5 +206,121 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0009_access_audit': {
+      async up(db: Kysely<any>) {
+        const big = dialect === 'sqlite' ? 'integer' : 'bigint';
+        // Staff sign in with a token (only its SHA-256 is kept) until an OIDC provider does it.
+        await db.schema
+          .createTable('staff')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('team', 'text')
+          .addColumn('station', 'text')
+          .addColumn('token_hash', bytes, (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('disabled_at', 'text')
+          .execute();
+        // The platform's explanations: a ticket, a moderation case or an assignment links a
+        // staff member to a customer for a period.
+        await db.schema
+          .createTable('explanations')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('staff_id', 'text', (c) => c.notNull())
+          .addColumn('subject', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('opened_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text')
+          .addColumn('closed_at', 'text')
+          .execute();
+        await db.schema.createIndex('explanations_holder').on('explanations').columns(['staff_id', 'subject']).execute();
+        await db.schema
+          .createTable('reviews')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('reviewer', 'text', (c) => c.notNull())
+          .addColumn('seller', 'text', (c) => c.notNull())
+          .addColumn('rating', 'integer', (c) => c.notNull())
+          .addColumn('product', 'text')
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('grants')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('requester', 'text', (c) => c.notNull())
+          .addColumn('subject', 'text', (c) => c.notNull())
+          .addColumn('fields', 'text', (c) => c.notNull())
+          .addColumn('purpose', 'text', (c) => c.notNull())
+          .addColumn('reason', 'text', (c) => c.notNull())
+          .addColumn('minutes', 'integer', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('approver', 'text')
+          .addColumn('requested_at', 'text', (c) => c.notNull())
+          .addColumn('decided_at', 'text')
+          .addColumn('expires_at', 'text')
+          .execute();
+        await db.schema.createIndex('grants_holder').on('grants').columns(['requester', 'subject']).execute();
+        await db.schema
+          .createTable('break_glass')
+          .addColumn('audit_index', big, (c) => c.primaryKey())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('subject', 'text', (c) => c.notNull())
+          .addColumn('field', 'text', (c) => c.notNull())
+          .addColumn('purpose', 'text', (c) => c.notNull())
+          .addColumn('justification', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('reviewed_by', 'text')
+          .addColumn('reviewed_at', 'text')
+          .addColumn('review_note', 'text')
+          .execute();
+        await db.schema
+          .createTable('exports')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('requester', 'text', (c) => c.notNull())
+          .addColumn('dataset', 'text', (c) => c.notNull())
+          .addColumn('fields', 'text', (c) => c.notNull())
+          .addColumn('recipient', 'text', (c) => c.notNull())
+          .addColumn('purpose', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('approver', 'text')
+          .addColumn('rows', 'integer')
+          .addColumn('file', 'text')
+          .addColumn('sha256', 'text')
+          .addColumn('requested_at', 'text', (c) => c.notNull())
+          .addColumn('decided_at', 'text')
+          .execute();
+        // The audit log: entries (their exact bytes are the Merkle leaves), hash tiles as
+        // c2sp.org/tlog-tiles serves them, the head (size and root) and signed checkpoints.
+        await db.schema.createTable('audit_head').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('size', big, (c) => c.notNull()).addColumn('root', bytes, (c) => c.notNull()).execute();
+        await db.insertInto('audit_head').values({ id: 1, size: 0, root: Buffer.from('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 'hex') }).execute();
+        await db.schema
+          .createTable('audit_entries')
+          .addColumn('idx', big, (c) => c.primaryKey())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('subject', 'text')
+          .addColumn('result', 'text')
+          .addColumn('body', bytes, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('audit_entries_subject').on('audit_entries').columns(['subject', 'idx']).execute();
+        await db.schema.createIndex('audit_entries_actor').on('audit_entries').columns(['actor', 'kind', 'at']).execute();
+        await db.schema
+          .createTable('audit_tiles')
+          .addColumn('level', 'integer', (c) => c.notNull())
+          .addColumn('idx', big, (c) => c.notNull())
+          .addColumn('hashes', bytes, (c) => c.notNull())
+          .addPrimaryKeyConstraint('audit_tiles_pk', ['level', 'idx'])
+          .execute();
+        await db.schema
+          .createTable('audit_checkpoints')
+          .addColumn('size', big, (c) => c.primaryKey())
+          .addColumn('root', bytes, (c) => c.notNull())
+          .addColumn('note', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }

@@ -77,6 +77,111 @@ export interface Database {
   device_activity: { device: string; at: string; action: string; parcel: string | null; result: string };
   device_nonces: { keyid: string; nonce: string; expires_at: number };
   relay_leases: { number: string; binding_id: string; claimed_at: string };
+  staff: StaffTable;
+  explanations: ExplanationTable;
+  reviews: ReviewTable;
+  grants: GrantTable;
+  break_glass: BreakGlassTable;
+  exports: ExportTable;
+  audit_head: { id: number; size: number | string; root: Buffer };
+  audit_entries: AuditEntryTable;
+  audit_tiles: { level: number; idx: number | string; hashes: Buffer };
+  audit_checkpoints: { size: number | string; root: Buffer; note: string; at: string };
+}
+
+/** A staff member (couriers and seller accounts included); the sign-in token is kept as its SHA-256. */
+export interface StaffTable {
+  id: string;
+  role: string;
+  team: string | null;
+  station: string | null;
+  token_hash: Buffer;
+  created_at: string;
+  disabled_at: string | null;
+}
+/** A ticket, moderation case or assignment: the platform's reason for a staff member to see a customer. */
+export interface ExplanationTable {
+  id: string;
+  /** `ticket`, `moderation` or `assignment`. */
+  kind: string;
+  staff_id: string;
+  /** Vault token of the customer. */
+  subject: string;
+  /** `open` or `closed`. */
+  status: string;
+  opened_at: string;
+  expires_at: string | null;
+  closed_at: string | null;
+}
+export interface ReviewTable {
+  id: string;
+  /** Vault token of the reviewer. */
+  reviewer: string;
+  seller: string;
+  rating: number;
+  product: string | null;
+  /** `visible`, `hidden` or `deleted`. */
+  status: string;
+  created_at: string;
+}
+/** A just-in-time grant: asked by one staff member, approved by another, for a time. */
+export interface GrantTable {
+  id: string;
+  requester: string;
+  subject: string;
+  /** JSON array of field names. */
+  fields: string;
+  purpose: string;
+  reason: string;
+  minutes: number;
+  /** `pending`, `approved` or `refused`. */
+  status: string;
+  approver: string | null;
+  requested_at: string;
+  decided_at: string | null;
+  expires_at: string | null;
+}
+/** A break-glass reveal, listed until a reviewer signs it off. */
+export interface BreakGlassTable {
+  audit_index: number | string;
+  actor: string;
+  role: string;
+  subject: string;
+  field: string;
+  purpose: string;
+  justification: string;
+  at: string;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+  review_note: string | null;
+}
+/** A bulk export: asked by one staff member, approved by another, written by Cloak. */
+export interface ExportTable {
+  id: string;
+  requester: string;
+  dataset: string;
+  /** JSON array of the columns asked for. */
+  fields: string;
+  recipient: string;
+  purpose: string;
+  /** `pending`, `written` or `refused`. */
+  status: string;
+  approver: string | null;
+  rows: number | null;
+  file: string | null;
+  sha256: string | null;
+  requested_at: string;
+  decided_at: string | null;
+}
+/** One audit log entry: `body` is the exact leaf; the other columns are indexes into it. */
+export interface AuditEntryTable {
+  idx: number | string;
+  at: string;
+  kind: string;
+  actor: string;
+  subject: string | null;
+  result: string | null;
+  body: Buffer;
 }
 
 /** A virtual number bound to (courier, recipient, parcel) until delivery plus a grace period. */

@@ -1,0 +1,286 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../lib/clock.ts';
+import { InvalidInput, NotFound } from '../lib/errors.ts';
+import { encodeEntry, type AuditEntry, type AuditRecord } from './entry.ts';
+import type { AuditRepo, CheckpointRow, EntryRow } from './log.repo.ts';
+import { consistencyProofFrom, inclusionProofFrom, leafHash, nodeHash, rootOf } from './merkle.ts';
+import { formatCheckpoint, signNote, verifierKeyOf, type NoteSigner } from './note.ts';
+import { entryBundle, perfectRoot, rootFromEdge, splitHashes, TILE_HEIGHT, TILE_WIDTH, tileWidth } from './tiles.fns.ts';
+
+export type AuditLogDeps = {
+  repo: AuditRepo;
+  signer: NoteSigner;
+  clock: Clock;
+  log: Logger;
+  /** A checkpoint is signed at least this often while entries arrive. */
+  checkpointIntervalMs?: number;
+};
+
+export type SignedCheckpoint = { readonly size: number; readonly root: Buffer; readonly note: string };
+
+type Waiter = { records: readonly AuditRecord[]; resolve: (e: AuditEntry[]) => void; reject: (err: unknown) => void };
+type Node = { height: number; index: number };
+
+/** Most entries written in one transaction; more wait for the next. */
+const MAX_BATCH = 20_000;
+/** Full tiles never change: up to this many are kept in memory for proofs. */
+const TILE_CACHE = 8192;
+
+/**
+ * The append-only audit log: an RFC 9162 Merkle tree over the entries, stored as c2sp.org/tlog-tiles
+ * hash tiles, with C2SP signed checkpoints. `append` resolves once the entries are committed
+ * (concurrent appends share one transaction); a checkpoint follows within the interval.
+ * @example const [e] = await audit.append([{ kind: 'reveal', actor: 'staff:u-1', subject: tok, result: 'ok' }]);
+ */
+export function createAuditLog(deps: AuditLogDeps) {
+  const { repo, signer, clock, log } = deps;
+  const interval = deps.checkpointIntervalMs ?? 1000;
+  const origin = signer.name;
+  const queue: Waiter[] = [];
+  let draining: Promise<void> | undefined;
+  // The right edge of the tree (the hashes of the tile still filling at each level), valid for `edgeSize`.
+  let edge: Buffer[][] = [];
+  let edgeSize = -1;
+  let lastCheckpoint: { size: number; at: number } | undefined;
+  const tileCache = new Map<string, Buffer[]>();
+  const timer = setInterval(() => void tick(), interval);
+  timer.unref();
+
+  async function tick(): Promise<void> {
+    try {
+      await checkpoint();
+    } catch (err) {
+      log.error({ err }, 'audit: could not sign a checkpoint');
+    }
+  }
+
+  async function loadEdge(tx: Parameters<Parameters<AuditRepo['transaction']>[0]>[0], size: number): Promise<Buffer[][]> {
+    const e: Buffer[][] = [];
+    for (let L = 0, count = size; count > 0; L++, count = Math.floor(count / TILE_WIDTH)) {
+      const w = count % TILE_WIDTH;
+      const blob = w > 0 ? await repo.tile(L, Math.floor(count / TILE_WIDTH), tx) : undefined;
+      e[L] = blob ? splitHashes(blob).slice(0, w) : [];
+    }
+    return e;
+  }
+
+  async function drain(): Promise<void> {
+    while (queue.length > 0) {
+      const batch: Waiter[] = [];
+      let n = 0;
+      while (queue.length > 0 && (n === 0 || n + queue[0]!.records.length <= MAX_BATCH)) {
+        const w = queue.shift()!;
+        batch.push(w);
+        n += w.records.length;
+      }
+      try {
+        const out = await write(batch.flatMap((w) => w.records));
+        let o = 0;
+        for (const w of batch) {
+          w.resolve(out.slice(o, o + w.records.length));
+          o += w.records.length;
+        }
+      } catch (err) {
+        for (const w of batch) w.reject(err);
+      }
+      if (lastCheckpoint === undefined || clock.now().getTime() - lastCheckpoint.at >= interval) await tick();
+    }
+  }
+
+  async function write(records: readonly AuditRecord[]): Promise<AuditEntry[]> {
+    const at = clock.now().toISOString();
+    const result = await repo.transaction(async (tx) => {
+      const head = await repo.lockHead(tx);
+      // Another node may have appended since: then the edge is read again from its tiles.
+      const e = head.size === edgeSize ? edge.map((t) => t.slice()) : await loadEdge(tx, head.size);
+      const dirty = new Map<string, { level: number; idx: number; hashes: Buffer[] }>();
+      const rows: EntryRow[] = [];
+      let size = head.size;
+      for (const r of records) {
+        const body = encodeEntry(size, at, r);
+        rows.push({ idx: size, at, kind: r.kind, actor: r.actor, subject: r.subject ?? null, result: r.result ?? null, body });
+        size += 1;
+        let h = leafHash(body);
+        for (let L = 0, count = size; ; L++, count /= TILE_WIDTH) {
+          const tile = (e[L] ??= []);
+          tile.push(h);
+          const idx = Math.floor((count - 1) / TILE_WIDTH);
+          dirty.set(`${L}/${idx}`, { level: L, idx, hashes: tile });
+          if (tile.length < TILE_WIDTH) break;
+          h = perfectRoot(tile);
+          e[L] = [];
+        }
+      }
+      const root = rootFromEdge(e);
+      await repo.insertEntries(tx, rows);
+      await repo.putTiles(
+        tx,
+        [...dirty.values()].map((t) => ({ level: t.level, idx: t.idx, hashes: Buffer.concat(t.hashes) })),
+      );
+      await repo.setHead(tx, size, root);
+      return { e, size, rows };
+    });
+    edge = result.e;
+    edgeSize = result.size;
+    return result.rows.map((r) => ({ index: r.idx, at: r.at, body: r.body }));
+  }
+
+  /** Signs a checkpoint of the current tree if it grew since the last one; returns the latest. */
+  async function checkpoint(): Promise<SignedCheckpoint> {
+    const [head, last] = await Promise.all([repo.head(), repo.latestCheckpoint()]);
+    if (last && last.size >= head.size) {
+      lastCheckpoint ??= { size: last.size, at: clock.now().getTime() };
+      return last;
+    }
+    const note = signNote(formatCheckpoint({ origin, size: BigInt(head.size), rootHash: head.root, extensions: [] }), [signer]);
+    const row: CheckpointRow = { size: head.size, root: head.root, note, at: clock.now().toISOString() };
+    await repo.putCheckpoint(row);
+    lastCheckpoint = { size: head.size, at: clock.now().getTime() };
+    return row;
+  }
+
+  /** Complete tree nodes that make up MTH(D[lo:hi]), largest first (ranges from the proof recursion). */
+  function nodesOf(lo: number, hi: number): Node[] {
+    const out: Node[] = [];
+    while (lo < hi) {
+      let k = 1;
+      while (lo % (k * 2) === 0 && lo + k * 2 <= hi) k *= 2;
+      out.push({ height: Math.log2(k), index: lo / k });
+      lo += k;
+    }
+    return out;
+  }
+  const tileOf = (n: Node) => {
+    const L = Math.floor(n.height / TILE_HEIGHT);
+    const span = 2 ** (n.height % TILE_HEIGHT);
+    const first = n.index * span;
+    return { level: L, idx: Math.floor(first / TILE_WIDTH), offset: first % TILE_WIDTH, span };
+  };
+
+  /** Runs a proof generator over the stored tiles: first to learn which tiles it needs, then for real. */
+  async function fromTiles<T>(generate: (range: (lo: number, hi: number) => Buffer) => T): Promise<T> {
+    const needed = new Map<string, { level: number; idx: number }>();
+    const zero = Buffer.alloc(32);
+    generate((lo, hi) => {
+      for (const n of nodesOf(lo, hi)) {
+        const t = tileOf(n);
+        const key = `${t.level}/${t.idx}`;
+        if (!tileCache.has(key)) needed.set(key, t);
+      }
+      return zero;
+    });
+    const fetched = await repo.tiles([...needed.values()]);
+    const local = new Map<string, Buffer[]>();
+    for (const [key, blob] of fetched) {
+      const hashes = splitHashes(blob);
+      local.set(key, hashes);
+      if (hashes.length === TILE_WIDTH) {
+        if (tileCache.size >= TILE_CACHE) tileCache.delete(tileCache.keys().next().value!);
+        tileCache.set(key, hashes);
+      }
+    }
+    return generate((lo, hi) => {
+      const hashes = nodesOf(lo, hi).map((n) => {
+        const t = tileOf(n);
+        const tile = tileCache.get(`${t.level}/${t.idx}`) ?? local.get(`${t.level}/${t.idx}`);
+        const part = tile?.slice(t.offset, t.offset + t.span);
+        if (!part || part.length !== t.span) throw new Error(`audit: tile ${t.level}/${t.idx} is missing hashes`);
+        return perfectRoot(part);
+      });
+      let acc = hashes[hashes.length - 1]!;
+      for (let i = hashes.length - 2; i >= 0; i--) acc = nodeHash(hashes[i]!, acc);
+      return acc;
+    });
+  }
+
+  function checkSizes(a: number, b: number, size: number, what: string): void {
+    if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b) || a < 0 || b > size || a >= b + (what === 'consistency' ? 1 : 0))
+      throw new InvalidInput(`no ${what} proof for these sizes: the log has ${size} entries`, [{ path: '/', problem: 'out of range' }]);
+  }
+
+  return {
+    origin,
+    /** The verifier key (c2sp.org/signed-note) that checks this log's checkpoints. */
+    verifierKey: verifierKeyOf(signer),
+
+    /** Appends records; resolves with their entries once committed. */
+    append(records: readonly AuditRecord[]): Promise<AuditEntry[]> {
+      if (records.length === 0) return Promise.resolve([]);
+      return new Promise<AuditEntry[]>((resolve, reject) => {
+        queue.push({ records, resolve, reject });
+        draining ??= drain().finally(() => (draining = undefined));
+      });
+    },
+
+    checkpoint,
+
+    /** The latest signed checkpoint, signing one first if entries were added since. */
+    async latest(): Promise<SignedCheckpoint> {
+      return checkpoint();
+    },
+
+    async head(): Promise<{ size: number; root: Buffer }> {
+      return repo.head();
+    },
+
+    /** The inclusion proof of entry `index` in the tree of `size` entries (default: the latest checkpoint). */
+    async inclusion(index: number, size?: number): Promise<{ index: number; size: number; entry: Buffer; proof: Buffer[] }> {
+      const treeSize = size ?? (await checkpoint()).size;
+      const head = await repo.head();
+      if (!Number.isSafeInteger(index) || index < 0 || index >= treeSize || treeSize > head.size)
+        throw new InvalidInput(`no inclusion proof of entry ${index} in a tree of ${treeSize}: the log has ${head.size} entries`, [{ path: '/index', problem: 'out of range' }]);
+      const row = await repo.entry(index);
+      if (!row) throw new NotFound(`entry ${index} is not in the log`);
+      const proof = await fromTiles((range) => inclusionProofFrom(index, treeSize, range));
+      return { index, size: treeSize, entry: row.body, proof };
+    },
+
+    /** The consistency proof between two sizes of the log. */
+    async consistency(from: number, to: number): Promise<{ from: number; to: number; proof: Buffer[] }> {
+      const head = await repo.head();
+      checkSizes(from, to, head.size, 'consistency');
+      if (from === 0) return { from, to, proof: [] };
+      const proof = await fromTiles((range) => consistencyProofFrom(from, to, range));
+      return { from, to, proof };
+    },
+
+    /** The root of the tree of `size` entries, from the stored tiles. */
+    async rootAt(size: number): Promise<Buffer> {
+      const head = await repo.head();
+      checkSizes(0, size, head.size, 'root');
+      if (size === 0) return rootOf([]);
+      return fromTiles((range) => range(0, size));
+    },
+
+    /** A hash tile as tlog-tiles serves it; undefined when the log has not that many hashes there yet. */
+    async tile(level: number, index: number, width: number): Promise<Buffer | undefined> {
+      const cp = await repo.latestCheckpoint();
+      if (!cp || tileWidth(cp.size, level, index) < width) return undefined;
+      const blob = await repo.tile(level, index);
+      return blob && blob.length >= width * 32 ? blob.subarray(0, width * 32) : undefined;
+    },
+
+    /** An entry bundle (tile/entries/N[.p/W]). */
+    async entries(index: number, width: number): Promise<Buffer | undefined> {
+      const cp = await repo.latestCheckpoint();
+      if (!cp || tileWidth(cp.size, 0, index) < width) return undefined;
+      const rows = await repo.entries(index * TILE_WIDTH, index * TILE_WIDTH + width);
+      if (rows.length !== width) return undefined;
+      return entryBundle(rows.map((r) => r.body));
+    },
+
+    /** Entries about one customer, of the given kinds. */
+    entriesOfSubject: repo.entriesOfSubject,
+
+    /** Counts an actor's entries of a kind and results since a time (quotas). */
+    countByActor: repo.countByActor,
+
+    /** Signs a last checkpoint if needed and stops the timer. */
+    async close(): Promise<void> {
+      clearInterval(timer);
+      await draining;
+      await checkpoint().catch((err: unknown) => log.error({ err }, 'audit: could not sign the last checkpoint'));
+    },
+  };
+}
+export type AuditLog = ReturnType<typeof createAuditLog>;

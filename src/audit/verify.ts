@@ -1,0 +1,159 @@
+import { decodeEntry } from './entry.ts';
+import type { AuditRepo } from './log.repo.ts';
+import { consistencyProofFrom, leafHash, nodeHash, rootOf, verifyConsistency } from './merkle.ts';
+import { openNote, parseCheckpoint, type NoteVerifier } from './note.ts';
+import { splitHashes, TILE_WIDTH } from './tiles.fns.ts';
+
+export type VerifyProblem = {
+  /** The first entry that is wrong or missing; undefined when only a checkpoint is at fault. */
+  readonly index?: number;
+  /** The checkpoint (by size) that exposed it, if one did. */
+  readonly checkpoint?: number;
+  readonly reason: string;
+};
+export type VerifyReport = {
+  readonly ok: boolean;
+  readonly entries: number;
+  readonly checkpoints: number;
+  readonly latest?: number;
+  readonly problems: readonly VerifyProblem[];
+};
+
+const PAGE = 10_000;
+
+/**
+ * Recomputes the whole tree from the stored entries and checks it against every signed
+ * checkpoint: each signature (by `verifier` only), each root, the consistency of each
+ * checkpoint with the next, that every index is present once and holds its own entry, and
+ * that the stored hash tiles (which proofs are made from) match. Names the first bad entry.
+ *
+ * Only checkpoints are trusted: an attacker with the database can rewrite entries, tiles and
+ * the head, but cannot sign. Where the stored tiles still reproduce a signed root, the first
+ * entry whose hash differs from its tile is named exactly; otherwise the first entry after the
+ * last checkpoint that still holds.
+ */
+export async function verifyLog(repo: AuditRepo, verifier: NoteVerifier): Promise<VerifyReport> {
+  const problems: VerifyProblem[] = [];
+  // 1. Checkpoints: signed by this log's key, well formed, and matching their row.
+  const checkpoints: { size: number; root: Buffer }[] = [];
+  for (const c of await repo.checkpoints()) {
+    try {
+      const opened = openNote(c.note, [verifier]);
+      const cp = parseCheckpoint(opened.text, verifier.name);
+      if (Number(cp.size) !== c.size || !cp.rootHash.equals(c.root)) throw new Error('its signed text says another size or root than its row');
+      checkpoints.push({ size: c.size, root: cp.rootHash });
+    } catch (e) {
+      problems.push({ checkpoint: c.size, reason: `checkpoint of size ${c.size} is not validly signed by ${verifier.name}: ${(e as Error).message}` });
+    }
+  }
+  // 2. Entries, in index order: recompute leaf hashes; roots at each checkpoint.
+  const leaves: Buffer[] = [];
+  let firstBad: VerifyProblem | undefined;
+  for (let from = 0; ; from = leaves.length) {
+    const rows = await repo.entries(from, Number.MAX_SAFE_INTEGER, PAGE);
+    for (const r of rows) {
+      const expected = leaves.length;
+      if (r.idx !== expected) {
+        firstBad ??= { index: expected, reason: `entry ${expected} is missing (the next stored entry is ${r.idx})` };
+        break;
+      }
+      const e = decodeEntry(r.body);
+      if (!e) firstBad ??= { index: expected, reason: `entry ${expected} is not a readable log entry` };
+      else if (e.i !== expected) firstBad ??= { index: expected, reason: `entry ${expected} holds the content of entry ${e.i} (rows were moved)` };
+      else if (e.at !== r.at || e.kind !== r.kind || e.actor !== r.actor || (e.subject ?? null) !== r.subject || (e.result ?? null) !== r.result)
+        firstBad ??= { index: expected, reason: `entry ${expected}'s columns disagree with its content` };
+      leaves.push(leafHash(r.body));
+    }
+    if (firstBad || rows.length < PAGE) break;
+  }
+  const size = leaves.length;
+  // 3. Every checkpoint's root from the recomputed leaves; consecutive ones consistent.
+  const tree = levelsOf(leaves);
+  const range = (lo: number, hi: number) => rangeRoot(tree, lo, hi);
+  let prev: { size: number; root: Buffer } | undefined;
+  for (const c of checkpoints) {
+    if (c.size > size) {
+      problems.push({ index: size, checkpoint: c.size, reason: `the log holds ${size} entries but checkpoint ${c.size} was signed: entries from ${size} were deleted` });
+      break;
+    }
+    const root = rangeRoot(tree, 0, c.size);
+    if (!root.equals(c.root)) {
+      problems.push({ index: await locate(repo, leaves, prev?.size ?? 0, c), checkpoint: c.size, reason: `the entries do not reproduce the root of checkpoint ${c.size}` });
+      break;
+    }
+    if (prev && prev.size > 0 && prev.size < c.size && !verifyConsistency(prev.size, c.size, prev.root, c.root, consistencyProofFrom(prev.size, c.size, range)))
+      problems.push({ checkpoint: c.size, reason: `checkpoint ${c.size} is not consistent with checkpoint ${prev.size}` });
+    prev = c;
+  }
+  if (firstBad) problems.unshift(firstBad);
+  // 4. The stored head and tiles, which proofs and tiles are served from.
+  if (problems.length === 0) {
+    const head = await repo.head();
+    if (head.size !== size || !head.root.equals(rangeRoot(tree, 0, size))) problems.push({ index: Math.min(head.size, size), reason: `the stored head (size ${head.size}) does not match the entries (${size})` });
+    const bad = await firstTileMismatch(repo, leaves);
+    if (bad !== undefined) problems.push({ index: bad, reason: `the stored hash tile of entry ${bad} does not match the entry (proofs would be wrong)` });
+  }
+  problems.sort((a, b) => (a.index ?? Number.MAX_SAFE_INTEGER) - (b.index ?? Number.MAX_SAFE_INTEGER));
+  return { ok: problems.length === 0, entries: size, checkpoints: checkpoints.length, ...(checkpoints.length ? { latest: checkpoints[checkpoints.length - 1]!.size } : {}), problems };
+}
+
+/** Every complete node of the tree, level by level (levels[0] are the leaf hashes). */
+function levelsOf(leaves: readonly Buffer[]): Buffer[][] {
+  const levels: Buffer[][] = [leaves.slice()];
+  for (let cur = levels[0]!; cur.length > 1; ) {
+    const up: Buffer[] = [];
+    for (let i = 0; i + 1 < cur.length; i += 2) up.push(nodeHash(cur[i]!, cur[i + 1]!));
+    levels.push(up);
+    cur = up;
+  }
+  return levels;
+}
+
+/** MTH(D[lo:hi]) from complete nodes: perfect subtrees left to right, folded from the right. */
+function rangeRoot(levels: readonly Buffer[][], lo: number, hi: number): Buffer {
+  if (hi === lo) return rootOf([]);
+  const pieces: Buffer[] = [];
+  while (lo < hi) {
+    let k = 1;
+    while (lo % (k * 2) === 0 && lo + k * 2 <= hi) k *= 2;
+    pieces.push(levels[Math.log2(k)]![lo / k]!);
+    lo += k;
+  }
+  let acc = pieces[pieces.length - 1]!;
+  for (let i = pieces.length - 2; i >= 0; i--) acc = nodeHash(pieces[i]!, acc);
+  return acc;
+}
+
+/** Leaf hashes as stored in the level-0 tiles, for entries from..to. */
+async function storedLeaves(repo: AuditRepo, from: number, to: number): Promise<(Buffer | undefined)[]> {
+  const out: (Buffer | undefined)[] = [];
+  for (let t = Math.floor(from / TILE_WIDTH); t * TILE_WIDTH < to; t++) {
+    const blob = await repo.tile(0, t);
+    const hashes = blob ? splitHashes(blob) : [];
+    for (let i = 0; i < TILE_WIDTH; i++) out[t * TILE_WIDTH + i - from] = hashes[i];
+  }
+  return out.slice(0, to - from);
+}
+
+/**
+ * Finds the first bad entry between the last good checkpoint and the one that failed: if the
+ * stored tiles reproduce the signed root, they are what was signed, and the first entry
+ * whose hash differs from its tile is the bad one; otherwise the tiles were rewritten too,
+ * and the first entry after the good checkpoint is all that can be named.
+ */
+async function locate(repo: AuditRepo, leaves: readonly Buffer[], goodSize: number, bad: { size: number; root: Buffer }): Promise<number> {
+  const stored = await storedLeaves(repo, 0, bad.size);
+  if (stored.every((h) => h !== undefined) && rangeRoot(levelsOf(stored as Buffer[]), 0, bad.size).equals(bad.root)) {
+    for (let i = goodSize; i < bad.size; i++) if (!stored[i]!.equals(leaves[i]!)) return i;
+  }
+  return goodSize;
+}
+
+async function firstTileMismatch(repo: AuditRepo, leaves: readonly Buffer[]): Promise<number | undefined> {
+  for (let from = 0; from < leaves.length; from += TILE_WIDTH * 64) {
+    const to = Math.min(leaves.length, from + TILE_WIDTH * 64);
+    const stored = await storedLeaves(repo, from, to);
+    for (let i = from; i < to; i++) if (!stored[i - from]?.equals(leaves[i]!)) return i;
+  }
+  return undefined;
+}
