@@ -23,6 +23,14 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import { createAuditRepo } from './audit/log.repo.ts';
 import { createAuditLog } from './audit/log.service.ts';
 import { signerFromSeed } from './audit/note.ts';
+import { createReportService } from './audit/report.service.ts';
+import { createStaffService } from './access/staff.service.ts';
+import { createExplanationService } from './access/explanations.service.ts';
+import { createReviewService } from './access/reviews.service.ts';
+import { createPolicyService } from './access/policy.service.ts';
+import { createRevealService, parseQuotas } from './access/reveal.service.ts';
+import { createExportService } from './access/export.service.ts';
+import { join } from 'node:path';
 
 export type AppOptions = {
   /** Where log lines go (tests capture them); stdout by default. */
@@ -59,9 +67,13 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const auditRepo = createAuditRepo(store);
   const audit = createAuditLog({ repo: auditRepo, signer: auditSigner, clock, log, checkpointIntervalMs: config.auditCheckpointMs });
   const vault = createVaultService({ repo: createVaultRepo(store), store, kms, sealer, indexKeys, region, bus, clock, log });
-  const apiKeys = createApiKeyService({ db: store.db, clock });
+  const apiKeys = createApiKeyService({ db: store.db, clock, audit });
   const devices = createDevicesService({ repo: createDevicesRepo(store.db), bus, clock, log });
   bus.subscribe((e) => devices.recordEvent(e));
+  // Device changes (enrollment, build reports, quarantine) go to the audit log as they are published.
+  bus.subscribe(async (e) => {
+    if (e.type === 'device') await audit.append([{ kind: 'device', actor: 'system', data: { device: e.id, station: e.station, build: e.build, device_kind: e.kind ?? null, status: e.status ?? null } }]);
+  });
   const labelKey = deriveKey(ring.indexRoot, 'cloak/label-ref/v1');
   const waybillRepo = createWaybillRepo(store);
   const waybill = createWaybillService({ repo: waybillRepo, vault, devices, labelKey, bus, clock, log });
@@ -74,12 +86,43 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     numbers: config.relayNumbers.split(','),
     graceMinutes: config.relayGraceMinutes,
     bus,
+    audit,
     clock,
     log,
   });
+  const staff = createStaffService({ db: store.db, clock, bus, audit });
+  const explanations = createExplanationService({ db: store.db, clock, bus, audit, vault, staff });
+  const reviews = createReviewService({ db: store.db, clock, bus, audit, vault });
+  let policy: ReturnType<typeof createPolicyService>;
+  try {
+    policy = createPolicyService({ dir: config.policiesDir, log, now: () => clock.now() });
+  } catch (e) {
+    await audit.close();
+    await sealer.close();
+    await store.close();
+    throw e;
+  }
+  const justificationKey = deriveKey(ring.indexRoot, 'cloak/audit-justification/v1');
+  const reveals = createRevealService({ db: store.db, vault, policy, audit, explanations, bus, clock, quota: parseQuotas(config.revealQuotas), justificationKey });
+  const exports = createExportService({ db: store.db, vault, waybill, policy, audit, bus, clock, dir: join(config.dataDir, 'exports'), perDay: config.exportsPerDay, maxRows: config.exportMaxRows });
+  const reports = createReportService({ audit, vault, clock, key: deriveKey(ring.indexRoot, 'cloak/customer-token/v1'), minutes: config.customerTokenMinutes });
+  /** Reloads the policies (refused, and the old ones kept, if any file is broken); the change is in the audit log. */
+  async function reloadPolicies(actor: string) {
+    const info = policy.reload();
+    await audit.append([{ kind: 'policy', actor, result: 'loaded', data: { version: info.version, hash: info.hash, files: [...info.files], policies: [...info.policies] } }]);
+    return info;
+  }
   return {
     config,
     log,
+    staff,
+    explanations,
+    reviews,
+    policy,
+    reloadPolicies,
+    reveals,
+    exports,
+    reports,
     clock,
     store,
     bus,

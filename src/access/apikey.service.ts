@@ -3,10 +3,11 @@ import { constantTimeEqual, randomId, sha256 } from '../lib/crypto.ts';
 import { InvalidInput, NotFound, Unauthorized } from '../lib/errors.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Database } from '../store/schema.ts';
+import type { AuditLog } from '../audit/log.service.ts';
 import { randomBytes } from 'node:crypto';
 
-/** What a key may do: `platform` creates, reads and looks up subjects; `erase` erases them; `admin` may do everything. */
-export const SCOPES = ['platform', 'erase', 'admin'] as const;
+/** What a key may do: `platform` creates, reads and looks up subjects; `erase` erases them; `audit` reads the log's entries; `admin` may do everything. */
+export const SCOPES = ['platform', 'erase', 'audit', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export type ApiKeyInfo = { readonly id: string; readonly name: string; readonly scopes: Scope[]; readonly createdAt: string; readonly revokedAt: string | null };
@@ -21,10 +22,10 @@ const KEY_FORMAT = /^ck_(key_[a-z2-9]{26})_([A-Za-z0-9_-]{43})$/;
  * API keys with scopes, presented as bearer tokens. The secret is shown once, at creation.
  * @example const { secret } = await apiKeys.create({ name: 'order-system', scopes: ['platform'] });
  */
-export function createApiKeyService(deps: { db: Kysely<Database>; clock: Clock }) {
+export function createApiKeyService(deps: { db: Kysely<Database>; clock: Clock; audit: Pick<AuditLog, 'append'> }) {
   const { db, clock } = deps;
   return {
-    async create(req: { name: string; scopes: readonly string[] }): Promise<ApiKeyInfo & { secret: string }> {
+    async create(req: { name: string; scopes: readonly string[]; by?: string }): Promise<ApiKeyInfo & { secret: string }> {
       const name = typeof req.name === 'string' ? req.name.trim() : '';
       if (!/^[\w .:@/-]{1,80}$/u.test(name)) throw new InvalidInput('a key needs a name of 1-80 letters, digits, spaces or . _ : @ / -', [{ path: '/name', problem: 'bad name' }]);
       const scopes = [...new Set(req.scopes)];
@@ -35,6 +36,7 @@ export function createApiKeyService(deps: { db: Kysely<Database>; clock: Clock }
       const secret = randomBytes(32).toString('base64url');
       const createdAt = clock.now().toISOString();
       await db.insertInto('api_keys').values({ id, name, scopes: JSON.stringify(scopes), secret_hash: sha256(secret), created_at: createdAt, revoked_at: null }).execute();
+      await deps.audit.append([{ kind: 'api_key', actor: req.by ?? 'system', result: 'created', data: { key: id, scopes } }]);
       return { id, name, scopes: scopes as Scope[], createdAt, revokedAt: null, secret: `ck_${id}_${secret}` };
     },
 
@@ -53,9 +55,10 @@ export function createApiKeyService(deps: { db: Kysely<Database>; clock: Clock }
       return rows.map((r) => ({ id: r.id, name: r.name, scopes: JSON.parse(r.scopes) as Scope[], createdAt: r.created_at, revokedAt: r.revoked_at }));
     },
 
-    async revoke(id: string): Promise<void> {
+    async revoke(id: string, by = 'system'): Promise<void> {
       const r = await db.updateTable('api_keys').set({ revoked_at: clock.now().toISOString() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
       if (r.numUpdatedRows === 0n) throw new NotFound('no active API key has this id');
+      await deps.audit.append([{ kind: 'api_key', actor: by, result: 'revoked', data: { key: id } }]);
     },
 
     async count(): Promise<number> {

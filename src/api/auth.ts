@@ -1,11 +1,35 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hasScope, type ApiKeyService, type Principal, type Scope } from '../access/apikey.service.ts';
 import { Forbidden, Unauthorized } from '../lib/errors.ts';
+import type { StaffAuthenticator, StaffPrincipal } from '../access/staff.service.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
+    staff?: StaffPrincipal;
   }
+}
+
+/**
+ * A preHandler that signs a staff member in from their bearer token (`cst.…`), optionally
+ * requiring one of `roles`.
+ * @example app.post('/v1/reveal', { preHandler: requireStaff(staff) }, handler)
+ */
+export function requireStaff(auth: StaffAuthenticator, roles?: readonly string[]) {
+  return async (req: FastifyRequest, _reply: FastifyReply) => {
+    const h = req.headers.authorization;
+    const m = typeof h === 'string' ? /^Bearer\s+(\S+)$/i.exec(h) : null;
+    if (!m) throw new Unauthorized('send a staff token as "Authorization: Bearer cst.…"');
+    const s = await auth.authenticate(m[1]!);
+    if (roles && !roles.includes(s.role)) throw new Forbidden(`this needs one of the roles ${roles.join(', ')}`);
+    req.staff = s;
+  };
+}
+
+/** The signed-in staff member (after requireStaff). */
+export function staffOf(req: FastifyRequest): StaffPrincipal {
+  if (!req.staff) throw new Unauthorized('no staff member is signed in');
+  return req.staff;
 }
 
 /**

@@ -8,6 +8,8 @@ import type { App } from '../app.ts';
 import { errorHandler } from './errors.ts';
 import { createMetrics } from './metrics.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { accessRoutes } from './routes/access.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { parcelRoutes } from './routes/parcels.ts';
 import { subjectRoutes } from './routes/subjects.ts';
@@ -17,7 +19,9 @@ import { subjectRoutes } from './routes/subjects.ts';
  * /docs. Every endpoint but /health (and the docs) needs a bearer API key.
  * @example const api = await buildApi(app); await api.listen({ port: 8080 });
  */
-export async function buildApi(app: Pick<App, 'vault' | 'apiKeys' | 'devices' | 'waybill' | 'contact' | 'clock' | 'log' | 'store' | 'config'>) {
+export async function buildApi(
+  app: Pick<App, 'vault' | 'apiKeys' | 'devices' | 'waybill' | 'contact' | 'clock' | 'log' | 'store' | 'config' | 'staff' | 'explanations' | 'reviews' | 'reveals' | 'exports' | 'audit' | 'reports' | 'policy' | 'reloadPolicies'>,
+) {
   const metrics = createMetrics();
   // Only the method, the route pattern and the id of a request are logged: not its URL (a
   // client may put a phone number in a path by mistake), headers or body. Lookups send
@@ -60,6 +64,8 @@ export async function buildApi(app: Pick<App, 'vault' | 'apiKeys' | 'devices' | 
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'An API key: ck_key_…_…' },
+          staffToken: { type: 'http', scheme: 'bearer', description: 'A staff sign-in token: cst.<staff id>.<secret>' },
+          customerToken: { type: 'http', scheme: 'bearer', description: 'A short-lived customer token issued by the platform: cct.<expiry>.<mac>' },
           httpSignature: { type: 'apiKey', in: 'header', name: 'Signature', description: 'RFC 9421 Ed25519 signature over @method, @path and content-digest, with created, nonce and keyid (the device id)' },
         },
       },
@@ -69,6 +75,11 @@ export async function buildApi(app: Pick<App, 'vault' | 'apiKeys' | 'devices' | 
         { name: 'parcels', description: 'Parcels between stations, for vault tokens' },
         { name: 'devices', description: 'Stations, enrollment, device registry, quarantine' },
         { name: 'device gateway', description: 'Requests signed by enrolled devices' },
+        { name: 'staff', description: 'Staff members, and the tickets, moderation cases and assignments that explain their access' },
+        { name: 'reveal', description: 'Showing a field in clear by policy; just-in-time grants; break-glass review' },
+        { name: 'reviews', description: 'Reviews and their moderation' },
+        { name: 'exports', description: 'Two-person bulk exports, written by Cloak' },
+        { name: 'audit', description: 'The tamper-evident log: checkpoints, tiles, proofs; policies' },
         { name: 'health', description: 'Liveness' },
       ],
     },
@@ -83,6 +94,8 @@ export async function buildApi(app: Pick<App, 'vault' | 'apiKeys' | 'devices' | 
   await api.register(subjectRoutes, { vault: app.vault, apiKeys: app.apiKeys, metrics, maxBatch: app.config.maxBatch });
   await api.register(adminRoutes, { vault: app.vault, apiKeys: app.apiKeys, metrics });
   await api.register(deviceRoutes, { devices: app.devices, waybill: app.waybill, contact: app.contact, apiKeys: app.apiKeys, clock: app.clock, maxSkewSeconds: app.config.deviceMaxSkewSeconds });
+  await api.register(accessRoutes, { apiKeys: app.apiKeys, staff: app.staff, explanations: app.explanations, reviews: app.reviews, reveals: app.reveals, exports: app.exports });
+  await api.register(auditRoutes, { apiKeys: app.apiKeys, audit: app.audit, reports: app.reports, policies: { info: () => app.policy.info(), reload: (actor) => app.reloadPolicies(actor) } });
   await api.register(parcelRoutes, { waybill: app.waybill, contact: app.contact, apiKeys: app.apiKeys });
   return api;
 }

@@ -6,7 +6,8 @@
 type At = { readonly at: string };
 
 export type StaffEvent = At & { readonly type: 'staff'; readonly id: string; readonly role: string; readonly team?: string; readonly station?: string };
-export type DeviceEvent = At & { readonly type: 'device'; readonly id: string; readonly station: string; readonly build: string; readonly kind?: 'scanner' | 'courier_app' };
+/** `status` (an addition to the contract, optional) says when a device was quarantined or restored. */
+export type DeviceEvent = At & { readonly type: 'device'; readonly id: string; readonly station: string; readonly build: string; readonly kind?: 'scanner' | 'courier_app'; readonly status?: string };
 export type ParcelEvent = At & { readonly type: 'parcel'; readonly parcel: string; readonly customer: string; readonly station: string; readonly origin?: string; readonly destination?: string };
 export type ScanEvent = At & { readonly type: 'scan'; readonly device: string; readonly parcel: string; readonly station: string; readonly step: 'inbound' | 'sort' | 'outbound' | 'delivered' };
 export type AssignmentEvent = At & { readonly type: 'assignment'; readonly parcel: string; readonly courier: string };

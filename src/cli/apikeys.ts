@@ -1,15 +1,16 @@
 import type { Command } from 'commander';
 import { withApp, type CliEnv } from './context.ts';
+import { operator } from './operator.ts';
 
 export function apiKeysCommand(program: Command, cli: CliEnv): void {
   const k = program.command('api-keys').description('API keys for the HTTP API (bearer tokens with scopes)');
   k.command('create')
     .description('Create an API key and print its secret (shown this once)')
     .requiredOption('--name <name>', 'who or what uses it, e.g. order-system')
-    .option('--scopes <scopes>', 'comma-separated: platform (create, read, look up), erase, admin (everything)', 'platform')
+    .option('--scopes <scopes>', 'comma-separated: platform (create, read, look up), erase, audit (read log entries), admin (everything)', 'platform')
     .action(async (o: { name: string; scopes: string }) => {
       await withApp(cli, async (app) => {
-        const key = await app.apiKeys.create({ name: o.name, scopes: o.scopes.split(',').map((s) => s.trim()).filter(Boolean) });
+        const key = await app.apiKeys.create({ name: o.name, scopes: o.scopes.split(',').map((s) => s.trim()).filter(Boolean), by: operator() });
         cli.io.out(`id:     ${key.id}`);
         cli.io.out(`scopes: ${key.scopes.join(', ')}`);
         cli.io.out(`secret: ${key.secret}`);
@@ -28,7 +29,7 @@ export function apiKeysCommand(program: Command, cli: CliEnv): void {
     .argument('<id>', 'the key id (key_…)')
     .action(async (id: string) => {
       await withApp(cli, async (app) => {
-        await app.apiKeys.revoke(id);
+        await app.apiKeys.revoke(id, operator());
         cli.io.out(`revoked ${id}`);
       });
     });

@@ -3,6 +3,7 @@ import { Conflict, InvalidInput } from '../lib/errors.ts';
 import { retireKeyVersion, rotateKeyring } from '../lib/keyring.ts';
 import { withApp, type CliEnv } from './context.ts';
 import { progress } from './output.ts';
+import { operator } from './operator.ts';
 
 export function keysCommand(program: Command, cli: CliEnv): void {
   const keys = program.command('keys').description('Key-encryption keys: rotate, rewrap data keys, status, retire old versions');
@@ -13,6 +14,7 @@ export function keysCommand(program: Command, cli: CliEnv): void {
     .action(async () => {
       await withApp(cli, async (app) => {
         const v = rotateKeyring({ file: app.config.keyringFile, inline: app.config.keyring });
+        await app.audit.append([{ kind: 'key', actor: operator(), result: 'rotated', data: { version: v } }]);
         cli.io.out(`key version ${v} is now active; run "cloak keys rewrap" (or let the server do it) to rewrap older data keys`);
       });
     });
@@ -27,6 +29,7 @@ export function keysCommand(program: Command, cli: CliEnv): void {
         const bar = progress(cli.io, 'rewrap');
         const r = await app.vault.rewrap({ onProgress: (done) => bar.update(todo ? done / todo : 1, `${done}/${todo} data keys`) });
         bar.stop();
+        await app.audit.append([{ kind: 'key', actor: operator(), result: 'rewrapped', data: { version: before.active, rewrapped: r.rewrapped, unreadable: r.unreadable } }]);
         cli.io.out(`${r.rewrapped} data key(s) rewrapped under version ${before.active}`);
         if (r.unreadable > 0) {
           cli.io.err(`${r.unreadable} data key(s) are wrapped under a version this keyring lacks`);
@@ -60,6 +63,7 @@ export function keysCommand(program: Command, cli: CliEnv): void {
         const left = s.dataKeysByVersion[String(v)] ?? 0;
         if (left > 0) throw new Conflict(`${left} data key(s) are still wrapped under version ${v}; run "cloak keys rewrap" first`);
         retireKeyVersion({ file: app.config.keyringFile, inline: app.config.keyring }, v);
+        await app.audit.append([{ kind: 'key', actor: operator(), result: 'retired', data: { version: v } }]);
         cli.io.out(`key version ${v} deleted from the keyring`);
       });
     });

@@ -7,6 +7,8 @@ import { keysCommand } from './keys.ts';
 import { labelCommand } from './label.ts';
 import { stdio, type Output } from './output.ts';
 import { serveCommand } from './serve.ts';
+import { staffCommand } from './staff.ts';
+import { auditCommand } from './audit.ts';
 
 /**
  * The `cloak` command. Returns the exit code: 0 done, 1 done with problems (e.g. bad rows),
@@ -23,6 +25,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   keysCommand(program, cli);
   apiKeysCommand(program, cli);
   labelCommand(program, cli);
+  staffCommand(program, cli);
+  auditCommand(program, cli);
   try {
     await program.parseAsync(argv as string[]);
     return cli.exitCode;

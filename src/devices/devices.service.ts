@@ -61,7 +61,7 @@ export function createDevicesService(deps: DevicesDeps) {
     };
   }
   async function publish(d: Device): Promise<void> {
-    await deps.bus.publish({ type: 'device', at: clock.now().toISOString(), id: d.id, station: d.station, build: d.build, kind: d.kind });
+    await deps.bus.publish({ type: 'device', at: clock.now().toISOString(), id: d.id, station: d.station, build: d.build, kind: d.kind, status: d.status });
   }
   function checkBuild(build: unknown): string {
     if (typeof build !== 'string' || !BUILD.test(build)) throw new InvalidInput('a build is the SHA-256 of the software, 64 lower-case hex digits', [{ path: '/build', problem: 'must be 64 lower-case hex digits' }]);

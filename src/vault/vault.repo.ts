@@ -75,6 +75,18 @@ export function createVaultRepo(store: Pick<Store, 'db' | 'insertRows'>) {
       return found;
     },
 
+    /** Live subjects after internal id `after`, in id order, with their masks (exports). */
+    async pageSubjects(after: number, limit: number, kind?: string): Promise<{ id: number; token: string; kind: string; created_at: string; masks: Record<string, string> }[]> {
+      let q = db.selectFrom('vault_subjects').select(['id', 'token', 'kind', 'created_at']).where('id', '>', after).where('erased_at', 'is', null).orderBy('id').limit(limit);
+      if (kind) q = q.where('kind', '=', kind);
+      const subjects = await q.execute();
+      if (subjects.length === 0) return [];
+      const masks = await db.selectFrom('vault_fields').select(['subject_id', 'field', 'mask']).where('subject_id', 'in', subjects.map((s) => s.id)).execute();
+      const by = new Map<number, Record<string, string>>();
+      for (const m of masks) (by.get(Number(m.subject_id)) ?? by.set(Number(m.subject_id), {}).get(Number(m.subject_id))!)[m.field] = m.mask;
+      return subjects.map((s) => ({ ...s, id: Number(s.id), masks: by.get(Number(s.id)) ?? {} }));
+    },
+
     async getSubject(token: string, tx: Db = db) {
       return tx.selectFrom('vault_subjects').selectAll().where('token', '=', token).executeTakeFirst();
     },

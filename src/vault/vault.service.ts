@@ -208,6 +208,20 @@ export function createVaultService(deps: VaultDeps) {
       return s !== undefined && s.erased_at === null;
     },
 
+    /**
+     * Live subjects in a stable order, masks only, a page at a time (bulk exports, which are
+     * approved, limited and logged by the export service). Pass the returned cursor back.
+     */
+    async page(cursor: number, limit: number, kind?: string): Promise<{ rows: { token: string; kind: string; createdAt: string; fields: Record<string, string> }[]; cursor: number }> {
+      const rows = await repo.pageSubjects(cursor, limit, kind);
+      return { rows: rows.map((r) => ({ token: r.token, kind: r.kind, createdAt: r.created_at, fields: r.masks })), cursor: rows.length ? rows[rows.length - 1]!.id : cursor };
+    },
+
+    /** The kind of a live subject (customer, reviewer, …) for policy decisions; NotFound otherwise. Reads nothing else. */
+    async kindOf(token: string): Promise<string> {
+      return (await liveSubject(token)).kind;
+    },
+
     /** A subject as everyone sees it by default: masks only, no decryption. */
     async getMasked(token: string, ctx: Ctx): Promise<MaskedSubject> {
       const s = await liveSubject(token);

@@ -3,6 +3,7 @@ import type { Clock } from '../lib/clock.ts';
 import { randomId } from '../lib/crypto.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound, Unavailable } from '../lib/errors.ts';
 import type { Logger } from '../lib/log.ts';
+import type { AuditLog } from '../audit/log.service.ts';
 import type { DevicesService } from '../devices/devices.service.ts';
 import type { VaultService } from '../vault/vault.service.ts';
 import { isTrackingNumber } from './waybill.fns.ts';
@@ -28,6 +29,8 @@ export type ContactDeps = {
   numbers: readonly string[];
   graceMinutes: number;
   bus: Pick<EventBus, 'publish'>;
+  /** Every reveal is in the audit log before the value leaves the vault. */
+  audit: Pick<AuditLog, 'append'>;
   clock: Clock;
   log: Logger;
 };
@@ -48,6 +51,10 @@ export type CourierView = {
  * grace period. The real phone goes only to the telephony provider, never to the courier.
  */
 export function createContactService(deps: ContactDeps) {
+  /** A courier app's reveal, as the audit log keeps it: the parcel's assignment is its explanation. */
+  async function recordReveal(caller: Caller, subject: string, field: string, purpose: string, tracking: string): Promise<void> {
+    await deps.audit.append([{ kind: 'reveal', actor: `device:${caller.id}`, subject, result: 'ok', data: { role: 'courier', field, purpose, explanation: `assignment:${tracking}`, rule: 'assigned-today-not-delivered' } }]);
+  }
   const { repo, clock, bus } = deps;
 
   async function assignedToday(caller: Caller, tracking: string) {
@@ -100,10 +107,10 @@ export function createContactService(deps: ContactDeps) {
       const m = await deps.vault.getMasked(p.recipient, { actor: `device:${caller.id}` });
       const b = await activeBinding(caller, tracking);
       // The one clear value a courier needs: where to go. Revealed only for a parcel assigned
-      // to it today and not yet delivered, and the reveal is published before it is returned
-      // (the audit log takes these events).
+      // to it today and not yet delivered, and recorded in the audit log before it is returned.
       let address = m.fields.address ?? '';
       if (m.fields.address && !(await repo.deliveredAt(tracking))) {
+        await recordReveal(caller, p.recipient, 'address', 'delivery', tracking);
         await bus.publish({ type: 'reveal', at: clock.now().toISOString(), actor: `device:${caller.id}`, customer: p.recipient, field: 'address', result: 'ok', purpose: 'delivery' });
         address = await deps.vault.decryptField(p.recipient, 'address');
       }
@@ -156,7 +163,8 @@ export function createContactService(deps: ContactDeps) {
       if (caller.status !== 'active') throw new Forbidden('a restricted device reads routing data only');
       const b = await activeBinding(caller, tracking);
       if (!b) throw new Forbidden('no relay binding of this courier for this parcel is in force (expired, or never bound)');
-      // The phone leaves the vault for the telephony provider only; the reveal is published first.
+      // The phone leaves the vault for the telephony provider only; the reveal is recorded first.
+      await recordReveal(caller, b.recipient, 'phone', 'relay_call', tracking);
       await bus.publish({ type: 'reveal', at: clock.now().toISOString(), actor: `device:${caller.id}`, customer: b.recipient, field: 'phone', result: 'ok', purpose: 'relay_call' });
       let to: string;
       try {

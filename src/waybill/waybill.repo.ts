@@ -7,6 +7,8 @@ export function createWaybillRepo(store: Pick<Store, 'db' | 'insertRows'>) {
   const db: Kysely<Database> = store.db;
   return {
     insertParcel: (p: ParcelTable) => db.insertInto('parcels').values(p).execute(),
+    /** Parcels after `after` (by tracking number), a page at a time. */
+    pageParcels: (after: string, limit: number) => db.selectFrom('parcels').selectAll().where('tracking', '>', after).orderBy('tracking').limit(limit).execute(),
     getParcel: (tracking: string) => db.selectFrom('parcels').selectAll().where('tracking', '=', tracking).executeTakeFirst(),
     async getParcels(trackings: readonly string[]): Promise<Map<string, ParcelTable>> {
       const out = new Map<string, ParcelTable>();

@@ -86,6 +86,15 @@ export function createWaybillService(deps: WaybillDeps) {
       }
     },
 
+    /** Shipments (sales data: tokens and routes, no personal data) a page at a time, for exports. */
+    async page(after: string, limit: number): Promise<{ rows: { tracking: string; recipient: string; sender: string | null; origin: string; destination: string; status: string; createdAt: string }[]; cursor: string }> {
+      const rows = await deps.repo.pageParcels(after, limit);
+      return {
+        rows: rows.map((p) => ({ tracking: p.tracking, recipient: p.recipient, sender: p.sender, origin: p.origin, destination: p.destination, status: p.status, createdAt: p.created_at })),
+        cursor: rows.length ? rows[rows.length - 1]!.tracking : after,
+      };
+    },
+
     async get(tracking: string): Promise<Parcel & { timeline: { at: string; step: string; station: string; device: string }[] }> {
       const p = isTrackingNumber(tracking) ? await repo.getParcel(tracking) : undefined;
       if (!p) throw new NotFound('no parcel has this tracking number');

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SCOPES, type ApiKeyService } from '../../access/apikey.service.ts';
 import type { VaultService } from '../../vault/vault.service.ts';
 import type { Metrics } from '../metrics.ts';
-import { requireScope } from '../auth.ts';
+import { actorOf, requireScope } from '../auth.ts';
 import { ErrorResponse } from './shared.ts';
 
 const KeyInfo = Type.Object({ id: Type.String(), name: Type.String(), scopes: Type.Array(Type.String()), createdAt: Type.String(), revokedAt: Type.Union([Type.String(), Type.Null()]) });
@@ -27,7 +27,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesDeps> = async (ap
         response: { 201: Type.Composite([KeyInfo, Type.Object({ secret: Type.String() })]), 400: ErrorResponse },
       },
     },
-    async (req, reply) => reply.status(201).send(await apiKeys.create(req.body)),
+    async (req, reply) => reply.status(201).send(await apiKeys.create({ ...req.body, by: actorOf(req).actor })),
   );
 
   app.get('/v1/api-keys', { preHandler: admin, schema: { tags: ['admin'], summary: 'List API keys (never their secrets)', security, response: { 200: Type.Object({ keys: Type.Array(KeyInfo) }) } } }, async () => ({
@@ -38,7 +38,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesDeps> = async (ap
     '/v1/api-keys/:id',
     { preHandler: admin, schema: { tags: ['admin'], summary: 'Revoke an API key', security, params: Type.Object({ id: Type.String() }), response: { 204: Type.Null(), 404: ErrorResponse } } },
     async (req, reply) => {
-      await apiKeys.revoke(req.params.id);
+      await apiKeys.revoke(req.params.id, actorOf(req).actor);
       return reply.status(204).send(null);
     },
   );

@@ -1,0 +1,211 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, openSync, closeSync, writeSync, fsyncSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import type { Kysely } from 'kysely';
+import type { EventBus } from '../bus/bus.ts';
+import type { Clock } from '../lib/clock.ts';
+import { randomId } from '../lib/crypto.ts';
+import { Forbidden, InvalidInput, NotFound, RateLimited } from '../lib/errors.ts';
+import type { Database, ExportTable } from '../store/schema.ts';
+import type { AuditLog } from '../audit/log.service.ts';
+import type { VaultService } from '../vault/vault.service.ts';
+import type { WaybillService } from '../waybill/waybill.service.ts';
+import type { PolicyService } from './policy.service.ts';
+import { APPROVERS, PURPOSE } from './reveal.service.ts';
+import type { StaffPrincipal } from './staff.service.ts';
+
+export const DATASETS = ['customers', 'sales'] as const;
+export type Dataset = (typeof DATASETS)[number];
+export type ExportJob = {
+  readonly id: string;
+  readonly requester: string;
+  readonly dataset: Dataset;
+  /** Columns; a customer field in `clear` is written in clear, others masked. */
+  readonly fields: string[];
+  readonly clear: string[];
+  readonly recipient: string;
+  readonly purpose: string;
+  readonly status: 'pending' | 'written' | 'refused';
+  readonly approver: string | null;
+  readonly rows: number | null;
+  readonly sha256: string | null;
+  readonly requestedAt: string;
+  readonly decidedAt: string | null;
+};
+
+const FIELD = /^[a-z][a-z0-9_]{0,31}$/;
+const RECIPIENT = /^[\w.@:/ -]{1,100}$/u;
+const PAGE = 500;
+
+const view = (r: ExportTable): ExportJob => {
+  const f = JSON.parse(r.fields) as { fields: string[]; clear: string[] };
+  return { id: r.id, requester: r.requester, dataset: r.dataset as Dataset, fields: f.fields, clear: f.clear, recipient: r.recipient, purpose: r.purpose, status: r.status as ExportJob['status'], approver: r.approver, rows: r.rows, sha256: r.sha256, requestedAt: r.requested_at, decidedAt: r.decided_at };
+};
+
+export type ExportDeps = {
+  db: Kysely<Database>;
+  vault: Pick<VaultService, 'page' | 'decryptField'>;
+  waybill: Pick<WaybillService, 'page'>;
+  policy: Pick<PolicyService, 'decide'>;
+  audit: Pick<AuditLog, 'append'>;
+  bus: Pick<EventBus, 'publish'>;
+  clock: Clock;
+  /** Where export files are written (mode 0600). */
+  dir: string;
+  perDay: number;
+  maxRows: number;
+};
+
+/**
+ * Bulk exports of customer or sales data: asked for by one staff member (policy and a daily
+ * limit checked), approved by a second, then written by Cloak itself as CSV (so a later step
+ * can watermark every copy), recorded in the audit log with who, what, how many rows and to
+ * whom, and published as an `export` event. Only the requester downloads the file.
+ */
+export function createExportService(deps: ExportDeps) {
+  const { db, clock } = deps;
+
+  async function get(id: string): Promise<ExportTable> {
+    const r = await db.selectFrom('exports').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!r) throw new NotFound('no export has this id');
+    return r;
+  }
+
+  /** Writes the dataset to `file`, returning its row count and SHA-256. Clear values are decrypted one by one. */
+  async function write(job: ExportJob, file: string): Promise<{ rows: number; sha256: string }> {
+    const hash = createHash('sha256');
+    const tmp = `${file}.part`;
+    const fd = openSync(tmp, 'w', 0o600);
+    let rows = 0;
+    const put = (records: unknown[][]) => {
+      const text = stringify(records);
+      hash.update(text);
+      writeSync(fd, text);
+    };
+    try {
+      if (job.dataset === 'customers') {
+        put([['token', 'kind', 'created_at', ...job.fields]]);
+        for (let cursor = 0; rows < deps.maxRows; ) {
+          const page = await deps.vault.page(cursor, Math.min(PAGE, deps.maxRows - rows));
+          if (page.rows.length === 0) break;
+          const out: unknown[][] = [];
+          for (const s of page.rows) {
+            const values = await Promise.all(job.fields.map(async (f) => (job.clear.includes(f) && s.fields[f] !== undefined ? deps.vault.decryptField(s.token, f) : (s.fields[f] ?? ''))));
+            out.push([s.token, s.kind, s.createdAt, ...values]);
+          }
+          put(out);
+          rows += out.length;
+          cursor = page.cursor;
+        }
+      } else {
+        put([['tracking', 'recipient', 'sender', 'origin', 'destination', 'status', 'created_at']]);
+        for (let cursor = ''; rows < deps.maxRows; ) {
+          const page = await deps.waybill.page(cursor, Math.min(PAGE, deps.maxRows - rows));
+          if (page.rows.length === 0) break;
+          put(page.rows.map((p) => [p.tracking, p.recipient, p.sender ?? '', p.origin, p.destination, p.status, p.createdAt]));
+          rows += page.rows.length;
+          cursor = page.cursor;
+        }
+      }
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+    return { rows, sha256: hash.digest('hex') };
+  }
+
+  return {
+    async request(who: StaffPrincipal, req: { dataset: string; fields?: readonly string[] | undefined; clear?: readonly string[] | undefined; recipient: string; purpose: string }): Promise<ExportJob> {
+      const fields = req.dataset === 'customers' ? [...new Set(req.fields ?? ['name', 'phone', 'email', 'address'])] : [];
+      const clear = [...new Set(req.clear ?? [])];
+      const details = [
+        ...((DATASETS as readonly string[]).includes(req.dataset) ? [] : [{ path: '/dataset', problem: `must be one of ${DATASETS.join(', ')}` }]),
+        ...(fields.every((f) => FIELD.test(f)) ? [] : [{ path: '/fields', problem: 'field names only' }]),
+        ...(clear.every((f) => fields.includes(f)) ? [] : [{ path: '/clear', problem: 'fields in clear must be among the exported customer fields' }]),
+        ...(typeof req.recipient === 'string' && RECIPIENT.test(req.recipient) ? [] : [{ path: '/recipient', problem: 'who receives the file: 1-100 letters, digits or . @ : / _ -' }]),
+        ...(typeof req.purpose === 'string' && PURPOSE.test(req.purpose) ? [] : [{ path: '/purpose', problem: 'a purpose code, e.g. monthly_report' }]),
+      ];
+      if (details.length) throw new InvalidInput('the export request is not valid', details);
+      const dataset = req.dataset as Dataset;
+      const base = { kind: 'export', actor: who.actor, data: { dataset, fields, clear, recipient: req.recipient, purpose: req.purpose, role: who.role } };
+      const d = deps.policy.decide({ principal: { type: 'Staff', id: who.id, attrs: { role: who.role, team: who.team } }, action: 'export', resource: { type: 'Dataset', id: dataset }, context: { clear_fields: clear } });
+      if (d.decision === 'deny') {
+        await deps.audit.append([{ ...base, result: 'denied', data: { ...base.data, policy: [...d.policies] } }]);
+        throw new Forbidden(`no policy allows a ${who.role} to export ${dataset}${clear.length ? ' with fields in clear' : ''}`, [{ path: '/policy', problem: d.policies.join(', ') || 'no policy permits it' }]);
+      }
+      const since = new Date(clock.now().getTime() - 86_400_000).toISOString();
+      const n = await db.selectFrom('exports').select((eb) => eb.fn.countAll<string | number>().as('n')).where('requester', '=', who.id).where('requested_at', '>=', since).executeTakeFirstOrThrow();
+      if (Number(n.n) >= deps.perDay) {
+        await deps.audit.append([{ ...base, result: 'denied', data: { ...base.data, reason: 'rate_limit' } }]);
+        throw new RateLimited(`export limit reached: ${deps.perDay} a day per staff member`);
+      }
+      const row: ExportTable = { id: randomId('exp'), requester: who.id, dataset, fields: JSON.stringify({ fields, clear }), recipient: req.recipient, purpose: req.purpose, status: 'pending', approver: null, rows: null, file: null, sha256: null, requested_at: clock.now().toISOString(), decided_at: null };
+      await db.insertInto('exports').values(row).execute();
+      await deps.audit.append([{ ...base, result: 'requested', data: { ...base.data, export: row.id, policy: [...d.policies] } }]);
+      return view(row);
+    },
+
+    /** A second person approves (Cloak then writes the file) or refuses an export. */
+    async decide(who: StaffPrincipal, id: string, approve: boolean): Promise<ExportJob> {
+      const r = await get(id);
+      if (!APPROVERS.includes(who.role)) throw new Forbidden(`exports are approved by ${APPROVERS.join(' or ')} staff`);
+      if (r.requester === who.id) throw new Forbidden('an export is approved by a second person, not its requester');
+      if (r.status !== 'pending') throw new InvalidInput(`this export was already ${r.status}`, [{ path: '/id', problem: r.status }]);
+      const job = view(r);
+      const now = clock.now().toISOString();
+      if (!approve) {
+        await db.updateTable('exports').set({ status: 'refused', approver: who.id, decided_at: now }).where('id', '=', id).execute();
+        await deps.audit.append([{ kind: 'export', actor: who.actor, result: 'refused', data: { export: id, requester: job.requester } }]);
+        return { ...job, status: 'refused', approver: who.id, decidedAt: now };
+      }
+      // Claimed first, so two approvers at once write it once.
+      const claim = await db.updateTable('exports').set({ status: 'writing', approver: who.id, decided_at: now }).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+      if (claim.numUpdatedRows === 0n) throw new InvalidInput('this export was decided meanwhile', [{ path: '/id', problem: 'already decided' }]);
+      mkdirSync(deps.dir, { recursive: true, mode: 0o700 });
+      const file = join(deps.dir, `${id}.csv`);
+      let out: { rows: number; sha256: string };
+      try {
+        out = await write(job, file);
+      } catch (e) {
+        await db.updateTable('exports').set({ status: 'pending', approver: null, decided_at: null }).where('id', '=', id).execute();
+        throw e;
+      }
+      // In the log before anyone can download it.
+      await deps.audit.append([
+        {
+          kind: 'export',
+          actor: `staff:${job.requester}`,
+          result: 'written',
+          data: { export: id, approver: who.id, dataset: job.dataset, fields: [...job.fields], clear: [...job.clear], rows: out.rows, recipient: job.recipient, purpose: job.purpose, sha256: out.sha256 },
+        },
+      ]);
+      await db.updateTable('exports').set({ status: 'written', rows: out.rows, file, sha256: out.sha256 }).where('id', '=', id).execute();
+      await deps.bus.publish({ type: 'export', at: clock.now().toISOString(), actor: `staff:${job.requester}`, dataset: job.dataset, rows: out.rows, recipient: job.recipient, ...(job.fields.length ? { fields: [...job.fields] } : {}) });
+      return { ...job, status: 'written', approver: who.id, decidedAt: now, rows: out.rows, sha256: out.sha256 };
+    },
+
+    async get(who: StaffPrincipal, id: string): Promise<ExportJob> {
+      const r = await get(id);
+      if (r.requester !== who.id && !APPROVERS.includes(who.role)) throw new NotFound('no export has this id');
+      return view(r);
+    },
+
+    async list(filter: { status?: string | undefined }): Promise<ExportJob[]> {
+      let q = db.selectFrom('exports').selectAll().orderBy('requested_at', 'desc').limit(500);
+      if (filter.status) q = q.where('status', '=', filter.status);
+      return (await q.execute()).map(view);
+    },
+
+    /** The written file, for its requester only; each download is logged. */
+    async file(who: StaffPrincipal, id: string): Promise<{ path: string; name: string; rows: number }> {
+      const r = await get(id);
+      if (r.requester !== who.id) throw new NotFound('no export of yours has this id');
+      if (r.status !== 'written' || !r.file) throw new InvalidInput(`this export is ${r.status}, not written`, [{ path: '/id', problem: r.status }]);
+      await deps.audit.append([{ kind: 'export', actor: who.actor, result: 'downloaded', data: { export: id, rows: r.rows ?? 0 } }]);
+      return { path: r.file, name: `${r.dataset}-${id}.csv`, rows: r.rows ?? 0 };
+    },
+  };
+}
+export type ExportService = ReturnType<typeof createExportService>;

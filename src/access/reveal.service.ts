@@ -1,0 +1,228 @@
+import type { Kysely } from 'kysely';
+import type { EventBus } from '../bus/bus.ts';
+import type { Clock } from '../lib/clock.ts';
+import { hmacSha256, randomId } from '../lib/crypto.ts';
+import { Forbidden, InvalidInput, NotFound, RateLimited } from '../lib/errors.ts';
+import type { Database, BreakGlassTable, GrantTable } from '../store/schema.ts';
+import type { AuditLog } from '../audit/log.service.ts';
+import type { VaultService } from '../vault/vault.service.ts';
+import type { ExplanationService } from './explanations.service.ts';
+import type { PolicyService } from './policy.service.ts';
+import type { StaffPrincipal } from './staff.service.ts';
+
+export type RevealRequest = {
+  readonly subject: string;
+  readonly field: string;
+  /** Why, as a code (ticket_followup, delivery_problem, fraud_check, …): it is logged and shown to the customer. */
+  readonly purpose: string;
+  /** The ticket, moderation case or assignment that explains the reveal. */
+  readonly explanation?: string | undefined;
+  /** Break-glass: a written justification (20-2000 characters); the reveal is flagged for review. */
+  readonly breakGlass?: { readonly justification: string } | undefined;
+};
+export type RevealResult = {
+  readonly value: string;
+  readonly result: 'ok' | 'break_glass';
+  /** The policies that allowed it. */
+  readonly policies: string[];
+  /** Where the reveal is in the audit log. */
+  readonly auditIndex: number;
+};
+export type Grant = { readonly id: string; readonly requester: string; readonly subject: string; readonly fields: string[]; readonly purpose: string; readonly minutes: number; readonly status: string; readonly approver: string | null; readonly requestedAt: string; readonly expiresAt: string | null };
+export type BreakGlass = { readonly auditIndex: number; readonly actor: string; readonly role: string; readonly subject: string; readonly field: string; readonly purpose: string; readonly justification: string; readonly at: string; readonly reviewedBy: string | null; readonly reviewedAt: string | null };
+
+export const PURPOSE = /^[a-z][a-z0-9_]{1,39}$/;
+const FIELD = /^[a-z][a-z0-9_]{0,31}$/;
+/** Roles that approve grants and sign off break-glass reveals (never their own). */
+export const APPROVERS = ['admin', 'supervisor'];
+const MAX_GRANT_MINUTES = 8 * 60;
+
+/** Parses `support=60,*=30` into a quota lookup. */
+export function parseQuotas(text: string): (role: string) => number {
+  const m = new Map(text.split(',').map((p) => p.split('=') as [string, string]).map(([r, n]) => [r, Number(n)]));
+  return (role) => m.get(role) ?? m.get('*') ?? 0;
+}
+
+const grantView = (g: GrantTable): Grant => ({ id: g.id, requester: g.requester, subject: g.subject, fields: JSON.parse(g.fields) as string[], purpose: g.purpose, minutes: g.minutes, status: g.status, approver: g.approver, requestedAt: g.requested_at, expiresAt: g.expires_at });
+const bgView = (b: BreakGlassTable): BreakGlass => ({ auditIndex: Number(b.audit_index), actor: b.actor, role: b.role, subject: b.subject, field: b.field, purpose: b.purpose, justification: b.justification, at: b.at, reviewedBy: b.reviewed_by, reviewedAt: b.reviewed_at });
+
+export type RevealDeps = {
+  db: Kysely<Database>;
+  vault: Pick<VaultService, 'kindOf' | 'decryptField' | 'exists'>;
+  policy: Pick<PolicyService, 'decide'>;
+  audit: Pick<AuditLog, 'append' | 'countByActor'>;
+  explanations: Pick<ExplanationService, 'facts'>;
+  bus: Pick<EventBus, 'publish'>;
+  clock: Clock;
+  /** Reveals a staff member may make in an hour, by role. */
+  quota: (role: string) => number;
+  /** Keys the hash of a break-glass justification in the log (the text itself stays in the database). */
+  justificationKey: Buffer;
+};
+
+/**
+ * Shows one field of a customer in clear to a staff member, if the Cedar policies allow it
+ * for the stated purpose and explanation. Every decision, allowed or not, is appended to the
+ * audit log, and an allowed value is decrypted only after its entry is committed. Also
+ * just-in-time grants (asked by one, approved by another) and break-glass reviews.
+ * @example const { value } = await reveals.reveal(agent, { subject, field: 'email', purpose: 'ticket_followup', explanation: 'T-1' });
+ */
+export function createRevealService(deps: RevealDeps) {
+  const { db, clock } = deps;
+
+  function check(req: RevealRequest): void {
+    const details = [
+      ...(typeof req.subject === 'string' && req.subject.length > 0 ? [] : [{ path: '/subject', problem: 'a subject token is needed' }]),
+      ...(typeof req.field === 'string' && FIELD.test(req.field) ? [] : [{ path: '/field', problem: 'must be a field name such as phone, email, name, address' }]),
+      ...(typeof req.purpose === 'string' && PURPOSE.test(req.purpose) ? [] : [{ path: '/purpose', problem: 'must be a purpose code of 2-40 lower-case letters, digits or _, e.g. ticket_followup' }]),
+      ...(req.breakGlass === undefined || (typeof req.breakGlass.justification === 'string' && req.breakGlass.justification.trim().length >= 20 && req.breakGlass.justification.length <= 2000)
+        ? []
+        : [{ path: '/breakGlass/justification', problem: 'break-glass needs a written justification of 20-2000 characters' }]),
+    ];
+    if (details.length) throw new InvalidInput('the reveal request is not valid', details);
+  }
+
+  async function activeGrant(staff: string, subject: string, field: string, purpose: string): Promise<string | undefined> {
+    const now = clock.now().toISOString();
+    const rows = await db.selectFrom('grants').selectAll().where('requester', '=', staff).where('subject', '=', subject).where('status', '=', 'approved').where('purpose', '=', purpose).where('expires_at', '>', now).execute();
+    return rows.find((g) => (JSON.parse(g.fields) as string[]).includes(field))?.id;
+  }
+
+  async function record(who: StaffPrincipal, req: RevealRequest, result: string, policies: readonly string[], extra: Record<string, string | null> = {}) {
+    const [entry] = await deps.audit.append([
+      {
+        kind: 'reveal',
+        actor: who.actor,
+        subject: req.subject,
+        result,
+        data: { role: who.role, field: req.field, purpose: req.purpose, explanation: req.explanation ?? null, policy: [...policies], ...extra },
+      },
+    ]);
+    await deps.bus.publish({
+      type: 'reveal',
+      at: entry!.at,
+      actor: who.actor,
+      customer: req.subject,
+      field: req.field,
+      result: result === 'break_glass' ? 'break_glass' : result === 'ok' ? 'ok' : 'denied',
+      purpose: req.purpose,
+      ...(req.explanation ? { ticket: req.explanation } : {}),
+    });
+    return entry!;
+  }
+
+  return {
+    async reveal(who: StaffPrincipal, req: RevealRequest): Promise<RevealResult> {
+      check(req);
+      // Another customer's unknown or erased token is NotFound; nothing to log about nobody.
+      const kind = await deps.vault.kindOf(req.subject);
+      const since = new Date(clock.now().getTime() - 3600_000).toISOString();
+      const limit = deps.quota(who.role);
+      if ((await deps.audit.countByActor(who.actor, 'reveal', ['ok', 'break_glass'], since)) >= limit) {
+        await record(who, req, 'denied', [], { reason: 'quota' });
+        throw new RateLimited(`reveal quota reached: ${limit} an hour for the ${who.role} role`);
+      }
+      const explanation = await deps.explanations.facts(req.explanation, who.id, req.subject);
+      const grant = await activeGrant(who.id, req.subject, req.field, req.purpose);
+      const ask = (breakGlass: boolean) =>
+        deps.policy.decide({
+          principal: { type: 'Staff', id: who.id, attrs: { role: who.role, team: who.team } },
+          action: 'reveal',
+          resource: { type: 'Subject', id: req.subject, attrs: { kind } },
+          context: { field: req.field, purpose: req.purpose, explanation: { kind: explanation.kind, held: explanation.held }, grant: grant !== undefined, break_glass: breakGlass },
+        });
+      // Break-glass only when nothing else allows it: a reveal the ticket covers is not flagged.
+      let d = ask(false);
+      let result: 'ok' | 'break_glass' = 'ok';
+      if (d.decision === 'deny' && req.breakGlass) {
+        const bg = ask(true);
+        if (bg.decision === 'allow') {
+          d = bg;
+          result = 'break_glass';
+        } else if (bg.policies.length > 0) d = bg;
+      }
+      if (d.decision === 'deny') {
+        await record(who, req, 'denied', d.policies);
+        throw new Forbidden(
+          d.policies.length ? `the reveal was refused by policy ${d.policies.join(', ')}` : `no policy allows a ${who.role} to see this ${kind}'s ${req.field} for ${req.purpose}${req.explanation ? ' with this explanation' : ' without an explanation'}`,
+          [{ path: '/policy', problem: d.policies.length ? d.policies.join(', ') : 'no policy permits it' }],
+        );
+      }
+      const justification = req.breakGlass?.justification.trim();
+      const entry = await record(who, req, result, d.policies, {
+        ...(grant ? { grant } : {}),
+        ...(result === 'break_glass' ? { justification: hmacSha256(deps.justificationKey, justification!).toString('hex') } : {}),
+      });
+      if (result === 'break_glass') {
+        await db
+          .insertInto('break_glass')
+          .values({ audit_index: entry.index, actor: who.actor, role: who.role, subject: req.subject, field: req.field, purpose: req.purpose, justification: justification!, at: entry.at, reviewed_by: null, reviewed_at: null, review_note: null })
+          .execute();
+      }
+      // Only now, with the reveal committed to the log, does the value leave the vault.
+      const value = await deps.vault.decryptField(req.subject, req.field);
+      return { value, result, policies: [...d.policies], auditIndex: entry.index };
+    },
+
+    /** Asks for a just-in-time grant; a second staff member must approve it. */
+    async requestGrant(who: StaffPrincipal, req: { subject: string; fields: readonly string[]; purpose: string; minutes: number; reason: string }): Promise<Grant> {
+      const details = [
+        ...(Array.isArray(req.fields) && req.fields.length > 0 && req.fields.every((f) => FIELD.test(f)) ? [] : [{ path: '/fields', problem: 'one or more field names' }]),
+        ...(PURPOSE.test(req.purpose) ? [] : [{ path: '/purpose', problem: 'a purpose code' }]),
+        ...(Number.isInteger(req.minutes) && req.minutes >= 1 && req.minutes <= MAX_GRANT_MINUTES ? [] : [{ path: '/minutes', problem: `from 1 to ${MAX_GRANT_MINUTES}` }]),
+        ...(typeof req.reason === 'string' && req.reason.trim().length >= 10 && req.reason.length <= 2000 ? [] : [{ path: '/reason', problem: 'a written reason of 10-2000 characters' }]),
+      ];
+      if (details.length) throw new InvalidInput('the grant request is not valid', details);
+      if (!(await deps.vault.exists(req.subject))) throw new NotFound('no subject has this token');
+      const g: GrantTable = { id: randomId('grant'), requester: who.id, subject: req.subject, fields: JSON.stringify([...new Set(req.fields)]), purpose: req.purpose, reason: req.reason.trim(), minutes: req.minutes, status: 'pending', approver: null, requested_at: clock.now().toISOString(), decided_at: null, expires_at: null };
+      await db.insertInto('grants').values(g).execute();
+      await deps.audit.append([{ kind: 'grant', actor: who.actor, subject: g.subject, result: 'requested', data: { grant: g.id, fields: JSON.parse(g.fields) as string[], purpose: g.purpose, minutes: g.minutes, role: who.role, reason: hmacSha256(deps.justificationKey, g.reason).toString('hex') } }]);
+      return grantView(g);
+    },
+
+    /** Approves or refuses a grant: by an approver who is not its requester. */
+    async decideGrant(who: StaffPrincipal, id: string, approve: boolean): Promise<Grant> {
+      const g = await db.selectFrom('grants').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!g) throw new NotFound('no grant has this id');
+      if (!APPROVERS.includes(who.role)) throw new Forbidden(`grants are decided by ${APPROVERS.join(' or ')} staff`);
+      if (g.requester === who.id) throw new Forbidden('a grant is decided by a second person, not its requester');
+      if (g.status !== 'pending') throw new InvalidInput(`this grant was already ${g.status}`, [{ path: '/id', problem: g.status }]);
+      const now = clock.now();
+      const set = approve
+        ? { status: 'approved', approver: who.id, decided_at: now.toISOString(), expires_at: new Date(now.getTime() + g.minutes * 60_000).toISOString() }
+        : { status: 'refused', approver: who.id, decided_at: now.toISOString() };
+      const r = await db.updateTable('grants').set(set).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+      if (r.numUpdatedRows === 0n) throw new InvalidInput('this grant was decided meanwhile', [{ path: '/id', problem: 'already decided' }]);
+      await deps.audit.append([{ kind: 'grant', actor: who.actor, subject: g.subject, result: set.status, data: { grant: id, requester: g.requester, until: 'expires_at' in set ? set.expires_at : null } }]);
+      return grantView({ ...g, ...set });
+    },
+
+    async grants(filter: { status?: string | undefined }): Promise<Grant[]> {
+      let q = db.selectFrom('grants').selectAll().orderBy('requested_at', 'desc').limit(500);
+      if (filter.status) q = q.where('status', '=', filter.status);
+      return (await q.execute()).map(grantView);
+    },
+
+    /** Break-glass reveals; by default those still waiting for a reviewer. */
+    async breakGlass(filter: { pending?: boolean }): Promise<BreakGlass[]> {
+      let q = db.selectFrom('break_glass').selectAll().orderBy('audit_index').limit(1000);
+      if (filter.pending !== false) q = q.where('reviewed_by', 'is', null);
+      return (await q.execute()).map(bgView);
+    },
+
+    /** A reviewer (not the one who broke the glass) signs a break-glass reveal off. */
+    async signOff(who: StaffPrincipal, auditIndex: number, note: string): Promise<BreakGlass> {
+      const b = await db.selectFrom('break_glass').selectAll().where('audit_index', '=', auditIndex).executeTakeFirst();
+      if (!b) throw new NotFound('no break-glass reveal has this audit index');
+      if (!APPROVERS.includes(who.role)) throw new Forbidden(`break-glass reveals are signed off by ${APPROVERS.join(' or ')} staff`);
+      if (b.actor === who.actor) throw new Forbidden('a break-glass reveal is signed off by someone else than who made it');
+      if (typeof note !== 'string' || note.trim().length < 5 || note.length > 2000) throw new InvalidInput('a sign-off needs a note of 5-2000 characters', [{ path: '/note', problem: 'too short or too long' }]);
+      const now = clock.now().toISOString();
+      const r = await db.updateTable('break_glass').set({ reviewed_by: who.id, reviewed_at: now, review_note: note.trim() }).where('audit_index', '=', auditIndex).where('reviewed_by', 'is', null).executeTakeFirst();
+      if (r.numUpdatedRows === 0n) throw new InvalidInput('this break-glass reveal was already signed off', [{ path: '/auditIndex', problem: 'already signed off' }]);
+      await deps.audit.append([{ kind: 'break_glass_review', actor: who.actor, subject: b.subject, result: 'signed_off', data: { reveal: auditIndex, note: hmacSha256(deps.justificationKey, note.trim()).toString('hex') } }]);
+      return bgView({ ...b, reviewed_by: who.id, reviewed_at: now, review_note: note.trim() });
+    },
+  };
+}
+export type RevealService = ReturnType<typeof createRevealService>;

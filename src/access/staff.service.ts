@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { EventBus } from '../bus/bus.ts';
+import type { Clock } from '../lib/clock.ts';
+import { constantTimeEqual, sha256 } from '../lib/crypto.ts';
+import { Conflict, InvalidInput, NotFound, Unauthorized } from '../lib/errors.ts';
+import type { Database, StaffTable } from '../store/schema.ts';
+import type { AuditLog } from '../audit/log.service.ts';
+
+export type Staff = { readonly id: string; readonly role: string; readonly team: string | null; readonly station: string | null; readonly createdAt: string; readonly disabledAt: string | null };
+/** A signed-in staff member. `actor` is their id in events and the audit log: `staff:u-17`, or `seller:s-3` for a seller account. */
+export type StaffPrincipal = { readonly id: string; readonly role: string; readonly team: string; readonly actor: string };
+
+/**
+ * How staff sign in. A staff token is enough for now; an OIDC provider can implement this
+ * interface later (verify an ID token, map its claims to a staff member).
+ */
+export interface StaffAuthenticator {
+  authenticate(credential: string): Promise<StaffPrincipal>;
+}
+
+export const STAFF_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+const ROLE = /^[a-z][a-z_]{1,31}$/;
+const TEAM = /^[\w .-]{1,64}$/u;
+// cst.<staff id>.<secret>: the id finds the row, the 256-bit secret (kept as SHA-256) proves it.
+const TOKEN = /^cst\.([A-Za-z0-9][A-Za-z0-9_-]{0,63})\.([A-Za-z0-9_-]{43})$/;
+
+const view = (r: StaffTable): Staff => ({ id: r.id, role: r.role, team: r.team, station: r.station, createdAt: r.created_at, disabledAt: r.disabled_at });
+export const actorOfStaff = (s: { id: string; role: string }) => `${s.role === 'seller' ? 'seller' : 'staff'}:${s.id}`;
+
+/**
+ * Staff members (support agents, moderators, couriers, analysts, seller accounts …) with a
+ * role and a team, and their sign-in tokens. Creating one publishes a `staff` event.
+ * @example const { token } = await staff.create({ id: 'u-17', role: 'support', team: 'vn-south' });
+ */
+export function createStaffService(deps: { db: Kysely<Database>; clock: Clock; bus: Pick<EventBus, 'publish'>; audit: Pick<AuditLog, 'append'> }) {
+  const { db, clock } = deps;
+  return {
+    /** Adds a staff member; the token is shown once. */
+    async create(req: { id: string; role: string; team?: string | undefined; station?: string | undefined }, by: string): Promise<Staff & { token: string }> {
+      const details = [
+        ...(typeof req.id === 'string' && STAFF_ID.test(req.id) ? [] : [{ path: '/id', problem: 'must be 1-64 letters, digits, _ or -, starting with a letter or digit' }]),
+        ...(typeof req.role === 'string' && ROLE.test(req.role) ? [] : [{ path: '/role', problem: 'must be a lower-case role name such as support, moderator, courier, seller, analyst, admin' }]),
+        ...(req.team === undefined || TEAM.test(req.team) ? [] : [{ path: '/team', problem: 'must be 1-64 letters, digits, spaces, . _ or -' }]),
+        ...(req.station === undefined || STAFF_ID.test(req.station) ? [] : [{ path: '/station', problem: 'not a station id' }]),
+      ];
+      if (details.length) throw new InvalidInput('the staff member is not valid', details);
+      const secret = randomBytes(32).toString('base64url');
+      const now = clock.now().toISOString();
+      const row: StaffTable = { id: req.id, role: req.role, team: req.team ?? null, station: req.station ?? null, token_hash: sha256(secret), created_at: now, disabled_at: null };
+      const r = await db.insertInto('staff').values(row).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
+      if (Number(r.numInsertedOrUpdatedRows ?? 0n) === 0) throw new Conflict(`a staff member with id ${req.id} already exists`);
+      await deps.audit.append([{ kind: 'staff', actor: by, result: 'created', data: { staff: req.id, role: req.role, team: req.team ?? null } }]);
+      await deps.bus.publish({ type: 'staff', at: now, id: req.id, role: req.role, ...(req.team ? { team: req.team } : {}), ...(req.station ? { station: req.station } : {}) });
+      return { ...view(row), token: `cst.${req.id}.${secret}` };
+    },
+
+    async authenticate(credential: string): Promise<StaffPrincipal> {
+      const m = TOKEN.exec(credential);
+      const row = m ? await db.selectFrom('staff').selectAll().where('id', '=', m[1]!).executeTakeFirst() : undefined;
+      if (!m || !row || row.disabled_at || !constantTimeEqual(sha256(m[2]!), Buffer.from(row.token_hash))) throw new Unauthorized('the staff token is missing, malformed, unknown or disabled');
+      return { id: row.id, role: row.role, team: row.team ?? '', actor: actorOfStaff(row) };
+    },
+
+    async get(id: string): Promise<Staff> {
+      const row = await db.selectFrom('staff').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) throw new NotFound('no staff member has this id');
+      return view(row);
+    },
+
+    async list(): Promise<Staff[]> {
+      return (await db.selectFrom('staff').selectAll().orderBy('id').execute()).map(view);
+    },
+
+    /** Disables a staff member: their token stops working at once. */
+    async disable(id: string, by: string): Promise<void> {
+      const r = await db.updateTable('staff').set({ disabled_at: clock.now().toISOString() }).where('id', '=', id).where('disabled_at', 'is', null).executeTakeFirst();
+      if (r.numUpdatedRows === 0n) throw new NotFound('no active staff member has this id');
+      await deps.audit.append([{ kind: 'staff', actor: by, result: 'disabled', data: { staff: id } }]);
+    },
+  };
+}
+export type StaffService = ReturnType<typeof createStaffService>;
