@@ -1,0 +1,103 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DIALECTS, appOn } from '../../test/dialects.ts';
+import { Forbidden, InvalidInput, NotFound, RateLimited } from '../lib/errors.ts';
+import { createRevealService } from './reveal.service.ts';
+import type { StaffPrincipal } from './staff.service.ts';
+import { decodeEntry } from '../audit/entry.ts';
+
+const SUBJECT = { name: 'Phạm Thị Grantee', phone: '0905 111 222', email: 'grantee.canary@example.vn', address: '5 Trần Phú, Phường 1, Quận 5, TP. Hồ Chí Minh' };
+
+for (const d of DIALECTS) {
+  describe(`reveals, grants and break-glass on ${d.name}`, () => {
+    let offset = 0;
+    const clock = { now: () => new Date(Date.now() + offset) };
+    const h = appOn(d.fresh, undefined, { clock });
+    const people: Record<string, StaffPrincipal> = {};
+    let token = '';
+
+    test('setup', async () => {
+      const app = h.app;
+      for (const [id, role] of [['a-1', 'support'], ['a-2', 'support'], ['b-1', 'supervisor'], ['c-1', 'courier'], ['e-1', 'engineer']] as const) {
+        const m = await app.staff.create({ id, role }, 'system');
+        people[id] = await app.staff.authenticate(m.token);
+      }
+      const [c] = await app.vault.createSubjects([{ kind: 'customer', externalId: 'g-1', fields: SUBJECT }]);
+      token = c!.token;
+      await assert.rejects(app.staff.authenticate('cst.a-1.' + 'x'.repeat(43)), /missing, malformed, unknown or disabled/);
+    });
+
+    test('a just-in-time grant: asked by one, approved by another, for its fields and purpose, until it expires', async () => {
+      const app = h.app;
+      const ask = (who: StaffPrincipal, field = 'address', purpose = 'fraud_check') => app.reveals.reveal(who, { subject: token, field, purpose });
+      await assert.rejects(ask(people['e-1']!), Forbidden);
+      const g = await app.reveals.requestGrant(people['e-1']!, { subject: token, fields: ['address'], purpose: 'fraud_check', minutes: 30, reason: 'parcel fraud ring investigation #42' });
+      assert.equal(g.status, 'pending');
+      await assert.rejects(ask(people['e-1']!), Forbidden, 'pending is not approved');
+      await assert.rejects(app.reveals.decideGrant(people['e-1']!, g.id, true), /decided by admin or supervisor/);
+      await assert.rejects(app.reveals.decideGrant(people['a-1']!, g.id, true), Forbidden, 'a support agent does not approve');
+      const approved = await app.reveals.decideGrant(people['b-1']!, g.id, true);
+      assert.equal(approved.status, 'approved');
+      await assert.rejects(app.reveals.decideGrant(people['b-1']!, g.id, false), /already approved/);
+      const r = await ask(people['e-1']!);
+      assert.deepEqual([r.value, r.result, r.policies], [SUBJECT.address, 'ok', ['jit-grant']]);
+      await assert.rejects(ask(people['e-1']!, 'phone'), Forbidden, 'only the granted fields');
+      await assert.rejects(ask(people['e-1']!, 'address', 'marketing'), Forbidden, 'only for the granted purpose');
+      await assert.rejects(ask(people['a-2']!), Forbidden, 'only its requester');
+      // The supervisor approving a grant for themselves is refused.
+      const own = await app.reveals.requestGrant(people['b-1']!, { subject: token, fields: ['phone'], purpose: 'fraud_check', minutes: 5, reason: 'checking my own approval' });
+      await assert.rejects(app.reveals.decideGrant(people['b-1']!, own.id, true), /second person/);
+      offset += 31 * 60_000;
+      await assert.rejects(ask(people['e-1']!), Forbidden, 'expired');
+      offset = 0;
+    });
+
+    test('bad requests say what is wrong and change nothing; unknown tokens are NotFound', async () => {
+      const app = h.app;
+      const before = (await app.audit.head()).size;
+      await assert.rejects(app.reveals.reveal(people['a-1']!, { subject: token, field: 'Email!', purpose: 'Why Not' }), (e: unknown) => e instanceof InvalidInput && e.details.map((x) => x.path).join() === '/field,/purpose');
+      await assert.rejects(app.reveals.reveal(people['a-1']!, { subject: token, field: 'email', purpose: 'fraud_check', breakGlass: { justification: 'short' } }), (e: unknown) => e instanceof InvalidInput && e.details[0]!.path === '/breakGlass/justification');
+      await assert.rejects(app.reveals.reveal(people['a-1']!, { subject: 'sub_aaaaaaaaaaaaaaaaaaaaaaaaaa', field: 'email', purpose: 'fraud_check' }), NotFound);
+      assert.equal((await app.audit.head()).size, before);
+    });
+
+    test('the value leaves the vault only after its reveal is committed to the log', async () => {
+      const app = h.app;
+      let decrypted = 0;
+      const failing = createRevealService({
+        db: app.store.db,
+        vault: { ...app.vault, decryptField: async (t, f) => (decrypted++, app.vault.decryptField(t, f)), kindOf: app.vault.kindOf, exists: app.vault.exists },
+        policy: app.policy,
+        audit: { countByActor: app.audit.countByActor, append: async () => Promise.reject(new Error('disk full')) },
+        explanations: app.explanations,
+        bus: app.bus,
+        clock,
+        quota: () => 100,
+        justificationKey: Buffer.alloc(32),
+      });
+      await assert.rejects(failing.reveal(people['a-1']!, { subject: token, field: 'email', purpose: 'fraud_check', breakGlass: { justification: 'the log is down, this must not show anything' } }), /disk full/);
+      assert.equal(decrypted, 0);
+    });
+
+    test('quotas count a role’s reveals in the last hour, and the refusal is logged', async () => {
+      const app = h.app;
+      const tight = createRevealService({ db: app.store.db, vault: app.vault, policy: app.policy, audit: app.audit, explanations: app.explanations, bus: app.bus, clock, quota: (role) => (role === 'support' ? 2 : 0), justificationKey: Buffer.alloc(32) });
+      const bg = { justification: 'quota test with a long enough justification' };
+      await tight.reveal(people['a-2']!, { subject: token, field: 'email', purpose: 'fraud_check', breakGlass: bg });
+      await tight.reveal(people['a-2']!, { subject: token, field: 'phone', purpose: 'fraud_check', breakGlass: bg });
+      await assert.rejects(tight.reveal(people['a-2']!, { subject: token, field: 'phone', purpose: 'fraud_check', breakGlass: bg }), RateLimited);
+      const last = decodeEntry((await app.auditRepo.entry((await app.audit.head()).size - 1))!.body)!;
+      assert.deepEqual([last.kind, last.actor, last.result, last.reason], ['reveal', 'staff:a-2', 'denied', 'quota']);
+      offset += 61 * 60_000;
+      await tight.reveal(people['a-2']!, { subject: token, field: 'phone', purpose: 'fraud_check', breakGlass: bg });
+      offset = 0;
+      // Break-glass reveals wait for sign-off by someone else.
+      const pending = await app.reveals.breakGlass({});
+      assert.equal(pending.length, 3);
+      await assert.rejects(app.reveals.signOff(people['a-2']!, pending[0]!.auditIndex, 'self review'), Forbidden);
+      await app.reveals.signOff(people['b-1']!, pending[0]!.auditIndex, 'reviewed, fine');
+      assert.equal((await app.reveals.breakGlass({})).length, 2);
+      assert.equal((await app.reveals.breakGlass({ pending: false })).length, 3);
+    });
+  });
+}
