@@ -72,6 +72,15 @@ for (const d of DIALECTS) {
       assert.deepEqual({ ok: report.ok, entries: report.entries, problems: report.problems }, { ok: true, entries: 1100, problems: [] });
     });
 
+    test('appends awaited one after another never stall (a record queued as the writer finishes is still written)', async () => {
+      const app = h.app;
+      const start = (await app.audit.head()).size;
+      for (let i = 0; i < 30; i++) {
+        const [e] = await app.audit.append([rec(i)]);
+        assert.equal(e!.index, start + i);
+      }
+    });
+
     test('cloak audit verify finds every kind of tampering with the stored rows and names the first bad entry', async () => {
       const app = h.app;
       const verifier = parseVerifierKey(app.audit.verifierKey);

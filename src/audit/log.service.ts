@@ -64,6 +64,18 @@ export function createAuditLog(deps: AuditLogDeps) {
     return e;
   }
 
+  /**
+   * Starts the writer unless it runs. Records queued just as it finished (its promise settled
+   * but `finally` not yet run) would otherwise wait forever: so `finally` looks again.
+   */
+  function kick(): void {
+    if (draining) return;
+    draining = drain().finally(() => {
+      draining = undefined;
+      if (queue.length > 0) kick();
+    });
+  }
+
   async function drain(): Promise<void> {
     while (queue.length > 0) {
       const batch: Waiter[] = [];
@@ -208,7 +220,7 @@ export function createAuditLog(deps: AuditLogDeps) {
       if (records.length === 0) return Promise.resolve([]);
       return new Promise<AuditEntry[]>((resolve, reject) => {
         queue.push({ records, resolve, reject });
-        draining ??= drain().finally(() => (draining = undefined));
+        kick();
       });
     },
 
