@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { DIALECTS, type TestDb } from '../test/dialects.ts';
@@ -81,12 +81,25 @@ for (const d of DIALECTS) {
 
     test('an untouched log verifies', expectGood);
 
-    test('an edited entry is named, even when its hash tile is rewritten to match', async () => {
-      const [row] = await sql.rows('select body from audit_entries where idx = ?', 432);
+    test('an edited entry is named, even when its recorded hash and its hash tile are rewritten to match', async () => {
+      const [row] = await sql.rows('select body, leaf from audit_entries where idx = ?', 432);
       const body = Buffer.from(row!.body as Uint8Array);
-      await sql.run('update audit_entries set body = ? where idx = ?', Buffer.from(body.toString().replace('"denied"', '"ok"').replace('"phone"', '"email"')), 432);
-      await expectBad(432, /do not reproduce the root of checkpoint 500/);
-      await sql.run('update audit_entries set body = ? where idx = ?', body, 432);
+      const edited = Buffer.from(body.toString().replace('"denied"', '"ok"').replace('"phone"', '"email"'));
+      await sql.run('update audit_entries set body = ? where idx = ?', edited, 432);
+      await expectBad(432, /entry 432 was changed after it was written/);
+      // A careful attacker also rewrites the recorded hash and the tile: the signed root still says no.
+      const newLeaf = createHash('sha256').update(Buffer.of(0)).update(edited).digest();
+      const [tile] = await sql.rows('select hashes from audit_tiles where level = 0 and idx = 1');
+      const forged = Buffer.from(tile!.hashes as Uint8Array);
+      newLeaf.copy(forged, (432 - 256) * 32);
+      await sql.run('update audit_entries set leaf = ? where idx = ?', newLeaf, 432);
+      await sql.run('update audit_tiles set hashes = ? where level = 0 and idx = 1', forged);
+      const r = await verify();
+      assert.equal(r.code, 1);
+      assert.match(r.stdout, /TAMPERED: first bad entry (\d+): the entries do not reproduce the root of checkpoint 500/);
+      assert.ok(Number(/first bad entry (\d+)/.exec(r.stdout)![1]) <= 432);
+      await sql.run('update audit_tiles set hashes = ? where level = 0 and idx = 1', Buffer.from(tile!.hashes as Uint8Array));
+      await sql.run('update audit_entries set body = ?, leaf = ? where idx = ?', body, Buffer.from(row!.leaf as Uint8Array), 432);
       await expectGood();
     });
 
@@ -99,7 +112,7 @@ for (const d of DIALECTS) {
       await sql.run('update audit_entries set idx = -idx - 1 where idx < 0');
       await expectBad(250, /holds the content of entry 251/);
       await sql.run('delete from audit_entries where idx >= ?', 250);
-      for (const r of rows) await sql.run('insert into audit_entries (idx, at, kind, actor, subject, result, body) values (?, ?, ?, ?, ?, ?, ?)', r.idx, r.at, r.kind, r.actor, r.subject, r.result, r.body);
+      for (const r of rows) await sql.run('insert into audit_entries (idx, at, kind, actor, subject, result, body, leaf) values (?, ?, ?, ?, ?, ?, ?, ?)', r.idx, r.at, r.kind, r.actor, r.subject, r.result, r.body, r.leaf);
       await expectGood();
     });
 
@@ -111,7 +124,7 @@ for (const d of DIALECTS) {
       await sql.run('update audit_entries set idx = ? where idx = ?', 78, -1);
       await expectBad(77, /holds the content of entry 78/);
       await sql.run('delete from audit_entries where idx in (77, 78)');
-      for (const r of [a!, b!]) await sql.run('insert into audit_entries (idx, at, kind, actor, subject, result, body) values (?, ?, ?, ?, ?, ?, ?)', r.idx, r.at, r.kind, r.actor, r.subject, r.result, r.body);
+      for (const r of [a!, b!]) await sql.run('insert into audit_entries (idx, at, kind, actor, subject, result, body, leaf) values (?, ?, ?, ?, ?, ?, ?, ?)', r.idx, r.at, r.kind, r.actor, r.subject, r.result, r.body, r.leaf);
       await expectGood();
     });
 
@@ -121,7 +134,7 @@ for (const d of DIALECTS) {
       await sql.run('delete from audit_entries where idx >= ?', 640);
       await sql.run('update audit_head set size = ? where id = 1', 640);
       await expectBad(640, /holds 640 entries but checkpoint 700 was signed: entries from 640 were deleted/);
-      for (const r of tail) await sql.run('insert into audit_entries (idx, at, kind, actor, subject, result, body) values (?, ?, ?, ?, ?, ?, ?)', r.idx, r.at, r.kind, r.actor, r.subject, r.result, r.body);
+      for (const r of tail) await sql.run('insert into audit_entries (idx, at, kind, actor, subject, result, body, leaf) values (?, ?, ?, ?, ?, ?, ?, ?)', r.idx, r.at, r.kind, r.actor, r.subject, r.result, r.body, r.leaf);
       await sql.run('update audit_head set size = ?, root = ? where id = 1', head!.size, head!.root);
       await expectGood();
     });

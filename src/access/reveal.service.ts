@@ -118,12 +118,12 @@ export function createRevealService(deps: RevealDeps) {
       const kind = await deps.vault.kindOf(req.subject);
       const since = new Date(clock.now().getTime() - 3600_000).toISOString();
       const limit = deps.quota(who.role);
-      if ((await deps.audit.countByActor(who.actor, 'reveal', ['ok', 'break_glass'], since)) >= limit) {
+      if ((await deps.audit.countByActor(who.actor, 'reveal', ['ok', 'break_glass'], since, limit)) >= limit) {
         await record(who, req, 'denied', [], { reason: 'quota' });
         throw new RateLimited(`reveal quota reached: ${limit} an hour for the ${who.role} role`);
       }
       const explanation = await deps.explanations.facts(req.explanation, who.id, req.subject);
-      const grant = await activeGrant(who.id, req.subject, req.field, req.purpose);
+      let grant: string | undefined;
       const ask = (breakGlass: boolean) =>
         deps.policy.decide({
           principal: { type: 'Staff', id: who.id, attrs: { role: who.role, team: who.team } },
@@ -131,8 +131,13 @@ export function createRevealService(deps: RevealDeps) {
           resource: { type: 'Subject', id: req.subject, attrs: { kind } },
           context: { field: req.field, purpose: req.purpose, explanation: { kind: explanation.kind, held: explanation.held }, grant: grant !== undefined, break_glass: breakGlass },
         });
-      // Break-glass only when nothing else allows it: a reveal the ticket covers is not flagged.
       let d = ask(false);
+      // A grant is looked up only when the explanation alone does not allow the reveal.
+      if (d.decision === 'deny') {
+        grant = await activeGrant(who.id, req.subject, req.field, req.purpose);
+        if (grant) d = ask(false);
+      }
+      // Break-glass only when nothing else allows it: a reveal the ticket covers is not flagged.
       let result: 'ok' | 'break_glass' = 'ok';
       if (d.decision === 'deny' && req.breakGlass) {
         const bg = ask(true);

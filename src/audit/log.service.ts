@@ -5,7 +5,7 @@ import { encodeEntry, type AuditEntry, type AuditRecord } from './entry.ts';
 import type { AuditRepo, CheckpointRow, EntryRow } from './log.repo.ts';
 import { consistencyProofFrom, inclusionProofFrom, leafHash, nodeHash, rootOf } from './merkle.ts';
 import { formatCheckpoint, signNote, verifierKeyOf, type NoteSigner } from './note.ts';
-import { entryBundle, perfectRoot, rootFromEdge, splitHashes, TILE_HEIGHT, TILE_WIDTH, tileWidth } from './tiles.fns.ts';
+import { entryBundle, perfectRoot, perfectRootOfBlob, rootFromEdge, splitHashes, TILE_HEIGHT, TILE_WIDTH, tileWidth } from './tiles.fns.ts';
 
 export type AuditLogDeps = {
   repo: AuditRepo;
@@ -23,8 +23,12 @@ type Node = { height: number; index: number };
 
 /** Most entries written in one transaction; more wait for the next. */
 const MAX_BATCH = 20_000;
-/** Full tiles never change: up to this many are kept in memory for proofs. */
-const TILE_CACHE = 8192;
+/**
+ * Full tiles never change, so proofs keep them in memory: every tile above level 0 (one per
+ * 65,536 entries), and the most recent of the level-0 tiles, which a random proof rarely
+ * meets twice (a larger cache only gave the collector more to walk).
+ */
+const LEAF_TILE_CACHE = 256;
 
 /**
  * The append-only audit log: an RFC 9162 Merkle tree over the entries, stored as c2sp.org/tlog-tiles
@@ -42,7 +46,11 @@ export function createAuditLog(deps: AuditLogDeps) {
   let edge: Buffer[][] = [];
   let edgeSize = -1;
   let lastCheckpoint: { size: number; at: number } | undefined;
-  const tileCache = new Map<string, Buffer[]>();
+  // Kept as one Buffer a tile: a quarter of a million small Buffers made the collector pause for tens of ms.
+  const tileCache = new Map<string, Buffer>();
+  const leafTiles: string[] = [];
+  // Roots of the complete pieces of the right edge: they do not change until their tile fills.
+  const memo = new Map<string, Buffer>();
   const timer = setInterval(() => void tick(), interval);
   timer.unref();
 
@@ -65,14 +73,21 @@ export function createAuditLog(deps: AuditLogDeps) {
   }
 
   /**
-   * Starts the writer unless it runs. Records queued just as it finished (its promise settled
-   * but `finally` not yet run) would otherwise wait forever: so `finally` looks again.
+   * Starts the writer unless it runs or is about to. It starts on the next microtask, so that
+   * appends made by the callers its last batch just released join one batch instead of the
+   * first going alone. Records queued just as it finished (its promise settled but `finally`
+   * not yet run) would otherwise wait forever: so `finally` looks again.
    */
+  let starting = false;
   function kick(): void {
-    if (draining) return;
-    draining = drain().finally(() => {
-      draining = undefined;
-      if (queue.length > 0) kick();
+    if (draining || starting) return;
+    starting = true;
+    queueMicrotask(() => {
+      starting = false;
+      draining = drain().finally(() => {
+        draining = undefined;
+        if (queue.length > 0) kick();
+      });
     });
   }
 
@@ -93,6 +108,9 @@ export function createAuditLog(deps: AuditLogDeps) {
           o += w.records.length;
         }
       } catch (err) {
+        // The transaction rolled back: the edge in memory is the committed one, but the memo may
+        // hold pieces of what was not committed.
+        memo.clear();
         for (const w of batch) w.reject(err);
       }
       if (lastCheckpoint === undefined || clock.now().getTime() - lastCheckpoint.at >= interval) await tick();
@@ -104,26 +122,31 @@ export function createAuditLog(deps: AuditLogDeps) {
     const result = await repo.transaction(async (tx) => {
       const head = await repo.lockHead(tx);
       // Another node may have appended since: then the edge is read again from its tiles.
-      const e = head.size === edgeSize ? edge.map((t) => t.slice()) : await loadEdge(tx, head.size);
+      const fresh = head.size !== edgeSize;
+      const e = fresh ? await loadEdge(tx, head.size) : edge.map((t) => t.slice());
+      if (fresh) memo.clear();
       const dirty = new Map<string, { level: number; idx: number; hashes: Buffer[] }>();
       const rows: EntryRow[] = [];
       let size = head.size;
       for (const r of records) {
         const body = encodeEntry(size, at, r);
-        rows.push({ idx: size, at, kind: r.kind, actor: r.actor, subject: r.subject ?? null, result: r.result ?? null, body });
-        size += 1;
         let h = leafHash(body);
+        rows.push({ idx: size, at, kind: r.kind, actor: r.actor, subject: r.subject ?? null, result: r.result ?? null, body, leaf: h });
+        size += 1;
         for (let L = 0, count = size; ; L++, count /= TILE_WIDTH) {
           const tile = (e[L] ??= []);
           tile.push(h);
           const idx = Math.floor((count - 1) / TILE_WIDTH);
-          dirty.set(`${L}/${idx}`, { level: L, idx, hashes: tile });
+          // Level 0 is stored once complete (until then its leaves are the entries' own);
+          // higher levels change once per 256 entries below them, and are kept as they fill.
+          if (L > 0 || tile.length === TILE_WIDTH) dirty.set(`${L}/${idx}`, { level: L, idx, hashes: tile });
           if (tile.length < TILE_WIDTH) break;
           h = perfectRoot(tile);
           e[L] = [];
+          memo.clear();
         }
       }
-      const root = rootFromEdge(e);
+      const root = rootFromEdge(e, memo);
       await repo.insertEntries(tx, rows);
       await repo.putTiles(
         tx,
@@ -182,22 +205,21 @@ export function createAuditLog(deps: AuditLogDeps) {
       return zero;
     });
     const fetched = await repo.tiles([...needed.values()]);
-    const local = new Map<string, Buffer[]>();
     for (const [key, blob] of fetched) {
-      const hashes = splitHashes(blob);
-      local.set(key, hashes);
-      if (hashes.length === TILE_WIDTH) {
-        if (tileCache.size >= TILE_CACHE) tileCache.delete(tileCache.keys().next().value!);
-        tileCache.set(key, hashes);
+      if (blob.length === TILE_WIDTH * 32) {
+        if (key.startsWith('0/')) {
+          if (leafTiles.length >= LEAF_TILE_CACHE) tileCache.delete(leafTiles.shift()!);
+          leafTiles.push(key);
+        }
+        tileCache.set(key, blob);
       }
     }
     return generate((lo, hi) => {
       const hashes = nodesOf(lo, hi).map((n) => {
         const t = tileOf(n);
-        const tile = tileCache.get(`${t.level}/${t.idx}`) ?? local.get(`${t.level}/${t.idx}`);
-        const part = tile?.slice(t.offset, t.offset + t.span);
-        if (!part || part.length !== t.span) throw new Error(`audit: tile ${t.level}/${t.idx} is missing hashes`);
-        return perfectRoot(part);
+        const tile = tileCache.get(`${t.level}/${t.idx}`) ?? fetched.get(`${t.level}/${t.idx}`);
+        if (!tile || tile.length < (t.offset + t.span) * 32) throw new Error(`audit: tile ${t.level}/${t.idx} is missing hashes`);
+        return perfectRootOfBlob(tile, t.offset, t.span);
       });
       let acc = hashes[hashes.length - 1]!;
       for (let i = hashes.length - 2; i >= 0; i--) acc = nodeHash(hashes[i]!, acc);
@@ -290,7 +312,7 @@ export function createAuditLog(deps: AuditLogDeps) {
     /** Signs a last checkpoint if needed and stops the timer. */
     async close(): Promise<void> {
       clearInterval(timer);
-      await draining;
+      while (draining || starting || queue.length > 0) await (draining ?? new Promise((r) => setImmediate(r)));
       await checkpoint().catch((err: unknown) => log.error({ err }, 'audit: could not sign the last checkpoint'));
     },
   };

@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { HASH_BYTES, nodeHash, rootOf } from './merkle.ts';
 
 /*
@@ -21,10 +22,29 @@ export function perfectRoot(hashes: readonly Buffer[]): Buffer {
   return level[0]!;
 }
 
-/** Splits a tile's concatenated hashes into 32-byte hashes. */
-export function splitHashes(blob: Uint8Array): Buffer[] {
+const pair = Buffer.alloc(1 + 2 * HASH_BYTES);
+/**
+ * The root of the perfect subtree over `count` hashes (a power of two) stored back to back in
+ * `blob` from hash `first`: the same as perfectRoot, hashing in one scratch buffer, because
+ * proofs do this for hundreds of hashes and a Buffer per hash kept the collector busy.
+ */
+export function perfectRootOfBlob(blob: Buffer, first: number, count: number): Buffer {
+  if (count === 1) return Buffer.from(blob.subarray(first * HASH_BYTES, (first + 1) * HASH_BYTES));
+  const work = Buffer.from(blob.subarray(first * HASH_BYTES, (first + count) * HASH_BYTES));
+  pair[0] = 1;
+  for (let n = count; n > 1; n /= 2) {
+    for (let i = 0; i < n / 2; i++) {
+      work.copy(pair, 1, 2 * i * HASH_BYTES, (2 * i + 2) * HASH_BYTES);
+      hash('sha256', pair, 'buffer').copy(work, i * HASH_BYTES);
+    }
+  }
+  return work.subarray(0, HASH_BYTES);
+}
+
+/** Splits a tile's concatenated hashes into 32-byte hashes (views into `blob`, not copies). */
+export function splitHashes(blob: Buffer): Buffer[] {
   const out: Buffer[] = [];
-  for (let o = 0; o + HASH_BYTES <= blob.length; o += HASH_BYTES) out.push(Buffer.from(blob.subarray(o, o + HASH_BYTES)));
+  for (let o = 0; o + HASH_BYTES <= blob.length; o += HASH_BYTES) out.push(blob.subarray(o, o + HASH_BYTES));
   return out;
 }
 
@@ -39,14 +59,22 @@ export function tileWidth(size: number, level: number, index: number): number {
  * tile still filling at level L (floor(size / 256^L) mod 256 of them). Their perfect
  * subtrees, left to right, folded from the right, are MTH(D[size]).
  */
-export function rootFromEdge(edge: readonly (readonly Buffer[])[]): Buffer {
+export function rootFromEdge(edge: readonly (readonly Buffer[])[], memo?: Map<string, Buffer>): Buffer {
   const pieces: Buffer[] = [];
   for (let L = edge.length - 1; L >= 0; L--) {
     const hashes = edge[L]!;
     let at = 0;
     for (let bit = TILE_WIDTH / 2; bit >= 1; bit /= 2) {
       if (hashes.length - at >= bit) {
-        pieces.push(perfectRoot(hashes.slice(at, at + bit)));
+        // A complete piece never changes while its tile fills: `memo` (keyed by level, start
+        // and width; cleared by the caller when a tile completes) saves rehashing it.
+        const key = `${L}:${at}:${bit}`;
+        let root = bit === 1 ? hashes[at]! : memo?.get(key);
+        if (!root) {
+          root = perfectRoot(hashes.slice(at, at + bit));
+          memo?.set(key, root);
+        }
+        pieces.push(root);
         at += bit;
       }
     }

@@ -9,6 +9,8 @@ export type VerifyProblem = {
   readonly index?: number;
   /** The checkpoint (by size) that exposed it, if one did. */
   readonly checkpoint?: number;
+  /** True when `index` is only a lower bound: the bad entry is there or after. */
+  readonly bound?: boolean;
   readonly reason: string;
 };
 export type VerifyReport = {
@@ -62,7 +64,9 @@ export async function verifyLog(repo: AuditRepo, verifier: NoteVerifier): Promis
       else if (e.i !== expected) firstBad ??= { index: expected, reason: `entry ${expected} holds the content of entry ${e.i} (rows were moved)` };
       else if (e.at !== r.at || e.kind !== r.kind || e.actor !== r.actor || (e.subject ?? null) !== r.subject || (e.result ?? null) !== r.result)
         firstBad ??= { index: expected, reason: `entry ${expected}'s columns disagree with its content` };
-      leaves.push(leafHash(r.body));
+      const h = leafHash(r.body);
+      if (!h.equals(r.leaf)) firstBad ??= { index: expected, reason: `entry ${expected} was changed after it was written: its content no longer matches its recorded hash` };
+      leaves.push(h);
     }
     if (firstBad || rows.length < PAGE) break;
   }
@@ -78,7 +82,13 @@ export async function verifyLog(repo: AuditRepo, verifier: NoteVerifier): Promis
     }
     const root = rangeRoot(tree, 0, c.size);
     if (!root.equals(c.root)) {
-      problems.push({ index: await locate(repo, leaves, prev?.size ?? 0, c), checkpoint: c.size, reason: `the entries do not reproduce the root of checkpoint ${c.size}` });
+      const at = await locate(repo, leaves, prev?.size ?? 0, c);
+      problems.push({
+        index: at.index,
+        checkpoint: c.size,
+        ...(at.exact ? {} : { bound: true }),
+        reason: at.exact ? `the entries do not reproduce the root of checkpoint ${c.size}` : `the entries do not reproduce the root of checkpoint ${c.size}; the stored hashes were rewritten too, so the bad entry is at ${at.index} or after`,
+      });
       break;
     }
     if (prev && prev.size > 0 && prev.size < c.size && !verifyConsistency(prev.size, c.size, prev.root, c.root, consistencyProofFrom(prev.size, c.size, range)))
@@ -93,7 +103,9 @@ export async function verifyLog(repo: AuditRepo, verifier: NoteVerifier): Promis
     const bad = await firstTileMismatch(repo, leaves);
     if (bad !== undefined) problems.push({ index: bad, reason: `the stored hash tile of entry ${bad} does not match the entry (proofs would be wrong)` });
   }
-  problems.sort((a, b) => (a.index ?? Number.MAX_SAFE_INTEGER) - (b.index ?? Number.MAX_SAFE_INTEGER));
+  // An entry found bad by itself (missing, moved, changed) comes before a mere bound ("at N or after").
+  const rank = (p: VerifyProblem) => (p.index === undefined ? 2 : p.bound ? 1 : 0);
+  problems.sort((a, b) => rank(a) - rank(b) || (a.index ?? 0) - (b.index ?? 0));
   return { ok: problems.length === 0, entries: size, checkpoints: checkpoints.length, ...(checkpoints.length ? { latest: checkpoints[checkpoints.length - 1]!.size } : {}), problems };
 }
 
@@ -141,12 +153,12 @@ async function storedLeaves(repo: AuditRepo, from: number, to: number): Promise<
  * whose hash differs from its tile is the bad one; otherwise the tiles were rewritten too,
  * and the first entry after the good checkpoint is all that can be named.
  */
-async function locate(repo: AuditRepo, leaves: readonly Buffer[], goodSize: number, bad: { size: number; root: Buffer }): Promise<number> {
+async function locate(repo: AuditRepo, leaves: readonly Buffer[], goodSize: number, bad: { size: number; root: Buffer }): Promise<{ index: number; exact: boolean }> {
   const stored = await storedLeaves(repo, 0, bad.size);
   if (stored.every((h) => h !== undefined) && rangeRoot(levelsOf(stored as Buffer[]), 0, bad.size).equals(bad.root)) {
-    for (let i = goodSize; i < bad.size; i++) if (!stored[i]!.equals(leaves[i]!)) return i;
+    for (let i = goodSize; i < bad.size; i++) if (!stored[i]!.equals(leaves[i]!)) return { index: i, exact: true };
   }
-  return goodSize;
+  return { index: goodSize, exact: false };
 }
 
 async function firstTileMismatch(repo: AuditRepo, leaves: readonly Buffer[]): Promise<number | undefined> {

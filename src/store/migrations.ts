@@ -290,8 +290,9 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('requested_at', 'text', (c) => c.notNull())
           .addColumn('decided_at', 'text')
           .execute();
-        // The audit log: entries (their exact bytes are the Merkle leaves), hash tiles as
-        // c2sp.org/tlog-tiles serves them, the head (size and root) and signed checkpoints.
+        // The audit log: entries (their exact bytes are the Merkle leaves), full hash tiles as
+        // c2sp.org/tlog-tiles serves them (level 0 once complete; higher levels as they fill),
+        // the head (size and root) and signed checkpoints.
         await db.schema.createTable('audit_head').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('size', big, (c) => c.notNull()).addColumn('root', bytes, (c) => c.notNull()).execute();
         await db.insertInto('audit_head').values({ id: 1, size: 0, root: Buffer.from('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 'hex') }).execute();
         await db.schema
@@ -303,6 +304,8 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('subject', 'text')
           .addColumn('result', 'text')
           .addColumn('body', bytes, (c) => c.notNull())
+          // SHA-256(0x00 ‖ body): the tile still filling is read from here, full tiles from audit_tiles.
+          .addColumn('leaf', bytes, (c) => c.notNull())
           .execute();
         await db.schema.createIndex('audit_entries_subject').on('audit_entries').columns(['subject', 'idx']).execute();
         await db.schema.createIndex('audit_entries_actor').on('audit_entries').columns(['actor', 'kind', 'at']).execute();

@@ -182,6 +182,8 @@ export interface AuditEntryTable {
   subject: string | null;
   result: string | null;
   body: Buffer;
+  /** SHA-256(0x00 ‖ body), the leaf hash. */
+  leaf: Buffer;
 }
 
 /** A virtual number bound to (courier, recipient, parcel) until delivery plus a grace period. */
