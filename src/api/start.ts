@@ -1,5 +1,5 @@
 import type { App } from '../app.ts';
-import { seedDemo } from '../sim/demo.ts';
+import { seedDemo, seedDemoStaff } from '../sim/demo.ts';
 import { buildApi } from './server.ts';
 
 export type Started = {
@@ -7,6 +7,8 @@ export type Started = {
   /** The admin key created on this start (first start only), to be shown once. */
   readonly firstAdminKey: string | undefined;
   readonly demoCreated: number;
+  /** The demo support agent made on this start (first demo start only), to be shown once. */
+  readonly demoAgent: { agentToken: string; customer: string; ticket: string } | undefined;
   close(): Promise<void>;
 };
 
@@ -18,6 +20,7 @@ export async function startServer(app: App, opts: { demo?: boolean } = {}): Prom
   let firstAdminKey: string | undefined;
   if ((await app.apiKeys.count()) === 0) firstAdminKey = (await app.apiKeys.create({ name: 'first-admin', scopes: ['admin'] })).secret;
   const demoCreated = opts.demo ? (await seedDemo(app.vault)).created : 0;
+  const demoAgent = opts.demo ? await seedDemoStaff(app) : undefined;
   await app.vault.sweepOrphanKeys();
   const api = await buildApi(app);
   const address = await api.listen({ host: app.config.host, port: app.config.port });
@@ -26,7 +29,12 @@ export async function startServer(app: App, opts: { demo?: boolean } = {}): Prom
   let running: Promise<unknown> = Promise.resolve();
   if (app.config.rewrapIntervalSeconds > 0) {
     timer = setInterval(() => {
-      running = running.then(() => app.vault.rewrap()).catch((err) => app.log.error({ err }, 'background rewrap failed'));
+      running = running
+        .then(async () => {
+          const r = await app.vault.rewrap();
+          if (r.rewrapped > 0 || r.unreadable > 0) await app.audit.append([{ kind: 'key', actor: 'system:rewrap', result: 'rewrapped', data: { rewrapped: r.rewrapped, unreadable: r.unreadable } }]);
+        })
+        .catch((err) => app.log.error({ err }, 'background rewrap failed'));
     }, app.config.rewrapIntervalSeconds * 1000);
     timer.unref();
   }
@@ -35,6 +43,7 @@ export async function startServer(app: App, opts: { demo?: boolean } = {}): Prom
     url,
     firstAdminKey,
     demoCreated,
+    demoAgent,
     async close() {
       if (timer) clearInterval(timer);
       await running;

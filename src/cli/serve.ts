@@ -30,6 +30,14 @@ export function serveCommand(program: Command, cli: CliEnv): void {
         cli.io.out(`  Admin API key (shown once; Cloak keeps only its hash): ${started.firstAdminKey}`);
         cli.io.out(`  Try:  curl -H "Authorization: Bearer ${started.firstAdminKey}" ${started.url}/v1/keys`);
       }
+      if (started.demoAgent) {
+        cli.io.out(`  Demo support agent (token shown once): ${started.demoAgent.agentToken}`);
+        cli.io.out(`  Try a reveal (ticket ${started.demoAgent.ticket} is open for ${started.demoAgent.customer}):`);
+        cli.io.out(
+          `    curl -H "Authorization: Bearer ${started.demoAgent.agentToken}" -H "content-type: application/json" -d '{"subject":"${started.demoAgent.customer}","field":"phone","purpose":"ticket_followup","explanation":"${started.demoAgent.ticket}"}' ${started.url}/v1/reveal`,
+        );
+        cli.io.out(`  The audit log: ${started.url}/log/checkpoint; check it with "cloak audit verify"`);
+      }
       if (app.firstStart) cli.io.out(`  Keys: created ${app.config.keyringFile} (mode 0600); back it up apart from the data`);
       cli.io.out('');
       await new Promise<void>((resolve) => {
