@@ -14,6 +14,7 @@ import { createApp, type App } from '../src/app.ts';
 import { loadConfig } from '../src/lib/config.ts';
 import { encodeEntry, type AuditRecord } from '../src/audit/entry.ts';
 import { verifyInclusion, leafHash } from '../src/audit/merkle.ts';
+import { percentile, say, bench } from './report.ts';
 
 const APPENDS = 100_000;
 const IN_FLIGHT = 2000;
@@ -22,9 +23,6 @@ const REVEALS = 2000;
 const AGENTS = 100;
 const PLAIN = 'bench_plain_log';
 
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
-const say = (line: string) => void process.stdout.write(`${line}\n`);
-const bench = (name: string, value: string, unit: string) => say(`BENCH ${name} ${value} ${unit}`);
 
 function entryCount(raw: string | undefined): number {
   if (raw === undefined || raw === '') return 1_000_000;

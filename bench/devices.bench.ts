@@ -16,11 +16,10 @@ import { loadConfig } from '../src/lib/config.ts';
 import { signDeviceRequest, verifyDeviceRequest, type SignedRequest } from '../src/devices/httpsig.ts';
 import { SCAN_STEPS } from '../src/waybill/waybill.fns.ts';
 import { labelPng, labelZpl } from '../src/waybill/label.ts';
+import { say, bench } from './report.ts';
 
 const BATCH = 1000;
 const PARCELS = 2000;
-const say = (line: string) => void process.stdout.write(`${line}\n`);
-const bench = (name: string, value: string, unit: string) => say(`BENCH ${name} ${value} ${unit}`);
 
 export async function run(): Promise<void> {
   const raw = process.env.BENCH_DEVICE_BATCHES ?? '40';

@@ -16,6 +16,7 @@ import { createPeople, rng, type Person } from '../src/sim/people.ts';
 import { normalizePhone } from '../src/vault/normalize.ts';
 import type { ImportItem } from '../src/vault/vault.service.ts';
 import { pipeline } from '../src/lib/pipeline.ts';
+import { percentile, say, bench } from './report.ts';
 
 const BATCH = 1000;
 /** Batches per timed round (each side imports a round, then the other side does). */
@@ -39,11 +40,6 @@ function chunk<T>(xs: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** Nearest-rank percentile of an ascending list. */
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
-/** Bench output is this program's result, so it goes to stdout as plain lines. */
-const say = (line: string) => void process.stdout.write(`${line}\n`);
-const bench = (name: string, value: string, unit: string) => say(`BENCH ${name} ${value} ${unit}`);
 
 export async function run(): Promise<void> {
   const records = recordCount(process.env.BENCH_VAULT_RECORDS);
