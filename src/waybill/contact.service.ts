@@ -126,11 +126,15 @@ export function createContactService(deps: ContactDeps) {
       if (current) return { number: current.number, expiresAt: current.until };
       if (await repo.deliveredAt(tracking)) throw new Conflict('this parcel was delivered; no new relay is bound after delivery');
       const now = clock.now();
+      // Read in this order: leases, then which of their bindings exist, then the bindings in
+      // force. A claim made by another courier is then seen either as a lease without its
+      // binding (in flight), or, if its binding was seen, as a binding in force: read the other
+      // way round, a binding written between the reads looked free and was taken over.
+      const leases = await repo.leases();
+      const existing = await repo.existingBindings([...leases.values()].map((l) => l.holder));
       // Busy: bound, and the binding still in force (delivery plus grace may have ended it early).
       const busy = new Set<string>();
       for (const b of await repo.bindingsInForce(now.toISOString())) if ((await effectiveExpiry(b)) > now.toISOString()) busy.add(b.number);
-      const leases = await repo.leases();
-      const existing = await repo.existingBindings([...leases.values()].map((l) => l.holder));
       // A lease whose binding is not written yet is a claim in flight, not a free number
       // (unless it is old: a claim that died before writing its binding).
       const inFlight = (n: string) => {
