@@ -237,7 +237,7 @@ export function createEngine(opts: { onAccess?: (v: AccessVerdict) => void } = {
       const peak = breakGlassPeak.get(role) ?? new Map<string, number>();
       peak.set(e.actor, Math.max(peak.get(e.actor) ?? 0, distinct));
       breakGlassPeak.set(role, peak);
-      if (distinct >= Math.max(2, peerMax + 1)) raise(out, e.actor, 'break-glass-abuse', distinct >= 3 * BURST ? 'high' : 'medium', 1 - Math.exp(-distinct / BURST), `${who} broke the glass for ${distinct} different customers in 24 hours`, s.breakGlass.map((x) => x.e));
+      if (distinct >= Math.max(2, peerMax + 1)) raise(out, e.actor, 'break-glass-abuse', distinct >= 3 * BURST ? 'high' : 'medium', 1 - Math.exp(-distinct / BURST), `${who} broke the glass for ${distinct} different customers in 24 hours (other ${role} staff: at most ${peerMax} a day)`, s.breakGlass.map((x) => x.e));
       addRisk(out, e.actor, explained ? 0.1 : 0.35, ev);
     }
     if (!explained && e.result !== 'break_glass') unexplainedAccess(out, e.actor, ev, 'customer');
