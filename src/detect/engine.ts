@@ -172,39 +172,41 @@ export function createEngine(opts: { onAccess?: (v: AccessVerdict) => void } = {
     addRisk(out, actor, 0.25, e);
   }
 
-  function lookup(out0: Alert[], e: Extract<CloakEvent, { type: 'lookup' }>): void {
+  /** Whether a lookup has a reason: the device scanned the parcel or it is routed to its station; the courier was assigned it; a ticket. */
+  function lookupExplained(e: Extract<CloakEvent, { type: 'lookup' }>, kind: string): boolean {
+    if (!e.parcel) return explainsCustomer(bare(e.actor), e.customer!);
+    const p = parcels.get(e.parcel);
+    if (!p) return false;
+    const at = Date.parse(e.at);
+    if (kind === 'device') {
+      const dev = bare(e.actor);
+      const st = deviceStation.get(dev);
+      return near(get(p.scans, dev), at) || (st !== undefined && p.stations.includes(st));
+    }
+    const who = bare(e.actor);
+    return near(get(p.couriers, who), at) || (p.customer !== undefined && hasTicket(who, p.customer));
+  }
+
+  function judgeLookup(out: Alert[], e: Extract<CloakEvent, { type: 'lookup' }>, kind: string, explained: boolean): void {
+    opts.onAccess?.({ actor: e.actor, at: e.at, explained, shown: e.result === 'ok' });
+    if (explained) return;
+    const ev: Evidence = { type: 'lookup', at: e.at, result: e.result, ...(e.parcel ? { parcel: e.parcel } : {}), ...(e.customer ? { customer: e.customer } : {}) };
+    unexplainedAccess(out, e.actor, ev, e.parcel ? 'parcel' : kind === 'device' ? 'parcel' : 'customer');
+  }
+
+  function lookup(out: Alert[], e: Extract<CloakEvent, { type: 'lookup' }>): void {
     const kind = kindOf(e.actor);
     if (kind !== 'device' && kind !== 'staff' && kind !== 'seller') return;
     if (!e.parcel && !e.customer) return;
-    const ev: Evidence = { type: 'lookup', at: e.at, result: e.result, ...(e.parcel ? { parcel: e.parcel } : {}), ...(e.customer ? { customer: e.customer } : {}) };
-    let out = out0;
-    const why = () => {
-      if (!e.parcel) return explainsCustomer(bare(e.actor), e.customer!);
-      const p = parcels.get(e.parcel);
-      if (!p) return false;
-      const at = Date.parse(e.at);
-      if (kind === 'device') {
-        const dev = bare(e.actor);
-        const st = deviceStation.get(dev);
-        return near(get(p.scans, dev), at) || (st !== undefined && p.stations.includes(st));
-      }
-      const who = bare(e.actor);
-      return near(get(p.couriers, who), at) || (p.customer !== undefined && hasTicket(who, p.customer));
-    };
-    const decide = (explained: boolean) => {
-      opts.onAccess?.({ actor: e.actor, at: e.at, explained, shown: e.result === 'ok' });
-      if (!explained) unexplainedAccess(out, e.actor, ev, e.parcel ? 'parcel' : 'customer');
-    };
     // A read logged a moment before the scan it belongs to (same second, or clocks apart) is
     // judged once the scan had GRACE to arrive.
-    if (why()) decide(true);
+    if (lookupExplained(e, kind)) judgeLookup(out, e, kind, true);
     else
       pending.push({
         due: now + GRACE,
         run: (o) => {
-          out = o;
           eventAt = e.at;
-          decide(why());
+          judgeLookup(o, e, kind, lookupExplained(e, kind));
         },
       });
   }
@@ -241,7 +243,7 @@ export function createEngine(opts: { onAccess?: (v: AccessVerdict) => void } = {
       addRisk(out, e.actor, explained ? 0.1 : 0.35, ev);
     }
     if (!explained && e.result !== 'break_glass') unexplainedAccess(out, e.actor, ev, 'customer');
-    reviewBroker(out, e.actor);
+    if (!explained) reviewBroker(out, e.actor);
   }
 
   /** Story B: reveals of one seller's negative reviewers, deletions of that seller's negative reviews. */

@@ -37,7 +37,7 @@ export type BadLine = { readonly line: number; readonly reason: string };
 export type ReplaySummary = { lines: number; events: number; bad: number; alerts: number; badLines: BadLine[] };
 
 /** Checks one line against the contract; returns the event (with `at` normalized to UTC) or why not. */
-export function parseLine(text: string): { event: CloakEvent } | { reason: string } {
+export function parseLine(text: string): { event: CloakEvent; t: number } | { reason: string } {
   let o: unknown;
   try {
     o = JSON.parse(text);
@@ -47,17 +47,22 @@ export function parseLine(text: string): { event: CloakEvent } | { reason: strin
   if (typeof o !== 'object' || o === null || Array.isArray(o)) return { reason: 'not a JSON object' };
   const rec = o as Record<string, unknown>;
   if (typeof rec.type !== 'string' || !(rec.type in REQUIRED)) return { reason: typeof rec.type === 'string' ? `unknown type "${rec.type.slice(0, 40)}"` : 'no "type"' };
-  if (typeof rec.at !== 'string' || !ISO.test(rec.at) || Number.isNaN(Date.parse(rec.at))) return { reason: 'missing or invalid "at" (an ISO 8601 UTC timestamp)' };
-  const missing = REQUIRED[rec.type as EventType].filter((f) => rec[f] === undefined || rec[f] === null || rec[f] === '');
-  if (missing.length) return { reason: `${rec.type} lacks required field${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}` };
-  for (const f of ['actor'] as const) if (rec[f] !== undefined && (typeof rec[f] !== 'string' || !ACTOR.test(rec[f] as string))) return { reason: `"${f}" must be written kind:id` };
+  const t = typeof rec.at === 'string' && ISO.test(rec.at) ? Date.parse(rec.at) : Number.NaN;
+  if (Number.isNaN(t)) return { reason: 'missing or invalid "at" (an ISO 8601 UTC timestamp)' };
+  let missing: string[] | undefined;
+  for (const f of REQUIRED[rec.type as EventType]) if (rec[f] === undefined || rec[f] === null || rec[f] === '') (missing ??= []).push(f);
+  if (missing) return { reason: `${rec.type} lacks required field${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}` };
+  if (rec.actor !== undefined && (typeof rec.actor !== 'string' || !ACTOR.test(rec.actor))) return { reason: '"actor" must be written kind:id' };
   if (rec.type === 'review' && typeof rec.rating !== 'number') return { reason: 'review "rating" must be a number' };
   if (rec.type === 'export' && typeof rec.rows !== 'number') return { reason: 'export "rows" must be a number' };
-  return { event: { ...rec, at: new Date(Date.parse(rec.at)).toISOString() } as CloakEvent };
+  // Already in the canonical UTC form (what Cloak writes) it is kept; otherwise normalized.
+  const at = rec.at as string;
+  if (!(at.length === 24 && at.endsWith('Z'))) rec.at = new Date(t).toISOString();
+  return { event: rec as unknown as CloakEvent, t };
 }
 
-/** A checked line waiting to be sorted: its time, line number, and text (parsed again when its turn comes: far smaller than the parsed object). */
-type Item = { t: number; n: number; text: string };
+/** A checked line waiting to be sorted: its time, line number, and the event (in memory) or its text (read back from a run on disk). */
+type Item = { t: number; n: number; e?: CloakEvent; text?: string };
 const byTime = (a: Item, b: Item) => a.t - b.t || a.n - b.n;
 
 /**
@@ -96,8 +101,10 @@ class LineReader {
 }
 
 /** A min-heap merge of sorted run files. */
-function* merge(files: readonly string[]): Generator<Item> {
-  const readers = files.map((f) => new LineReader(f));
+function* merge(files: readonly string[], inMemory: readonly Item[] = []): Generator<Item> {
+  const readers: { next(): string | Item | undefined }[] = files.map((f) => new LineReader(f));
+  let k = 0;
+  readers.push({ next: () => inMemory[k++] });
   const heap: { item: Item; src: number }[] = [];
   const push = (x: { item: Item; src: number }) => {
     heap.push(x);
@@ -129,6 +136,7 @@ function* merge(files: readonly string[]): Generator<Item> {
   const next = (src: number) => {
     const line = readers[src]!.next();
     if (line === undefined || line === '') return;
+    if (typeof line !== 'string') return push({ item: line, src });
     const a = line.indexOf('\t');
     const b = line.indexOf('\t', a + 1);
     push({ item: { t: Number(line.slice(0, a)), n: Number(line.slice(a + 1, b)), text: line.slice(b + 1) }, src });
@@ -155,7 +163,7 @@ export async function replay(input: Readable, opts: { strict?: boolean; onAlert?
   const flush = () => {
     buffer.sort(byTime);
     const file = join(dir, `run-${runs.length}.tsv`);
-    writeFileSync(file, buffer.map((it) => `${it.t}\t${it.n}\t${it.text}`).join('\n') + '\n');
+    writeFileSync(file, buffer.map((it) => `${it.t}\t${it.n}\t${JSON.stringify(it.e)}`).join('\n') + '\n');
     runs.push(file);
     buffer = [];
   };
@@ -173,15 +181,18 @@ export async function replay(input: Readable, opts: { strict?: boolean; onAlert?
         if (opts.strict) return summary;
         continue;
       }
-      buffer.push({ t: Date.parse(r.event.at), n, text });
+      // The parsed event is kept until its run goes to disk (as JSON, its time already in UTC).
+      buffer.push({ t: r.t, n, e: r.event });
       if (buffer.length >= runLines) flush();
     }
     const engine = createEngine();
     const run = (it: Item) => {
       summary.events++;
-      // Checked on the way in; parsed again here, with its time in UTC as the contract reads it.
-      const e = JSON.parse(it.text) as CloakEvent & { at: string };
-      e.at = new Date(it.t).toISOString();
+      // Checked on the way in; from a run on disk, parsed again, with its time in UTC.
+      let e = it.e;
+      if (!e) {
+        e = JSON.parse(it.text!) as CloakEvent;
+      }
       for (const a of engine.ingest(e)) {
         summary.alerts++;
         opts.onAlert?.(a);
@@ -191,8 +202,9 @@ export async function replay(input: Readable, opts: { strict?: boolean; onAlert?
       buffer.sort(byTime);
       for (const it of buffer) run(it);
     } else {
-      if (buffer.length) flush();
-      for (const it of merge(runs)) run(it);
+      // The last, partial run stays in memory (already parsed) and joins the merge as is.
+      buffer.sort(byTime);
+      for (const it of merge(runs, buffer)) run(it);
     }
     for (const a of engine.flush()) {
       summary.alerts++;
