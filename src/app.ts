@@ -31,6 +31,8 @@ import { createPolicyService } from './access/policy.service.ts';
 import { createRevealService, parseQuotas } from './access/reveal.service.ts';
 import { createExportService } from './access/export.service.ts';
 import { join } from 'node:path';
+import { createCaseService } from './detect/cases.service.ts';
+import { startLiveDetection } from './detect/live.ts';
 
 export type AppOptions = {
   /** Where log lines go (tests capture them); stdout by default. */
@@ -106,6 +108,8 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const reveals = createRevealService({ db: store.db, vault, policy, audit, explanations, bus, clock, quota: parseQuotas(config.revealQuotas), justificationKey });
   const exports = createExportService({ db: store.db, vault, waybill, policy, audit, bus, clock, dir: join(config.dataDir, 'exports'), perDay: config.exportsPerDay, maxRows: config.exportMaxRows });
   const reports = createReportService({ audit, vault, clock, key: deriveKey(ring.indexRoot, 'cloak/customer-token/v1'), minutes: config.customerTokenMinutes });
+  const cases = createCaseService({ db: store.db, clock, log, audit, devices, grants: reveals });
+  const detection = startLiveDetection({ bus, cases, clock, log });
   /** Reloads the policies (refused, and the old ones kept, if any file is broken); the change is in the audit log. */
   async function reloadPolicies(actor: string) {
     const info = policy.reload();
@@ -123,6 +127,8 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     reveals,
     exports,
     reports,
+    cases,
+    detection,
     clock,
     store,
     bus,
@@ -139,6 +145,8 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     /** True when this start created the keyring: a fresh data directory. */
     firstStart,
     async close() {
+      detection.stop();
+      await detection.idle().catch(() => undefined);
       await audit.close();
       await sealer.close();
       await bus.close();

@@ -208,6 +208,24 @@ export function createRevealService(deps: RevealDeps) {
       return (await q.execute()).map(grantView);
     },
 
+    /** Suspends every grant of a staff member still in force (detection's response); returns their ids. */
+    async suspendGrants(staffId: string): Promise<string[]> {
+      const now = clock.now().toISOString();
+      const live = await db.selectFrom('grants').select('id').where('requester', '=', staffId).where('status', '=', 'approved').where('expires_at', '>', now).execute();
+      if (live.length === 0) return [];
+      const ids = live.map((g) => g.id);
+      await db.updateTable('grants').set({ status: 'suspended' }).where('id', 'in', ids).where('status', '=', 'approved').execute();
+      return ids;
+    },
+
+    /** Puts suspended grants back in force (an admin undoing a response); returns those restored. */
+    async restoreGrants(ids: readonly string[]): Promise<string[]> {
+      if (ids.length === 0) return [];
+      const rows = await db.selectFrom('grants').select('id').where('id', 'in', [...ids]).where('status', '=', 'suspended').execute();
+      if (rows.length) await db.updateTable('grants').set({ status: 'approved' }).where('id', 'in', rows.map((r) => r.id)).execute();
+      return rows.map((r) => r.id);
+    },
+
     /** Break-glass reveals; by default those still waiting for a reviewer. */
     async breakGlass(filter: { pending?: boolean }): Promise<BreakGlass[]> {
       let q = db.selectFrom('break_glass').selectAll().orderBy('audit_index').limit(1000);

@@ -434,6 +434,18 @@ export function createEngine(opts: { onAccess?: (v: AccessVerdict) => void } = {
       }
       return out;
     },
+    /** Judges the accesses whose grace ended by `t` (live: called on a timer when traffic is quiet). */
+    advance(t: number): Alert[] {
+      const out: Alert[] = [];
+      const due = pending.filter((x) => x.due <= t);
+      if (due.length === 0) return out;
+      pending = pending.filter((x) => x.due > t);
+      for (const p of due) {
+        now = Math.max(now, p.due);
+        p.run(out);
+      }
+      return out;
+    },
     /** Judges the accesses still in their grace (at the end of a replay). */
     flush(): Alert[] {
       const out: Alert[] = [];

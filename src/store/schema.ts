@@ -87,6 +87,27 @@ export interface Database {
   audit_entries: AuditEntryTable;
   audit_tiles: { level: number; idx: number | string; hashes: Buffer };
   audit_checkpoints: { size: number | string; root: Buffer; note: string; at: string };
+  cases: CaseTable;
+}
+
+/** A detection case: one per actor while open; alerts, automatic actions and comments as JSON arrays. */
+export interface CaseTable {
+  id: string;
+  actor: string;
+  /** `low`, `medium` or `high`: the highest of its alerts. */
+  severity: string;
+  score: number;
+  summary: string;
+  alerts: string;
+  actions: string;
+  comments: string;
+  /** `open` or `resolved`. */
+  status: string;
+  assignee: string | null;
+  /** `true_positive` or `false_positive` once resolved. */
+  resolution: string | null;
+  opened_at: string;
+  updated_at: string;
 }
 
 /** A staff member (couriers and seller accounts included); the sign-in token is kept as its SHA-256. */
