@@ -6,6 +6,8 @@ import { replay } from '../detect/replay.ts';
 import { evaluate } from '../detect/evaluate.ts';
 import { ATTACK_FAMILIES, simulateWorld, type AttackFamily } from '../sim/world.ts';
 import type { CliEnv } from './context.ts';
+import { progress } from './output.ts';
+import { driveLive } from '../sim/live.ts';
 
 const whole = (what: string, v: string, min = 1): number => {
   if (!/^\d+$/.test(v) || Number(v) < min) throw new InvalidInput(`${what} must be a whole number of at least ${min}, not "${v}"`);
@@ -31,20 +33,37 @@ export function detectCommands(program: Command, cli: CliEnv): void {
     .option('--stations <n>', 'delivery stations', '8')
     .option('--seed <n>', 'the same seed gives the same world', '1')
     .option('--attacks <families>', `comma-separated, from ${ATTACK_FAMILIES.join(', ')} (default: all; "none" for none)`)
-    .requiredOption('--out <file>', 'where the events go (NDJSON), or - for standard output')
+    .option('--out <file>', 'where the events go (NDJSON), or - for standard output')
     .option('--truth <file>', 'where the ground truth goes (default: <out>.truth.json)')
-    .action(async (o: { days: string; stations: string; seed: string; attacks?: string; out: string; truth?: string }) => {
+    .option('--live <url>', 'instead of a file, drive the Cloak at this URL through its API')
+    .option('--key <apiKey>', 'with --live: an admin API key of that Cloak (or CLOAK_ADMIN_KEY)')
+    .option('--rate <n>', 'with --live: events a second (0: as fast as it answers)', '200')
+    .option('--parcels <n>', 'parcels a station receives on an ordinary day', '250')
+    .action(async (o: { days: string; stations: string; seed: string; attacks?: string; out?: string; truth?: string; live?: string; key?: string; rate: string; parcels: string }) => {
+      if (!o.out && !o.live) throw new InvalidInput('give --out FILE (or - for standard output), or --live URL');
       const attacks = o.attacks === undefined ? undefined : o.attacks === 'none' ? [] : o.attacks.split(',').map((a) => a.trim());
       const unknown = (attacks ?? []).filter((a) => !(ATTACK_FAMILIES as readonly string[]).includes(a));
       if (unknown.length) throw new InvalidInput(`unknown attack famil${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')}; choose from ${ATTACK_FAMILIES.join(', ')}`);
-      const w = simulateWorld({ days: whole('--days', o.days), stations: whole('--stations', o.stations), seed: whole('--seed', o.seed, 0), ...(attacks ? { attacks: attacks as AttackFamily[] } : {}) });
-      const out = o.out === '-' ? process.stdout : createWriteStream(o.out);
+      const w = simulateWorld({ days: whole('--days', o.days), stations: whole('--stations', o.stations), seed: whole('--seed', o.seed, 0), parcelsPerStation: whole('--parcels', o.parcels), ...(attacks ? { attacks: attacks as AttackFamily[] } : {}) });
+      if (o.live) {
+        const key = o.key ?? cli.env.CLOAK_ADMIN_KEY;
+        if (!key) throw new InvalidInput('--live needs an admin API key: --key ck_… or CLOAK_ADMIN_KEY');
+        if (!/^https?:\/\/\S+$/.test(o.live)) throw new InvalidInput(`--live must be the URL of a running Cloak, e.g. http://127.0.0.1:8080, not "${o.live}"`);
+        const bar = progress(cli.io, 'simulate');
+        const r = await driveLive(w.events, { url: o.live, adminKey: key, rate: Number(o.rate), seed: Number(o.seed), onProgress: (d, t) => bar.update(d / t, `${d}/${t} events`) });
+        bar.stop();
+        cli.io.out(`${r.sent} events sent to ${o.live}, ${r.skipped} skipped; answers: ${Object.entries(r.byStatus).sort().map(([k, n]) => `${k}: ${n}`).join(', ')}`);
+        if (o.truth) writeFileSync(o.truth, `${JSON.stringify({ seed: Number(o.seed), attackers: w.truth }, null, 2)}\n`);
+        return;
+      }
+      const outFile = o.out!;
+      const out = outFile === '-' ? process.stdout : createWriteStream(outFile);
       for (const e of w.events) if (!out.write(`${JSON.stringify(e)}\n`)) await once(out, 'drain');
       if (out !== process.stdout) {
         out.end();
         await once(out, 'close');
       }
-      const truthFile = o.truth ?? (o.out === '-' ? undefined : `${o.out}.truth.json`);
+      const truthFile = o.truth ?? (outFile === '-' ? undefined : `${outFile}.truth.json`);
       if (truthFile) writeFileSync(truthFile, `${JSON.stringify({ seed: Number(o.seed), attackers: w.truth }, null, 2)}\n`);
       cli.io.err(`${w.events.length} events, ${w.truth.length} attackers${truthFile ? ` (ground truth in ${truthFile})` : ''}`);
     });

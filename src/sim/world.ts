@@ -198,8 +198,10 @@ export function simulateWorld(opts: WorldOptions): World {
 
   // --- Attacks -----------------------------------------------------------------------
   const families = opts.attacks ?? ATTACK_FAMILIES;
-  // Attackers start once they are established: from the second day, to a day before the end.
-  const attackStart = () => t0 + uni(1, Math.max(1.1, opts.days - 1)) * DAY;
+  // Attackers start once they are established: from the second day, to a day before the end
+  // (in a world of a day or two: from 40% of it, leaving them time to act).
+  const first = Math.min(1, opts.days * 0.4);
+  const attackStart = () => t0 + uni(first, Math.max(first + 0.1, opts.days - 1)) * DAY;
   const variant = (): Truth['variant'] => (r() < 0.25 ? 'low-and-slow' : 'fast');
   const existing = (t: number) => parcels.filter((p) => p.created < t);
   for (const family of families) {
