@@ -33,6 +33,7 @@ import { createExportService } from './access/export.service.ts';
 import { join } from 'node:path';
 import { createCaseService } from './detect/cases.service.ts';
 import { startLiveDetection } from './detect/live.ts';
+import { createTraceService } from './leaks/trace.service.ts';
 
 export type AppOptions = {
   /** Where log lines go (tests capture them); stdout by default. */
@@ -110,6 +111,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const reports = createReportService({ audit, vault, clock, key: deriveKey(ring.indexRoot, 'cloak/customer-token/v1'), minutes: config.customerTokenMinutes });
   const cases = createCaseService({ db: store.db, clock, log, audit, devices, grants: reveals });
   const detection = startLiveDetection({ bus, cases, clock, log });
+  const tracer = createTraceService({ vault, waybill, audit, clock, log });
   /** Reloads the policies (refused, and the old ones kept, if any file is broken); the change is in the audit log. */
   async function reloadPolicies(actor: string) {
     const info = policy.reload();
@@ -129,6 +131,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     reports,
     cases,
     detection,
+    tracer,
     clock,
     store,
     bus,

@@ -9,7 +9,7 @@ import { stdio, type Output } from './output.ts';
 import { serveCommand } from './serve.ts';
 import { staffCommand } from './staff.ts';
 import { auditCommand } from './audit.ts';
-import { detectCommands } from './detect.ts';
+import { detectCommands, traceCommand } from './detect.ts';
 
 /**
  * The `cloak` command. Returns the exit code: 0 done, 1 done with problems (e.g. bad rows),
@@ -29,6 +29,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   staffCommand(program, cli);
   auditCommand(program, cli);
   detectCommands(program, cli);
+  traceCommand(program, cli);
   try {
     await program.parseAsync(argv as string[]);
     return cli.exitCode;

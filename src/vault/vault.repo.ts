@@ -105,6 +105,26 @@ export function createVaultRepo(store: Pick<Store, 'db' | 'insertRows'>) {
     },
 
     /** Tokens of live subjects whose blind index in `scope` equals `hash`. */
+    /** Live subjects' tokens for many blind-index hashes of one scope at once, by hash (hex). */
+    async findManyByIndex(scope: IndexScope, hashes: readonly Buffer[]): Promise<Map<string, string[]>> {
+      const out = new Map<string, string[]>();
+      for (let i = 0; i < hashes.length; i += 500) {
+        const rows = await db
+          .selectFrom('vault_index')
+          .innerJoin('vault_subjects', 'vault_subjects.id', 'vault_index.subject_id')
+          .select(['vault_index.hash', 'vault_subjects.token'])
+          .where('vault_index.scope', '=', scope)
+          .where('vault_index.hash', 'in', hashes.slice(i, i + 500) as Buffer[])
+          .where('vault_subjects.erased_at', 'is', null)
+          .execute();
+        for (const r of rows) {
+          const k = Buffer.from(r.hash).toString('hex');
+          (out.get(k) ?? out.set(k, []).get(k)!).push(r.token);
+        }
+      }
+      return out;
+    },
+
     async findByIndex(scope: IndexScope, hash: Buffer, limit: number, tx: Db = db): Promise<string[]> {
       const rows = await tx
         .selectFrom('vault_index')

@@ -11,7 +11,7 @@ import type { Sealer } from './seal.pool.ts';
 import { DEFAULT_KIND, FIELD_NAME, externalKey, lookupForms, prepareSubject } from './vault.fns.ts';
 import type { VaultRepo } from './vault.repo.ts';
 import { blindIndex, dekContext, openField, type IndexKeys } from './vault.seal.ts';
-import { DEK_VERSION, type CreateResult, type MaskedSubject, type SealedSubject, type SubjectInput } from './vault.types.ts';
+import { DEK_VERSION, type CreateResult, type IndexScope, type MaskedSubject, type SealedSubject, type SubjectInput } from './vault.types.ts';
 
 export type VaultDeps = {
   repo: VaultRepo;
@@ -215,6 +215,34 @@ export function createVaultService(deps: VaultDeps) {
     async page(cursor: number, limit: number, kind?: string): Promise<{ rows: { token: string; kind: string; createdAt: string; fields: Record<string, string> }[]; cursor: number }> {
       const rows = await repo.pageSubjects(cursor, limit, kind);
       return { rows: rows.map((r) => ({ token: r.token, kind: r.kind, createdAt: r.created_at, fields: r.masks })), cursor: rows.length ? rows[rows.length - 1]!.id : cursor };
+    },
+
+    /**
+     * Which subjects a leaked file's values belong to, by blind index: values are normalized
+     * like lookups and matched in bulk; nothing is decrypted and nothing is published per value
+     * (a trace of a million rows is one operation, recorded by its caller). Returns, for each
+     * value that matched, the tokens.
+     */
+    async matchValues(field: 'phone' | 'email' | 'name', values: readonly string[], opts: { region?: CountryCode } = {}): Promise<Map<string, string[]>> {
+      const byHash = new Map<string, string[]>();
+      const hashes: Buffer[] = [];
+      let scope: IndexScope | undefined;
+      for (const v of new Set(values)) {
+        const f = lookupForms(field, v, opts.region ?? deps.region, false);
+        if (!f.ok) continue;
+        scope = f.scope;
+        const h = blindIndex(deps.indexKeys, f.scope, f.normalized);
+        const k = h.toString('hex');
+        if (!byHash.has(k)) {
+          byHash.set(k, []);
+          hashes.push(h);
+        }
+        byHash.get(k)!.push(v);
+      }
+      const out = new Map<string, string[]>();
+      if (!scope) return out;
+      for (const [k, tokens] of await repo.findManyByIndex(scope, hashes)) for (const v of byHash.get(k) ?? []) out.set(v, tokens);
+      return out;
     },
 
     /** The kind of a live subject (customer, reviewer, …) for policy decisions; NotFound otherwise. Reads nothing else. */

@@ -86,6 +86,13 @@ export function createWaybillService(deps: WaybillDeps) {
       }
     },
 
+    /** The recipient (vault token) of each known tracking number, for tracing a leaked file. */
+    async recipientsOf(trackings: readonly string[]): Promise<Map<string, string>> {
+      const out = new Map<string, string>();
+      for (const [t, p] of await deps.repo.getParcels(trackings)) out.set(t, p.recipient);
+      return out;
+    },
+
     /** Shipments (sales data: tokens and routes, no personal data) a page at a time, for exports. */
     async page(after: string, limit: number): Promise<{ rows: { tracking: string; recipient: string; sender: string | null; origin: string; destination: string; status: string; createdAt: string }[]; cursor: string }> {
       const rows = await deps.repo.pageParcels(after, limit);
