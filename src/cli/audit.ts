@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { wholeNumber } from './args.ts';
 import { InvalidInput } from '../lib/errors.ts';
 import { parseVerifierKey } from '../audit/note.ts';
 import { verifyLog } from '../audit/verify.ts';
@@ -7,10 +8,6 @@ import { createLogger } from '../lib/log.ts';
 import { withApp, type CliEnv } from './context.ts';
 import { operator } from './operator.ts';
 
-const whole = (what: string, v: string): number => {
-  if (!/^(0|[1-9][0-9]{0,14})$/.test(v)) throw new InvalidInput(`${what} must be a whole number, not "${v}"`);
-  return Number(v);
-};
 const b64 = (h: Buffer) => h.toString('base64');
 
 export function auditCommand(program: Command, cli: CliEnv): void {
@@ -59,7 +56,7 @@ export function auditCommand(program: Command, cli: CliEnv): void {
     .option('--size <size>', 'the tree size (default: the latest checkpoint)')
     .action(async (index: string, o: { size?: string }) => {
       await withApp(cli, async (app) => {
-        const p = await app.audit.inclusion(whole('index', index), o.size === undefined ? undefined : whole('--size', o.size));
+        const p = await app.audit.inclusion(wholeNumber('index', index), o.size === undefined ? undefined : wholeNumber('--size', o.size));
         cli.io.out(JSON.stringify({ index: p.index, size: p.size, entry: b64(p.entry), proof: p.proof.map(b64) }));
       });
     });
@@ -69,7 +66,7 @@ export function auditCommand(program: Command, cli: CliEnv): void {
     .argument('<to>', 'the newer size')
     .action(async (from: string, to: string) => {
       await withApp(cli, async (app) => {
-        const p = await app.audit.consistency(whole('from', from), whole('to', to));
+        const p = await app.audit.consistency(wholeNumber('from', from), wholeNumber('to', to));
         cli.io.out(JSON.stringify({ from: p.from, to: p.to, proof: p.proof.map(b64) }));
       });
     });

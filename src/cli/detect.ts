@@ -1,6 +1,7 @@
 import { createReadStream, createWriteStream, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import type { Command } from 'commander';
+import { wholeNumber } from './args.ts';
 import { InvalidInput } from '../lib/errors.ts';
 import { replay } from '../detect/replay.ts';
 import { evaluate } from '../detect/evaluate.ts';
@@ -9,10 +10,6 @@ import { withApp, type CliEnv } from './context.ts';
 import { progress } from './output.ts';
 import { driveLive } from '../sim/live.ts';
 
-const whole = (what: string, v: string, min = 1): number => {
-  if (!/^\d+$/.test(v) || Number(v) < min) throw new InvalidInput(`${what} must be a whole number of at least ${min}, not "${v}"`);
-  return Number(v);
-};
 /** `1..10`, `3,5,8` or `7`. */
 export function parseSeeds(v: string): number[] {
   const range = /^(\d+)\.\.(\d+)$/.exec(v);
@@ -44,7 +41,7 @@ export function detectCommands(program: Command, cli: CliEnv): void {
       const attacks = o.attacks === undefined ? undefined : o.attacks === 'none' ? [] : o.attacks.split(',').map((a) => a.trim());
       const unknown = (attacks ?? []).filter((a) => !(ATTACK_FAMILIES as readonly string[]).includes(a));
       if (unknown.length) throw new InvalidInput(`unknown attack famil${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')}; choose from ${ATTACK_FAMILIES.join(', ')}`);
-      const w = simulateWorld({ days: whole('--days', o.days), stations: whole('--stations', o.stations), seed: whole('--seed', o.seed, 0), parcelsPerStation: whole('--parcels', o.parcels), ...(attacks ? { attacks: attacks as AttackFamily[] } : {}) });
+      const w = simulateWorld({ days: wholeNumber('--days', o.days, 1), stations: wholeNumber('--stations', o.stations, 1), seed: wholeNumber('--seed', o.seed, 0), parcelsPerStation: wholeNumber('--parcels', o.parcels, 1), ...(attacks ? { attacks: attacks as AttackFamily[] } : {}) });
       if (o.live) {
         const key = o.key ?? cli.env.CLOAK_ADMIN_KEY;
         if (!key) throw new InvalidInput('--live needs an admin API key: --key ck_… or CLOAK_ADMIN_KEY');
@@ -104,7 +101,7 @@ export function detectCommands(program: Command, cli: CliEnv): void {
     .option('--stations <n>', 'delivery stations per world', '8')
     .option('--json', 'print the result as JSON')
     .action(async (o: { seeds: string; days: string; stations: string; json?: boolean }) => {
-      const r = evaluate(parseSeeds(o.seeds), { days: whole('--days', o.days), stations: whole('--stations', o.stations) });
+      const r = evaluate(parseSeeds(o.seeds), { days: wholeNumber('--days', o.days, 1), stations: wholeNumber('--stations', o.stations, 1) });
       if (o.json) return cli.io.out(JSON.stringify(r));
       cli.io.out(`seeds ${o.seeds}: ${r.events} events, ${r.alertedActors} actors alerted`);
       cli.io.out('family               attackers  detected  recall  median minutes to detect');
