@@ -111,7 +111,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const reports = createReportService({ audit, vault, clock, key: deriveKey(ring.indexRoot, 'cloak/customer-token/v1'), minutes: config.customerTokenMinutes });
   const cases = createCaseService({ db: store.db, clock, log, audit, devices, grants: reveals });
   const detection = startLiveDetection({ bus, cases, clock, log });
-  const tracer = createTraceService({ vault, waybill, audit, clock, log });
+  const tracer = createTraceService({ vault, waybill, devices, exports, audit, clock, log });
   /** Reloads the policies (refused, and the old ones kept, if any file is broken); the change is in the audit log. */
   async function reloadPolicies(actor: string) {
     const info = policy.reload();

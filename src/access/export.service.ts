@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, openSync, closeSync, writeSync, fsyncSync, renameSync } from 'node:fs';
+import { mkdirSync, openSync, closeSync, writeSync, fsyncSync, renameSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import { parse as parseCsv } from 'csv-parse/sync';
 import type { Kysely } from 'kysely';
 import type { EventBus } from '../bus/bus.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -190,6 +191,24 @@ export function createExportService(deps: ExportDeps) {
       const r = await get(id);
       if (r.requester !== who.id && !APPROVERS.includes(who.role)) throw new NotFound('no export has this id');
       return view(r);
+    },
+
+    /**
+     * The customers (vault tokens) a written export holds, read back from its file: what a
+     * leak tracer compares a leaked set with. Undefined when the file is gone.
+     */
+    async tokensOf(id: string): Promise<Set<string> | undefined> {
+      const r = await get(id);
+      if (r.status !== 'written' || !r.file) return undefined;
+      let text: string;
+      try {
+        text = readFileSync(r.file, 'utf8');
+      } catch {
+        return undefined;
+      }
+      const rows = parseCsv(text, { relax_column_count: true }) as string[][];
+      const col = rows[0]?.indexOf(r.dataset === 'customers' ? 'token' : 'recipient') ?? -1;
+      return new Set(col < 0 ? [] : rows.slice(1).map((x) => x[col]!).filter(Boolean));
     },
 
     async list(filter: { status?: string | undefined }): Promise<ExportJob[]> {

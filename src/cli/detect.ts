@@ -129,6 +129,8 @@ export function traceCommand(program: Command, cli: CliEnv): void {
         cli.io.out(`rows matching customers: ${r.rowsMatched} (${Object.entries(r.matchedBy).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'})`);
         cli.io.out(`affected customers: ${r.affected.length}`);
         cli.io.out(`data categories exposed: ${Object.entries(r.categories).map(([k, n]) => `${k} (${n})`).join(', ') || 'none'}`);
+        cli.io.out(r.sources.length ? 'likely sources, best first:' : 'no recorded access covers this set');
+        for (const [i, x] of r.sources.entries()) cli.io.out(`  ${i + 1}. ${x.kind} ${x.id}: score ${x.score} (coverage ${x.coverage}, precision ${x.precision}); ${x.evidence}`);
       });
     });
 }

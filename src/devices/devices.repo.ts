@@ -53,6 +53,13 @@ export function createDevicesRepo(db: Kysely<Database>) {
     },
     dropExpiredNonces: (now: number) => db.deleteFrom('device_nonces').where('expires_at', '<', now).execute(),
     insertActivity: (a: { device: string; at: string; action: string; parcel: string | null; result: string }) => db.insertInto('device_activity').values(a).execute(),
+    /** Devices that were given these parcels' data (reads allowed), for tracing a leak. */
+    async readersOf(trackings: readonly string[]): Promise<{ device: string; parcel: string }[]> {
+      const out: { device: string; parcel: string }[] = [];
+      for (let i = 0; i < trackings.length; i += 500)
+        for (const r of await db.selectFrom('device_activity').select(['device', 'parcel']).distinct().where('parcel', 'in', trackings.slice(i, i + 500)).where('result', '=', 'ok').execute()) if (r.parcel) out.push({ device: r.device, parcel: r.parcel });
+      return out;
+    },
     activity: (device: string, limit: number) => db.selectFrom('device_activity').selectAll().where('device', '=', device).orderBy('at', 'desc').limit(limit).execute(),
     allowBuild: (build: string, note: string, at: string) =>
       db.insertInto('device_builds').values({ build, note, added_at: at }).onConflict((oc) => oc.column('build').doUpdateSet({ note })).execute(),

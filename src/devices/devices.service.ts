@@ -200,6 +200,9 @@ export function createDevicesService(deps: DevicesDeps) {
       return (await repo.activity(id, limit)).map((a) => ({ at: a.at, action: a.action, parcel: a.parcel, result: a.result }));
     },
 
+    /** Devices that were given these parcels' data, for tracing a leak. */
+    readersOf: (trackings: readonly string[]) => deps.repo.readersOf(trackings),
+
     async allowBuild(build: string, note: string): Promise<void> {
       checkBuild(build);
       await repo.allowBuild(build, typeof note === 'string' ? note.slice(0, 200) : '', clock.now().toISOString());

@@ -3,6 +3,8 @@ import type { Clock } from '../lib/clock.ts';
 import type { AuditLog } from '../audit/log.service.ts';
 import type { VaultService } from '../vault/vault.service.ts';
 import type { WaybillService } from '../waybill/waybill.service.ts';
+import type { DevicesService } from '../devices/devices.service.ts';
+import type { ExportService } from '../access/export.service.ts';
 import { classifyColumns, modernizeVietnamesePhone, type Category, type ColumnGuess } from './columns.ts';
 import { openLeak, type LeakFile } from './read.ts';
 
@@ -18,7 +20,26 @@ export type TraceReport = {
   readonly categories: Partial<Record<Category, number>>;
   /** Rows matched by each kind of identifier. */
   readonly matchedBy: Partial<Record<'phone' | 'email' | 'tracking', number>>;
+  /** Who could have leaked it, best first: how much of the leaked set each one had access to. */
+  readonly sources: Source[];
 };
+/**
+ * A likely source. `coverage`: the share of the leaked customers whose data it had;
+ * `precision`: the share of what it had that is in the leak (a source that saw everything
+ * explains any leak, and says little). `score` combines them.
+ */
+export type Source = {
+  readonly kind: 'device' | 'staff' | 'export';
+  readonly id: string;
+  readonly coverage: number;
+  readonly precision: number;
+  readonly score: number;
+  readonly evidence: string;
+};
+
+/** Sources that saw fewer than this share of the leaked customers are not listed. */
+const MIN_COVERAGE = 0.2;
+const MAX_SOURCES = 20;
 
 /** Rows matched against the vault at a time. */
 const BATCH = 5000;
@@ -32,7 +53,63 @@ const SAMPLE = 200;
  * never values). Source ranking, canaries and watermarks come next (issue 6).
  * @example const r = await tracer.trace('/tmp/dump.csv', { onProgress: (f) => … });
  */
-export function createTraceService(deps: { vault: Pick<VaultService, 'matchValues'>; waybill: Pick<WaybillService, 'recipientsOf'>; audit: Pick<AuditLog, 'append'>; clock: Clock; log: Logger }) {
+export function createTraceService(deps: {
+  vault: Pick<VaultService, 'matchValues'>;
+  waybill: Pick<WaybillService, 'recipientsOf' | 'parcelsAndScannersOf'>;
+  devices: Pick<DevicesService, 'readersOf'>;
+  exports: Pick<ExportService, 'list' | 'tokensOf'>;
+  audit: Pick<AuditLog, 'append' | 'entriesOfSubject'>;
+  clock: Clock;
+  log: Logger;
+}) {
+  /**
+   * Everyone with recorded access to the leaked customers: devices that read or scanned their
+   * parcels, staff shown their data, exports that held them; each with the set it had.
+   */
+  async function accessors(leaked: readonly string[]): Promise<{ kind: Source['kind']; id: string; had: Set<string>; accessed: number; how: string }[]> {
+    const out = new Map<string, { kind: Source['kind']; id: string; had: Set<string>; accessed: number; how: string }>();
+    const add = (kind: Source['kind'], id: string, token: string, how: string) => {
+      const k = `${kind}:${id}`;
+      const x = out.get(k) ?? out.set(k, { kind, id, had: new Set(), accessed: 0, how }).get(k)!;
+      x.had.add(token);
+    };
+    const { parcels, scanners } = await deps.waybill.parcelsAndScannersOf(leaked);
+    const readers = await deps.devices.readersOf([...parcels.keys()]);
+    for (const r of readers) add('device', r.device, parcels.get(r.parcel)!, 'was given their parcels’ data');
+    for (const s of scanners) add('device', s.device, parcels.get(s.tracking)!, 'scanned their parcels');
+    for (const t of leaked) {
+      for (const e of await deps.audit.entriesOfSubject(t, ['reveal'])) {
+        if (e.result !== 'ok' && e.result !== 'break_glass') continue;
+        const [kind, id] = [e.actor.slice(0, e.actor.indexOf(':')), e.actor.slice(e.actor.indexOf(':') + 1)];
+        add(kind === 'device' ? 'device' : 'staff', id, t, 'was shown their data');
+      }
+    }
+    const leakedSet = new Set(leaked);
+    for (const x of await deps.exports.list({ status: 'written' })) {
+      const held = await deps.exports.tokensOf(x.id);
+      if (!held) continue;
+      const k = `export:${x.id}`;
+      const hit = [...held].filter((t) => leakedSet.has(t));
+      if (hit.length) out.set(k, { kind: 'export', id: x.id, had: new Set(hit), accessed: held.size, how: `exported ${x.dataset} to ${x.recipient} on ${x.decidedAt ?? x.requestedAt} (requested by ${x.requester})` });
+    }
+    // What each device or staff member had access to in all, to weigh how specific it is.
+    for (const x of out.values()) if (x.accessed === 0) x.accessed = x.had.size;
+    return [...out.values()];
+  }
+
+  function rank(leaked: readonly string[], found: Awaited<ReturnType<typeof accessors>>): Source[] {
+    return found
+      .map((x) => {
+        const coverage = x.had.size / leaked.length;
+        const precision = x.accessed ? Math.min(1, x.had.size / x.accessed) : 0;
+        return { kind: x.kind, id: x.id, coverage, precision, score: coverage * (0.6 + 0.4 * precision), evidence: `${x.had.size} of the ${leaked.length} leaked customers: ${x.how}` };
+      })
+      .filter((x) => x.coverage >= MIN_COVERAGE)
+      .sort((a, b) => b.score - a.score || b.coverage - a.coverage)
+      .slice(0, MAX_SOURCES)
+      .map((x) => ({ ...x, coverage: Number(x.coverage.toFixed(3)), precision: Number(x.precision.toFixed(3)), score: Number(x.score.toFixed(3)) }));
+  }
+
   return {
     async trace(path: string, opts: { actor?: string; onProgress?: (fraction: number, rows: number) => void } = {}): Promise<TraceReport> {
       const file: LeakFile = await openLeak(path);
@@ -91,15 +168,18 @@ export function createTraceService(deps: { vault: Pick<VaultService, 'matchValue
         }
       }
       if (batch.length) await flush(batch);
+      const leaked = [...affected].sort();
+      const sources = leaked.length ? rank(leaked, await accessors(leaked)) : [];
       const report: TraceReport = {
         file: { format: file.format, encoding: file.encoding, delimiter: file.delimiter, bytes: file.bytes },
         columns,
         rowsRead,
         rowsSkipped: file.stats.skipped,
         rowsMatched,
-        affected: [...affected].sort(),
+        affected: leaked,
         categories,
         matchedBy,
+        sources,
       };
       await deps.audit.append([{ kind: 'trace', actor: opts.actor ?? 'system', result: 'traced', data: { rows: rowsRead, matched: rowsMatched, affected: report.affected.length, categories: Object.keys(categories) } }]);
       deps.log.info({ rows: rowsRead, matched: rowsMatched, affected: report.affected.length }, 'leaks: file traced');

@@ -40,6 +40,18 @@ export function createWaybillRepo(store: Pick<Store, 'db' | 'insertRows'>) {
     },
 
     /** A device's recent scans, newest first. */
+    /** Parcels addressed to any of these recipients. */
+    async parcelsOfRecipients(tokens: readonly string[]): Promise<{ tracking: string; recipient: string }[]> {
+      const out: { tracking: string; recipient: string }[] = [];
+      for (let i = 0; i < tokens.length; i += 500) out.push(...(await db.selectFrom('parcels').select(['tracking', 'recipient']).where('recipient', 'in', tokens.slice(i, i + 500)).execute()));
+      return out;
+    },
+    /** Which devices scanned which of these parcels. */
+    async scannersOf(trackings: readonly string[]): Promise<{ tracking: string; device: string }[]> {
+      const out: { tracking: string; device: string }[] = [];
+      for (let i = 0; i < trackings.length; i += 500) out.push(...(await db.selectFrom('parcel_scans').select(['tracking', 'device']).distinct().where('tracking', 'in', trackings.slice(i, i + 500)).execute()));
+      return out;
+    },
     scansByDevice: (device: string, limit: number) => db.selectFrom('parcel_scans').selectAll().where('device', '=', device).orderBy('at', 'desc').limit(limit).execute(),
     assign: (a: { tracking: string; courier: string; day: string; assigned_at: string }) =>
       db.insertInto('parcel_assignments').values(a).onConflict((oc) => oc.column('tracking').doUpdateSet({ courier: a.courier, day: a.day, assigned_at: a.assigned_at })).execute(),

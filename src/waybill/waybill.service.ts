@@ -86,6 +86,12 @@ export function createWaybillService(deps: WaybillDeps) {
       }
     },
 
+    /** For tracing: the parcels of these customers, and which devices scanned each. */
+    async parcelsAndScannersOf(tokens: readonly string[]): Promise<{ parcels: Map<string, string>; scanners: { tracking: string; device: string }[] }> {
+      const parcels = new Map((await deps.repo.parcelsOfRecipients(tokens)).map((p) => [p.tracking, p.recipient]));
+      return { parcels, scanners: await deps.repo.scannersOf([...parcels.keys()]) };
+    },
+
     /** The recipient (vault token) of each known tracking number, for tracing a leaked file. */
     async recipientsOf(trackings: readonly string[]): Promise<Map<string, string>> {
       const out = new Map<string, string>();

@@ -1,0 +1,76 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { appOn, freshSqlite } from '../test/dialects.ts';
+import { enrollDevice } from '../test/devices.ts';
+import { createPeople } from '../src/sim/people.ts';
+
+/**
+ * A leaked file traced back to where it came from: a partial, reordered copy of a data
+ * seller's export (story B), and an infected scanner's harvest of tracking numbers (story A).
+ * The true source must come first.
+ */
+describe('tracing a leak to its source', () => {
+  const h = appOn(freshSqlite);
+  const dir = mkdtempSync(join(tmpdir(), 'cloak-trace-src-'));
+  const people = createPeople(777);
+
+  test('story B: a partial, reordered copy of an export, with columns dropped, points to that export first', async () => {
+    const app = h.app;
+    const seller = await app.staff.authenticate((await app.staff.create({ id: 'seller-emp', role: 'admin' }, 'system')).token);
+    const boss = await app.staff.authenticate((await app.staff.create({ id: 'boss', role: 'supervisor' }, 'system')).token);
+    await app.vault.createSubjects(Array.from({ length: 80 }, (_, i) => ({ externalId: `c-${i}`, fields: { name: people.person(i).name, phone: people.person(i).phone, email: people.person(i).email } })));
+    // A legitimate masked export first, then the data seller's export in clear.
+    const masked = await app.exports.request(seller, { dataset: 'customers', fields: ['name', 'phone'], recipient: 'crm-team', purpose: 'monthly_report' });
+    await app.exports.decide(boss, masked.id, true);
+    const job = await app.exports.request(seller, { dataset: 'customers', fields: ['name', 'phone', 'email'], clear: ['phone', 'email'], recipient: 'partner-x', purpose: 'monthly_report' });
+    const written = await app.exports.decide(boss, job.id, true);
+    assert.equal(written.rows, 80);
+    const file = (await app.exports.list({ status: 'written' })).find((x) => x.id === job.id)!;
+    const rows = parse(readFileSync(join(app.config.dataDir, 'exports', `${file.id}.csv`), 'utf8')) as string[][];
+    // The copy that surfaced: 25 rows, shuffled, only the e-mail and phone columns, no header.
+    const [header, ...data] = rows;
+    const [pi, ei] = [header!.indexOf('phone'), header!.indexOf('email')];
+    const leaked = data.filter((_, i) => i % 3 === 0).slice(0, 25).reverse();
+    const copy = join(dir, 'for-sale.csv');
+    writeFileSync(copy, leaked.map((r) => `${r[ei]};${r[pi]}`).join('\n'));
+    const report = await app.tracer.trace(copy);
+    // Every leaked row's customer; and anyone else only because they share a leaked phone or
+    // e-mail (the fake people repeat a few numbers, as real households do).
+    const expected = leaked.map((r) => r[header!.indexOf('token')]!);
+    for (const t of expected) assert.ok(report.affected.includes(t), t);
+    const byToken = new Map(data.map((r) => [r[header!.indexOf('token')]!, r]));
+    const leakedValues = new Set(leaked.flatMap((r) => [r[pi]!, r[ei]!]));
+    for (const t of report.affected.filter((x) => !expected.includes(x))) assert.ok(leakedValues.has(byToken.get(t)![pi]!) || leakedValues.has(byToken.get(t)![ei]!), `${t} shares nothing with the leak`);
+    assert.equal(report.sources[0]!.kind, 'export');
+    assert.equal(report.sources[0]!.id, job.id, JSON.stringify(report.sources));
+    assert.match(report.sources[0]!.evidence, /exported customers to partner-x/);
+  });
+
+  test('story A: an infected scanner’s harvest of tracking numbers points to that scanner first', async () => {
+    const app = h.app;
+    await app.devices.createStation({ id: 'hub', name: 'hub', kind: 'hub' });
+    await app.devices.createStation({ id: 'st-a', name: 'a', kind: 'delivery' });
+    await app.devices.createStation({ id: 'st-b', name: 'b', kind: 'delivery' });
+    const subjects = await app.vault.createSubjects(Array.from({ length: 20 }, (_, i) => ({ externalId: `r-${i}`, fields: { name: people.person(100 + i).name, phone: people.person(100 + i).phone } })));
+    const parcels: string[] = [];
+    for (const [i, s] of subjects.entries()) parcels.push((await app.waybill.createParcel({ recipient: s.token, origin: 'hub', destination: i < 12 ? 'st-a' : 'st-b' })).tracking);
+    const infected = await enrollDevice(app, 'st-a', 'scanner');
+    const other = await enrollDevice(app, 'st-b', 'scanner');
+    await app.waybill.ingestScans(infected, parcels.slice(0, 12).map((p) => ({ parcel: p, step: 'inbound' as const })));
+    await app.waybill.ingestScans(other, parcels.slice(12).map((p) => ({ parcel: p, step: 'inbound' as const })));
+    // The malware reads everything it can; only its station's parcels answer.
+    for (const p of parcels) await app.waybill.readForDevice(infected, p).catch(() => undefined);
+    const dump = join(dir, 'dump.tsv');
+    writeFileSync(dump, `waybill\tsort code\n${parcels.slice(2, 11).reverse().map((p) => `${p}\tA1`).join('\n')}\n`);
+    const report = await app.tracer.trace(dump);
+    assert.deepEqual(report.affected, subjects.slice(2, 11).map((s) => s.token).sort());
+    assert.equal(report.sources[0]!.kind, 'device');
+    assert.equal(report.sources[0]!.id, infected.id, JSON.stringify(report.sources));
+    assert.equal(report.sources.some((x) => x.id === other.id), false, 'the other station’s scanner never had these');
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
