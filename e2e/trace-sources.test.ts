@@ -48,6 +48,34 @@ describe('tracing a leak to its source', () => {
     assert.equal(report.sources[0]!.kind, 'export');
     assert.equal(report.sources[0]!.id, job.id, JSON.stringify(report.sources));
     assert.match(report.sources[0]!.evidence, /exported customers to partner-x/);
+
+    // A copy that kept the creation times (any order, three rows are enough) carries the
+    // export's watermark: proof, not just likelihood.
+    const [ci, ti] = [header!.indexOf('created_at'), header!.indexOf('token')];
+    const stampedCopy = join(dir, 'with-times.csv');
+    writeFileSync(stampedCopy, `email,created\n${leaked.slice(0, 3).map((r) => `${r[ei]},${r[ci]}`).join('\n')}\n`);
+    const proven = await app.tracer.trace(stampedCopy);
+    assert.equal(proven.sources[0]!.id, job.id);
+    assert.equal(proven.sources[0]!.score, 1);
+    assert.match(proven.sources[0]!.evidence, /^watermark: 3 of 3 timestamped rows carry this export's mark/);
+    assert.ok(!proven.sources.slice(1).some((x) => /watermark/.test(x.evidence)), 'the masked export to crm-team held the same customers, but not this mark');
+
+    // False attribution: files that did not come from an export (the same customers, times
+    // from elsewhere) are never attributed by watermark, whatever their size.
+    let seed = 99;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed / 2 ** 31);
+    for (let k = 0; k < 150; k++) {
+      const n = 3 + Math.floor(rand() * 15);
+      const lines = Array.from({ length: n }, () => {
+        const r = data[Math.floor(rand() * data.length)]!;
+        const t = new Date(Date.parse(r[ci]!) - (Date.parse(r[ci]!) % 1000) + Math.floor(rand() * 1000)).toISOString();
+        return `${r[ti]},${r[ei]},${t}`;
+      });
+      const f = join(dir, `other-${k}.csv`);
+      writeFileSync(f, `token,email,created_at\n${lines.join('\n')}\n`);
+      const r = await app.tracer.trace(f);
+      assert.ok(!r.sources.some((x) => /watermark/.test(x.evidence)), `file ${k} was attributed by watermark: ${JSON.stringify(r.sources[0])}`);
+    }
   });
 
   test('story A: an infected scanner’s harvest of tracking numbers points to that scanner first', async () => {

@@ -107,11 +107,11 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   }
   const justificationKey = deriveKey(ring.indexRoot, 'cloak/audit-justification/v1');
   const reveals = createRevealService({ db: store.db, vault, policy, audit, explanations, bus, clock, quota: parseQuotas(config.revealQuotas), justificationKey });
-  const exports = createExportService({ db: store.db, vault, waybill, policy, audit, bus, clock, dir: join(config.dataDir, 'exports'), perDay: config.exportsPerDay, maxRows: config.exportMaxRows });
+  const exports = createExportService({ db: store.db, vault, waybill, policy, audit, bus, clock, dir: join(config.dataDir, 'exports'), perDay: config.exportsPerDay, maxRows: config.exportMaxRows, watermarkKey: deriveKey(ring.indexRoot, 'cloak/export-watermark/v1') });
   const reports = createReportService({ audit, vault, clock, key: deriveKey(ring.indexRoot, 'cloak/customer-token/v1'), minutes: config.customerTokenMinutes });
   const cases = createCaseService({ db: store.db, clock, log, audit, devices, grants: reveals });
   const detection = startLiveDetection({ bus, cases, clock, log });
-  const tracer = createTraceService({ vault, waybill, devices, exports, audit, clock, log });
+  const tracer = createTraceService({ vault, waybill, devices, exports, audit, clock, log, watermarkKey: deriveKey(ring.indexRoot, 'cloak/export-watermark/v1') });
   /** Reloads the policies (refused, and the old ones kept, if any file is broken); the change is in the audit log. */
   async function reloadPolicies(actor: string) {
     const info = policy.reload();

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type { EventBus } from '../bus/bus.ts';
 import type { Clock } from '../lib/clock.ts';
 import { randomId } from '../lib/crypto.ts';
+import { watermarkTime } from '../lib/watermark.ts';
 import { Forbidden, InvalidInput, NotFound, RateLimited } from '../lib/errors.ts';
 import type { Database, ExportTable } from '../store/schema.ts';
 import type { AuditLog } from '../audit/log.service.ts';
@@ -56,9 +57,14 @@ export type ExportDeps = {
   dir: string;
   perDay: number;
   maxRows: number;
+  /** Keys the watermark in each row's timestamp (see lib/watermark.ts). */
+  watermarkKey: Buffer;
 };
 
 /**
+ * Every row's timestamp carries a keyed watermark of its export (lib/watermark.ts), so a
+ * copy found later points back to it.
+ *
  * Bulk exports of customer or sales data: asked for by one staff member (policy and a daily
  * limit checked), approved by a second, then written by Cloak itself as CSV (so a later step
  * can watermark every copy), recorded in the audit log with who, what, how many rows and to
@@ -93,7 +99,7 @@ export function createExportService(deps: ExportDeps) {
           const out: unknown[][] = [];
           for (const s of page.rows) {
             const values = await Promise.all(job.fields.map(async (f) => (job.clear.includes(f) && s.fields[f] !== undefined ? deps.vault.decryptField(s.token, f) : (s.fields[f] ?? ''))));
-            out.push([s.token, s.kind, s.createdAt, ...values]);
+            out.push([s.token, s.kind, watermarkTime(deps.watermarkKey, job.id, s.token, s.createdAt), ...values]);
           }
           put(out);
           rows += out.length;
@@ -104,7 +110,7 @@ export function createExportService(deps: ExportDeps) {
         for (let cursor = ''; rows < deps.maxRows; ) {
           const page = await deps.waybill.page(cursor, Math.min(PAGE, deps.maxRows - rows));
           if (page.rows.length === 0) break;
-          put(page.rows.map((p) => [p.tracking, p.recipient, p.sender ?? '', p.origin, p.destination, p.status, p.createdAt]));
+          put(page.rows.map((p) => [p.tracking, p.recipient, p.sender ?? '', p.origin, p.destination, p.status, watermarkTime(deps.watermarkKey, job.id, p.recipient, p.createdAt)]));
           rows += page.rows.length;
           cursor = page.cursor;
         }

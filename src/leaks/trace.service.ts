@@ -7,6 +7,7 @@ import type { DevicesService } from '../devices/devices.service.ts';
 import type { ExportService } from '../access/export.service.ts';
 import { classifyColumns, modernizeVietnamesePhone, type Category, type ColumnGuess } from './columns.ts';
 import { openLeak, type LeakFile } from './read.ts';
+import { millisOf, watermarkMs, WATERMARK_MIN_ROWS, WATERMARK_MIN_SHARE } from '../lib/watermark.ts';
 
 export type TraceReport = {
   readonly file: { readonly format: string; readonly encoding: string; readonly delimiter?: string | undefined; readonly bytes: number };
@@ -40,6 +41,8 @@ export type Source = {
 /** Sources that saw fewer than this share of the leaked customers are not listed. */
 const MIN_COVERAGE = 0.2;
 const MAX_SOURCES = 20;
+/** Timestamped rows kept to check watermarks against (a sample is proof enough). */
+const MAX_STAMPED = 100_000;
 
 /** Rows matched against the vault at a time. */
 const BATCH = 5000;
@@ -61,6 +64,8 @@ export function createTraceService(deps: {
   audit: Pick<AuditLog, 'append' | 'entriesOfSubject'>;
   clock: Clock;
   log: Logger;
+  /** The key of the exports' watermark (lib/watermark.ts). */
+  watermarkKey: Buffer;
 }) {
   /**
    * Everyone with recorded access to the leaked customers: devices that read or scanned their
@@ -97,14 +102,30 @@ export function createTraceService(deps: {
     return [...out.values()];
   }
 
-  function rank(leaked: readonly string[], found: Awaited<ReturnType<typeof accessors>>): Source[] {
+  /**
+   * Exports whose watermark the leak's timestamped rows carry: at least WATERMARK_MIN_ROWS rows
+   * and WATERMARK_MIN_SHARE of them, or nothing (see lib/watermark.ts for the odds).
+   */
+  async function watermarkEvidence(stamped: readonly { tokens: string[]; ms: number }[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    if (stamped.length < WATERMARK_MIN_ROWS) return out;
+    for (const x of await deps.exports.list({ status: 'written' })) {
+      const m = stamped.filter((r) => r.tokens.some((t) => watermarkMs(deps.watermarkKey, x.id, t) === r.ms)).length;
+      if (m >= WATERMARK_MIN_ROWS && m / stamped.length >= WATERMARK_MIN_SHARE) out.set(x.id, `watermark: ${m} of ${stamped.length} timestamped rows carry this export's mark (by chance: under 10^-${3 * Math.min(m, 100)})`);
+    }
+    return out;
+  }
+
+  function rank(leaked: readonly string[], found: Awaited<ReturnType<typeof accessors>>, watermarks: ReadonlyMap<string, string>): Source[] {
     return found
       .map((x) => {
-        const coverage = x.had.size / leaked.length;
+        const coverage = leaked.length ? x.had.size / leaked.length : 0;
         const precision = x.accessed ? Math.min(1, x.had.size / x.accessed) : 0;
-        return { kind: x.kind, id: x.id, coverage, precision, score: coverage * (0.6 + 0.4 * precision), evidence: `${x.had.size} of the ${leaked.length} leaked customers: ${x.how}` };
+        const mark = x.kind === 'export' ? watermarks.get(x.id) : undefined;
+        // A watermark is proof, not a likelihood: it puts its export first.
+        return { kind: x.kind, id: x.id, coverage, precision, score: mark ? 1 : coverage * (0.6 + 0.4 * precision) * 0.99, evidence: `${mark ? `${mark}; ` : ''}${x.had.size} of the ${leaked.length} leaked customers: ${x.how}` };
       })
-      .filter((x) => x.coverage >= MIN_COVERAGE)
+      .filter((x) => x.coverage >= MIN_COVERAGE || x.score === 1)
       .sort((a, b) => b.score - a.score || b.coverage - a.coverage)
       .slice(0, MAX_SOURCES)
       .map((x) => ({ ...x, coverage: Number(x.coverage.toFixed(3)), precision: Number(x.precision.toFixed(3)), score: Number(x.score.toFixed(3)) }));
@@ -123,6 +144,12 @@ export function createTraceService(deps: {
         sample.push(r.value);
       }
       const columns = classifyColumns(file.headers, sample);
+      // Columns that carry an export's watermark: a millisecond timestamp, and the token if kept.
+      const share = (i: number, re: RegExp) => sample.filter((r) => re.test((r[i] ?? '').trim())).length / Math.max(1, sample.length);
+      const width = Math.max(0, ...sample.map((r) => r.length));
+      const stampCol = [...Array(width).keys()].find((i) => share(i, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}/) >= 0.6);
+      const tokenCol = [...Array(width).keys()].find((i) => share(i, /^sub_[a-z2-9]{26}$/) >= 0.6);
+      const stamped: { tokens: string[]; ms: number }[] = [];
       const byCat = (c: Category) => columns.filter((x) => x.category === c).map((x) => x.index);
       const [phones, emails, trackings] = [byCat('phone'), byCat('email'), byCat('tracking')];
       const affected = new Set<string>();
@@ -140,9 +167,13 @@ export function createTraceService(deps: {
         ]);
         for (const r of batch) {
           let hit = false;
+          const rowTokens: string[] = tokenCol !== undefined && r[tokenCol] ? [r[tokenCol]!.trim()] : [];
           const mark = (kind: 'phone' | 'email' | 'tracking', tokens: readonly string[] | undefined) => {
             if (!tokens?.length) return;
-            for (const t of tokens) affected.add(t);
+            for (const t of tokens) {
+              affected.add(t);
+              rowTokens.push(t);
+            }
             matchedBy[kind] = (matchedBy[kind] ?? 0) + 1;
             hit = true;
           };
@@ -154,6 +185,8 @@ export function createTraceService(deps: {
           }
           for (const c of columns) if ((r[c.index] ?? '').trim()) categories[c.category] = (categories[c.category] ?? 0) + 1;
           if (hit) rowsMatched++;
+          const ms = stampCol === undefined ? undefined : millisOf(r[stampCol] ?? '');
+          if (ms !== undefined && rowTokens.length && stamped.length < MAX_STAMPED) stamped.push({ tokens: [...new Set(rowTokens)], ms });
         }
         rowsRead += batch.length;
         opts.onProgress?.(file.bytes ? Math.min(1, file.stats.bytesRead / file.bytes) : 1, rowsRead);
@@ -169,7 +202,8 @@ export function createTraceService(deps: {
       }
       if (batch.length) await flush(batch);
       const leaked = [...affected].sort();
-      const sources = leaked.length ? rank(leaked, await accessors(leaked)) : [];
+      const watermarks = await watermarkEvidence(stamped);
+      const sources = leaked.length || watermarks.size ? rank(leaked, await accessors(leaked), watermarks) : [];
       const report: TraceReport = {
         file: { format: file.format, encoding: file.encoding, delimiter: file.delimiter, bytes: file.bytes },
         columns,
