@@ -28,7 +28,7 @@ describe('tracing a leak to its source', () => {
     await app.exports.decide(boss, masked.id, true);
     const job = await app.exports.request(seller, { dataset: 'customers', fields: ['name', 'phone', 'email'], clear: ['phone', 'email'], recipient: 'partner-x', purpose: 'monthly_report' });
     const written = await app.exports.decide(boss, job.id, true);
-    assert.equal(written.rows, 80);
+    assert.equal(written.rows, 82, '80 customers and the 2 canaries of this export');
     const file = (await app.exports.list({ status: 'written' })).find((x) => x.id === job.id)!;
     const rows = parse(readFileSync(join(app.config.dataDir, 'exports', `${file.id}.csv`), 'utf8')) as string[][];
     // The copy that surfaced: 25 rows, shuffled, only the e-mail and phone columns, no header.
@@ -40,11 +40,12 @@ describe('tracing a leak to its source', () => {
     const report = await app.tracer.trace(copy);
     // Every leaked row's customer; and anyone else only because they share a leaked phone or
     // e-mail (the fake people repeat a few numbers, as real households do).
-    const expected = leaked.map((r) => r[header!.indexOf('token')]!);
+    const planted = await app.canaries.which(data.map((r) => r[header!.indexOf('token')]!));
+    const expected = leaked.map((r) => r[header!.indexOf('token')]!).filter((t) => !planted.has(t));
     for (const t of expected) assert.ok(report.affected.includes(t), t);
     const byToken = new Map(data.map((r) => [r[header!.indexOf('token')]!, r]));
     const leakedValues = new Set(leaked.flatMap((r) => [r[pi]!, r[ei]!]));
-    for (const t of report.affected.filter((x) => !expected.includes(x))) assert.ok(leakedValues.has(byToken.get(t)![pi]!) || leakedValues.has(byToken.get(t)![ei]!), `${t} shares nothing with the leak`);
+    for (const t of report.affected.filter((x) => !expected.includes(x))) assert.ok(!planted.has(t) && (leakedValues.has(byToken.get(t)![pi]!) || leakedValues.has(byToken.get(t)![ei]!)), `${t} shares nothing with the leak`);
     assert.equal(report.sources[0]!.kind, 'export');
     assert.equal(report.sources[0]!.id, job.id, JSON.stringify(report.sources));
     assert.match(report.sources[0]!.evidence, /exported customers to partner-x/);
@@ -59,6 +60,22 @@ describe('tracing a leak to its source', () => {
     assert.equal(proven.sources[0]!.score, 1);
     assert.match(proven.sources[0]!.evidence, /^watermark: 3 of 3 timestamped rows carry this export's mark/);
     assert.ok(!proven.sources.slice(1).some((x) => /watermark/.test(x.evidence)), 'the masked export to crm-team held the same customers, but not this mark');
+
+    // The export's own canaries: one in a copy names the export, and is nobody's data.
+    const canaries = await app.canaries.which(data.map((r) => r[ti]!));
+    assert.equal(canaries.size, 2);
+    const canaryRow = data.find((r) => canaries.has(r[ti]!))!;
+    assert.match(canaryRow[ei]!, /@hopthu\.example$/);
+    const withCanary = join(dir, 'with-canary.csv');
+    writeFileSync(withCanary, [canaryRow, ...leaked.slice(0, 2)].map((r) => r[pi]).join('\n'));
+    const caught = await app.tracer.trace(withCanary);
+    assert.deepEqual(caught.canaryHits.map((c) => c.channel), [`export:${job.id}`]);
+    assert.equal(caught.affected.includes(canaryRow[ti]!), false);
+    assert.equal(caught.sources[0]!.id, job.id);
+    assert.match(caught.sources[0]!.evidence, /^canary: a customer planted only in this export \(customers to partner-x\)/);
+    // The first (masked) export never carried this one's canaries.
+    const first = parse(readFileSync(join(app.config.dataDir, 'exports', `${masked.id}.csv`), 'utf8')) as string[][];
+    assert.equal(first.some((r) => canaries.has(r[0]!)), false);
 
     // False attribution: files that did not come from an export (the same customers, times
     // from elsewhere) are never attributed by watermark, whatever their size.

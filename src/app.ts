@@ -34,6 +34,7 @@ import { join } from 'node:path';
 import { createCaseService } from './detect/cases.service.ts';
 import { startLiveDetection } from './detect/live.ts';
 import { createTraceService } from './leaks/trace.service.ts';
+import { createCanaryService } from './leaks/canary.service.ts';
 
 export type AppOptions = {
   /** Where log lines go (tests capture them); stdout by default. */
@@ -107,11 +108,12 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   }
   const justificationKey = deriveKey(ring.indexRoot, 'cloak/audit-justification/v1');
   const reveals = createRevealService({ db: store.db, vault, policy, audit, explanations, bus, clock, quota: parseQuotas(config.revealQuotas), justificationKey });
-  const exports = createExportService({ db: store.db, vault, waybill, policy, audit, bus, clock, dir: join(config.dataDir, 'exports'), perDay: config.exportsPerDay, maxRows: config.exportMaxRows, watermarkKey: deriveKey(ring.indexRoot, 'cloak/export-watermark/v1') });
+  const canaries = createCanaryService({ db: store.db, vault, clock, phonePrefix: config.canaryPhonePrefix, emailDomain: config.canaryEmailDomain });
+  const exports = createExportService({ db: store.db, vault, waybill, policy, audit, bus, clock, dir: join(config.dataDir, 'exports'), perDay: config.exportsPerDay, maxRows: config.exportMaxRows, watermarkKey: deriveKey(ring.indexRoot, 'cloak/export-watermark/v1'), canaries });
   const reports = createReportService({ audit, vault, clock, key: deriveKey(ring.indexRoot, 'cloak/customer-token/v1'), minutes: config.customerTokenMinutes });
   const cases = createCaseService({ db: store.db, clock, log, audit, devices, grants: reveals });
   const detection = startLiveDetection({ bus, cases, clock, log });
-  const tracer = createTraceService({ vault, waybill, devices, exports, audit, clock, log, watermarkKey: deriveKey(ring.indexRoot, 'cloak/export-watermark/v1') });
+  const tracer = createTraceService({ vault, waybill, devices, exports, canaries, audit, clock, log, watermarkKey: deriveKey(ring.indexRoot, 'cloak/export-watermark/v1') });
   /** Reloads the policies (refused, and the old ones kept, if any file is broken); the change is in the audit log. */
   async function reloadPolicies(actor: string) {
     const info = policy.reload();
@@ -132,6 +134,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     cases,
     detection,
     tracer,
+    canaries,
     clock,
     store,
     bus,

@@ -7,6 +7,8 @@ import type { Kysely } from 'kysely';
 import type { EventBus } from '../bus/bus.ts';
 import type { Clock } from '../lib/clock.ts';
 import { randomId } from '../lib/crypto.ts';
+import { randomInt } from 'node:crypto';
+import type { CanaryService } from '../leaks/canary.service.ts';
 import { watermarkTime } from '../lib/watermark.ts';
 import { Forbidden, InvalidInput, NotFound, RateLimited } from '../lib/errors.ts';
 import type { Database, ExportTable } from '../store/schema.ts';
@@ -47,7 +49,7 @@ const view = (r: ExportTable): ExportJob => {
 
 export type ExportDeps = {
   db: Kysely<Database>;
-  vault: Pick<VaultService, 'page' | 'decryptField'>;
+  vault: Pick<VaultService, 'page' | 'decryptField' | 'getMasked'>;
   waybill: Pick<WaybillService, 'page'>;
   policy: Pick<PolicyService, 'decide'>;
   audit: Pick<AuditLog, 'append'>;
@@ -59,7 +61,12 @@ export type ExportDeps = {
   maxRows: number;
   /** Keys the watermark in each row's timestamp (see lib/watermark.ts). */
   watermarkKey: Buffer;
+  /** Plants the canary customers each customer export carries for its recipient. */
+  canaries: Pick<CanaryService, 'plant' | 'which'>;
 };
+
+/** Canary customers planted in each export of customer data. */
+const CANARIES_PER_EXPORT = 2;
 
 /**
  * Every row's timestamp carries a keyed watermark of its export (lib/watermark.ts), so a
@@ -93,14 +100,26 @@ export function createExportService(deps: ExportDeps) {
     try {
       if (job.dataset === 'customers') {
         put([['token', 'kind', 'created_at', ...job.fields]]);
+        // This recipient's own canaries, slipped in among the first rows like any customer (with
+        // their masks, or values in clear, as the export asks); other exports' canaries left out.
+        const planted = await deps.canaries.plant(`export:${job.id}`, `${job.dataset} to ${job.recipient}`, CANARIES_PER_EXPORT);
+        const canaryRows: unknown[][] = [];
+        for (const c of planted) {
+          const m = await deps.vault.getMasked(c.token, { actor: 'system:export' });
+          const values = job.fields.map((f) => (job.clear.includes(f) ? (c.fields[f] ?? '') : (m.fields[f] ?? '')));
+          canaryRows.push([c.token, 'customer', watermarkTime(deps.watermarkKey, job.id, c.token, new Date(Date.now() - randomInt(1, 400) * 86_400_000).toISOString()), ...values]);
+        }
         for (let cursor = 0; rows < deps.maxRows; ) {
           const page = await deps.vault.page(cursor, Math.min(PAGE, deps.maxRows - rows));
           if (page.rows.length === 0) break;
           const out: unknown[][] = [];
+          const planted = await deps.canaries.which(page.rows.map((r) => r.token));
           for (const s of page.rows) {
+            if (planted.has(s.token)) continue;
             const values = await Promise.all(job.fields.map(async (f) => (job.clear.includes(f) && s.fields[f] !== undefined ? deps.vault.decryptField(s.token, f) : (s.fields[f] ?? ''))));
             out.push([s.token, s.kind, watermarkTime(deps.watermarkKey, job.id, s.token, s.createdAt), ...values]);
           }
+          while (canaryRows.length > 0) out.splice(randomInt(0, out.length + 1), 0, canaryRows.pop()!);
           put(out);
           rows += out.length;
           cursor = page.cursor;

@@ -5,6 +5,7 @@ import type { VaultService } from '../vault/vault.service.ts';
 import type { WaybillService } from '../waybill/waybill.service.ts';
 import type { DevicesService } from '../devices/devices.service.ts';
 import type { ExportService } from '../access/export.service.ts';
+import type { CanaryService } from './canary.service.ts';
 import { classifyColumns, modernizeVietnamesePhone, type Category, type ColumnGuess } from './columns.ts';
 import { openLeak, type LeakFile } from './read.ts';
 import { millisOf, watermarkMs, WATERMARK_MIN_ROWS, WATERMARK_MIN_SHARE } from '../lib/watermark.ts';
@@ -23,6 +24,8 @@ export type TraceReport = {
   readonly matchedBy: Partial<Record<'phone' | 'email' | 'tracking', number>>;
   /** Who could have leaked it, best first: how much of the leaked set each one had access to. */
   readonly sources: Source[];
+  /** Canary customers found in the file: each names the one channel it was planted in. */
+  readonly canaryHits: { readonly token: string; readonly channel: string; readonly detail: string }[];
 };
 /**
  * A likely source. `coverage`: the share of the leaked customers whose data it had;
@@ -66,12 +69,13 @@ export function createTraceService(deps: {
   log: Logger;
   /** The key of the exports' watermark (lib/watermark.ts). */
   watermarkKey: Buffer;
+  canaries: Pick<CanaryService, 'which'>;
 }) {
   /**
    * Everyone with recorded access to the leaked customers: devices that read or scanned their
    * parcels, staff shown their data, exports that held them; each with the set it had.
    */
-  async function accessors(leaked: readonly string[]): Promise<{ kind: Source['kind']; id: string; had: Set<string>; accessed: number; how: string }[]> {
+  async function accessors(leaked: readonly string[], marked: ReadonlySet<string> = new Set()): Promise<{ kind: Source['kind']; id: string; had: Set<string>; accessed: number; how: string }[]> {
     const out = new Map<string, { kind: Source['kind']; id: string; had: Set<string>; accessed: number; how: string }>();
     const add = (kind: Source['kind'], id: string, token: string, how: string) => {
       const k = `${kind}:${id}`;
@@ -95,7 +99,7 @@ export function createTraceService(deps: {
       if (!held) continue;
       const k = `export:${x.id}`;
       const hit = [...held].filter((t) => leakedSet.has(t));
-      if (hit.length) out.set(k, { kind: 'export', id: x.id, had: new Set(hit), accessed: held.size, how: `exported ${x.dataset} to ${x.recipient} on ${x.decidedAt ?? x.requestedAt} (requested by ${x.requester})` });
+      if (hit.length || marked.has(x.id)) out.set(k, { kind: 'export', id: x.id, had: new Set(hit), accessed: held.size, how: `exported ${x.dataset} to ${x.recipient} on ${x.decidedAt ?? x.requestedAt} (requested by ${x.requester})` });
     }
     // What each device or staff member had access to in all, to weigh how specific it is.
     for (const x of out.values()) if (x.accessed === 0) x.accessed = x.had.size;
@@ -122,7 +126,7 @@ export function createTraceService(deps: {
         const coverage = leaked.length ? x.had.size / leaked.length : 0;
         const precision = x.accessed ? Math.min(1, x.had.size / x.accessed) : 0;
         const mark = x.kind === 'export' ? watermarks.get(x.id) : undefined;
-        // A watermark is proof, not a likelihood: it puts its export first.
+        // A watermark or a canary is proof, not a likelihood: it puts its export first.
         return { kind: x.kind, id: x.id, coverage, precision, score: mark ? 1 : coverage * (0.6 + 0.4 * precision) * 0.99, evidence: `${mark ? `${mark}; ` : ''}${x.had.size} of the ${leaked.length} leaked customers: ${x.how}` };
       })
       .filter((x) => x.coverage >= MIN_COVERAGE || x.score === 1)
@@ -201,9 +205,16 @@ export function createTraceService(deps: {
         }
       }
       if (batch.length) await flush(batch);
-      const leaked = [...affected].sort();
+      const planted = await deps.canaries.which([...affected]);
+      const canaryHits = [...planted].map(([token, c]) => ({ token, channel: c.channel, detail: c.detail }));
+      // Canaries are nobody: they leave the list of affected customers and become evidence.
+      const leaked = [...affected].filter((t) => !planted.has(t)).sort();
       const watermarks = await watermarkEvidence(stamped);
-      const sources = leaked.length || watermarks.size ? rank(leaked, await accessors(leaked), watermarks) : [];
+      for (const h of canaryHits) {
+        const [kind, id] = [h.channel.slice(0, h.channel.indexOf(':')), h.channel.slice(h.channel.indexOf(':') + 1)];
+        if (kind === 'export') watermarks.set(id, `canary: a customer planted only in this export (${h.detail}) is in the file${watermarks.has(id) ? `; ${watermarks.get(id)}` : ''}`);
+      }
+      const sources = leaked.length || watermarks.size ? rank(leaked, await accessors(leaked, new Set(watermarks.keys())), watermarks) : [];
       const report: TraceReport = {
         file: { format: file.format, encoding: file.encoding, delimiter: file.delimiter, bytes: file.bytes },
         columns,
@@ -214,6 +225,7 @@ export function createTraceService(deps: {
         categories,
         matchedBy,
         sources,
+        canaryHits,
       };
       await deps.audit.append([{ kind: 'trace', actor: opts.actor ?? 'system', result: 'traced', data: { rows: rowsRead, matched: rowsMatched, affected: report.affected.length, categories: Object.keys(categories) } }]);
       deps.log.info({ rows: rowsRead, matched: rowsMatched, affected: report.affected.length }, 'leaks: file traced');

@@ -73,6 +73,16 @@ export const configSchema = z
       .describe('CLOAK_REVEAL_QUOTAS: most reveals one staff member may make in an hour, by role (* for the others)'),
     exportsPerDay: z.coerce.number().int().min(0).max(1000).default(3).describe('CLOAK_EXPORTS_PER_DAY: most bulk exports one staff member may request in 24 hours'),
     exportMaxRows: z.coerce.number().int().min(1).max(10_000_000).default(100_000).describe('CLOAK_EXPORT_MAX_ROWS: most rows one export may hold'),
+    canaryPhonePrefix: z
+      .string()
+      .regex(/^\+\d{4,9}$/, 'must be + and 4-9 digits: the start of a block of numbers the company owns')
+      .default('+8439')
+      .describe('CLOAK_CANARY_PHONE_PREFIX: canary customers get numbers in this block (set one your company owns, so calls to them reach you)'),
+    canaryEmailDomain: z
+      .string()
+      .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'must be a domain name')
+      .default('hopthu.example')
+      .describe('CLOAK_CANARY_EMAIL_DOMAIN: canary customers get addresses at this domain (set one your company controls and that looks ordinary)'),
     customerTokenMinutes: z.coerce.number().int().min(1).max(1440).default(15).describe('CLOAK_CUSTOMER_TOKEN_MINUTES: how long a customer token for the access report lasts'),
   })
   .strict();
@@ -101,6 +111,8 @@ const ENV: Record<keyof z.infer<typeof configSchema>, string> = {
   exportsPerDay: 'CLOAK_EXPORTS_PER_DAY',
   exportMaxRows: 'CLOAK_EXPORT_MAX_ROWS',
   customerTokenMinutes: 'CLOAK_CUSTOMER_TOKEN_MINUTES',
+  canaryPhonePrefix: 'CLOAK_CANARY_PHONE_PREFIX',
+  canaryEmailDomain: 'CLOAK_CANARY_EMAIL_DOMAIN',
 };
 
 /**

@@ -348,5 +348,18 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('cases_actor').on('cases').columns(['actor', 'status']).execute();
       },
     },
+    '0011_canaries': {
+      async up(db: Kysely<any>) {
+        // Synthetic customers planted in one channel (an export, a device, a team): seeing one
+        // in a leak, or in a reveal, names that channel.
+        await db.schema
+          .createTable('canaries')
+          .addColumn('token', 'text', (c) => c.primaryKey())
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('detail', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }

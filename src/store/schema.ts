@@ -88,6 +88,8 @@ export interface Database {
   audit_tiles: { level: number; idx: number | string; hashes: Buffer };
   audit_checkpoints: { size: number | string; root: Buffer; note: string; at: string };
   cases: CaseTable;
+  /** A canary subject and the channel it was planted in (`export:<id>`, …). */
+  canaries: { token: string; channel: string; detail: string; created_at: string };
 }
 
 /** A detection case: one per actor while open; alerts, automatic actions and comments as JSON arrays. */

@@ -1,0 +1,43 @@
+import { randomInt } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../lib/clock.ts';
+import type { Database } from '../store/schema.ts';
+import type { VaultService } from '../vault/vault.service.ts';
+import { createPeople } from '../sim/people.ts';
+
+export type Canary = { readonly token: string; readonly fields: Readonly<Record<string, string>> };
+
+/**
+ * Canary customers: synthetic people whose phone numbers (from a pool the company owns) and
+ * e-mail addresses (at a domain it controls) reach no one else. Each is planted in one
+ * channel, and stored in the vault like any customer, so staff cannot tell it from a real
+ * one; which channel it belongs to is known only here. No parcel is ever made for one.
+ * @example const [c] = await canaries.plant('export:exp_…', 'to partner-x', 2);
+ */
+export function createCanaryService(deps: { db: Kysely<Database>; vault: Pick<VaultService, 'createSubjects'>; clock: Clock; phonePrefix: string; emailDomain: string }) {
+  const { db } = deps;
+  return {
+    /** Makes `count` canaries for `channel` and returns them with their clear values (to place in the channel). */
+    async plant(channel: string, detail: string, count: number): Promise<Canary[]> {
+      const people = createPeople(randomInt(1, 2 ** 31));
+      const made = Array.from({ length: count }, (_, i) => {
+        const p = people.person(i);
+        const local = p.email.split('@')[0]!;
+        const fields = { name: p.name, phone: `${deps.phonePrefix}${String(randomInt(0, 10 ** (12 - deps.phonePrefix.length))).padStart(12 - deps.phonePrefix.length, '0')}`, email: `${local}.${randomInt(10, 99)}@${deps.emailDomain}`, address: p.address };
+        return fields;
+      });
+      const created = await deps.vault.createSubjects(made.map((fields) => ({ kind: 'customer', fields })));
+      const now = deps.clock.now().toISOString();
+      await db.insertInto('canaries').values(created.map((c) => ({ token: c.token, channel, detail, created_at: now }))).execute();
+      return created.map((c, i) => ({ token: c.token, fields: made[i]! }));
+    },
+
+    /** Which of these tokens are canaries, with their channel. */
+    async which(tokens: readonly string[]): Promise<Map<string, { channel: string; detail: string }>> {
+      const out = new Map<string, { channel: string; detail: string }>();
+      for (let i = 0; i < tokens.length; i += 500) for (const r of await db.selectFrom('canaries').selectAll().where('token', 'in', tokens.slice(i, i + 500)).execute()) out.set(r.token, { channel: r.channel, detail: r.detail });
+      return out;
+    },
+  };
+}
+export type CanaryService = ReturnType<typeof createCanaryService>;
