@@ -73,6 +73,16 @@ describe('tracing a leak to its source', () => {
     assert.equal(caught.affected.includes(canaryRow[ti]!), false);
     assert.equal(caught.sources[0]!.id, job.id);
     assert.match(caught.sources[0]!.evidence, /^canary: a customer planted only in this export \(customers to partner-x\)/);
+    // Someone who got the file and looks the canary up in Cloak gives themselves away.
+    const curious = await app.staff.authenticate((await app.staff.create({ id: 'curious', role: 'support' }, 'system')).token);
+    await app.reveals.reveal(curious, { subject: canaryRow[ti]!, field: 'email', purpose: 'fraud_check', breakGlass: { justification: 'customer called about a strange e-mail' } });
+    await app.detection.idle();
+    const open = await app.cases.list({ status: 'open' });
+    const touched = open.find((c) => c.actor === 'staff:curious')!;
+    assert.equal(touched.alerts[0]!.rule, 'canary-touched');
+    assert.match(touched.summary, new RegExp(`exists only in export:${job.id}`));
+    assert.equal(open.some((c) => c.actor.startsWith('system:')), false, 'placing the canaries is not touching them');
+
     // The first (masked) export never carried this one's canaries.
     const first = parse(readFileSync(join(app.config.dataDir, 'exports', `${masked.id}.csv`), 'utf8')) as string[][];
     assert.equal(first.some((r) => canaries.has(r[0]!)), false);

@@ -35,6 +35,7 @@ import { createCaseService } from './detect/cases.service.ts';
 import { startLiveDetection } from './detect/live.ts';
 import { createTraceService } from './leaks/trace.service.ts';
 import { createCanaryService } from './leaks/canary.service.ts';
+import { watchCanaries } from './leaks/canary.watch.ts';
 
 export type AppOptions = {
   /** Where log lines go (tests capture them); stdout by default. */
@@ -113,6 +114,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const reports = createReportService({ audit, vault, clock, key: deriveKey(ring.indexRoot, 'cloak/customer-token/v1'), minutes: config.customerTokenMinutes });
   const cases = createCaseService({ db: store.db, clock, log, audit, devices, grants: reveals });
   const detection = startLiveDetection({ bus, cases, clock, log });
+  const stopCanaryWatch = watchCanaries({ bus, canaries, file: detection.file, log });
   const tracer = createTraceService({ vault, waybill, devices, exports, canaries, audit, clock, log, watermarkKey: deriveKey(ring.indexRoot, 'cloak/export-watermark/v1') });
   /** Reloads the policies (refused, and the old ones kept, if any file is broken); the change is in the audit log. */
   async function reloadPolicies(actor: string) {
@@ -151,6 +153,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     /** True when this start created the keyring: a fresh data directory. */
     firstStart,
     async close() {
+      stopCanaryWatch();
       detection.stop();
       await detection.idle().catch(() => undefined);
       await audit.close();

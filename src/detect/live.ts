@@ -23,6 +23,8 @@ export function startLiveDetection(deps: { bus: Pick<EventBus, 'subscribe'>; cas
   const timer = setInterval(() => file(engine.advance(deps.clock.now().getTime())), deps.tickMs ?? 30_000);
   timer.unref();
   return {
+    /** Files an alert raised outside the engine (a canary touched), in the same order. */
+    file: (a: Alert) => file([a]),
     /** Judges what is due now and resolves once every alert so far is filed and answered. */
     async idle(): Promise<void> {
       file(engine.advance(deps.clock.now().getTime()));

@@ -16,7 +16,23 @@ export type Canary = { readonly token: string; readonly fields: Readonly<Record<
  */
 export function createCanaryService(deps: { db: Kysely<Database>; vault: Pick<VaultService, 'createSubjects'>; clock: Clock; phonePrefix: string; emailDomain: string }) {
   const { db } = deps;
+  // Every canary's channel, in memory for the live watch (a few per export: small), re-read
+  // now and then so canaries planted by another node are known here too.
+  let known: Map<string, { channel: string; detail: string }> | undefined;
+  let loadedAt = 0;
+  async function all(): Promise<Map<string, { channel: string; detail: string }>> {
+    if (!known || deps.clock.now().getTime() - loadedAt > 60_000) {
+      known = new Map((await db.selectFrom('canaries').selectAll().execute()).map((r) => [r.token, { channel: r.channel, detail: r.detail }]));
+      loadedAt = deps.clock.now().getTime();
+    }
+    return known;
+  }
   return {
+    /** The channel of a canary, or undefined for a real customer (from memory: for every event). */
+    async channelOf(token: string): Promise<{ channel: string; detail: string } | undefined> {
+      return (await all()).get(token);
+    },
+
     /** Makes `count` canaries for `channel` and returns them with their clear values (to place in the channel). */
     async plant(channel: string, detail: string, count: number): Promise<Canary[]> {
       const people = createPeople(randomInt(1, 2 ** 31));
@@ -29,6 +45,7 @@ export function createCanaryService(deps: { db: Kysely<Database>; vault: Pick<Va
       const created = await deps.vault.createSubjects(made.map((fields) => ({ kind: 'customer', fields })));
       const now = deps.clock.now().toISOString();
       await db.insertInto('canaries').values(created.map((c) => ({ token: c.token, channel, detail, created_at: now }))).execute();
+      for (const c of created) known?.set(c.token, { channel, detail });
       return created.map((c, i) => ({ token: c.token, fields: made[i]! }));
     },
 
