@@ -36,6 +36,7 @@ import { startLiveDetection } from './detect/live.ts';
 import { createTraceService } from './leaks/trace.service.ts';
 import { createCanaryService } from './leaks/canary.service.ts';
 import { watchCanaries } from './leaks/canary.watch.ts';
+import { createIncidentService } from './incidents/incidents.service.ts';
 
 export type AppOptions = {
   /** Where log lines go (tests capture them); stdout by default. */
@@ -114,6 +115,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const reports = createReportService({ audit, vault, clock, key: deriveKey(ring.indexRoot, 'cloak/customer-token/v1'), minutes: config.customerTokenMinutes });
   const cases = createCaseService({ db: store.db, clock, log, audit, devices, grants: reveals });
   const detection = startLiveDetection({ bus, cases, clock, log });
+  const incidents = createIncidentService({ db: store.db, clock, audit, vault, dpo: config.dpoContact });
   const stopCanaryWatch = watchCanaries({ bus, canaries, file: detection.file, log });
   const tracer = createTraceService({ vault, waybill, devices, exports, canaries, audit, clock, log, watermarkKey: deriveKey(ring.indexRoot, 'cloak/export-watermark/v1') });
   /** Reloads the policies (refused, and the old ones kept, if any file is broken); the change is in the audit log. */
@@ -137,6 +139,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     detection,
     tracer,
     canaries,
+    incidents,
     clock,
     store,
     bus,

@@ -83,6 +83,7 @@ export const configSchema = z
       .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'must be a domain name')
       .default('hopthu.example')
       .describe('CLOAK_CANARY_EMAIL_DOMAIN: canary customers get addresses at this domain (set one your company controls and that looks ordinary)'),
+    dpoContact: z.string().min(3).max(200).default('Data Protection Officer, dpo@example.vn').describe('CLOAK_DPO_CONTACT: the data-protection officer named in regulator reports and customer notices'),
     customerTokenMinutes: z.coerce.number().int().min(1).max(1440).default(15).describe('CLOAK_CUSTOMER_TOKEN_MINUTES: how long a customer token for the access report lasts'),
   })
   .strict();
@@ -112,6 +113,7 @@ const ENV: Record<keyof z.infer<typeof configSchema>, string> = {
   exportMaxRows: 'CLOAK_EXPORT_MAX_ROWS',
   customerTokenMinutes: 'CLOAK_CUSTOMER_TOKEN_MINUTES',
   canaryPhonePrefix: 'CLOAK_CANARY_PHONE_PREFIX',
+  dpoContact: 'CLOAK_DPO_CONTACT',
   canaryEmailDomain: 'CLOAK_CANARY_EMAIL_DOMAIN',
 };
 

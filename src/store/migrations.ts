@@ -361,5 +361,27 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0012_incidents': {
+      async up(db: Kysely<any>) {
+        // A breach being handled: its scope (tokens, categories, jurisdictions), when it was
+        // discovered, its legal deadlines and when each was met.
+        await db.schema
+          .createTable('incidents')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('where_', 'text', (c) => c.notNull())
+          .addColumn('discovered_at', 'text', (c) => c.notNull())
+          .addColumn('occurred_at', 'text')
+          .addColumn('subjects', 'text', (c) => c.notNull())
+          .addColumn('categories', 'text', (c) => c.notNull())
+          .addColumn('jurisdictions', 'text', (c) => c.notNull())
+          .addColumn('high_risk', 'integer', (c) => c.notNull())
+          .addColumn('deadlines', 'text', (c) => c.notNull())
+          .addColumn('measures', 'text', (c) => c.notNull())
+          .addColumn('opened_by', 'text', (c) => c.notNull())
+          .addColumn('opened_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }

@@ -90,6 +90,27 @@ export interface Database {
   cases: CaseTable;
   /** A canary subject and the channel it was planted in (`export:<id>`, …). */
   canaries: { token: string; channel: string; detail: string; created_at: string };
+  incidents: IncidentTable;
+}
+
+/** A breach being handled; scope and deadlines as JSON. */
+export interface IncidentTable {
+  id: string;
+  title: string;
+  where_: string;
+  discovered_at: string;
+  occurred_at: string | null;
+  /** JSON array of vault tokens. */
+  subjects: string;
+  categories: string;
+  /** JSON object: jurisdiction → count of subjects. */
+  jurisdictions: string;
+  high_risk: number;
+  /** JSON array of deadlines, each with `met` once done. */
+  deadlines: string;
+  measures: string;
+  opened_by: string;
+  opened_at: string;
 }
 
 /** A detection case: one per actor while open; alerts, automatic actions and comments as JSON arrays. */
