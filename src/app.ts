@@ -37,6 +37,8 @@ import { createTraceService } from './leaks/trace.service.ts';
 import { createCanaryService } from './leaks/canary.service.ts';
 import { watchCanaries } from './leaks/canary.watch.ts';
 import { createIncidentService } from './incidents/incidents.service.ts';
+import { createAffectedService } from './incidents/affected.service.ts';
+import { createEmbeddedOutbox, type EmbeddedOutbox, type MessageSender } from './incidents/outbox.ts';
 
 export type AppOptions = {
   /** Where log lines go (tests capture them); stdout by default. */
@@ -45,6 +47,8 @@ export type AppOptions = {
   bus?: EventBus;
   /** The telephony provider for masked contact; the embedded recorder by default. */
   telephony?: TelephonyProvider & Partial<Pick<EmbeddedTelephony, 'calls'>>;
+  /** Where one-time codes are sent (SMS, e-mail); the embedded recorder by default. */
+  messages?: MessageSender & Partial<Pick<EmbeddedOutbox, 'sent'>>;
 };
 
 /**
@@ -116,6 +120,8 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const cases = createCaseService({ db: store.db, clock, log, audit, devices, grants: reveals });
   const detection = startLiveDetection({ bus, cases, clock, log });
   const incidents = createIncidentService({ db: store.db, clock, audit, vault, dpo: config.dpoContact });
+  const outbox = opts.messages ?? createEmbeddedOutbox();
+  const affected = createAffectedService({ db: store.db, clock, vault, incidents, sender: outbox, key: deriveKey(ring.indexRoot, 'cloak/affected-check/v1'), region: config.defaultRegion });
   const stopCanaryWatch = watchCanaries({ bus, canaries, file: detection.file, log });
   const tracer = createTraceService({ vault, waybill, devices, exports, canaries, audit, clock, log, watermarkKey: deriveKey(ring.indexRoot, 'cloak/export-watermark/v1') });
   /** Reloads the policies (refused, and the old ones kept, if any file is broken); the change is in the audit log. */
@@ -140,6 +146,8 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     tracer,
     canaries,
     incidents,
+    affected,
+    outbox,
     clock,
     store,
     bus,

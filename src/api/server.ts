@@ -11,7 +11,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { accessRoutes } from './routes/access.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { caseRoutes } from './routes/cases.ts';
-import { incidentRoutes } from './routes/incidents.ts';
+import { affectedRoutes, incidentRoutes } from './routes/incidents.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { parcelRoutes } from './routes/parcels.ts';
 import { subjectRoutes } from './routes/subjects.ts';
@@ -22,7 +22,7 @@ import { subjectRoutes } from './routes/subjects.ts';
  * @example const api = await buildApi(app); await api.listen({ port: 8080 });
  */
 export async function buildApi(
-  app: Pick<App, 'vault' | 'apiKeys' | 'devices' | 'waybill' | 'contact' | 'clock' | 'log' | 'store' | 'config' | 'staff' | 'explanations' | 'reviews' | 'reveals' | 'exports' | 'audit' | 'reports' | 'policy' | 'reloadPolicies' | 'cases' | 'incidents'>,
+  app: Pick<App, 'vault' | 'apiKeys' | 'devices' | 'waybill' | 'contact' | 'clock' | 'log' | 'store' | 'config' | 'staff' | 'explanations' | 'reviews' | 'reveals' | 'exports' | 'audit' | 'reports' | 'policy' | 'reloadPolicies' | 'cases' | 'incidents' | 'affected'>,
 ) {
   const metrics = createMetrics();
   // Only the method, the route pattern and the id of a request are logged: not its URL (a
@@ -102,6 +102,7 @@ export async function buildApi(
   await api.register(auditRoutes, { apiKeys: app.apiKeys, audit: app.audit, reports: app.reports, policies: { info: () => app.policy.info(), reload: (actor) => app.reloadPolicies(actor) } });
   await api.register(caseRoutes, { staff: app.staff, cases: app.cases });
   await api.register(incidentRoutes, { staff: app.staff, incidents: app.incidents });
+  await api.register(affectedRoutes, { affected: app.affected });
   await api.register(parcelRoutes, { waybill: app.waybill, contact: app.contact, apiKeys: app.apiKeys });
   return api;
 }

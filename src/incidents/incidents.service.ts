@@ -130,6 +130,13 @@ export function createIncidentService(deps: { db: Kysely<Database>; clock: Clock
       return view({ ...r, deadlines: JSON.stringify(ds) });
     },
 
+    /** The incidents whose scope holds any of these customers (for "was I affected?"). */
+    async containing(tokens: readonly string[]): Promise<{ discoveredAt: string; categories: string[] }[]> {
+      const want = new Set(tokens);
+      const rows = await db.selectFrom('incidents').select(['subjects', 'discovered_at', 'categories']).execute();
+      return rows.filter((r) => (JSON.parse(r.subjects) as string[]).some((t) => want.has(t))).map((r) => ({ discoveredAt: r.discovered_at, categories: JSON.parse(r.categories) as string[] }));
+    },
+
     report: async (id: string, lang: Lang) => regulatorReport(facts(await row(id)), lang),
     notice: async (id: string, lang: Lang) => customerNotice(facts(await row(id)), lang),
   };

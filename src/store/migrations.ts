@@ -383,5 +383,20 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0013_affected_checks': {
+      async up(db: Kysely<any>) {
+        // "Was I affected?" challenges: the identifier sealed (it is personal data), the code as
+        // a keyed hash, a short life and few attempts.
+        await db.schema
+          .createTable('affected_checks')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('identifier', bytes, (c) => c.notNull())
+          .addColumn('code_hash', bytes, (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }

@@ -91,6 +91,7 @@ export interface Database {
   /** A canary subject and the channel it was planted in (`export:<id>`, …). */
   canaries: { token: string; channel: string; detail: string; created_at: string };
   incidents: IncidentTable;
+  affected_checks: { id: string; kind: string; identifier: Buffer; code_hash: Buffer; attempts: number; expires_at: string };
 }
 
 /** A breach being handled; scope and deadlines as JSON. */

@@ -69,3 +69,31 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; in
     );
   }
 };
+
+/** "Was I affected?", for customers: no key; a one-time code proves the identifier is theirs before anything is said. */
+export const affectedRoutes: FastifyPluginAsyncTypebox<{ affected: import('../../incidents/affected.service.ts').AffectedService }> = async (app, { affected }) => {
+  app.post(
+    '/v1/affected/start',
+    {
+      schema: {
+        tags: ['incidents'],
+        summary: 'Send a one-time code to a phone number or e-mail address (the same answer for anyone)',
+        body: Type.Object({ identifier: Type.String({ minLength: 3, maxLength: 254, description: 'a phone number or e-mail address, in the body, never the URL' }) }, { additionalProperties: false }),
+        response: { 202: Type.Object({ challenge: Type.String(), expiresAt: Type.String() }), 400: ErrorResponse, 429: ErrorResponse },
+      },
+    },
+    async (req, reply) => reply.status(202).header('cache-control', 'no-store').send(await affected.start(req.body.identifier, req.ip)),
+  );
+  app.post(
+    '/v1/affected/verify',
+    {
+      schema: {
+        tags: ['incidents'],
+        summary: 'With the code: whether that identifier was part of an incident, which data, and what to do',
+        body: Type.Object({ challenge: Type.String({ maxLength: 64 }), code: Type.String({ pattern: '^[0-9]{6}$' }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ affected: Type.Boolean(), incidents: Type.Array(Type.Object({ discoveredAt: Type.String(), categories: Type.Array(Type.String()), advice: Type.String() })) }), 400: ErrorResponse },
+      },
+    },
+    async (req, reply) => reply.header('cache-control', 'no-store').send(await affected.verify(req.body.challenge, req.body.code)),
+  );
+};
