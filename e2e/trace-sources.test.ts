@@ -54,7 +54,8 @@ describe('tracing a leak to its source', () => {
     // export's watermark: proof, not just likelihood.
     const [ci, ti] = [header!.indexOf('created_at'), header!.indexOf('token')];
     const stampedCopy = join(dir, 'with-times.csv');
-    writeFileSync(stampedCopy, `email,created\n${leaked.slice(0, 3).map((r) => `${r[ei]},${r[ci]}`).join('\n')}\n`);
+    // (real customers' rows: a canary among them would be evidence of its own, tested below)
+    writeFileSync(stampedCopy, `email,created\n${leaked.filter((r) => !planted.has(r[ti]!)).slice(0, 3).map((r) => `${r[ei]},${r[ci]}`).join('\n')}\n`);
     const proven = await app.tracer.trace(stampedCopy);
     assert.equal(proven.sources[0]!.id, job.id);
     assert.equal(proven.sources[0]!.score, 1);
@@ -67,7 +68,7 @@ describe('tracing a leak to its source', () => {
     const canaryRow = data.find((r) => canaries.has(r[ti]!))!;
     assert.match(canaryRow[ei]!, /@hopthu\.example$/);
     const withCanary = join(dir, 'with-canary.csv');
-    writeFileSync(withCanary, [canaryRow, ...leaked.slice(0, 2)].map((r) => r[pi]).join('\n'));
+    writeFileSync(withCanary, [canaryRow, ...leaked.filter((r) => !planted.has(r[ti]!)).slice(0, 2)].map((r) => r[pi]).join('\n'));
     const caught = await app.tracer.trace(withCanary);
     assert.deepEqual(caught.canaryHits.map((c) => c.channel), [`export:${job.id}`]);
     assert.equal(caught.affected.includes(canaryRow[ti]!), false);
@@ -105,7 +106,7 @@ describe('tracing a leak to its source', () => {
     }
   });
 
-  test('story A: an infected scanner’s harvest of tracking numbers points to that scanner first', async () => {
+  test('story A: an infected scanner’s harvest of its manifest points to that scanner first, by its canary', async () => {
     const app = h.app;
     await app.devices.createStation({ id: 'hub', name: 'hub', kind: 'hub' });
     await app.devices.createStation({ id: 'st-a', name: 'a', kind: 'delivery' });
@@ -113,18 +114,36 @@ describe('tracing a leak to its source', () => {
     const subjects = await app.vault.createSubjects(Array.from({ length: 20 }, (_, i) => ({ externalId: `r-${i}`, fields: { name: people.person(100 + i).name, phone: people.person(100 + i).phone } })));
     const parcels: string[] = [];
     for (const [i, s] of subjects.entries()) parcels.push((await app.waybill.createParcel({ recipient: s.token, origin: 'hub', destination: i < 12 ? 'st-a' : 'st-b' })).tracking);
+    // Two scanners at st-a (one turns), one at st-b; all scan their station's parcels.
     const infected = await enrollDevice(app, 'st-a', 'scanner');
+    const colleague = await enrollDevice(app, 'st-a', 'scanner');
     const other = await enrollDevice(app, 'st-b', 'scanner');
-    await app.waybill.ingestScans(infected, parcels.slice(0, 12).map((p) => ({ parcel: p, step: 'inbound' as const })));
+    for (const d of [infected, colleague]) await app.waybill.ingestScans(d, parcels.slice(0, 12).map((p) => ({ parcel: p, step: 'inbound' as const })));
     await app.waybill.ingestScans(other, parcels.slice(12).map((p) => ({ parcel: p, step: 'inbound' as const })));
-    // The malware reads everything it can; only its station's parcels answer.
-    for (const p of parcels) await app.waybill.readForDevice(infected, p).catch(() => undefined);
+    // Each scanner's manifest has the station's parcels and one canary parcel of its own.
+    const mine = (await app.waybill.manifest(infected)).map((r) => r.tracking);
+    const theirs = (await app.waybill.manifest(colleague)).map((r) => r.tracking);
+    assert.deepEqual(mine.filter((t) => !theirs.includes(t)).length, 1, 'one parcel only the infected scanner sees');
+    assert.deepEqual(theirs.filter((t) => !mine.includes(t)).length, 1, 'and one only its colleague sees');
+    // The malware dumps its manifest and reads every parcel it lists.
+    for (const t of mine) await app.waybill.readForDevice(infected, t).catch(() => undefined);
+    await app.detection.idle();
+    const touched = (await app.cases.list({ status: 'open' })).find((c) => c.actor === `device:${infected.id}`);
+    assert.ok(touched?.alerts.some((a) => a.rule === 'canary-touched'), 'reading its canary parcel raised an alert');
+    assert.equal((await app.devices.get(infected.id)).status, 'restricted');
+    // A partial, reordered copy of the dump surfaces.
     const dump = join(dir, 'dump.tsv');
-    writeFileSync(dump, `waybill\tsort code\n${parcels.slice(2, 11).reverse().map((p) => `${p}\tA1`).join('\n')}\n`);
+    const copy = [...mine].reverse().filter((_, i) => i % 4 !== 1);
+    writeFileSync(dump, `waybill\tsort code\n${copy.map((p) => `${p}\tA1`).join('\n')}\n`);
     const report = await app.tracer.trace(dump);
-    assert.deepEqual(report.affected, subjects.slice(2, 11).map((s) => s.token).sort());
+    const real = new Set(subjects.map((s) => s.token));
+    assert.ok(report.affected.every((t) => real.has(t)), 'only real customers are listed as affected');
+    assert.deepEqual(report.canaryHits.map((c) => c.channel), [`device:${infected.id}`]);
     assert.equal(report.sources[0]!.kind, 'device');
     assert.equal(report.sources[0]!.id, infected.id, JSON.stringify(report.sources));
+    assert.equal(report.sources[0]!.score, 1);
+    assert.match(report.sources[0]!.evidence, /^canary/);
+    assert.ok(report.sources.some((x) => x.id === colleague.id && x.score < 1), 'the colleague saw the same parcels, but not this canary');
     assert.equal(report.sources.some((x) => x.id === other.id), false, 'the other station’s scanner never had these');
     rmSync(dir, { recursive: true, force: true });
   });

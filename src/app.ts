@@ -86,7 +86,8 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   });
   const labelKey = deriveKey(ring.indexRoot, 'cloak/label-ref/v1');
   const waybillRepo = createWaybillRepo(store);
-  const waybill = createWaybillService({ repo: waybillRepo, vault, devices, labelKey, bus, clock, log });
+  const canaries = createCanaryService({ db: store.db, vault, clock, phonePrefix: config.canaryPhonePrefix, emailDomain: config.canaryEmailDomain });
+  const waybill = createWaybillService({ repo: waybillRepo, vault, devices, labelKey, canaries, bus, clock, log });
   const telephony = opts.telephony ?? createEmbeddedTelephony(() => clock.now());
   const contact = createContactService({
     repo: waybillRepo,
@@ -114,7 +115,6 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   }
   const justificationKey = deriveKey(ring.indexRoot, 'cloak/audit-justification/v1');
   const reveals = createRevealService({ db: store.db, vault, policy, audit, explanations, bus, clock, quota: parseQuotas(config.revealQuotas), justificationKey });
-  const canaries = createCanaryService({ db: store.db, vault, clock, phonePrefix: config.canaryPhonePrefix, emailDomain: config.canaryEmailDomain });
   const exports = createExportService({ db: store.db, vault, waybill, policy, audit, bus, clock, dir: join(config.dataDir, 'exports'), perDay: config.exportsPerDay, maxRows: config.exportMaxRows, watermarkKey: deriveKey(ring.indexRoot, 'cloak/export-watermark/v1'), canaries });
   const reports = createReportService({ audit, vault, clock, key: deriveKey(ring.indexRoot, 'cloak/customer-token/v1'), minutes: config.customerTokenMinutes });
   const cases = createCaseService({ db: store.db, clock, log, audit, devices, grants: reveals });

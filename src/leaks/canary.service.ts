@@ -49,6 +49,11 @@ export function createCanaryService(deps: { db: Kysely<Database>; vault: Pick<Va
       return created.map((c, i) => ({ token: c.token, fields: made[i]! }));
     },
 
+    /** The canaries planted in one channel (e.g. `device:<id>`). */
+    async ofChannel(channel: string): Promise<string[]> {
+      return (await db.selectFrom('canaries').select('token').where('channel', '=', channel).execute()).map((r) => r.token);
+    },
+
     /** Which of these tokens are canaries, with their channel. */
     async which(tokens: readonly string[]): Promise<Map<string, { channel: string; detail: string }>> {
       const out = new Map<string, { channel: string; detail: string }>();

@@ -75,7 +75,7 @@ export function createTraceService(deps: {
    * Everyone with recorded access to the leaked customers: devices that read or scanned their
    * parcels, staff shown their data, exports that held them; each with the set it had.
    */
-  async function accessors(leaked: readonly string[], marked: ReadonlySet<string> = new Set()): Promise<{ kind: Source['kind']; id: string; had: Set<string>; accessed: number; how: string }[]> {
+  async function accessors(leaked: readonly string[], marked: ReadonlySet<string> = new Set(), devicesMarked: ReadonlyMap<string, string> = new Map()): Promise<{ kind: Source['kind']; id: string; had: Set<string>; accessed: number; how: string }[]> {
     const out = new Map<string, { kind: Source['kind']; id: string; had: Set<string>; accessed: number; how: string }>();
     const add = (kind: Source['kind'], id: string, token: string, how: string) => {
       const k = `${kind}:${id}`;
@@ -101,6 +101,8 @@ export function createTraceService(deps: {
       const hit = [...held].filter((t) => leakedSet.has(t));
       if (hit.length || marked.has(x.id)) out.set(k, { kind: 'export', id: x.id, had: new Set(hit), accessed: held.size, how: `exported ${x.dataset} to ${x.recipient} on ${x.decidedAt ?? x.requestedAt} (requested by ${x.requester})` });
     }
+    // A device whose own canary is in the file is a source even if it had nothing else.
+    for (const id of devicesMarked.keys()) if (!out.has(`device:${id}`)) out.set(`device:${id}`, { kind: 'device', id, had: new Set(), accessed: 0, how: 'its manifest' });
     // What each device or staff member had access to in all, to weigh how specific it is.
     for (const x of out.values()) if (x.accessed === 0) x.accessed = x.had.size;
     return [...out.values()];
@@ -120,12 +122,12 @@ export function createTraceService(deps: {
     return out;
   }
 
-  function rank(leaked: readonly string[], found: Awaited<ReturnType<typeof accessors>>, watermarks: ReadonlyMap<string, string>): Source[] {
+  function rank(leaked: readonly string[], found: Awaited<ReturnType<typeof accessors>>, watermarks: ReadonlyMap<string, string>, deviceCanaries: ReadonlyMap<string, string> = new Map()): Source[] {
     return found
       .map((x) => {
         const coverage = leaked.length ? x.had.size / leaked.length : 0;
         const precision = x.accessed ? Math.min(1, x.had.size / x.accessed) : 0;
-        const mark = x.kind === 'export' ? watermarks.get(x.id) : undefined;
+        const mark = x.kind === 'export' ? watermarks.get(x.id) : x.kind === 'device' ? deviceCanaries.get(x.id) : undefined;
         // A watermark or a canary is proof, not a likelihood: it puts its export first.
         return { kind: x.kind, id: x.id, coverage, precision, score: mark ? 1 : coverage * (0.6 + 0.4 * precision) * 0.99, evidence: `${mark ? `${mark}; ` : ''}${x.had.size} of the ${leaked.length} leaked customers: ${x.how}` };
       })
@@ -206,6 +208,7 @@ export function createTraceService(deps: {
       }
       if (batch.length) await flush(batch);
       const planted = await deps.canaries.which([...affected]);
+      const deviceCanaries = new Map<string, string>();
       const canaryHits = [...planted].map(([token, c]) => ({ token, channel: c.channel, detail: c.detail }));
       // Canaries are nobody: they leave the list of affected customers and become evidence.
       const leaked = [...affected].filter((t) => !planted.has(t)).sort();
@@ -213,8 +216,9 @@ export function createTraceService(deps: {
       for (const h of canaryHits) {
         const [kind, id] = [h.channel.slice(0, h.channel.indexOf(':')), h.channel.slice(h.channel.indexOf(':') + 1)];
         if (kind === 'export') watermarks.set(id, `canary: a customer planted only in this export (${h.detail}) is in the file${watermarks.has(id) ? `; ${watermarks.get(id)}` : ''}`);
+        if (kind === 'device') deviceCanaries.set(id, `canary: a parcel listed only in this device's ${h.detail.split(' ')[0]} is in the file`);
       }
-      const sources = leaked.length || watermarks.size ? rank(leaked, await accessors(leaked, new Set(watermarks.keys())), watermarks) : [];
+      const sources = leaked.length || watermarks.size || deviceCanaries.size ? rank(leaked, await accessors(leaked, new Set(watermarks.keys()), deviceCanaries), watermarks, deviceCanaries) : [];
       const report: TraceReport = {
         file: { format: file.format, encoding: file.encoding, delimiter: file.delimiter, bytes: file.bytes },
         columns,

@@ -40,6 +40,16 @@ export function createWaybillRepo(store: Pick<Store, 'db' | 'insertRows'>) {
     },
 
     /** A device's recent scans, newest first. */
+    /** Parcels coming to or leaving a station and not yet delivered, newest first (a scanner's manifest). */
+    manifest: (station: string, limit: number) =>
+      db
+        .selectFrom('parcels')
+        .selectAll()
+        .where((eb) => eb.or([eb('destination', '=', station), eb('origin', '=', station)]))
+        .where('status', '!=', 'delivered')
+        .orderBy('created_at', 'desc')
+        .limit(limit)
+        .execute(),
     /** Parcels addressed to any of these recipients. */
     async parcelsOfRecipients(tokens: readonly string[]): Promise<{ tracking: string; recipient: string }[]> {
       const out: { tracking: string; recipient: string }[] = [];

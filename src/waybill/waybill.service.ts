@@ -5,6 +5,7 @@ import { Forbidden, InvalidInput, NotFound } from '../lib/errors.ts';
 import type { Logger } from '../lib/log.ts';
 import type { DevicesService } from '../devices/devices.service.ts';
 import type { VaultService } from '../vault/vault.service.ts';
+import type { CanaryService } from '../leaks/canary.service.ts';
 import type { ParcelTable } from '../store/schema.ts';
 import { SCAN_STEPS, isTrackingNumber, sortCode, trackingNumber, type ScanStep } from './waybill.fns.ts';
 import type { WaybillRepo } from './waybill.repo.ts';
@@ -17,6 +18,8 @@ export type WaybillDeps = {
   /** Key of the labels' signed references (derived from the keyring). */
   labelKey: Buffer;
   devices: Pick<DevicesService, 'station'>;
+  /** Each scanner's manifest carries a canary parcel of its own (see leaks/canary.service.ts). */
+  canaries: Pick<CanaryService, 'plant' | 'which' | 'ofChannel'>;
   bus: Pick<EventBus, 'publish'>;
   clock: Clock;
   log: Logger;
@@ -24,6 +27,8 @@ export type WaybillDeps = {
 
 /** Most scans one signed batch may carry. */
 export const MAX_SCAN_BATCH = 1000;
+/** Most parcels a manifest lists. */
+const MANIFEST_LIMIT = 500;
 // A scan's own time may lag (a device offline for a while) but not run ahead of the server.
 const MAX_SCAN_AGE_MS = 7 * 24 * 3600_000;
 const MAX_SCAN_AHEAD_MS = 5 * 60_000;
@@ -52,7 +57,7 @@ function toParcel(p: ParcelTable): Parcel {
 export function createWaybillService(deps: WaybillDeps) {
   const { repo, clock, bus } = deps;
 
-  return {
+  const service = {
     async createParcel(req: { recipient: string; sender?: string; origin: string; destination: string }): Promise<Parcel> {
       const errors = [];
       if (!(await deps.vault.exists(req.recipient))) errors.push({ path: '/recipient', problem: 'is not the token of a subject in the vault' });
@@ -178,6 +183,29 @@ export function createWaybillService(deps: WaybillDeps) {
      * station's flow (routed from or to its station). Anything else is
      * refused as if the parcel did not exist, and the refusal is published.
      */
+    /**
+     * A scanner's manifest: the parcels coming to or leaving its station, routing data only.
+     * Each scanner's manifest also lists one canary parcel of its own (a synthetic customer,
+     * no parcel ships): a harvester reading or dumping its manifest gives itself away, and a
+     * leaked list of tracking numbers points to the one device that could have had it. Other
+     * devices' canaries are left out.
+     */
+    async manifest(caller: Caller): Promise<Routing[]> {
+      if (caller.kind !== 'scanner') throw new NotFound('only scanners have a manifest');
+      const channel = `device:${caller.id}`;
+      if ((await deps.canaries.ofChannel(channel)).length === 0) {
+        const [c] = await deps.canaries.plant(channel, `manifest of ${caller.id} at ${caller.station}`, 1);
+        await service.createParcel({ recipient: c!.token, origin: caller.station, destination: caller.station });
+      }
+      const rows = await repo.manifest(caller.station, MANIFEST_LIMIT);
+      const planted = await deps.canaries.which(rows.map((r) => r.recipient));
+      await bus.publish({ type: 'lookup', at: clock.now().toISOString(), actor: `device:${caller.id}`, result: 'ok', fields: ['manifest'] });
+      return rows.filter((r) => planted.get(r.recipient)?.channel === undefined || planted.get(r.recipient)!.channel === channel).map((r) => {
+        const p = toParcel(r);
+        return { tracking: p.tracking, sortCode: p.sortCode, nextHop: p.nextHop, status: p.status };
+      });
+    },
+
     async readForDevice(caller: Caller, tracking: string): Promise<Routing> {
       const at = clock.now().toISOString();
       const p = isTrackingNumber(tracking) ? await repo.getParcel(tracking) : undefined;
@@ -193,5 +221,6 @@ export function createWaybillService(deps: WaybillDeps) {
       return { tracking: parcel.tracking, sortCode: parcel.sortCode, nextHop: parcel.nextHop, status: parcel.status };
     },
   };
+  return service;
 }
 export type WaybillService = ReturnType<typeof createWaybillService>;

@@ -36,7 +36,7 @@ const Device = Type.Object({
 });
 const Build = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the software build, hex' });
 
-export type DeviceRoutesDeps = { devices: DevicesService; waybill: Pick<WaybillService, 'ingestScans' | 'readForDevice' | 'recentScans'>; contact: Pick<ContactService, 'courierView' | 'bindRelay' | 'call'>; apiKeys: Pick<ApiKeyService, 'verify'>; clock: Clock; maxSkewSeconds: number };
+export type DeviceRoutesDeps = { devices: DevicesService; waybill: Pick<WaybillService, 'ingestScans' | 'readForDevice' | 'recentScans' | 'manifest'>; contact: Pick<ContactService, 'courierView' | 'bindRelay' | 'call'>; apiKeys: Pick<ApiKeyService, 'verify'>; clock: Clock; maxSkewSeconds: number };
 
 /**
  * Stations and devices (admin), enrollment (the one-time code is the credential), and the
@@ -188,6 +188,19 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
       },
     },
     async (req) => waybill.ingestScans(await caller(req), req.body.scans),
+  );
+  app.get(
+    '/v1/device/manifest',
+    {
+      preHandler: signedDevice,
+      schema: {
+        tags: ['device gateway'],
+        summary: 'A scanner’s manifest: parcels coming to or leaving its station (routing data only)',
+        security: signed,
+        response: { 200: Type.Object({ parcels: Type.Array(Type.Object({ tracking: Type.String(), sortCode: Type.String(), nextHop: Type.Union([Type.String(), Type.Null()]), status: Type.String() })) }), 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (req) => ({ parcels: await waybill.manifest(await caller(req)) }),
   );
   app.get(
     '/v1/device/parcels/:tracking',
