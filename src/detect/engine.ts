@@ -71,7 +71,6 @@ type ActorState = {
   alerted: Map<string, { t: number; severity: Severity }>;
   reveals: { t: number; customer: string; e: Evidence }[];
   deletes: { t: number; review: string; e: Evidence }[];
-  exportsTo: Map<string, number>;
 };
 
 const iso = (t: number) => new Date(t).toISOString();
@@ -118,7 +117,7 @@ export function createEngine(opts: { onAccess?: (v: AccessVerdict) => void } = {
 
   const actorState = (a: string): ActorState => {
     let s = actors.get(a);
-    if (!s) actors.set(a, (s = { unexplained: [], breakGlass: [], risk: 0, riskAt: 0, riskEvidence: [], alerted: new Map(), reveals: [], deletes: [], exportsTo: new Map() }));
+    if (!s) actors.set(a, (s = { unexplained: [], breakGlass: [], risk: 0, riskAt: 0, riskEvidence: [], alerted: new Map(), reveals: [], deletes: [] }));
     return s;
   };
   const parcel = (id: string): ParcelState => {
@@ -297,11 +296,9 @@ export function createEngine(opts: { onAccess?: (v: AccessVerdict) => void } = {
     const p95 = sorted.length >= 3 ? sorted[Math.min(sorted.length - 1, Math.floor(0.95 * sorted.length))]! : undefined;
     const recipient = e.recipient ?? 'unnamed';
     const users = recipientsBy.get(recipient) ?? new Set<string>();
-    const s = actorState(e.actor);
-    s.exportsTo.set(recipient, (s.exportsTo.get(recipient) ?? 0) + 1);
     const ev: Evidence = { type: 'export', at: e.at, dataset: e.dataset, rows: e.rows, recipient, ...(p95 !== undefined ? { peer_p95_rows: p95 } : {}) };
     const large = p95 !== undefined && e.rows > 2 * p95;
-    // A recipient nobody else sends to, used again and again by one person.
+    // A recipient nobody else sends to.
     const private_ = users.size === 0 || (users.size === 1 && users.has(e.actor));
     const customers = e.dataset === 'customers';
     const reasons = [large ? `${e.rows} rows, over twice the ${role} peer group's 95th percentile (${p95})` : '', customers && private_ ? 'customer data to a recipient nobody else uses' : ''].filter(Boolean);
@@ -331,7 +328,7 @@ export function createEngine(opts: { onAccess?: (v: AccessVerdict) => void } = {
       for (const [c, t] of m) if (t < now - 4 * STORY_WINDOW) m.delete(c);
       if (m.size === 0) negativeReviewers.delete(seller);
     }
-    for (const [a, s] of actors) if (s.riskAt < now - KEEP && s.unexplained.length === 0 && s.reveals.every((r) => r.t < now - STORY_WINDOW) && s.exportsTo.size === 0) actors.delete(a);
+    for (const [a, s] of actors) if (s.riskAt < now - KEEP && s.unexplained.length === 0 && s.reveals.every((r) => r.t < now - STORY_WINDOW)) actors.delete(a);
   }
 
   return {
