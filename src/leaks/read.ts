@@ -2,16 +2,17 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { parse } from 'csv-parse';
 import { Readable } from 'node:stream';
 import { InvalidInput } from '../lib/errors.ts';
+import { createSqlRowReader, looksLikeSql } from './sql.ts';
 
 /*
  * Reading leaked files, whatever shape they come in: delimited text (any of , ; tab |),
- * NDJSON, or a JSON array of objects; UTF-8, UTF-16 (by its byte-order mark) or GB18030 (when
+ * NDJSON, a JSON array of objects, or a SQL dump's INSERT statements; UTF-8, UTF-16 (by its byte-order mark) or GB18030 (when
  * the bytes are not UTF-8). The file is opened read-only and streamed; a record that cannot be
  * read is counted and skipped, and what cannot be read at all is a clear error.
  */
 
 export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030';
-export type Format = 'delimited' | 'ndjson' | 'json';
+export type Format = 'delimited' | 'ndjson' | 'json' | 'sql';
 export type LeakFile = {
   readonly format: Format;
   readonly encoding: Encoding;
@@ -100,6 +101,24 @@ export async function openLeak(path: string): Promise<LeakFile> {
   if (/\u0000/.test(text.slice(0, 4096)) && encoding === 'utf-8') throw new InvalidInput(`${path} looks like a binary file, not text (XLSX and other binary formats are not read yet)`, [{ path, problem: 'binary' }]);
   const first = text.trimStart()[0];
   const stats = { skipped: 0, bytesRead: 0 };
+
+  if (looksLikeSql(text)) {
+    // The column names of the first INSERT, from the head of the file.
+    const probe = createSqlRowReader();
+    probe.feed(text);
+    const headers = probe.headers;
+    return {
+      format: 'sql',
+      encoding,
+      headers,
+      bytes,
+      stats,
+      async *rows() {
+        const reader = createSqlRowReader();
+        for await (const chunk of decoded(path, encoding, bom, stats)) for (const r of reader.feed(chunk)) yield r;
+      },
+    };
+  }
 
   if (first === '[') {
     if (bytes > MAX_JSON_BYTES) throw new InvalidInput(`${path} is a JSON array over ${MAX_JSON_BYTES >> 20} MiB: convert it to NDJSON (one object per line) to trace it`, [{ path, problem: 'too large for a JSON array' }]);

@@ -46,6 +46,7 @@ describe('reading leaked files', () => {
           fc.string({ maxLength: 2000 }).map((s) => new Uint8Array(Buffer.from(s))),
           fc.array(fc.array(fc.oneof(fc.string(), fc.constantFrom('"', '""', ',', ';', '\t', '\n', '\r', '{', '[', '\u0000', '0912 345 678', 'a@b.vn')), { maxLength: 6 }), { maxLength: 30 }).map((rows) => new Uint8Array(Buffer.from(rows.map((r) => r.join(',')).join('\n')))),
           fc.constantFrom(new Uint8Array([0xff, 0xfe]), new Uint8Array([0xef, 0xbb, 0xbf]), new Uint8Array(Buffer.from('[{"a":1},')), new Uint8Array(Buffer.from('{"a":\n{"b":2}\n'))),
+          fc.array(fc.oneof(fc.string(), fc.constantFrom("INSERT INTO t (a,b) VALUES (", "'", "''", '\\', '),(', ');', '-- x\n', '/*', '*/', 'NULL', '(', ')')), { maxLength: 40 }).map((parts) => new Uint8Array(Buffer.from(`INSERT INTO t VALUES ${parts.join('')}`))),
         ),
         async (bytes) => {
           const p = write('fuzz.bin', Buffer.from(bytes));
@@ -96,6 +97,10 @@ for (const d of DIALECTS) {
         write('dump-gb18030.csv', Buffer.from(new TextEncoder().encode(''))),
         write('dump.ndjson', leaked.map((p) => JSON.stringify({ user: { n: p.name }, mail: p.email, tel: p.phone })).join('\n')),
         write('dump.json', JSON.stringify(leaked.map((p) => ({ 手机号: p.phone, 姓名: p.name })))),
+        write(
+          'dump.sql',
+          `-- MySQL dump\nCREATE TABLE \`users\` (\`id\` int, \`email\` varchar(80), PRIMARY KEY (\`id\`));\nINSERT INTO \`users\` (\`id\`,\`full_name\`,\`email\`) VALUES ${leaked.map((p, i) => `(${i},'${p.name.replace(/'/g, "''")}','${p.email}')`).join(',\n')};\n`,
+        ),
       ];
       // GB18030 bytes, written by hand for the Chinese header row (TextEncoder only writes UTF-8).
       const gbHeader = Buffer.from([0xca, 0xd6, 0xbb, 0xfa, 0xba, 0xc5]); // 手机号 in GB18030
