@@ -14,7 +14,7 @@ import { createApp, type App } from '../src/app.ts';
 import { loadConfig } from '../src/lib/config.ts';
 import { encodeEntry, type AuditRecord } from '../src/audit/entry.ts';
 import { verifyInclusion, leafHash } from '../src/audit/merkle.ts';
-import { percentile, say, bench } from './report.ts';
+import { envCount, percentile, say, bench } from './report.ts';
 
 const APPENDS = 100_000;
 const IN_FLIGHT = 2000;
@@ -22,13 +22,6 @@ const PROOFS = 2000;
 const REVEALS = 2000;
 const AGENTS = 100;
 const PLAIN = 'bench_plain_log';
-
-
-function entryCount(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return 1_000_000;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1000) throw new Error(`BENCH_AUDIT_ENTRIES must be a whole number of at least 1000, not "${raw}"`);
-  return Number(raw);
-}
 
 const record = (i: number): AuditRecord => ({
   kind: 'reveal',
@@ -49,7 +42,7 @@ async function concurrentAppends(app: App, from: number, total: number, inFlight
 }
 
 export async function run(): Promise<void> {
-  const entries = entryCount(process.env.BENCH_AUDIT_ENTRIES);
+  const entries = envCount('BENCH_AUDIT_ENTRIES', 1_000_000, 1000);
   const dir = mkdtempSync(join(tmpdir(), 'cloak-bench-audit-'));
   let app: App | undefined;
   try {

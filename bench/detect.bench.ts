@@ -11,10 +11,10 @@ import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { simulateWorld } from '../src/sim/world.ts';
 import { replay } from '../src/detect/replay.ts';
-import { bench, say } from './report.ts';
+import { bench, envCount, say } from './report.ts';
 
 export async function run(): Promise<void> {
-  const days = Number(process.env.BENCH_DETECT_DAYS ?? 4);
+  const days = envCount('BENCH_DETECT_DAYS', 4);
   const dir = mkdtempSync(join(tmpdir(), 'cloak-bench-detect-'));
   try {
     const file = join(dir, 'world.ndjson');

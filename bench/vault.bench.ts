@@ -16,7 +16,7 @@ import { createPeople, rng, type Person } from '../src/sim/people.ts';
 import { normalizePhone } from '../src/vault/normalize.ts';
 import type { ImportItem } from '../src/vault/vault.service.ts';
 import { pipeline } from '../src/lib/pipeline.ts';
-import { percentile, say, bench } from './report.ts';
+import { envCount, percentile, say, bench } from './report.ts';
 
 const BATCH = 1000;
 /** Batches per timed round (each side imports a round, then the other side does). */
@@ -28,21 +28,14 @@ const PLAIN = 'bench_plain_customers';
 
 type PlainRow = { external_id: string; name: string; phone: string; email: string; address: string };
 
-function recordCount(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return 100_000;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new Error(`BENCH_VAULT_RECORDS must be a positive whole number of records, not "${raw}"`);
-  return Number(raw);
-}
-
 function chunk<T>(xs: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
   return out;
 }
 
-
 export async function run(): Promise<void> {
-  const records = recordCount(process.env.BENCH_VAULT_RECORDS);
+  const records = envCount('BENCH_VAULT_RECORDS', 100_000);
   const dir = mkdtempSync(join(tmpdir(), 'cloak-bench-'));
   let app: App | undefined;
   try {
