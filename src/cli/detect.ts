@@ -115,7 +115,7 @@ export function detectCommands(program: Command, cli: CliEnv): void {
 export function traceCommand(program: Command, cli: CliEnv): void {
   program
     .command('trace')
-    .description('Read a leaked file (CSV/TSV any delimiter, NDJSON, JSON; UTF-8, UTF-16 or GB18030), find its phone, e-mail, name, address and tracking-number columns, and match them against the vault by blind index (nothing is decrypted; the file is only read)')
+    .description('Read a leaked file (CSV/TSV any delimiter, NDJSON, JSON, SQL dump, XLSX; UTF-8, UTF-16 or GB18030), find its phone, e-mail, name, address and tracking-number columns, and match them against the vault by blind index (nothing is decrypted; the file is only read)')
     .argument('<file>', 'the leaked file')
     .option('--json', 'print the report as JSON')
     .action(async (file: string, o: { json?: boolean }) => {

@@ -1,23 +1,25 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { parse } from 'csv-parse';
+import Papa from 'papaparse';
 import { Readable } from 'node:stream';
 import { InvalidInput } from '../lib/errors.ts';
 import { createSqlRowReader, looksLikeSql } from './sql.ts';
+import { looksLikeZip, openXlsx } from './xlsx.ts';
 
 /*
  * Reading leaked files, whatever shape they come in: delimited text (any of , ; tab |),
- * NDJSON, a JSON array of objects, or a SQL dump's INSERT statements; UTF-8, UTF-16 (by its byte-order mark) or GB18030 (when
+ * NDJSON, a JSON array of objects, a SQL dump's INSERT statements, or an XLSX workbook
+ * (`xlsx.ts`, found by content, not by name); UTF-8, UTF-16 (by its byte-order mark) or GB18030 (when
  * the bytes are not UTF-8). The file is opened read-only and streamed; a record that cannot be
  * read is counted and skipped, and what cannot be read at all is a clear error.
  */
 
 export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030';
-export type Format = 'delimited' | 'ndjson' | 'json' | 'sql';
+export type Format = 'delimited' | 'ndjson' | 'json' | 'sql' | 'xlsx';
 export type LeakFile = {
   readonly format: Format;
   readonly encoding: Encoding;
   readonly delimiter?: string;
-  /** Column names, when the file has them (a header row, or JSON keys). */
+  /** Column names, when the file has them (a header row, or JSON keys); for XLSX, once `rows()` has begun. */
   readonly headers: string[] | undefined;
   readonly bytes: number;
   /** Every record as cells, in file order. `skipped` counts records that could not be read. */
@@ -77,6 +79,12 @@ async function* decoded(path: string, encoding: Encoding, skip: number, stats: {
   }
 }
 
+/** A header row: every cell a word, none an identifier (5+ digits, or an e-mail's @). */
+const looksLikeHeader = (cells: readonly string[]) => cells.length > 0 && cells.every((c) => c.trim() !== '' && !/\d{5,}|@/.test(c));
+
+/** An OLE compound file: a legacy .xls, or an .xlsx saved with a password (encrypted). */
+const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+
 const cell = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
 /**
@@ -96,11 +104,25 @@ export async function openLeak(path: string): Promise<LeakFile> {
   readSync(fd, head, 0, head.length, 0);
   closeSync(fd);
   if (bytes === 0) throw new InvalidInput(`${path} is empty`, [{ path, problem: 'empty file' }]);
+  const stats = { skipped: 0, bytesRead: 0 };
+  if (looksLikeZip(head)) {
+    const workbook = await openXlsx(path, bytes, looksLikeHeader, stats);
+    return {
+      format: 'xlsx',
+      encoding: 'utf-8',
+      get headers() {
+        return workbook.headers;
+      },
+      bytes,
+      stats,
+      rows: () => workbook.rows(),
+    };
+  }
+  if (head.subarray(0, 8).equals(OLE_MAGIC)) throw new InvalidInput(`${path} is a legacy .xls or a password-protected workbook, which Cloak does not read: save it unprotected as .xlsx or CSV to trace it`, [{ path, problem: 'binary' }]);
   const { encoding, bom } = sniffEncoding(head);
   const text = new TextDecoder(encoding).decode(head.subarray(bom));
-  if (/\u0000/.test(text.slice(0, 4096)) && encoding === 'utf-8') throw new InvalidInput(`${path} looks like a binary file, not text (XLSX and other binary formats are not read yet)`, [{ path, problem: 'binary' }]);
+  if (/\u0000/.test(text.slice(0, 4096))) throw new InvalidInput(`${path} looks like a binary file, not text (of the binary formats only XLSX workbooks are read)`, [{ path, problem: 'binary' }]);
   const first = text.trimStart()[0];
-  const stats = { skipped: 0, bytesRead: 0 };
 
   if (looksLikeSql(text)) {
     // The column names of the first INSERT, from the head of the file.
@@ -195,7 +217,7 @@ export async function openLeak(path: string): Promise<LeakFile> {
   // The first row is a header when none of its cells is an identifier and it is all words.
   const firstLine = text.split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
   const firstCells = firstLine.split(delimiter).map((c) => c.trim().replace(/^"|"$/g, ''));
-  const isHeader = firstCells.every((c) => c !== '' && !/\d{5,}|@/.test(c));
+  const isHeader = looksLikeHeader(firstCells);
   let headers: string[] | undefined;
   return {
     format: 'delimited',
@@ -207,12 +229,23 @@ export async function openLeak(path: string): Promise<LeakFile> {
     bytes,
     stats,
     async *rows() {
-      const parser = Readable.from(decoded(path, encoding, bom, stats)).pipe(
-        parse({ delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, skip_records_with_error: true, trim: true, from_line: isHeader ? 2 : 1 }),
-      );
-      parser.on('skip', () => stats.skipped++);
+      // PapaParse (about four times csv-parse's speed here): rows as arrays, quotes as RFC 4180,
+      // a stray quote kept as text; its stream takes the decoded text, whatever the encoding.
+      const parser = Readable.from(decoded(path, encoding, bom, stats)).pipe(Papa.parse(Papa.NODE_STREAM_INPUT, { delimiter, skipEmptyLines: 'greedy' }));
       headers = isHeader ? firstCells : undefined;
-      for await (const r of parser) yield r as string[];
+      let first = isHeader;
+      for await (const r of parser as AsyncIterable<unknown>) {
+        if (!Array.isArray(r)) {
+          stats.skipped++;
+          continue;
+        }
+        if (first) {
+          first = false;
+          continue;
+        }
+        for (let i = 0; i < r.length; i++) r[i] = typeof r[i] === 'string' ? (r[i] as string).trim() : '';
+        yield r as string[];
+      }
     },
   };
 }
