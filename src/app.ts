@@ -36,6 +36,9 @@ import { startLiveDetection } from './detect/live.ts';
 import { createTraceService } from './leaks/trace.service.ts';
 import { createCanaryService } from './leaks/canary.service.ts';
 import { watchCanaries } from './leaks/canary.watch.ts';
+import { createInvestigationService } from './leaks/investigations.service.ts';
+import { createTeamCanaryService } from './leaks/canary.team.ts';
+import { createCanaryCallWatch } from './leaks/canary.call.ts';
 import { createIncidentService } from './incidents/incidents.service.ts';
 import { createAffectedService } from './incidents/affected.service.ts';
 import { createEmbeddedOutbox, type EmbeddedOutbox, type MessageSender } from './incidents/outbox.ts';
@@ -123,7 +126,10 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const outbox = opts.messages ?? createEmbeddedOutbox();
   const affected = createAffectedService({ db: store.db, clock, vault, incidents, sender: outbox, key: deriveKey(ring.indexRoot, 'cloak/affected-check/v1'), region: config.defaultRegion });
   const stopCanaryWatch = watchCanaries({ bus, canaries, file: detection.file, log });
+  const teamCanaries = createTeamCanaryService({ canaries, staff, explanations, audit, log });
+  const canaryCalls = createCanaryCallWatch({ vault, canaries, file: detection.file, callerKey: deriveKey(ring.indexRoot, 'cloak/canary-caller/v1'), region, clock, log });
   const tracer = createTraceService({ vault, waybill, devices, exports, canaries, audit, clock, log, watermarkKey: deriveKey(ring.indexRoot, 'cloak/export-watermark/v1') });
+  const investigations = createInvestigationService({ db: store.db, tracer, incidents, dir: join(config.dataDir, 'traces'), maxBytes: config.traceMaxBytes, clock, log });
   /** Reloads the policies (refused, and the old ones kept, if any file is broken); the change is in the audit log. */
   async function reloadPolicies(actor: string) {
     const info = policy.reload();
@@ -144,7 +150,10 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     cases,
     detection,
     tracer,
+    investigations,
     canaries,
+    teamCanaries,
+    canaryCalls,
     incidents,
     affected,
     outbox,
@@ -164,6 +173,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     /** True when this start created the keyring: a fresh data directory. */
     firstStart,
     async close() {
+      await investigations.close();
       stopCanaryWatch();
       detection.stop();
       await detection.idle().catch(() => undefined);

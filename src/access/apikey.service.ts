@@ -6,8 +6,8 @@ import type { Database } from '../store/schema.ts';
 import type { AuditLog } from '../audit/log.service.ts';
 import { randomBytes } from 'node:crypto';
 
-/** What a key may do: `platform` creates, reads and looks up subjects; `erase` erases them; `audit` reads the log's entries; `admin` may do everything. */
-export const SCOPES = ['platform', 'erase', 'audit', 'admin'] as const;
+/** What a key may do: `platform` creates, reads and looks up subjects; `erase` erases them; `audit` reads the log's entries; `telephony` (the telephony provider) reports inbound calls; `admin` may do everything. */
+export const SCOPES = ['platform', 'erase', 'audit', 'telephony', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export type ApiKeyInfo = { readonly id: string; readonly name: string; readonly scopes: Scope[]; readonly createdAt: string; readonly revokedAt: string | null };

@@ -21,7 +21,7 @@ export interface StaffAuthenticator {
 
 export const STAFF_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const ROLE = /^[a-z][a-z_]{1,31}$/;
-const TEAM = /^[\w .-]{1,64}$/u;
+export const TEAM = /^[\w .-]{1,64}$/u;
 // cst.<staff id>.<secret>: the id finds the row, the 256-bit secret (kept as SHA-256) proves it.
 const TOKEN = /^cst\.([A-Za-z0-9][A-Za-z0-9_-]{0,63})\.([A-Za-z0-9_-]{43})$/;
 

@@ -47,7 +47,21 @@ export function requireScope(apiKeys: Pick<ApiKeyService, 'verify'>, scope: Scop
   };
 }
 
-/** The actor of the current request, for events (`service:key_…`). */
+/**
+ * A preHandler for operators' endpoints open to both: a staff token (`cst.…`) of one of
+ * `roles`, or an API key holding `scope`.
+ * @example app.post('/v1/canaries', { preHandler: requireStaffOrScope(staff, ['admin'], apiKeys, 'admin') }, handler)
+ */
+export function requireStaffOrScope(auth: StaffAuthenticator, roles: readonly string[], apiKeys: Pick<ApiKeyService, 'verify'>, scope: Scope) {
+  const asStaff = requireStaff(auth, roles);
+  const asKey = requireScope(apiKeys, scope);
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const h = req.headers.authorization;
+    return typeof h === 'string' && /^Bearer\s+cst\./i.test(h) ? asStaff(req, reply) : asKey(req, reply);
+  };
+}
+
+/** The actor of the current request, for events (`service:key_…`, or `staff:…` after requireStaffOrScope). */
 export function actorOf(req: FastifyRequest): { actor: string } {
-  return { actor: req.principal?.actor ?? 'anonymous' };
+  return { actor: req.principal?.actor ?? req.staff?.actor ?? 'anonymous' };
 }

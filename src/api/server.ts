@@ -12,9 +12,12 @@ import { accessRoutes } from './routes/access.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { affectedRoutes, incidentRoutes } from './routes/incidents.ts';
+import { traceRoutes } from './routes/traces.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { parcelRoutes } from './routes/parcels.ts';
 import { subjectRoutes } from './routes/subjects.ts';
+import { canaryRoutes } from './routes/canaries.ts';
+import { telephonyRoutes } from './routes/telephony.ts';
 
 /**
  * The HTTP API: a thin shell over the services. OpenAPI 3.1 at /docs/json, Swagger UI at
@@ -22,7 +25,7 @@ import { subjectRoutes } from './routes/subjects.ts';
  * @example const api = await buildApi(app); await api.listen({ port: 8080 });
  */
 export async function buildApi(
-  app: Pick<App, 'vault' | 'apiKeys' | 'devices' | 'waybill' | 'contact' | 'clock' | 'log' | 'store' | 'config' | 'staff' | 'explanations' | 'reviews' | 'reveals' | 'exports' | 'audit' | 'reports' | 'policy' | 'reloadPolicies' | 'cases' | 'incidents' | 'affected'>,
+  app: Pick<App, 'vault' | 'apiKeys' | 'devices' | 'waybill' | 'contact' | 'clock' | 'log' | 'store' | 'config' | 'staff' | 'explanations' | 'reviews' | 'reveals' | 'exports' | 'audit' | 'reports' | 'policy' | 'reloadPolicies' | 'cases' | 'incidents' | 'affected' | 'canaries' | 'teamCanaries' | 'canaryCalls' | 'investigations'>,
 ) {
   const metrics = createMetrics();
   // Only the method, the route pattern and the id of a request are logged: not its URL (a
@@ -82,6 +85,8 @@ export async function buildApi(
         { name: 'reviews', description: 'Reviews and their moderation' },
         { name: 'exports', description: 'Two-person bulk exports, written by Cloak' },
         { name: 'detection', description: 'Cases opened by detection, their evidence and automatic responses' },
+        { name: 'leaks', description: 'Canary customers planted per channel (exports, scanners, staff teams), to catch and trace whoever touches or leaks them' },
+        { name: 'telephony', description: 'Webhooks of the telephony provider: inbound calls (a call to a canary’s number is an alert)' },
         { name: 'incidents', description: 'Breaches: scope, legal deadlines, regulator report and customer notices' },
         { name: 'audit', description: 'The tamper-evident log: checkpoints, tiles, proofs; policies' },
         { name: 'health', description: 'Liveness' },
@@ -104,5 +109,8 @@ export async function buildApi(
   await api.register(incidentRoutes, { staff: app.staff, incidents: app.incidents });
   await api.register(affectedRoutes, { affected: app.affected });
   await api.register(parcelRoutes, { waybill: app.waybill, contact: app.contact, apiKeys: app.apiKeys });
+  await api.register(canaryRoutes, { apiKeys: app.apiKeys, staff: app.staff, canaries: app.canaries, teamCanaries: app.teamCanaries });
+  await api.register(telephonyRoutes, { apiKeys: app.apiKeys, canaryCalls: app.canaryCalls });
+  await api.register(traceRoutes, { staff: app.staff, investigations: app.investigations, maxBytes: app.config.traceMaxBytes });
   return api;
 }

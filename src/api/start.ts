@@ -38,6 +38,9 @@ export async function startServer(app: App, opts: { demo?: boolean } = {}): Prom
     }, app.config.rewrapIntervalSeconds * 1000);
     timer.unref();
   }
+  // Leaked files received before a stop and not yet traced are traced now.
+  const resumed = await app.investigations.resume();
+  if (resumed > 0) app.log.info({ resumed }, 'leaks: tracing files left from the last run');
   app.log.info({ url, database: app.store.dialect }, 'cloak: listening');
   return {
     url,

@@ -104,6 +104,16 @@ export function createAuditRepo(store: Pick<Store, 'db' | 'insertRows' | 'dialec
       return r ? toEntry(r) : undefined;
     },
 
+    /** Who was given what about many subjects at once (actor and result of their entries of `kinds`), for tracing a leak. */
+    async actorsOfSubjects(subjects: readonly string[], kinds: readonly string[]): Promise<{ subject: string; actor: string; result: string | null }[]> {
+      const out: { subject: string; actor: string; result: string | null }[] = [];
+      for (let i = 0; i < subjects.length; i += 500) {
+        const rows = await db.selectFrom('audit_entries').select(['subject', 'actor', 'result']).where('subject', 'in', subjects.slice(i, i + 500)).where('kind', 'in', kinds).execute();
+        for (const r of rows) out.push({ subject: r.subject!, actor: r.actor, result: r.result });
+      }
+      return out;
+    },
+
     async entriesOfSubject(subject: string, kinds: readonly string[]): Promise<EntryRow[]> {
       const rows = await db.selectFrom('audit_entries').selectAll().where('subject', '=', subject).where('kind', 'in', kinds).orderBy('idx').execute();
       return rows.map(toEntry);

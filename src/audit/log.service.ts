@@ -306,6 +306,9 @@ export function createAuditLog(deps: AuditLogDeps) {
     /** Entries about one customer, of the given kinds. */
     entriesOfSubject: repo.entriesOfSubject,
 
+    /** The actor and result of every entry of `kinds` about these subjects (in bulk: tracing a leak). */
+    actorsOfSubjects: repo.actorsOfSubjects,
+
     /** Counts an actor's entries of a kind and results since a time (quotas). */
     countByActor: repo.countByActor,
 

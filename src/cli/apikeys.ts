@@ -7,7 +7,7 @@ export function apiKeysCommand(program: Command, cli: CliEnv): void {
   k.command('create')
     .description('Create an API key and print its secret (shown this once)')
     .requiredOption('--name <name>', 'who or what uses it, e.g. order-system')
-    .option('--scopes <scopes>', 'comma-separated: platform (create, read, look up), erase, audit (read log entries), admin (everything)', 'platform')
+    .option('--scopes <scopes>', 'comma-separated: platform (create, read, look up), erase, audit (read log entries), telephony (report inbound calls), admin (everything)', 'platform')
     .action(async (o: { name: string; scopes: string }) => {
       await withApp(cli, async (app) => {
         const key = await app.apiKeys.create({ name: o.name, scopes: o.scopes.split(',').map((s) => s.trim()).filter(Boolean), by: operator() });

@@ -1,4 +1,8 @@
 import { createReadStream, createWriteStream, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { renderTraceHtml } from '../leaks/report.html.ts';
 import { once } from 'node:events';
 import type { Command } from 'commander';
 import { wholeNumber } from './args.ts';
@@ -111,18 +115,25 @@ export function detectCommands(program: Command, cli: CliEnv): void {
     });
 }
 
-/** `cloak trace FILE`: which customers a leaked file holds (more of issue 6 to come: sources, canaries, watermarks). */
+/** `cloak trace FILE`: which customers a leaked file holds, the data exposed, canaries, and its likely sources. */
 export function traceCommand(program: Command, cli: CliEnv): void {
   program
     .command('trace')
     .description('Read a leaked file (CSV/TSV any delimiter, NDJSON, JSON, SQL dump, XLSX; UTF-8, UTF-16 or GB18030), find its phone, e-mail, name, address and tracking-number columns, and match them against the vault by blind index (nothing is decrypted; the file is only read)')
     .argument('<file>', 'the leaked file')
     .option('--json', 'print the report as JSON')
-    .action(async (file: string, o: { json?: boolean }) => {
+    .option('--html <out>', 'also write the report as a readable HTML page to <out>')
+    .action(async (file: string, o: { json?: boolean; html?: string }) => {
       await withApp(cli, async (app) => {
         const bar = progress(cli.io, 'trace');
         const r = await app.tracer.trace(file, { actor: 'operator:cli', onProgress: (f, rows) => bar.update(f, `${rows} rows`) });
         bar.stop();
+        if (o.html) {
+          const hash = createHash('sha256');
+          await pipeline(createReadStream(file), hash);
+          const sha256 = hash.digest('hex');
+          writeFileSync(o.html, renderTraceHtml(r, { name: basename(file), sha256, tracedAt: app.clock.now().toISOString() }), { mode: 0o600 });
+        }
         if (o.json) return cli.io.out(JSON.stringify(r));
         cli.io.out(`${file}: ${r.file.format}${r.file.delimiter ? ` (${JSON.stringify(r.file.delimiter)})` : ''}, ${r.file.encoding}, ${r.rowsRead} rows read, ${r.rowsSkipped} unreadable`);
         cli.io.out(`columns: ${r.columns.map((c) => `${c.header ?? `#${c.index + 1}`} = ${c.category}`).join(', ') || 'none recognised'}`);
@@ -131,6 +142,8 @@ export function traceCommand(program: Command, cli: CliEnv): void {
         cli.io.out(`data categories exposed: ${Object.entries(r.categories).map(([k, n]) => `${k} (${n})`).join(', ') || 'none'}`);
         cli.io.out(r.sources.length ? 'likely sources, best first:' : 'no recorded access covers this set');
         for (const [i, x] of r.sources.entries()) cli.io.out(`  ${i + 1}. ${x.kind} ${x.id}: score ${x.score} (coverage ${x.coverage}, precision ${x.precision}); ${x.evidence}`);
+        if (r.canaryHits.length) cli.io.out(`canaries in the file: ${r.canaryHits.map((c) => c.channel).join(', ')}`);
+        if (o.html) cli.io.out(`HTML report: ${o.html}`);
       });
     });
 }

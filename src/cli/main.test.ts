@@ -8,7 +8,7 @@ function capture() {
 }
 
 test('every command answers --help with what it does and exits 0', async () => {
-  for (const cmd of [[], ['serve'], ['import'], ['keys'], ['keys', 'rotate'], ['keys', 'rewrap'], ['keys', 'status'], ['keys', 'retire'], ['api-keys'], ['api-keys', 'create'], ['label']]) {
+  for (const cmd of [[], ['serve'], ['import'], ['keys'], ['keys', 'rotate'], ['keys', 'rewrap'], ['keys', 'status'], ['keys', 'retire'], ['api-keys'], ['api-keys', 'create'], ['label'], ['canaries'], ['canaries', 'plant'], ['canaries', 'list']]) {
     const c = capture();
     const code = await main(['node', 'cloak', ...cmd, '--help'], {}, c.io);
     assert.equal(code, 0, `cloak ${cmd.join(' ')} --help`);

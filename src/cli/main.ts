@@ -10,6 +10,7 @@ import { serveCommand } from './serve.ts';
 import { staffCommand } from './staff.ts';
 import { auditCommand } from './audit.ts';
 import { detectCommands, traceCommand } from './detect.ts';
+import { canariesCommand } from './canaries.ts';
 
 /**
  * The `cloak` command. Returns the exit code: 0 done, 1 done with problems (e.g. bad rows),
@@ -30,6 +31,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   auditCommand(program, cli);
   detectCommands(program, cli);
   traceCommand(program, cli);
+  canariesCommand(program, cli);
   try {
     await program.parseAsync(argv as string[]);
     return cli.exitCode;

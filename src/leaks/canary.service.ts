@@ -54,9 +54,24 @@ export function createCanaryService(deps: { db: Kysely<Database>; vault: Pick<Va
       return (await db.selectFrom('canaries').select('token').where('channel', '=', channel).execute()).map((r) => r.token);
     },
 
+    /** Every canary, newest first: token, channel and detail (never its values). */
+    async list(): Promise<{ token: string; channel: string; detail: string; createdAt: string }[]> {
+      return (await db.selectFrom('canaries').selectAll().orderBy('created_at', 'desc').orderBy('token').execute()).map((r) => ({ token: r.token, channel: r.channel, detail: r.detail, createdAt: r.created_at }));
+    },
+
     /** Which of these tokens are canaries, with their channel. */
     async which(tokens: readonly string[]): Promise<Map<string, { channel: string; detail: string }>> {
       const out = new Map<string, { channel: string; detail: string }>();
+      if (tokens.length > 5000) {
+        // A traced leak of millions: canaries are a few per channel, so read them all (afresh) and look each token up in memory.
+        known = undefined;
+        const every = await all();
+        for (const t of tokens) {
+          const c = every.get(t);
+          if (c) out.set(t, c);
+        }
+        return out;
+      }
       for (let i = 0; i < tokens.length; i += 500) for (const r of await db.selectFrom('canaries').selectAll().where('token', 'in', tokens.slice(i, i + 500)).execute()) out.set(r.token, { channel: r.channel, detail: r.detail });
       return out;
     },

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.ts';
 import type { AuditLog } from '../audit/log.service.ts';
@@ -47,6 +48,21 @@ const MAX_SOURCES = 20;
 /** Timestamped rows kept to check watermarks against (a sample is proof enough). */
 const MAX_STAMPED = 100_000;
 
+/** Leaked customers on whom sources are judged: all of them up to this, else a random sample. */
+const SOURCE_SAMPLE = 20_000;
+type Accessor = { kind: Source['kind']; id: string; had: Set<string>; accessed: number; how: string };
+
+/** `n` of `xs` picked at random (partial Fisher–Yates), or all of them. */
+function sampleOf<T>(xs: readonly T[], n: number): T[] {
+  if (xs.length <= n) return [...xs];
+  const a = [...xs];
+  for (let i = 0; i < n; i++) {
+    const j = i + randomInt(a.length - i);
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a.slice(0, n);
+}
+
 /** Rows matched against the vault at a time. */
 const BATCH = 5000;
 /** Rows sampled to classify the columns. */
@@ -64,7 +80,7 @@ export function createTraceService(deps: {
   waybill: Pick<WaybillService, 'recipientsOf' | 'parcelsAndScannersOf'>;
   devices: Pick<DevicesService, 'readersOf'>;
   exports: Pick<ExportService, 'list' | 'tokensOf'>;
-  audit: Pick<AuditLog, 'append' | 'entriesOfSubject'>;
+  audit: Pick<AuditLog, 'append' | 'actorsOfSubjects'>;
   clock: Clock;
   log: Logger;
   /** The key of the exports' watermark (lib/watermark.ts). */
@@ -73,33 +89,35 @@ export function createTraceService(deps: {
 }) {
   /**
    * Everyone with recorded access to the leaked customers: devices that read or scanned their
-   * parcels, staff shown their data, exports that held them; each with the set it had.
+   * parcels, staff shown their data, exports that held them; each with the share of `sample`
+   * it had. A leak of millions is judged on a random sample of SOURCE_SAMPLE customers (the
+   * shares are estimated within a percent), in a few bulk queries, not one per customer.
    */
-  async function accessors(leaked: readonly string[], marked: ReadonlySet<string> = new Set(), devicesMarked: ReadonlyMap<string, string> = new Map()): Promise<{ kind: Source['kind']; id: string; had: Set<string>; accessed: number; how: string }[]> {
-    const out = new Map<string, { kind: Source['kind']; id: string; had: Set<string>; accessed: number; how: string }>();
+  async function accessors(sample: readonly string[], leakedCount: number, marked: ReadonlySet<string> = new Set(), devicesMarked: ReadonlyMap<string, string> = new Map()): Promise<Accessor[]> {
+    const out = new Map<string, Accessor>();
     const add = (kind: Source['kind'], id: string, token: string, how: string) => {
       const k = `${kind}:${id}`;
       const x = out.get(k) ?? out.set(k, { kind, id, had: new Set(), accessed: 0, how }).get(k)!;
       x.had.add(token);
     };
-    const { parcels, scanners } = await deps.waybill.parcelsAndScannersOf(leaked);
+    const { parcels, scanners } = await deps.waybill.parcelsAndScannersOf(sample);
     const readers = await deps.devices.readersOf([...parcels.keys()]);
     for (const r of readers) add('device', r.device, parcels.get(r.parcel)!, 'was given their parcels’ data');
     for (const s of scanners) add('device', s.device, parcels.get(s.tracking)!, 'scanned their parcels');
-    for (const t of leaked) {
-      for (const e of await deps.audit.entriesOfSubject(t, ['reveal'])) {
-        if (e.result !== 'ok' && e.result !== 'break_glass') continue;
-        const [kind, id] = [e.actor.slice(0, e.actor.indexOf(':')), e.actor.slice(e.actor.indexOf(':') + 1)];
-        add(kind === 'device' ? 'device' : 'staff', id, t, 'was shown their data');
-      }
+    for (const e of await deps.audit.actorsOfSubjects(sample, ['reveal'])) {
+      if (e.result !== 'ok' && e.result !== 'break_glass') continue;
+      const [kind, id] = [e.actor.slice(0, e.actor.indexOf(':')), e.actor.slice(e.actor.indexOf(':') + 1)];
+      add(kind === 'device' ? 'device' : 'staff', id, e.subject, 'was shown their data');
     }
-    const leakedSet = new Set(leaked);
+    const inSample = new Set(sample);
     for (const x of await deps.exports.list({ status: 'written' })) {
       const held = await deps.exports.tokensOf(x.id);
       if (!held) continue;
       const k = `export:${x.id}`;
-      const hit = [...held].filter((t) => leakedSet.has(t));
-      if (hit.length || marked.has(x.id)) out.set(k, { kind: 'export', id: x.id, had: new Set(hit), accessed: held.size, how: `exported ${x.dataset} to ${x.recipient} on ${x.decidedAt ?? x.requestedAt} (requested by ${x.requester})` });
+      const hit = [...held].filter((t) => inSample.has(t));
+      // Its precision: the share of what it held that leaked (estimated from the sample).
+      const accessed = Math.max(1, Math.round((held.size * sample.length) / Math.max(1, leakedCount)));
+      if (hit.length || marked.has(x.id)) out.set(k, { kind: 'export', id: x.id, had: new Set(hit), accessed, how: `exported ${x.dataset} to ${x.recipient} on ${x.decidedAt ?? x.requestedAt} (requested by ${x.requester})` });
     }
     // A device whose own canary is in the file is a source even if it had nothing else.
     for (const id of devicesMarked.keys()) if (!out.has(`device:${id}`)) out.set(`device:${id}`, { kind: 'device', id, had: new Set(), accessed: 0, how: 'its manifest' });
@@ -122,14 +140,16 @@ export function createTraceService(deps: {
     return out;
   }
 
-  function rank(leaked: readonly string[], found: Awaited<ReturnType<typeof accessors>>, watermarks: ReadonlyMap<string, string>, deviceCanaries: ReadonlyMap<string, string> = new Map()): Source[] {
+  function rank(sample: readonly string[], leakedCount: number, found: readonly Accessor[], watermarks: ReadonlyMap<string, string>, deviceCanaries: ReadonlyMap<string, string> = new Map()): Source[] {
+    const sampled = sample.length < leakedCount;
     return found
       .map((x) => {
-        const coverage = leaked.length ? x.had.size / leaked.length : 0;
+        const coverage = sample.length ? x.had.size / sample.length : 0;
         const precision = x.accessed ? Math.min(1, x.had.size / x.accessed) : 0;
         const mark = x.kind === 'export' ? watermarks.get(x.id) : x.kind === 'device' ? deviceCanaries.get(x.id) : undefined;
+        const count = sampled ? `about ${Math.round(coverage * leakedCount)} (from a random sample of ${sample.length})` : `${x.had.size}`;
         // A watermark or a canary is proof, not a likelihood: it puts its export first.
-        return { kind: x.kind, id: x.id, coverage, precision, score: mark ? 1 : coverage * (0.6 + 0.4 * precision) * 0.99, evidence: `${mark ? `${mark}; ` : ''}${x.had.size} of the ${leaked.length} leaked customers: ${x.how}` };
+        return { kind: x.kind, id: x.id, coverage, precision, score: mark ? 1 : coverage * (0.6 + 0.4 * precision) * 0.99, evidence: `${mark ? `${mark}; ` : ''}${count} of the ${leakedCount} leaked customers: ${x.how}` };
       })
       .filter((x) => x.coverage >= MIN_COVERAGE || x.score === 1)
       .sort((a, b) => b.score - a.score || b.coverage - a.coverage)
@@ -159,17 +179,29 @@ export function createTraceService(deps: {
       const byCat = (c: Category) => columns.filter((x) => x.category === c).map((x) => x.index);
       const [phones, emails, trackings] = [byCat('phone'), byCat('email'), byCat('tracking')];
       const affected = new Set<string>();
-      const categories: Partial<Record<Category, number>> = {};
+      // Non-empty values per column, summed by category at the end.
+      const counts = columns.map(() => 0);
       const matchedBy: Partial<Record<'phone' | 'email' | 'tracking', number>> = {};
       let rowsRead = 0;
       let rowsMatched = 0;
 
+      const none = new Map<string, string[]>();
+      const cellAt = (r: readonly string[], i: number) => (r[i] ?? '').trim();
+      const phoneAt = (r: readonly string[], i: number) => modernizeVietnamesePhone(cellAt(r, i));
+      const trackingAt = (r: readonly string[], i: number) => cellAt(r, i).toUpperCase();
       const flush = async (batch: string[][]) => {
-        const values = (idx: number[], f: (v: string) => string = (v) => v) => batch.flatMap((r) => idx.map((i) => (r[i] ?? '').trim()).filter(Boolean).map(f));
+        const values = (idx: number[], at: (r: readonly string[], i: number) => string) => {
+          const out: string[] = [];
+          for (const r of batch) for (const i of idx) {
+            const v = at(r, i);
+            if (v) out.push(v);
+          }
+          return out;
+        };
         const [byPhone, byEmail, byTracking] = await Promise.all([
-          phones.length ? deps.vault.matchValues('phone', values(phones, modernizeVietnamesePhone)) : new Map<string, string[]>(),
-          emails.length ? deps.vault.matchValues('email', values(emails)) : new Map<string, string[]>(),
-          trackings.length ? deps.waybill.recipientsOf(values(trackings, (v) => v.toUpperCase())) : new Map<string, string>(),
+          phones.length ? deps.vault.matchValues('phone', values(phones, phoneAt), { alsoRegions: ['CN'] }) : none,
+          emails.length ? deps.vault.matchValues('email', values(emails, cellAt)) : none,
+          trackings.length ? deps.waybill.recipientsOf(values(trackings, trackingAt)) : new Map<string, string>(),
         ]);
         for (const r of batch) {
           let hit = false;
@@ -183,16 +215,17 @@ export function createTraceService(deps: {
             matchedBy[kind] = (matchedBy[kind] ?? 0) + 1;
             hit = true;
           };
-          for (const i of phones) mark('phone', byPhone.get(modernizeVietnamesePhone((r[i] ?? '').trim())));
-          for (const i of emails) mark('email', byEmail.get((r[i] ?? '').trim()));
+          for (const i of phones) mark('phone', byPhone.get(phoneAt(r, i)));
+          for (const i of emails) mark('email', byEmail.get(cellAt(r, i)));
           for (const i of trackings) {
-            const t = byTracking.get((r[i] ?? '').trim().toUpperCase());
+            const t = byTracking.get(trackingAt(r, i));
             mark('tracking', t ? [t] : undefined);
           }
-          for (const c of columns) if ((r[c.index] ?? '').trim()) categories[c.category] = (categories[c.category] ?? 0) + 1;
+          for (let c = 0; c < columns.length; c++) if (cellAt(r, columns[c]!.index)) counts[c]!++;
           if (hit) rowsMatched++;
-          const ms = stampCol === undefined ? undefined : millisOf(r[stampCol] ?? '');
-          if (ms !== undefined && rowTokens.length && stamped.length < MAX_STAMPED) stamped.push({ tokens: [...new Set(rowTokens)], ms });
+          if (stampCol === undefined || !rowTokens.length || stamped.length >= MAX_STAMPED) continue;
+          const ms = millisOf(r[stampCol] ?? '');
+          if (ms !== undefined) stamped.push({ tokens: [...new Set(rowTokens)], ms });
         }
         rowsRead += batch.length;
         opts.onProgress?.(file.bytes ? Math.min(1, file.stats.bytesRead / file.bytes) : 1, rowsRead);
@@ -207,8 +240,13 @@ export function createTraceService(deps: {
         }
       }
       if (batch.length) await flush(batch);
+      const categories: Partial<Record<Category, number>> = {};
+      columns.forEach((c, i) => {
+        if (counts[i]) categories[c.category] = (categories[c.category] ?? 0) + counts[i]!;
+      });
       const planted = await deps.canaries.which([...affected]);
       const deviceCanaries = new Map<string, string>();
+      const staffCanaries = new Map<string, string>();
       const canaryHits = [...planted].map(([token, c]) => ({ token, channel: c.channel, detail: c.detail }));
       // Canaries are nobody: they leave the list of affected customers and become evidence.
       const leaked = [...affected].filter((t) => !planted.has(t)).sort();
@@ -217,8 +255,11 @@ export function createTraceService(deps: {
         const [kind, id] = [h.channel.slice(0, h.channel.indexOf(':')), h.channel.slice(h.channel.indexOf(':') + 1)];
         if (kind === 'export') watermarks.set(id, `canary: a customer planted only in this export (${h.detail}) is in the file${watermarks.has(id) ? `; ${watermarks.get(id)}` : ''}`);
         if (kind === 'device') deviceCanaries.set(id, `canary: a parcel listed only in this device's ${h.detail.split(' ')[0]} is in the file`);
+        // A team canary is in nobody's work: whoever was shown it (audit log) is the source; else the team, in canaryHits.
+        if (kind === 'team') for (const e of await deps.audit.actorsOfSubjects([h.token], ['reveal'])) if ((e.result === 'ok' || e.result === 'break_glass') && /^(staff|seller):/.test(e.actor) && !staffCanaries.has(e.actor.slice(e.actor.indexOf(':') + 1))) staffCanaries.set(e.actor.slice(e.actor.indexOf(':') + 1), `canary: was shown a customer planted only in team ${id}'s closed work, who is in the file`);
       }
-      const sources = leaked.length || watermarks.size || deviceCanaries.size ? rank(leaked, await accessors(leaked, new Set(watermarks.keys()), deviceCanaries), watermarks, deviceCanaries) : [];
+      const judged = sampleOf(leaked, SOURCE_SAMPLE);
+      const sources = leaked.length || watermarks.size || deviceCanaries.size ? rank(judged, leaked.length, await accessors(judged, leaked.length, new Set(watermarks.keys()), deviceCanaries), watermarks, deviceCanaries) : [];
       const report: TraceReport = {
         file: { format: file.format, encoding: file.encoding, delimiter: file.delimiter, bytes: file.bytes },
         columns,
@@ -228,7 +269,7 @@ export function createTraceService(deps: {
         affected: leaked,
         categories,
         matchedBy,
-        sources,
+        sources: withCanaryStaff(sources, staffCanaries),
         canaryHits,
       };
       await deps.audit.append([{ kind: 'trace', actor: opts.actor ?? 'system', result: 'traced', data: { rows: rowsRead, matched: rowsMatched, affected: report.affected.length, categories: Object.keys(categories) } }]);
@@ -238,3 +279,13 @@ export function createTraceService(deps: {
   };
 }
 export type TraceService = ReturnType<typeof createTraceService>;
+
+/** Staff shown a team canary that is in the file: proof, not likelihood; first, with whatever else they had. */
+function withCanaryStaff(sources: readonly Source[], shown: ReadonlyMap<string, string>): Source[] {
+  if (shown.size === 0) return [...sources];
+  const marked = [...shown].map(([id, mark]): Source => {
+    const had = sources.find((s) => s.kind === 'staff' && s.id === id);
+    return had ? { ...had, score: 1, evidence: `${mark}; ${had.evidence}` } : { kind: 'staff', id, coverage: 0, precision: 0, score: 1, evidence: mark };
+  });
+  return [...marked, ...sources.filter((s) => !(s.kind === 'staff' && shown.has(s.id)))].sort((a, b) => b.score - a.score || b.coverage - a.coverage).slice(0, MAX_SOURCES);
+}

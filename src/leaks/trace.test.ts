@@ -123,10 +123,16 @@ for (const d of DIALECTS) {
       assert.deepEqual(r.affected, tokens.slice(0, 7).sort());
       assert.deepEqual(r.matchedBy, { tracking: 7 });
       const before = readFileSync(loot);
-      const cli = await runCloak(['trace', loot], h.db.env);
+      const html = join(dir, 'loot.html');
+      const cli = await runCloak(['trace', loot, '--html', html], h.db.env);
       assert.equal(cli.code, 0, cli.stderr);
-      assert.match(cli.stdout, /8 rows read[\s\S]*tracking = tracking[\s\S]*affected customers: 7/);
+      assert.match(cli.stdout, /8 rows read[\s\S]*tracking = tracking[\s\S]*affected customers: 7[\s\S]*HTML report: /);
       assert.deepEqual(readFileSync(loot), before);
+      const page = readFileSync(html, 'utf8');
+      assert.match(page, /<h1>Leak trace: loot\.txt<\/h1>/);
+      assert.match(page, new RegExp(`File SHA-256</dt><dd><code>${createHash('sha256').update(before).digest('hex')}`));
+      for (const t of tokens.slice(0, 7)) assert.ok(page.includes(t), 'every affected token is listed');
+      for (const t of trackingOf.values()) assert.ok(!page.includes(t), 'no value from the file is in the report');
       const none = await runCloak(['trace', join(dir, 'missing.csv')], h.db.env);
       assert.equal(none.code, 2);
       assert.match(none.stderr, /cannot read .*missing\.csv \(ENOENT\)/);

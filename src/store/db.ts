@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type Transaction } from 'kysely';
-import { insertRowsMultiValues, insertRowsPrepared } from './bulk.ts';
+import { insertRowsMultiValues, insertRowsPrepared, selectEachPrepared } from './bulk.ts';
 import { Unavailable } from '../lib/errors.ts';
 import { KEY_SCHEMA, type Database } from './schema.ts';
 import { migrations, type Dialect } from './migrations.ts';
@@ -27,6 +27,12 @@ export type Store = {
    * Column names come from code, never from input.
    */
   insertRows<T extends keyof Database & string>(tx: Transaction<Database>, table: T, columns: readonly (keyof Database[T] & string)[], rows: readonly (readonly unknown[])[]): Promise<void>;
+  /**
+   * SQLite only: runs one read statement (text from code) for each parameter set, on a
+   * statement prepared once, and returns each set's rows as arrays. PostgreSQL has none:
+   * there, one query with many values is the fast way.
+   */
+  readonly selectEach?: (text: string, paramSets: readonly (readonly unknown[])[]) => unknown[][];
   close(): Promise<void>;
 };
 
@@ -82,6 +88,7 @@ function openSqlite(dataDir: string): Store {
     // One connection: the transaction Kysely holds is the connection's, so statements run
     // on it directly belong to it.
     insertRows: async (_tx, table, columns, rows) => insertRowsPrepared(conn, table, columns, rows),
+    selectEach: (text, paramSets) => selectEachPrepared(conn, text, paramSets),
     async purgeDeletedKeys() {
       // Old page images stay in the WAL until a checkpoint copies them back and truncates it.
       // A reader in another process (a backup, `cloak keys status`) can hold the WAL: retry a

@@ -398,5 +398,24 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0014_leak_traces': {
+      async up(db: Kysely<any>) {
+        // Leaked files uploaded for tracing: the file itself stays under the data folder
+        // (evidence, mode 0600) with its SHA-256 here; the report (JSON) once traced.
+        await db.schema
+          .createTable('leak_traces')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('bytes', dialect === 'sqlite' ? 'integer' : 'bigint', (c) => c.notNull())
+          .addColumn('sha256', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('error', 'text')
+          .addColumn('report', 'text')
+          .addColumn('uploaded_by', 'text', (c) => c.notNull())
+          .addColumn('uploaded_at', 'text', (c) => c.notNull())
+          .addColumn('finished_at', 'text')
+          .execute();
+      },
+    },
   };
 }

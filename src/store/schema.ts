@@ -92,6 +92,22 @@ export interface Database {
   canaries: { token: string; channel: string; detail: string; created_at: string };
   incidents: IncidentTable;
   affected_checks: { id: string; kind: string; identifier: Buffer; code_hash: Buffer; attempts: number; expires_at: string };
+  leak_traces: LeakTraceTable;
+}
+
+/** A leaked file uploaded for tracing; `report` is the trace's JSON once done. */
+export interface LeakTraceTable {
+  id: string;
+  name: string;
+  bytes: number | string;
+  sha256: string;
+  /** queued, tracing, done or failed. */
+  status: string;
+  error: string | null;
+  report: string | null;
+  uploaded_by: string;
+  uploaded_at: string;
+  finished_at: string | null;
 }
 
 /** A breach being handled; scope and deadlines as JSON. */

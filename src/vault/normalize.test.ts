@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { foldedNameIndexForm, hasCjk, nameIndexForm, normalizeEmail, normalizeName, normalizePhone } from './normalize.ts';
+import { foldedNameIndexForm, hasCjk, nameIndexForm, normalizeEmail, normalizeName, normalizePhone, phoneLookupForm } from './normalize.ts';
 
 const RUNS = { numRuns: 300 };
 
@@ -116,6 +116,31 @@ describe('normalizePhone', () => {
       }),
       RUNS,
     );
+  });
+});
+
+describe('phoneLookupForm (the lookup shortcut for Vietnamese mobiles)', () => {
+  // Every number of the shortcut's shape (valid, unassigned or not a number at all), written
+  // every way a file might: where libphonenumber gives an E.164 the shortcut gives the same,
+  // and where libphonenumber refuses, the shortcut's form is no number the vault could hold.
+  const shaped = fc.tuple(fc.constantFrom(...'3579'.split('')), digits(8), fc.constantFrom('0', '84', '+84', '+84 ', '0 '), fc.constantFrom('', ' ', '.', '-'));
+  test('property: agrees with normalizePhone on every written form of the shape, in regions VN and CN', () => {
+    fc.assert(
+      fc.property(shaped, fc.constantFrom('VN', 'CN'), ([first, rest, prefix, sep], region) => {
+        const nsn = first + rest;
+        const written = `${prefix}${nsn.slice(0, 2)}${sep}${nsn.slice(2, 5)}${sep}${nsn.slice(5)}`;
+        const slow = normalizePhone(written, region as 'VN');
+        const fast = phoneLookupForm(written, region as 'VN');
+        if (slow.ok) assert.equal(fast, slow.value.e164, written);
+        else if (fast !== undefined) assert.equal(normalizePhone(fast, 'VN').ok, false, `${written} -> ${fast} is a number the vault could hold`);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+  test('other numbers go the long way', () => {
+    assert.equal(phoneLookupForm('+86 138 0013 8000', 'VN'), '+8613800138000');
+    assert.equal(phoneLookupForm('13800138000', 'CN'), '+8613800138000');
+    assert.equal(phoneLookupForm('not a phone', 'VN'), undefined);
   });
 });
 

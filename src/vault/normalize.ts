@@ -27,6 +27,24 @@ export function normalizePhone(raw: string, region: CountryCode): Normalized<Nor
   return { ok: true, value: { e164: p.number, countryCallingCode: p.countryCallingCode, nationalNumber: p.nationalNumber } };
 }
 
+/** A Vietnamese mobile number in one of its usual written shapes: 0…, 84…, +84…, spaced, dotted or dashed. */
+const VN_MOBILE = /^(?:\+?84|0)((?:3[2-9]|5[25689]|7[06-9]|8[1-9]|9\d)\d{7})$/;
+
+/**
+ * The E.164 form a lookup of `raw` would search for, by a shortcut for the common shape of
+ * Vietnamese mobile numbers (libphonenumber takes about 5 µs a number; tracing a leak of ten
+ * million rows reads ten million). Only for lookups: a string of this shape that
+ * libphonenumber would refuse is no stored number, so it matches nothing either way (the
+ * test compares both on every shape). Anything else goes to `normalizePhone`.
+ * @example phoneLookupForm('0912 345 678', 'VN') // '+84912345678'
+ */
+export function phoneLookupForm(raw: string, region: CountryCode): string | undefined {
+  const m = VN_MOBILE.exec(raw.replace(/[\s.\-]/g, ''));
+  if (m && (region === 'VN' || raw.trimStart().startsWith('+'))) return `+84${m[1]}`;
+  const p = normalizePhone(raw, region);
+  return p.ok ? p.value.e164 : undefined;
+}
+
 // Deliberately loose: RFC 5322 allows far more than mail systems accept, and a stricter
 // pattern would refuse real customers. One @, no spaces, a dotted domain.
 const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/u;

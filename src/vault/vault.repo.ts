@@ -22,7 +22,10 @@ export type NumberedSubject = { readonly id: number; readonly sealed: SealedSubj
  * subject's internal sequential id; the token is looked up once, in `getSubject`.
  * Every method takes an optional transaction.
  */
-export function createVaultRepo(store: Pick<Store, 'db' | 'insertRows'>) {
+/** A subject by one blind index value (SQLite's bulk path: one point lookup each). */
+const FIND_BY_INDEX = 'select s.token from vault_index i join vault_subjects s on s.id = i.subject_id where i.scope = ? and i.hash = ? and s.erased_at is null';
+
+export function createVaultRepo(store: Pick<Store, 'db' | 'insertRows' | 'selectEach'>) {
   const db = store.db;
   return {
     transaction: <T>(fn: (trx: Transaction<Database>) => Promise<T>) => db.transaction().execute(fn),
@@ -106,8 +109,10 @@ export function createVaultRepo(store: Pick<Store, 'db' | 'insertRows'>) {
 
     /** Tokens of live subjects whose blind index in `scope` equals `hash`. */
     /** Live subjects' tokens for many blind-index hashes of one scope at once, by hash (hex). */
-    async findManyByIndex(scope: IndexScope, hashes: readonly Buffer[]): Promise<Map<string, string[]>> {
-      const out = new Map<string, string[]>();
+    /** The live subjects' tokens of each hash, in the order of `hashes` (tracing a leak). */
+    async findEachByIndex(scope: IndexScope, hashes: readonly Buffer[]): Promise<string[][]> {
+      if (store.selectEach) return store.selectEach(FIND_BY_INDEX, hashes.map((h) => [scope, h])).map((rows) => rows.map((r) => (r as [string])[0]));
+      const byHex = new Map<string, string[]>();
       for (let i = 0; i < hashes.length; i += 500) {
         const rows = await db
           .selectFrom('vault_index')
@@ -119,10 +124,10 @@ export function createVaultRepo(store: Pick<Store, 'db' | 'insertRows'>) {
           .execute();
         for (const r of rows) {
           const k = Buffer.from(r.hash).toString('hex');
-          (out.get(k) ?? out.set(k, []).get(k)!).push(r.token);
+          (byHex.get(k) ?? byHex.set(k, []).get(k)!).push(r.token);
         }
       }
-      return out;
+      return hashes.map((h) => byHex.get(h.toString('hex')) ?? []);
     },
 
     async findByIndex(scope: IndexScope, hash: Buffer, limit: number, tx: Db = db): Promise<string[]> {

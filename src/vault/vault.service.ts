@@ -11,6 +11,7 @@ import type { Sealer } from './seal.pool.ts';
 import { DEFAULT_KIND, FIELD_NAME, externalKey, lookupForms, prepareSubject } from './vault.fns.ts';
 import type { VaultRepo } from './vault.repo.ts';
 import { blindIndex, dekContext, openField, type IndexKeys } from './vault.seal.ts';
+import { phoneLookupForm } from './normalize.ts';
 import { DEK_VERSION, type CreateResult, type IndexScope, type MaskedSubject, type SealedSubject, type SubjectInput } from './vault.types.ts';
 
 export type VaultDeps = {
@@ -223,25 +224,37 @@ export function createVaultService(deps: VaultDeps) {
      * (a trace of a million rows is one operation, recorded by its caller). Returns, for each
      * value that matched, the tokens.
      */
-    async matchValues(field: 'phone' | 'email' | 'name', values: readonly string[], opts: { region?: CountryCode } = {}): Promise<Map<string, string[]>> {
-      const byHash = new Map<string, string[]>();
-      const hashes: Buffer[] = [];
+    async matchValues(field: 'phone' | 'email' | 'name', values: readonly string[], opts: { region?: CountryCode; alsoRegions?: readonly CountryCode[] } = {}): Promise<Map<string, string[]>> {
+      const region = opts.region ?? deps.region;
+      // Each distinct normalized form once, with the values written that way.
+      const byForm = new Map<string, string[]>();
       let scope: IndexScope | undefined;
       for (const v of new Set(values)) {
-        const f = lookupForms(field, v, opts.region ?? deps.region, false);
-        if (!f.ok) continue;
-        scope = f.scope;
-        const h = blindIndex(deps.indexKeys, f.scope, f.normalized);
-        const k = h.toString('hex');
-        if (!byHash.has(k)) {
-          byHash.set(k, []);
-          hashes.push(h);
+        let form: string | undefined;
+        if (field === 'phone') {
+          // Leaked files drop the + of international numbers and mix countries: a number
+          // that is not one in the region is tried as international, then in `alsoRegions`.
+          form = phoneLookupForm(v, region);
+          const digits = form === undefined ? v.replace(/[\s.()-]/g, '') : '';
+          if (/^\d{10,15}$/.test(digits)) form = phoneLookupForm(`+${digits}`, region);
+          for (const r of opts.alsoRegions ?? []) form ??= phoneLookupForm(v, r);
+          scope = 'phone';
+        } else {
+          const f = lookupForms(field, v, region, false);
+          if (f.ok) [form, scope] = [f.normalized, f.scope];
         }
-        byHash.get(k)!.push(v);
+        if (form === undefined) continue;
+        const vs = byForm.get(form);
+        if (vs) vs.push(v);
+        else byForm.set(form, [v]);
       }
       const out = new Map<string, string[]>();
-      if (!scope) return out;
-      for (const [k, tokens] of await repo.findManyByIndex(scope, hashes)) for (const v of byHash.get(k) ?? []) out.set(v, tokens);
+      if (!scope || byForm.size === 0) return out;
+      const forms = [...byForm.keys()];
+      const found = await repo.findEachByIndex(scope, forms.map((f) => blindIndex(deps.indexKeys, scope, f)));
+      forms.forEach((f, i) => {
+        if (found[i]!.length) for (const v of byForm.get(f)!) out.set(v, found[i]!);
+      });
       return out;
     },
 

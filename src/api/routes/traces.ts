@@ -1,0 +1,117 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { StaffService } from '../../access/staff.service.ts';
+import type { InvestigationService } from '../../leaks/investigations.service.ts';
+import { renderTraceHtml } from '../../leaks/report.html.ts';
+import { requireStaff, staffOf } from '../auth.ts';
+import { ErrorResponse } from './shared.ts';
+
+const InvestigationOut = Type.Object({
+  id: Type.String(),
+  name: Type.String({ description: 'the uploaded file name, without its path' }),
+  bytes: Type.Number(),
+  sha256: Type.String({ description: 'SHA-256 of the file as received (evidence)' }),
+  status: Type.Union([Type.Literal('queued'), Type.Literal('tracing'), Type.Literal('done'), Type.Literal('failed')]),
+  progress: Type.Number({ description: 'share of the file read, 0 to 1' }),
+  rowsRead: Type.Number(),
+  error: Type.Union([Type.String(), Type.Null()], { description: 'why a failed file could not be traced (what is wrong with it, never its content)' }),
+  uploadedBy: Type.String(),
+  uploadedAt: Type.String(),
+  finishedAt: Type.Union([Type.String(), Type.Null()]),
+});
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 413: ErrorResponse };
+
+/**
+ * Leak investigations, for investigators, analysts, privacy officers and admins: upload a
+ * leaked file (the raw bytes as the body), watch its trace's progress, read the report as JSON
+ * or HTML, open an incident from it.
+ */
+export const traceRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; investigations: InvestigationService; maxBytes: number }> = async (app, { staff, investigations, maxBytes }) => {
+  const investigator = requireStaff(staff, ['investigator', 'analyst', 'privacy', 'admin', 'supervisor']);
+  const officer = requireStaff(staff, ['privacy', 'admin', 'supervisor']);
+  const security = [{ staffToken: [] }];
+  const Params = Type.Object({ id: Type.String() });
+  // The body is the file, in any format the tracer reads: passed on as a stream, never parsed here.
+  app.addContentTypeParser('*', { bodyLimit: maxBytes }, (_req, payload, done) => done(null, payload));
+
+  app.post(
+    '/v1/traces',
+    {
+      preHandler: investigator,
+      bodyLimit: maxBytes,
+      schema: {
+        tags: ['leaks'],
+        summary: 'Upload a leaked file to trace (CSV/TSV, NDJSON, JSON, SQL dump, XLSX): its bytes are the body; 202, then follow its progress',
+        security,
+        querystring: Type.Object({ name: Type.Optional(Type.String({ maxLength: 255, description: 'the file name, for the report' })) }, { additionalProperties: false }),
+        response: { 202: InvestigationOut, ...errors },
+      },
+    },
+    async (req, reply) => reply.status(202).send(await investigations.receive(req.body as NodeJS.ReadableStream as import('node:stream').Readable, { name: req.query.name, actor: staffOf(req).actor })),
+  );
+  app.get('/v1/traces', { preHandler: investigator, schema: { tags: ['leaks'], summary: 'Leak investigations, newest first', security, response: { 200: Type.Object({ investigations: Type.Array(InvestigationOut) }), ...errors } } }, async () => ({
+    investigations: await investigations.list(),
+  }));
+  app.get(
+    '/v1/traces/:id',
+    {
+      preHandler: investigator,
+      schema: {
+        tags: ['leaks'],
+        summary: 'An investigation: its progress, and once traced its report (columns, rows, the first 1,000 affected tokens and their count, categories, canaries, ranked sources with evidence)',
+        security,
+        params: Params,
+        response: { 200: Type.Intersect([InvestigationOut, Type.Object({ report: Type.Union([Type.Any(), Type.Null()]) })]), ...errors },
+      },
+    },
+    async (req) => investigations.get(req.params.id),
+  );
+  app.get(
+    '/v1/traces/:id/affected',
+    { preHandler: investigator, schema: { tags: ['leaks'], summary: 'Every affected customer (vault tokens), one per line', security, params: Params, response: { 200: Type.String(), ...errors } } },
+    async (req, reply) => reply.type('text/plain; charset=utf-8').send((await investigations.report(req.params.id)).report.affected.join('\n') + '\n'),
+  );
+  app.get(
+    '/v1/traces/:id/report.html',
+    { preHandler: investigator, schema: { tags: ['leaks'], summary: 'The report as a readable, self-contained HTML page', security, params: Params, response: { 200: Type.String(), ...errors } } },
+    async (req, reply) => {
+      const { investigation, report } = await investigations.report(req.params.id);
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
+        .send(renderTraceHtml(report, { name: investigation.name, sha256: investigation.sha256, tracedAt: investigation.finishedAt ?? investigation.uploadedAt }));
+    },
+  );
+  app.post(
+    '/v1/traces/:id/incident',
+    {
+      preHandler: officer,
+      schema: {
+        tags: ['leaks'],
+        summary: "Open an incident from a traced file: its affected customers and data categories; discovered when the file was uploaded unless said",
+        security,
+        params: Params,
+        body: Type.Object(
+          {
+            title: Type.String({ minLength: 3, maxLength: 200 }),
+            where: Type.String({ minLength: 1, maxLength: 200 }),
+            measures: Type.String({ minLength: 1, maxLength: 4000 }),
+            discoveredAt: Type.Optional(Type.String()),
+            highRisk: Type.Optional(Type.Boolean()),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Any(), ...errors },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await investigations.openIncident(req.params.id, req.body, staffOf(req).actor)),
+  );
+  app.delete(
+    '/v1/traces/:id',
+    { preHandler: officer, schema: { tags: ['leaks'], summary: 'Delete an uploaded file (the evidence) and its report', security, params: Params, response: { 204: Type.Null(), ...errors } } },
+    async (req, reply) => {
+      await investigations.remove(req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+};

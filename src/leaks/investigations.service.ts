@@ -1,0 +1,215 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../lib/clock.ts';
+import { randomId } from '../lib/crypto.ts';
+import { Conflict, InvalidInput, NotFound } from '../lib/errors.ts';
+import type { Logger } from '../lib/log.ts';
+import type { Database, LeakTraceTable } from '../store/schema.ts';
+import type { Incident, IncidentService } from '../incidents/incidents.service.ts';
+import type { TraceReport, TraceService } from './trace.service.ts';
+
+export type InvestigationStatus = 'queued' | 'tracing' | 'done' | 'failed';
+/** A leaked file under investigation, as the API and the dashboard show it. */
+export type Investigation = {
+  readonly id: string;
+  readonly name: string;
+  readonly bytes: number;
+  readonly sha256: string;
+  readonly status: InvestigationStatus;
+  /** 0..1 while tracing (share of the file read), 1 when done. */
+  readonly progress: number;
+  readonly rowsRead: number;
+  readonly error: string | null;
+  readonly uploadedBy: string;
+  readonly uploadedAt: string;
+  readonly finishedAt: string | null;
+};
+
+/** What the API returns of a report: the affected list is long, so only its first entries and its size. */
+export type ReportSummary = Omit<TraceReport, 'affected'> & { readonly affected: string[]; readonly affectedCount: number };
+const AFFECTED_SHOWN = 1000;
+
+/** A name for the upload safe to show and store: no path, no control characters, at most 200 characters. */
+function cleanName(name: string | undefined): string {
+  const base = (name ?? '').split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  return base.slice(0, 200) || 'upload';
+}
+
+/**
+ * Leak investigations: a leaked file is uploaded (streamed to `<dir>/<id>.upload`, mode 0600,
+ * with its SHA-256, kept as evidence until deleted), traced in the background one file at a
+ * time with its progress visible, and its report kept. A file acknowledged is never lost:
+ * investigations left queued or half-traced by a stop are traced again at the next start.
+ * @example const inv = await investigations.receive(req.raw, { name: 'dump.csv', actor: 'staff:u-1' });
+ */
+export function createInvestigationService(deps: {
+  db: Kysely<Database>;
+  tracer: Pick<TraceService, 'trace'>;
+  incidents: Pick<IncidentService, 'open'>;
+  dir: string;
+  maxBytes: number;
+  clock: Clock;
+  log: Logger;
+}) {
+  const { db } = deps;
+  mkdirSync(deps.dir, { recursive: true, mode: 0o700 });
+  const fileOf = (id: string) => join(deps.dir, `${id}.upload`);
+  const live = new Map<string, { progress: number; rows: number }>();
+  const queue: string[] = [];
+  let running: Promise<void> | undefined;
+  let closed = false;
+
+  const view = (r: LeakTraceTable): Investigation => {
+    const l = live.get(r.id);
+    const report = r.report ? (JSON.parse(r.report) as TraceReport) : undefined;
+    return {
+      id: r.id,
+      name: r.name,
+      bytes: Number(r.bytes),
+      sha256: r.sha256,
+      status: r.status as InvestigationStatus,
+      progress: r.status === 'done' ? 1 : (l?.progress ?? 0),
+      rowsRead: report?.rowsRead ?? l?.rows ?? 0,
+      error: r.error,
+      uploadedBy: r.uploaded_by,
+      uploadedAt: r.uploaded_at,
+      finishedAt: r.finished_at,
+    };
+  };
+
+  async function row(id: string): Promise<LeakTraceTable> {
+    const r = await db.selectFrom('leak_traces').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!r) throw new NotFound('no leak investigation has this id');
+    return r;
+  }
+
+  async function traceOne(id: string): Promise<void> {
+    const r = await db.selectFrom('leak_traces').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!r || (r.status !== 'queued' && r.status !== 'tracing')) return;
+    await db.updateTable('leak_traces').set({ status: 'tracing' }).where('id', '=', id).execute();
+    live.set(id, { progress: 0, rows: 0 });
+    try {
+      const report = await deps.tracer.trace(fileOf(id), {
+        actor: r.uploaded_by,
+        onProgress: (progress, rows) => live.set(id, { progress, rows }),
+      });
+      await db.updateTable('leak_traces').set({ status: 'done', report: JSON.stringify(report), finished_at: deps.clock.now().toISOString() }).where('id', '=', id).execute();
+      deps.log.info({ investigation: id, rows: report.rowsRead, affected: report.affected.length }, 'leaks: investigation traced');
+    } catch (e) {
+      // The reader's errors say what is wrong with the file, never what is in it.
+      const message = e instanceof InvalidInput ? e.message.replace(fileOf(id), r.name) : 'the file could not be traced (see the server log)';
+      if (!(e instanceof InvalidInput)) deps.log.error({ err: e, investigation: id }, 'leaks: investigation failed');
+      await db.updateTable('leak_traces').set({ status: 'failed', error: message, finished_at: deps.clock.now().toISOString() }).where('id', '=', id).execute();
+    } finally {
+      live.delete(id);
+    }
+  }
+
+  function kick(): void {
+    if (running || closed) return;
+    running = (async () => {
+      while (queue.length && !closed) await traceOne(queue.shift()!);
+    })()
+      .catch((err: unknown) => deps.log.error({ err }, 'leaks: investigation queue stopped'))
+      .finally(() => {
+        running = undefined;
+        if (queue.length && !closed) kick();
+      });
+  }
+
+  return {
+    /** Queues the investigations a previous run left unfinished (call once at start). */
+    async resume(): Promise<number> {
+      const left = await db.selectFrom('leak_traces').select('id').where('status', 'in', ['queued', 'tracing']).orderBy('uploaded_at').execute();
+      for (const r of left) queue.push(r.id);
+      kick();
+      return left.length;
+    },
+
+    /**
+     * Stores an uploaded file (at most `maxBytes`) and queues its trace. The upload is
+     * acknowledged only once the whole file is on disk and recorded.
+     */
+    async receive(body: Readable, meta: { name?: string | undefined; actor: string }): Promise<Investigation> {
+      const id = randomId('inv');
+      const path = fileOf(id);
+      const hash = createHash('sha256');
+      let bytes = 0;
+      const limit = deps.maxBytes;
+      const count = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          bytes += chunk.length;
+          if (bytes > limit) return done(new InvalidInput(`the file is larger than the ${limit} bytes an upload may have (CLOAK_TRACE_MAX_BYTES)`, [{ path: '/body', problem: 'too large' }]));
+          hash.update(chunk);
+          done(null, chunk);
+        },
+      });
+      const out = createWriteStream(path, { mode: 0o600, flags: 'wx' });
+      try {
+        await pipeline(body, count, out);
+      } catch (e) {
+        // The file may be opened after the stream failed: remove it once it is closed.
+        if (!out.closed) await once(out, 'close').catch(() => undefined);
+        rmSync(path, { force: true });
+        throw e instanceof InvalidInput ? e : new InvalidInput('the upload was cut off before its end; nothing was kept', [{ path: '/body', problem: 'incomplete upload' }]);
+      }
+      if (bytes === 0) {
+        rmSync(path, { force: true });
+        throw new InvalidInput('the upload is empty', [{ path: '/body', problem: 'empty file' }]);
+      }
+      const now = deps.clock.now().toISOString();
+      const r: LeakTraceTable = { id, name: cleanName(meta.name), bytes, sha256: hash.digest('hex'), status: 'queued', error: null, report: null, uploaded_by: meta.actor, uploaded_at: now, finished_at: null };
+      await db.insertInto('leak_traces').values(r).execute();
+      deps.log.info({ investigation: id, bytes }, 'leaks: file received for tracing');
+      queue.push(id);
+      kick();
+      return view(r);
+    },
+
+    async list(): Promise<Investigation[]> {
+      return (await db.selectFrom('leak_traces').select(['id', 'name', 'bytes', 'sha256', 'status', 'error', 'uploaded_by', 'uploaded_at', 'finished_at']).orderBy('uploaded_at', 'desc').limit(200).execute()).map((r) => view({ ...r, report: null }));
+    },
+
+    async get(id: string): Promise<Investigation & { report: ReportSummary | null }> {
+      const r = await row(id);
+      const report = r.report ? (JSON.parse(r.report) as TraceReport) : null;
+      return { ...view(r), report: report ? { ...report, affected: report.affected.slice(0, AFFECTED_SHOWN), affectedCount: report.affected.length } : null };
+    },
+
+    /** The whole report (every affected token), once traced. */
+    async report(id: string): Promise<{ investigation: Investigation; report: TraceReport }> {
+      const r = await row(id);
+      if (!r.report) throw new Conflict(`this investigation is ${r.status}: it has no report${r.status === 'failed' ? '' : ' yet'}`);
+      return { investigation: view(r), report: JSON.parse(r.report) as TraceReport };
+    },
+
+    /** Opens an incident from a traced file: its affected customers and data categories, discovered now unless said. */
+    async openIncident(id: string, req: { title: string; where: string; measures: string; discoveredAt?: string | undefined; highRisk?: boolean | undefined }, by: string): Promise<Incident> {
+      const { investigation, report } = await this.report(id);
+      if (report.affected.length === 0) throw new Conflict('this file holds no known customer: there is no one to open an incident for');
+      const categories = Object.keys(report.categories).filter((c) => /^[a-z]{2,20}$/.test(c));
+      return deps.incidents.open({ ...req, discoveredAt: req.discoveredAt ?? investigation.uploadedAt, subjects: report.affected, categories }, by);
+    },
+
+    /** Deletes the uploaded file (the evidence) and its record; refused while it is being traced. */
+    async remove(id: string): Promise<void> {
+      const r = await row(id);
+      if (r.status === 'tracing' || r.status === 'queued') throw new Conflict('this file is still being traced; delete it when it is done');
+      rmSync(fileOf(id), { force: true });
+      await db.deleteFrom('leak_traces').where('id', '=', id).execute();
+    },
+
+    /** Stops taking work and waits for the file being traced. */
+    async close(): Promise<void> {
+      closed = true;
+      await running;
+    },
+  };
+}
+export type InvestigationService = ReturnType<typeof createInvestigationService>;
