@@ -13,6 +13,8 @@ import { auditRoutes } from './routes/audit.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { affectedRoutes, incidentRoutes } from './routes/incidents.ts';
 import { traceRoutes } from './routes/traces.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
+import { dashboardWeb } from './web.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { parcelRoutes } from './routes/parcels.ts';
 import { subjectRoutes } from './routes/subjects.ts';
@@ -112,5 +114,7 @@ export async function buildApi(
   await api.register(canaryRoutes, { apiKeys: app.apiKeys, staff: app.staff, canaries: app.canaries, teamCanaries: app.teamCanaries });
   await api.register(telephonyRoutes, { apiKeys: app.apiKeys, canaryCalls: app.canaryCalls });
   await api.register(traceRoutes, { staff: app.staff, investigations: app.investigations, maxBytes: app.config.traceMaxBytes });
+  await api.register(dashboardRoutes, { staff: app.staff, audit: app.audit, cases: app.cases, devices: app.devices, incidents: app.incidents, clock: app.clock });
+  await api.register(dashboardWeb);
   return api;
 }

@@ -114,6 +114,19 @@ export function createAuditRepo(store: Pick<Store, 'db' | 'insertRows' | 'dialec
       return out;
     },
 
+    /** Entries of `kind` since `since`, counted by hour (`YYYY-MM-DDTHH`) and result, for the dashboard. */
+    async countByHour(kind: string, since: string): Promise<{ hour: string; result: string; n: number }[]> {
+      const rows = await db
+        .selectFrom('audit_entries')
+        .select((eb) => [eb.fn<string>('substr', ['at', eb.val(1), eb.val(13)]).as('hour'), 'result', eb.fn.countAll<number | string>().as('n')])
+        .where('kind', '=', kind)
+        .where('at', '>=', since)
+        .groupBy(['hour', 'result'])
+        .orderBy('hour')
+        .execute();
+      return rows.map((r) => ({ hour: r.hour, result: r.result ?? '', n: Number(r.n) }));
+    },
+
     async entriesOfSubject(subject: string, kinds: readonly string[]): Promise<EntryRow[]> {
       const rows = await db.selectFrom('audit_entries').selectAll().where('subject', '=', subject).where('kind', 'in', kinds).orderBy('idx').execute();
       return rows.map(toEntry);

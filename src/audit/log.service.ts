@@ -306,6 +306,9 @@ export function createAuditLog(deps: AuditLogDeps) {
     /** Entries about one customer, of the given kinds. */
     entriesOfSubject: repo.entriesOfSubject,
 
+    /** Entries of a kind since a time, counted by hour and result (the dashboard's charts). */
+    countByHour: repo.countByHour,
+
     /** The actor and result of every entry of `kinds` about these subjects (in bulk: tracing a leak). */
     actorsOfSubjects: repo.actorsOfSubjects,
 
