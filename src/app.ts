@@ -42,6 +42,7 @@ import { createCanaryCallWatch } from './leaks/canary.call.ts';
 import { createIncidentService } from './incidents/incidents.service.ts';
 import { createAffectedService } from './incidents/affected.service.ts';
 import { createEmbeddedOutbox, type EmbeddedOutbox, type MessageSender } from './incidents/outbox.ts';
+import { createNoticeService } from './incidents/notices.service.ts';
 
 export type AppOptions = {
   /** Where log lines go (tests capture them); stdout by default. */
@@ -120,11 +121,13 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const reveals = createRevealService({ db: store.db, vault, policy, audit, explanations, bus, clock, quota: parseQuotas(config.revealQuotas), justificationKey });
   const exports = createExportService({ db: store.db, vault, waybill, policy, audit, bus, clock, dir: join(config.dataDir, 'exports'), perDay: config.exportsPerDay, maxRows: config.exportMaxRows, watermarkKey: deriveKey(ring.indexRoot, 'cloak/export-watermark/v1'), canaries });
   const reports = createReportService({ audit, vault, clock, key: deriveKey(ring.indexRoot, 'cloak/customer-token/v1'), minutes: config.customerTokenMinutes });
-  const cases = createCaseService({ db: store.db, clock, log, audit, devices, grants: reveals });
+  const cases = createCaseService({ db: store.db, clock, log, audit, devices, grants: reveals, reasonKey: justificationKey });
   const detection = startLiveDetection({ bus, cases, clock, log });
   const incidents = createIncidentService({ db: store.db, clock, audit, vault, dpo: config.dpoContact });
   const outbox = opts.messages ?? createEmbeddedOutbox();
   const affected = createAffectedService({ db: store.db, clock, vault, incidents, sender: outbox, key: deriveKey(ring.indexRoot, 'cloak/affected-check/v1'), region: config.defaultRegion });
+  // Customer notices go out through the same message provider as the one-time codes.
+  const notices = createNoticeService({ db: store.db, clock, audit, incidents, vault, sender: outbox });
   const stopCanaryWatch = watchCanaries({ bus, canaries, file: detection.file, log });
   const teamCanaries = createTeamCanaryService({ canaries, staff, explanations, audit, log });
   const canaryCalls = createCanaryCallWatch({ vault, canaries, file: detection.file, callerKey: deriveKey(ring.indexRoot, 'cloak/canary-caller/v1'), region, clock, log });
@@ -156,6 +159,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     canaryCalls,
     incidents,
     affected,
+    notices,
     outbox,
     clock,
     store,

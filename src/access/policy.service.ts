@@ -15,6 +15,17 @@ export type PolicyRequest = {
 /** allow or deny, and the @id of every policy that decided (none: nothing permitted it). */
 export type Decision = { readonly decision: 'allow' | 'deny'; readonly policies: readonly string[] };
 export type PolicySetInfo = { readonly version: number; readonly hash: string; readonly files: string[]; readonly policies: string[]; readonly loadedAt: string };
+/** A policy in force as written: its @id, its file, the comment lines just above it, its text. */
+export type PolicySource = { readonly id: string; readonly file: string; readonly comment: string; readonly text: string };
+
+/** The `//` comment lines right above `offset` in `text`, without the slashes. */
+function commentAbove(text: string, offset: number): string {
+  const lines = text.slice(0, offset).split('\n');
+  lines.pop();
+  const out: string[] = [];
+  for (let l = lines.pop(); l !== undefined && /^\s*\/\//.test(l); l = lines.pop()) out.unshift(l.replace(/^\s*\/\/\s?/, ''));
+  return out.join('\n');
+}
 
 const SCHEMA_FILE = 'schema.cedarschema';
 
@@ -37,7 +48,9 @@ export function createPolicyService(deps: { dir: string; log: Logger; now?: () =
   let current: PolicySetInfo | undefined;
   let version = 0;
 
-  function read(): { schema: string; policies: Record<string, string>; files: string[]; hash: string } {
+  let sources: PolicySource[] = [];
+
+  function read(): { schema: string; policies: Record<string, string>; files: string[]; hash: string; sources: PolicySource[] } {
     let names: string[];
     try {
       names = readdirSync(deps.dir).filter((f) => f.endsWith('.cedar')).sort();
@@ -60,6 +73,7 @@ export function createPolicyService(deps: { dir: string; log: Logger; now?: () =
     const origin = new Map<string, string>();
     const details: { path: string; problem: string }[] = [];
     const texts: string[] = [schema];
+    const found: PolicySource[] = [];
     for (const name of names) {
       const text = readFileSync(join(deps.dir, name), 'utf8');
       texts.push(name, text);
@@ -76,6 +90,8 @@ export function createPolicyService(deps: { dir: string; log: Logger; now?: () =
         else {
           policies[id] = p;
           origin.set(id, name);
+          const at = text.indexOf(p);
+          found.push({ id, file: name, comment: at >= 0 ? commentAbove(text, at) : '', text: p });
         }
       });
       if (parts.policy_templates.length > 0) details.push({ path: name, problem: 'templates are not used by Cloak' });
@@ -86,7 +102,7 @@ export function createPolicyService(deps: { dir: string; log: Logger; now?: () =
       else for (const e of v.validationErrors) details.push({ path: `${origin.get(e.policyId)} @id("${e.policyId}")`, problem: describe(e.error) });
     }
     if (details.length > 0) throw new InvalidInput(`the policies were not loaded: ${details.map((d) => `${d.path}: ${d.problem}`).join('; ')}`, details);
-    return { schema, policies, files: names, hash: sha256(texts.join('\0')).toString('hex') };
+    return { schema, policies, files: names, hash: sha256(texts.join('\0')).toString('hex'), sources: found };
   }
 
   /** Loads the folder; on any error throws and keeps the set in force. */
@@ -97,6 +113,7 @@ export function createPolicyService(deps: { dir: string; log: Logger; now?: () =
     const failed = ok.find((r) => r.type === 'failure');
     if (failed && failed.type === 'failure') throw new InvalidInput(`the policies were not loaded: ${failed.errors.map(describe).join('; ')}`, [{ path: deps.dir, problem: 'cedar refused the set' }]);
     version = v;
+    sources = next.sources;
     current = { version: v, hash: next.hash, files: next.files, policies: Object.keys(next.policies), loadedAt: (deps.now?.() ?? new Date()).toISOString() };
     deps.log.info({ policies: current.policies.length, hash: current.hash.slice(0, 16) }, 'policies loaded');
     return current;
@@ -108,6 +125,8 @@ export function createPolicyService(deps: { dir: string; log: Logger; now?: () =
     reload,
     /** The set in force. */
     info: (): PolicySetInfo => current!,
+    /** The policies in force as written (ids, files, comments, text), for people to read. */
+    sources: (): readonly PolicySource[] => sources,
     /** Decides one request with the set in force; a request that does not fit the schema is denied. */
     decide(req: PolicyRequest): Decision {
       const uid = (type: string, id: string) => ({ type, id });

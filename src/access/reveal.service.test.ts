@@ -99,5 +99,37 @@ for (const d of DIALECTS) {
       assert.equal((await app.reveals.breakGlass({})).length, 2);
       assert.equal((await app.reveals.breakGlass({ pending: false })).length, 3);
     });
+
+    test('a dry run answers as the reveal then does (quota, explanation, grant, Cedar, break-glass), and logs and decrypts nothing', async () => {
+      const app = h.app;
+      let decrypted = 0;
+      const vault = { ...app.vault, decryptField: async (t: string, f: string) => (decrypted++, app.vault.decryptField(t, f)), kindOf: app.vault.kindOf, exists: app.vault.exists };
+      const svc = createRevealService({ db: app.store.db, vault, policy: app.policy, audit: app.audit, explanations: app.explanations, bus: app.bus, clock, quota: (role) => (role === 'courier' ? 0 : 100), justificationKey: Buffer.alloc(32) });
+      await app.explanations.open({ kind: 'ticket', id: 'T-dry', staff: 'a-1', subject: token }, 'system');
+      const bg = { justification: 'a dry run compared with the real reveal' };
+      const cases: [StaffPrincipal, { field: string; purpose: string; explanation?: string; breakGlass?: typeof bg }][] = [
+        [people['a-1']!, { field: 'phone', purpose: 'ticket_followup', explanation: 'T-dry' }],
+        [people['a-2']!, { field: 'phone', purpose: 'ticket_followup', explanation: 'T-dry' }],
+        [people['a-1']!, { field: 'address', purpose: 'ticket_followup', explanation: 'T-dry' }],
+        [people['a-2']!, { field: 'email', purpose: 'fraud_check', breakGlass: bg }],
+        [people['e-1']!, { field: 'email', purpose: 'fraud_check', breakGlass: bg }],
+        [people['c-1']!, { field: 'name', purpose: 'delivery_problem' }],
+      ];
+      for (const [who, q] of cases) {
+        const req = { subject: token, ...q };
+        const before = (await app.audit.head()).size;
+        const dry = await svc.dryRun(who, req);
+        assert.equal((await app.audit.head()).size, before, 'the dry run appends nothing');
+        assert.equal(decrypted, 0, 'the dry run decrypts nothing');
+        const real = await svc.reveal(who, req).then(
+          (r) => ({ decision: 'allow', result: r.result, policies: r.policies, quota: false }),
+          (e: Error) => ({ decision: 'deny', result: 'denied', policies: e instanceof Forbidden ? e.details.flatMap((x) => (x.problem === 'no policy permits it' ? [] : x.problem.split(', '))) : [], quota: e instanceof RateLimited }),
+        );
+        assert.deepEqual([dry.decision, dry.result, dry.policies, dry.reason === 'quota'], [real.decision, real.result, real.policies, real.quota], `${who.id} ${JSON.stringify(q)}`);
+        decrypted = 0;
+      }
+      await assert.rejects(svc.dryRun(people['a-1']!, { subject: token, field: 'Email!', purpose: 'x' }), InvalidInput);
+      await assert.rejects(svc.dryRun(people['a-1']!, { subject: 'sub_aaaaaaaaaaaaaaaaaaaaaaaaaa', field: 'email', purpose: 'fraud_check' }), NotFound);
+    });
   });
 }

@@ -28,6 +28,19 @@ export type RevealResult = {
   /** Where the reveal is in the audit log. */
   readonly auditIndex: number;
 };
+/** What policy makes of a reveal request: allow or deny, the deciding policies, and the facts it weighed. */
+export type RevealVerdict = {
+  readonly kind: string;
+  readonly decision: 'allow' | 'deny';
+  readonly result: 'ok' | 'break_glass' | 'denied';
+  readonly policies: string[];
+  /** Why a denial: the hourly quota, or the policies (none of them permits it, or one forbids it). */
+  readonly reason: 'quota' | 'policy' | undefined;
+  readonly quota: { readonly used: number; readonly limit: number };
+  readonly explanation: { readonly kind: string; readonly held: boolean };
+  /** The just-in-time grant that allowed it, if one did. */
+  readonly grant: string | undefined;
+};
 export type Grant = { readonly id: string; readonly requester: string; readonly subject: string; readonly fields: string[]; readonly purpose: string; readonly minutes: number; readonly status: string; readonly approver: string | null; readonly requestedAt: string; readonly expiresAt: string | null };
 export type BreakGlass = { readonly auditIndex: number; readonly actor: string; readonly role: string; readonly subject: string; readonly field: string; readonly purpose: string; readonly justification: string; readonly at: string; readonly reviewedBy: string | null; readonly reviewedAt: string | null };
 
@@ -111,41 +124,56 @@ export function createRevealService(deps: RevealDeps) {
     return entry!;
   }
 
+  /**
+   * The decision a reveal would get now, by the one path both the reveal and its dry run take:
+   * the hourly quota, the explanation's facts, a grant when nothing else allows it, Cedar, and
+   * break-glass last. Decides only: logs nothing, decrypts nothing.
+   */
+  async function evaluate(who: StaffPrincipal, req: RevealRequest): Promise<RevealVerdict> {
+    // Another customer's unknown or erased token is NotFound; nothing to log about nobody.
+    const kind = await deps.vault.kindOf(req.subject);
+    const since = new Date(clock.now().getTime() - 3600_000).toISOString();
+    const limit = deps.quota(who.role);
+    const used = await deps.audit.countByActor(who.actor, 'reveal', ['ok', 'break_glass'], since, limit);
+    const explanationNone = { kind: 'none', held: false };
+    if (used >= limit) return { kind, decision: 'deny', result: 'denied', policies: [], reason: 'quota', quota: { used, limit }, explanation: explanationNone, grant: undefined };
+    const explanation = await deps.explanations.facts(req.explanation, who.id, req.subject);
+    let grant: string | undefined;
+    const ask = (breakGlass: boolean) =>
+      deps.policy.decide({
+        principal: { type: 'Staff', id: who.id, attrs: { role: who.role, team: who.team } },
+        action: 'reveal',
+        resource: { type: 'Subject', id: req.subject, attrs: { kind } },
+        context: { field: req.field, purpose: req.purpose, explanation: { kind: explanation.kind, held: explanation.held }, grant: grant !== undefined, break_glass: breakGlass },
+      });
+    let d = ask(false);
+    // A grant is looked up only when the explanation alone does not allow the reveal.
+    if (d.decision === 'deny') {
+      grant = await activeGrant(who.id, req.subject, req.field, req.purpose);
+      if (grant) d = ask(false);
+    }
+    // Break-glass only when nothing else allows it: a reveal the ticket covers is not flagged.
+    let result: 'ok' | 'break_glass' = 'ok';
+    if (d.decision === 'deny' && req.breakGlass) {
+      const bg = ask(true);
+      if (bg.decision === 'allow') {
+        d = bg;
+        result = 'break_glass';
+      } else if (bg.policies.length > 0) d = bg;
+    }
+    return { kind, decision: d.decision, result: d.decision === 'deny' ? 'denied' : result, policies: [...d.policies], reason: d.decision === 'deny' ? 'policy' : undefined, quota: { used, limit }, explanation: { kind: explanation.kind, held: explanation.held }, grant };
+  }
+
   return {
     async reveal(who: StaffPrincipal, req: RevealRequest): Promise<RevealResult> {
       check(req);
-      // Another customer's unknown or erased token is NotFound; nothing to log about nobody.
-      const kind = await deps.vault.kindOf(req.subject);
-      const since = new Date(clock.now().getTime() - 3600_000).toISOString();
-      const limit = deps.quota(who.role);
-      if ((await deps.audit.countByActor(who.actor, 'reveal', ['ok', 'break_glass'], since, limit)) >= limit) {
+      const v = await evaluate(who, req);
+      if (v.reason === 'quota') {
         await record(who, req, 'denied', [], { reason: 'quota' });
-        throw new RateLimited(`reveal quota reached: ${limit} an hour for the ${who.role} role`);
+        throw new RateLimited(`reveal quota reached: ${v.quota.limit} an hour for the ${who.role} role`);
       }
-      const explanation = await deps.explanations.facts(req.explanation, who.id, req.subject);
-      let grant: string | undefined;
-      const ask = (breakGlass: boolean) =>
-        deps.policy.decide({
-          principal: { type: 'Staff', id: who.id, attrs: { role: who.role, team: who.team } },
-          action: 'reveal',
-          resource: { type: 'Subject', id: req.subject, attrs: { kind } },
-          context: { field: req.field, purpose: req.purpose, explanation: { kind: explanation.kind, held: explanation.held }, grant: grant !== undefined, break_glass: breakGlass },
-        });
-      let d = ask(false);
-      // A grant is looked up only when the explanation alone does not allow the reveal.
-      if (d.decision === 'deny') {
-        grant = await activeGrant(who.id, req.subject, req.field, req.purpose);
-        if (grant) d = ask(false);
-      }
-      // Break-glass only when nothing else allows it: a reveal the ticket covers is not flagged.
-      let result: 'ok' | 'break_glass' = 'ok';
-      if (d.decision === 'deny' && req.breakGlass) {
-        const bg = ask(true);
-        if (bg.decision === 'allow') {
-          d = bg;
-          result = 'break_glass';
-        } else if (bg.policies.length > 0) d = bg;
-      }
+      const { kind, grant, decision, policies } = v;
+      const d = { decision, policies };
       if (d.decision === 'deny') {
         await record(who, req, 'denied', d.policies);
         throw new Forbidden(
@@ -153,6 +181,7 @@ export function createRevealService(deps: RevealDeps) {
           [{ path: '/policy', problem: d.policies.length ? d.policies.join(', ') : 'no policy permits it' }],
         );
       }
+      const result: 'ok' | 'break_glass' = v.result === 'break_glass' ? 'break_glass' : 'ok';
       const justification = req.breakGlass?.justification.trim();
       const entry = await record(who, req, result, d.policies, {
         ...(grant ? { grant } : {}),
@@ -167,6 +196,16 @@ export function createRevealService(deps: RevealDeps) {
       // Only now, with the reveal committed to the log, does the value leave the vault.
       const value = await deps.vault.decryptField(req.subject, req.field);
       return { value, result, policies: [...d.policies], auditIndex: entry.index };
+    },
+
+    /**
+     * What a reveal by `who` would get now, by the same path as `reveal` (quota, explanation,
+     * grant, Cedar, break-glass), without revealing, decrypting or logging anything: the
+     * caller records the dry run itself.
+     */
+    async dryRun(who: StaffPrincipal, req: RevealRequest): Promise<RevealVerdict> {
+      check(req);
+      return evaluate(who, req);
     },
 
     /** Asks for a just-in-time grant; a second staff member must approve it. */

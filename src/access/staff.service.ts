@@ -72,6 +72,19 @@ export function createStaffService(deps: { db: Kysely<Database>; clock: Clock; b
       return (await db.selectFrom('staff').selectAll().orderBy('id').execute()).map(view);
     },
 
+    /**
+     * Issues a fresh sign-in token for an active staff member (shown once); the old one stops
+     * working at once. Audited as `staff`/`token_issued`.
+     * @example const { token } = await staff.newToken('demo-analyst', 'operator:cli');
+     */
+    async newToken(id: string, by: string): Promise<{ id: string; token: string }> {
+      const secret = randomBytes(32).toString('base64url');
+      const r = await db.updateTable('staff').set({ token_hash: sha256(secret) }).where('id', '=', id).where('disabled_at', 'is', null).executeTakeFirst();
+      if (r.numUpdatedRows === 0n) throw new NotFound('no active staff member has this id');
+      await deps.audit.append([{ kind: 'staff', actor: by, result: 'token_issued', data: { staff: id } }]);
+      return { id, token: `cst.${id}.${secret}` };
+    },
+
     /** Disables a staff member: their token stops working at once. */
     async disable(id: string, by: string): Promise<void> {
       const r = await db.updateTable('staff').set({ disabled_at: clock.now().toISOString() }).where('id', '=', id).where('disabled_at', 'is', null).executeTakeFirst();

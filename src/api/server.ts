@@ -10,10 +10,14 @@ import { createMetrics } from './metrics.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { accessRoutes } from './routes/access.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { explorerRoutes } from './routes/explorer.ts';
 import { caseRoutes } from './routes/cases.ts';
+import { triageRoutes } from './routes/triage.ts';
+import { createEntityService } from '../detect/entity.service.ts';
 import { affectedRoutes, incidentRoutes } from './routes/incidents.ts';
 import { traceRoutes } from './routes/traces.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
+import { operationsRoutes } from './routes/operations.ts';
 import { dashboardWeb } from './web.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { parcelRoutes } from './routes/parcels.ts';
@@ -27,7 +31,7 @@ import { telephonyRoutes } from './routes/telephony.ts';
  * @example const api = await buildApi(app); await api.listen({ port: 8080 });
  */
 export async function buildApi(
-  app: Pick<App, 'vault' | 'apiKeys' | 'devices' | 'waybill' | 'contact' | 'clock' | 'log' | 'store' | 'config' | 'staff' | 'explanations' | 'reviews' | 'reveals' | 'exports' | 'audit' | 'reports' | 'policy' | 'reloadPolicies' | 'cases' | 'incidents' | 'affected' | 'canaries' | 'teamCanaries' | 'canaryCalls' | 'investigations'>,
+  app: Pick<App, 'vault' | 'apiKeys' | 'devices' | 'waybill' | 'contact' | 'clock' | 'log' | 'store' | 'config' | 'staff' | 'explanations' | 'reviews' | 'reveals' | 'exports' | 'audit' | 'reports' | 'policy' | 'reloadPolicies' | 'cases' | 'detection' | 'incidents' | 'affected' | 'canaries' | 'teamCanaries' | 'canaryCalls' | 'investigations' | 'notices'>,
 ) {
   const metrics = createMetrics();
   // Only the method, the route pattern and the id of a request are logged: not its URL (a
@@ -104,16 +108,20 @@ export async function buildApi(
   );
   await api.register(subjectRoutes, { vault: app.vault, apiKeys: app.apiKeys, metrics, maxBatch: app.config.maxBatch });
   await api.register(adminRoutes, { vault: app.vault, apiKeys: app.apiKeys, metrics });
-  await api.register(deviceRoutes, { devices: app.devices, waybill: app.waybill, contact: app.contact, apiKeys: app.apiKeys, clock: app.clock, maxSkewSeconds: app.config.deviceMaxSkewSeconds });
+  await api.register(deviceRoutes, { devices: app.devices, waybill: app.waybill, contact: app.contact, apiKeys: app.apiKeys, clock: app.clock, maxSkewSeconds: app.config.deviceMaxSkewSeconds, staff: app.staff, audit: app.audit });
   await api.register(accessRoutes, { apiKeys: app.apiKeys, staff: app.staff, explanations: app.explanations, reviews: app.reviews, reveals: app.reveals, exports: app.exports });
-  await api.register(auditRoutes, { apiKeys: app.apiKeys, audit: app.audit, reports: app.reports, policies: { info: () => app.policy.info(), reload: (actor) => app.reloadPolicies(actor) } });
+  await api.register(auditRoutes, { apiKeys: app.apiKeys, staff: app.staff, audit: app.audit, reports: app.reports, policies: { info: () => app.policy.info(), reload: (actor) => app.reloadPolicies(actor) } });
+  await api.register(explorerRoutes, { staff: app.staff, apiKeys: app.apiKeys, audit: app.audit });
   await api.register(caseRoutes, { staff: app.staff, cases: app.cases });
+  const entities = createEntityService({ cases: app.cases, audit: app.audit, staff: app.staff, reveals: app.reveals, devices: app.devices, waybill: app.waybill, detection: app.detection, clock: app.clock });
+  await api.register(triageRoutes, { staff: app.staff, cases: app.cases, entities, incidents: app.incidents, waybill: app.waybill });
   await api.register(incidentRoutes, { staff: app.staff, incidents: app.incidents });
   await api.register(affectedRoutes, { affected: app.affected });
   await api.register(parcelRoutes, { waybill: app.waybill, contact: app.contact, apiKeys: app.apiKeys });
   await api.register(canaryRoutes, { apiKeys: app.apiKeys, staff: app.staff, canaries: app.canaries, teamCanaries: app.teamCanaries });
   await api.register(telephonyRoutes, { apiKeys: app.apiKeys, canaryCalls: app.canaryCalls });
   await api.register(traceRoutes, { staff: app.staff, investigations: app.investigations, maxBytes: app.config.traceMaxBytes });
+  await api.register(operationsRoutes, { staff: app.staff, notices: app.notices, policy: app.policy, reveals: app.reveals, audit: app.audit });
   await api.register(dashboardRoutes, { staff: app.staff, audit: app.audit, cases: app.cases, devices: app.devices, incidents: app.incidents, clock: app.clock });
   await api.register(dashboardWeb);
   return api;

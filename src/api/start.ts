@@ -1,5 +1,6 @@
 import type { App } from '../app.ts';
-import { seedDemo, seedDemoStaff } from '../sim/demo.ts';
+import { seedDemo, seedDemoStaff, startDemoTraffic, type DemoStaff } from '../sim/demo.ts';
+import type { LiveResult } from '../sim/live.ts';
 import { buildApi } from './server.ts';
 
 export type Started = {
@@ -7,20 +8,22 @@ export type Started = {
   /** The admin key created on this start (first start only), to be shown once. */
   readonly firstAdminKey: string | undefined;
   readonly demoCreated: number;
-  /** The demo support agent made on this start (first demo start only), to be shown once. */
-  readonly demoAgent: { agentToken: string; customer: string; ticket: string } | undefined;
+  /** Demo starts: fresh sign-ins for the demo staff (new tokens on every start), and the support agent's open ticket. */
+  readonly demo: DemoStaff | undefined;
+  /** Demo starts: the simulated traffic's run (settles when it has sent the whole demo world, or was stopped). */
+  readonly demoTraffic: Promise<LiveResult | undefined> | undefined;
   close(): Promise<void>;
 };
 
 /**
  * Starts the API with its background work: the first admin key on an empty database, demo
- * data when asked, the sweep of orphan data keys, and the periodic rewrap after a rotation.
+ * data, demo sign-ins and simulated live traffic when asked, the sweep of orphan data keys, and the periodic rewrap after a rotation.
  */
 export async function startServer(app: App, opts: { demo?: boolean } = {}): Promise<Started> {
   let firstAdminKey: string | undefined;
   if ((await app.apiKeys.count()) === 0) firstAdminKey = (await app.apiKeys.create({ name: 'first-admin', scopes: ['admin'] })).secret;
   const demoCreated = opts.demo ? (await seedDemo(app.vault)).created : 0;
-  const demoAgent = opts.demo ? await seedDemoStaff(app) : undefined;
+  const demo = opts.demo ? await seedDemoStaff(app) : undefined;
   await app.vault.sweepOrphanKeys();
   const api = await buildApi(app);
   const address = await api.listen({ host: app.config.host, port: app.config.port });
@@ -41,13 +44,17 @@ export async function startServer(app: App, opts: { demo?: boolean } = {}): Prom
   // Leaked files received before a stop and not yet traced are traced now.
   const resumed = await app.investigations.resume();
   if (resumed > 0) app.log.info({ resumed }, 'leaks: tracing files left from the last run');
+  // The demo's simulated traffic, through the real API, in the background.
+  const traffic = opts.demo ? startDemoTraffic({ url, apiKeys: app.apiKeys, staff: app.staff, log: app.log }) : undefined;
   app.log.info({ url, database: app.store.dialect }, 'cloak: listening');
   return {
     url,
     firstAdminKey,
     demoCreated,
-    demoAgent,
+    demo,
+    demoTraffic: traffic?.done,
     async close() {
+      await traffic?.stop();
       if (timer) clearInterval(timer);
       await running;
       await api.close();

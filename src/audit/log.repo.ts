@@ -1,10 +1,26 @@
-import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import type { Store } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 export type EntryRow = { readonly idx: number; readonly at: string; readonly kind: string; readonly actor: string; readonly subject: string | null; readonly result: string | null; readonly body: Buffer; readonly leaf: Buffer };
+/**
+ * What to search the log for: every given filter must hold. `contains` are exact byte strings
+ * the entry's body must hold (e.g. `"purpose":"ticket_followup"`, a key and value of its data).
+ */
+export type EntrySearch = {
+  readonly actor?: string | undefined;
+  readonly subject?: string | undefined;
+  readonly kind?: string | undefined;
+  /** at ≥ from, at < to (ISO 8601, UTC). */
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  /** Only entries with idx < before (the next page of a newest-first listing). */
+  readonly before?: number | undefined;
+  readonly contains?: readonly Buffer[] | undefined;
+  readonly limit: number;
+};
 export type CheckpointRow = { readonly size: number; readonly root: Buffer; readonly note: string; readonly at: string };
 
 const toEntry = (r: Database['audit_entries']): EntryRow => ({ ...r, idx: Number(r.idx), body: Buffer.from(r.body), leaf: Buffer.from(r.leaf) });
@@ -125,6 +141,43 @@ export function createAuditRepo(store: Pick<Store, 'db' | 'insertRows' | 'dialec
         .orderBy('hour')
         .execute();
       return rows.map((r) => ({ hour: r.hour, result: r.result ?? '', n: Number(r.n) }));
+    },
+
+    /** The latest `limit` entries by one actor, newest first (an entity's timeline). */
+    async recentOfActor(actor: string, limit: number): Promise<EntryRow[]> {
+      const rows = await db.selectFrom('audit_entries').selectAll().where('actor', '=', actor).orderBy('idx', 'desc').limit(limit).execute();
+      return rows.map(toEntry);
+    },
+
+    /**
+     * Entries matching `f`, newest first, each filter on an index: a kind (and an actor) walks
+     * (kind, at) or (actor, kind, at) in time order, and so stops at `limit` without sorting;
+     * a customer walks (subject, idx); an actor alone reads all its rows and sorts them; no
+     * filter, or time alone, walks the table from the newest entry back. `contains` is tested
+     * on the rows those leave (a byte search in the body) until `limit` are found: alone, on a
+     * large log, it reads back as far as it must to find them.
+     * `before` continues a listing after the entry of that index (in the same order).
+     */
+    async search(f: EntrySearch): Promise<EntryRow[]> {
+      // Newest first by time where an index gives that order (the entry index breaks ties), else by index.
+      const byTime = f.kind !== undefined && f.subject === undefined;
+      let q = db.selectFrom('audit_entries').selectAll();
+      if (f.actor !== undefined) q = q.where('actor', '=', f.actor);
+      if (f.subject !== undefined) q = q.where('subject', '=', f.subject);
+      if (f.kind !== undefined) q = q.where('kind', '=', f.kind);
+      if (f.from !== undefined) q = q.where('at', '>=', f.from);
+      if (f.to !== undefined) q = q.where('at', '<', f.to);
+      if (f.before !== undefined) {
+        const before = f.before;
+        if (byTime) {
+          const last = await db.selectFrom('audit_entries').select('at').where('idx', '=', before).executeTakeFirst();
+          if (!last) return [];
+          q = q.where('at', '<=', last.at).where((eb) => eb.or([eb('at', '<', last.at), eb('idx', '<', before)]));
+        } else q = q.where('idx', '<', before);
+      }
+      for (const needle of f.contains ?? []) q = q.where(store.dialect === 'postgres' ? sql<boolean>`position(${needle} in body) > 0` : sql<boolean>`instr(body, ${needle}) > 0`);
+      q = byTime ? q.orderBy('at', 'desc').orderBy('idx', 'desc') : q.orderBy('idx', 'desc');
+      return (await q.limit(f.limit).execute()).map(toEntry);
     },
 
     async entriesOfSubject(subject: string, kinds: readonly string[]): Promise<EntryRow[]> {

@@ -303,8 +303,14 @@ export function createAuditLog(deps: AuditLogDeps) {
       return entryBundle(rows.map((r) => r.body));
     },
 
+    /** Entries matching filters, newest first (the dashboard's access explorer). */
+    search: repo.search,
+
     /** Entries about one customer, of the given kinds. */
     entriesOfSubject: repo.entriesOfSubject,
+
+    /** One actor's latest entries, newest first (an entity's timeline). */
+    recentOfActor: repo.recentOfActor,
 
     /** Entries of a kind since a time, counted by hour and result (the dashboard's charts). */
     countByHour: repo.countByHour,

@@ -19,6 +19,17 @@ export function staffCommand(program: Command, cli: CliEnv): void {
         cli.io.err('Hand the token to the staff member now: Cloak keeps only its hash.');
       });
     });
+  s.command('token')
+    .description('Issue a fresh sign-in token for a staff member (shown this once); their old token stops working')
+    .argument('<id>', 'the staff id')
+    .action(async (id: string) => {
+      await withApp(cli, async (app) => {
+        const m = await app.staff.newToken(id, operator());
+        cli.io.out(`id:    ${m.id}`);
+        cli.io.out(`token: ${m.token}`);
+        cli.io.err('Hand the token to the staff member now: Cloak keeps only its hash.');
+      });
+    });
   s.command('list')
     .description('List staff members')
     .action(async () => {

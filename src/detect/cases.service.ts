@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.ts';
-import { randomId } from '../lib/crypto.ts';
+import { hmacSha256, randomId } from '../lib/crypto.ts';
 import { InvalidInput, NotFound } from '../lib/errors.ts';
 import type { CaseTable, Database } from '../store/schema.ts';
 import type { AuditLog } from '../audit/log.service.ts';
@@ -25,10 +25,35 @@ export type Case = {
   readonly comments: CaseComment[];
   readonly status: 'open' | 'resolved';
   readonly assignee: string | null;
-  readonly resolution: 'true_positive' | 'false_positive' | null;
+  readonly resolution: Classification | null;
+  /** The analyst's reason for closing it (kept with the case only; the audit log holds its keyed hash). */
+  readonly reason: string | null;
+  /** The incident the case was escalated to. */
+  readonly incident: string | null;
   readonly openedAt: string;
   readonly updatedAt: string;
 };
+
+/** How an analyst closes a case: the alert was right, right but harmless, or wrong. */
+export const CLASSIFICATIONS = ['true_positive', 'benign', 'false_positive'] as const;
+export type Classification = (typeof CLASSIFICATIONS)[number];
+/** One alert of a case, as the alert queue lists it. */
+export type AlertRow = {
+  readonly case: string;
+  readonly index: number;
+  readonly at: string;
+  readonly actor: string;
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly score: number;
+  readonly summary: string;
+  readonly status: Case['status'];
+  readonly assignee: string | null;
+  readonly classification: Classification | null;
+};
+export type AlertFilter = { readonly severity?: string | undefined; readonly status?: string | undefined; readonly rule?: string | undefined; readonly actor?: string | undefined };
+export type BulkAction = { readonly ids: readonly string[]; readonly action: 'assign' | 'close'; readonly assignee?: string | undefined; readonly classification?: string | undefined; readonly reason?: string | undefined };
+const ASSIGNEE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 const rank: Record<string, number> = { low: 0, medium: 1, high: 2 };
 const view = (r: CaseTable): Case => ({
@@ -43,6 +68,8 @@ const view = (r: CaseTable): Case => ({
   status: r.status as Case['status'],
   assignee: r.assignee,
   resolution: r.resolution as Case['resolution'],
+  reason: r.resolution_reason ?? null,
+  incident: r.incident ?? null,
   openedAt: r.opened_at,
   updatedAt: r.updated_at,
 });
@@ -54,6 +81,8 @@ export type CaseDeps = {
   audit: Pick<AuditLog, 'append'>;
   devices: Pick<DevicesService, 'get' | 'setStatus'>;
   grants: Pick<RevealService, 'suspendGrants' | 'restoreGrants'>;
+  /** Keys the hash of an analyst's closing reason in the audit log (free text may name people). */
+  reasonKey: Buffer;
 };
 
 /**
@@ -99,6 +128,21 @@ export function createCaseService(deps: CaseDeps) {
     return done;
   }
 
+  function checkClose(r: CaseTable | undefined, resolution: unknown, reason: unknown, reasonRequired: boolean, field = '/classification'): void {
+    const details = [
+      ...((CLASSIFICATIONS as readonly unknown[]).includes(resolution) ? [] : [{ path: field, problem: `one of ${CLASSIFICATIONS.join(', ')}` }]),
+      ...((reason === undefined && !reasonRequired) || (typeof reason === 'string' && reason.trim().length >= 1 && reason.length <= 500) ? [] : [{ path: '/reason', problem: 'a reason of 1-500 characters' }]),
+    ];
+    if (details.length) throw new InvalidInput(`a case is closed as ${CLASSIFICATIONS.join(', ')}${reasonRequired ? ', with a reason' : ''}`, details);
+    if (r && r.status !== 'open') throw new InvalidInput('this case is already resolved', [{ path: '/id', problem: 'resolved' }]);
+  }
+  const closeEntry = (r: CaseTable, resolution: string, by: string, reason: string | undefined, extra: Record<string, number> = {}) => ({
+    kind: 'case',
+    actor: by,
+    result: resolution,
+    data: { case: r.id, suspect: r.actor, ...extra, ...(reason === undefined ? {} : { reason: hmacSha256(deps.reasonKey, reason.trim()).toString('hex') }) },
+  });
+
   return {
     /** Files an alert in its actor's open case (opening one if none) and responds to it. */
     async record(alert: Alert): Promise<Case> {
@@ -117,6 +161,8 @@ export function createCaseService(deps: CaseDeps) {
           status: 'open',
           assignee: null,
           resolution: null,
+          resolution_reason: null,
+          incident: null,
           opened_at: now,
           updated_at: now,
         };
@@ -140,6 +186,11 @@ export function createCaseService(deps: CaseDeps) {
 
     get: async (id: string) => view(await get(id)),
 
+    /** Every case of one actor (`device:…`, `staff:…`), newest first. */
+    async ofActor(actor: string): Promise<Case[]> {
+      return (await db.selectFrom('cases').selectAll().where('actor', '=', actor).orderBy('opened_at', 'desc').limit(100).execute()).map(view);
+    },
+
     async assign(id: string, assignee: string, by: string): Promise<Case> {
       await get(id);
       await deps.audit.append([{ kind: 'case', actor: by, result: 'assigned', data: { case: id, assignee } }]);
@@ -152,12 +203,89 @@ export function createCaseService(deps: CaseDeps) {
       return save(id, { comments: JSON.stringify([...(JSON.parse(r.comments) as CaseComment[]), { by, at: clock.now().toISOString(), text: text.trim() }]) });
     },
 
-    async resolve(id: string, resolution: string, by: string): Promise<Case> {
-      if (resolution !== 'true_positive' && resolution !== 'false_positive') throw new InvalidInput('resolution is true_positive or false_positive', [{ path: '/resolution', problem: 'unknown resolution' }]);
+    /**
+     * Closes a case as a true positive, benign (right, but harmless) or false positive, with
+     * an optional reason (1-500 characters; required by the bulk close). The audit entry
+     * holds a keyed hash of the reason, never its text: an analyst's words may name people.
+     */
+    async resolve(id: string, resolution: string, by: string, reason?: string): Promise<Case> {
       const r = await get(id);
-      if (r.status !== 'open') throw new InvalidInput('this case is already resolved', [{ path: '/id', problem: 'resolved' }]);
-      await deps.audit.append([{ kind: 'case', actor: by, result: resolution, data: { case: id, suspect: r.actor } }]);
-      return save(id, { status: 'resolved', resolution });
+      checkClose(r, resolution, reason, false, '/resolution');
+      await deps.audit.append([closeEntry(r, resolution, by, reason)]);
+      return save(id, { status: 'resolved', resolution, resolution_reason: reason?.trim() ?? null });
+    },
+
+    /** The alerts of the cases, one row each, newest first, filtered here (not by the caller). */
+    async alerts(filter: AlertFilter): Promise<AlertRow[]> {
+      const details = [
+        ...(filter.severity === undefined || filter.severity in rank ? [] : [{ path: '/severity', problem: 'low, medium or high' }]),
+        ...(filter.status === undefined || filter.status === 'open' || filter.status === 'resolved' ? [] : [{ path: '/status', problem: 'open or resolved' }]),
+      ];
+      if (details.length) throw new InvalidInput('the alert filter is not valid', details);
+      let q = db.selectFrom('cases').selectAll().orderBy('updated_at', 'desc').limit(1000);
+      if (filter.status) q = q.where('status', '=', filter.status);
+      if (filter.actor) q = q.where('actor', '=', filter.actor);
+      const rows: AlertRow[] = [];
+      for (const c of (await q.execute()).map(view)) {
+        c.alerts.forEach((a, index) => {
+          if (filter.severity && a.severity !== filter.severity) return;
+          if (filter.rule && a.rule !== filter.rule) return;
+          rows.push({ case: c.id, index, at: a.at, actor: a.actor, rule: a.rule, severity: a.severity, score: a.score, summary: a.summary, status: c.status, assignee: c.assignee, classification: c.resolution });
+        });
+      }
+      return rows.sort((a, b) => b.at.localeCompare(a.at) || a.case.localeCompare(b.case) || b.index - a.index);
+    },
+
+    /**
+     * Assigns or closes several cases at once: every case is checked first, and if any one
+     * cannot take the action nothing is done (the error names each, by its place in `ids`).
+     * Each case's change is its own audit entry.
+     */
+    async bulk(req: BulkAction, by: string): Promise<Case[]> {
+      const ids = Array.isArray(req.ids) ? req.ids : [];
+      if (ids.length === 0 || ids.length > 200) throw new InvalidInput('ids lists 1-200 cases', [{ path: '/ids', problem: 'empty or more than 200' }]);
+      if (new Set(ids).size !== ids.length) throw new InvalidInput('ids lists a case twice', [{ path: '/ids', problem: 'duplicate ids' }]);
+      if (req.action !== 'assign' && req.action !== 'close') throw new InvalidInput('action is assign or close', [{ path: '/action', problem: 'unknown action' }]);
+      if (req.action === 'assign' && (typeof req.assignee !== 'string' || !ASSIGNEE.test(req.assignee)))
+        throw new InvalidInput('assigning needs the staff id of the assignee', [{ path: '/assignee', problem: 'a staff id: letters, digits, _ or -, up to 64' }]);
+      const rows = await db.selectFrom('cases').selectAll().where('id', 'in', [...ids]).execute();
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      const problems: { path: string; problem: string }[] = [];
+      ids.forEach((id, i) => {
+        const r = byId.get(id);
+        if (!r) problems.push({ path: `/ids/${i}`, problem: 'no case has this id' });
+        else if (r.status !== 'open') problems.push({ path: `/ids/${i}`, problem: 'already resolved' });
+      });
+      if (req.action === 'close') {
+        try {
+          checkClose(undefined, req.classification, req.reason, true);
+        } catch (e) {
+          if (e instanceof InvalidInput) problems.push(...(e.details as { path: string; problem: string }[]));
+          else throw e;
+        }
+      }
+      if (problems.length) throw new InvalidInput(`nothing was changed: ${problems.length} problem(s) with this ${req.action}`, problems);
+      const now = clock.now().toISOString();
+      const set: Partial<CaseTable> =
+        req.action === 'assign' ? { assignee: req.assignee!, updated_at: now } : { status: 'resolved', resolution: req.classification!, resolution_reason: req.reason!.trim(), updated_at: now };
+      // The audit entries first (as the single actions do), then every case in one transaction.
+      await deps.audit.append(ids.map((id) => (req.action === 'assign' ? { kind: 'case', actor: by, result: 'assigned', data: { case: id, assignee: req.assignee!, bulk: ids.length } } : closeEntry(byId.get(id)!, req.classification!, by, req.reason, { bulk: ids.length }))));
+      await db.transaction().execute(async (tx) => {
+        // Only still-open cases: one closed meanwhile fails the whole batch.
+        const r = await tx.updateTable('cases').set(set).where('id', 'in', [...ids]).where('status', '=', 'open').executeTakeFirst();
+        if (Number(r.numUpdatedRows) !== ids.length) throw new InvalidInput('nothing was changed: a case was resolved meanwhile', [{ path: '/ids', problem: 'changed meanwhile' }]);
+      });
+      const after = await db.selectFrom('cases').selectAll().where('id', 'in', [...ids]).execute();
+      const m = new Map(after.map((r) => [r.id, view(r)]));
+      return ids.map((id) => m.get(id)!);
+    },
+
+    /** Links a case to the incident it was escalated to (once); in the audit log. */
+    async linkIncident(id: string, incident: string, by: string): Promise<Case> {
+      const r = await get(id);
+      if (r.incident) throw new InvalidInput(`this case was already escalated to incident ${r.incident}`, [{ path: '/id', problem: 'already escalated' }]);
+      await deps.audit.append([{ kind: 'case', actor: by, result: 'escalated', data: { case: id, incident, suspect: r.actor } }]);
+      return save(id, { incident });
     },
 
     /** Undoes the case's automatic actions: the device back to its status, the grants back in force. */

@@ -26,7 +26,7 @@ export type Alert = {
   readonly evidence: readonly Evidence[];
 };
 /** Whether an access (a lookup or a reveal shown in clear) had a reason, as the engine saw it. */
-export type AccessVerdict = { readonly actor: string; readonly at: string; readonly explained: boolean; readonly shown: boolean };
+export type AccessVerdict = { readonly actor: string; readonly at: string; readonly explained: boolean; readonly shown: boolean; readonly parcel?: string | undefined; readonly customer?: string | undefined };
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -187,7 +187,7 @@ export function createEngine(opts: { onAccess?: (v: AccessVerdict) => void } = {
   }
 
   function judgeLookup(out: Alert[], e: Extract<CloakEvent, { type: 'lookup' }>, kind: string, explained: boolean): void {
-    opts.onAccess?.({ actor: e.actor, at: e.at, explained, shown: e.result === 'ok' });
+    opts.onAccess?.({ actor: e.actor, at: e.at, explained, shown: e.result === 'ok', parcel: e.parcel, customer: e.customer });
     if (explained) return;
     const ev: Evidence = { type: 'lookup', at: e.at, result: e.result, ...(e.parcel ? { parcel: e.parcel } : {}), ...(e.customer ? { customer: e.customer } : {}) };
     unexplainedAccess(out, e.actor, ev, e.parcel ? 'parcel' : kind === 'device' ? 'parcel' : 'customer');
@@ -222,7 +222,7 @@ export function createEngine(opts: { onAccess?: (v: AccessVerdict) => void } = {
     const s = actorState(e.actor);
     const ev: Evidence = { type: 'reveal', at: e.at, customer: e.customer, field: e.field, result: e.result, ...(e.purpose ? { purpose: e.purpose } : {}) };
     const explained = explainsCustomer(who, e.customer);
-    opts.onAccess?.({ actor: e.actor, at: e.at, explained, shown: e.result !== 'denied' });
+    opts.onAccess?.({ actor: e.actor, at: e.at, explained, shown: e.result !== 'denied', customer: e.customer });
     // Only unexplained reveals feed the review-broker rule: an agent answering tickets of
     // several unhappy reviewers of one seller is doing their job.
     s.reveals = s.reveals.filter((x) => x.t > now - STORY_WINDOW);

@@ -1,8 +1,11 @@
 import type { Logger } from 'pino';
 import type { EventBus } from '../bus/bus.ts';
 import type { Clock } from '../lib/clock.ts';
-import { createEngine, type Alert } from './engine.ts';
+import { createEngine, type AccessVerdict, type Alert } from './engine.ts';
 import type { CaseService } from './cases.service.ts';
+
+const VERDICTS_PER_ACTOR = 500;
+const VERDICT_ACTORS = 5000;
 
 /**
  * The engine on the live server: fed from the event bus, its alerts filed as cases (and
@@ -11,7 +14,20 @@ import type { CaseService } from './cases.service.ts';
  * @example const d = startLiveDetection({ bus, cases, clock, log }); …; await d.idle(); d.stop();
  */
 export function startLiveDetection(deps: { bus: Pick<EventBus, 'subscribe'>; cases: Pick<CaseService, 'record'>; clock: Clock; log: Logger; tickMs?: number }) {
-  const engine = createEngine();
+  // The engine's verdict on each recent access (explained or not), kept per actor for the
+  // entity page: its timeline marks what the engine itself judged, not a second opinion.
+  const verdicts = new Map<string, AccessVerdict[]>();
+  const engine = createEngine({
+    onAccess: (v) => {
+      const list = verdicts.get(v.actor) ?? [];
+      list.push(v);
+      if (list.length > VERDICTS_PER_ACTOR) list.splice(0, list.length - VERDICTS_PER_ACTOR);
+      verdicts.delete(v.actor);
+      verdicts.set(v.actor, list);
+      // The least recently active actors go first: memory stays bounded.
+      if (verdicts.size > VERDICT_ACTORS) verdicts.delete(verdicts.keys().next().value!);
+    },
+  });
   let queue: Promise<unknown> = Promise.resolve();
   const file = (alerts: readonly Alert[]) => {
     for (const a of alerts) {
@@ -23,6 +39,8 @@ export function startLiveDetection(deps: { bus: Pick<EventBus, 'subscribe'>; cas
   const timer = setInterval(() => file(engine.advance(deps.clock.now().getTime())), deps.tickMs ?? 30_000);
   timer.unref();
   return {
+    /** The engine's verdicts on this actor's recent accesses (since this start), oldest first. */
+    verdicts: (actor: string): readonly AccessVerdict[] => verdicts.get(actor) ?? [],
     /** Files an alert raised outside the engine (a canary touched), in the same order. */
     file: (a: Alert) => file([a]),
     /** Judges what is due now and resolves once every alert so far is filed and answered. */

@@ -60,6 +60,8 @@ export function createDevicesRepo(db: Kysely<Database>) {
         for (const r of await db.selectFrom('device_activity').select(['device', 'parcel']).distinct().where('parcel', 'in', trackings.slice(i, i + 500)).where('result', '=', 'ok').execute()) if (r.parcel) out.push({ device: r.device, parcel: r.parcel });
       return out;
     },
+    /** Each device's latest recorded read, in one grouped query (indexed on device, at). */
+    lastActivity: () => db.selectFrom('device_activity').select(['device', (eb) => eb.fn.max('at').as('at')]).groupBy('device').execute(),
     activity: (device: string, limit: number) => db.selectFrom('device_activity').selectAll().where('device', '=', device).orderBy('at', 'desc').limit(limit).execute(),
     allowBuild: (build: string, note: string, at: string) =>
       db.insertInto('device_builds').values({ build, note, added_at: at }).onConflict((oc) => oc.column('build').doUpdateSet({ note })).execute(),

@@ -200,6 +200,11 @@ export function createDevicesService(deps: DevicesDeps) {
       return (await repo.activity(id, limit)).map((a) => ({ at: a.at, action: a.action, parcel: a.parcel, result: a.result }));
     },
 
+    /** The time of each device's latest read through the gateway (device id → ISO time), in one query. */
+    async lastActivity(): Promise<Map<string, string>> {
+      return new Map((await repo.lastActivity()).map((r) => [r.device, String(r.at)]));
+    },
+
     /** Devices that were given these parcels' data, for tracing a leak. */
     readersOf: (trackings: readonly string[]) => deps.repo.readersOf(trackings),
 

@@ -18,9 +18,15 @@ export const LANGS: readonly Lang[] = ['vi', 'en', 'zh'];
 
 const EU_CALLING_CODES = new Set(['30', '31', '32', '33', '34', '36', '39', '40', '43', '45', '46', '48', '49', '351', '352', '353', '356', '357', '358', '359', '370', '371', '372', '385', '386', '420', '421']);
 
-/** The jurisdiction of a customer from the country calling code kept in their phone mask (`+84 ••••678`). */
+/**
+ * The jurisdiction of a customer from the country calling code kept in their phone mask
+ * (`+84 ••••678`). A customer with no phone on record (a reviewer known by e-mail only) counts
+ * in Vietnam, where the company is established and processes their data, so Vietnam's law
+ * applies to them; a number from a country with no rule encoded here is `other`.
+ */
 export function jurisdictionOfPhoneMask(mask: string | undefined): Jurisdiction {
-  const m = /^\+(\d{1,3})\s/.exec(mask ?? '');
+  if (mask === undefined || mask === '') return 'VN';
+  const m = /^\+(\d{1,3})\s/.exec(mask);
   if (!m) return 'other';
   if (m[1] === '84') return 'VN';
   if (m[1] === '86') return 'CN';
@@ -150,3 +156,66 @@ export function customerNotice(f: ReportFacts, lang: Lang): string {
   }[lang];
   return `${t.join('\n')}\n`;
 }
+
+/** Why a notification is or is not owed; the dashboard words each in the reader's language. */
+export type NotifyReason = 'vn_regulator_72h' | 'vn_individuals_not_required' | 'gdpr33_regulator' | 'gdpr34_high_risk' | 'gdpr34_not_high_risk' | 'pipl57_immediately' | 'no_rule';
+export type NotifyItem = {
+  readonly jurisdiction: Jurisdiction;
+  readonly audience: 'regulator' | 'individuals';
+  /** Whether the law as encoded here requires this notification. */
+  readonly notify: boolean;
+  readonly law: string;
+  readonly reason: NotifyReason;
+  /** The same reasoning in English, for the API and the log. */
+  readonly rationale: string;
+};
+export type NotifyDecision = {
+  readonly items: NotifyItem[];
+  /** Whether individuals must be told in at least one jurisdiction. */
+  readonly individuals: boolean;
+  readonly regulators: string[];
+  /** What makes the risk high (or not): the exposed categories that weigh. */
+  readonly risk: { readonly high: boolean; readonly contact: string[]; readonly identity: string[]; readonly setByHand: boolean };
+};
+
+/**
+ * Whom to notify after a breach, and why: per jurisdiction of the affected people, the
+ * regulator and the individuals, with the rule that decides. A pure function of the incident's
+ * scope, so the decision shown is the one the deadlines follow.
+ * @example notifyDecision({ byJurisdiction: { EU: 3 }, categories: ['phone', 'name'], highRisk: true }).individuals // true
+ */
+export function notifyDecision(f: { readonly byJurisdiction: Readonly<Partial<Record<Jurisdiction, number>>>; readonly categories: readonly string[]; readonly highRisk: boolean }): NotifyDecision {
+  const contact = f.categories.filter((c) => c === 'phone' || c === 'email');
+  const identity = f.categories.filter((c) => c === 'name' || c === 'address');
+  const derived = contact.length > 0 && identity.length > 0;
+  const exposed = [...contact, ...identity].join(', ') || f.categories.join(', ') || 'no category recorded';
+  const riskWhy = f.highRisk
+    ? derived
+      ? `high risk: ${contact.join(' and ')} exposed with ${identity.join(' and ')} (targeted scams)`
+      : 'high risk, as assessed by the officer who opened the incident'
+    : `no high risk found: ${exposed} exposed without the combination that enables targeted scams`;
+  const items: NotifyItem[] = [];
+  const count = (j: Jurisdiction) => f.byJurisdiction[j] ?? 0;
+  if (count('VN') > 0) {
+    items.push({ jurisdiction: 'VN', audience: 'regulator', notify: true, law: 'Vietnam Personal Data Protection Law', reason: 'vn_regulator_72h', rationale: `${count('VN')} people in Vietnam: notify the A05 agency of the Ministry of Public Security within 72 hours of discovery` });
+    items.push({ jurisdiction: 'VN', audience: 'individuals', notify: false, law: 'Vietnam Personal Data Protection Law', reason: 'vn_individuals_not_required', rationale: 'the rule encoded here sets no deadline to tell the people; telling them is still advised when phones are exposed' });
+  }
+  if (count('EU') > 0) {
+    items.push({ jurisdiction: 'EU', audience: 'regulator', notify: true, law: 'GDPR art. 33', reason: 'gdpr33_regulator', rationale: `${count('EU')} people in the EU: personal data was exposed, so the supervisory authority is told within 72 hours` });
+    items.push({ jurisdiction: 'EU', audience: 'individuals', notify: f.highRisk, law: 'GDPR art. 34', reason: f.highRisk ? 'gdpr34_high_risk' : 'gdpr34_not_high_risk', rationale: `GDPR art. 34: ${riskWhy}` });
+  }
+  if (count('CN') > 0) {
+    items.push({ jurisdiction: 'CN', audience: 'regulator', notify: true, law: 'PIPL art. 57', reason: 'pipl57_immediately', rationale: `${count('CN')} people in China: PIPL art. 57, notify the authorities immediately` });
+    items.push({ jurisdiction: 'CN', audience: 'individuals', notify: true, law: 'PIPL art. 57', reason: 'pipl57_immediately', rationale: 'PIPL art. 57: notify the individuals immediately' });
+  }
+  if (count('other') > 0) items.push({ jurisdiction: 'other', audience: 'regulator', notify: false, law: '—', reason: 'no_rule', rationale: `${count('other')} people whose jurisdiction has no rule encoded here: a person must decide` });
+  return {
+    items,
+    individuals: items.some((i) => i.audience === 'individuals' && i.notify),
+    regulators: items.filter((i) => i.audience === 'regulator' && i.notify).map((i) => i.jurisdiction),
+    risk: { high: f.highRisk, contact, identity, setByHand: f.highRisk !== derived },
+  };
+}
+
+/** The language a notice is sent in, from the customer's jurisdiction. */
+export const noticeLangOf = (j: Jurisdiction): Lang => (j === 'VN' ? 'vi' : j === 'CN' ? 'zh' : 'en');

@@ -137,6 +137,12 @@ export function createIncidentService(deps: { db: Kysely<Database>; clock: Clock
       return rows.filter((r) => (JSON.parse(r.subjects) as string[]).some((t) => want.has(t))).map((r) => ({ discoveredAt: r.discovered_at, categories: JSON.parse(r.categories) as string[] }));
     },
 
+    /** Who opened an incident and the vault tokens of its affected customers (for sending notices). */
+    async scope(id: string): Promise<{ openedBy: string; subjects: string[] }> {
+      const r = await row(id);
+      return { openedBy: r.opened_by, subjects: JSON.parse(r.subjects) as string[] };
+    },
+
     report: async (id: string, lang: Lang) => regulatorReport(facts(await row(id)), lang),
     notice: async (id: string, lang: Lang) => customerNotice(facts(await row(id)), lang),
   };

@@ -22,6 +22,13 @@ export type LiveOptions = {
   readonly rate: number;
   readonly seed: number;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Stops the run before the next event (the one in flight is finished). */
+  readonly signal?: AbortSignal;
+  /**
+   * A fresh sign-in token for a simulated staff member Cloak already has (a second run on the
+   * same Cloak: creating them again is refused), e.g. from `staff.newToken`.
+   */
+  readonly existingStaff?: (id: string) => Promise<string | undefined>;
 };
 export type LiveResult = {
   sent: number;
@@ -34,7 +41,16 @@ export type LiveResult = {
 type Device = { id: string; key: KeyObject; kind: string; station: string };
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 
 /** Drives `events` (sorted by time) through Cloak's API. */
 export async function driveLive(events: readonly CloakEvent[], opts: LiveOptions): Promise<LiveResult> {
@@ -85,10 +101,11 @@ export async function driveLive(events: readonly CloakEvent[], opts: LiveOptions
   async function staff(id: string, role: string, team?: string): Promise<string | undefined> {
     if (staffTokens.has(id)) return staffTokens.get(id);
     const r = await call('staff', 'POST', '/v1/staff', { id: `sim-${id}`, role, ...(team ? { team } : {}) });
-    if (r.status !== 201) return undefined;
-    staffTokens.set(id, r.json.token);
+    const token = r.status === 201 ? (r.json.token as string) : r.status === 409 ? await opts.existingStaff?.(`sim-${id}`) : undefined;
+    if (!token) return undefined;
+    staffTokens.set(id, token);
     staffRoles.set(id, role);
-    return r.json.token as string;
+    return token;
   }
   const approver = await staff('approver', 'supervisor');
   // The world's courier c-… works through its courier app ca-c-… (the simulator's own naming).
@@ -97,9 +114,11 @@ export async function driveLive(events: readonly CloakEvent[], opts: LiveOptions
 
   const t0 = Date.now();
   for (const [i, e] of events.entries()) {
+    if (opts.signal?.aborted) break;
     if (opts.rate > 0) {
       const due = t0 + (i / opts.rate) * 1000;
-      if (due > Date.now()) await sleep(due - Date.now());
+      if (due > Date.now()) await sleep(due - Date.now(), opts.signal);
+      if (opts.signal?.aborted) break;
     }
     opts.onProgress?.(i + 1, events.length);
     let sent = true;

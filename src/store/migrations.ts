@@ -424,5 +424,41 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('audit_entries_kind_at').on('audit_entries').columns(['kind', 'at']).execute();
       },
     },
+    '0016_case_triage': {
+      async up(db: Kysely<any>) {
+        // Triage: why an analyst closed a case (their words, kept here; the audit log holds a
+        // keyed hash of them) and the incident a case was escalated to.
+        await db.schema.alterTable('cases').addColumn('resolution_reason', 'text').execute();
+        await db.schema.alterTable('cases').addColumn('incident', 'text').execute();
+      },
+    },
+    '0017_incident_documents': {
+      async up(db: Kysely<any>) {
+        // An officer's approval of one generated text (report or notice, one language), bound
+        // to the text's SHA-256: a text that changes afterwards is no longer approved.
+        await db.schema
+          .createTable('incident_approvals')
+          .addColumn('incident', 'text', (c) => c.notNull())
+          .addColumn('doc', 'text', (c) => c.notNull())
+          .addColumn('lang', 'text', (c) => c.notNull())
+          .addColumn('text_sha256', 'text', (c) => c.notNull())
+          .addColumn('approved_by', 'text', (c) => c.notNull())
+          .addColumn('approved_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('incident_approvals_pk', ['incident', 'doc', 'lang'])
+          .execute();
+        // Each sending of the customer notices: counts only, never an address.
+        await db.schema
+          .createTable('incident_sends')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('incident', 'text', (c) => c.notNull())
+          .addColumn('langs', 'text', (c) => c.notNull())
+          .addColumn('sent', 'integer', (c) => c.notNull())
+          .addColumn('unreachable', 'integer', (c) => c.notNull())
+          .addColumn('sent_by', 'text', (c) => c.notNull())
+          .addColumn('sent_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('incident_sends_incident').on('incident_sends').columns(['incident', 'sent_at']).execute();
+      },
+    },
   };
 }

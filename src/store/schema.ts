@@ -93,6 +93,10 @@ export interface Database {
   incidents: IncidentTable;
   affected_checks: { id: string; kind: string; identifier: Buffer; code_hash: Buffer; attempts: number; expires_at: string };
   leak_traces: LeakTraceTable;
+  /** An officer's approval of an incident's report or notice in one language, bound to the text's hash. */
+  incident_approvals: { incident: string; doc: string; lang: string; text_sha256: string; approved_by: string; approved_at: string };
+  /** A sending of an incident's customer notices: `langs` is JSON (language → count); counts only. */
+  incident_sends: { id: string; incident: string; langs: string; sent: number; unreachable: number; sent_by: string; sent_at: string };
 }
 
 /** A leaked file uploaded for tracing; `report` is the trace's JSON once done. */
@@ -144,8 +148,12 @@ export interface CaseTable {
   /** `open` or `resolved`. */
   status: string;
   assignee: string | null;
-  /** `true_positive` or `false_positive` once resolved. */
+  /** `true_positive`, `benign` or `false_positive` once resolved. */
   resolution: string | null;
+  /** The analyst's reason for closing it (may name people: never copied to the audit log in clear). */
+  resolution_reason: string | null;
+  /** The incident this case was escalated to. */
+  incident: string | null;
   opened_at: string;
   updated_at: string;
 }

@@ -62,6 +62,8 @@ export function createWaybillRepo(store: Pick<Store, 'db' | 'insertRows'>) {
       for (let i = 0; i < trackings.length; i += 500) out.push(...(await db.selectFrom('parcel_scans').select(['tracking', 'device']).distinct().where('tracking', 'in', trackings.slice(i, i + 500)).execute()));
       return out;
     },
+    /** Each device's latest scan, in one grouped query (indexed on device, at). */
+    lastScans: () => db.selectFrom('parcel_scans').select(['device', (eb) => eb.fn.max('at').as('at')]).groupBy('device').execute(),
     scansByDevice: (device: string, limit: number) => db.selectFrom('parcel_scans').selectAll().where('device', '=', device).orderBy('at', 'desc').limit(limit).execute(),
     assign: (a: { tracking: string; courier: string; day: string; assigned_at: string }) =>
       db.insertInto('parcel_assignments').values(a).onConflict((oc) => oc.column('tracking').doUpdateSet({ courier: a.courier, day: a.day, assigned_at: a.assigned_at })).execute(),

@@ -120,6 +120,11 @@ export function createWaybillService(deps: WaybillDeps) {
       return { ...toParcel(p), timeline };
     },
 
+    /** The time of each device's latest scan (device id → ISO time), in one query. */
+    async lastScans(): Promise<Map<string, string>> {
+      return new Map((await repo.lastScans()).map((r) => [r.device, String(r.at)]));
+    },
+
     /** A device's recent scans, newest first (for the quarantine view). */
     async recentScans(device: string, limit = 100): Promise<{ at: string; step: string; parcel: string; station: string }[]> {
       return (await repo.scansByDevice(device, limit)).map((s) => ({ at: s.at, step: s.step, parcel: s.tracking, station: s.station }));

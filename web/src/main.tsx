@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { StrictMode, Suspense } from 'react';
+import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
-import { Route, Router, Switch } from 'wouter';
+import { Route, Router, Switch, useLocation } from 'wouter';
 import { useHashLocation } from 'wouter/use-hash-location';
 import { AuthProvider, useMe } from './auth.tsx';
 import { LangProvider, useT } from './i18n.tsx';
@@ -13,9 +13,19 @@ import './styles.css';
 
 const queries = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
 
+// The customer's own page (#/customer?token=cct…): reached with a customer token, no staff sign-in.
+const Customer = lazy(() => import('./pages/Customer.tsx'));
+
 function Pages() {
   const { me } = useMe();
   const t = useT(shell);
+  const [where] = useLocation();
+  if (where === '/customer' || where.startsWith('/customer?'))
+    return (
+      <Suspense fallback={<p role="status">{t.loading}</p>}>
+        <Customer />
+      </Suspense>
+    );
   if (!me) return <SignIn />;
   return (
     <Layout>

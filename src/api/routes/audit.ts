@@ -1,13 +1,15 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ApiKeyService } from '../../access/apikey.service.ts';
+import type { StaffAuthenticator } from '../../access/staff.service.ts';
 import type { PolicySetInfo } from '../../access/policy.service.ts';
 import type { AuditLog } from '../../audit/log.service.ts';
 import type { ReportService } from '../../audit/report.service.ts';
 import { parseTilePath } from '../../audit/tiles.fns.ts';
 import { leafHash } from '../../audit/merkle.ts';
 import { NotFound, Unauthorized } from '../../lib/errors.ts';
-import { actorOf, requireScope } from '../auth.ts';
+import { actorOf, requireScope, requireStaffOrScope } from '../auth.ts';
+import { DASHBOARD_ROLES } from './dashboard.ts';
 import { ErrorResponse } from './shared.ts';
 
 const Num = (description: string) => Type.String({ pattern: '^(0|[1-9][0-9]{0,14})$', description });
@@ -27,6 +29,8 @@ const Access = Type.Object({
 
 export type AuditRoutesDeps = {
   apiKeys: Pick<ApiKeyService, 'verify'>;
+  /** Dashboard staff read entries and their proofs too (the access explorer). */
+  staff: StaffAuthenticator;
   audit: AuditLog;
   reports: ReportService;
   policies: { info(): PolicySetInfo; reload(actor: string): Promise<PolicySetInfo> };
@@ -37,8 +41,9 @@ export type AuditRoutesDeps = {
  * tiles public, so witnesses can follow; entry bundles need an `audit` key, since entries
  * hold customer tokens and staff ids), proofs, the customers' access reports, and policies.
  */
-export const auditRoutes: FastifyPluginAsyncTypebox<AuditRoutesDeps> = async (app, { apiKeys, audit, reports, policies }) => {
+export const auditRoutes: FastifyPluginAsyncTypebox<AuditRoutesDeps> = async (app, { apiKeys, staff, audit, reports, policies }) => {
   const auditor = requireScope(apiKeys, 'audit');
+  const reader = requireStaffOrScope(staff, DASHBOARD_ROLES, apiKeys, 'audit');
   const admin = requireScope(apiKeys, 'admin');
   const platform = requireScope(apiKeys, 'platform');
   const key = [{ bearer: [] }];
@@ -65,17 +70,27 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRoutesDeps> = async (ap
 
   app.get(
     '/v1/audit/entries/:index',
-    { preHandler: auditor, schema: { tags: ['audit'], summary: 'One log entry and its inclusion proof against the latest checkpoint', security: key, params: Type.Object({ index: Num('entry index') }), response: { 200: Type.Object({ index: Type.Number(), size: Type.Number(), entry: Type.String(), proof: Proof }), 400: ErrorResponse, 404: ErrorResponse } } },
+    {
+      preHandler: reader,
+      schema: {
+        tags: ['audit'],
+        summary: 'One log entry and its inclusion proof against the latest checkpoint (or the tree of `size`: the checkpoint a verifier holds)',
+        security: [...key, { staffToken: [] }],
+        params: Type.Object({ index: Num('entry index') }),
+        querystring: Type.Object({ size: Type.Optional(Num('tree size (default: latest checkpoint)')) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ index: Type.Number(), size: Type.Number(), entry: Type.String(), proof: Proof }), 400: ErrorResponse, 404: ErrorResponse },
+      },
+    },
     async (req) => {
-      const p = await audit.inclusion(Number(req.params.index));
+      const p = await audit.inclusion(Number(req.params.index), req.query.size === undefined ? undefined : Number(req.query.size));
       return { index: p.index, size: p.size, entry: b64(p.entry), proof: p.proof.map(b64) };
     },
   );
   app.get(
     '/v1/audit/proofs/inclusion',
     {
-      preHandler: auditor,
-      schema: { tags: ['audit'], summary: 'Inclusion proof of an entry in the tree of a given size', security: key, querystring: Type.Object({ index: Num('entry index'), size: Type.Optional(Num('tree size (default: latest checkpoint)')) }, { additionalProperties: false }), response: { 200: Type.Object({ index: Type.Number(), size: Type.Number(), leafHash: Type.String(), proof: Proof }), 400: ErrorResponse } },
+      preHandler: reader,
+      schema: { tags: ['audit'], summary: 'Inclusion proof of an entry in the tree of a given size', security: [...key, { staffToken: [] }], querystring: Type.Object({ index: Num('entry index'), size: Type.Optional(Num('tree size (default: latest checkpoint)')) }, { additionalProperties: false }), response: { 200: Type.Object({ index: Type.Number(), size: Type.Number(), leafHash: Type.String(), proof: Proof }), 400: ErrorResponse } },
     },
     async (req) => {
       const p = await audit.inclusion(Number(req.query.index), req.query.size === undefined ? undefined : Number(req.query.size));
@@ -97,7 +112,8 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRoutesDeps> = async (ap
   app.get('/v1/policies', { preHandler: admin, schema: { tags: ['audit'], summary: 'The policies in force', security: key, response: { 200: PolicyInfo } } }, async () => policies.info());
   app.post(
     '/v1/policies/reload',
-    { preHandler: admin, schema: { tags: ['audit'], summary: 'Reload the policy files: a broken file is refused with its errors and the policies in force stay', security: key, response: { 200: PolicyInfo, 400: ErrorResponse } } },
+    // An admin API key, or an admin signed in to the dashboard (the policies page).
+    { preHandler: requireStaffOrScope(staff, ['admin'], apiKeys, 'admin'), schema: { tags: ['audit'], summary: 'Reload the policy files: a broken file is refused with its errors and the policies in force stay', security: [...key, { staffToken: [] }], response: { 200: PolicyInfo, 400: ErrorResponse } } },
     async (req) => policies.reload(actorOf(req).actor),
   );
 

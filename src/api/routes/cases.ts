@@ -17,6 +17,8 @@ const CaseOut = Type.Object({
   status: Type.String(),
   assignee: Type.Union([Type.String(), Type.Null()]),
   resolution: Type.Union([Type.String(), Type.Null()]),
+  reason: Type.Union([Type.String(), Type.Null()], { description: "the analyst's reason for closing it" }),
+  incident: Type.Union([Type.String(), Type.Null()], { description: 'the incident it was escalated to' }),
   openedAt: Type.String(),
   updatedAt: Type.String(),
 });
@@ -46,8 +48,8 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; cases:
   );
   app.post(
     '/v1/cases/:id/resolve',
-    { preHandler: analyst, schema: { tags: ['detection'], summary: 'Resolve a case as a true or false positive', security, params: Params, body: Type.Object({ resolution: Type.Union([Type.Literal('true_positive'), Type.Literal('false_positive')]) }, { additionalProperties: false }), response: { 200: CaseOut, ...errors } } },
-    async (req) => cases.resolve(req.params.id, req.body.resolution, staffOf(req).actor),
+    { preHandler: analyst, schema: { tags: ['detection'], summary: 'Resolve a case as a true positive, benign or false positive, with an optional reason (its keyed hash goes to the audit log)', security, params: Params, body: Type.Object({ resolution: Type.Union([Type.Literal('true_positive'), Type.Literal('benign'), Type.Literal('false_positive')]), reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) }, { additionalProperties: false }), response: { 200: CaseOut, ...errors } } },
+    async (req) => cases.resolve(req.params.id, req.body.resolution, staffOf(req).actor, req.body.reason),
   );
   app.post(
     '/v1/cases/:id/undo',

@@ -7,7 +7,9 @@ import { verifyDeviceRequest } from '../../devices/httpsig.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { MAX_SCAN_BATCH, type WaybillService } from '../../waybill/waybill.service.ts';
 import type { ContactService } from '../../waybill/contact.service.ts';
-import { requireScope } from '../auth.ts';
+import { actorOf, requireStaffOrScope } from '../auth.ts';
+import type { StaffAuthenticator } from '../../access/staff.service.ts';
+import type { AuditLog } from '../../audit/log.service.ts';
 import { InvalidInput, RateLimited } from '../../lib/errors.ts';
 import { tokenBucket } from '../../lib/ratelimit.ts';
 import { ErrorResponse } from './shared.ts';
@@ -34,17 +36,21 @@ const Device = Type.Object({
   enrolledAt: Type.String(),
   statusAt: Type.String(),
 });
+const DeviceListed = Type.Intersect([Device, Type.Object({ lastActivity: Type.Union([Type.String(), Type.Null()], { description: 'its latest scan or gateway read; null if none yet' }) })]);
 const Build = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the software build, hex' });
 
-export type DeviceRoutesDeps = { devices: DevicesService; waybill: Pick<WaybillService, 'ingestScans' | 'readForDevice' | 'recentScans' | 'manifest'>; contact: Pick<ContactService, 'courierView' | 'bindRelay' | 'call'>; apiKeys: Pick<ApiKeyService, 'verify'>; clock: Clock; maxSkewSeconds: number };
+export type DeviceRoutesDeps = { devices: DevicesService; waybill: Pick<WaybillService, 'ingestScans' | 'readForDevice' | 'recentScans' | 'manifest' | 'lastScans'>; contact: Pick<ContactService, 'courierView' | 'bindRelay' | 'call'>; apiKeys: Pick<ApiKeyService, 'verify'>; clock: Clock; maxSkewSeconds: number; staff: StaffAuthenticator; audit: Pick<AuditLog, 'append'> };
 
 /**
  * Stations and devices (admin), enrollment (the one-time code is the credential), and the
  * device gateway: every `/v1/device/…` request must carry an RFC 9421 signature.
  */
-export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (app, { devices, waybill, contact, apiKeys, clock, maxSkewSeconds }) => {
-  const admin = requireScope(apiKeys, 'admin');
-  const security = [{ bearer: [] }];
+export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (app, { devices, waybill, contact, apiKeys, clock, maxSkewSeconds, staff, audit }) => {
+  // Changes: an admin API key, or dashboard staff who run the fleet (admins, supervisors).
+  const admin = requireStaffOrScope(staff, ['admin', 'supervisor'], apiKeys, 'admin');
+  // Reading the fleet: analysts too (they investigate devices; they do not change them).
+  const reader = requireStaffOrScope(staff, ['admin', 'supervisor', 'analyst'], apiKeys, 'admin');
+  const security: Record<string, string[]>[] = [{ bearer: [] }, { staffToken: [] }];
   const nonces = devices.nonceStore();
   const signedDevice = async (req: FastifyRequest) => {
     // Only JSON bodies are kept as received; any other body could not be checked against its digest.
@@ -70,7 +76,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
     },
     async (req, reply) => reply.status(201).send(await devices.createStation(req.body)),
   );
-  app.get('/v1/stations', { preHandler: admin, schema: { tags: ['devices'], summary: 'List stations', security, response: { 200: Type.Object({ stations: Type.Array(Station) }) } } }, async () => ({
+  app.get('/v1/stations', { preHandler: reader, schema: { tags: ['devices'], summary: 'List stations', security, response: { 200: Type.Object({ stations: Type.Array(Station) }) } } }, async () => ({
     stations: await devices.listStations(),
   }));
   app.post(
@@ -86,7 +92,12 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
         response: { 201: Type.Object({ code: Type.String(), station: Type.String(), kind: Type.String(), expiresAt: Type.String() }), 404: ErrorResponse },
       },
     },
-    async (req, reply) => reply.status(201).send(await devices.issueEnrollmentCode({ station: req.params.id, kind: req.body.kind, ttlMinutes: req.body.ttlMinutes })),
+    async (req, reply) => {
+      const c = await devices.issueEnrollmentCode({ station: req.params.id, kind: req.body.kind, ttlMinutes: req.body.ttlMinutes });
+      // Who issued a code, for which station and kind, until when: never the code.
+      await audit.append([{ kind: 'device', actor: actorOf(req).actor, result: 'enrollment_code', data: { station: c.station, device_kind: c.kind, expires: c.expiresAt } }]);
+      return reply.status(201).send(c);
+    },
   );
   app.post(
     '/v1/devices/enroll',
@@ -104,7 +115,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
   app.get(
     '/v1/devices/:id/activity',
     {
-      preHandler: admin,
+      preHandler: reader,
       schema: {
         tags: ['devices'],
         summary: 'A device’s recent scans and reads (allowed and refused), newest first',
@@ -127,9 +138,16 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
       return { activity: merged.sort((a, b) => b.at.localeCompare(a.at)).slice(0, limit) };
     },
   );
-  app.get('/v1/devices', { preHandler: admin, schema: { tags: ['devices'], summary: 'List devices', security, querystring: Type.Object({ station: Type.Optional(Type.String()) }), response: { 200: Type.Object({ devices: Type.Array(Device) }) } } }, async (req) => ({
-    devices: await devices.list(req.query.station),
-  }));
+  app.get(
+    '/v1/devices',
+    { preHandler: reader, schema: { tags: ['devices'], summary: 'List devices, with the time of each one’s latest scan or read', security, querystring: Type.Object({ station: Type.Optional(Type.String()) }), response: { 200: Type.Object({ devices: Type.Array(DeviceListed) }) } } },
+    async (req) => {
+      // Two grouped queries for the whole fleet, not one per device.
+      const [list, reads, scans] = await Promise.all([devices.list(req.query.station), devices.lastActivity(), waybill.lastScans()]);
+      const latest = (id: string) => [reads.get(id), scans.get(id)].filter((x): x is string => x !== undefined).sort().pop() ?? null;
+      return { devices: list.map((d) => ({ ...d, lastActivity: latest(d.id) })) };
+    },
+  );
   app.post(
     '/v1/devices/:id/status',
     {
@@ -143,7 +161,13 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
         response: { 200: Device, 404: ErrorResponse },
       },
     },
-    async (req) => devices.setStatus(req.params.id, req.body.status),
+    async (req) => {
+      const before = await devices.get(req.params.id);
+      const d = await devices.setStatus(req.params.id, req.body.status);
+      // The device event records the change itself (actor system); this records who made it.
+      await audit.append([{ kind: 'device', actor: actorOf(req).actor, result: 'status_set', data: { device: d.id, station: d.station, from: before.status, status: d.status } }]);
+      return d;
+    },
   );
   app.post(
     '/v1/device-builds',
