@@ -79,6 +79,15 @@ describe('triage: alert queue, entity page, cases', () => {
     assert.equal((await call('POST', '/v1/reveal', { subject: customer, field: 'email', purpose: 'fraud_check' }, w.agent)).status, 200);
     assert.equal((await call('POST', '/v1/reveal', { subject: reviewer, field: 'email', purpose: 'ticket_followup' }, w.agent)).status, 403);
 
+    // Story B's other shape, as the simulator plants it: a moderator who tries to see seller
+    // s-9's unhappy reviewers and deletes their reviews.
+    const moderator = (await call('POST', '/v1/staff', { id: 'mod-3', role: 'moderator' })).json.token;
+    const unhappy = (await call('POST', '/v1/subjects/batch', { subjects: [0, 1, 2].map((i) => ({ kind: 'reviewer', externalId: `rv-m${i}`, fields: { email: `reviewer.m${i}@example.vn` } })) })).json.results.map((r: { token: string }) => r.token) as string[];
+    w.clear.push(...[0, 1, 2].map((i) => `reviewer.m${i}@example.vn`));
+    for (const [i, t] of unhappy.entries()) assert.equal((await call('POST', '/v1/reviews', { id: `rev-m${i}`, reviewer: t, seller: 's-9', rating: 1 })).status, 201);
+    for (const t of unhappy.slice(0, 2)) assert.equal((await call('POST', '/v1/reveal', { subject: t, field: 'email', purpose: 'fraud_check' }, moderator)).status, 403);
+    for (const i of [0, 1, 2]) assert.equal((await call('POST', `/v1/reviews/rev-m${i}/moderation`, { action: 'delete', reason: 'off_topic' }, moderator)).status, 200);
+
     // A third actor: an agent trying three customers with no ticket (a medium alert to close in bulk).
     const other = (await call('POST', '/v1/staff', { id: 'ag-8', role: 'support' })).json.token;
     w.harvester = 'ag-8';
@@ -89,6 +98,7 @@ describe('triage: alert queue, entity page, cases', () => {
     const alerts = (await call('GET', '/v1/alerts', undefined, w.analyst)).json.alerts as { actor: string; rule: string; severity: string }[];
     assert.ok(alerts.some((a) => a.actor === `device:${bad.id}` && a.rule === 'lookup-without-scan' && a.severity === 'high'), JSON.stringify(alerts));
     assert.ok(alerts.some((a) => a.actor === 'staff:ag-7' && a.rule === 'review-broker'));
+    assert.ok(alerts.some((a) => a.actor === 'staff:mod-3' && a.rule === 'review-broker'), JSON.stringify(alerts));
     assert.ok(alerts.some((a) => a.actor === 'staff:ag-8' && a.rule === 'access-without-explanation'));
     // The server filters, and refuses a filter it does not know.
     const high = (await call('GET', '/v1/alerts?severity=high', undefined, w.analyst)).json.alerts as { severity: string }[];
@@ -195,6 +205,19 @@ describe('triage: alert queue, entity page, cases', () => {
     assert.equal((await call('POST', `/v1/grants/${g.json.id}/approve`, undefined, w.boss)).json.status, 'approved');
 
     const page = await analystPage();
+    // The review broker's alert in the queue: the reveals of seller s-9's unhappy reviewers
+    // beside the deletions of their reviews, in one piece of evidence.
+    await page.goto(`${s.url}/#/alerts`);
+    await page.locator('[data-ready=alerts]').waitFor();
+    await page.locator('select[name=rule]').selectOption('review-broker');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByRole('link', { name: 'staff:mod-3' }).first().click();
+    await page.locator('[data-ready=entity]').waitFor();
+    const broker = await page.locator('[data-section=evidence]').innerText();
+    assert.match(broker, /looked up 2 of seller s-9's negative reviewers/);
+    assert.match(broker, /looked up 2 of seller s-9's negative reviewers and deleted negative reviews of seller s-9 by \d+ different customers/);
+    assert.match(broker, /reveal[\s\S]*denied[\s\S]*moderation[\s\S]*delete|moderation[\s\S]*delete[\s\S]*reveal[\s\S]*denied/);
+
     await page.goto(`${s.url}/#/entity/staff/ag-7`);
     await page.locator('[data-ready=entity]').waitFor();
     assert.equal(await page.locator('[data-grants]').getAttribute('data-grants'), '1');
