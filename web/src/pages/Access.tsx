@@ -8,6 +8,7 @@ import { fill, useFormat, useT } from '../i18n.tsx';
 import { shell } from '../strings.ts';
 import { fromBase64 } from '../verify.ts';
 import { accessStrings } from './access.strings.ts';
+import { QueryError } from '../components/QueryError.tsx';
 
 /** One entry of the log as the search returns it: its columns and its exact bytes (base64). */
 type Hit = { index: number; at: string; kind: string; actor: string; subject: string | null; result: string | null; entry: string };
@@ -52,7 +53,6 @@ async function loadProof(index: number): Promise<LoadedProof> {
 
 function EntryDetails({ hit }: { hit: Hit }) {
   const t = useT(accessStrings);
-  const s = useT(shell);
   const q = useQuery({ queryKey: ['audit-proof', hit.index], queryFn: () => loadProof(hit.index), staleTime: 0, gcTime: 0, retry: false });
   const data = useMemo(() => decodeEntry(hit.entry), [hit.entry]);
   const load = async () => {
@@ -72,11 +72,7 @@ function EntryDetails({ hit }: { hit: Hit }) {
         ))}
       </dl>
       {q.isLoading ? <p role="status">{t.loadingProof}</p> : null}
-      {q.isError ? (
-        <p role="alert" className="error">
-          {fill(s.error, { message: (q.error as Error).message })}
-        </p>
-      ) : null}
+      <QueryError q={q} />
       {q.data ? <ProofDetails index={hit.index} size={q.data.size} proof={q.data.proof} /> : null}
       <Verify entry={hit.entry} index={hit.index} load={load} label={`${fill(t.entryOf, { index: hit.index })}`} />
     </div>

@@ -8,6 +8,7 @@ import { fill, useFormat, useT } from '../i18n.tsx';
 import { shell } from '../strings.ts';
 import { alertStrings } from './alerts.strings.ts';
 import { entityPath, type AlertRow } from './triage.fns.ts';
+import { QueryError } from '../components/QueryError.tsx';
 
 type Filters = { severity: string; status: string; rule: string; actor: string };
 const EMPTY: Filters = { severity: '', status: 'open', rule: '', actor: '' };
@@ -125,11 +126,7 @@ export default function AlertsPage() {
         </button>
       </form>
 
-      {q.isError ? (
-        <p role="alert" className="error">
-          {fill(s.error, { message: (q.error as Error).message })}
-        </p>
-      ) : null}
+      <QueryError q={q} />
 
       <section aria-labelledby="h-bulk" className="card bulk">
         <h2 id="h-bulk">{t.bulk}</h2>

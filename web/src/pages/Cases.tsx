@@ -8,6 +8,7 @@ import { shell } from '../strings.ts';
 import { caseStrings } from './cases.strings.ts';
 import { EvidenceList } from './Evidence.tsx';
 import { entityPath, type Evidence } from './triage.fns.ts';
+import { QueryError } from '../components/QueryError.tsx';
 
 type CaseAction = { type: string; device?: string; staff?: string; from?: string; to?: string; grants?: string[]; at: string; undone?: string };
 type Case = {
@@ -54,11 +55,7 @@ function CaseList() {
           </select>
         </label>
       </div>
-      {q.isError ? (
-        <p role="alert" className="error">
-          {fill(s.error, { message: (q.error as Error).message })}
-        </p>
-      ) : null}
+      <QueryError q={q} />
       {!q.data ? (
         <p role="status">{s.loading}</p>
       ) : (
@@ -155,11 +152,7 @@ function CaseDetail({ id }: { id: string }) {
         <Link href="/cases">← {t.back}</Link>
       </p>
       <h1>{fill(t.caseTitle, { id })}</h1>
-      {q.isError ? (
-        <p role="alert" className="error">
-          {fill(s.error, { message: (q.error as Error).message })}
-        </p>
-      ) : null}
+      <QueryError q={q} />
       {status ? (
         <p role="status" className={status.ok ? 'ok' : 'error'}>
           {status.text}

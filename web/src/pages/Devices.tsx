@@ -8,6 +8,7 @@ import { Confirm } from '../components/Confirm.tsx';
 import { fill, useFormat, useT } from '../i18n.tsx';
 import { shell } from '../strings.ts';
 import { deviceStrings } from './devices.strings.ts';
+import { QueryError } from '../components/QueryError.tsx';
 
 type Device = { id: string; station: string; kind: 'scanner' | 'courier_app'; build: string; buildKnown: boolean; status: 'active' | 'restricted' | 'revoked'; enrolledAt: string; statusAt: string; lastActivity: string | null };
 type Station = { id: string; name: string; kind: string };
@@ -44,7 +45,6 @@ function StatusActions({ d, onDone }: { d: Device; onDone: () => void }) {
 
 function Enrollment({ stations }: { stations: Station[] }) {
   const t = useT(deviceStrings);
-  const s = useT(shell);
   const f = useFormat();
   const id = useId();
   const [station, setStation] = useState(stations[0]?.id ?? '');
@@ -85,11 +85,7 @@ function Enrollment({ stations }: { stations: Station[] }) {
           {t.createCode}
         </button>
       </form>
-      {m.isError ? (
-        <p role="alert" className="error">
-          {fill(s.error, { message: (m.error as Error).message })}
-        </p>
-      ) : null}
+      <QueryError q={m} />
       {m.data ? (
         <div role="status" className="code-once" data-code="">
           <p>

@@ -9,6 +9,7 @@ import { shell } from '../strings.ts';
 import { entityStrings } from './entity.strings.ts';
 import { EvidenceList } from './Evidence.tsx';
 import type { Evidence } from './triage.fns.ts';
+import { QueryError } from '../components/QueryError.tsx';
 
 const Chart = lazy(() => import('../Chart.tsx'));
 
@@ -54,11 +55,7 @@ export default function EntityPage() {
   return (
     <>
       <h1>{title}</h1>
-      {q.isError ? (
-        <p role="alert" className="error">
-          {fill(s.error, { message: (q.error as Error).message })}
-        </p>
-      ) : null}
+      <QueryError q={q} />
       {!e ? (
         q.isError ? null : <p role="status">{s.loading}</p>
       ) : (

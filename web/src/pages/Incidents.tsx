@@ -6,6 +6,7 @@ import { Confirm } from '../components/Confirm.tsx';
 import { fill, LANG_NAMES, LANGS, useFormat, useT, type Lang } from '../i18n.tsx';
 import { shell } from '../strings.ts';
 import { categoryNames, incidentStrings } from './incidents.strings.ts';
+import { QueryError } from '../components/QueryError.tsx';
 
 type Deadline = { jurisdiction: string; kind: 'regulator' | 'individuals'; to: string; law: string; due: string; rule: string; met: string | null };
 type Incident = {
@@ -65,11 +66,7 @@ export default function IncidentsPage() {
   return (
     <>
       <h1>{t.title}</h1>
-      {q.isError ? (
-        <p role="alert" className="error">
-          {fill(s.error, { message: (q.error as Error).message })}
-        </p>
-      ) : null}
+      <QueryError q={q} />
       {!q.data ? (
         <p role="status">{s.loading}</p>
       ) : q.data.incidents.length === 0 ? (

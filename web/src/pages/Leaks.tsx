@@ -6,6 +6,7 @@ import { useMe } from '../auth.tsx';
 import { fill, useFormat, useT } from '../i18n.tsx';
 import { shell } from '../strings.ts';
 import { leakStrings } from './leaks.strings.ts';
+import { QueryError } from '../components/QueryError.tsx';
 
 type Status = 'queued' | 'tracing' | 'done' | 'failed';
 type Investigation = { id: string; name: string; bytes: number; sha256: string; status: Status; progress: number; rowsRead: number; error: string | null; uploadedBy: string; uploadedAt: string; finishedAt: string | null };
@@ -36,7 +37,6 @@ function StatusBadge({ s }: { s: Status }) {
 
 function Upload() {
   const t = useT(leakStrings);
-  const s = useT(shell);
   const id = useId();
   const qc = useQueryClient();
   const [, go] = useLocation();
@@ -67,11 +67,7 @@ function Upload() {
           {m.isPending ? t.sending : t.send}
         </button>
       </form>
-      {m.isError ? (
-        <p role="alert" className="error">
-          {fill(s.error, { message: (m.error as Error).message })}
-        </p>
-      ) : null}
+      <QueryError q={m} />
     </section>
   );
 }
@@ -93,11 +89,7 @@ export default function LeaksPage() {
         <Upload />
         <section aria-labelledby="h-traces" className="card wide">
           <h2 id="h-traces">{t.list}</h2>
-          {q.isError ? (
-            <p role="alert" className="error">
-              {fill(s.error, { message: (q.error as Error).message })}
-            </p>
-          ) : null}
+          <QueryError q={q} />
           {!q.data ? (
             <p role="status">{s.loading}</p>
           ) : q.data.investigations.length === 0 ? (
@@ -174,7 +166,6 @@ function HtmlReport({ id, name }: { id: string; name: string }) {
 
 function OpenIncident({ id }: { id: string }) {
   const t = useT(leakStrings);
-  const s = useT(shell);
   const fid = useId();
   const [title, setTitle] = useState('');
   const [where, setWhere] = useState('');
@@ -213,11 +204,7 @@ function OpenIncident({ id }: { id: string }) {
           </div>
         </form>
       )}
-      {m.isError ? (
-        <p role="alert" className="error">
-          {fill(s.error, { message: (m.error as Error).message })}
-        </p>
-      ) : null}
+      <QueryError q={m} />
     </section>
   );
 }
@@ -360,11 +347,7 @@ export function LeakPage() {
         <Link href="/leaks">← {t.back}</Link>
       </p>
       <h1>{fill(t.detail, { name: i?.name ?? id })}</h1>
-      {q.isError ? (
-        <p role="alert" className="error">
-          {fill(s.error, { message: (q.error as Error).message })}
-        </p>
-      ) : null}
+      <QueryError q={q} />
       {!i ? (
         <p role="status">{s.loading}</p>
       ) : (

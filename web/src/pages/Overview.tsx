@@ -4,6 +4,7 @@ import { Link } from 'wouter';
 import { api } from '../api.ts';
 import { fill, useFormat, useT, type Strings } from '../i18n.tsx';
 import { shell } from '../strings.ts';
+import { QueryError } from '../components/QueryError.tsx';
 
 const Chart = lazy(() => import('../Chart.tsx'));
 
@@ -160,11 +161,7 @@ export default function OverviewPage() {
   return (
     <>
       <h1>{t.title}</h1>
-      {q.isError ? (
-        <p role="alert" className="error">
-          {fill(s.error, { message: (q.error as Error).message })}
-        </p>
-      ) : null}
+      <QueryError q={q} />
       {!o ? (
         <p role="status">{s.loading}</p>
       ) : (

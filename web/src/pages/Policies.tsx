@@ -7,6 +7,7 @@ import { PURPOSES } from '../components/components.strings.ts';
 import { fill, useFormat, useT } from '../i18n.tsx';
 import { shell } from '../strings.ts';
 import { policyStrings } from './policies.strings.ts';
+import { QueryError } from '../components/QueryError.tsx';
 
 type Info = { version: number; hash: string; files: string[]; policies: string[]; loadedAt: string };
 type Source = { id: string; file: string; comment: string; text: string };
@@ -25,7 +26,6 @@ const FIELDS = ['phone', 'email', 'name', 'address'] as const;
 
 function DryRun({ onAnswer }: { onAnswer: (a: Answer | null) => void }) {
   const t = useT(policyStrings);
-  const s = useT(shell);
   const id = useId();
   const [staff, setStaff] = useState('');
   const [subject, setSubject] = useState('');
@@ -86,11 +86,7 @@ function DryRun({ onAnswer }: { onAnswer: (a: Answer | null) => void }) {
           {t.ask}
         </button>
       </form>
-      {m.isError ? (
-        <p role="alert" className="error">
-          {fill(s.error, { message: (m.error as Error).message })}
-        </p>
-      ) : null}
+      <QueryError q={m} />
       <div aria-live="polite">
         {a ? (
           <div className={`answer ${a.decision}`} data-answer={a.decision} data-policies={a.policies.join(' ')}>
@@ -150,11 +146,7 @@ export default function PoliciesPage() {
   return (
     <>
       <h1>{t.title}</h1>
-      {q.isError ? (
-        <p role="alert" className="error">
-          {fill(s.error, { message: (q.error as Error).message })}
-        </p>
-      ) : null}
+      <QueryError q={q} />
       {!q.data ? (
         <p role="status">{s.loading}</p>
       ) : (
