@@ -126,6 +126,8 @@ describe('the demo start', () => {
     const demoStaff = third.staff.filter((x) => x.startsWith('demo-'));
     assert.deepEqual(demoStaff, ['demo-admin', 'demo-agent', 'demo-analyst', 'demo-investigator', 'demo-privacy']);
     assert.equal(third.stations, 4, 'the demo world has 2 hubs and 2 stations');
+    const worldDevices = new Set(demoEvents().events.flatMap((e) => (e.type === 'device' ? [e.id] : [])));
+    assert.equal(third.devices, worldDevices.size, 'the second start drove the same simulated devices, enrolling none again');
     const { events } = demoEvents();
     const customers = new Set(events.flatMap((e) => ('customer' in e && typeof e.customer === 'string' ? [e.customer] : [])));
     const trafficKeys = third.keys.filter((k) => k.name === 'demo-traffic');
@@ -152,11 +154,12 @@ async function startPlainCheck(dataDir: string, admin: string) {
     const url = /API: +(\S+)/.exec(out)![1]!;
     const staff = (await get<{ staff: { id: string }[] }>(`${url}/v1/staff`, admin)).json.staff.map((x) => x.id);
     const stations = (await get<{ stations: unknown[] }>(`${url}/v1/stations`, admin)).json.stations.length;
+    const devices = (await get<{ devices: unknown[] }>(`${url}/v1/devices`, admin)).json.devices.length;
     const subjects = (await get<{ subjects: number }>(`${url}/v1/keys`, admin)).json.subjects;
     const keys = (await get<{ keys: { name: string; revokedAt: string | null }[] }>(`${url}/v1/api-keys`, admin)).json.keys ?? [];
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal((await get<{ subjects: number }>(`${url}/v1/keys`, admin)).json.subjects, subjects, 'no traffic without --demo');
-    return { staff, stations, subjects, keys };
+    return { staff, stations, devices, subjects, keys };
   } finally {
     child.kill('SIGINT');
     assert.equal(await exited, 0);

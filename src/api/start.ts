@@ -45,7 +45,7 @@ export async function startServer(app: App, opts: { demo?: boolean } = {}): Prom
   const resumed = await app.investigations.resume();
   if (resumed > 0) app.log.info({ resumed }, 'leaks: tracing files left from the last run');
   // The demo's simulated traffic, through the real API, in the background.
-  const traffic = opts.demo ? startDemoTraffic({ url, apiKeys: app.apiKeys, staff: app.staff, log: app.log }) : undefined;
+  const traffic = opts.demo ? startDemoTraffic({ url, apiKeys: app.apiKeys, staff: app.staff, log: app.log, dir: app.config.dataDir }) : undefined;
   app.log.info({ url, database: app.store.dialect }, 'cloak: listening');
   return {
     url,

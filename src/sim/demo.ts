@@ -1,8 +1,10 @@
-import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createHash, createPrivateKey } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { CloakEvent } from '../bus/events.ts';
 import type { VaultService } from '../vault/vault.service.ts';
-import { driveLive, type LiveResult } from './live.ts';
+import { driveLive, type LiveDevice, type LiveResult } from './live.ts';
 import { createPeople } from './people.ts';
 import { simulateWorld } from './world.ts';
 
@@ -118,6 +120,25 @@ export function demoEvents(seed = DEMO_SEED): { events: CloakEvent[]; fleetBuild
 }
 
 /**
+ * The demo's simulated devices, kept in `<dir>/demo-devices.json` (mode 0600: their private
+ * keys, which sign their requests) so that a restart drives the same fleet instead of
+ * enrolling another. Demo devices only; a real device's key never leaves the device.
+ */
+function demoDevices(dir: string): { knownDevices: Map<string, LiveDevice>; onEnrolled: (worldId: string, d: LiveDevice) => void } {
+  const file = join(dir, 'demo-devices.json');
+  type Saved = Record<string, { id: string; key: string; kind: string; station: string }>;
+  const saved: Saved = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Saved) : {};
+  const knownDevices = new Map(Object.entries(saved).map(([w, d]) => [w, { ...d, key: createPrivateKey(d.key) }]));
+  return {
+    knownDevices,
+    onEnrolled(worldId, d) {
+      saved[worldId] = { id: d.id, key: d.key.export({ type: 'pkcs8', format: 'pem' }).toString(), kind: d.kind, station: d.station };
+      writeFileSync(file, JSON.stringify(saved), { mode: 0o600 });
+    },
+  };
+}
+
+/**
  * Demo traffic in the background of `serve --demo`: the demo world driven through the running
  * Cloak's real API (the simulator's live mode) with an API key made for it and revoked when it
  * stops. `stop()` ends it after the request in flight; `done` settles when it has ended.
@@ -129,6 +150,8 @@ export function startDemoTraffic(deps: {
   staff: { newToken(id: string, by: string): Promise<{ token: string }> };
   log: Pick<Logger, 'info' | 'error'>;
   rate?: number;
+  /** The data folder: the simulated devices' keys are kept there, so a restart uses the same devices. */
+  dir?: string;
 }): { readonly done: Promise<LiveResult | undefined>; stop(): Promise<void> } {
   const abort = new AbortController();
   const done = (async () => {
@@ -150,6 +173,7 @@ export function startDemoTraffic(deps: {
         seed: DEMO_SEED,
         signal: abort.signal,
         existingStaff: async (id) => (await deps.staff.newToken(id, 'system:demo')).token,
+        ...(deps.dir ? demoDevices(deps.dir) : {}),
       });
       deps.log.info({ sent: r.sent, skipped: r.skipped, stopped: abort.signal.aborted }, 'demo: simulated traffic ended');
       return r;

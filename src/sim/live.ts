@@ -29,7 +29,13 @@ export type LiveOptions = {
    * same Cloak: creating them again is refused), e.g. from `staff.newToken`.
    */
   readonly existingStaff?: (id: string) => Promise<string | undefined>;
+  /** Devices an earlier run on the same Cloak enrolled (world id → their Cloak id and key): used, not enrolled again. */
+  readonly knownDevices?: ReadonlyMap<string, LiveDevice>;
+  /** Told of each device this run enrolls, so a later run can use it (`knownDevices`). */
+  readonly onEnrolled?: (worldId: string, device: LiveDevice) => void;
 };
+/** A simulated device as Cloak enrolled it: its id there and the key that signs its requests. */
+export type LiveDevice = { readonly id: string; readonly key: KeyObject; readonly kind: string; readonly station: string };
 export type LiveResult = {
   sent: number;
   skipped: number;
@@ -59,7 +65,7 @@ export async function driveLive(events: readonly CloakEvent[], opts: LiveOptions
   const people = createPeople(opts.seed);
   const result: LiveResult = { sent: 0, skipped: 0, byStatus: {}, devices: {} };
   const stations = new Set<string>();
-  const devices = new Map<string, Device>();
+  const devices = new Map<string, Device>(opts.knownDevices ?? []);
   const staffTokens = new Map<string, string>();
   const staffRoles = new Map<string, string>();
   const subjects = new Map<string, string>();
@@ -138,7 +144,9 @@ export async function driveLive(events: readonly CloakEvent[], opts: LiveOptions
           tally('enroll', r.status);
           if (r.ok) {
             const id = (await r.json()).id as string;
-            devices.set(e.id, { id, key: k.privateKey, kind: e.kind ?? 'scanner', station: e.station });
+            const d = { id, key: k.privateKey, kind: e.kind ?? 'scanner', station: e.station };
+            devices.set(e.id, d);
+            opts.onEnrolled?.(e.id, d);
             result.devices[e.id] = id;
           }
         }

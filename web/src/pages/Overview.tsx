@@ -19,10 +19,13 @@ type Overview = {
 };
 
 const strings: Strings<
-  'title' | 'alerts' | 'reveals' | 'devices' | 'incidents' | 'openCases' | 'noIncidents' | 'high' | 'medium' | 'low' | 'allowed' | 'refused' | 'breakGlass' | 'total24h' | 'dueIn' | 'overdue' | 'met' | 'regulator' | 'individuals' | 'people' | 'state' | 'count' | 'series' | 'updated'
+  'title' | 'active' | 'restricted' | 'revoked' | 'alerts' | 'reveals' | 'devices' | 'incidents' | 'openCases' | 'noIncidents' | 'high' | 'medium' | 'low' | 'allowed' | 'refused' | 'breakGlass' | 'total24h' | 'dueIn' | 'overdue' | 'met' | 'regulator' | 'individuals' | 'people' | 'state' | 'count' | 'series' | 'updated'
 > = {
   en: {
     title: 'Overview',
+    active: 'active',
+    restricted: 'restricted',
+    revoked: 'revoked',
     alerts: 'Alerts per hour, by severity (last 24 hours)',
     reveals: 'Reveals per hour (last 24 hours)',
     devices: 'Devices by state',
@@ -49,6 +52,9 @@ const strings: Strings<
   },
   vi: {
     title: 'Tổng quan',
+    active: 'hoạt động',
+    restricted: 'bị hạn chế',
+    revoked: 'bị thu hồi',
     alerts: 'Cảnh báo mỗi giờ, theo mức độ (24 giờ qua)',
     reveals: 'Lượt xem dữ liệu mỗi giờ (24 giờ qua)',
     devices: 'Thiết bị theo trạng thái',
@@ -75,6 +81,9 @@ const strings: Strings<
   },
   zh: {
     title: '概览',
+    active: '正常',
+    restricted: '受限',
+    revoked: '已吊销',
     alerts: '每小时告警（按严重程度，最近24小时）',
     reveals: '每小时查看（最近24小时）',
     devices: '设备状态',
@@ -197,7 +206,7 @@ export default function OverviewPage() {
               <tbody>
                 {Object.entries(o.devices).map(([k, n]) => (
                   <tr key={k}>
-                    <th scope="row">{k}</th>
+                    <th scope="row">{k === 'active' || k === 'restricted' || k === 'revoked' ? t[k] : k}</th>
                     <td>{f.number(n)}</td>
                   </tr>
                 ))}
