@@ -1,9 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { signDeviceRequest } from '../src/devices/httpsig.ts';
+import type { KeyObject } from 'node:crypto';
 import { decodeEntry } from '../src/audit/entry.ts';
 import { serverOn } from '../test/dialects.ts';
+import { enrollOverHttp, signedDeviceCall } from '../test/devices.ts';
 
 /**
  * Detection on the live server, through the real API: a scanner harvesting parcels it never
@@ -21,19 +21,8 @@ describe('live detection responds on its own', () => {
     const text = await r.text();
     return { status: r.status, json: text ? JSON.parse(text) : undefined };
   };
-  async function enroll(station: string, build: string) {
-    const key = generateKeyPairSync('ed25519');
-    const { json } = await platform('POST', `/v1/stations/${station}/enrollment-codes`, { kind: 'scanner' });
-    const publicKey = Buffer.from(key.publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64');
-    const r = await fetch(`${s.url}/v1/devices/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: json.code, publicKey, build }) });
-    return { id: (await r.json()).id as string, key: key.privateKey };
-  }
-  async function device(d: { id: string; key: KeyObject }, method: string, path: string, body?: unknown) {
-    const raw = Buffer.from(body === undefined ? '' : JSON.stringify(body));
-    const base = { method, url: path, headers: { host: new URL(s.url).host, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body: raw };
-    const headers = { ...base.headers, ...(await signDeviceRequest(base, { keyid: d.id, privateKey: d.key })) };
-    return (await fetch(`${s.url}${path}`, { method, headers, body: method === 'GET' ? undefined : new Uint8Array(raw) })).status;
-  }
+  const enroll = (station: string, build: string) => enrollOverHttp(s.url, s.admin, station, build);
+  const device = (d: { id: string; key: KeyObject }, method: string, path: string, body?: unknown) => signedDeviceCall(s.url, d, method, path, body);
   const entries = async () => (await s.app.auditRepo.entries(0, Number.MAX_SAFE_INTEGER)).map((e) => decodeEntry(e.body)!);
 
   test('a harvesting scanner is restricted, with an audit entry and a case; an admin undoes it', async () => {
