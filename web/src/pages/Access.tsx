@@ -9,6 +9,7 @@ import { shell } from '../strings.ts';
 import { fromBase64 } from '../verify.ts';
 import { accessStrings } from './access.strings.ts';
 import { QueryError } from '../components/QueryError.tsx';
+import { TableHead } from '../components/TableHead.tsx';
 
 /** One entry of the log as the search returns it: its columns and its exact bytes (base64). */
 type Hit = { index: number; at: string; kind: string; actor: string; subject: string | null; result: string | null; entry: string };
@@ -204,17 +205,7 @@ function Results({ filters }: { filters: Filters }) {
       {hits.length === 0 ? <p>{t.none}</p> : <p className="muted">{fill(t.count, { n: hits.length })}</p>}
       {hits.length > 0 ? (
         <table className="audit-results">
-          <thead>
-            {table.getHeaderGroups().map((g) => (
-              <tr key={g.id}>
-                {g.headers.map((h) => (
-                  <th key={h.id} scope="col">
-                    {flexRender(h.column.columnDef.header, h.getContext())}
-                  </th>
-                ))}
-              </tr>
-            ))}
-          </thead>
+          <TableHead table={table} />
           <tbody>
             {table.getRowModel().rows.map((row) => (
               <Fragment key={row.id}>

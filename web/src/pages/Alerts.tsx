@@ -9,6 +9,7 @@ import { shell } from '../strings.ts';
 import { alertStrings } from './alerts.strings.ts';
 import { entityPath, type AlertRow } from './triage.fns.ts';
 import { QueryError } from '../components/QueryError.tsx';
+import { TableHead } from '../components/TableHead.tsx';
 
 type Filters = { severity: string; status: string; rule: string; actor: string };
 const EMPTY: Filters = { severity: '', status: 'open', rule: '', actor: '' };
@@ -177,17 +178,7 @@ export default function AlertsPage() {
           {rows.length === 0 ? <p>{t.none}</p> : null}
           <div className="scroll">
             <table className="queue">
-              <thead>
-                {table.getHeaderGroups().map((g) => (
-                  <tr key={g.id}>
-                    {g.headers.map((h) => (
-                      <th key={h.id} scope="col">
-                        {flexRender(h.column.columnDef.header, h.getContext())}
-                      </th>
-                    ))}
-                  </tr>
-                ))}
-              </thead>
+              <TableHead table={table} />
               <tbody>
                 {table.getRowModel().rows.map((r) => (
                   <tr key={r.id} data-case={r.original.case} data-selected={r.getIsSelected() ? "" : undefined}>
