@@ -130,10 +130,12 @@ export function replaceBroken(w: World): void {
 
 /** Writes one `device` event per enrolment and per build change. */
 export function emitDevices(w: World): void {
+  let k = 0;
   for (const d of w.devices) {
     d.builds.sort((a, b) => a.t - b.t);
     for (const b of d.builds) {
-      const t = Math.max(b.t, w.clock.start + (b === d.builds[0] ? w.rng.range(0, 5 * MIN) : 0));
+      // the fleet as the window opens is listed right after the roster
+      const t = b.t < w.clock.start ? w.clock.start + 100 + Math.floor(k++ / 8) : b.t;
       w.sink.push(t, { type: 'device', id: d.id, station: d.site, build: b.build, kind: d.kind });
     }
   }

@@ -96,8 +96,10 @@ function person(w: World, dr: Draft, days: number): Person {
 /** One `staff` event per person when the window opens (or when they join), and one per move. */
 export function emitStaff(w: World): void {
   const { clock, rng } = w;
+  let k = 0;
   for (const p of w.people) {
-    const t = p.joinDay > 0 ? clock.at(p.joinDay, rng.range(6, 7)) : clock.start + rng.range(0, 2 * MIN);
+    // the roster as the window opens comes first, within its first few milliseconds
+    const t = p.joinDay > 0 ? clock.at(p.joinDay, rng.range(6, 7)) : clock.start + Math.floor(k++ / 8);
     w.sink.push(t, staffEvent(p, p.siteByDay[Math.max(0, p.joinDay)]));
     for (const m of p.moves) if (m.day < p.leaveDay) w.sink.push(clock.at(m.day, rng.range(5.5, 6.8)), staffEvent(p, m.site));
   }

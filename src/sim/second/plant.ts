@@ -47,8 +47,8 @@ export class Planter {
   /** When the attack begins: a random time after the first two days, leaving room to act. */
   startTime(variant: Variant): number {
     const { clock, rng } = this.w;
-    const room = variant === 'fast' ? 0.6 : 1.5;
-    const last = Math.max(2.05, clock.days - room);
+    // a slow attack needs days to be slow in; a fast one only hours
+    const last = Math.max(2.05, variant === 'fast' ? clock.days - 0.6 : Math.min(clock.days - 1.5, clock.days * 0.55));
     return clock.start + rng.range(2, last) * DAY;
   }
 

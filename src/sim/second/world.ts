@@ -105,11 +105,45 @@ export function generateSecondWorld(opts: SecondWorldOptions): SecondWorld {
 /** Drops what falls outside the window, sorts by time (stable) and writes `at`. */
 function finish(w: World): Record<string, unknown>[] {
   const { ts, os } = w.sink;
-  const idx: number[] = [];
-  for (let i = 0; i < ts.length; i++) if (ts[i]! >= w.clock.start && ts[i]! < w.clock.end) idx.push(i);
-  idx.sort((a, b) => ts[a]! - ts[b]! || a - b);
-  return idx.map((i) => {
+  const { start, end } = w.clock;
+  let order: number[];
+  if (ts.length < 2 ** 20 && end - start < 2 ** 33) {
+    // one packed key per event (time since start, then insertion order), sorted as numbers
+    const keys = new Float64Array(ts.length);
+    let n = 0;
+    for (let i = 0; i < ts.length; i++) if (ts[i]! >= start && ts[i]! < end) keys[n++] = (ts[i]! - start) * 2 ** 20 + i;
+    const sorted = keys.subarray(0, n).sort();
+    order = Array.from(sorted, (k) => k % 2 ** 20);
+  } else {
+    order = [];
+    for (let i = 0; i < ts.length; i++) if (ts[i]! >= start && ts[i]! < end) order.push(i);
+    order.sort((a, b) => ts[a]! - ts[b]! || a - b);
+  }
+  const out: Record<string, unknown>[] = new Array(order.length);
+  const days = new Map<number, string>();
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k]!;
     const o = os[i]!;
-    return { type: o.type, at: new Date(ts[i]!).toISOString(), ...o };
-  });
+    o.at = iso(ts[i]!, days);
+    out[k] = o;
+  }
+  return out;
+}
+
+/** toISOString, with the date part cached per UTC day. */
+function iso(t: number, days: Map<number, string>): string {
+  const day = Math.floor(t / 86_400_000);
+  let prefix = days.get(day);
+  if (prefix === undefined) {
+    prefix = new Date(day * 86_400_000).toISOString().slice(0, 11);
+    days.set(day, prefix);
+  }
+  let ms = t - day * 86_400_000;
+  const h = Math.floor(ms / 3_600_000);
+  ms -= h * 3_600_000;
+  const m = Math.floor(ms / 60_000);
+  ms -= m * 60_000;
+  const sec = Math.floor(ms / 1000);
+  ms -= sec * 1000;
+  return `${prefix}${h < 10 ? '0' : ''}${h}:${m < 10 ? '0' : ''}${m}:${sec < 10 ? '0' : ''}${sec}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
 }
