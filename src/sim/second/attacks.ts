@@ -134,7 +134,7 @@ const DEAD_DROPS = ['partner-sftp', 'archive-s3', 'crm-sync', 'vendor-feed', 'op
 export function dataSeller(w: World, pl: Planter, v: Variant): void {
   const { rng, clock } = w;
   const start = pl.startTime(v);
-  const a = pl.person(['analyst'], start);
+  const a = pl.person(['analyst'], start, undefined, false);
   if (!a) return;
   const actor = `staff:${a.id}`;
   const fam = 'data-seller';

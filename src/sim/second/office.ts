@@ -241,7 +241,8 @@ export function runAnalysts(w: World): void {
       customers.push(p.customer);
       reveal(w, a, t + j * rng.range(1, 6) * MIN, p.customer, rng.pick(['phone', 'address', 'email']), 'break_glass', 'incident');
       const at = t + rng.range(5, 55) * MIN;
-      const agent = onShift(w, agents, at) ?? rng.pick(agents);
+      const agent = onShift(w, agents, at) ?? onShift(w, agents, clock.at(clock.dayOf(at) + 1, 10));
+      if (!agent) continue;
       workTicket(w, agent, at, p.customer, p, agent.team!);
     }
     if (customers.length > 0 && rng.chance(0.45)) w.sink.push(t + rng.range(1, 3) * HOUR, exportEvent(`staff:${a.id}`, 'customers', customers.length, 'internal-audit'));

@@ -133,7 +133,7 @@ export function spreadThin(w: World, pl: Planter, v: Variant): void {
 export function accountTakeover(w: World, pl: Planter, v: Variant): void {
   const { rng, clock } = w;
   const start = pl.startTime(v);
-  const victim = pl.person(['support'], start);
+  const victim = pl.person(['support'], start, undefined, false);
   if (!victim) return;
   const actor = `staff:${victim.id}`;
   const fam = 'account-takeover';
