@@ -136,11 +136,13 @@ describe('second world', () => {
   });
 
   it('makes 14 days x 16 stations a 300k-700k event world, every family planted, in well under 30 s', () => {
-    const t0 = performance.now();
+    // CPU time, not wall time: the machine is shared, and the budget is "on one core"
+    const c0 = process.cpuUsage();
     const { events, truth } = generateSecondWorld({ seed: 1, days: 14, stations: 16 });
-    const s = (performance.now() - t0) / 1000;
+    const used = process.cpuUsage(c0);
+    const s = (used.user + used.system) / 1e6;
     assert.ok(events.length >= 300_000 && events.length <= 700_000, `${events.length} events`);
-    assert.ok(s < 30, `${s.toFixed(1)} s`);
+    assert.ok(s < 20, `${s.toFixed(1)} s of CPU`);
     const families = new Set(truth.map((t) => t.family));
     for (const f of SECOND_FAMILIES) assert.ok(families.has(f), `${f} not planted`);
     for (const f of SECOND_FAMILIES) assert.ok(truth.filter((t) => t.family === f).length <= (f === 'spread-thin' ? 5 : 2), f);

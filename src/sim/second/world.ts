@@ -121,13 +121,36 @@ function finish(w: World): Record<string, unknown>[] {
   }
   const out: Record<string, unknown>[] = new Array(order.length);
   const days = new Map<number, string>();
+  // parcels, tickets and reviews are numbered by the systems that create them, in time order
+  const parcels = renumber('p-', 3_000_000 + w.rng.int(0, 2_000_000));
+  const tickets = renumber('t-', 40_000 + w.rng.int(0, 9_000));
+  const reviews = renumber('r-', 700_000 + w.rng.int(0, 90_000));
   for (let k = 0; k < order.length; k++) {
     const i = order[k]!;
     const o = os[i]!;
     o.at = iso(ts[i]!, days);
+    if (typeof o.parcel === 'string') o.parcel = parcels(o.parcel);
+    if (o.type === 'ticket') o.id = tickets(o.id as string);
+    else if (o.type === 'reveal' && typeof o.ticket === 'string') o.ticket = tickets(o.ticket);
+    else if (o.type === 'review') o.id = reviews(o.id as string);
+    else if (o.type === 'moderation') o.review = reviews(o.review as string);
     out[k] = o;
   }
   return out;
+}
+
+/** Maps ids to fresh sequential ones in order of first use. */
+function renumber(prefix: string, from: number): (id: string) => string {
+  const m = new Map<string, string>();
+  let next = from;
+  return (id) => {
+    let v = m.get(id);
+    if (v === undefined) {
+      v = `${prefix}${next++}`;
+      m.set(id, v);
+    }
+    return v;
+  };
 }
 
 /** toISOString, with the date part cached per UTC day. */
