@@ -1,6 +1,6 @@
 /** Office work: support tickets, review moderation and spam waves, analysts' exports, engineers and outages. */
 import { nextCustomer, stationsOf } from './network.ts';
-import { SUPPORT_TEAMS, byRole } from './people.ts';
+import { SUPPORT_TEAMS, byRole, newAddress } from './people.ts';
 import { staffRead } from './ops.ts';
 import { DAY, HOUR, MIN, SEC, shiftOf, works, type Parcel, type Person, type TicketRec, type World } from './model.ts';
 
@@ -116,6 +116,7 @@ export function runSupport(w: World): void {
     }
     // quick questions answered on the phone: reads with no ticket
     for (const a of agents) {
+      if (a.joinDay <= d && d < a.leaveDay && rng.chance(0.03)) eveningFollowUp(w, a, d);
       if (!works(a, d)) continue;
       const [from, to] = shiftOf(w, a, d);
       for (let k = rng.poisson(3 * a.pace); k > 0; k--) {
@@ -124,6 +125,23 @@ export function runSupport(w: World): void {
         if (p) staffRead(w, a, t, rng.chance(0.5) ? { customer: p.customer, fields: ['name', 'masked_phone'] } : { parcel: p.id, customer: p.customer, fields: ['route'] });
       }
     }
+  }
+}
+
+/** An agent signs in from home in the evening and follows up their own recent tickets. */
+function eveningFollowUp(w: World, a: Person, d: number): void {
+  const { rng, clock } = w;
+  let t = clock.at(d, rng.range(20, 23));
+  const mine = w.tickets.filter((x) => x.assignee === a.id && x.open < t && x.open > t - 3 * DAY);
+  if (mine.length === 0) return;
+  const ip = rng.chance(0.8) ? a.homeIp : newAddress(w);
+  if (rng.chance(0.1)) w.sink.push(t - rng.range(10, 40) * SEC, { type: 'login', actor: `staff:${a.id}`, result: 'failed', ip });
+  w.sink.push(t, { type: 'login', actor: `staff:${a.id}`, result: 'ok', ip });
+  for (let k = rng.int(1, 4); k > 0; k--) {
+    const tk = rng.pick(mine);
+    t += rng.range(1, 10) * MIN;
+    staffRead(w, a, t, { customer: tk.customer, fields: ['name', 'masked_phone'] });
+    if (rng.chance(0.4)) reveal(w, a, t + rng.range(20, 90) * SEC, tk.customer, 'phone', 'ok', 'ticket', tk.id);
   }
 }
 

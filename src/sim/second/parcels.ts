@@ -186,6 +186,11 @@ export function runParcels(w: World, ix: ParcelIndex): void {
           looked.add(p);
         }
       }
+      // helping a colleague find a parcel on the shelf: a read of a parcel assigned to someone else
+      for (let k = rng.poisson(0.3); k > 0 && list.length > ps.length; k--) {
+        const q = rng.pick(list);
+        if (!ps.includes(q)) courierLookup(c, q, clock.at(d, rng.range(7, 8.5)));
+      }
       let load = clock.at(d, 7.6 + rng.range(0, 1.2));
       for (const p of ps) {
         scan(s, load, p, 'outbound', 0.15);

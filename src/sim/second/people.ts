@@ -118,8 +118,14 @@ export function loginIp(w: World, p: Person, d: number): string {
   if (p.id === 'svc-dwh') return p.homeIp;
   if (p.role === 'courier') return `27.${rng.int(64, 79)}.${rng.int(0, 255)}.${rng.int(1, 254)}`;
   if (site) return `${w.siteById.get(site)!.net}.${10 + (hashOf(p.id) % 40)}`;
-  if (rng.chance(p.homeShare)) return rng.chance(0.85) ? p.homeIp : `${rng.pick([113, 171, 42])}.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`;
+  if (rng.chance(p.homeShare)) return rng.chance(0.85) ? p.homeIp : newAddress(w);
   return `${OFFICE_NETS[hashOf(p.id) % OFFICE_NETS.length]}.${20 + (hashOf(p.id) % 200)}`;
+}
+
+/** An address nobody used before: a hotel, a café, a phone's hotspot, a VPN. */
+export function newAddress(w: World): string {
+  const { rng } = w;
+  return `${rng.pick([113, 171, 42, 45, 103, 14, 185, 27])}.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`;
 }
 
 function hashOf(s: string): number {

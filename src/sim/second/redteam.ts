@@ -3,6 +3,7 @@
  * links the person to what they touched (a scan, a routing, an assignment, a ticket, a shared station).
  */
 import { stationsOf } from './network.ts';
+import { newAddress } from './people.ts';
 import { foreignParcels, steadyDevice } from './attacks.ts';
 import { DAY, MIN, SEC, dayKey, shiftOf, works, type Parcel, type World } from './model.ts';
 import type { Planter, Variant } from './plant.ts';
@@ -137,7 +138,7 @@ export function accountTakeover(w: World, pl: Planter, v: Variant): void {
   if (!victim) return;
   const actor = `staff:${victim.id}`;
   const fam = 'account-takeover';
-  const ip = `${rng.pick([45, 103, 185, 91])}.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`;
+  const ip = newAddress(w);
   const session = (t0: number, customers: number, failFirst: boolean): void => {
     let t = t0;
     if (failFirst) for (let k = rng.int(1, 4); k > 0; k--) pl.emit(actor, fam, v, (t += rng.range(5, 40) * SEC), { type: 'login', actor, result: 'failed', ip });
