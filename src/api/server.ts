@@ -77,7 +77,7 @@ export async function buildApi(
           bearer: { type: 'http', scheme: 'bearer', description: 'An API key: ck_key_…_…' },
           staffToken: { type: 'http', scheme: 'bearer', description: 'A staff sign-in token: cst.<staff id>.<secret>' },
           customerToken: { type: 'http', scheme: 'bearer', description: 'A short-lived customer token issued by the platform: cct.<expiry>.<mac>' },
-          httpSignature: { type: 'apiKey', in: 'header', name: 'Signature', description: 'RFC 9421 Ed25519 signature over @method, @path and content-digest, with created, nonce and keyid (the device id)' },
+          httpSignature: { type: 'apiKey', in: 'header', name: 'Signature', description: 'RFC 9421 Ed25519 signature over @method, @path, @query and content-digest, with created, nonce and keyid (the device id)' },
         },
       },
       tags: [
