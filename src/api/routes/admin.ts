@@ -62,11 +62,11 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesDeps> = async (ap
         summary: 'Rotate an API key: a new secret (shown once), a new lifetime; the old secret stops working at once',
         security,
         params: Type.Object({ id: Type.String() }),
-        body: Type.Optional(Type.Object({ days: Type.Optional(Days) }, { additionalProperties: false })),
+        querystring: Type.Object({ days: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$', description: 'lifetime in days (default: as long as its current secret was given; at most CLOAK_API_KEY_DAYS)' })) }, { additionalProperties: false }),
         response: { 200: Type.Composite([KeyInfo, Type.Object({ secret: Type.String() })]), 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
       },
     },
-    async (req) => apiKeys.rotate(req.params.id, actorOf(req).actor, { days: req.body?.days }),
+    async (req) => apiKeys.rotate(req.params.id, actorOf(req).actor, { days: req.query.days === undefined ? undefined : Number(req.query.days) }),
   );
 
   const StaffParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' }) });
