@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InvalidInput, NotFound, Unauthorized } from '../lib/errors.ts';
+import { Conflict, InvalidInput, NotFound, Unauthorized } from '../lib/errors.ts';
 import { DIALECTS, appOn } from '../../test/dialects.ts';
 import { createApiKeyService, hasScope } from './apikey.service.ts';
 import { decodeEntry } from '../audit/entry.ts';
@@ -82,6 +82,18 @@ for (const d of DIALECTS) {
       const mine = (await log()).filter((e) => e.kind === 'api_key' && e.key === k.id).map((e) => e.result);
       assert.deepEqual(mine, ['created', 'rotated', 'revoked']);
       assert.ok(!JSON.stringify(await log()).includes(r.secret.split('_').pop()!), 'no secret in the log');
+    });
+
+    test('rotations at once: each either wins or is a Conflict, and exactly one secret works afterwards', async () => {
+      const k = await h.app.apiKeys.create({ name: 'raced', scopes: ['platform'] });
+      const results = await Promise.allSettled(Array.from({ length: 6 }, () => h.app.apiKeys.rotate(k.id, 'operator:test')));
+      const won = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      assert.ok(won.length >= 1);
+      assert.ok(results.every((r) => r.status === 'fulfilled' || r.reason instanceof Conflict));
+      // A rotation that read a secret another one replaced meanwhile does not hand out a secret of its own.
+      const working = (await Promise.allSettled(won.map((w) => h.app.apiKeys.verify(w.secret)))).filter((r) => r.status === 'fulfilled');
+      assert.equal(working.length, 1);
+      assert.equal((await log()).filter((e) => e.kind === 'api_key' && e.key === k.id && e.result === 'rotated').length, won.length);
     });
   });
 }
