@@ -81,7 +81,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const auditRepo = createAuditRepo(store);
   const audit = createAuditLog({ repo: auditRepo, signer: auditSigner, clock, log, checkpointIntervalMs: config.auditCheckpointMs });
   const vault = createVaultService({ repo: createVaultRepo(store), store, kms, sealer, indexKeys, region, bus, clock, log });
-  const apiKeys = createApiKeyService({ db: store.db, clock, audit });
+  const apiKeys = createApiKeyService({ db: store.db, clock, audit, maxDays: config.apiKeyDays });
   const devices = createDevicesService({ repo: createDevicesRepo(store.db), bus, clock, log });
   bus.subscribe((e) => devices.recordEvent(e));
   // Device changes (enrollment, build reports, quarantine) go to the audit log as they are published.
@@ -105,7 +105,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     clock,
     log,
   });
-  const staff = createStaffService({ db: store.db, clock, bus, audit });
+  const staff = createStaffService({ db: store.db, clock, bus, audit, tokenHours: config.staffTokenHours });
   const explanations = createExplanationService({ db: store.db, clock, bus, audit, vault, staff });
   const reviews = createReviewService({ db: store.db, clock, bus, audit, vault });
   let policy: ReturnType<typeof createPolicyService>;

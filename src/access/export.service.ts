@@ -18,6 +18,7 @@ import type { WaybillService } from '../waybill/waybill.service.ts';
 import type { PolicyService } from './policy.service.ts';
 import { APPROVERS, PURPOSE } from './reveal.service.ts';
 import type { StaffPrincipal } from './staff.service.ts';
+import { assertMay } from './duties.fns.ts';
 
 export const DATASETS = ['customers', 'sales'] as const;
 export type Dataset = (typeof DATASETS)[number];
@@ -176,8 +177,7 @@ export function createExportService(deps: ExportDeps) {
     /** A second person approves (Cloak then writes the file) or refuses an export. */
     async decide(who: StaffPrincipal, id: string, approve: boolean): Promise<ExportJob> {
       const r = await get(id);
-      if (!APPROVERS.includes(who.role)) throw new Forbidden(`exports are approved by ${APPROVERS.join(' or ')} staff`);
-      if (r.requester === who.id) throw new Forbidden('an export is approved by a second person, not its requester');
+      assertMay(who, { on: 'export', action: approve ? 'approve' : 'refuse', requester: r.requester });
       if (r.status !== 'pending') throw new InvalidInput(`this export was already ${r.status}`, [{ path: '/id', problem: r.status }]);
       const job = view(r);
       const now = clock.now().toISOString();

@@ -9,6 +9,7 @@ import type { VaultService } from '../vault/vault.service.ts';
 import type { ExplanationService } from './explanations.service.ts';
 import type { PolicyService } from './policy.service.ts';
 import type { StaffPrincipal } from './staff.service.ts';
+import { assertMay, DUTY_ROLES } from './duties.fns.ts';
 
 export type RevealRequest = {
   readonly subject: string;
@@ -47,7 +48,7 @@ export type BreakGlass = { readonly auditIndex: number; readonly actor: string; 
 export const PURPOSE = /^[a-z][a-z0-9_]{1,39}$/;
 const FIELD = /^[a-z][a-z0-9_]{0,31}$/;
 /** Roles that approve grants and sign off break-glass reveals (never their own). */
-export const APPROVERS = ['admin', 'supervisor'];
+export const APPROVERS: string[] = [...DUTY_ROLES.approve];
 const MAX_GRANT_MINUTES = 8 * 60;
 
 /** Parses `support=60,*=30` into a quota lookup. */
@@ -228,8 +229,7 @@ export function createRevealService(deps: RevealDeps) {
     async decideGrant(who: StaffPrincipal, id: string, approve: boolean): Promise<Grant> {
       const g = await db.selectFrom('grants').selectAll().where('id', '=', id).executeTakeFirst();
       if (!g) throw new NotFound('no grant has this id');
-      if (!APPROVERS.includes(who.role)) throw new Forbidden(`grants are decided by ${APPROVERS.join(' or ')} staff`);
-      if (g.requester === who.id) throw new Forbidden('a grant is decided by a second person, not its requester');
+      assertMay(who, { on: 'grant', action: approve ? 'approve' : 'refuse', holder: g.requester });
       if (g.status !== 'pending') throw new InvalidInput(`this grant was already ${g.status}`, [{ path: '/id', problem: g.status }]);
       const now = clock.now();
       const set = approve
@@ -276,8 +276,7 @@ export function createRevealService(deps: RevealDeps) {
     async signOff(who: StaffPrincipal, auditIndex: number, note: string): Promise<BreakGlass> {
       const b = await db.selectFrom('break_glass').selectAll().where('audit_index', '=', auditIndex).executeTakeFirst();
       if (!b) throw new NotFound('no break-glass reveal has this audit index');
-      if (!APPROVERS.includes(who.role)) throw new Forbidden(`break-glass reveals are signed off by ${APPROVERS.join(' or ')} staff`);
-      if (b.actor === who.actor) throw new Forbidden('a break-glass reveal is signed off by someone else than who made it');
+      assertMay(who, { on: 'break_glass', action: 'sign_off', user: b.actor });
       if (typeof note !== 'string' || note.trim().length < 5 || note.length > 2000) throw new InvalidInput('a sign-off needs a note of 5-2000 characters', [{ path: '/note', problem: 'too short or too long' }]);
       const now = clock.now().toISOString();
       const r = await db.updateTable('break_glass').set({ reviewed_by: who.id, reviewed_at: now, review_note: note.trim() }).where('audit_index', '=', auditIndex).where('reviewed_by', 'is', null).executeTakeFirst();

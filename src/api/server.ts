@@ -77,7 +77,7 @@ export async function buildApi(
           bearer: { type: 'http', scheme: 'bearer', description: 'An API key: ck_key_…_…' },
           staffToken: { type: 'http', scheme: 'bearer', description: 'A staff sign-in token: cst.<staff id>.<secret>' },
           customerToken: { type: 'http', scheme: 'bearer', description: 'A short-lived customer token issued by the platform: cct.<expiry>.<mac>' },
-          httpSignature: { type: 'apiKey', in: 'header', name: 'Signature', description: 'RFC 9421 Ed25519 signature over @method, @path and content-digest, with created, nonce and keyid (the device id)' },
+          httpSignature: { type: 'apiKey', in: 'header', name: 'Signature', description: 'RFC 9421 Ed25519 signature over @method, @path, @query and content-digest, with created, nonce and keyid (the device id)' },
         },
       },
       tags: [
@@ -107,7 +107,7 @@ export async function buildApi(
     async () => ({ status: 'ok' as const, database: app.store.dialect }),
   );
   await api.register(subjectRoutes, { vault: app.vault, apiKeys: app.apiKeys, metrics, maxBatch: app.config.maxBatch });
-  await api.register(adminRoutes, { vault: app.vault, apiKeys: app.apiKeys, metrics });
+  await api.register(adminRoutes, { vault: app.vault, apiKeys: app.apiKeys, metrics, staff: app.staff });
   await api.register(deviceRoutes, { devices: app.devices, waybill: app.waybill, contact: app.contact, apiKeys: app.apiKeys, clock: app.clock, maxSkewSeconds: app.config.deviceMaxSkewSeconds, staff: app.staff, audit: app.audit });
   await api.register(accessRoutes, { apiKeys: app.apiKeys, staff: app.staff, explanations: app.explanations, reviews: app.reviews, reveals: app.reveals, exports: app.exports });
   await api.register(auditRoutes, { apiKeys: app.apiKeys, staff: app.staff, audit: app.audit, reports: app.reports, policies: { info: () => app.policy.info(), reload: (actor) => app.reloadPolicies(actor) } });

@@ -20,21 +20,33 @@ export function staffCommand(program: Command, cli: CliEnv): void {
       });
     });
   s.command('token')
-    .description('Issue a fresh sign-in token for a staff member (shown this once); their old token stops working')
+    .description('Issue a fresh sign-in token for a staff member (shown this once; CLOAK_STAFF_TOKEN_HOURS long): the rotation; their old token stops working at once')
     .argument('<id>', 'the staff id')
     .action(async (id: string) => {
       await withApp(cli, async (app) => {
         const m = await app.staff.newToken(id, operator());
-        cli.io.out(`id:    ${m.id}`);
-        cli.io.out(`token: ${m.token}`);
+        cli.io.out(`id:      ${m.id}`);
+        cli.io.out(`expires: ${m.expiresAt}`);
+        cli.io.out(`token:   ${m.token}`);
         cli.io.err('Hand the token to the staff member now: Cloak keeps only its hash.');
+      });
+    });
+  s.command('revoke-token')
+    .description("Revoke a staff member's sign-in token at once (they stay; \"cloak staff token ID\" gives them a new one)")
+    .argument('<id>', 'the staff id')
+    .action(async (id: string) => {
+      await withApp(cli, async (app) => {
+        await app.staff.revokeToken(id, operator());
+        cli.io.out(`revoked the token of ${id}`);
       });
     });
   s.command('list')
     .description('List staff members')
     .action(async () => {
       await withApp(cli, async (app) => {
-        for (const m of await app.staff.list()) cli.io.out(`${m.id.padEnd(16)} ${m.role.padEnd(12)} ${(m.team ?? '-').padEnd(16)} ${m.disabledAt ? 'disabled' : 'active'}`);
+        const now = new Date().toISOString();
+        const token = (m: { tokenRevokedAt?: string | null; tokenExpiresAt?: string | null }) => (m.tokenRevokedAt ? 'token revoked' : !m.tokenExpiresAt || m.tokenExpiresAt <= now ? 'token expired' : `token until ${m.tokenExpiresAt}`);
+        for (const m of await app.staff.list()) cli.io.out(`${m.id.padEnd(16)} ${m.role.padEnd(12)} ${(m.team ?? '-').padEnd(16)} ${m.disabledAt ? 'disabled' : `active  ${token(m)}`}`);
       });
     });
   s.command('disable')

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DIALECTS, appOn } from '../../test/dialects.ts';
 import { decodeEntry } from '../audit/entry.ts';
-import { InvalidInput } from '../lib/errors.ts';
+import { Forbidden, InvalidInput } from '../lib/errors.ts';
 import type { Alert } from './engine.ts';
 import { escalateCase, scopeOfCase } from './escalate.ts';
 
@@ -51,6 +51,19 @@ for (const d of DIALECTS) {
       }
       assert.ok(!JSON.stringify(await log()).includes('Nguyễn'), 'the words stay out of the audit log');
       await assert.rejects(cases.bulk({ ids: [c1], action: 'assign', assignee: 'an-2' }, 'staff:an-1'), (e: InvalidInput) => e.details[0]!.problem === 'already resolved');
+    });
+
+    test('separation of duties: a batch holding one case of the caller’s own changes nothing; nor does an undo of their own grants', async () => {
+      const own = await h.app.cases.record(alert('staff:an-8', '2026-11-29T10:30:00.000Z', 'review-broker', 'high'));
+      const other = await h.app.cases.record(alert('staff:q-8', '2026-11-29T10:31:00.000Z', 'review-broker', 'high'));
+      const before = (await log()).length;
+      await assert.rejects(h.app.cases.bulk({ ids: [other.id, own.id], action: 'close', classification: 'false_positive', reason: 'drill' }, { actor: 'staff:an-8', role: 'analyst' }), (e: Forbidden) => e instanceof Forbidden && e.details.length === 1 && e.details[0]!.path === '/ids/1');
+      await assert.rejects(h.app.cases.bulk({ ids: [other.id], action: 'assign', assignee: 'q-8' }, 'staff:an-1'), (e: Forbidden) => e instanceof Forbidden && /own suspect/.test(e.details[0]!.problem));
+      await assert.rejects(h.app.cases.comment(own.id, 'fine', 'staff:an-8'), Forbidden);
+      await assert.rejects(h.app.cases.undo(own.id, { actor: 'staff:an-1', role: 'analyst' }), /roles admin, supervisor/);
+      assert.deepEqual([(await h.app.cases.get(own.id)).status, (await h.app.cases.get(other.id)).status, (await h.app.cases.get(own.id)).comments.length], ['open', 'open', 0]);
+      assert.equal((await log()).length, before, 'no audit entry for a refusal that changed nothing');
+      await h.app.cases.bulk({ ids: [other.id, own.id], action: 'close', classification: 'true_positive', reason: 'checked' }, { actor: 'staff:an-1', role: 'analyst' });
     });
 
     test('single resolve stays compatible (no reason) and accepts benign', async () => {

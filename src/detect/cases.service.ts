@@ -2,11 +2,12 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.ts';
 import { hmacSha256, randomId } from '../lib/crypto.ts';
-import { InvalidInput, NotFound } from '../lib/errors.ts';
+import { Forbidden, InvalidInput, NotFound } from '../lib/errors.ts';
 import type { CaseTable, Database } from '../store/schema.ts';
 import type { AuditLog } from '../audit/log.service.ts';
 import type { DevicesService } from '../devices/devices.service.ts';
 import type { RevealService } from '../access/reveal.service.ts';
+import { assertMay, refusal, type Caller } from '../access/duties.fns.ts';
 import type { Alert, Severity } from './engine.ts';
 
 /** What detection did on its own, so an admin can see it and undo it. */
@@ -54,6 +55,11 @@ export type AlertRow = {
 export type AlertFilter = { readonly severity?: string | undefined; readonly status?: string | undefined; readonly rule?: string | undefined; readonly actor?: string | undefined };
 export type BulkAction = { readonly ids: readonly string[]; readonly action: 'assign' | 'close'; readonly assignee?: string | undefined; readonly classification?: string | undefined; readonly reason?: string | undefined };
 const ASSIGNEE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+/** Who acts: their actor id (`staff:an-1`), or the signed-in staff member (then their role is checked too). */
+export type By = string | Caller;
+const callerOf = (by: By): Caller => (typeof by === 'string' ? { actor: by } : by);
+const actorOf = (by: By): string => (typeof by === 'string' ? by : by.actor);
 
 const rank: Record<string, number> = { low: 0, medium: 1, high: 2 };
 const view = (r: CaseTable): Case => ({
@@ -136,9 +142,9 @@ export function createCaseService(deps: CaseDeps) {
     if (details.length) throw new InvalidInput(`a case is closed as ${CLASSIFICATIONS.join(', ')}${reasonRequired ? ', with a reason' : ''}`, details);
     if (r && r.status !== 'open') throw new InvalidInput('this case is already resolved', [{ path: '/id', problem: 'resolved' }]);
   }
-  const closeEntry = (r: CaseTable, resolution: string, by: string, reason: string | undefined, extra: Record<string, number> = {}) => ({
+  const closeEntry = (r: CaseTable, resolution: string, by: By, reason: string | undefined, extra: Record<string, number> = {}) => ({
     kind: 'case',
-    actor: by,
+    actor: actorOf(by),
     result: resolution,
     data: { case: r.id, suspect: r.actor, ...extra, ...(reason === undefined ? {} : { reason: hmacSha256(deps.reasonKey, reason.trim()).toString('hex') }) },
   });
@@ -191,16 +197,18 @@ export function createCaseService(deps: CaseDeps) {
       return (await db.selectFrom('cases').selectAll().where('actor', '=', actor).orderBy('opened_at', 'desc').limit(100).execute()).map(view);
     },
 
-    async assign(id: string, assignee: string, by: string): Promise<Case> {
-      await get(id);
-      await deps.audit.append([{ kind: 'case', actor: by, result: 'assigned', data: { case: id, assignee } }]);
+    async assign(id: string, assignee: string, by: By): Promise<Case> {
+      const r = await get(id);
+      assertMay(callerOf(by), { on: 'case', action: 'assign', suspect: r.actor, assignee });
+      await deps.audit.append([{ kind: 'case', actor: actorOf(by), result: 'assigned', data: { case: id, assignee } }]);
       return save(id, { assignee });
     },
 
-    async comment(id: string, text: string, by: string): Promise<Case> {
+    async comment(id: string, text: string, by: By): Promise<Case> {
       const r = await get(id);
+      assertMay(callerOf(by), { on: 'case', action: 'comment', suspect: r.actor });
       if (typeof text !== 'string' || text.trim().length === 0 || text.length > 4000) throw new InvalidInput('a comment is 1-4000 characters', [{ path: '/text', problem: 'empty or too long' }]);
-      return save(id, { comments: JSON.stringify([...(JSON.parse(r.comments) as CaseComment[]), { by, at: clock.now().toISOString(), text: text.trim() }]) });
+      return save(id, { comments: JSON.stringify([...(JSON.parse(r.comments) as CaseComment[]), { by: actorOf(by), at: clock.now().toISOString(), text: text.trim() }]) });
     },
 
     /**
@@ -208,8 +216,9 @@ export function createCaseService(deps: CaseDeps) {
      * an optional reason (1-500 characters; required by the bulk close). The audit entry
      * holds a keyed hash of the reason, never its text: an analyst's words may name people.
      */
-    async resolve(id: string, resolution: string, by: string, reason?: string): Promise<Case> {
+    async resolve(id: string, resolution: string, by: By, reason?: string): Promise<Case> {
       const r = await get(id);
+      assertMay(callerOf(by), { on: 'case', action: 'close', suspect: r.actor });
       checkClose(r, resolution, reason, false, '/resolution');
       await deps.audit.append([closeEntry(r, resolution, by, reason)]);
       return save(id, { status: 'resolved', resolution, resolution_reason: reason?.trim() ?? null });
@@ -241,7 +250,7 @@ export function createCaseService(deps: CaseDeps) {
      * cannot take the action nothing is done (the error names each, by its place in `ids`).
      * Each case's change is its own audit entry.
      */
-    async bulk(req: BulkAction, by: string): Promise<Case[]> {
+    async bulk(req: BulkAction, by: By): Promise<Case[]> {
       const ids = Array.isArray(req.ids) ? req.ids : [];
       if (ids.length === 0 || ids.length > 200) throw new InvalidInput('ids lists 1-200 cases', [{ path: '/ids', problem: 'empty or more than 200' }]);
       if (new Set(ids).size !== ids.length) throw new InvalidInput('ids lists a case twice', [{ path: '/ids', problem: 'duplicate ids' }]);
@@ -250,6 +259,13 @@ export function createCaseService(deps: CaseDeps) {
         throw new InvalidInput('assigning needs the staff id of the assignee', [{ path: '/assignee', problem: 'a staff id: letters, digits, _ or -, up to 64' }]);
       const rows = await db.selectFrom('cases').selectAll().where('id', 'in', [...ids]).execute();
       const byId = new Map(rows.map((r) => [r.id, r]));
+      // Separation of duties first: a case of one's own in the batch refuses the whole batch.
+      const refused = ids.flatMap((id, i) => {
+        const r = byId.get(id);
+        const why = r ? refusal(callerOf(by), { on: 'case', action: req.action, suspect: r.actor, ...(req.action === 'assign' ? { assignee: req.assignee } : {}) }) : null;
+        return why === null ? [] : [{ path: `/ids/${i}`, problem: why }];
+      });
+      if (refused.length) throw new Forbidden(`nothing was changed: ${refused.length} case(s) of this ${req.action} are not yours to act on (${refused[0]!.problem})`, refused);
       const problems: { path: string; problem: string }[] = [];
       ids.forEach((id, i) => {
         const r = byId.get(id);
@@ -269,7 +285,7 @@ export function createCaseService(deps: CaseDeps) {
       const set: Partial<CaseTable> =
         req.action === 'assign' ? { assignee: req.assignee!, updated_at: now } : { status: 'resolved', resolution: req.classification!, resolution_reason: req.reason!.trim(), updated_at: now };
       // The audit entries first (as the single actions do), then every case in one transaction.
-      await deps.audit.append(ids.map((id) => (req.action === 'assign' ? { kind: 'case', actor: by, result: 'assigned', data: { case: id, assignee: req.assignee!, bulk: ids.length } } : closeEntry(byId.get(id)!, req.classification!, by, req.reason, { bulk: ids.length }))));
+      await deps.audit.append(ids.map((id) => (req.action === 'assign' ? { kind: 'case', actor: actorOf(by), result: 'assigned', data: { case: id, assignee: req.assignee!, bulk: ids.length } } : closeEntry(byId.get(id)!, req.classification!, by, req.reason, { bulk: ids.length }))));
       await db.transaction().execute(async (tx) => {
         // Only still-open cases: one closed meanwhile fails the whole batch.
         const r = await tx.updateTable('cases').set(set).where('id', 'in', [...ids]).where('status', '=', 'open').executeTakeFirst();
@@ -281,29 +297,34 @@ export function createCaseService(deps: CaseDeps) {
     },
 
     /** Links a case to the incident it was escalated to (once); in the audit log. */
-    async linkIncident(id: string, incident: string, by: string): Promise<Case> {
+    async linkIncident(id: string, incident: string, by: By): Promise<Case> {
       const r = await get(id);
+      assertMay(callerOf(by), { on: 'case', action: 'escalate', suspect: r.actor });
       if (r.incident) throw new InvalidInput(`this case was already escalated to incident ${r.incident}`, [{ path: '/id', problem: 'already escalated' }]);
-      await deps.audit.append([{ kind: 'case', actor: by, result: 'escalated', data: { case: id, incident, suspect: r.actor } }]);
+      await deps.audit.append([{ kind: 'case', actor: actorOf(by), result: 'escalated', data: { case: id, incident, suspect: r.actor } }]);
       return save(id, { incident });
     },
 
     /** Undoes the case's automatic actions: the device back to its status, the grants back in force. */
-    async undo(id: string, by: string): Promise<Case> {
+    async undo(id: string, by: By): Promise<Case> {
       const r = await get(id);
+      const before = JSON.parse(r.actions) as CaseAction[];
+      // Never by the suspect, nor by anyone whose grants it would put back in force.
+      const grantHolders = before.flatMap((a) => (a.type === 'grants_suspended' && !a.undone ? [a.staff] : []));
+      assertMay(callerOf(by), { on: 'case', action: 'undo', suspect: r.actor, grantHolders });
       const now = clock.now().toISOString();
       const actions: CaseAction[] = [];
-      for (const a of JSON.parse(r.actions) as CaseAction[]) {
+      for (const a of before) {
         if (a.undone) {
           actions.push(a);
           continue;
         }
         if (a.type === 'device_status') {
           await deps.devices.setStatus(a.device, a.from);
-          await deps.audit.append([{ kind: 'response', actor: by, result: 'undone', data: { case: id, device: a.device, status: a.from } }]);
+          await deps.audit.append([{ kind: 'response', actor: actorOf(by), result: 'undone', data: { case: id, device: a.device, status: a.from } }]);
         } else {
           const restored = await deps.grants.restoreGrants(a.grants);
-          await deps.audit.append([{ kind: 'response', actor: by, result: 'undone', data: { case: id, staff: a.staff, grants: restored } }]);
+          await deps.audit.append([{ kind: 'response', actor: actorOf(by), result: 'undone', data: { case: id, staff: a.staff, grants: restored } }]);
         }
         actions.push({ ...a, undone: now });
       }

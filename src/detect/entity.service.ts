@@ -7,7 +7,8 @@ import type { Device } from '../devices/devices.types.ts';
 import type { WaybillService } from '../waybill/waybill.service.ts';
 import type { Clock } from '../lib/clock.ts';
 import { InvalidInput } from '../lib/errors.ts';
-import type { CaseService } from './cases.service.ts';
+import { assertMay } from '../access/duties.fns.ts';
+import type { By, CaseService } from './cases.service.ts';
 import type { Evidence, Severity } from './engine.ts';
 import type { LiveDetection } from './live.ts';
 
@@ -143,22 +144,25 @@ export function createEntityService(deps: EntityDeps) {
     },
 
     /** Restricts or revokes a device by an analyst's decision; in the audit log with who, from what, and the case if one is open. */
-    async quarantine(id: string, status: string, by: string): Promise<Device> {
+    async quarantine(id: string, status: string, by: By): Promise<Device> {
       if (status !== 'restricted' && status !== 'revoked') throw new InvalidInput('a device is restricted or revoked from here (an admin puts it back in service)', [{ path: '/status', problem: 'restricted or revoked' }]);
+      // The same rule as POST /v1/devices/{id}/status (src/access/duties.fns.ts).
+      assertMay(typeof by === 'string' ? { actor: by } : by, { on: 'device', action: status });
       const before = await deps.devices.get(id);
       if (before.status === status) throw new InvalidInput(`this device is already ${status}`, [{ path: '/status', problem: 'unchanged' }]);
       const open = (await deps.cases.ofActor(`device:${id}`)).find((c) => c.status === 'open');
-      await deps.audit.append([{ kind: 'device', actor: by, result: status, data: { device: id, from: before.status, case: open?.id ?? null } }]);
+      await deps.audit.append([{ kind: 'device', actor: typeof by === 'string' ? by : by.actor, result: status, data: { device: id, from: before.status, case: open?.id ?? null } }]);
       return deps.devices.setStatus(id, status);
     },
 
     /** Suspends every grant of a staff member still in force; in the audit log when any was. */
-    async suspendGrants(id: string, by: string): Promise<{ grants: string[] }> {
+    async suspendGrants(id: string, by: By): Promise<{ grants: string[] }> {
       const s = await deps.staff.get(id);
+      assertMay(typeof by === 'string' ? { actor: by } : by, { on: 'grant', action: 'suspend', holder: id });
       const grants = await deps.reveals.suspendGrants(id);
       if (grants.length) {
         const open = (await deps.cases.ofActor(actorOfStaff(s))).find((c) => c.status === 'open');
-        await deps.audit.append([{ kind: 'response', actor: by, result: 'grants_suspended', data: { staff: id, grants, case: open?.id ?? null } }]);
+        await deps.audit.append([{ kind: 'response', actor: typeof by === 'string' ? by : by.actor, result: 'grants_suspended', data: { staff: id, grants, case: open?.id ?? null } }]);
       }
       return { grants };
     },

@@ -1,7 +1,8 @@
 import { InvalidInput } from '../lib/errors.ts';
 import type { Incident, IncidentService } from '../incidents/incidents.service.ts';
 import type { WaybillService } from '../waybill/waybill.service.ts';
-import type { Case, CaseService } from './cases.service.ts';
+import { assertMay } from '../access/duties.fns.ts';
+import type { By, Case, CaseService } from './cases.service.ts';
 
 export type Escalation = { readonly title: string; readonly where: string; readonly measures: string; readonly highRisk?: boolean | undefined };
 
@@ -39,12 +40,14 @@ export async function escalateCase(
   deps: { cases: Pick<CaseService, 'get' | 'linkIncident'>; incidents: Pick<IncidentService, 'open'>; waybill: Pick<WaybillService, 'recipientsOf'> },
   id: string,
   req: Escalation,
-  by: string,
+  by: By,
 ): Promise<{ case: Case; incident: Incident }> {
   const c = await deps.cases.get(id);
+  // Refused before the incident is opened: the suspect never escalates (or buries) their own case.
+  assertMay(typeof by === 'string' ? { actor: by } : by, { on: 'case', action: 'escalate', suspect: c.actor });
   if (c.incident) throw new InvalidInput(`this case was already escalated to incident ${c.incident}`, [{ path: '/id', problem: 'already escalated' }]);
   const scope = await scopeOfCase(c, deps.waybill);
   if (scope.subjects.length === 0) throw new InvalidInput("no customer is named in this case's evidence: open the incident by hand with its scope", [{ path: '/id', problem: 'no customer in the evidence' }]);
-  const incident = await deps.incidents.open({ title: req.title, where: req.where, measures: req.measures, highRisk: req.highRisk, subjects: scope.subjects, categories: scope.categories.length ? scope.categories : ['unknown'] }, by);
+  const incident = await deps.incidents.open({ title: req.title, where: req.where, measures: req.measures, highRisk: req.highRisk, subjects: scope.subjects, categories: scope.categories.length ? scope.categories : ['unknown'] }, typeof by === 'string' ? by : by.actor);
   return { case: await deps.cases.linkIncident(id, incident.id, by), incident };
 }

@@ -104,6 +104,21 @@ describe('device request verification', () => {
     await assert.rejects(verifyDeviceRequest(await signed({ keyid: 'dev_nobody' }), deps()), (e: unknown) => e instanceof Unauthorized && /not known/.test(e.message));
   });
 
+  test('a query changed, added or dropped after signing is refused; a signature must cover @query', async () => {
+    const get: SignedRequest = { method: 'GET', url: '/v1/device/manifest?station=st-a', headers: { host: 'cloak.local' } };
+    const h = await signDeviceRequest(get, { keyid: 'dev_a', privateKey }, { created: now });
+    const r = { ...get, headers: { ...get.headers, ...h } };
+    assert.match(String(h['signature-input']), /"@query"/);
+    await assert.rejects(verifyDeviceRequest({ ...r, url: '/v1/device/manifest?station=st-b' }, deps()), /does not verify/);
+    await assert.rejects(verifyDeviceRequest({ ...r, url: '/v1/device/manifest' }, deps()), /does not verify/);
+    assert.deepEqual(await verifyDeviceRequest(r, deps()), { keyid: 'dev_a' });
+    // Signed without a query, then one added.
+    const plain = await signed();
+    await assert.rejects(verifyDeviceRequest({ ...plain, url: '/v1/device/scans?x=1' }, deps()), /does not verify/);
+    const input = String(plain.headers['signature-input']).replace('"@query" ', '');
+    await assert.rejects(verifyDeviceRequest({ ...plain, headers: { ...plain.headers, 'signature-input': input } }, deps()), /lacks @query/);
+  });
+
   test('a signature cannot be moved to another path through the Host header', async () => {
     const r = await signed();
     const moved = { ...r, url: '/v1/device/parcels/CK473126555VN', headers: { ...r.headers, host: 'cloak.local/v1/device/scans#' } };

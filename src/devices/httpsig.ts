@@ -6,7 +6,7 @@ import { constantTimeEqual } from '../lib/crypto.ts';
 
 /**
  * RFC 9421 HTTP Message Signatures for device requests: every request a scanner or courier
- * app sends is signed with its Ed25519 key over method, path, content-digest, created, nonce
+ * app sends is signed with its Ed25519 key over method, path, query, content-digest, created, nonce
  * and keyid. The signature base and verification are the http-message-signatures library's
  * (tested against RFC 9421 Appendix B.2.6); Cloak adds the policy: exactly one signature,
  * the components it must cover, the body matching its digest (RFC 9530), the clock skew,
@@ -30,8 +30,11 @@ export type NonceStore = {
   claim(keyid: string, nonce: string, until: number): boolean | Promise<boolean>;
 };
 
-/** The components every device signature must cover. */
-export const REQUIRED_COMPONENTS = ['@method', '@path', 'content-digest'] as const;
+/**
+ * The components every device signature must cover. `@query` always (RFC 9421 §2.2.7: `?`
+ * when the request has none), so a query cannot be added or changed after signing.
+ */
+export const REQUIRED_COMPONENTS = ['@method', '@path', '@query', 'content-digest'] as const;
 const REQUIRED_PARAMS = ['created', 'nonce', 'keyid'] as const;
 
 /** `sha-256=:…:` of a body (RFC 9530 Content-Digest). */

@@ -86,6 +86,8 @@ export const configSchema = z
       .describe('CLOAK_CANARY_EMAIL_DOMAIN: canary customers get addresses at this domain (set one your company controls and that looks ordinary)'),
     dpoContact: z.string().min(3).max(200).default('Data Protection Officer, dpo@example.vn').describe('CLOAK_DPO_CONTACT: the data-protection officer named in regulator reports and customer notices'),
     customerTokenMinutes: z.coerce.number().int().min(1).max(1440).default(15).describe('CLOAK_CUSTOMER_TOKEN_MINUTES: how long a customer token for the access report lasts'),
+    staffTokenHours: z.coerce.number().int().min(1).max(24 * 30).default(12).describe('CLOAK_STAFF_TOKEN_HOURS: how long a staff sign-in token (cst.…) lasts from when it is issued'),
+    apiKeyDays: z.coerce.number().int().min(1).max(3650).default(90).describe('CLOAK_API_KEY_DAYS: how long an API key lasts from its creation or rotation (the most; a key may be created with fewer days)'),
   })
   .strict();
 
@@ -114,6 +116,8 @@ const ENV: Record<keyof z.infer<typeof configSchema>, string> = {
   exportMaxRows: 'CLOAK_EXPORT_MAX_ROWS',
   traceMaxBytes: 'CLOAK_TRACE_MAX_BYTES',
   customerTokenMinutes: 'CLOAK_CUSTOMER_TOKEN_MINUTES',
+  staffTokenHours: 'CLOAK_STAFF_TOKEN_HOURS',
+  apiKeyDays: 'CLOAK_API_KEY_DAYS',
   canaryPhonePrefix: 'CLOAK_CANARY_PHONE_PREFIX',
   dpoContact: 'CLOAK_DPO_CONTACT',
   canaryEmailDomain: 'CLOAK_CANARY_EMAIL_DOMAIN',

@@ -48,6 +48,10 @@ export interface ApiKeyTable {
   secret_hash: Buffer;
   created_at: string;
   revoked_at: string | null;
+  /** When the current secret stops working (0019). */
+  expires_at: string | null;
+  /** When the secret was last replaced (0019); null if never. */
+  rotated_at: string | null;
 }
 
 /** Hands out blocks of sequential ids (one row per sequence), the same way in both dialects. */
@@ -167,6 +171,10 @@ export interface StaffTable {
   token_hash: Buffer;
   created_at: string;
   disabled_at: string | null;
+  /** When the current sign-in token stops working (0019). */
+  token_expires_at: string | null;
+  /** When the current sign-in token was revoked (0019); a new token clears it. */
+  token_revoked_at: string | null;
 }
 /** A ticket, moderation case or assignment: the platform's reason for a staff member to see a customer. */
 export interface ExplanationTable {

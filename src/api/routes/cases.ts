@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { StaffService } from '../../access/staff.service.ts';
 import type { CaseService } from '../../detect/cases.service.ts';
+import { DUTY_ROLES } from '../../access/duties.fns.ts';
 import { requireStaff, staffOf } from '../auth.ts';
 import { ErrorResponse } from './shared.ts';
 
@@ -26,8 +27,9 @@ const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404
 
 /** Detection cases, for analysts: list, read, assign, comment, resolve; admins undo automatic responses. */
 export const caseRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; cases: CaseService }> = async (app, { staff, cases }) => {
-  const analyst = requireStaff(staff, ['analyst', 'admin', 'supervisor']);
-  const admin = requireStaff(staff, ['admin', 'supervisor']);
+  // Who may act on a case, and never on their own: src/access/duties.fns.ts.
+  const analyst = requireStaff(staff, DUTY_ROLES.triage);
+  const admin = requireStaff(staff, DUTY_ROLES.undo);
   const security = [{ staffToken: [] }];
   const Params = Type.Object({ id: Type.String() });
   app.get(
@@ -39,21 +41,21 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; cases:
   app.post(
     '/v1/cases/:id/assign',
     { preHandler: analyst, schema: { tags: ['detection'], summary: 'Assign a case', security, params: Params, body: Type.Object({ assignee: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' }) }, { additionalProperties: false }), response: { 200: CaseOut, ...errors } } },
-    async (req) => cases.assign(req.params.id, req.body.assignee, staffOf(req).actor),
+    async (req) => cases.assign(req.params.id, req.body.assignee, staffOf(req)),
   );
   app.post(
     '/v1/cases/:id/comments',
     { preHandler: analyst, schema: { tags: ['detection'], summary: 'Comment on a case', security, params: Params, body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) }, { additionalProperties: false }), response: { 200: CaseOut, ...errors } } },
-    async (req) => cases.comment(req.params.id, req.body.text, staffOf(req).actor),
+    async (req) => cases.comment(req.params.id, req.body.text, staffOf(req)),
   );
   app.post(
     '/v1/cases/:id/resolve',
     { preHandler: analyst, schema: { tags: ['detection'], summary: 'Resolve a case as a true positive, benign or false positive, with an optional reason (its keyed hash goes to the audit log)', security, params: Params, body: Type.Object({ resolution: Type.Union([Type.Literal('true_positive'), Type.Literal('benign'), Type.Literal('false_positive')]), reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) }, { additionalProperties: false }), response: { 200: CaseOut, ...errors } } },
-    async (req) => cases.resolve(req.params.id, req.body.resolution, staffOf(req).actor, req.body.reason),
+    async (req) => cases.resolve(req.params.id, req.body.resolution, staffOf(req), req.body.reason),
   );
   app.post(
     '/v1/cases/:id/undo',
     { preHandler: admin, schema: { tags: ['detection'], summary: "Undo the case's automatic responses (device back to its status, grants back in force)", security, params: Params, response: { 200: CaseOut, ...errors } } },
-    async (req) => cases.undo(req.params.id, staffOf(req).actor),
+    async (req) => cases.undo(req.params.id, staffOf(req)),
   );
 };

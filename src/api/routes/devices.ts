@@ -7,7 +7,8 @@ import { verifyDeviceRequest } from '../../devices/httpsig.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { MAX_SCAN_BATCH, type WaybillService } from '../../waybill/waybill.service.ts';
 import type { ContactService } from '../../waybill/contact.service.ts';
-import { actorOf, requireStaffOrScope } from '../auth.ts';
+import { actorOf, requireStaffOrScope, staffOf } from '../auth.ts';
+import { assertMay, DUTY_ROLES } from '../../access/duties.fns.ts';
 import type { StaffAuthenticator } from '../../access/staff.service.ts';
 import type { AuditLog } from '../../audit/log.service.ts';
 import { InvalidInput, RateLimited } from '../../lib/errors.ts';
@@ -148,20 +149,24 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
       return { devices: list.map((d) => ({ ...d, lastActivity: latest(d.id) })) };
     },
   );
+  // Who may set which status is one rule (src/access/duties.fns.ts), the same as the entity
+  // page's: analysts quarantine (restricted, revoked), admins and supervisors also release.
+  const statusSetter = requireStaffOrScope(staff, DUTY_ROLES.quarantine, apiKeys, 'admin');
   app.post(
     '/v1/devices/:id/status',
     {
-      preHandler: admin,
+      preHandler: statusSetter,
       schema: {
         tags: ['devices'],
-        summary: 'Quarantine or release a device: restricted (routing only), revoked (every request refused), active',
+        summary: 'Quarantine or release a device: restricted (routing only), revoked (every request refused), active (admins, supervisors, admin keys)',
         security,
         params: Type.Object({ id: Type.String() }),
         body: Type.Object({ status: DeviceStatus }, { additionalProperties: false }),
-        response: { 200: Device, 404: ErrorResponse },
+        response: { 200: Device, 403: ErrorResponse, 404: ErrorResponse },
       },
     },
     async (req) => {
+      assertMay(req.principal ? { actor: req.principal.actor, scopes: req.principal.scopes } : staffOf(req), { on: 'device', action: req.body.status });
       const before = await devices.get(req.params.id);
       const d = await devices.setStatus(req.params.id, req.body.status);
       // The device event records the change itself (actor system); this records who made it.

@@ -7,6 +7,7 @@ import type { EntityService } from '../../detect/entity.service.ts';
 import { escalateCase } from '../../detect/escalate.ts';
 import type { IncidentService } from '../../incidents/incidents.service.ts';
 import type { WaybillService } from '../../waybill/waybill.service.ts';
+import { DUTY_ROLES } from '../../access/duties.fns.ts';
 import { requireStaff, staffOf } from '../auth.ts';
 import { ErrorResponse } from './shared.ts';
 
@@ -35,9 +36,10 @@ export type TriageDeps = { staff: StaffService; cases: CaseService; entities: En
  * with its actions (restrict or revoke a device, suspend grants). Every change is audited.
  */
 export const triageRoutes: FastifyPluginAsyncTypebox<TriageDeps> = async (app, d) => {
-  const analyst = requireStaff(d.staff, ['analyst', 'admin', 'supervisor']);
+  // Who may act on a case, a device or a grant, and never on their own: src/access/duties.fns.ts.
+  const analyst = requireStaff(d.staff, DUTY_ROLES.triage);
   // Analysts escalate what they found; the incident is then the privacy officer's.
-  const escalator = requireStaff(d.staff, ['analyst', 'privacy', 'admin', 'supervisor']);
+  const escalator = requireStaff(d.staff, DUTY_ROLES.escalate);
   const security = [{ staffToken: [] }];
   app.get(
     '/v1/alerts',
@@ -87,7 +89,7 @@ export const triageRoutes: FastifyPluginAsyncTypebox<TriageDeps> = async (app, d
         response: { 200: Type.Object({ cases: Type.Array(Type.Object({ id: Type.String(), status: Type.String(), assignee: Type.Union([Type.String(), Type.Null()]), resolution: Type.Union([Type.String(), Type.Null()]) })) }), ...errors },
       },
     },
-    async (req) => ({ cases: await d.cases.bulk(req.body, staffOf(req).actor) }),
+    async (req) => ({ cases: await d.cases.bulk(req.body, staffOf(req)) }),
   );
   app.post(
     '/v1/cases/:id/escalate',
@@ -105,7 +107,7 @@ export const triageRoutes: FastifyPluginAsyncTypebox<TriageDeps> = async (app, d
         response: { 201: Type.Object({ case: Type.Object({ id: Type.String(), incident: Type.Union([Type.String(), Type.Null()]) }), incident: Type.Object({ id: Type.String(), subjects: Type.Number(), categories: Type.Array(Type.String()), highRisk: Type.Boolean() }) }), ...errors },
       },
     },
-    async (req, reply) => reply.status(201).send(await escalateCase({ cases: d.cases, incidents: d.incidents, waybill: d.waybill }, req.params.id, req.body, staffOf(req).actor)),
+    async (req, reply) => reply.status(201).send(await escalateCase({ cases: d.cases, incidents: d.incidents, waybill: d.waybill }, req.params.id, req.body, staffOf(req))),
   );
   app.get(
     '/v1/entities/:kind/:id',
@@ -137,7 +139,7 @@ export const triageRoutes: FastifyPluginAsyncTypebox<TriageDeps> = async (app, d
         response: { 200: Type.Object({ id: Type.String(), status: Type.String() }), ...errors },
       },
     },
-    async (req) => d.entities.quarantine(req.params.id, req.body.status, staffOf(req).actor),
+    async (req) => d.entities.quarantine(req.params.id, req.body.status, staffOf(req)),
   );
   app.post(
     '/v1/entities/staff/:id/suspend-grants',
@@ -145,6 +147,6 @@ export const triageRoutes: FastifyPluginAsyncTypebox<TriageDeps> = async (app, d
       preHandler: analyst,
       schema: { tags: ['detection', 'reveal'], summary: "Suspend a staff member's grants in force (audited)", security, params: Type.Object({ id: Type.String() }), response: { 200: Type.Object({ grants: Type.Array(Type.String()) }), ...errors } },
     },
-    async (req) => d.entities.suspendGrants(req.params.id, staffOf(req).actor),
+    async (req) => d.entities.suspendGrants(req.params.id, staffOf(req)),
   );
 };
