@@ -58,7 +58,7 @@ for (const d of DIALECTS) {
       s = await boot(db, LIMITS, outbox);
       admin = s.server.firstAdminKey!;
       agent = (await s.app.staff.create({ id: 'agent-1', role: 'support' }, 'system')).token;
-      [{ token: subject }] = (await s.app.vault.createSubjects([{ externalId: 'race-1', fields: { name: 'Trần Văn Race', phone: '0912 555 001', email: 'race@example.vn' } }])) as [{ token: string }];
+      subject = (await s.app.vault.createSubjects([{ externalId: 'race-1', fields: { name: 'Trần Văn Race', phone: '0912 555 001', email: 'race@example.vn' } }]))[0]!.token;
     });
     after(async () => {
       await shut(s);
@@ -76,6 +76,16 @@ for (const d of DIALECTS) {
       const got = await atOnce(10, () => fetch(`${s!.url}/v1/exports`, json(agent, { dataset: 'sales', recipient: 'finance', purpose: 'monthly_report' })));
       assert.deepEqual(got, { 201: 3, 429: 7 });
       assert.equal((await s!.app.exports.list({})).length, 3);
+    });
+
+    test('an export approved and refused at once by two approvers is decided once', async () => {
+      const [job] = await s!.app.exports.list({ status: 'pending' });
+      const approvers = await Promise.all(['sup-1', 'sup-2'].map(async (id) => (await s!.app.staff.create({ id, role: 'supervisor' }, 'system')).token));
+      const decide = (i: number) => fetch(`${s!.url}/v1/exports/${job!.id}/${i === 0 ? 'approve' : 'refuse'}`, { method: 'POST', headers: { authorization: `Bearer ${approvers[i]}` } });
+      const answers = await Promise.all([decide(0), decide(1)]);
+      assert.deepEqual(answers.map((r) => r.status).sort(), [200, 400], 'one decision, the other told it was decided meanwhile');
+      const winner = answers[0]!.status === 200 ? 'written' : 'refused';
+      assert.equal((await s!.app.exports.list({})).find((j) => j.id === job!.id)!.status, winner);
     });
 
     test('one enrollment code used by 10 devices at once: exactly one is enrolled', async () => {

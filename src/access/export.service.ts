@@ -184,7 +184,9 @@ export function createExportService(deps: ExportDeps) {
       const job = view(r);
       const now = clock.now().toISOString();
       if (!approve) {
-        await db.updateTable('exports').set({ status: 'refused', approver: who.id, decided_at: now }).where('id', '=', id).execute();
+        // Only a pending export is refused: one being written by a concurrent approval is not.
+        const refused = await db.updateTable('exports').set({ status: 'refused', approver: who.id, decided_at: now }).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+        if (refused.numUpdatedRows === 0n) throw new InvalidInput('this export was decided meanwhile', [{ path: '/id', problem: 'already decided' }]);
         await deps.audit.append([{ kind: 'export', actor: who.actor, result: 'refused', data: { export: id, requester: job.requester } }]);
         return { ...job, status: 'refused', approver: who.id, decidedAt: now };
       }
