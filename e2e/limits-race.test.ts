@@ -78,14 +78,17 @@ for (const d of DIALECTS) {
       assert.equal((await s!.app.exports.list({})).length, 3);
     });
 
-    test('an export approved and refused at once by two approvers is decided once', async () => {
-      const [job] = await s!.app.exports.list({ status: 'pending' });
+    test('exports approved and refused at once by two approvers are each decided once', async () => {
+      const jobs = await s!.app.exports.list({ status: 'pending' });
+      assert.equal(jobs.length, 3);
       const approvers = await Promise.all(['sup-1', 'sup-2'].map(async (id) => (await s!.app.staff.create({ id, role: 'supervisor' }, 'system')).token));
-      const decide = (i: number) => fetch(`${s!.url}/v1/exports/${job!.id}/${i === 0 ? 'approve' : 'refuse'}`, { method: 'POST', headers: { authorization: `Bearer ${approvers[i]}` } });
-      const answers = await Promise.all([decide(0), decide(1)]);
-      assert.deepEqual(answers.map((r) => r.status).sort(), [200, 400], 'one decision, the other told it was decided meanwhile');
-      const winner = answers[0]!.status === 200 ? 'written' : 'refused';
-      assert.equal((await s!.app.exports.list({})).find((j) => j.id === job!.id)!.status, winner);
+      const decide = (job: string, i: number) => fetch(`${s!.url}/v1/exports/${job}/${i === 0 ? 'approve' : 'refuse'}`, { method: 'POST', headers: { authorization: `Bearer ${approvers[i]}` } });
+      const answers = await Promise.all(jobs.map((j) => Promise.all([decide(j.id, 0), decide(j.id, 1)])));
+      const after = await s!.app.exports.list({});
+      for (const [k, [approve, refuse]] of answers.entries()) {
+        assert.deepEqual([approve!.status, refuse!.status].sort(), [200, 400], 'one decision, the other told it was decided meanwhile');
+        assert.equal(after.find((j) => j.id === jobs[k]!.id)!.status, approve!.status === 200 ? 'written' : 'refused');
+      }
     });
 
     test('one enrollment code used by 10 devices at once: exactly one is enrolled', async () => {
