@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { DIALECTS, type TestDb } from '../test/dialects.ts';
-import { signedDeviceCall } from '../test/devices.ts';
+import { enrollOverHttp, signedDeviceCall } from '../test/devices.ts';
 import { createApp, type App } from '../src/app.ts';
 import { loadConfig } from '../src/lib/config.ts';
 import { startServer, type Started } from '../src/api/start.ts';
@@ -16,11 +16,16 @@ import { createEmbeddedOutbox } from '../src/incidents/outbox.ts';
  * client behind a trusted proxy is the one X-Forwarded-For names, anyone else's header is ignored.
  */
 const NUMBERS = ['+84287100901', '+84287100902', '+84287100903', '+84287100904'];
-const LIMITS = { CLOAK_PORT: '0', CLOAK_REVEAL_QUOTAS: 'support=20,*=20', CLOAK_EXPORTS_PER_DAY: '3', CLOAK_RELAY_NUMBERS: NUMBERS.join(','), CLOAK_TRUSTED_PROXIES: '127.0.0.1' };
+const LIMITS = { CLOAK_PORT: '0', CLOAK_REVEAL_QUOTAS: 'support=20,*=20', CLOAK_EXPORTS_PER_DAY: '3', CLOAK_RELAY_NUMBERS: NUMBERS.join(','), CLOAK_TRUSTED_PROXIES: '127.0.0.1', CLOAK_DEVICE_MAX_SKEW_SECONDS: '3600' };
+// The apps' clock runs at the machine's pace from 30 s into the current UTC hour, so no run
+// crosses an hour's or a day's budget window (device signatures are allowed the shift).
+const HOUR = 3_600_000;
+const SHIFT = Math.floor(Date.now() / HOUR) * HOUR + 30_000 - Date.now();
+const clock = { now: () => new Date(Date.now() + SHIFT) };
 
 type Server = { app: App; server: Started; url: string };
 async function boot(db: TestDb, env: Record<string, string>, outbox: ReturnType<typeof createEmbeddedOutbox>): Promise<Server> {
-  const app = await createApp(loadConfig({ ...db.env, ...env }), { messages: outbox });
+  const app = await createApp(loadConfig({ ...db.env, ...env }), { messages: outbox, clock });
   const server = await startServer(app);
   return { app, server, url: server.url };
 }
@@ -160,6 +165,16 @@ for (const d of DIALECTS) {
       const bound = await bindings(parcels);
       assert.equal(bound.length, 4);
       assert.equal(new Set(bound.map((b) => b.number)).size, 4, 'no number bound twice');
+    });
+
+    test('a restricted device asking 10 times at once: exactly its 5 in 5 seconds pass', async () => {
+      await s!.app.devices.createStation({ id: 'race-q2', name: 'Race Q2', kind: 'delivery' });
+      const scanner = await enrollOverHttp(s!.url, admin, 'race-q2', 'e'.repeat(64));
+      await s!.app.devices.setStatus(scanner.id, 'restricted');
+      // At the start of a 5-second window, so the ten fall in one.
+      while (clock.now().getTime() % 5000 > 300) await new Promise((r) => setTimeout(r, 20));
+      const got = await atOnce(10, () => signedDeviceCall(s!.url, scanner, 'GET', '/v1/device/me').then((status) => ({ status }) as Response));
+      assert.deepEqual(got, { 200: 5, 429: 5 });
     });
 
     test('a restart keeps the budgets: quotas and limits used before are still used after', async () => {
