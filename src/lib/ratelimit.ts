@@ -22,6 +22,8 @@ export type RateBudgets = {
 /** The fixed window `nowMs` falls in, and the part of the one before that still counts. */
 export function windowAt(nowMs: number, windowMs: number): { readonly start: number; readonly previous: number; readonly carried: (previousUsed: number) => number } {
   const start = Math.floor(nowMs / windowMs) * windowMs;
-  const weight = 1 - (nowMs - start) / windowMs;
-  return { start, previous: start - windowMs, carried: (n) => Math.floor(n * weight) };
+  // In integers (as the database computes it too): the window before times the part of it
+  // that still overlaps the last `windowMs`, rounded down.
+  const overlap = start + windowMs - nowMs;
+  return { start, previous: start - windowMs, carried: (n) => Math.floor((n * overlap) / windowMs) };
 }
