@@ -12,6 +12,7 @@ import type { CanaryService } from '../leaks/canary.service.ts';
 import { watermarkTime } from '../lib/watermark.ts';
 import { Forbidden, InvalidInput, NotFound, RateLimited } from '../lib/errors.ts';
 import type { Database, ExportTable } from '../store/schema.ts';
+import { createRateBudgets } from '../store/budgets.ts';
 import type { AuditLog } from '../audit/log.service.ts';
 import type { VaultService } from '../vault/vault.service.ts';
 import type { WaybillService } from '../waybill/waybill.service.ts';
@@ -80,6 +81,9 @@ const CANARIES_PER_EXPORT = 2;
  */
 export function createExportService(deps: ExportDeps) {
   const { db, clock } = deps;
+  // The daily limit, in the database and taken atomically: of concurrent requests by one
+  // person exactly the limit passes, on every node and after a restart.
+  const budgets = createRateBudgets(db, clock);
 
   async function get(id: string): Promise<ExportTable> {
     const r = await db.selectFrom('exports').selectAll().where('id', '=', id).executeTakeFirst();
@@ -162,9 +166,7 @@ export function createExportService(deps: ExportDeps) {
         await deps.audit.append([{ ...base, result: 'denied', data: { ...base.data, policy: [...d.policies] } }]);
         throw new Forbidden(`no policy allows a ${who.role} to export ${dataset}${clear.length ? ' with fields in clear' : ''}`, [{ path: '/policy', problem: d.policies.join(', ') || 'no policy permits it' }]);
       }
-      const since = new Date(clock.now().getTime() - 86_400_000).toISOString();
-      const n = await db.selectFrom('exports').select((eb) => eb.fn.countAll<string | number>().as('n')).where('requester', '=', who.id).where('requested_at', '>=', since).executeTakeFirstOrThrow();
-      if (Number(n.n) >= deps.perDay) {
+      if (!(await budgets.take(`export:${who.id}`, { limit: deps.perDay, windowMs: 86_400_000 }))) {
         await deps.audit.append([{ ...base, result: 'denied', data: { ...base.data, reason: 'rate_limit' } }]);
         throw new RateLimited(`export limit reached: ${deps.perDay} a day per staff member`);
       }
@@ -182,7 +184,9 @@ export function createExportService(deps: ExportDeps) {
       const job = view(r);
       const now = clock.now().toISOString();
       if (!approve) {
-        await db.updateTable('exports').set({ status: 'refused', approver: who.id, decided_at: now }).where('id', '=', id).execute();
+        // Only a pending export is refused: one being written by a concurrent approval is not.
+        const refused = await db.updateTable('exports').set({ status: 'refused', approver: who.id, decided_at: now }).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+        if (refused.numUpdatedRows === 0n) throw new InvalidInput('this export was decided meanwhile', [{ path: '/id', problem: 'already decided' }]);
         await deps.audit.append([{ kind: 'export', actor: who.actor, result: 'refused', data: { export: id, requester: job.requester } }]);
         return { ...job, status: 'refused', approver: who.id, decidedAt: now };
       }

@@ -68,7 +68,7 @@ for (const d of DIALECTS) {
         db: app.store.db,
         vault: { ...app.vault, decryptField: async (t, f) => (decrypted++, app.vault.decryptField(t, f)), kindOf: app.vault.kindOf, exists: app.vault.exists },
         policy: app.policy,
-        audit: { countByActor: app.audit.countByActor, append: async () => Promise.reject(new Error('disk full')) },
+        audit: { append: async () => Promise.reject(new Error('disk full')) },
         explanations: app.explanations,
         bus: app.bus,
         clock,

@@ -4,6 +4,7 @@ import type { Clock } from '../lib/clock.ts';
 import { hmacSha256, randomId } from '../lib/crypto.ts';
 import { Forbidden, InvalidInput, NotFound, RateLimited } from '../lib/errors.ts';
 import type { Database, BreakGlassTable, GrantTable } from '../store/schema.ts';
+import { createRateBudgets } from '../store/budgets.ts';
 import type { AuditLog } from '../audit/log.service.ts';
 import type { VaultService } from '../vault/vault.service.ts';
 import type { ExplanationService } from './explanations.service.ts';
@@ -64,7 +65,7 @@ export type RevealDeps = {
   db: Kysely<Database>;
   vault: Pick<VaultService, 'kindOf' | 'decryptField' | 'exists'>;
   policy: Pick<PolicyService, 'decide'>;
-  audit: Pick<AuditLog, 'append' | 'countByActor'>;
+  audit: Pick<AuditLog, 'append'>;
   explanations: Pick<ExplanationService, 'facts'>;
   bus: Pick<EventBus, 'publish'>;
   clock: Clock;
@@ -83,6 +84,10 @@ export type RevealDeps = {
  */
 export function createRevealService(deps: RevealDeps) {
   const { db, clock } = deps;
+  // The hourly quota, shared by every node in the database and taken atomically: of
+  // concurrent reveals exactly the quota passes.
+  const budgets = createRateBudgets(db, clock);
+  const quotaOf = (who: StaffPrincipal) => ({ key: `reveal:${who.actor}`, limit: { limit: deps.quota(who.role), windowMs: 3_600_000 } });
 
   function check(req: RevealRequest): void {
     const details = [
@@ -133,9 +138,9 @@ export function createRevealService(deps: RevealDeps) {
   async function evaluate(who: StaffPrincipal, req: RevealRequest): Promise<RevealVerdict> {
     // Another customer's unknown or erased token is NotFound; nothing to log about nobody.
     const kind = await deps.vault.kindOf(req.subject);
-    const since = new Date(clock.now().getTime() - 3600_000).toISOString();
-    const limit = deps.quota(who.role);
-    const used = await deps.audit.countByActor(who.actor, 'reveal', ['ok', 'break_glass'], since, limit);
+    const q = quotaOf(who);
+    const limit = q.limit.limit;
+    const used = await budgets.used(q.key, q.limit);
     const explanationNone = { kind: 'none', held: false };
     if (used >= limit) return { kind, decision: 'deny', result: 'denied', policies: [], reason: 'quota', quota: { used, limit }, explanation: explanationNone, grant: undefined };
     const explanation = await deps.explanations.facts(req.explanation, who.id, req.subject);
@@ -169,10 +174,11 @@ export function createRevealService(deps: RevealDeps) {
     async reveal(who: StaffPrincipal, req: RevealRequest): Promise<RevealResult> {
       check(req);
       const v = await evaluate(who, req);
-      if (v.reason === 'quota') {
+      const overQuota = async () => {
         await record(who, req, 'denied', [], { reason: 'quota' });
-        throw new RateLimited(`reveal quota reached: ${v.quota.limit} an hour for the ${who.role} role`);
-      }
+        return new RateLimited(`reveal quota reached: ${v.quota.limit} an hour for the ${who.role} role`);
+      };
+      if (v.reason === 'quota') throw await overQuota();
       const { kind, grant, decision, policies } = v;
       const d = { decision, policies };
       if (d.decision === 'deny') {
@@ -182,6 +188,10 @@ export function createRevealService(deps: RevealDeps) {
           [{ path: '/policy', problem: d.policies.length ? d.policies.join(', ') : 'no policy permits it' }],
         );
       }
+      // Allowed: one of the quota is used now, checked and counted in one step (the count
+      // read above may be stale by now, with other reveals of this person in flight).
+      const q = quotaOf(who);
+      if (!(await budgets.take(q.key, q.limit))) throw await overQuota();
       const result: 'ok' | 'break_glass' = v.result === 'break_glass' ? 'break_glass' : 'ok';
       const justification = req.breakGlass?.justification.trim();
       const entry = await record(who, req, result, d.policies, {

@@ -43,6 +43,9 @@ export async function buildApi(
     loggerInstance: log,
     bodyLimit: 8 * 1024 * 1024,
     genReqId: () => randomId('req').slice(0, 16),
+    // The client's address (per-client limits) is taken from X-Forwarded-For only when the
+    // request comes through one of the configured proxies; anyone else's header is ignored.
+    trustProxy: app.config.trustedProxies.length > 0 ? [...app.config.trustedProxies] : false,
     // Strict: an unknown property or a number where a string belongs is an error, not
     // something silently dropped or converted; and every problem is reported at once.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },

@@ -1,4 +1,6 @@
 import type { Kysely } from 'kysely';
+import type { Clock } from '../lib/clock.ts';
+import { createRateBudgets } from '../store/budgets.ts';
 import type { Database, DeviceTable } from '../store/schema.ts';
 
 /** The devices capability's tables: stations, enrollment codes, devices, the build allow-list. */
@@ -51,6 +53,8 @@ export function createDevicesRepo(db: Kysely<Database>) {
       const u = await db.updateTable('device_nonces').set({ expires_at: until }).where('keyid', '=', keyid).where('nonce', '=', nonce).where('expires_at', '<', now).executeTakeFirst();
       return u.numUpdatedRows > 0n;
     },
+    /** Rate budgets in the database (shared by every node, kept across restarts). */
+    budgets: (clock: Clock) => createRateBudgets(db, clock),
     dropExpiredNonces: (now: number) => db.deleteFrom('device_nonces').where('expires_at', '<', now).execute(),
     insertActivity: (a: { device: string; at: string; action: string; parcel: string | null; result: string }) => db.insertInto('device_activity').values(a).execute(),
     /** Devices that were given these parcels' data (reads allowed), for tracing a leak. */

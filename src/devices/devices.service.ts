@@ -18,6 +18,9 @@ const BUILD = /^[0-9a-f]{64}$/;
 // unambiguous alphabet in three groups (75 bits), single use, short-lived.
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 
+/** What a restricted (quarantined) device may still ask: on average one request a second. */
+const RESTRICTED = { limit: 5, windowMs: 5_000 };
+
 function normalizeCode(code: string): string {
   return code.toUpperCase().replace(/[^A-Z0-9]/g, '');
 }
@@ -47,6 +50,7 @@ export function parsePublicKey(text: string): Buffer | undefined {
  */
 export function createDevicesService(deps: DevicesDeps) {
   const { repo, clock, log } = deps;
+  const budgets = repo.budgets(clock);
 
   async function view(d: DeviceTable, known?: boolean): Promise<Device> {
     return {
@@ -168,6 +172,12 @@ export function createDevicesService(deps: DevicesDeps) {
       await publish(d);
       return d;
     },
+
+    /**
+     * Uses one of a restricted device's requests (five in five seconds), in the database: a
+     * quarantined device is slowed on every node and after a restart. False when none is left.
+     */
+    takeRestrictedBudget: (id: string): Promise<boolean> => budgets.take(`device:${id}`, RESTRICTED),
 
     /**
      * The nonce store of signed device requests, in the database: a request replayed after

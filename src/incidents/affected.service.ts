@@ -3,15 +3,19 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../lib/clock.ts';
 import { constantTimeEqual, hmacSha256, open, randomId, seal } from '../lib/crypto.ts';
 import { InvalidInput, RateLimited } from '../lib/errors.ts';
-import { tokenBucket } from '../lib/ratelimit.ts';
+import type { Limit } from '../lib/ratelimit.ts';
+import { createRateBudgets } from '../store/budgets.ts';
 import type { Database } from '../store/schema.ts';
 import type { VaultService } from '../vault/vault.service.ts';
-import { normalizePhone } from '../vault/normalize.ts';
+import { normalizeEmail, normalizePhone } from '../vault/normalize.ts';
 import type { MessageSender } from './outbox.ts';
 
 const CODE_MINUTES = 10;
 const MAX_ATTEMPTS = 5;
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[a-z]{2,24}$/i;
+const HOUR = 3_600_000;
+const PER_IDENTIFIER: Limit = { limit: 3, windowMs: HOUR };
+const PER_CLIENT: Limit = { limit: 20, windowMs: HOUR };
 
 export type AffectedAnswer = {
   readonly affected: boolean;
@@ -34,14 +38,17 @@ export function createAffectedService(deps: {
   key: Buffer;
   region: string;
 }) {
-  const perIdentifier = tokenBucket(3 / 3600, 3);
-  const perClient = tokenBucket(20 / 3600, 20);
+  // In the database, taken atomically: they hold across nodes, restarts and concurrent starts.
+  const budgets = createRateBudgets(deps.db, deps.clock);
   const aad = Buffer.from('cloak/affected-check/v1');
 
   /** The identifier's canonical form and kind, or a clear error (the value is never echoed). */
   function canonical(raw: string): { kind: 'phone' | 'email'; value: string } {
     const v = typeof raw === 'string' ? raw.trim() : '';
-    if (EMAIL.test(v)) return { kind: 'email', value: v.toLowerCase() };
+    // The vault's own normaliser (NFC, trimmed; lower-cased as it indexes): one address
+    // however it is spelt (NFC or NFD, any case) is one identifier with one budget.
+    const e = normalizeEmail(v);
+    if (e.ok && EMAIL.test(e.value.indexed)) return { kind: 'email', value: e.value.indexed };
     const p = normalizePhone(v, deps.region as 'VN');
     if (p.ok) return { kind: 'phone', value: p.value.e164 };
     throw new InvalidInput('give a phone number or an e-mail address', [{ path: '/identifier', problem: 'not a phone number or e-mail address' }]);
@@ -52,8 +59,8 @@ export function createAffectedService(deps: {
     async start(identifier: string, client: string): Promise<{ challenge: string; expiresAt: string }> {
       const id = canonical(identifier);
       const now = deps.clock.now();
-      if (!perClient.take(client, now.getTime())) throw new RateLimited('too many checks from here; try again in an hour');
-      if (!perIdentifier.take(hmacSha256(deps.key, id.value).toString('hex'), now.getTime())) throw new RateLimited('too many checks for this identifier; try again in an hour');
+      if (!(await budgets.take(`affected:client:${client}`, PER_CLIENT))) throw new RateLimited('too many checks from here; try again in an hour');
+      if (!(await budgets.take(`affected:id:${hmacSha256(deps.key, id.value).toString('hex')}`, PER_IDENTIFIER))) throw new RateLimited('too many checks for this identifier; try again in an hour');
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
       const challenge = randomId('chk');
       const expiresAt = new Date(now.getTime() + CODE_MINUTES * 60_000).toISOString();
@@ -69,12 +76,24 @@ export function createAffectedService(deps: {
     /** With the right code, whether that identifier was in an incident, which data, what to do. */
     async verify(challenge: string, code: string): Promise<AffectedAnswer> {
       const wrong = () => new InvalidInput('the code is wrong or has expired; ask for a new one', [{ path: '/code', problem: 'wrong or expired' }]);
-      const r = typeof challenge === 'string' ? await deps.db.selectFrom('affected_checks').selectAll().where('id', '=', challenge).executeTakeFirst() : undefined;
-      if (!r || r.expires_at <= deps.clock.now().toISOString() || r.attempts >= MAX_ATTEMPTS) throw wrong();
-      await deps.db.updateTable('affected_checks').set({ attempts: r.attempts + 1 }).where('id', '=', challenge).execute();
+      // An attempt is counted before the code is compared, in one statement that also checks
+      // the limit and the expiry: of concurrent guesses only the attempts left are compared.
+      const r =
+        typeof challenge === 'string'
+          ? await deps.db
+              .updateTable('affected_checks')
+              .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+              .where('id', '=', challenge)
+              .where('attempts', '<', MAX_ATTEMPTS)
+              .where('expires_at', '>', deps.clock.now().toISOString())
+              .returning(['kind', 'identifier', 'code_hash'])
+              .executeTakeFirst()
+          : undefined;
+      if (!r) throw wrong();
       if (typeof code !== 'string' || !constantTimeEqual(hmacSha256(deps.key, `${challenge}|${code}`), Buffer.from(r.code_hash))) throw wrong();
-      // Once used, gone.
-      await deps.db.deleteFrom('affected_checks').where('id', '=', challenge).execute();
+      // Once used, gone: of concurrent uses of the right code only the one that deletes it answers.
+      const used = await deps.db.deleteFrom('affected_checks').where('id', '=', challenge).executeTakeFirst();
+      if (used.numDeletedRows === 0n) throw wrong();
       const value = open(deps.key, r.identifier, aad).toString();
       const tokens = [...(await deps.vault.matchValues(r.kind as 'phone' | 'email', [value])).values()].flat();
       const found = tokens.length ? await deps.incidents.containing(tokens) : [];

@@ -179,6 +179,12 @@ describe('loadConfig', () => {
     assert.equal(c.port, 8080);
   });
 
+  test('trusted proxies: none by default; addresses and CIDR ranges, comma-separated; anything else refused by name', () => {
+    assert.deepEqual(loadConfig({}).trustedProxies, []);
+    assert.deepEqual(loadConfig({ CLOAK_TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1,fd00::/8,loopback' }).trustedProxies, ['10.0.0.0/8', '127.0.0.1', 'fd00::/8', 'loopback']);
+    for (const bad of ['10.0.0.0/33', 'proxy.example.com', '10.0.0.1/8/1', '*']) refused({ CLOAK_TRUSTED_PROXIES: bad }, 'CLOAK_TRUSTED_PROXIES');
+  });
+
   test('every setting is described by its environment variable', () => {
     for (const [key, s] of Object.entries(configSchema.shape)) {
       assert.match(s.description ?? '', /^CLOAK_[A-Z_]+: \S/, key);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -8,6 +9,15 @@ import { InvalidInput } from './errors.ts';
 
 /** The policies shipped with Cloak, beside `src/`. */
 const SHIPPED_POLICIES = fileURLToPath(new URL('../../policies/', import.meta.url));
+
+/** An address, a CIDR range (`10.0.0.0/8`, `fd00::/8`) or one of proxy-addr's names (loopback, linklocal, uniquelocal). */
+function isProxyAddress(s: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(s)) return true;
+  const [addr, bits, ...rest] = s.split('/');
+  const v = isIP(addr ?? '');
+  if (v === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (v === 4 ? 32 : 128));
+}
 
 /**
  * Every setting Cloak reads, in one schema. Read from the environment (`CLOAK_*`) and an
@@ -85,6 +95,14 @@ export const configSchema = z
       .default('hopthu.example')
       .describe('CLOAK_CANARY_EMAIL_DOMAIN: canary customers get addresses at this domain (set one your company controls and that looks ordinary)'),
     dpoContact: z.string().min(3).max(200).default('Data Protection Officer, dpo@example.vn').describe('CLOAK_DPO_CONTACT: the data-protection officer named in regulator reports and customer notices'),
+    trustedProxies: z
+      .string()
+      .default('')
+      .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+      .refine((list) => list.every(isProxyAddress), 'must be IP addresses or CIDR ranges separated by commas, e.g. 10.0.0.0/8,127.0.0.1')
+      .describe(
+        'CLOAK_TRUSTED_PROXIES: the reverse proxies in front of Cloak (IP addresses or CIDR ranges, comma-separated; default none). Only their X-Forwarded-For is believed, so per-client limits count the real client; from anyone else it is ignored',
+      ),
     customerTokenMinutes: z.coerce.number().int().min(1).max(1440).default(15).describe('CLOAK_CUSTOMER_TOKEN_MINUTES: how long a customer token for the access report lasts'),
     staffTokenHours: z.coerce.number().int().min(1).max(24 * 30).default(12).describe('CLOAK_STAFF_TOKEN_HOURS: how long a staff sign-in token (cst.…) lasts from when it is issued'),
     apiKeyDays: z.coerce.number().int().min(1).max(3650).default(90).describe('CLOAK_API_KEY_DAYS: how long an API key lasts from its creation or rotation (the most; a key may be created with fewer days)'),
@@ -118,6 +136,7 @@ const ENV: Record<keyof z.infer<typeof configSchema>, string> = {
   customerTokenMinutes: 'CLOAK_CUSTOMER_TOKEN_MINUTES',
   staffTokenHours: 'CLOAK_STAFF_TOKEN_HOURS',
   apiKeyDays: 'CLOAK_API_KEY_DAYS',
+  trustedProxies: 'CLOAK_TRUSTED_PROXIES',
   canaryPhonePrefix: 'CLOAK_CANARY_PHONE_PREFIX',
   dpoContact: 'CLOAK_DPO_CONTACT',
   canaryEmailDomain: 'CLOAK_CANARY_EMAIL_DOMAIN',

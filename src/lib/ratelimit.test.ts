@@ -1,14 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tokenBucket } from './ratelimit.ts';
+import { windowAt } from './ratelimit.ts';
 
-test('a burst passes, then one a second; keys are apart', () => {
-  const b = tokenBucket(1, 3);
-  const t0 = 1_000_000;
-  assert.deepEqual([1, 2, 3, 4].map(() => b.take('a', t0)), [true, true, true, false]);
-  assert.equal(b.take('b', t0), true, 'another key has its own bucket');
-  assert.equal(b.take('a', t0 + 500), false);
-  assert.equal(b.take('a', t0 + 1000), true);
-  assert.equal(b.take('a', t0 + 1000), false);
-  assert.deepEqual([1, 2, 3, 4].map(() => b.take('a', t0 + 60_000)), [true, true, true, false], 'refills up to the burst only');
+test('the window before weighs by how much of it still overlaps the last window length', () => {
+  const hour = 3_600_000;
+  const w = windowAt(10 * hour + hour / 4, hour);
+  assert.deepEqual([w.start, w.previous], [10 * hour, 9 * hour]);
+  assert.equal(w.carried(20), 15, 'three quarters of the hour before still count');
+  assert.equal(windowAt(10 * hour, hour).carried(20), 20, 'at the start of a window all of the one before counts');
+  assert.equal(windowAt(11 * hour - 1, hour).carried(20), 0);
 });

@@ -1,20 +1,29 @@
 /**
- * A token bucket per key: `perSecond` tokens refill each second, up to `burst`. In memory,
- * one process: enough for quarantined devices on one node (a shared store comes with
- * several API nodes).
- * @example const b = tokenBucket(1, 5); if (!b.take(deviceId, Date.now())) throw new RateLimited('…');
+ * A limit: at most `limit` uses per `windowMs`. Budgets count uses in fixed windows and
+ * estimate the sliding one (the window before weighs by how much of it still overlaps the
+ * last `windowMs`), so a burst at the end of one window and the start of the next cannot
+ * pass twice the limit.
  */
-export function tokenBucket(perSecond: number, burst: number) {
-  const buckets = new Map<string, { tokens: number; at: number }>();
-  return {
-    take(key: string, nowMs: number): boolean {
-      const b = buckets.get(key) ?? { tokens: burst, at: nowMs };
-      b.tokens = Math.min(burst, b.tokens + ((nowMs - b.at) / 1000) * perSecond);
-      b.at = nowMs;
-      buckets.set(key, b);
-      if (b.tokens < 1) return false;
-      b.tokens -= 1;
-      return true;
-    },
-  };
+export type Limit = { readonly limit: number; readonly windowMs: number };
+
+/**
+ * Budgets in a store every node shares (the database), so limits hold across nodes and
+ * restarts and under concurrent requests. `take` checks and uses in one atomic step; a
+ * refused take changes nothing.
+ * @example if (!(await budgets.take(`reveal:${actor}`, { limit: 20, windowMs: 3_600_000 }))) throw new RateLimited('…');
+ */
+export type RateBudgets = {
+  /** Uses one of `key`'s budget if one is left: true if used, false (nothing changed) if not. */
+  take(key: string, limit: Limit): Promise<boolean>;
+  /** How much of `key`'s budget counts as used now (what `take` weighs), without using any. */
+  used(key: string, limit: Limit): Promise<number>;
+};
+
+/** The fixed window `nowMs` falls in, and the part of the one before that still counts. */
+export function windowAt(nowMs: number, windowMs: number): { readonly start: number; readonly previous: number; readonly carried: (previousUsed: number) => number } {
+  const start = Math.floor(nowMs / windowMs) * windowMs;
+  // In integers (as the database computes it too): the window before times the part of it
+  // that still overlaps the last `windowMs`, rounded down.
+  const overlap = start + windowMs - nowMs;
+  return { start, previous: start - windowMs, carried: (n) => Math.floor((n * overlap) / windowMs) };
 }

@@ -460,6 +460,23 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('incident_sends_incident').on('incident_sends').columns(['incident', 'sent_at']).execute();
       },
     },
+    '0018_limits': {
+      async up(db: Kysely<any>) {
+        // Rate budgets shared by every node and kept across restarts: how much of a key's limit
+        // (a staff member's reveals, a client's affected checks, …) a fixed window has used.
+        // Taken by one conditional upsert, so concurrent requests never pass the limit.
+        const big = dialect === 'sqlite' ? 'integer' : 'bigint';
+        await db.schema
+          .createTable('rate_budgets')
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('window_start', big, (c) => c.notNull())
+          .addColumn('used', 'integer', (c) => c.notNull())
+          .addColumn('expires_at', big, (c) => c.notNull())
+          .addPrimaryKeyConstraint('rate_budgets_pk', ['key', 'window_start'])
+          .execute();
+        await db.schema.createIndex('rate_budgets_expiry').on('rate_budgets').column('expires_at').execute();
+      },
+    },
     '0019_token_lifetimes': {
       async up(db: Kysely<any>) {
         // Staff tokens and API keys expire, and staff tokens can be revoked without disabling

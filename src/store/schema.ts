@@ -101,6 +101,8 @@ export interface Database {
   incident_approvals: { incident: string; doc: string; lang: string; text_sha256: string; approved_by: string; approved_at: string };
   /** A sending of an incident's customer notices: `langs` is JSON (language → count); counts only. */
   incident_sends: { id: string; incident: string; langs: string; sent: number; unreachable: number; sent_by: string; sent_at: string };
+  /** How much of a key's limit one fixed window (start and end in ms since the epoch) has used. */
+  rate_budgets: { key: string; window_start: number; used: number; expires_at: number };
 }
 
 /** A leaked file uploaded for tracing; `report` is the trace's JSON once done. */

@@ -7,7 +7,7 @@ import type { AuditLog } from '../audit/log.service.ts';
 import type { DevicesService } from '../devices/devices.service.ts';
 import type { VaultService } from '../vault/vault.service.ts';
 import { isTrackingNumber } from './waybill.fns.ts';
-import type { WaybillRepo } from './waybill.repo.ts';
+import type { RelayTables, WaybillRepo } from './waybill.repo.ts';
 import type { TelephonyProvider } from './telephony.ts';
 import type { Caller } from './waybill.types.ts';
 
@@ -70,17 +70,17 @@ export function createContactService(deps: ContactDeps) {
   }
 
   /** When a binding stops working: its own end, or the delivery plus the grace period, whichever comes first. */
-  async function effectiveExpiry(b: { tracking: string; expires_at: string }): Promise<string> {
-    const delivered = await repo.deliveredAt(b.tracking);
+  async function effectiveExpiry(b: { tracking: string; expires_at: string }, tables: RelayTables = repo): Promise<string> {
+    const delivered = await tables.deliveredAt(b.tracking);
     if (!delivered) return b.expires_at;
     const afterDelivery = new Date(new Date(delivered).getTime() + deps.graceMinutes * 60_000).toISOString();
     return afterDelivery < b.expires_at ? afterDelivery : b.expires_at;
   }
 
-  async function activeBinding(caller: Caller, tracking: string) {
-    const b = await repo.bindingOf(tracking, caller.id);
+  async function activeBinding(caller: Caller, tracking: string, tables: RelayTables = repo) {
+    const b = await tables.bindingOf(tracking, caller.id);
     if (!b) return undefined;
-    const until = await effectiveExpiry(b);
+    const until = await effectiveExpiry(b, tables);
     return until > clock.now().toISOString() ? { ...b, until } : undefined;
   }
 
@@ -122,42 +122,46 @@ export function createContactService(deps: ContactDeps) {
       const p = await assignedToday(caller, tracking);
       if (!p) return refuse(caller, tracking, 'relay');
       if (caller.status !== 'active') throw new Forbidden('a restricted device reads routing data only');
-      const current = await activeBinding(caller, tracking);
-      if (current) return { number: current.number, expiresAt: current.until };
-      if (await repo.deliveredAt(tracking)) throw new Conflict('this parcel was delivered; no new relay is bound after delivery');
-      const now = clock.now();
-      // Read in this order: leases, then which of their bindings exist, then the bindings in
-      // force. A claim made by another courier is then seen either as a lease without its
-      // binding (in flight), or, if its binding was seen, as a binding in force: read the other
-      // way round, a binding written between the reads looked free and was taken over.
-      const leases = await repo.leases();
-      const existing = await repo.existingBindings([...leases.values()].map((l) => l.holder));
-      // Busy: bound, and the binding still in force (delivery plus grace may have ended it early).
-      const busy = new Set<string>();
-      for (const b of await repo.bindingsInForce(now.toISOString())) if ((await effectiveExpiry(b)) > now.toISOString()) busy.add(b.number);
-      // A lease whose binding is not written yet is a claim in flight, not a free number
-      // (unless it is old: a claim that died before writing its binding).
-      const inFlight = (n: string) => {
-        const l = leases.get(n);
-        return l !== undefined && !existing.has(l.holder) && new Date(l.claimedAt).getTime() > now.getTime() - 60_000;
-      };
-      // Valid through the end of the courier's day, and the grace period after it.
-      const endOfDay = new Date(`${dayOf(now)}T23:59:59+07:00`).getTime();
-      const expiresAt = new Date(endOfDay + deps.graceMinutes * 60_000).toISOString();
-      const id = randomId('rly');
-      let number: string | undefined;
-      for (const n of deps.numbers) {
-        if (busy.has(n) || inFlight(n)) continue;
-        // Another courier may be claiming the same free number right now: only one wins.
-        if (await repo.claimNumber(n, leases.get(n)?.holder, id, now.toISOString())) {
-          number = n;
-          break;
+      // One claim at a time per parcel: concurrent asks by its courier get the one binding
+      // (read again under the lock), never a number each.
+      return repo.withParcelLock(tracking, async (t) => {
+        const current = await activeBinding(caller, tracking, t);
+        if (current) return { number: current.number, expiresAt: current.until };
+        if (await t.deliveredAt(tracking)) throw new Conflict('this parcel was delivered; no new relay is bound after delivery');
+        const now = clock.now();
+        // Read in this order: leases, then which of their bindings exist, then the bindings in
+        // force. A claim made by another courier is then seen either as a lease without its
+        // binding (in flight), or, if its binding was seen, as a binding in force: read the other
+        // way round, a binding written between the reads looked free and was taken over.
+        const leases = await t.leases();
+        const existing = await t.existingBindings([...leases.values()].map((l) => l.holder));
+        // Busy: bound, and the binding still in force (delivery plus grace may have ended it early).
+        const busy = new Set<string>();
+        for (const b of await t.bindingsInForce(now.toISOString())) if ((await effectiveExpiry(b, t)) > now.toISOString()) busy.add(b.number);
+        // A lease whose binding is not written yet is a claim in flight, not a free number
+        // (unless it is old: a claim that died before writing its binding).
+        const inFlight = (n: string) => {
+          const l = leases.get(n);
+          return l !== undefined && !existing.has(l.holder) && new Date(l.claimedAt).getTime() > now.getTime() - 60_000;
+        };
+        // Valid through the end of the courier's day, and the grace period after it.
+        const endOfDay = new Date(`${dayOf(now)}T23:59:59+07:00`).getTime();
+        const expiresAt = new Date(endOfDay + deps.graceMinutes * 60_000).toISOString();
+        const id = randomId('rly');
+        let number: string | undefined;
+        for (const n of deps.numbers) {
+          if (busy.has(n) || inFlight(n)) continue;
+          // Another courier may be claiming the same free number right now: only one wins.
+          if (await t.claimNumber(n, leases.get(n)?.holder, id, now.toISOString())) {
+            number = n;
+            break;
+          }
         }
-      }
-      if (!number) throw new Unavailable('every relay number is in use; try again shortly');
-      await repo.insertBinding({ id, number, tracking, courier: caller.id, recipient: p.recipient, created_at: now.toISOString(), expires_at: expiresAt });
-      deps.log.info({ device: caller.id, parcel: tracking }, 'contact: relay bound');
-      return { number, expiresAt };
+        if (!number) throw new Unavailable('every relay number is in use; try again shortly');
+        await t.insertBinding({ id, number, tracking, courier: caller.id, recipient: p.recipient, created_at: now.toISOString(), expires_at: expiresAt });
+        deps.log.info({ device: caller.id, parcel: tracking }, 'contact: relay bound');
+        return { number, expiresAt };
+      });
     },
 
     /** Connects the courier to the customer through its binding; an expired or foreign binding refuses. */

@@ -1,11 +1,63 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, ParcelScanTable, ParcelTable, RelayBindingTable } from '../store/schema.ts';
 import type { Store } from '../store/db.ts';
 
+/**
+ * What a relay claim reads and writes, on the database or inside the transaction that holds
+ * the parcel's lock (see `withParcelLock`).
+ */
+function relayTables(db: Kysely<Database> | Transaction<Database>) {
+  return {
+    /** When the parcel was delivered, if it was. */
+    async deliveredAt(tracking: string): Promise<string | undefined> {
+      const r = await db.selectFrom('parcel_scans').select('at').where('tracking', '=', tracking).where('step', '=', 'delivered').orderBy('at').limit(1).executeTakeFirst();
+      return r?.at;
+    },
+    /** The latest binding of this courier for this parcel. */
+    bindingOf: (tracking: string, courier: string) =>
+      db.selectFrom('relay_bindings').selectAll().where('tracking', '=', tracking).where('courier', '=', courier).orderBy('created_at', 'desc').limit(1).executeTakeFirst(),
+    /** Bindings whose own end is after `now` (delivery may end them sooner). */
+    bindingsInForce: (now: string) => db.selectFrom('relay_bindings').select(['id', 'number', 'tracking', 'expires_at']).where('expires_at', '>', now).execute(),
+    leases: async () => new Map((await db.selectFrom('relay_leases').selectAll().execute()).map((l) => [l.number, { holder: l.binding_id, claimedAt: l.claimed_at }])),
+    /** Which of these bindings exist (a lease may be claimed a moment before its binding is written). */
+    async existingBindings(ids: readonly string[]): Promise<Set<string>> {
+      if (ids.length === 0) return new Set();
+      return new Set((await db.selectFrom('relay_bindings').select('id').where('id', 'in', [...ids]).execute()).map((r) => r.id));
+    },
+    /**
+     * Takes a number for `binding` if its lease is still what the caller saw (`holder`, or no
+     * lease at all): a compare-and-set, so of two concurrent claims one wins.
+     */
+    async claimNumber(number: string, holder: string | undefined, binding: string, now: string): Promise<boolean> {
+      if (holder === undefined) {
+        const r = await db.insertInto('relay_leases').values({ number, binding_id: binding, claimed_at: now }).onConflict((oc) => oc.column('number').doNothing()).executeTakeFirst();
+        return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+      }
+      const r = await db.updateTable('relay_leases').set({ binding_id: binding, claimed_at: now }).where('number', '=', number).where('binding_id', '=', holder).executeTakeFirst();
+      return r.numUpdatedRows > 0n;
+    },
+    insertBinding: (b: RelayBindingTable) => db.insertInto('relay_bindings').values(b).execute(),
+  };
+}
+export type RelayTables = ReturnType<typeof relayTables>;
+
 /** The waybill capability's tables: parcels and their scans. */
-export function createWaybillRepo(store: Pick<Store, 'db' | 'insertRows'>) {
+export function createWaybillRepo(store: Pick<Store, 'db' | 'insertRows' | 'dialect'>) {
   const db: Kysely<Database> = store.db;
   return {
+    ...relayTables(db),
+    /**
+     * Runs `fn` on the relay tables inside one transaction that holds the parcel's lock, so
+     * two claims of a relay for one parcel run one after the other (the second finds the
+     * first's binding). PostgreSQL: the parcel's assignment row is locked (`FOR UPDATE`);
+     * SQLite: its one connection runs one transaction at a time.
+     */
+    withParcelLock<T>(tracking: string, fn: (tables: RelayTables) => Promise<T>): Promise<T> {
+      return db.transaction().execute(async (trx) => {
+        if (store.dialect === 'postgres') await trx.selectFrom('parcel_assignments').select('tracking').where('tracking', '=', tracking).forUpdate().execute();
+        return fn(relayTables(trx));
+      });
+    },
     insertParcel: (p: ParcelTable) => db.insertInto('parcels').values(p).execute(),
     /** Parcels after `after` (by tracking number), a page at a time. */
     pageParcels: (after: string, limit: number) => db.selectFrom('parcels').selectAll().where('tracking', '>', after).orderBy('tracking').limit(limit).execute(),
@@ -68,38 +120,9 @@ export function createWaybillRepo(store: Pick<Store, 'db' | 'insertRows'>) {
     assign: (a: { tracking: string; courier: string; day: string; assigned_at: string }) =>
       db.insertInto('parcel_assignments').values(a).onConflict((oc) => oc.column('tracking').doUpdateSet({ courier: a.courier, day: a.day, assigned_at: a.assigned_at })).execute(),
     getAssignment: (tracking: string) => db.selectFrom('parcel_assignments').selectAll().where('tracking', '=', tracking).executeTakeFirst(),
-    /** When the parcel was delivered, if it was. */
-    async deliveredAt(tracking: string): Promise<string | undefined> {
-      const r = await db.selectFrom('parcel_scans').select('at').where('tracking', '=', tracking).where('step', '=', 'delivered').orderBy('at').limit(1).executeTakeFirst();
-      return r?.at;
-    },
-    /** The latest binding of this courier for this parcel. */
-    bindingOf: (tracking: string, courier: string) =>
-      db.selectFrom('relay_bindings').selectAll().where('tracking', '=', tracking).where('courier', '=', courier).orderBy('created_at', 'desc').limit(1).executeTakeFirst(),
-    /** Bindings whose own end is after `now` (delivery may end them sooner). */
-    bindingsInForce: (now: string) => db.selectFrom('relay_bindings').select(['id', 'number', 'tracking', 'expires_at']).where('expires_at', '>', now).execute(),
-    leases: async () => new Map((await db.selectFrom('relay_leases').selectAll().execute()).map((l) => [l.number, { holder: l.binding_id, claimedAt: l.claimed_at }])),
-    /** Which of these bindings exist (a lease may be claimed a moment before its binding is written). */
-    async existingBindings(ids: readonly string[]): Promise<Set<string>> {
-      if (ids.length === 0) return new Set();
-      return new Set((await db.selectFrom('relay_bindings').select('id').where('id', 'in', [...ids]).execute()).map((r) => r.id));
-    },
-    /**
-     * Takes a number for `binding` if its lease is still what the caller saw (`holder`, or no
-     * lease at all): a compare-and-set, so of two concurrent claims one wins.
-     */
-    async claimNumber(number: string, holder: string | undefined, binding: string, now: string): Promise<boolean> {
-      if (holder === undefined) {
-        const r = await db.insertInto('relay_leases').values({ number, binding_id: binding, claimed_at: now }).onConflict((oc) => oc.column('number').doNothing()).executeTakeFirst();
-        return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
-      }
-      const r = await db.updateTable('relay_leases').set({ binding_id: binding, claimed_at: now }).where('number', '=', number).where('binding_id', '=', holder).executeTakeFirst();
-      return r.numUpdatedRows > 0n;
-    },
     /** Ends, at `now`, the bindings of a parcel held by any courier but `courier`. */
     endBindingsExcept: (tracking: string, courier: string, now: string) =>
       db.updateTable('relay_bindings').set({ expires_at: now }).where('tracking', '=', tracking).where('courier', '!=', courier).where('expires_at', '>', now).execute(),
-    insertBinding: (b: RelayBindingTable) => db.insertInto('relay_bindings').values(b).execute(),
   };
 }
 export type WaybillRepo = ReturnType<typeof createWaybillRepo>;

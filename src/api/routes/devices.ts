@@ -12,7 +12,6 @@ import { assertMay, DUTY_ROLES } from '../../access/duties.fns.ts';
 import type { StaffAuthenticator } from '../../access/staff.service.ts';
 import type { AuditLog } from '../../audit/log.service.ts';
 import { InvalidInput, RateLimited } from '../../lib/errors.ts';
-import { tokenBucket } from '../../lib/ratelimit.ts';
 import { ErrorResponse } from './shared.ts';
 
 declare module 'fastify' {
@@ -62,11 +61,10 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
       { keyOf: devices.keyOf, nonces, now: clock.now(), maxSkewSeconds },
     );
     req.deviceId = keyid;
-    // A restricted (quarantined) device keeps working, slowly: one request a second, bursts of five.
+    // A restricted (quarantined) device keeps working, slowly: five requests in five seconds.
     const d = await devices.get(keyid);
-    if (d.status === 'restricted' && !bucket.take(keyid, clock.now().getTime())) throw new RateLimited('this device is restricted to one request a second');
+    if (d.status === 'restricted' && !(await devices.takeRestrictedBudget(keyid))) throw new RateLimited('this device is restricted to one request a second');
   };
-  const bucket = tokenBucket(1, 5);
   const signed = [{ httpSignature: [] }];
 
   app.post(
