@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ApiKeyService } from '../../access/apikey.service.ts';
 import type { StaffAuthenticator } from '../../access/staff.service.ts';
-import { decodeEntry } from '../../audit/entry.ts';
+import { decodeEntry, publicEntry } from '../../audit/entry.ts';
 import type { AuditLog } from '../../audit/log.service.ts';
 import { InvalidInput } from '../../lib/errors.ts';
 import { requireStaffOrScope } from '../auth.ts';
@@ -34,7 +34,8 @@ const Entry = Type.Object({
   actor: Type.String(),
   subject: Type.Union([Type.String(), Type.Null()]),
   result: Type.Union([Type.String(), Type.Null()]),
-  entry: Type.String({ description: 'the exact bytes of the entry, base64: its leaf hash is SHA-256(0x00 ‖ entry)' }),
+  entry: Type.String({ description: "the entry's public form, base64: its leaf hash is SHA-256(0x00 ‖ entry)" }),
+  stored: Type.String({ description: 'the entry as stored, base64: its salt and every value in clear (they open the commitments in `entry`)' }),
 });
 
 /** Reads an ISO 8601 time given as a filter into the log's own form (UTC, milliseconds), or says which is wrong. */
@@ -95,7 +96,7 @@ export const explorerRoutes: FastifyPluginAsyncTypebox<{ staff: StaffAuthenticat
       });
       reply.header('cache-control', 'no-store');
       return {
-        entries: entries.map((r) => ({ index: r.idx, at: r.at, kind: r.kind, actor: r.actor, subject: r.subject, result: r.result, entry: r.body.toString('base64') })),
+        entries: entries.map((r) => ({ index: r.idx, at: r.at, kind: r.kind, actor: r.actor, subject: r.subject, result: r.result, entry: (publicEntry(r.body) ?? r.body).toString('base64'), stored: r.body.toString('base64') })),
         next: rows.length > limit ? String(page[page.length - 1]!.idx) : null,
       };
     },
