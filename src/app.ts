@@ -132,7 +132,16 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const teamCanaries = createTeamCanaryService({ canaries, staff, explanations, audit, log });
   const canaryCalls = createCanaryCallWatch({ vault, canaries, file: detection.file, callerKey: deriveKey(ring.indexRoot, 'cloak/canary-caller/v1'), region, clock, log });
   const tracer = createTraceService({ vault, waybill, devices, exports, canaries, audit, clock, log, watermarkKey: deriveKey(ring.indexRoot, 'cloak/export-watermark/v1') });
-  const investigations = createInvestigationService({ db: store.db, tracer, incidents, dir: join(config.dataDir, 'traces'), maxBytes: config.traceMaxBytes, clock, log });
+  const investigations = createInvestigationService({
+    db: store.db,
+    tracer,
+    incidents,
+    dir: join(config.dataDir, 'traces'),
+    maxBytes: config.traceMaxBytes,
+    clock,
+    log,
+    roleOf: async (actor) => (actor.startsWith('staff:') ? (await staff.get(actor.slice('staff:'.length))).role : undefined),
+  });
   /** Reloads the policies (refused, and the old ones kept, if any file is broken); the change is in the audit log. */
   async function reloadPolicies(actor: string) {
     const info = policy.reload();
