@@ -11,6 +11,8 @@ import { NotFound, Unauthorized } from '../../lib/errors.ts';
 import { actorOf, requireScope, requireStaffOrScope } from '../auth.ts';
 import { DASHBOARD_ROLES } from './dashboard.ts';
 import { ErrorResponse } from './shared.ts';
+import { mayReadKind } from './explorer.ts';
+import { decodeEntry } from '../../audit/entry.ts';
 
 const Num = (description: string) => Type.String({ pattern: '^(0|[1-9][0-9]{0,14})$', description });
 const b64 = (h: Buffer) => h.toString('base64');
@@ -96,6 +98,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRoutesDeps> = async (ap
     },
     async (req) => {
       const p = await audit.inclusion(Number(req.params.index), req.query.size === undefined ? undefined : Number(req.query.size));
+      if (!mayReadKind(req, decodeEntry(p.stored)?.kind ?? '')) throw new NotFound(`entry ${p.index} is not in the log`);
       return { index: p.index, size: p.size, entry: b64(p.entry), stored: b64(p.stored), proof: p.proof.map(b64) };
     },
   );

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import type { ApiKeyService } from '../../access/apikey.service.ts';
 import type { StaffAuthenticator } from '../../access/staff.service.ts';
 import { decodeEntry, publicEntry } from '../../audit/entry.ts';
@@ -37,6 +38,15 @@ const Entry = Type.Object({
   entry: Type.String({ description: "the entry's public form, base64: its leaf hash is SHA-256(0x00 ‖ entry)" }),
   stored: Type.String({ description: 'the entry as stored, base64: its salt and every value in clear (they open the commitments in `entry`)' }),
 });
+
+/** Kinds of entry only some staff roles read (a canary planting tells which customers are canaries). */
+const RESTRICTED_KINDS: Readonly<Record<string, readonly string[]>> = { canary: ['admin'] };
+
+/** Whether the caller may read entries of `kind`: `audit` API keys all, staff by their role. */
+export function mayReadKind(req: FastifyRequest, kind: string): boolean {
+  const roles = RESTRICTED_KINDS[kind];
+  return !roles || !req.staff || roles.includes(req.staff.role);
+}
 
 /** Reads an ISO 8601 time given as a filter into the log's own form (UTC, milliseconds), or says which is wrong. */
 function time(value: string | undefined, path: string): string | undefined {
@@ -90,7 +100,9 @@ export const explorerRoutes: FastifyPluginAsyncTypebox<{ staff: StaffAuthenticat
       });
       const page = rows.slice(0, limit);
       // The byte match is exact for canonical entries; checked again on the decoded entry.
+      // Canary plantings are for the roles that manage canaries only (admins, audit keys).
       const entries = page.filter((r) => {
+        if (!mayReadKind(req, r.kind)) return false;
         const e = decodeEntry(r.body);
         return data.every(([k, v]) => e?.[k] === v);
       });
