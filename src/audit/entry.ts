@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /**
  * What the audit log records. Entries hold tokens, staff ids, field names, purposes and
@@ -55,12 +55,8 @@ export const PRIVATE_KEYS: ReadonlySet<string> = new Set([
   'key',
 ]);
 
-/**
- * The stored bytes of entry `index` (version 2): JSON with the header keys first, the data
- * keys sorted and the salt last, so the same record and salt always give the same bytes. The
- * index is inside, so a row moved to another place no longer matches its own content.
- */
-export function encodeEntry(index: number, at: string, r: AuditRecord, salt: Buffer = randomBytes(SALT_BYTES)): Buffer {
+/** The stored form's object: header keys first, the data keys sorted, the salt last. */
+function storedObject(index: number, at: string, r: AuditRecord, salt: Buffer): Record<string, unknown> {
   if (salt.length !== SALT_BYTES) throw new Error(`an audit entry's salt is ${SALT_BYTES} bytes`);
   const obj: Record<string, unknown> = { v: 2, i: index, at, kind: r.kind, actor: r.actor };
   if (r.subject !== undefined) obj.subject = r.subject;
@@ -71,26 +67,58 @@ export function encodeEntry(index: number, at: string, r: AuditRecord, salt: Buf
     if (v !== undefined) obj[k] = v;
   }
   obj.salt = salt.toString('base64url');
+  return obj;
+}
+
+const bytesOf = (obj: Record<string, unknown>): Buffer => {
   const body = Buffer.from(JSON.stringify(obj), 'utf8');
   if (body.length > MAX_ENTRY_BYTES) throw new Error('an audit entry is larger than 65535 bytes');
   return body;
+};
+
+/**
+ * The stored bytes of entry `index` (version 2): JSON with the header keys first, the data
+ * keys sorted and the salt last, so the same record and salt always give the same bytes. The
+ * index is inside, so a row moved to another place no longer matches its own content.
+ */
+export function encodeEntry(index: number, at: string, r: AuditRecord, salt: Buffer = randomBytes(SALT_BYTES)): Buffer {
+  return bytesOf(storedObject(index, at, r, salt));
 }
 
-const prf = (salt: Buffer, label: string) => createHmac('sha256', salt).update(label, 'utf8').digest();
+/** Both forms of entry `index` at once (the writer's path: the public form without reading the stored one back). */
+export function encodeEntryForms(index: number, at: string, r: AuditRecord, salt: Buffer): { body: Buffer; pub: Buffer } {
+  const obj = storedObject(index, at, r, salt);
+  return { body: bytesOf(obj), pub: bytesOf(publicObject(obj, salt)) };
+}
+
+const h = (salt: Buffer, label: string) => createHash('sha256').update(salt).update(label, 'utf8').digest();
 /**
  * The commitment to `value` under field `key` in the entry with this salt:
- * base64url(HMAC-SHA256(salt, key ‖ 0x00 ‖ value)). Whoever holds the salt and the value
- * opens it; without the salt it cannot be confirmed from a guess.
+ * base64url(SHA-256(salt ‖ key ‖ 0x00 ‖ value)). Whoever holds the salt and the value opens
+ * it; without the salt (256 random bits) it cannot be confirmed from a guess.
  */
-export const commit = (salt: Buffer, key: string, value: string): string => prf(salt, `${key}\u0000${value}`).toString('base64url');
-/** The 128-bit nonce a version-2 entry's public form carries: HMAC-SHA256(salt, "nonce"), first 16 bytes. */
-export const nonceOf = (salt: Buffer): string => prf(salt, 'nonce').subarray(0, 16).toString('base64url');
+export const commit = (salt: Buffer, key: string, value: string): string => h(salt, `${key}\u0000${value}`).toString('base64url');
+/** The 128-bit nonce a version-2 entry's public form carries: SHA-256(salt ‖ "nonce"), first 16 bytes. */
+export const nonceOf = (salt: Buffer): string => h(salt, 'nonce').subarray(0, 16).toString('base64url');
 
 /** An actor's public form in an entry about a customer: its kind (`staff`, `device`, `service`) and a commitment, `staff:#…`. */
 function publicActor(salt: Buffer, actor: string): string {
   if (actor === 'system' || actor.startsWith('system:')) return actor;
   const colon = actor.indexOf(':');
   return `${colon > 0 ? actor.slice(0, colon) : 'actor'}:#${commit(salt, 'actor', actor)}`;
+}
+
+/** The public form's object from the stored form's, key by key in the same order. */
+function publicObject(o: Record<string, unknown>, salt: Buffer): Record<string, unknown> {
+  const about = typeof o.subject === 'string';
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (k === 'salt') out.nonce = nonceOf(salt);
+    else if (about && k === 'actor' && typeof v === 'string') out.actor = publicActor(salt, v);
+    else if (about && PRIVATE_KEYS.has(k) && (typeof v === 'string' || Array.isArray(v))) out[k] = `#${commit(salt, k, typeof v === 'string' ? v : JSON.stringify(v))}`;
+    else out[k] = v;
+  }
+  return out;
 }
 
 /**
@@ -108,15 +136,7 @@ export function publicEntry(body: Uint8Array): Buffer | undefined {
   if (o.v !== 2 || typeof o.salt !== 'string') return undefined;
   const salt = Buffer.from(o.salt, 'base64url');
   if (salt.length !== SALT_BYTES || salt.toString('base64url') !== o.salt) return undefined;
-  const about = typeof o.subject === 'string';
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) {
-    if (k === 'salt') out.nonce = nonceOf(salt);
-    else if (about && k === 'actor') out.actor = publicActor(salt, o.actor);
-    else if (about && PRIVATE_KEYS.has(k) && (typeof v === 'string' || Array.isArray(v))) out[k] = `#${commit(salt, k, typeof v === 'string' ? v : JSON.stringify(v))}`;
-    else out[k] = v;
-  }
-  const pub = Buffer.from(JSON.stringify(out), 'utf8');
+  const pub = Buffer.from(JSON.stringify(publicObject(o, salt)), 'utf8');
   return pub.length > MAX_ENTRY_BYTES ? undefined : pub;
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.ts';
 import { InvalidInput, NotFound } from '../lib/errors.ts';
-import { encodeEntry, publicEntry, publicOf, SALT_BYTES, type AuditEntry, type AuditRecord } from './entry.ts';
+import { encodeEntryForms, publicEntry, SALT_BYTES, type AuditEntry, type AuditRecord } from './entry.ts';
 import type { AuditRepo, CheckpointRow, EntryRow } from './log.repo.ts';
 import { consistencyProofFrom, inclusionProofFrom, leafHash, nodeHash, rootOf } from './merkle.ts';
 import { formatCheckpoint, signNote, verifierKeyOf, type NoteSigner } from './note.ts';
@@ -132,8 +132,8 @@ export function createAuditLog(deps: AuditLogDeps) {
       // Every entry's own random salt (README: the stored and the public form).
       const salts = randomBytes(SALT_BYTES * records.length);
       for (const [n, r] of records.entries()) {
-        const body = encodeEntry(size, at, r, salts.subarray(n * SALT_BYTES, (n + 1) * SALT_BYTES));
-        let h = leafHash(publicOf(body));
+        const { body, pub } = encodeEntryForms(size, at, r, salts.subarray(n * SALT_BYTES, (n + 1) * SALT_BYTES));
+        let h = leafHash(pub);
         rows.push({ idx: size, at, kind: r.kind, actor: r.actor, subject: r.subject ?? null, result: r.result ?? null, body, leaf: h });
         size += 1;
         for (let L = 0, count = size; ; L++, count /= TILE_WIDTH) {
