@@ -37,12 +37,15 @@ export function sameShape(like: string, keepLetterPrefix = true): string {
   return prefix + rest.join('');
 }
 
-/** A Vietnamese number written in one of the ways customers write theirs (the same number to the vault); others as given. */
+/**
+ * A Vietnamese number written in one of the compact ways customers write theirs (`0…`, `+84…`;
+ * the same number to the vault); others as given. Not with spaces or dots: a headerless file
+ * whose first line is written so reads as a header line to the tracer.
+ */
 function writtenAsPeopleDo(e164: string): string {
   if (!e164.startsWith('+84') || e164.length !== 12) return e164;
   const n = e164.slice(3);
-  const spaced = `${n.slice(0, 3)} ${n.slice(3, 6)} ${n.slice(6)}`;
-  const ways = [`0${spaced}`, `0${n}`, `0${n}`, `+84${n}`, `+84 ${spaced}`, `0${n.slice(0, 3)}.${n.slice(3, 6)}.${n.slice(6)}`];
+  const ways = [`0${n}`, `0${n}`, `+84${n}`];
   return ways[randomInt(0, ways.length)]!;
 }
 
