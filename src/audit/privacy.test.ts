@@ -116,3 +116,42 @@ for (const d of DIALECTS) {
     });
   });
 }
+
+test('a version 1 entry (before salts) names the staff member: the report withholds its bytes and gives its leaf hash, which the proof proves', async () => {
+  const { createReportService } = await import('./report.service.ts');
+  const { leafHash } = await import('./merkle.ts');
+  const { rfcRoot } = await import('../../test/rfc9162.ts');
+  // Two entries as the log wrote them before salts, and one of today's.
+  const v1 = (i: number) => Buffer.from(JSON.stringify({ v: 1, i, at: '2026-01-01T00:00:00.000Z', kind: 'reveal', actor: `staff:${AGENT}`, subject: 'sub_legacy', result: 'ok', explanation: TICKET, field: 'phone', purpose: 'ticket_followup', role: 'support' }));
+  const v2 = encodeEntry(2, '2026-12-01T00:00:00.000Z', { kind: 'reveal', actor: `staff:${AGENT}`, subject: 'sub_legacy', result: 'ok', data: { explanation: TICKET, field: 'email', purpose: 'ticket_followup', role: 'support' } });
+  const stored = [v1(0), v1(1), v2];
+  const leaves = stored.map((b) => publicEntry(b)!);
+  const root = rfcRoot(leaves);
+  const rows = stored.map((body, idx) => ({ idx, at: JSON.parse(body.toString()).at as string, kind: 'reveal', actor: `staff:${AGENT}`, subject: 'sub_legacy', result: 'ok', body, leaf: leafHash(leaves[idx]!) }));
+  // The proof of a leaf in a tree of three: sibling hashes, as RFC 9162 orders them.
+  const lh = leaves.map((l) => leafHash(l));
+  const node = (a: Buffer, b: Buffer) => createHash('sha256').update(Buffer.of(1)).update(a).update(b).digest();
+  const proofs = [[lh[1]!, lh[2]!], [lh[0]!, lh[2]!], [node(lh[0]!, lh[1]!)]];
+  const reports = createReportService({
+    audit: {
+      verifierKey: 'unused',
+      entriesOfSubject: async () => rows,
+      latest: async () => ({ size: 3, root, note: 'note' }),
+      inclusion: async (index: number) => ({ index, size: 3, entry: leaves[index]!, stored: stored[index]!, proof: proofs[index]! }),
+    },
+    vault: { exists: async () => true },
+    clock: { now: () => new Date() },
+    key: Buffer.alloc(32),
+    minutes: 5,
+  });
+  const report = await reports.report('sub_legacy');
+  assert.equal(report.accesses.length, 3);
+  const text = JSON.stringify(report);
+  assert.equal(text.includes(AGENT), false);
+  assert.equal(text.includes(TICKET), false);
+  for (const a of report.accesses) {
+    const leaf = a.entry ? leafHash(Buffer.from(a.entry, 'base64')) : Buffer.from(a.leaf!, 'base64');
+    assert.equal(a.entry === undefined, a.index < 2, 'only the version 1 entries are withheld');
+    assert.ok(rfcVerifyInclusion(a.index, 3, leaf, a.proof.map((p) => Buffer.from(p, 'base64')), root), `proof of ${a.index}`);
+  }
+});
