@@ -132,11 +132,14 @@ test('a version 1 entry (before salts) names the staff member: the report withho
   const lh = leaves.map((l) => leafHash(l));
   const node = (a: Buffer, b: Buffer) => createHash('sha256').update(Buffer.of(1)).update(a).update(b).digest();
   const proofs = [[lh[1]!, lh[2]!], [lh[0]!, lh[2]!], [node(lh[0]!, lh[1]!)]];
+  const { signerFromSeed, signNote, formatCheckpoint, verifierKeyOf } = await import('./note.ts');
+  const signer = signerFromSeed('cloak.local/audit', Buffer.alloc(32, 7));
+  const note = signNote(formatCheckpoint({ origin: 'cloak.local/audit', size: 3n, rootHash: root, extensions: [] }), [signer]);
   const reports = createReportService({
     audit: {
-      verifierKey: 'unused',
+      verifierKey: verifierKeyOf(signer),
       entriesOfSubject: async () => rows,
-      latest: async () => ({ size: 3, root, note: 'note' }),
+      latest: async () => ({ size: 3, root, note }),
       inclusion: async (index: number) => ({ index, size: 3, entry: leaves[index]!, stored: stored[index]!, proof: proofs[index]! }),
     },
     vault: { exists: async () => true },
@@ -153,5 +156,9 @@ test('a version 1 entry (before salts) names the staff member: the report withho
     const leaf = a.entry ? leafHash(Buffer.from(a.entry, 'base64')) : Buffer.from(a.leaf!, 'base64');
     assert.equal(a.entry === undefined, a.index < 2, 'only the version 1 entries are withheld');
     assert.ok(rfcVerifyInclusion(a.index, 3, leaf, a.proof.map((p) => Buffer.from(p, 'base64')), root), `proof of ${a.index}`);
+    // The browser verifier proves it too, from the entry or, withheld, from its leaf hash.
+    const proof = a.proof.map((p) => Buffer.from(p, 'base64'));
+    const v = await verifyEntry({ ...(a.entry ? { entry: Buffer.from(a.entry, 'base64') } : { leaf: Buffer.from(a.leaf!, 'base64') }), index: a.index, size: 3, proof, note: report.checkpoint.note, vkey: report.verifierKey });
+    assert.equal(v.checkpoint.size, 3n);
   }
 });
