@@ -9,6 +9,7 @@ import { runCloak } from '../test/cli.ts';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/lib/config.ts';
 import { formatCheckpoint, signNote, signerFromSeed } from '../src/audit/note.ts';
+import { publicOf } from '../src/audit/entry.ts';
 
 /**
  * Done-when 2 of the audit issue: rows of the stored log edited, deleted, reordered or
@@ -88,7 +89,8 @@ for (const d of DIALECTS) {
       await sql.run('update audit_entries set body = ? where idx = ?', edited, 432);
       await expectBad(432, /entry 432 was changed after it was written/);
       // A careful attacker also rewrites the recorded hash and the tile: the signed root still says no.
-      const newLeaf = createHash('sha256').update(Buffer.of(0)).update(edited).digest();
+      // Its leaf is the hash of its public form (the stored bytes with commitments, src/audit/entry.ts).
+      const newLeaf = createHash('sha256').update(Buffer.of(0)).update(publicOf(edited)).digest();
       const [tile] = await sql.rows('select hashes from audit_tiles where level = 0 and idx = 1');
       const forged = Buffer.from(tile!.hashes as Uint8Array);
       newLeaf.copy(forged, (432 - 256) * 32);

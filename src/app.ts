@@ -90,7 +90,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   });
   const labelKey = deriveKey(ring.indexRoot, 'cloak/label-ref/v1');
   const waybillRepo = createWaybillRepo(store);
-  const canaries = createCanaryService({ db: store.db, vault, clock, phonePrefix: config.canaryPhonePrefix, emailDomain: config.canaryEmailDomain });
+  const canaries = createCanaryService({ db: store.db, vault, clock, phonePrefix: config.canaryPhonePrefix, emailDomains: config.canaryEmailDomain.split(',') });
   const waybill = createWaybillService({ repo: waybillRepo, vault, devices, labelKey, canaries, bus, clock, log });
   const telephony = opts.telephony ?? createEmbeddedTelephony(() => clock.now());
   const contact = createContactService({
@@ -129,10 +129,19 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   // Customer notices go out through the same message provider as the one-time codes.
   const notices = createNoticeService({ db: store.db, clock, audit, incidents, vault, sender: outbox });
   const stopCanaryWatch = watchCanaries({ bus, canaries, file: detection.file, log });
-  const teamCanaries = createTeamCanaryService({ canaries, staff, explanations, audit, log });
+  const teamCanaries = createTeamCanaryService({ db: store.db, clock, canaries, staff, audit, log });
   const canaryCalls = createCanaryCallWatch({ vault, canaries, file: detection.file, callerKey: deriveKey(ring.indexRoot, 'cloak/canary-caller/v1'), region, clock, log });
   const tracer = createTraceService({ vault, waybill, devices, exports, canaries, audit, clock, log, watermarkKey: deriveKey(ring.indexRoot, 'cloak/export-watermark/v1') });
-  const investigations = createInvestigationService({ db: store.db, tracer, incidents, dir: join(config.dataDir, 'traces'), maxBytes: config.traceMaxBytes, clock, log });
+  const investigations = createInvestigationService({
+    db: store.db,
+    tracer,
+    incidents,
+    dir: join(config.dataDir, 'traces'),
+    maxBytes: config.traceMaxBytes,
+    clock,
+    log,
+    roleOf: async (actor) => (actor.startsWith('staff:') ? (await staff.get(actor.slice('staff:'.length))).role : undefined),
+  });
   /** Reloads the policies (refused, and the old ones kept, if any file is broken); the change is in the audit log. */
   async function reloadPolicies(actor: string) {
     const info = policy.reload();

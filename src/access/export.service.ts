@@ -112,7 +112,8 @@ export function createExportService(deps: ExportDeps) {
         for (const c of planted) {
           const m = await deps.vault.getMasked(c.token, { actor: 'system:export' });
           const values = job.fields.map((f) => (job.clear.includes(f) ? (c.fields[f] ?? '') : (m.fields[f] ?? '')));
-          canaryRows.push([c.token, 'customer', watermarkTime(deps.watermarkKey, job.id, c.token, new Date(Date.now() - randomInt(1, 400) * 86_400_000).toISOString()), ...values]);
+          // Its time is set where it lands, between its neighbours' (a random one would stand out of order).
+          canaryRows.push([c.token, 'customer', '', ...values]);
         }
         for (let cursor = 0; rows < deps.maxRows; ) {
           const page = await deps.vault.page(cursor, Math.min(PAGE, deps.maxRows - rows));
@@ -124,7 +125,14 @@ export function createExportService(deps: ExportDeps) {
             const values = await Promise.all(job.fields.map(async (f) => (job.clear.includes(f) && s.fields[f] !== undefined ? deps.vault.decryptField(s.token, f) : (s.fields[f] ?? ''))));
             out.push([s.token, s.kind, watermarkTime(deps.watermarkKey, job.id, s.token, s.createdAt), ...values]);
           }
-          while (canaryRows.length > 0) out.splice(randomInt(0, out.length + 1), 0, canaryRows.pop()!);
+          while (canaryRows.length > 0) {
+            const at = randomInt(0, out.length + 1);
+            const row = canaryRows.pop()!;
+            const [before, after] = [Date.parse(String(out[at - 1]?.[2] ?? '')), Date.parse(String(out[at]?.[2] ?? ''))];
+            const [lo, hi] = [Number.isNaN(before) ? (Number.isNaN(after) ? Date.now() - 400 * 86_400_000 : after - 86_400_000) : before, Number.isNaN(after) ? (Number.isNaN(before) ? Date.now() - 86_400_000 : before + 86_400_000) : after];
+            row[2] = watermarkTime(deps.watermarkKey, job.id, String(row[0]), new Date(Math.min(lo, hi) + randomInt(0, Math.max(1, Math.abs(hi - lo)))).toISOString());
+            out.splice(at, 0, row);
+          }
           put(out);
           rows += out.length;
           cursor = page.cursor;

@@ -8,6 +8,7 @@ import { openNote, parseCheckpoint, parseVerifierKey, signNote, formatCheckpoint
 import { verifyLog } from './verify.ts';
 import { parseTilePath, encodeIndex } from './tiles.fns.ts';
 import type { App } from '../app.ts';
+import { publicOf } from './entry.ts';
 
 const rec = (i: number) => ({ kind: 'reveal', actor: `staff:u-${i % 7}`, subject: `sub_${i % 13}`, result: 'ok', data: { field: 'email', purpose: 'ticket' } });
 
@@ -22,7 +23,8 @@ async function fill(app: App, n: number): Promise<void> {
   await Promise.all(jobs);
 }
 
-const bodies = async (app: App) => (await app.auditRepo.entries(0, Number.MAX_SAFE_INTEGER)).map((r) => r.body);
+/** The entries' public forms: the bytes their leaves hash. */
+const bodies = async (app: App) => (await app.auditRepo.entries(0, Number.MAX_SAFE_INTEGER)).map((r) => publicOf(r.body));
 
 for (const d of DIALECTS) {
   describe(`audit log on ${d.name}`, () => {
@@ -101,7 +103,7 @@ for (const d of DIALECTS) {
       // Even with its tile hash rewritten to match, the signed root still catches it.
       const tile = await db.selectFrom('audit_tiles').selectAll().where('level', '=', 0).where('idx', '=', 1).executeTakeFirstOrThrow();
       const forged = Buffer.from(tile.hashes);
-      rfcLeafHash(edited).copy(forged, (300 - 256) * 32);
+      rfcLeafHash(publicOf(edited)).copy(forged, (300 - 256) * 32);
       await db.updateTable('audit_tiles').set({ hashes: forged }).where('level', '=', 0).where('idx', '=', 1).execute();
       rep = await check();
       assert.equal(rep.ok, false);

@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.ts';
 import { InvalidInput, NotFound } from '../lib/errors.ts';
-import { encodeEntry, type AuditEntry, type AuditRecord } from './entry.ts';
+import { encodeEntryForms, publicEntry, SALT_BYTES, type AuditEntry, type AuditRecord } from './entry.ts';
 import type { AuditRepo, CheckpointRow, EntryRow } from './log.repo.ts';
 import { consistencyProofFrom, inclusionProofFrom, leafHash, nodeHash, rootOf } from './merkle.ts';
 import { formatCheckpoint, signNote, verifierKeyOf, type NoteSigner } from './note.ts';
@@ -128,9 +129,11 @@ export function createAuditLog(deps: AuditLogDeps) {
       const dirty = new Map<string, { level: number; idx: number; hashes: Buffer[] }>();
       const rows: EntryRow[] = [];
       let size = head.size;
-      for (const r of records) {
-        const body = encodeEntry(size, at, r);
-        let h = leafHash(body);
+      // Every entry's own random salt (README: the stored and the public form).
+      const salts = randomBytes(SALT_BYTES * records.length);
+      for (const [n, r] of records.entries()) {
+        const { body, pub } = encodeEntryForms(size, at, r, salts.subarray(n * SALT_BYTES, (n + 1) * SALT_BYTES));
+        let h = leafHash(pub);
         rows.push({ idx: size, at, kind: r.kind, actor: r.actor, subject: r.subject ?? null, result: r.result ?? null, body, leaf: h });
         size += 1;
         for (let L = 0, count = size; ; L++, count /= TILE_WIDTH) {
@@ -257,8 +260,12 @@ export function createAuditLog(deps: AuditLogDeps) {
       return repo.head();
     },
 
-    /** The inclusion proof of entry `index` in the tree of `size` entries (default: the latest checkpoint). */
-    async inclusion(index: number, size?: number): Promise<{ index: number; size: number; entry: Buffer; proof: Buffer[] }> {
+    /**
+     * The inclusion proof of entry `index` in the tree of `size` entries (default: the latest
+     * checkpoint): `entry` is its public form (the leaf's bytes), `stored` its stored bytes
+     * (salt and values in clear: for staff only).
+     */
+    async inclusion(index: number, size?: number): Promise<{ index: number; size: number; entry: Buffer; stored: Buffer; proof: Buffer[] }> {
       const treeSize = size ?? (await checkpoint()).size;
       const head = await repo.head();
       if (!Number.isSafeInteger(index) || index < 0 || index >= treeSize || treeSize > head.size)
@@ -266,7 +273,7 @@ export function createAuditLog(deps: AuditLogDeps) {
       const row = await repo.entry(index);
       if (!row) throw new NotFound(`entry ${index} is not in the log`);
       const proof = await fromTiles((range) => inclusionProofFrom(index, treeSize, range));
-      return { index, size: treeSize, entry: row.body, proof };
+      return { index, size: treeSize, entry: publicEntry(row.body) ?? row.body, stored: row.body, proof };
     },
 
     /** The consistency proof between two sizes of the log. */
@@ -300,7 +307,7 @@ export function createAuditLog(deps: AuditLogDeps) {
       if (!cp || tileWidth(cp.size, 0, index) < width) return undefined;
       const rows = await repo.entries(index * TILE_WIDTH, index * TILE_WIDTH + width);
       if (rows.length !== width) return undefined;
-      return entryBundle(rows.map((r) => r.body));
+      return entryBundle(rows.map((r) => publicEntry(r.body) ?? r.body));
     },
 
     /** Entries matching filters, newest first (the dashboard's access explorer). */

@@ -1,7 +1,8 @@
 import type { Clock } from '../lib/clock.ts';
 import { constantTimeEqual, hmacSha256 } from '../lib/crypto.ts';
 import { NotFound, Unauthorized } from '../lib/errors.ts';
-import { decodeEntry } from './entry.ts';
+import { leafHash } from './merkle.ts';
+import { decodeEntry, publicEntry } from './entry.ts';
 import type { AuditLog } from './log.service.ts';
 
 export type Access = {
@@ -12,9 +13,15 @@ export type Access = {
   readonly purpose: string;
   /** `ok`, `break_glass` (flagged, reviewed later) or `denied` (refused: nothing was shown). */
   readonly result: string;
-  /** The entry's place in the log, its exact bytes (base64) and its inclusion proof against `checkpoint`. */
+  /**
+   * The entry's place in the log, its public bytes (base64: the actor and internal
+   * references as salted commitments, README) and its inclusion proof against `checkpoint`.
+   * An entry written before salts (version 1) names the staff member: its bytes are withheld
+   * and only its leaf hash (base64) is given, which the proof still proves.
+   */
   readonly index: number;
-  readonly entry: string;
+  readonly entry?: string;
+  readonly leaf?: string;
   readonly proof: string[];
 };
 export type AccessReport = {
@@ -27,6 +34,9 @@ export type AccessReport = {
 };
 
 const TOKEN = /^cct\.([0-9]{10})\.([A-Za-z0-9_-]{43})$/;
+
+/** The kinds of entry a customer's report lists: reveals of their data, and leak traces that matched them. */
+export const REPORTED_KINDS = ['reveal', 'trace'] as const;
 
 /**
  * Transparency for customers: short-lived customer tokens (issued by the platform for one
@@ -54,12 +64,13 @@ export function createReportService(deps: { audit: Pick<AuditLog, 'entriesOfSubj
     },
 
     async report(subject: string): Promise<AccessReport> {
-      const rows = await deps.audit.entriesOfSubject(subject, ['reveal']);
+      const rows = await deps.audit.entriesOfSubject(subject, REPORTED_KINDS);
       const cp = await deps.audit.latest();
       const items: Access[] = [];
       for (const r of rows.filter((r) => r.idx < cp.size)) {
         const e = decodeEntry(r.body);
         const p = await deps.audit.inclusion(r.idx, cp.size);
+        const bytes = e?.v === 1 ? undefined : publicEntry(r.body);
         items.push({
           at: r.at,
           role: typeof e?.role === 'string' ? e.role : 'unknown',
@@ -67,7 +78,7 @@ export function createReportService(deps: { audit: Pick<AuditLog, 'entriesOfSubj
           purpose: typeof e?.purpose === 'string' ? e.purpose : 'unknown',
           result: r.result ?? 'unknown',
           index: r.idx,
-          entry: r.body.toString('base64'),
+          ...(bytes ? { entry: bytes.toString('base64') } : { leaf: leafHash(p.entry).toString('base64') }),
           proof: p.proof.map((h) => h.toString('base64')),
         });
       }

@@ -1,4 +1,4 @@
-import { decodeEntry } from './entry.ts';
+import { decodeEntry, publicEntry } from './entry.ts';
 import type { AuditRepo } from './log.repo.ts';
 import { consistencyProofFrom, leafHash, nodeHash, rootOf, verifyConsistency } from './merkle.ts';
 import { openNote, parseCheckpoint, type NoteVerifier } from './note.ts';
@@ -64,7 +64,10 @@ export async function verifyLog(repo: AuditRepo, verifier: NoteVerifier): Promis
       else if (e.i !== expected) firstBad ??= { index: expected, reason: `entry ${expected} holds the content of entry ${e.i} (rows were moved)` };
       else if (e.at !== r.at || e.kind !== r.kind || e.actor !== r.actor || (e.subject ?? null) !== r.subject || (e.result ?? null) !== r.result)
         firstBad ??= { index: expected, reason: `entry ${expected}'s columns disagree with its content` };
-      const h = leafHash(r.body);
+      // The leaf is the hash of the entry's public form (the stored bytes themselves for version 1).
+      const pub = e ? publicEntry(r.body) : undefined;
+      if (e && !pub) firstBad ??= { index: expected, reason: `entry ${expected} is not a readable log entry (its salt is missing or malformed)` };
+      const h = leafHash(pub ?? r.body);
       if (!h.equals(r.leaf)) firstBad ??= { index: expected, reason: `entry ${expected} was changed after it was written: its content no longer matches its recorded hash` };
       leaves.push(h);
     }

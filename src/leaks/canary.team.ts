@@ -1,17 +1,35 @@
 import { randomInt } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { randomId, sha256 } from '../lib/crypto.ts';
+import type { Clock } from '../lib/clock.ts';
 import { InvalidInput } from '../lib/errors.ts';
+import type { Database } from '../store/schema.ts';
 import type { AuditLog } from '../audit/log.service.ts';
+import { decodeEntry } from '../audit/entry.ts';
 import { TEAM, type StaffService } from '../access/staff.service.ts';
-import type { ExplanationKind, ExplanationService } from '../access/explanations.service.ts';
-import type { CanaryService } from './canary.service.ts';
+import type { ExplanationKind } from '../access/explanations.service.ts';
+import { sameShape, type CanaryService } from './canary.service.ts';
 
 /** Team canaries planted at once, at most. */
 export const MAX_TEAM_CANARIES = 10;
 
 /** The explanation a canary is filed under, by the member's role: what their work looks like. */
 const KIND_BY_ROLE: Readonly<Record<string, ExplanationKind>> = { moderator: 'moderation', courier: 'assignment' };
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+/** Closed work looked at to learn what real work looks like (its ids, durations, who files it). */
+const SAMPLE = 200;
+
+/** A duration when there is no real closed work to learn from: log-normal, median 3 h, from 6 min to 5 days. */
+function defaultDuration(): number {
+  // Box-Muller from two uniform draws of node:crypto.
+  const u = (randomInt(1, 2 ** 31) / 2 ** 31) * 1;
+  const v = randomInt(0, 2 ** 31) / 2 ** 31;
+  const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  return Math.min(5 * DAY, Math.max(6 * MINUTE, Math.round(3 * 3_600_000 * Math.exp(1.1 * z))));
+}
 
 /**
  * Canaries per staff team (channel `team:<team>`): synthetic customers placed in the team's
@@ -21,15 +39,63 @@ const KIND_BY_ROLE: Readonly<Record<string, ExplanationKind>> = { moderator: 'mo
  * (the work is closed), so any reveal of one, allowed, refused or break-glass, is a touch
  * (canary.watch.ts), and one in a leaked file names who was shown it, or else the team.
  * Sellers are never linked: they reach customers by relay only.
+ *
+ * A canary's work must not stand out from real work: it is filed as real work of its kind
+ * is, by whoever files most of it (the platform's key, as the audit log shows), with an id of
+ * the shape real ids of that kind have, opened and closed in the past for a duration drawn
+ * from real closed work (or, with none yet, a plausible one). The planting entry in the log
+ * (kind `canary`) is for the roles that manage canaries only (admins and `audit` keys).
  * @example const { tokens } = await teamCanaries.plant({ team: 'support', count: 2 }, 'staff:u-admin');
  */
 export function createTeamCanaryService(deps: {
+  db: Kysely<Database>;
+  clock: Clock;
   canaries: Pick<CanaryService, 'plant'>;
   staff: Pick<StaffService, 'list'>;
-  explanations: Pick<ExplanationService, 'open' | 'close'>;
-  audit: Pick<AuditLog, 'append'>;
+  audit: Pick<AuditLog, 'append' | 'search'>;
   log: Logger;
 }) {
+  const { db } = deps;
+  const pick = <T>(a: readonly T[]): T | undefined => (a.length ? a[randomInt(0, a.length)] : undefined);
+
+  /** What real closed work of `kind` looks like: its ids, its durations, and who files it. */
+  async function realWork(kind: ExplanationKind, staffId: string) {
+    const rows = await db.selectFrom('explanations').select(['id', 'staff_id', 'opened_at', 'closed_at']).where('kind', '=', kind).where('status', '=', 'closed').orderBy('opened_at', 'desc').limit(SAMPLE).execute();
+    const durations = (rows.some((r) => r.staff_id === staffId) ? rows.filter((r) => r.staff_id === staffId) : rows).map((r) => Date.parse(r.closed_at!) - Date.parse(r.opened_at)).filter((d) => d > 0);
+    // Who files work of this kind, as the log says (one of them, as often as they do).
+    const filed = await deps.audit.search({ kind: 'explanation', limit: SAMPLE });
+    const filers = filed.flatMap((r) => {
+      const e = decodeEntry(r.body);
+      return e && e.type === kind && r.result === 'open' ? [r.actor] : [];
+    });
+    return { ids: rows.map((r) => r.id), durations, filers };
+  }
+
+  /** Files closed work of `kind` linking `staffId` to `subject`, as real work of that kind is filed. */
+  async function file(kind: ExplanationKind, staffId: string, subject: string): Promise<void> {
+    const real = await realWork(kind, staffId);
+    const now = deps.clock.now().getTime();
+    const duration = real.durations.length ? Math.max(MINUTE, Math.round(pick(real.durations)! * (0.6 + randomInt(0, 800) / 1000))) : defaultDuration();
+    // Closed some time in the last month (at least an hour ago), opened `duration` before.
+    const closed = now - randomInt(3_600_000, 30 * DAY);
+    const opened = closed - duration;
+    const by = pick(real.filers) ?? `staff:${staffId}`;
+    for (let attempt = 0; ; attempt++) {
+      const like = pick(real.ids);
+      const id = like && attempt < 20 ? sameShape(like) : randomId(kind);
+      const r = await db
+        .insertInto('explanations')
+        .values({ id, kind, staff_id: staffId, subject, status: 'closed', opened_at: new Date(opened).toISOString(), expires_at: null, closed_at: new Date(closed).toISOString() })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .executeTakeFirst();
+      if (Number(r.numInsertedOrUpdatedRows ?? 0n) === 0) continue;
+      // The same entries real work leaves, by the same filer.
+      await deps.audit.append([{ kind: 'explanation', actor: by, subject, result: 'open', data: { explanation: id, type: kind, staff: staffId, until: null } }]);
+      await deps.audit.append([{ kind: 'explanation', actor: by, subject, result: 'closed', data: { explanation: id, type: kind, staff: staffId } }]);
+      return;
+    }
+  }
+
   return {
     /** Plants `count` (1-10, default 2) canaries in `team`'s history; returns their tokens, never their values. */
     async plant(req: { team: string; count?: number | undefined }, by: string): Promise<{ channel: string; tokens: string[] }> {
@@ -48,9 +114,7 @@ export function createTeamCanaryService(deps: {
       const linked: string[] = [];
       for (const [i, c] of planted.entries()) {
         const m = members[(start + i) % members.length]!;
-        const kind = KIND_BY_ROLE[m.role] ?? 'ticket';
-        const e = await deps.explanations.open({ kind, id: randomId(kind), staff: m.id, subject: c.token }, by);
-        await deps.explanations.close(e.id, by);
+        await file(KIND_BY_ROLE[m.role] ?? 'ticket', m.id, c.token);
         linked.push(m.id);
       }
       const tokens = planted.map((c) => c.token);

@@ -56,6 +56,8 @@ export function createInvestigationService(deps: {
   maxBytes: number;
   clock: Clock;
   log: Logger;
+  /** The role of an uploader (`staff:<id>`), named in the affected customers' access reports. */
+  roleOf?: (actor: string) => Promise<string | undefined>;
 }) {
   const { db } = deps;
   mkdirSync(deps.dir, { recursive: true, mode: 0o700 });
@@ -95,8 +97,11 @@ export function createInvestigationService(deps: {
     await db.updateTable('leak_traces').set({ status: 'tracing' }).where('id', '=', id).execute();
     live.set(id, { progress: 0, rows: 0 });
     try {
+      const role = await deps.roleOf?.(r.uploaded_by).catch(() => undefined);
       const report = await deps.tracer.trace(fileOf(id), {
         actor: r.uploaded_by,
+        role,
+        investigation: id,
         onProgress: (progress, rows) => live.set(id, { progress, rows }),
       });
       await db.updateTable('leak_traces').set({ status: 'done', report: JSON.stringify(report), finished_at: deps.clock.now().toISOString() }).where('id', '=', id).execute();

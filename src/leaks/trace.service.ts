@@ -63,6 +63,11 @@ function sampleOf<T>(xs: readonly T[], n: number): T[] {
   return a.slice(0, n);
 }
 
+/** The purpose a trace's entry in an affected customer's access report states. */
+export const TRACE_PURPOSE = 'leak_investigation';
+/** Per-customer trace entries given to the audit log at once (the log writes up to 20,000 a transaction). */
+const TRACE_ENTRIES_PER_APPEND = 10_000;
+
 /** Rows matched against the vault at a time. */
 const BATCH = 5000;
 /** Rows sampled to classify the columns. */
@@ -72,7 +77,8 @@ const SAMPLE = 200;
  * Traces a leaked file against the vault: finds its identifier columns, normalizes the values
  * and matches them by blind index (phones, e-mails) or as tracking numbers, decrypting
  * nothing, and lists the customers it holds. The trace is recorded in the audit log (counts,
- * never values). Source ranking, canaries and watermarks come next (issue 6).
+ * never values), and for each customer found, an entry of kind `trace` about them (role,
+ * field matched, purpose, investigation), which their access report shows. Source ranking, canaries and watermarks come next (issue 6).
  * @example const r = await tracer.trace('/tmp/dump.csv', { onProgress: (f) => … });
  */
 export function createTraceService(deps: {
@@ -158,7 +164,11 @@ export function createTraceService(deps: {
   }
 
   return {
-    async trace(path: string, opts: { actor?: string; onProgress?: (fraction: number, rows: number) => void } = {}): Promise<TraceReport> {
+    /**
+     * Traces the file at `path`. `investigation` and `role` (of the actor who asked) are named in
+     * the entry each affected customer's access report shows.
+     */
+    async trace(path: string, opts: { actor?: string; role?: string | undefined; investigation?: string | undefined; onProgress?: (fraction: number, rows: number) => void } = {}): Promise<TraceReport> {
       const file: LeakFile = await openLeak(path);
       const rows = file.rows();
       // Classify on a sample, then stream the rest in batches.
@@ -178,7 +188,8 @@ export function createTraceService(deps: {
       const stamped: { tokens: string[]; ms: number }[] = [];
       const byCat = (c: Category) => columns.filter((x) => x.category === c).map((x) => x.index);
       const [phones, emails, trackings] = [byCat('phone'), byCat('email'), byCat('tracking')];
-      const affected = new Set<string>();
+      // Each customer found, with the kind of identifier that first matched them.
+      const affected = new Map<string, 'phone' | 'email' | 'tracking'>();
       // Non-empty values per column, summed by category at the end.
       const counts = columns.map(() => 0);
       const matchedBy: Partial<Record<'phone' | 'email' | 'tracking', number>> = {};
@@ -209,7 +220,7 @@ export function createTraceService(deps: {
           const mark = (kind: 'phone' | 'email' | 'tracking', tokens: readonly string[] | undefined) => {
             if (!tokens?.length) return;
             for (const t of tokens) {
-              affected.add(t);
+              if (!affected.has(t)) affected.set(t, kind);
               rowTokens.push(t);
             }
             matchedBy[kind] = (matchedBy[kind] ?? 0) + 1;
@@ -244,12 +255,12 @@ export function createTraceService(deps: {
       columns.forEach((c, i) => {
         if (counts[i]) categories[c.category] = (categories[c.category] ?? 0) + counts[i]!;
       });
-      const planted = await deps.canaries.which([...affected]);
+      const planted = await deps.canaries.which([...affected.keys()]);
       const deviceCanaries = new Map<string, string>();
       const staffCanaries = new Map<string, string>();
       const canaryHits = [...planted].map(([token, c]) => ({ token, channel: c.channel, detail: c.detail }));
       // Canaries are nobody: they leave the list of affected customers and become evidence.
-      const leaked = [...affected].filter((t) => !planted.has(t)).sort();
+      const leaked = [...affected.keys()].filter((t) => !planted.has(t)).sort();
       const watermarks = await watermarkEvidence(stamped);
       for (const h of canaryHits) {
         const [kind, id] = [h.channel.slice(0, h.channel.indexOf(':')), h.channel.slice(h.channel.indexOf(':') + 1)];
@@ -272,7 +283,23 @@ export function createTraceService(deps: {
         sources: withCanaryStaff(sources, staffCanaries),
         canaryHits,
       };
-      await deps.audit.append([{ kind: 'trace', actor: opts.actor ?? 'system', result: 'traced', data: { rows: rowsRead, matched: rowsMatched, affected: report.affected.length, categories: Object.keys(categories) } }]);
+      const actor = opts.actor ?? 'system';
+      await deps.audit.append([{ kind: 'trace', actor, result: 'traced', data: { rows: rowsRead, matched: rowsMatched, affected: report.affected.length, categories: Object.keys(categories), investigation: opts.investigation ?? null } }]);
+      // Each customer found learns of it in their access report: one entry each (the actor a
+      // salted commitment there, README of audit), appended in batches the log writes in one
+      // transaction each, awaited in turn so a trace of millions holds no more than one in memory.
+      const role = opts.role ?? (actor.includes(':') ? actor.slice(0, actor.indexOf(':')) : actor);
+      for (let i = 0; i < leaked.length; i += TRACE_ENTRIES_PER_APPEND) {
+        await deps.audit.append(
+          leaked.slice(i, i + TRACE_ENTRIES_PER_APPEND).map((subject) => ({
+            kind: 'trace',
+            actor,
+            subject,
+            result: 'matched',
+            data: { role, field: affected.get(subject)!, purpose: TRACE_PURPOSE, investigation: opts.investigation ?? null },
+          })),
+        );
+      }
       deps.log.info({ rows: rowsRead, matched: rowsMatched, affected: report.affected.length }, 'leaks: file traced');
       return report;
     },

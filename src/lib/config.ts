@@ -91,9 +91,9 @@ export const configSchema = z
       .describe('CLOAK_CANARY_PHONE_PREFIX: canary customers get numbers in this block (set one your company owns, so calls to them reach you)'),
     canaryEmailDomain: z
       .string()
-      .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'must be a domain name')
-      .default('hopthu.example')
-      .describe('CLOAK_CANARY_EMAIL_DOMAIN: canary customers get addresses at this domain (set one your company controls and that looks ordinary)'),
+      .regex(/^[a-z0-9.-]+\.[a-z]{2,}(,[a-z0-9.-]+\.[a-z]{2,})*$/, 'must be domain names separated by commas')
+      .default('gmail.com,gmail.com,gmail.com,yahoo.com,yahoo.com.vn,outlook.com,hotmail.com,icloud.com')
+      .describe('CLOAK_CANARY_EMAIL_DOMAIN: canary customers get addresses at these domains, one picked at random for each (comma-separated; a domain listed twice is picked twice as often): the ones your customers use, so no domain tells a canary apart'),
     dpoContact: z.string().min(3).max(200).default('Data Protection Officer, dpo@example.vn').describe('CLOAK_DPO_CONTACT: the data-protection officer named in regulator reports and customer notices'),
     trustedProxies: z
       .string()

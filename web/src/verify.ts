@@ -313,7 +313,12 @@ export function parseCheckpoint(body: string): Checkpoint {
 
 export type EntryProof = {
   /** The entry's exact bytes (its leaf is their hash). */
-  readonly entry: Uint8Array;
+  readonly entry?: Uint8Array | undefined;
+  /**
+   * Instead of `entry`, its leaf hash: an access report gives only that for an entry written
+   * before salts (its bytes name the staff member). Then only its place in the log is proven.
+   */
+  readonly leaf?: Uint8Array | undefined;
   readonly index: number | bigint;
   /** The tree size the proof is for: must be the checkpoint's. */
   readonly size: number | bigint;
@@ -344,13 +349,14 @@ export async function verifyEntry(p: EntryProof): Promise<Verified> {
   if (checkpoint.size !== size) throw new VerifyError('size-mismatch', `the proof is for a tree of ${size} entries, the checkpoint for ${checkpoint.size}`);
   const index = whole(p.index, 'the index');
   let inside: unknown;
+  if (!p.entry && !(p.leaf && p.leaf.length === 32)) throw new VerifyError('bad-proof', 'neither the entry nor its 32-byte leaf hash was given');
   try {
-    inside = (JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(p.entry)) as { i?: unknown }).i;
+    inside = p.entry ? (JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(p.entry)) as { i?: unknown }).i : undefined;
   } catch {
     inside = undefined;
   }
   if (typeof inside === 'number' && BigInt(inside) !== index) throw new VerifyError('index-mismatch', `the entry says it is entry ${inside}, not ${index}`);
-  const leaf = await leafHash(p.entry);
+  const leaf = p.entry ? await leafHash(p.entry) : p.leaf!;
   const root = await rootFromInclusionProof(index, size, leaf, p.proof);
   if (!equalBytes(root, checkpoint.root)) throw new VerifyError('root-mismatch', "the proof does not lead to the checkpoint's root: the entry, its index or the proof was altered");
   return { checkpoint, key, leafHash: leaf };

@@ -11,6 +11,8 @@ import { NotFound, Unauthorized } from '../../lib/errors.ts';
 import { actorOf, requireScope, requireStaffOrScope } from '../auth.ts';
 import { DASHBOARD_ROLES } from './dashboard.ts';
 import { ErrorResponse } from './shared.ts';
+import { mayReadKind } from './explorer.ts';
+import { decodeEntry } from '../../audit/entry.ts';
 
 const Num = (description: string) => Type.String({ pattern: '^(0|[1-9][0-9]{0,14})$', description });
 const b64 = (h: Buffer) => h.toString('base64');
@@ -23,7 +25,8 @@ const Access = Type.Object({
   purpose: Type.String(),
   result: Type.String(),
   index: Type.Number(),
-  entry: Type.String({ description: 'the log entry, base64: its leaf hash is SHA-256(0x00 ‖ entry)' }),
+  entry: Type.Optional(Type.String({ description: "the log entry's public form, base64: its leaf hash is SHA-256(0x00 ‖ entry); the actor and internal references in it are salted commitments" })),
+  leaf: Type.Optional(Type.String({ description: 'instead of `entry`, for an entry written before salts (it names the staff member): its leaf hash, base64' })),
   proof: Proof,
 });
 
@@ -40,6 +43,8 @@ export type AuditRoutesDeps = {
  * The audit log, read-only: the c2sp.org/tlog-tiles view under /log/ (checkpoint and hash
  * tiles public, so witnesses can follow; entry bundles need an `audit` key, since entries
  * hold customer tokens and staff ids), proofs, the customers' access reports, and policies.
+ * Entries are served in their public form (entry.ts); staff reading one entry get its stored
+ * form too, which opens its commitments.
  */
 export const auditRoutes: FastifyPluginAsyncTypebox<AuditRoutesDeps> = async (app, { apiKeys, staff, audit, reports, policies }) => {
   const auditor = requireScope(apiKeys, 'audit');
@@ -78,12 +83,23 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRoutesDeps> = async (ap
         security: [...key, { staffToken: [] }],
         params: Type.Object({ index: Num('entry index') }),
         querystring: Type.Object({ size: Type.Optional(Num('tree size (default: latest checkpoint)')) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ index: Type.Number(), size: Type.Number(), entry: Type.String(), proof: Proof }), 400: ErrorResponse, 404: ErrorResponse },
+        response: {
+          200: Type.Object({
+            index: Type.Number(),
+            size: Type.Number(),
+            entry: Type.String({ description: "the entry's public form, base64 (the leaf's bytes)" }),
+            stored: Type.String({ description: 'the entry as stored, base64: its salt and every value in clear, which open the commitments in `entry`' }),
+            proof: Proof,
+          }),
+          400: ErrorResponse,
+          404: ErrorResponse,
+        },
       },
     },
     async (req) => {
       const p = await audit.inclusion(Number(req.params.index), req.query.size === undefined ? undefined : Number(req.query.size));
-      return { index: p.index, size: p.size, entry: b64(p.entry), proof: p.proof.map(b64) };
+      if (!mayReadKind(req, decodeEntry(p.stored)?.kind ?? '')) throw new NotFound(`entry ${p.index} is not in the log`);
+      return { index: p.index, size: p.size, entry: b64(p.entry), stored: b64(p.stored), proof: p.proof.map(b64) };
     },
   );
   app.get(
@@ -130,7 +146,8 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRoutesDeps> = async (ap
     {
       schema: {
         tags: ['subjects'],
-        summary: 'For the customer: every access to their data (when, which role, which field, why), each with an inclusion proof against the signed checkpoint',
+        summary: 'For the customer: every access to their data (when, which role, which field, why: reveals, and leak traces that matched them), each with an inclusion proof against the signed checkpoint',
+        description: 'Each entry is given in its public form: the role, field and purpose in clear, the staff member, device or key and any ticket or other internal reference only as a salted commitment that the customer cannot open. Entries written before salts name the staff member: for those only the leaf hash is given.',
         security: [{ customerToken: [] }],
         params: Type.Object({ token: Type.String() }),
         response: {

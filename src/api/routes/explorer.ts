@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import type { ApiKeyService } from '../../access/apikey.service.ts';
 import type { StaffAuthenticator } from '../../access/staff.service.ts';
-import { decodeEntry } from '../../audit/entry.ts';
+import { decodeEntry, publicEntry } from '../../audit/entry.ts';
 import type { AuditLog } from '../../audit/log.service.ts';
 import { InvalidInput } from '../../lib/errors.ts';
 import { requireStaffOrScope } from '../auth.ts';
@@ -34,8 +35,18 @@ const Entry = Type.Object({
   actor: Type.String(),
   subject: Type.Union([Type.String(), Type.Null()]),
   result: Type.Union([Type.String(), Type.Null()]),
-  entry: Type.String({ description: 'the exact bytes of the entry, base64: its leaf hash is SHA-256(0x00 ‖ entry)' }),
+  entry: Type.String({ description: "the entry's public form, base64: its leaf hash is SHA-256(0x00 ‖ entry)" }),
+  stored: Type.String({ description: 'the entry as stored, base64: its salt and every value in clear (they open the commitments in `entry`)' }),
 });
+
+/** Kinds of entry only some staff roles read (a canary planting tells which customers are canaries). */
+const RESTRICTED_KINDS: Readonly<Record<string, readonly string[]>> = { canary: ['admin'] };
+
+/** Whether the caller may read entries of `kind`: `audit` API keys all, staff by their role. */
+export function mayReadKind(req: FastifyRequest, kind: string): boolean {
+  const roles = RESTRICTED_KINDS[kind];
+  return !roles || !req.staff || roles.includes(req.staff.role);
+}
 
 /** Reads an ISO 8601 time given as a filter into the log's own form (UTC, milliseconds), or says which is wrong. */
 function time(value: string | undefined, path: string): string | undefined {
@@ -89,13 +100,15 @@ export const explorerRoutes: FastifyPluginAsyncTypebox<{ staff: StaffAuthenticat
       });
       const page = rows.slice(0, limit);
       // The byte match is exact for canonical entries; checked again on the decoded entry.
+      // Canary plantings are for the roles that manage canaries only (admins, audit keys).
       const entries = page.filter((r) => {
+        if (!mayReadKind(req, r.kind)) return false;
         const e = decodeEntry(r.body);
         return data.every(([k, v]) => e?.[k] === v);
       });
       reply.header('cache-control', 'no-store');
       return {
-        entries: entries.map((r) => ({ index: r.idx, at: r.at, kind: r.kind, actor: r.actor, subject: r.subject, result: r.result, entry: r.body.toString('base64') })),
+        entries: entries.map((r) => ({ index: r.idx, at: r.at, kind: r.kind, actor: r.actor, subject: r.subject, result: r.result, entry: (publicEntry(r.body) ?? r.body).toString('base64'), stored: r.body.toString('base64') })),
         next: rows.length > limit ? String(page[page.length - 1]!.idx) : null,
       };
     },
