@@ -19,7 +19,7 @@ import { affectedRoutes, incidentRoutes } from './routes/incidents.ts';
 import { traceRoutes } from './routes/traces.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { operationsRoutes } from './routes/operations.ts';
-import { dashboardWeb } from './web.ts';
+import { dashboardWeb, DOCS_HEADERS } from './web.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { parcelRoutes } from './routes/parcels.ts';
 import { subjectRoutes } from './routes/subjects.ts';
@@ -133,7 +133,12 @@ export async function buildApi(
       ],
     },
   });
-  await api.register(swaggerUi, { routePrefix: '/docs' });
+  await api.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } });
+  // Swagger UI is on the dashboard's origin: every answer under /docs (page, assets, the
+  // document, its 404s) carries a strict CSP, no framing and no sniffing.
+  api.addHook('onSend', async (req, reply) => {
+    if (req.url === '/docs' || req.url.startsWith('/docs/') || req.url.startsWith('/docs?')) reply.headers(DOCS_HEADERS);
+  });
 
   api.get(
     '/health',
