@@ -2,6 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { serverOn } from '../test/dialects.ts';
+import { buildApi } from '../src/api/server.ts';
+import { requireScope } from '../src/api/auth.ts';
 
 /**
  * Nothing is read before it is allowed: every route of the OpenAPI document, sent a body
@@ -157,6 +159,21 @@ describe('nothing is read before it is allowed', () => {
       assert.equal(a.status, 401, `${a.error ?? ''} after ${a.ms} ms`);
     });
   }
+
+  test('a route that declares security but would read its body before authenticating stops the start; an authenticator written as a preHandler is moved before the body', async () => {
+    const api = await buildApi(s.app);
+    const schema = { security: [{ bearer: [] }] };
+    assert.throws(() => api.post('/v1/unguarded', { schema, preHandler: async () => undefined }, async () => ({})), /POST \/v1\/unguarded declares security but would read its body before authenticating/);
+    api.post('/v1/guarded', { schema, preHandler: requireScope(s.app.apiKeys, 'admin') }, async () => ({ ok: true }));
+    await api.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const { port } = api.server.address() as { port: number };
+      const a = await send(`http://127.0.0.1:${port}`, 'POST', '/v1/guarded', { declared: 1000, stopAfter: 8 });
+      assert.equal(a.status, 401, a.error);
+    } finally {
+      await api.close();
+    }
+  });
 
   test('an investigator uploads JSON and text as files, streamed (not parsed); a declared size over the limit is refused before it is read', async () => {
     const investigator = (await s.app.staff.create({ id: 'inv-body', role: 'investigator' }, 'system')).token;
