@@ -1,9 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { request } from 'node:http';
 import { serverOn } from '../test/dialects.ts';
 import { buildApi } from '../src/api/server.ts';
 import { requireScope } from '../src/api/auth.ts';
+import { signDeviceRequest } from '../src/devices/httpsig.ts';
+import { enrollDevice } from '../test/devices.ts';
 
 /**
  * Nothing is read before it is allowed: every route of the OpenAPI document, sent a body
@@ -159,6 +162,27 @@ describe('nothing is read before it is allowed', () => {
       assert.equal(a.status, 401, `${a.error ?? ''} after ${a.ms} ms`);
     });
   }
+
+  test('the device gateway: a signature by a key that is not the device’s is refused before the body; a genuine device still has the small limit', async () => {
+    await s.app.devices.createStation({ id: 'st-body', name: 'Body station', kind: 'delivery' });
+    // An enrolled device whose private key the attacker does not have: its id, with another key.
+    const victim = await enrollDevice(s.app, 'st-body', 'scanner');
+    const forger = generateKeyPairSync('ed25519').privateKey;
+    const path = '/v1/device/scans';
+    const forged = await signDeviceRequest({ method: 'POST', url: path, headers: { 'content-type': 'application/json' }, body: Buffer.from('{}') }, { keyid: victim.id, privateKey: forger });
+    for (const [declared, stopAfter] of [[50 * MiB, 50 * MiB], [1000, 8]] as const) {
+      const a = await send(s.url, 'POST', path, { declared, stopAfter, headers: forged });
+      assert.equal(a.status, 401, `${declared} bytes: ${a.error ?? ''}`);
+      assert.ok(a.sent < declared);
+    }
+    // The device's own key: authenticated, and still refused more than the body limit.
+    const key = generateKeyPairSync('ed25519');
+    const { code } = await s.app.devices.issueEnrollmentCode({ station: 'st-body', kind: 'scanner' });
+    const own = await s.app.devices.enroll({ code, publicKey: Buffer.from(key.publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64'), build: 'e'.repeat(64) });
+    const genuine = await signDeviceRequest({ method: 'POST', url: path, headers: { 'content-type': 'application/json' }, body: Buffer.from('{}') }, { keyid: own.id, privateKey: key.privateKey });
+    const big = await send(s.url, 'POST', path, { declared: 50 * MiB, stopAfter: 50 * MiB, headers: genuine });
+    assert.equal(big.status, 413, big.error);
+  });
 
   test('a route that declares security but would read its body before authenticating stops the start; an authenticator written as a preHandler is moved before the body', async () => {
     const api = await buildApi(s.app);

@@ -2,6 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hasScope, type ApiKeyService, type Principal, type Scope } from '../access/apikey.service.ts';
 import { Forbidden, Unauthorized } from '../lib/errors.ts';
 import type { StaffAuthenticator, StaffPrincipal } from '../access/staff.service.ts';
+import type { KeyObject } from 'node:crypto';
+import { createVerifier, httpbis } from 'http-message-signatures';
 import { parseDictionary } from 'structured-headers';
 
 declare module 'fastify' {
@@ -90,12 +92,14 @@ export function actorOf(req: FastifyRequest): { actor: string } {
 
 /**
  * The device gateway's authenticator before the body: the request carries one RFC 9421
- * signature (Signature-Input and Signature) whose keyid is an enrolled device. The signature
- * covers the body's digest, so the route verifies it in full (signature, digest, clock,
- * nonce, revocation) once the small body is read; a caller who is not even that is refused
- * before it.
+ * signature (Signature-Input and Signature) by the key of an enrolled device, checked here
+ * over the request's method, path and headers (the signature covers the Content-Digest
+ * header, not the body itself). Once the small body is read the route verifies the rest
+ * (the components and parameters required, the body against its digest, the clock, the
+ * nonce, revocation: src/devices/httpsig.ts), so whoever holds no device key is refused
+ * before a byte of their body is read.
  */
-export function requireSignedRequest(keyOf: (keyid: string) => Promise<unknown>) {
+export function requireSignedRequest(keyOf: (keyid: string) => Promise<{ publicKey: KeyObject } | undefined>) {
   return authenticator(async (req: FastifyRequest, _reply: FastifyReply) => {
     const input = req.headers['signature-input'];
     if (typeof input !== 'string' || typeof req.headers.signature !== 'string') throw new Unauthorized('the request is not signed (Signature-Input and Signature headers, RFC 9421)');
@@ -108,6 +112,21 @@ export function requireSignedRequest(keyOf: (keyid: string) => Promise<unknown>)
     } catch {
       throw new Unauthorized('Signature-Input must hold exactly one well-formed signature');
     }
-    if (typeof keyid !== 'string' || (await keyOf(keyid)) === undefined) throw new Unauthorized('the signing key is not known');
+    const id = typeof keyid === 'string' ? keyid : undefined;
+    const key = id === undefined ? undefined : await keyOf(id);
+    if (!key) throw new Unauthorized('the signing key is not known');
+    // As the verifier does: a path-only URL gets a fixed authority, never the Host header.
+    const headers: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = v;
+    let ok: boolean | null;
+    try {
+      ok = await httpbis.verifyMessage(
+        { keyLookup: async (p) => (p.keyid === id ? { id, algs: ['ed25519'], verify: createVerifier(key.publicKey, 'ed25519') } : null), all: true, notAfter: Number.MAX_SAFE_INTEGER },
+        { method: req.method, url: `http://device.invalid${req.url.startsWith('/') ? '' : '/'}${req.url}`, headers },
+      );
+    } catch {
+      ok = false;
+    }
+    if (ok !== true) throw new Unauthorized('the signature does not verify');
   });
 }
