@@ -62,8 +62,8 @@ export async function buildApi(
 
   // Nothing is read before it is allowed. A route's authenticator (src/api/auth.ts) runs on
   // request, before the body is parsed: one written as a preHandler is moved to onRequest
-  // here, device-gateway routes (security httpSignature) get the signature's presence and key
-  // checked there too (the signature covers the body's digest, verified once it is read), and
+  // here; device-gateway routes (security httpSignature) get their signature verified there
+  // too (it covers the Content-Digest header; the body is checked against it once read); and
   // a route that declares security and takes a body without an authenticator stops the start.
   // An unknown route is answered 404 before its body too. Only the routes the OpenAPI
   // document shows without security read a body unauthenticated, within bodyMaxBytes.
