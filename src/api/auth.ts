@@ -90,11 +90,13 @@ export function actorOf(req: FastifyRequest): { actor: string } {
   return { actor: req.principal?.actor ?? req.staff?.actor ?? 'anonymous' };
 }
 
+const hasBody = (req: FastifyRequest) => Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+
 /**
  * The device gateway's authenticator before the body: the request carries one RFC 9421
- * signature (Signature-Input and Signature) by the key of an enrolled device, checked here
- * over the request's method, path and headers (the signature covers the Content-Digest
- * header, not the body itself). Once the small body is read the route verifies the rest
+ * signature (Signature-Input and Signature) by the key of an enrolled device, checked here,
+ * when a body is coming, over the request's method, path and headers (the signature covers
+ * the Content-Digest header, not the body itself). Once the small body is read the route verifies the rest
  * (the components and parameters required, the body against its digest, the clock, the
  * nonce, revocation: src/devices/httpsig.ts), so whoever holds no device key is refused
  * before a byte of their body is read.
@@ -115,6 +117,8 @@ export function requireSignedRequest(keyOf: (keyid: string) => Promise<{ publicK
     const id = typeof keyid === 'string' ? keyid : undefined;
     const key = id === undefined ? undefined : await keyOf(id);
     if (!key) throw new Unauthorized('the signing key is not known');
+    // Without a body the route verifies everything at once, right away: no need to do it twice.
+    if (!hasBody(req)) return;
     // As the verifier does: a path-only URL gets a fixed authority, never the Host header.
     const headers: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = v;
