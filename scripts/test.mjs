@@ -2,9 +2,10 @@
 // Runs every *.test.ts under src/, test/ and e2e/ with node's own test runner (through tsx).
 // Node 20's runner does not expand globs itself, hence this list. Extra arguments are
 // passed on: `npm test -- src/vault` runs only the files under that path.
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
+import { ensureChromium, usesBrowser } from './chromium.mjs';
 
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const flags = process.argv.slice(2).filter((a) => a.startsWith('--'));
@@ -17,6 +18,16 @@ const files = ['src', 'test', 'e2e']
 if (files.length === 0) {
   process.stderr.write('no test files matched\n');
   process.exit(1);
+}
+// The browser tests need Debian's Chromium: installed here when missing (as root), else a
+// clear stop before any test runs.
+if (files.some((f) => usesBrowser(readFileSync(f, 'utf8')))) {
+  try {
+    ensureChromium();
+  } catch (e) {
+    process.stderr.write(`npm test: ${e.message}\n`);
+    process.exit(1);
+  }
 }
 const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...flags, ...files], { stdio: 'inherit' });
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

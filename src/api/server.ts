@@ -1,4 +1,4 @@
-import Fastify from 'fastify';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomId } from '../lib/crypto.ts';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { App } from '../app.ts';
 import { errorHandler } from './errors.ts';
+import { isAuthenticator, requireSignedRequest } from './auth.ts';
 import { createMetrics } from './metrics.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { accessRoutes } from './routes/access.ts';
@@ -18,7 +19,7 @@ import { affectedRoutes, incidentRoutes } from './routes/incidents.ts';
 import { traceRoutes } from './routes/traces.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { operationsRoutes } from './routes/operations.ts';
-import { dashboardWeb } from './web.ts';
+import { dashboardWeb, DOCS_HEADERS } from './web.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { parcelRoutes } from './routes/parcels.ts';
 import { subjectRoutes } from './routes/subjects.ts';
@@ -41,7 +42,8 @@ export async function buildApi(
   const log = app.log.child({}, { serializers: { req: reqSerializer } });
   const api = Fastify({
     loggerInstance: log,
-    bodyLimit: 8 * 1024 * 1024,
+    // Small by default: only the trace upload takes more, streamed to disk (routes/traces.ts).
+    bodyLimit: app.config.bodyMaxBytes,
     genReqId: () => randomId('req').slice(0, 16),
     // The client's address (per-client limits) is taken from X-Forwarded-For only when the
     // request comes through one of the configured proxies; anyone else's header is ignored.
@@ -57,9 +59,41 @@ export async function buildApi(
     req.rawBody = body as Buffer;
     parseJson(req, body as Buffer & string, done);
   });
-  api.setNotFoundHandler((req, reply) =>
-    reply.status(404).send({ error: { code: 'not_found', message: `no such route for ${req.method}; the API is described at /docs`, details: [], requestId: req.id } }),
-  );
+  const notFound = (req: FastifyRequest, reply: FastifyReply) =>
+    reply.status(404).send({ error: { code: 'not_found', message: `no such route for ${req.method}; the API is described at /docs`, details: [], requestId: req.id } });
+  api.setNotFoundHandler(notFound);
+
+  // Nothing is read before it is allowed. A route's authenticator (src/api/auth.ts) runs on
+  // request, before the body is parsed: one written as a preHandler is moved to onRequest
+  // here; device-gateway routes (security httpSignature) get their signature verified there
+  // too (it covers the Content-Digest header; the body is checked against it once read); and
+  // a route that declares security and takes a body without an authenticator stops the start.
+  // An unknown route is answered 404 before its body too. Only the routes the OpenAPI
+  // document shows without security read a body unauthenticated, within bodyMaxBytes.
+  const signedRequest = requireSignedRequest(app.devices.keyOf);
+  api.addHook('onRoute', (route) => {
+    const pre = [route.preHandler ?? []].flat();
+    const onRequest = [route.onRequest ?? []].flat();
+    const security = (route.schema as { security?: Record<string, unknown>[] } | undefined)?.security ?? [];
+    const auth = pre.filter(isAuthenticator);
+    if (security.some((s) => 'httpSignature' in s) && !onRequest.includes(signedRequest)) auth.unshift(signedRequest);
+    if (auth.length > 0) {
+      route.preHandler = pre.filter((h) => !isAuthenticator(h));
+      route.onRequest = [...auth, ...onRequest];
+    }
+    const takesBody = [route.method].flat().some((m) => m !== 'GET' && m !== 'HEAD');
+    if (takesBody && security.length > 0 && ![route.onRequest ?? []].flat().some(isAuthenticator)) {
+      throw new Error(`${String(route.method)} ${route.url} declares security but would read its body before authenticating: give it an authenticator from src/api/auth.ts`);
+    }
+  });
+  api.addHook('onRequest', async (req, reply) => {
+    if (req.is404) return notFound(req, reply);
+  });
+  // A request answered before its body was read (refused, unknown, too large) does not get
+  // to send the rest: the connection is closed after the answer instead of drained.
+  api.addHook('onSend', async (req, reply) => {
+    if (!req.raw.complete) reply.header('connection', 'close');
+  });
   api.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
     metrics.requests.inc({ method: req.method, route, status: String(reply.statusCode) });
@@ -102,7 +136,12 @@ export async function buildApi(
       ],
     },
   });
-  await api.register(swaggerUi, { routePrefix: '/docs' });
+  await api.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } });
+  // Swagger UI is on the dashboard's origin: every answer under /docs (page, assets, the
+  // document, its 404s) carries a strict CSP, no framing and no sniffing.
+  api.addHook('onSend', async (req, reply) => {
+    if (req.url === '/docs' || req.url.startsWith('/docs/') || req.url.startsWith('/docs?')) reply.headers(DOCS_HEADERS);
+  });
 
   api.get(
     '/health',

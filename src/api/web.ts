@@ -16,6 +16,17 @@ export const DASHBOARD_CSP = ["default-src 'self'", "script-src 'self'", "style-
 const HEADERS = { 'content-security-policy': DASHBOARD_CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY' };
 
 /**
+ * The API's Swagger UI (/docs, its assets, /docs/json) shares the dashboard's origin, so it is
+ * held as tightly: its own scripts only (it has no inline script), its own styles and the
+ * <style> element it injects ('unsafe-inline' for styles only), the document and "try it
+ * out" calls to this origin only, no framing.
+ */
+export const DOCS_CSP = ["default-src 'none'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:", "font-src 'self' data:", "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"].join('; ');
+
+/** The headers of every answer under /docs. */
+export const DOCS_HEADERS: Readonly<Record<string, string>> = { 'content-security-policy': DOCS_CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY' };
+
+/**
  * Serves the dashboard (a single page, routed by the URL's fragment, so `/` is its only page)
  * and its hashed assets from the same origin as the API.
  */

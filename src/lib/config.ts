@@ -83,6 +83,13 @@ export const configSchema = z
       .describe('CLOAK_REVEAL_QUOTAS: most reveals one staff member may make in an hour, by role (* for the others)'),
     exportsPerDay: z.coerce.number().int().min(0).max(1000).default(3).describe('CLOAK_EXPORTS_PER_DAY: most bulk exports one staff member may request in 24 hours'),
     exportMaxRows: z.coerce.number().int().min(1).max(10_000_000).default(100_000).describe('CLOAK_EXPORT_MAX_ROWS: most rows one export may hold'),
+    bodyMaxBytes: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 2 ** 20)
+      .default(2 ** 20)
+      .describe('CLOAK_BODY_MAX_BYTES: largest request body the API reads (only a trace upload, streamed to disk, may be larger: CLOAK_TRACE_MAX_BYTES)'),
     traceMaxBytes: z.coerce.number().int().min(1024).max(64 * 2 ** 30).default(4 * 2 ** 30).describe('CLOAK_TRACE_MAX_BYTES: largest leaked file an upload for tracing may be'),
     canaryPhonePrefix: z
       .string()
@@ -132,6 +139,7 @@ const ENV: Record<keyof z.infer<typeof configSchema>, string> = {
   revealQuotas: 'CLOAK_REVEAL_QUOTAS',
   exportsPerDay: 'CLOAK_EXPORTS_PER_DAY',
   exportMaxRows: 'CLOAK_EXPORT_MAX_ROWS',
+  bodyMaxBytes: 'CLOAK_BODY_MAX_BYTES',
   traceMaxBytes: 'CLOAK_TRACE_MAX_BYTES',
   customerTokenMinutes: 'CLOAK_CUSTOMER_TOKEN_MINUTES',
   staffTokenHours: 'CLOAK_STAFF_TOKEN_HOURS',

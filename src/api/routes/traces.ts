@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { errorCodes } from 'fastify';
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { StaffService } from '../../access/staff.service.ts';
 import type { InvestigationService } from '../../leaks/investigations.service.ts';
 import { renderTraceHtml } from '../../leaks/report.html.ts';
@@ -31,24 +32,33 @@ export const traceRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; inves
   const officer = requireStaff(staff, ['privacy', 'admin', 'supervisor']);
   const security = [{ staffToken: [] }];
   const Params = Type.Object({ id: Type.String() });
-  // The body is the file, in any format the tracer reads: passed on as a stream, never parsed here.
-  app.addContentTypeParser('*', { bodyLimit: maxBytes }, (_req, payload, done) => done(null, payload));
-
-  app.post(
-    '/v1/traces',
-    {
-      preHandler: investigator,
-      bodyLimit: maxBytes,
-      schema: {
-        tags: ['leaks'],
-        summary: 'Upload a leaked file to trace (CSV/TSV, NDJSON, JSON, SQL dump, XLSX): its bytes are the body; 202, then follow its progress',
-        security,
-        querystring: Type.Object({ name: Type.Optional(Type.String({ maxLength: 255, description: 'the file name, for the report' })) }, { additionalProperties: false }),
-        response: { 202: InvestigationOut, ...errors },
+  // The upload is the only route that takes a large body, in a context of its own: whatever
+  // its content type (JSON and text too), the body is the file, handed on as a stream to be
+  // written to disk (never buffered or parsed here), and only once the investigator is
+  // authenticated (on request, before the body: see auth.ts). Its size is counted as it
+  // streams; a declared length over the limit is refused before a byte is read.
+  await app.register(async (upload) => {
+    upload.removeAllContentTypeParsers();
+    upload.addContentTypeParser('*', { bodyLimit: maxBytes }, (req, payload, done) => {
+      if (Number(req.headers['content-length'] ?? 0) > maxBytes) return done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE(), undefined);
+      done(null, payload);
+    });
+    upload.withTypeProvider<TypeBoxTypeProvider>().post(
+      '/v1/traces',
+      {
+        onRequest: investigator,
+        bodyLimit: maxBytes,
+        schema: {
+          tags: ['leaks'],
+          summary: 'Upload a leaked file to trace (CSV/TSV, NDJSON, JSON, SQL dump, XLSX): its bytes are the body; 202, then follow its progress',
+          security,
+          querystring: Type.Object({ name: Type.Optional(Type.String({ maxLength: 255, description: 'the file name, for the report' })) }, { additionalProperties: false }),
+          response: { 202: InvestigationOut, ...errors },
+        },
       },
-    },
-    async (req, reply) => reply.status(202).send(await investigations.receive(req.body as NodeJS.ReadableStream as import('node:stream').Readable, { name: req.query.name, actor: staffOf(req).actor })),
-  );
+      async (req, reply) => reply.status(202).send(await investigations.receive(req.body as NodeJS.ReadableStream as import('node:stream').Readable, { name: req.query.name, actor: staffOf(req).actor })),
+    );
+  });
   app.get('/v1/traces', { preHandler: investigator, schema: { tags: ['leaks'], summary: 'Leak investigations, newest first', security, response: { 200: Type.Object({ investigations: Type.Array(InvestigationOut) }), ...errors } } }, async () => ({
     investigations: await investigations.list(),
   }));
