@@ -22,7 +22,7 @@ type Req = {
   raw?: { type: string; data: string };
 };
 
-const json = (v: unknown) => () => v;
+const json = <T,>(v: T) => () => v;
 
 /**
  * What each route is sent: ids that exist (so handlers get past their lookups), valid bodies

@@ -94,20 +94,21 @@ async function enrollCourier(s: TestServer, station: string, build: string): Pro
 
 export type Sent = { status: number; headers: Headers; text: string };
 
-/** Sends one request as `caller`: its bearer token, its device signature, or nothing. */
-export async function sendAs(url: string, f: Fixtures, caller: Caller, method: string, path: string, body?: { type: string; data: string | Buffer }): Promise<Sent> {
+/** Sends one request as `caller`: its bearer token, its device signature, or nothing; one that gets no answer in `timeoutMs` throws. */
+export async function sendAs(url: string, f: Fixtures, caller: Caller, method: string, path: string, body?: { type: string; data: string }, timeoutMs = 15_000): Promise<Sent> {
+  const signal = AbortSignal.timeout(timeoutMs);
   let r: Response;
   if (caller === 'device:scanner' || caller === 'device:courier_app') {
     const d = caller === 'device:scanner' ? f.scanner : f.courierApp;
     if (body && body.type !== 'application/json') {
-      r = await fetch(`${url}${path}`, { method, headers: { 'content-type': body.type }, body: body.data });
-    } else r = await signedFetch(url, d, method, path, body?.data.toString());
+      r = await fetch(`${url}${path}`, { method, headers: { 'content-type': body.type }, body: body.data, signal });
+    } else r = await signedFetch(url, d, method, path, body?.data, signal);
   } else {
     const headers: Record<string, string> = {};
     const token = f.tokens[caller];
     if (caller !== 'none') headers.authorization = `Bearer ${token}`;
     if (body) headers['content-type'] = body.type;
-    r = await fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : typeof body.data === 'string' ? body.data : new Uint8Array(body.data) });
+    r = await fetch(`${url}${path}`, { method, headers, body: body?.data, signal });
   }
   return { status: r.status, headers: r.headers, text: await r.text() };
 }

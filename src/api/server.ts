@@ -46,6 +46,9 @@ export async function buildApi(
     // Strict: an unknown property or a number where a string belongs is an error, not
     // something silently dropped or converted; and every problem is reported at once.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
+    // A malformed %-escape or an over-long path parameter is refused by the router before any
+    // route: answered in the same closed shape, never with the path quoted back.
+    frameworkErrors: (err, req, reply) => errorHandler(err, req, reply),
   }).withTypeProvider<TypeBoxTypeProvider>();
   api.setErrorHandler(errorHandler);
   // JSON bodies are kept as received too: a device's signature covers their digest.
