@@ -204,6 +204,7 @@ describe('API fuzzing from the OpenAPI document', () => {
             throw new Error(`${what}: no answer (${String(e)})`);
           }
           sent++;
+          if (process.env.CLOAK_FUZZ_STATS) console.log(`STAT ${op.key} ${r.status}`);
           const wrong = check(op, req, path, r);
           if (wrong) throw new Error(`${what}: ${wrong}`);
         }),

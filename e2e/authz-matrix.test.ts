@@ -134,6 +134,22 @@ describe('authorization matrix (routes of the OpenAPI document × callers)', () 
     assert.deepEqual(dup, [], 'rows given twice');
   });
 
+  test("each route's security in the document names the credentials the table lets in", () => {
+    const scheme = (c: string) => (c.startsWith('key:') ? 'bearer' : c.startsWith('staff:') ? 'staffToken' : c.startsWith('device:') ? 'httpSignature' : c === 'customer' ? 'customerToken' : undefined);
+    const wrong: string[] = [];
+    for (const op of ops) {
+      const mine = rows.filter((r) => r.route === op.key);
+      if (mine.length === 0) continue;
+      const open = mine.some((r) => r.expect.get('none') !== 'deny');
+      const declared = new Set((op.security ?? []).flatMap((x) => Object.keys(x)));
+      const needed = new Set(mine.flatMap((r) => CALLERS.filter((c) => r.expect.get(c) === 'allow' || r.expect.get(c) === 'policy').map(scheme)).filter((x): x is string => x !== undefined));
+      if (open) continue; // public routes (the tile route's entry bundles too) declare nothing
+      for (const n of needed) if (!declared.has(n)) wrong.push(`${op.key}: the table lets ${n} in, the document declares ${[...declared].join(', ') || 'nothing'}`);
+      for (const d of declared) if (!needed.has(d)) wrong.push(`${op.key}: the document declares ${d}, the table lets no such caller in`);
+    }
+    assert.deepEqual(wrong, []);
+  });
+
   test('every caller gets what the table says on every route', async () => {
     const byKey = new Map(ops.map((o) => [o.key, o]));
     const failures: string[] = [];
