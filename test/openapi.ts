@@ -79,7 +79,10 @@ export function validArb(s: JsonSchema | undefined, depth = 0): fc.Arbitrary<unk
       const min = s.minLength ?? 0;
       const max = Math.min(s.maxLength ?? 24, Math.max(min, 24));
       if (s.pattern) return fc.stringMatching(new RegExp(s.pattern)).filter((v) => v.length >= min && v.length <= (s.maxLength ?? Infinity));
-      return fc.string({ minLength: min, maxLength: max, unit: 'grapheme' });
+      // Valid by the schema, and still what handlers choke on: NUL, lone surrogates, injections.
+      const nasty = NASTY_STRINGS.filter((v) => v.length >= min && v.length <= (s.maxLength ?? 3000));
+      const plain = fc.string({ minLength: min, maxLength: max, unit: 'grapheme' });
+      return nasty.length ? fc.oneof({ weight: 3, arbitrary: plain }, { weight: 1, arbitrary: fc.constantFrom(...nasty) }) : plain;
     }
     case 'integer':
       return fc.integer({ min: s.minimum ?? -1000, max: s.maximum ?? 1000 });

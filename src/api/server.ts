@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { App } from '../app.ts';
 import { errorHandler } from './errors.ts';
+import { InvalidInput } from '../lib/errors.ts';
 import { createMetrics } from './metrics.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { accessRoutes } from './routes/access.ts';
@@ -56,6 +57,13 @@ export async function buildApi(
   api.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
     req.rawBody = body as Buffer;
     parseJson(req, body as Buffer & string, done);
+  });
+  // PostgreSQL's text cannot hold U+0000 (SQLite's can): a NUL anywhere in the path, the query
+  // or a JSON body is refused here, the same on both databases, instead of failing deep in a
+  // query as a 500 (after the route's checks, before its handler; an upload's bytes are not parsed).
+  api.addHook('preValidation', async (req) => {
+    const where = ([['params', req.params], ['querystring', req.query], ['body', req.body]] as const).find(([, v]) => holdsNul(v))?.[0];
+    if (where) throw new InvalidInput(`the request's ${where} holds the NUL character (U+0000), which no field accepts`, [{ path: `/${where}`, problem: 'contains U+0000' }]);
   });
   api.setNotFoundHandler((req, reply) =>
     reply.status(404).send({ error: { code: 'not_found', message: `no such route for ${req.method}; the API is described at /docs`, details: [], requestId: req.id } }),
@@ -128,4 +136,23 @@ export async function buildApi(
   await api.register(dashboardRoutes, { staff: app.staff, audit: app.audit, cases: app.cases, devices: app.devices, incidents: app.incidents, clock: app.clock });
   await api.register(dashboardWeb);
   return api;
+}
+
+/** Whether a parsed value (params, query, JSON body; not an upload's stream) holds U+0000 in a string or a key; walked without recursion, however deep it nests. */
+function holdsNul(value: unknown): boolean {
+  const todo: unknown[] = [value];
+  while (todo.length > 0) {
+    const v = todo.pop();
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return true;
+    } else if (Array.isArray(v)) {
+      for (const x of v) todo.push(x);
+    } else if (v !== null && typeof v === 'object' && typeof (v as { pipe?: unknown }).pipe !== 'function' && !ArrayBuffer.isView(v)) {
+      for (const [k, x] of Object.entries(v)) {
+        if (k.includes('\u0000')) return true;
+        todo.push(x);
+      }
+    }
+  }
+  return false;
 }
