@@ -135,7 +135,7 @@ describe('authorization matrix (routes of the OpenAPI document × callers)', () 
   });
 
   test("each route's security in the document names the credentials the table lets in", () => {
-    const scheme = (c: string) => (c.startsWith('key:') ? 'bearer' : c.startsWith('staff:') ? 'staffToken' : c.startsWith('device:') ? 'httpSignature' : c === 'customer' ? 'customerToken' : undefined);
+    const scheme = (c: string): string | undefined => (c.startsWith('key:') ? 'bearer' : c.startsWith('staff:') ? 'staffToken' : c.startsWith('device:') ? 'httpSignature' : c === 'customer' ? 'customerToken' : undefined);
     const wrong: string[] = [];
     for (const op of ops) {
       const mine = rows.filter((r) => r.route === op.key);

@@ -58,7 +58,9 @@ export async function operations(url: string): Promise<Operation[]> {
 
 /** `/v1/x/{id}/y` with `{id}` replaced (URI-encoded) from `values`; `{*}` takes the value of `*`. */
 export function fillPath(path: string, values: Record<string, string>): string {
-  return path.replace(/\{([^}]+)\}/g, (_, name: string) => (name === '*' ? (values['*'] ?? '') : encodeURIComponent(values[name] ?? 'x')));
+  // A lone surrogate cannot be percent-encoded: it is sent as U+FFFD, as a browser would.
+  const enc = (v: string) => encodeURIComponent(v.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'));
+  return path.replace(/\{([^}]+)\}/g, (_, name: string) => (name === '*' ? (values['*'] ?? '') : enc(values[name] ?? 'x')));
 }
 
 const MAX_ARRAY = 4;

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { StaffService } from '../../access/staff.service.ts';
 import type { InvestigationService } from '../../leaks/investigations.service.ts';
 import { renderTraceHtml } from '../../leaks/report.html.ts';
@@ -34,30 +34,32 @@ export const traceRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; inves
   const security = [{ staffToken: [] }];
   const Params = Type.Object({ id: Type.String() });
   // The body is the file, in any format the tracer reads: passed on as a stream, never parsed here.
-  // JSON and text too: the API's own parsers (inherited here) would read such a file whole and
-  // hand the handler a parsed value, which it waited on forever as if it were a stream.
-  app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser('*', { bodyLimit: maxBytes }, (_req, payload, done) => done(null, payload));
-
-  app.post(
-    '/v1/traces',
-    {
-      preHandler: investigator,
-      bodyLimit: maxBytes,
-      schema: {
-        tags: ['leaks'],
-        summary: 'Upload a leaked file to trace (CSV/TSV, NDJSON, JSON, SQL dump, XLSX): its bytes are the body; 202, then follow its progress',
-        security,
-        querystring: Type.Object({ name: Type.Optional(Type.String({ maxLength: 255, description: 'the file name, for the report' })) }, { additionalProperties: false }),
-        response: { 202: InvestigationOut, ...errors },
+  // JSON and text too: the API's own parsers would read such a file whole and hand the handler a
+  // parsed value, which it waited on forever as if it were a stream. In a scope of its own, so
+  // the other routes here (an incident from a trace) keep their JSON bodies.
+  await app.register(async (upload) => {
+    upload.removeContentTypeParser(['application/json', 'text/plain']);
+    upload.addContentTypeParser('*', { bodyLimit: maxBytes }, (_req, payload, done) => done(null, payload));
+    upload.withTypeProvider<TypeBoxTypeProvider>().post(
+      '/v1/traces',
+      {
+        preHandler: investigator,
+        bodyLimit: maxBytes,
+        schema: {
+          tags: ['leaks'],
+          summary: 'Upload a leaked file to trace (CSV/TSV, NDJSON, JSON, SQL dump, XLSX): its bytes are the body; 202, then follow its progress',
+          security,
+          querystring: Type.Object({ name: Type.Optional(Type.String({ maxLength: 255, description: 'the file name, for the report' })) }, { additionalProperties: false }),
+          response: { 202: InvestigationOut, ...errors },
+        },
       },
-    },
-    async (req, reply) => {
-      // No body at all reaches no parser: there is no stream to read (it used to wait forever).
-      if (!(req.body instanceof Readable)) throw new InvalidInput('the upload is empty', [{ path: '/body', problem: 'empty file' }]);
-      return reply.status(202).send(await investigations.receive(req.body, { name: req.query.name, actor: staffOf(req).actor }));
-    },
-  );
+      async (req, reply) => {
+        // No body at all reaches no parser: there is no stream to read (it used to wait forever).
+        if (!(req.body instanceof Readable)) throw new InvalidInput('the upload is empty', [{ path: '/body', problem: 'empty file' }]);
+        return reply.status(202).send(await investigations.receive(req.body, { name: req.query.name, actor: staffOf(req).actor }));
+      },
+    );
+  });
   app.get('/v1/traces', { preHandler: investigator, schema: { tags: ['leaks'], summary: 'Leak investigations, newest first', security, response: { 200: Type.Object({ investigations: Type.Array(InvestigationOut) }), ...errors } } }, async () => ({
     investigations: await investigations.list(),
   }));
