@@ -35,7 +35,8 @@ const NEEDLES_LOWER = NEEDLES.map((n) => n.toLowerCase());
 // The canaries' values as a fuzzer would send them back: in PII fields, as field names, as identifiers.
 const CANARY_STRINGS = CANARIES.flatMap((c) => [c.name, c.phone, c.email, typeof c.address === 'string' ? c.address : c.address.street]).concat(['+84398761245', '84397612459', '0397612460', 'ZEBULON.QUIXOTRELLE@EXAMPLE.VN']);
 
-const RUNS = Number(process.env.CLOAK_FUZZ_RUNS ?? 25);
+// Runs a route: bounded so both databases fit in about two minutes; CLOAK_FUZZ_RUNS=200 (and CLOAK_FUZZ_SEED, CLOAK_FUZZ_DB=sqlite|postgres) to dig deeper.
+const RUNS_BY_DB = { sqlite: 30, postgres: 12 } as const;
 
 /** The credential each route is fuzzed with: the first of these the matrix allows. */
 const PREFERRED: readonly Caller[] = ['key:admin', 'staff:admin', 'staff:supervisor', 'staff:analyst', 'staff:privacy', 'staff:investigator', 'device:scanner', 'device:courier_app', 'customer', 'none'];
@@ -72,6 +73,7 @@ type FuzzReq = { params: Record<string, string>; query: [string, string][]; body
 
 for (const [dialect, fresh] of [['sqlite', freshSqlite], ['postgres', freshPostgres]] as const)
 describe(`API fuzzing from the OpenAPI document (${dialect})`, { skip: process.env.CLOAK_FUZZ_DB !== undefined && process.env.CLOAK_FUZZ_DB !== dialect }, () => {
+  const RUNS = Number(process.env.CLOAK_FUZZ_RUNS ?? RUNS_BY_DB[dialect]);
   const logs: string[] = [];
   const outbox = createEmbeddedOutbox();
   const s = serverOnDb(fresh, { CLOAK_LOG_LEVEL: 'trace' }, { messages: outbox, logDestination: { write: (l: string) => void logs.push(l) } });
