@@ -22,6 +22,9 @@ const FRAMEWORK: Record<string, { status: number; code: string; message: string 
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', message: 'send the body as application/json' },
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'too_large', message: 'the request body is larger than the server accepts' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_input', message: 'the content-length does not match the body' },
+  // The router's own refusals: Fastify's default answer quotes the whole path, which may hold a value.
+  FST_ERR_BAD_URL: { status: 400, code: 'invalid_input', message: 'the URL is not valid: a % in it must start an escape such as %20' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'invalid_input', message: 'a part of the URL path is longer than the API accepts' },
 };
 
 /**

@@ -7,6 +7,7 @@ import { Type } from '@sinclair/typebox';
 import type { App } from '../app.ts';
 import { errorHandler } from './errors.ts';
 import { isAuthenticator, requireSignedRequest } from './auth.ts';
+import { InvalidInput } from '../lib/errors.ts';
 import { createMetrics } from './metrics.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { accessRoutes } from './routes/access.ts';
@@ -51,6 +52,9 @@ export async function buildApi(
     // Strict: an unknown property or a number where a string belongs is an error, not
     // something silently dropped or converted; and every problem is reported at once.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
+    // A malformed %-escape or an over-long path parameter is refused by the router before any
+    // route: answered in the same closed shape, never with the path quoted back.
+    frameworkErrors: (err, req, reply) => errorHandler(err, req, reply),
   }).withTypeProvider<TypeBoxTypeProvider>();
   api.setErrorHandler(errorHandler);
   // JSON bodies are kept as received too: a device's signature covers their digest.
@@ -93,6 +97,13 @@ export async function buildApi(
   // to send the rest: the connection is closed after the answer instead of drained.
   api.addHook('onSend', async (req, reply) => {
     if (!req.raw.complete) reply.header('connection', 'close');
+  });
+  // PostgreSQL's text cannot hold U+0000 (SQLite's can): a NUL anywhere in the path, the query
+  // or a JSON body is refused here, the same on both databases, instead of failing deep in a
+  // query as a 500 (after the route's checks, before its handler; an upload's bytes are not parsed).
+  api.addHook('preValidation', async (req) => {
+    const where = ([['params', req.params], ['querystring', req.query], ['body', req.body]] as const).find(([, v]) => holdsNul(v))?.[0];
+    if (where) throw new InvalidInput(`the request's ${where} holds the NUL character (U+0000), which no field accepts`, [{ path: `/${where}`, problem: 'contains U+0000' }]);
   });
   api.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
@@ -167,4 +178,23 @@ export async function buildApi(
   await api.register(dashboardRoutes, { staff: app.staff, audit: app.audit, cases: app.cases, devices: app.devices, incidents: app.incidents, clock: app.clock });
   await api.register(dashboardWeb);
   return api;
+}
+
+/** Whether a parsed value (params, query, JSON body; not an upload's stream) holds U+0000 in a string or a key; walked without recursion, however deep it nests. */
+function holdsNul(value: unknown): boolean {
+  const todo: unknown[] = [value];
+  while (todo.length > 0) {
+    const v = todo.pop();
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return true;
+    } else if (Array.isArray(v)) {
+      for (const x of v) todo.push(x);
+    } else if (v !== null && typeof v === 'object' && typeof (v as { pipe?: unknown }).pipe !== 'function' && !ArrayBuffer.isView(v)) {
+      for (const [k, x] of Object.entries(v)) {
+        if (k.includes('\u0000')) return true;
+        todo.push(x);
+      }
+    }
+  }
+  return false;
 }

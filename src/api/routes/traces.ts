@@ -6,6 +6,8 @@ import type { InvestigationService } from '../../leaks/investigations.service.ts
 import { renderTraceHtml } from '../../leaks/report.html.ts';
 import { requireStaff, staffOf } from '../auth.ts';
 import { ErrorResponse } from './shared.ts';
+import { Readable } from 'node:stream';
+import { InvalidInput } from '../../lib/errors.ts';
 
 const InvestigationOut = Type.Object({
   id: Type.String(),
@@ -56,7 +58,11 @@ export const traceRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; inves
           response: { 202: InvestigationOut, ...errors },
         },
       },
-      async (req, reply) => reply.status(202).send(await investigations.receive(req.body as NodeJS.ReadableStream as import('node:stream').Readable, { name: req.query.name, actor: staffOf(req).actor })),
+      async (req, reply) => {
+        // No body at all reaches no parser: there is no stream to read (it used to wait forever).
+        if (!(req.body instanceof Readable)) throw new InvalidInput('the upload is empty', [{ path: '/body', problem: 'empty file' }]);
+        return reply.status(202).send(await investigations.receive(req.body, { name: req.query.name, actor: staffOf(req).actor }));
+      },
     );
   });
   app.get('/v1/traces', { preHandler: investigator, schema: { tags: ['leaks'], summary: 'Leak investigations, newest first', security, response: { 200: Type.Object({ investigations: Type.Array(InvestigationOut) }), ...errors } } }, async () => ({
