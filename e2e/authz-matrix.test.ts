@@ -36,6 +36,7 @@ const REQUESTS: Record<string, Req> = {
   'DELETE /v1/subjects/{token}': { params: (f) => ({ token: f.subjectErase }) },
   'POST /v1/api-keys': { body: json({ name: 'matrix-made', scopes: ['platform'] }) },
   'DELETE /v1/api-keys/{id}': { params: (f) => ({ id: f.throwawayKey }) },
+  'POST /v1/api-keys/{id}/rotate': { params: (f) => ({ id: f.throwawayKey }) },
   'POST /v1/stations': { body: json({ id: 'st-made', name: 'Made', kind: 'hub' }) },
   'POST /v1/stations/{id}/enrollment-codes': { params: (f) => ({ id: f.stationA }), body: json({ kind: 'scanner' }) },
   'POST /v1/devices/enroll': {
@@ -52,6 +53,8 @@ const REQUESTS: Record<string, Req> = {
   'POST /v1/device/scans': { body: (f) => ({ scans: [{ parcel: f.tracking, step: 'arrived' }] }) },
   'POST /v1/staff': { body: json({ id: 'matrix-made', role: 'support' }) },
   'POST /v1/staff/{id}/disable': { params: (f) => ({ id: f.throwawayStaff }) },
+  'POST /v1/staff/{id}/token': { params: (f) => ({ id: f.throwawayStaff }) },
+  'POST /v1/staff/{id}/token/revoke': { params: (f) => ({ id: f.throwawayStaff }) },
   'POST /v1/explanations': { body: (f) => ({ kind: 'ticket', id: 'tkt-made', staff: 'support', subject: f.subjectA }) },
   'POST /v1/explanations/{id}/close': { params: (f) => ({ id: f.explanation }) },
   'GET /v1/explanations/{id}': { params: (f) => ({ id: f.explanation }) },
