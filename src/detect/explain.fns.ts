@@ -23,6 +23,7 @@ const ACTOR_SHARE = 0.05;
 /** …in at least this many (and this share) of their accesses that no direct template explains… */
 const SUPPORT_N = 5;
 const SUPPORT = 0.01;
+const DAY = 86_400_000;
 /** …counting actors with this many judged accesses. */
 const MIN_ACCESSES = 20;
 
@@ -38,8 +39,12 @@ const zero = (): Counts => ({ n: 0, direct: 0, residual: { 'own-station': 0, reg
 export function createLearner() {
   const byRole = new Map<string, Map<string, Counts>>();
   let learned = new Map<string, ReadonlySet<PlaceTemplate>>();
+  const firstSeen = new Map<string, number>();
+  let lastAt = 0;
   return {
-    observe(role: string, actor: string, covered: readonly Template[]): void {
+    observe(role: string, actor: string, covered: readonly Template[], at: number): void {
+      if (!firstSeen.has(role)) firstSeen.set(role, at);
+      lastAt = at;
       const actors = byRole.get(role) ?? byRole.set(role, new Map()).get(role)!;
       const c = actors.get(actor) ?? actors.set(actor, zero()).get(actor)!;
       c.n++;
@@ -62,7 +67,9 @@ export function createLearner() {
           next.set(role, new Set(PLACE_TEMPLATES));
           continue;
         }
-        const set = new Set<PlaceTemplate>();
+        // In a role's first day its own station still explains (those who read the station's
+        // expected parcels may not have shown it yet); the wider places must be shown first.
+        const set = new Set<PlaceTemplate>(lastAt - (firstSeen.get(role) ?? lastAt) < DAY ? ['own-station'] : []);
         for (const t of PLACE_TEMPLATES) {
           const showing = active.filter((c) => c.residual[t] >= SUPPORT_N && c.residual[t] / c.n >= SUPPORT).length;
           if (showing >= ACTORS && showing >= ACTOR_SHARE * active.length) set.add(t);
