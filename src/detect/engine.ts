@@ -201,7 +201,12 @@ export function createEngine(opts: EngineOptions = {}) {
   const stationOf = (actor: string): string | undefined => (kindOf(actor) === 'device' ? devices.get(bare(actor))?.station : staff.get(bare(actor))?.station);
   const near = (t: number | undefined, at: number) => t !== undefined && at >= t - BEFORE && at <= t + AFTER;
 
+  let quietly = false;
   function raise(out: Alert[], a: { actor: string; rule: string; severity: Severity; score: number; texts: AlertTexts; evidence: readonly Evidence[]; compared: Alert['compared']; at?: string }): Alert | undefined {
+    if (quietly) {
+      out.push({ at: '', actor: a.actor, rule: a.rule, severity: a.severity, score: 0, summary: '', evidence: [] });
+      return undefined;
+    }
     const s = actorState(a.actor);
     const last = s.alerted.get(a.rule);
     if (last && !last.downgraded && now - last.t < DAY && rank[a.severity] <= rank[last.severity]) return undefined;
@@ -282,7 +287,8 @@ export function createEngine(opts: EngineOptions = {}) {
       }
     }
     // Where the actor has been working today: most of their last reads went to this station.
-    const recent = actors.get(actor)?.recent;
+    // People are posted to another station for a day; a device stays where it is enrolled.
+    const recent = kind === 'staff' ? actors.get(actor)?.recent : undefined;
     if (p?.dest && recent && recent.length >= 10 && recent.filter((x) => x === p.dest).length >= 0.4 * recent.length) out.push('focus');
     // A stream that began mid-flight (scans of parcels it was never told of) has a gap behind it:
     // until that passes, a parcel or customer it never heard of may predate it, and is not held
@@ -292,7 +298,7 @@ export function createEngine(opts: EngineOptions = {}) {
   }
 
   function explainedBy(role: string, covered: readonly Template[]): boolean {
-    // Focus (a station whose parcels fill most of the actor's recent reads) is a day's posting,
+    // Focus (a station whose parcels fill most of a person's recent reads) is a day's posting,
     // for any role: harvesting spreads over stations, covering for a colleague does not.
     if (covered.some((t) => DIRECT.has(t) || t === 'focus')) return true;
     const learned = learner.learned(role);
@@ -371,7 +377,7 @@ export function createEngine(opts: EngineOptions = {}) {
       s.recent.push(dest);
       if (s.recent.length > 40) s.recent.shift();
       // Once the day's posting shows, the reads of that station that led up to it are explained too.
-      if (!before && focused(s.recent) && dest !== stationOf(actor)) explainLate(out, actor, (u) => u.parcel !== undefined && parcels.get(u.parcel)?.dest === dest, 'the actor was working that station’s parcels', 6 * HOUR);
+      if (!before && focused(s.recent) && dest !== stationOf(actor) && kindOf(actor) === 'staff') explainLate(out, actor, (u) => u.parcel !== undefined && parcels.get(u.parcel)?.dest === dest, 'the actor was working that station’s parcels', 6 * HOUR);
     }
     volume(out, actor, s, role, v.parcel ? 'parcel' : 'customer');
     if (v.fields) fields(out, actor, s, role, v.fields, v.e);
@@ -518,6 +524,14 @@ export function createEngine(opts: EngineOptions = {}) {
   const work: WorkRules = createWorkRules({
     raise: (out, a) => raise(out, a),
     downgrade,
+    quiet: (f) => {
+      quietly = true;
+      try {
+        f();
+      } finally {
+        quietly = false;
+      }
+    },
     now: () => now,
     roleOf,
     actorState,
@@ -546,7 +560,10 @@ export function createEngine(opts: EngineOptions = {}) {
     };
     const covered = templates(e.actor, undefined, e.customer, at, e.ticket);
     if (explainedBy(roleOf(e.actor), covered)) judge(out);
-    else pending.push({ due: now + grace, run: (o) => ((eventAt = e.at), judge(o)) });
+    else {
+      work.revealUnexplained(out, e.actor, e.customer, ev);
+      pending.push({ due: now + grace, run: (o) => ((eventAt = e.at), judge(o)) });
+    }
   }
 
   function login(out: Alert[], e: Extract<CloakEvent, { type: 'login' }>): void {

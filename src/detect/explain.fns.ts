@@ -27,7 +27,7 @@ const DAY = 86_400_000;
 /** …counting actors with this many judged accesses. */
 const MIN_ACCESSES = 20;
 
-const ALL: ReadonlySet<PlaceTemplate> = new Set(PLACE_TEMPLATES);
+const COLD: ReadonlySet<PlaceTemplate> = new Set(['own-station']);
 type Counts = { n: number; direct: number; residual: Record<PlaceTemplate, number> };
 const zero = (): Counts => ({ n: 0, direct: 0, residual: { 'own-station': 0, region: 0, 'team-ticket': 0, focus: 0 } });
 
@@ -61,10 +61,11 @@ export function createLearner() {
       const next = new Map<string, Set<PlaceTemplate>>();
       for (const [role, actors] of byRole) {
         const active = [...actors.values()].filter((c) => c.n >= MIN_ACCESSES);
-        // Until most of a role's actors have enough traffic, every place explains (a cold start
-        // raises nothing it could not yet tell from normal work).
+        // Until most of a role's actors have enough traffic, their own station explains (a cold
+        // start is not held against those who read their station's parcels); the wider places
+        // must be shown first, so a harvester in a fresh deployment is not covered by them.
         if (active.length < 3 || active.length < actors.size / 2) {
-          next.set(role, new Set(PLACE_TEMPLATES));
+          next.set(role, new Set(COLD));
           continue;
         }
         // In a role's first day its own station still explains (those who read the station's
@@ -78,7 +79,7 @@ export function createLearner() {
       }
       learned = next;
     },
-    learned: (role: string): ReadonlySet<PlaceTemplate> => learned.get(role) ?? ALL,
+    learned: (role: string): ReadonlySet<PlaceTemplate> => learned.get(role) ?? COLD,
     /** Per role: how much of its traffic direct templates explain, and each place template's median residual share. */
     report(): Record<string, { actors: number; accesses: number; direct: number; learned: PlaceTemplate[]; residual: Record<PlaceTemplate, number> }> {
       const out: ReturnType<ReturnType<typeof createLearner>['report']> = {};

@@ -29,6 +29,8 @@ type Ticket = { id: string; customer: string; assignee: string; open: number; cl
 export type WorkDeps = {
   raise: Raise;
   downgrade: (out: Alert[], actor: string, rule: string, reason: string) => void;
+  /** Runs a rule without raising (to ask whether its pattern still holds). */
+  quiet: (f: () => void) => void;
   now: () => number;
   roleOf: (actor: string) => string;
   actorState: (actor: string) => ActorState;
@@ -107,8 +109,8 @@ export function createWorkRules(d: WorkDeps) {
     const now = d.now();
     const rs = (reveals.get(actor) ?? []).filter((x) => x.t > now - WEEK);
     const ds = (deletes.get(actor) ?? []).filter((x) => x.t > now - WEEK);
-    const bySeller = new Map<string, { revealed: Set<string>; neg: Set<string>; all: number; evidence: Evidence[] }>();
-    const slot = (s: string) => bySeller.get(s) ?? bySeller.set(s, { revealed: new Set(), neg: new Set(), all: 0, evidence: [] }).get(s)!;
+    const bySeller = new Map<string, { revealed: Set<string>; neg: Set<string>; negAny: Set<string>; all: number; evidence: Evidence[] }>();
+    const slot = (s: string) => bySeller.get(s) ?? bySeller.set(s, { revealed: new Set(), neg: new Set(), negAny: new Set(), all: 0, evidence: [] }).get(s)!;
     for (const r of rs)
       for (const [seller, m] of negative) {
         const t = m.get(r.customer);
@@ -123,18 +125,20 @@ export function createWorkRules(d: WorkDeps) {
       const x = slot(rv.seller);
       x.all++;
       // A seller's bad review by one of its buyers; spam waves are mixed ratings by throwaway accounts.
-      if (rv.rating <= 2 && buyers.has(rv.customer)) {
-        x.neg.add(rv.customer);
+      if (rv.rating <= 2) {
+        x.negAny.add(rv.customer);
         x.evidence.push(del.e);
+        if (buyers.has(rv.customer)) x.neg.add(rv.customer);
       }
     }
     for (const [seller, x] of bySeller) {
-      const both = x.revealed.size >= 1 && x.neg.size >= 1;
+      // Revealing a seller's unhappy reviewer with no reason and deleting that seller's bad reviews.
+      const both = x.revealed.size >= 1 && x.negAny.size >= 1;
       const selective = x.neg.size >= 3 && x.neg.size >= 0.8 * x.all;
       if (!both && x.revealed.size < 2 && !selective) continue;
       const what = [
         x.revealed.size ? { en: `looked up ${x.revealed.size} of seller ${seller}'s negative reviewers`, vi: `đã xem ${x.revealed.size} người đánh giá xấu của người bán ${seller}`, zh: `查看了卖家 ${seller} 的 ${x.revealed.size} 位差评评论者` } : undefined,
-        x.neg.size ? { en: `deleted negative reviews of seller ${seller} by ${x.neg.size} different customers`, vi: `đã xoá đánh giá xấu của người bán ${seller} từ ${x.neg.size} khách hàng`, zh: `删除了 ${x.neg.size} 位客户对卖家 ${seller} 的差评` } : undefined,
+        x.negAny.size ? { en: `deleted negative reviews of seller ${seller} by ${x.negAny.size} different customers`, vi: `đã xoá đánh giá xấu của người bán ${seller} từ ${x.negAny.size} khách hàng`, zh: `删除了 ${x.negAny.size} 位客户对卖家 ${seller} 的差评` } : undefined,
       ].filter((v): v is { en: string; vi: string; zh: string } => v !== undefined);
       const joined = { en: what.map((w) => w.en).join(' and '), vi: what.map((w) => w.vi).join(' và '), zh: what.map((w) => w.zh).join('并') };
       d.raise(out, { actor, rule: 'review-broker', severity: both ? 'high' : 'medium', score: both ? 0.95 : 0.75, texts: alertTexts('review-broker', { who: bare(actor), what: joined }), evidence: x.evidence, compared: 'peers' });
@@ -160,6 +164,12 @@ export function createWorkRules(d: WorkDeps) {
       const tl = ticketLog.get(actor)?.find((x) => x.customer === customer && now - x.t < HOUR);
       if (tl) tl.revealed = true;
     },
+    /** A reveal not explained when made: counted for the broker at once (a seller's unhappy reviewer is how the story starts). */
+    revealUnexplained(out: Alert[], actor: string, customer: string, e: Evidence): void {
+      pushReveal(actor, customer, e);
+      reviewBroker(out, actor);
+    },
+    /** The same reveal once its grace ran out: explained by then, it leaves the broker's count (and what it raised is downgraded). */
     revealJudged(out: Alert[], actor: string, customer: string, e: Evidence, explained: boolean): void {
       const now = d.now();
       const tl = ticketLog.get(actor)?.find((x) => x.customer === customer && now - x.t < HOUR);
@@ -167,9 +177,13 @@ export function createWorkRules(d: WorkDeps) {
         tl.revealed = true;
         ticketCover(out, actor, e);
       }
-      if (explained) return;
-      pushReveal(actor, customer, e);
-      reviewBroker(out, actor);
+      if (!explained) return;
+      const list = reveals.get(actor);
+      if (!list || !list.some((x) => x.customer === customer)) return;
+      reveals.set(actor, list.filter((x) => x.customer !== customer));
+      const probe: Alert[] = [];
+      d.quiet(() => reviewBroker(probe, actor));
+      if (probe.length === 0) d.downgrade(out, actor, 'review-broker', 'a ticket for the reviewer followed');
     },
     ticketOpened(out: Alert[], tk: Ticket): void {
       const now = d.now();
