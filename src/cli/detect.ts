@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { wholeNumber } from './args.ts';
 import { InvalidInput } from '../lib/errors.ts';
 import { replay } from '../detect/replay.ts';
-import { evaluate } from '../detect/evaluate.ts';
+import { evaluate, GENERATORS, measureGates, type Evaluation, type Generator } from '../sim/evaluate.ts';
 import { ATTACK_FAMILIES, simulateWorld, type AttackFamily } from '../sim/world.ts';
 import { withApp, type CliEnv } from './context.ts';
 import { progress } from './output.ts';
@@ -99,20 +99,41 @@ export function detectCommands(program: Command, cli: CliEnv): void {
 
   program
     .command('evaluate')
-    .description('Simulate worlds, replay them through the detection, and score it against the ground truth, per attack family')
+    .description('Simulate worlds with either generator (or both), replay them through the detection, and score it against the ground truth, per attack family')
+    .option('--generator <g>', `which world generator: ${GENERATORS.join(', ')} or both`, 'both')
     .option('--seeds <seeds>', 'a range like 1..10 or a list like 1,2,3', '1..10')
     .option('--days <n>', 'simulated days per world', '4')
     .option('--stations <n>', 'delivery stations per world', '8')
+    .option('--gates', 'also print the response gates these worlds measure (rule → lowest score at precision ≥ 0.95), as JSON')
     .option('--json', 'print the result as JSON')
-    .action(async (o: { seeds: string; days: string; stations: string; json?: boolean }) => {
-      const r = evaluate(parseSeeds(o.seeds), { days: wholeNumber('--days', o.days, 1), stations: wholeNumber('--stations', o.stations, 1) });
-      if (o.json) return cli.io.out(JSON.stringify(r));
-      cli.io.out(`seeds ${o.seeds}: ${r.events} events, ${r.alertedActors} actors alerted`);
-      cli.io.out('family               attackers  detected  recall  median minutes to detect');
-      for (const f of r.families) cli.io.out(`${f.family.padEnd(20)} ${String(f.attackers).padStart(9)} ${String(f.detected).padStart(9)} ${f.recall.toFixed(2).padStart(7)}  ${f.medianMinutesToDetect === null ? '-' : f.medianMinutesToDetect.toFixed(1)}`);
-      cli.io.out(`actor precision: ${r.actorPrecision.toFixed(3)} (${r.falseActors.length} benign actor(s) alerted${r.falseActors.length ? `: ${r.falseActors.slice(0, 10).join(', ')}` : ''})`);
-      cli.io.out(`benign accesses explained: ${(100 * r.benignExplained).toFixed(3)}% of ${r.benignAccesses}`);
+    .action(async (o: { generator: string; seeds: string; days: string; stations: string; gates?: boolean; json?: boolean }) => {
+      const gens = o.generator === 'both' ? [...GENERATORS] : [o.generator];
+      const unknown = gens.filter((g) => !(GENERATORS as readonly string[]).includes(g));
+      if (unknown.length) throw new InvalidInput(`--generator must be ${GENERATORS.join(', ')} or both, not "${o.generator}"`);
+      const size = { days: wholeNumber('--days', o.days, 1), stations: wholeNumber('--stations', o.stations, 1) };
+      const seeds = parseSeeds(o.seeds);
+      const results = gens.map((g) => evaluate(g as Generator, seeds, size));
+      if (o.json) return cli.io.out(JSON.stringify(results.length === 1 ? results[0] : results));
+      for (const r of results) printEvaluation(cli, r, o.seeds);
+      if (o.gates) cli.io.out(`gates: ${JSON.stringify(measureGates(results))}`);
     });
+}
+
+function printEvaluation(cli: CliEnv, r: Evaluation, seeds: string): void {
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  cli.io.out(`generator ${r.generator}, seeds ${seeds}: ${r.events} events, ${r.alertedActors} actors alerted`);
+  cli.io.out('family                      attackers  detected  recall  median minutes to detect  variants (detected/attackers)');
+  for (const f of r.families)
+    cli.io.out(
+      `${f.family.padEnd(27)} ${String(f.attackers).padStart(9)} ${String(f.detected).padStart(9)} ${f.recall.toFixed(2).padStart(7)}  ${(f.medianMinutesToDetect === null ? '-' : f.medianMinutesToDetect.toFixed(1)).padStart(24)}  ${Object.entries(f.byVariant)
+        .map(([v, x]) => `${v} ${x.detected}/${x.attackers}`)
+        .join(', ')}`,
+    );
+  cli.io.out(`actor precision: ${r.actorPrecision.toFixed(3)} (${r.falseActors.length} benign actor(s) alerted${r.falseActors.length ? `: ${r.falseActors.slice(0, 10).join(', ')}` : ''})`);
+  cli.io.out(`median minutes to detect, all families: ${r.medianMinutesToDetect === null ? '-' : r.medianMinutesToDetect.toFixed(1)}`);
+  cli.io.out(`benign accesses explained: ${pct(r.benignExplained)} of ${r.benignAccesses}`);
+  cli.io.out(`alerts per analyst-day: ${r.alertsPerAnalystDay.toFixed(1)}`);
+  cli.io.out(`automatic responses would reach ${pct(r.benignResponded)} of ${r.benignActors} benign actors${r.respondedBenign.length ? ` (${r.respondedBenign.slice(0, 5).join(', ')})` : ''}`);
 }
 
 /** `cloak trace FILE`: which customers a leaked file holds, the data exposed, canaries, and its likely sources. */

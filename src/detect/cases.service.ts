@@ -115,7 +115,13 @@ export function createCaseService(deps: CaseDeps) {
     const kind = alert.actor.slice(0, alert.actor.indexOf(':'));
     const id = alert.actor.slice(alert.actor.indexOf(':') + 1);
     const done: CaseAction[] = [];
-    if (kind === 'device' && alert.severity === 'high') {
+    // The engine says what its alert allows (gated by measured precision, graduated, never on one
+    // piece of evidence); alerts raised outside it (a canary touched) carry no such field and keep
+    // the standing rule. A downgrade (an alert explained after the fact) allows nothing.
+    if (alert.downgrades !== undefined) return done;
+    const allowed = alert.response === undefined ? (kind === 'device' ? (alert.severity === 'high' ? 'restrict' : 'none') : 'suspend') : alert.response;
+    if (allowed === 'none') return done;
+    if (kind === 'device' && allowed === 'restrict') {
       const d = await deps.devices.get(id).catch(() => undefined);
       if (d && d.status === 'active') {
         await deps.devices.setStatus(id, 'restricted');
@@ -123,11 +129,13 @@ export function createCaseService(deps: CaseDeps) {
         await deps.audit.append([{ kind: 'response', actor: SYSTEM, result: 'device_restricted', data: { case: c.id, device: id, rule: alert.rule } }]);
       }
     }
-    if (kind === 'staff' || kind === 'seller') {
+    // A second approver first: with their just-in-time grants suspended, anything beyond their
+    // explained work needs a new grant that someone else approves; a second finding, the same.
+    if ((kind === 'staff' || kind === 'seller') && (allowed === 'second_approver' || allowed === 'suspend')) {
       const grants = await deps.grants.suspendGrants(id);
       if (grants.length) {
         done.push({ type: 'grants_suspended', staff: id, grants, at: now });
-        await deps.audit.append([{ kind: 'response', actor: SYSTEM, result: 'grants_suspended', data: { case: c.id, staff: id, grants, rule: alert.rule } }]);
+        await deps.audit.append([{ kind: 'response', actor: SYSTEM, result: 'grants_suspended', data: { case: c.id, staff: id, grants, rule: alert.rule, response: allowed } }]);
       }
     }
     if (done.length) deps.log.warn({ case: c.id, actions: done.map((a) => a.type) }, 'detect: automatic response');

@@ -1,22 +1,26 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createEngine, type Alert } from './engine.ts';
-import { evaluate } from './evaluate.ts';
+import { createEngine, type Alert, type EngineOptions } from './engine.ts';
 import type { CloakEvent } from '../bus/events.ts';
 
 const T0 = Date.parse('2026-03-02T08:00:00Z');
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
 const ev = (minutes: number, e: Record<string, unknown>) => ({ ...e, at: at(minutes) }) as unknown as CloakEvent;
-function run(events: CloakEvent[]): Alert[] {
-  const engine = createEngine();
+function run(events: CloakEvent[], opts: EngineOptions = {}): Alert[] {
+  const engine = createEngine(opts);
   const sorted = [...events].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   return [...sorted.flatMap((e) => engine.ingest(e)), ...engine.flush()];
 }
-const staff = (id: string, role: string) => ev(-600, { type: 'staff', id, role });
+/** Alerts still standing: not downgraded by a later explanation, and not downgrades themselves. */
+const standing = (alerts: Alert[]) => {
+  const down = new Set(alerts.filter((a) => a.downgrades).map((a) => a.downgrades));
+  return alerts.filter((a) => !a.downgrades && !down.has(a.id));
+};
+const staff = (id: string, role: string, extra: Record<string, string> = {}) => ev(-600, { type: 'staff', id, role, ...extra });
 const parcel = (m: number, id: string, customer: string, station: string) => ev(m, { type: 'parcel', parcel: id, customer, station });
 
 describe('detection engine', () => {
-  test('a scanner reading parcels it never scanned is alerted with its reads as evidence; reads of its own scans are not', () => {
+  test('a scanner reading parcels it never scanned is alerted with its reads as evidence, in three languages; reads of its own scans are not', () => {
     const events: CloakEvent[] = [ev(-10, { type: 'device', id: 'a', station: 's1', build: 'b', kind: 'scanner' }), ev(-10, { type: 'device', id: 'b', station: 's1', build: 'b', kind: 'scanner' })];
     for (let i = 0; i < 20; i++) {
       events.push(parcel(0, `p${i}`, `c${i}`, 's2'));
@@ -24,14 +28,16 @@ describe('detection engine', () => {
       // b reads what it scanned, once a little before the scan was logged.
       events.push(ev(i === 3 ? i + 0.5 : 2 + i, { type: 'lookup', actor: 'device:b', result: 'ok', parcel: `p${i}` }));
     }
-    for (let i = 0; i < 4; i++) events.push(ev(30 + i, { type: 'lookup', actor: 'device:a', result: 'denied', parcel: `p${i}` }));
-    const alerts = run(events);
+    for (let i = 0; i < 8; i++) events.push(ev(30 + i, { type: 'lookup', actor: 'device:a', result: 'denied', parcel: `p${i}` }));
+    const alerts = standing(run(events));
     assert.deepEqual([...new Set(alerts.map((a) => a.actor))], ['device:a']);
     const first = alerts[0]!;
     assert.equal(first.rule, 'lookup-without-scan');
-    assert.equal(first.at, at(32));
-    assert.deepEqual(first.evidence.map((e) => e.parcel), ['p0', 'p1', 'p2']);
-    assert.match(first.summary, /device a read 3 parcels it never scanned/);
+    assert.ok(first.evidence.length >= 5 && first.evidence.every((e) => e.type === 'lookup'));
+    assert.match(first.summary, /device a read \d+ parcels in 24 hours that it never scanned/);
+    // Raised once the grace for a late scan ran out, after the read it counts.
+    assert.ok(first.raisedAt! > first.at);
+    for (const l of ['en', 'vi', 'zh'] as const) assert.ok(first.texts![l].summary.length > 20 && first.texts![l].wouldExplain.length > 10, l);
   });
 
   test('a fleet-wide build roll-out is not a finding; one device alone on a new build, then reading, is found sooner', () => {
@@ -50,12 +56,26 @@ describe('detection engine', () => {
     assert.equal(alerts[0]!.evidence[0]!.build, 'zz-unknown');
   });
 
-  test('story B: unexplained reveals of one seller’s negative reviewers with deletions of its negative reviews; a moderator clearing a spammer is not', () => {
+  test('reads before a ticket is typed are explained after the fact: the alert they raised is downgraded with the reason', () => {
+    const events: CloakEvent[] = [staff('agent', 'support', { team: 'care' })];
+    for (let i = 0; i < 30; i++) events.push(parcel(-60, `p${i}`, `c${i}`, "s1"), ev(i, { type: "lookup", actor: "staff:agent", result: 'ok', customer: `c${i}` }));
+    const raised = run(events);
+    assert.ok(raised.some((a) => a.rule === 'access-without-explanation'), 'thirty customers with no reason are an alert');
+    // The calls were real: each ticket is typed 50 minutes after its read, well past the grace.
+    for (let i = 0; i < 30; i++) events.push(ev(i + 50, { type: "ticket", id: `T${i}`, customer: `c${i}`, assignee: 'agent', status: 'open' }));
+    const after = run(events);
+    const down = after.filter((a) => a.downgrades);
+    assert.ok(down.length >= 1);
+    assert.match(down[0]!.summary, /explained after the fact: a ticket for the customer followed/);
+    assert.deepEqual(standing(after), []);
+  });
+
+  test('story B: unexplained reveals of one seller’s negative reviewers with deletions of its negative reviews; a moderator clearing spam is not', () => {
     const events: CloakEvent[] = [staff('agent', 'support'), staff('mod', 'moderator')];
-    for (let i = 0; i < 6; i++) events.push(ev(i, { type: 'review', id: `r${i}`, customer: `rev${i}`, seller: 's-bad', rating: 1 }));
-    // The spammer: ten reviews of many sellers, all deleted by a moderator.
+    for (let i = 0; i < 6; i++) events.push(parcel(-5, `p${i}`, `rev${i}`, 's1'), ev(i, { type: 'review', id: `r${i}`, customer: `rev${i}`, seller: 's-bad', rating: 1 }));
+    // The spam wave: throwaway reviewers with no parcels, mixed ratings, all cleared by a moderator.
     for (let i = 0; i < 10; i++) {
-      events.push(ev(100 + i, { type: 'review', id: `spam${i}`, customer: 'spammer', seller: `s-${i}`, rating: i % 2 ? 1 : 5 }));
+      events.push(ev(100 + i, { type: 'review', id: `spam${i}`, customer: `throwaway${i}`, seller: 's-spammed', rating: i % 2 ? 1 : 5 }));
       events.push(ev(200 + i, { type: 'moderation', actor: 'staff:mod', review: `spam${i}`, action: 'delete', reason: 'spam' }));
     }
     // A ticket explains one reveal of a reviewer: not part of the pattern.
@@ -65,34 +85,47 @@ describe('detection engine', () => {
     events.push(ev(300, { type: 'reveal', actor: 'staff:agent', customer: 'rev0', field: 'email', result: 'denied' }));
     events.push(ev(305, { type: 'moderation', actor: 'staff:agent', review: 'r1', action: 'delete' }));
     const alerts = run(events).filter((a) => a.rule === 'review-broker');
-    assert.deepEqual(alerts.map((a) => [a.actor, a.severity, a.at]), [
-      ['staff:agent', 'medium', at(300)],
-      ['staff:agent', 'high', at(305)],
-    ]);
-    assert.match(alerts[1]!.summary, /looked up 1 of seller s-bad's negative reviewers and deleted negative reviews of seller s-bad/);
+    assert.equal(alerts.length, 1);
+    assert.deepEqual([alerts[0]!.actor, alerts[0]!.severity], ['staff:agent', 'high']);
+    assert.match(alerts[0]!.summary, /looked up 1 of seller s-bad's negative reviewers and deleted negative reviews of seller s-bad/);
   });
 
-  test('break-glass beyond what the peer group does in a day, and exports far above the peer percentile, are alerted', () => {
-    const events: CloakEvent[] = [staff('a1', 'analyst'), staff('a2', 'analyst'), staff('s1', 'support')];
-    // a1 breaks the glass once a day, as analysts sometimes must.
-    for (let d = 0; d < 3; d++) events.push(ev(d * 1440, { type: 'reveal', actor: 'staff:a1', customer: `c${d}`, field: 'phone', result: 'break_glass' }));
-    for (let i = 0; i < 10; i++) events.push(ev(i * 60, { type: 'export', actor: `staff:a${1 + (i % 2)}`, dataset: 'sales', rows: 10_000 + i * 500, recipient: 'finance' }));
-    assert.deepEqual(run(events), []);
-    events.push(ev(5000, { type: 'reveal', actor: 'staff:a2', customer: 'x1', field: 'phone', result: 'break_glass' }), ev(5010, { type: 'reveal', actor: 'staff:a2', customer: 'x2', field: 'email', result: 'break_glass' }));
-    events.push(ev(5100, { type: 'export', actor: 'staff:s1', dataset: 'sales', rows: 90_000, recipient: 'someone-new' }));
+  test('break-glass followed by a ticket is downgraded; break-glass with nothing following, beyond peers, is not', () => {
+    const events: CloakEvent[] = [staff('a1', 'analyst'), staff('a2', 'analyst')];
+    for (let i = 0; i < 3; i++) {
+      events.push(ev(i * 5, { type: 'reveal', actor: 'staff:a1', customer: `inc${i}`, field: 'phone', result: 'break_glass' }));
+      events.push(ev(30 + i, { type: 'ticket', id: `T${i}`, customer: `inc${i}`, assignee: 'someone', status: 'open' }));
+    }
+    for (let i = 0; i < 4; i++) events.push(ev(100 + i * 3, { type: 'reveal', actor: 'staff:a2', customer: `x${i}`, field: 'email', result: 'break_glass' }));
+    const alerts = standing(run(events));
+    assert.deepEqual(alerts.map((a) => [a.actor, a.rule]), [['staff:a2', 'break-glass-abuse']]);
+    assert.match(alerts[0]!.summary, /broke the glass for \d+ different customers in 24 hours with no ticket following/);
+  });
+
+  test('exports: a nightly bulk export to the same recipient is routine; customer data at an hour nobody exports, to a recipient nobody uses, is not', () => {
+    const events: CloakEvent[] = [staff('svc', 'analyst'), staff('a1', 'analyst'), staff('a2', 'analyst'), staff('a3', 'analyst')];
+    for (let d = 0; d < 5; d++) {
+      events.push(ev(d * 1440 + 600, { type: 'export', actor: 'staff:svc', dataset: 'orders', rows: 120_000 + d * 1000, recipient: 'dwh' }));
+      for (const a of ['a1', 'a2', 'a3']) events.push(ev(d * 1440 + 60 + d, { type: 'export', actor: `staff:${a}`, dataset: 'sales', rows: 2000 + d * 10, recipient: 'finance' }));
+    }
+    assert.deepEqual(run(events), [], 'the nightly bulk export and the daily reports');
+    events.push(ev(5 * 1440 + 720, { type: 'export', actor: 'staff:a2', dataset: 'customers', rows: 40_000, recipient: 'someone-new' }));
     const alerts = run(events);
-    assert.deepEqual(alerts.map((a) => [a.actor, a.rule]), [
-      ['staff:a2', 'break-glass-abuse'],
-      ['staff:s1', 'unusual-export'],
-    ]);
-    assert.match(alerts[0]!.summary, /2 different customers in 24 hours \(other analyst staff: at most 1 a day\)/);
-    assert.equal(alerts[1]!.evidence[0]!.peer_p95_rows, 14_500);
+    assert.deepEqual(alerts.map((a) => [a.actor, a.rule]), [['staff:a2', 'unusual-export']]);
+    assert.match(alerts[0]!.summary, /a recipient nobody has sent to before/);
+    assert.match(alerts[0]!.summary, /the median of their peers/);
+    assert.equal(alerts[0]!.texts!.vi.summary.includes('someone-new'), true);
   });
 
-  test('quality over simulated worlds: every attack family found, few benign actors alerted, benign access explained', () => {
-    const r = evaluate([9001, 9002], { days: 3, stations: 5 });
-    for (const f of r.families) assert.equal(f.recall, 1, `${f.family}: ${f.detected}/${f.attackers}`);
-    assert.ok(r.actorPrecision >= 0.9, `precision ${r.actorPrecision}: ${r.falseActors.join(', ')}`);
-    assert.ok(r.benignExplained >= 0.95);
+  test('automatic responses only where gated: never by default, a second approver first, a suspension on a second finding, never on one piece of evidence', () => {
+    const events: CloakEvent[] = [staff('s', 'support')];
+    for (let i = 0; i < 30; i++) events.push(parcel(-60, `p${i}`, `c${i}`, "s1"), ev(i, { type: "lookup", actor: "staff:s", result: 'ok', customer: `c${i}` }));
+    assert.ok(run(events).every((a) => a.response === 'none'));
+    const gated = run(events, { gates: { 'access-without-explanation': 0, 'break-glass-abuse': 0 } });
+    assert.equal(gated[0]!.response, 'second_approver');
+    for (let i = 0; i < 4; i++) events.push(ev(60 + i, { type: 'reveal', actor: 'staff:s', customer: `bg${i}`, field: 'phone', result: 'break_glass' }));
+    const second = run(events, { gates: { 'access-without-explanation': 0, 'break-glass-abuse': 0 } }).find((a) => a.rule === 'break-glass-abuse');
+    assert.equal(second!.response, 'suspend');
+    assert.match(second!.responseReason!, /second precise finding/);
   });
 });
