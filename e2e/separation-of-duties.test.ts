@@ -17,20 +17,23 @@ describe('separation of duties', () => {
     return { status: r.status, json: text ? JSON.parse(text) : undefined };
   };
   const staff = async (id: string, role: string) => (await call('POST', '/v1/staff', { id, role })).json.token as string;
-  const w = { reviewer: '', customer: '' };
+  const w = { reviewer: '', customer: '', reviewer2: '' };
   type CaseOut = { id: string; actor: string; status: string; assignee: string | null; comments: unknown[]; incident: string | null; actions: { type: string; undone?: string }[] };
   const caseOf = async (actor: string, token: string) => ((await call('GET', '/v1/cases?status=open', undefined, token)).json.cases as CaseOut[]).find((c) => c.actor === actor);
 
   test('setup: a seller’s unhappy reviewer and a customer', async () => {
-    [w.reviewer, w.customer] = (await call('POST', '/v1/subjects/batch', { subjects: [{ kind: 'reviewer', externalId: 'rv-1', fields: { email: 'unhappy@example.vn' } }, { externalId: 'cu-1', fields: { phone: '0912 000 111' } }] })).json.results.map((r: { token: string }) => r.token);
+    [w.reviewer, w.customer, w.reviewer2] = (await call('POST', '/v1/subjects/batch', { subjects: [{ kind: 'reviewer', externalId: 'rv-1', fields: { email: 'unhappy@example.vn' } }, { externalId: 'cu-1', fields: { phone: '0912 000 111' } }, { kind: 'reviewer', externalId: 'rv-2', fields: { email: 'also-unhappy@example.vn' } }] })).json.results.map((r: { token: string }) => r.token);
     assert.equal((await call('POST', '/v1/reviews', { id: 'rev-1', reviewer: w.reviewer, seller: 's-9', rating: 1 })).status, 201);
+    assert.equal((await call('POST', '/v1/reviews', { id: 'rev-2', reviewer: w.reviewer2, seller: 's-9', rating: 2 })).status, 201);
   });
 
   test('an analyst cannot close, comment on, assign or escalate their own case; a colleague can', async () => {
     const suspect = await staff('an-9', 'analyst');
     const colleague = await staff('an-2', 'analyst');
-    // The analyst looks up the seller's unhappy reviewer with no ticket: detection opens a case on them.
+    // The analyst looks up the seller's unhappy reviewers with no ticket: detection opens a case on them.
+    // Two of one seller's unhappy reviewers: the pattern, and enough evidence for a response.
     await call('POST', '/v1/reveal', { subject: w.reviewer, field: 'email', purpose: 'review_check' }, suspect);
+    await call('POST', '/v1/reveal', { subject: w.reviewer2, field: 'email', purpose: 'review_check' }, suspect);
     await s.app.detection.idle();
     const c = (await caseOf('staff:an-9', colleague))!;
     assert.ok(c, 'a case on the analyst');
@@ -58,7 +61,9 @@ describe('separation of duties', () => {
     const g = await call('POST', '/v1/grants', { subject: w.customer, fields: ['phone'], purpose: 'fraud_check', minutes: 60, reason: 'chargeback investigation #12' }, suspect);
     assert.equal((await call('POST', `/v1/grants/${g.json.id}/approve`, undefined, suspect)).status, 403, 'not approved by its requester');
     assert.equal((await call('POST', `/v1/grants/${g.json.id}/approve`, undefined, approver)).json.status, 'approved');
+    // Two of one seller's unhappy reviewers: the pattern, and enough evidence for a response.
     await call('POST', '/v1/reveal', { subject: w.reviewer, field: 'email', purpose: 'review_check' }, suspect);
+    await call('POST', '/v1/reveal', { subject: w.reviewer2, field: 'email', purpose: 'review_check' }, suspect);
     await s.app.detection.idle();
     const c = (await caseOf('staff:adm-1', other))!;
     assert.deepEqual(c.actions.map((a) => a.type), ['grants_suspended']);

@@ -58,15 +58,17 @@ describe('triage: alert queue, entity page, cases', () => {
     w.analyst = (await call('POST', '/v1/staff', { id: 'an-1', role: 'analyst' })).json.token;
     w.boss = (await call('POST', '/v1/staff', { id: 'boss-1', role: 'supervisor' })).json.token;
     w.agent = (await call('POST', '/v1/staff', { id: 'ag-7', role: 'support' })).json.token;
-    const [reviewer, customer] = (await call('POST', '/v1/subjects/batch', { subjects: [{ kind: 'reviewer', externalId: 'rv-x', fields: { email: 'unhappy.reviewer@example.vn' } }, { externalId: 'cu-x', fields: { email: 'someone.else@example.vn' } }] })).json.results.map((r: { token: string }) => r.token) as [string, string];
+    const [reviewer, customer, reviewer2] = (await call('POST', '/v1/subjects/batch', { subjects: [{ kind: 'reviewer', externalId: 'rv-x', fields: { email: 'unhappy.reviewer@example.vn' } }, { externalId: 'cu-x', fields: { email: 'someone.else@example.vn' } }, { kind: 'reviewer', externalId: 'rv-x2', fields: { email: 'second.reviewer@example.vn' } }] })).json.results.map((r: { token: string }) => r.token) as [string, string, string];
     w.reviewer = reviewer;
     w.customer = customer;
-    w.clear.push('unhappy.reviewer@example.vn', 'someone.else@example.vn');
+    w.clear.push('unhappy.reviewer@example.vn', 'someone.else@example.vn', 'second.reviewer@example.vn');
     assert.equal((await call('POST', '/v1/reviews', { id: 'rev-x', reviewer, seller: 's-9', rating: 1 })).status, 201);
+    assert.equal((await call('POST', '/v1/reviews', { id: 'rev-x2', reviewer: reviewer2, seller: 's-9', rating: 2 })).status, 201);
     const g = await call('POST', '/v1/grants', { subject: customer, fields: ['email'], purpose: 'fraud_check', minutes: 60, reason: 'chargeback investigation #9' }, w.agent);
     assert.equal((await call('POST', `/v1/grants/${g.json.id}/approve`, undefined, w.boss)).json.status, 'approved');
     assert.equal((await call('POST', '/v1/reveal', { subject: customer, field: 'email', purpose: 'fraud_check' }, w.agent)).status, 200);
     assert.equal((await call('POST', '/v1/reveal', { subject: reviewer, field: 'email', purpose: 'ticket_followup' }, w.agent)).status, 403);
+    assert.equal((await call('POST', '/v1/reveal', { subject: reviewer2, field: 'email', purpose: 'ticket_followup' }, w.agent)).status, 403);
 
     // Story B's other shape, as the simulator plants it: a moderator who tries to see seller
     // s-9's unhappy reviewers and deletes their reviews.
@@ -77,18 +79,19 @@ describe('triage: alert queue, entity page, cases', () => {
     for (const t of unhappy.slice(0, 2)) assert.equal((await call('POST', '/v1/reveal', { subject: t, field: 'email', purpose: 'fraud_check' }, moderator)).status, 403);
     for (const i of [0, 1, 2]) assert.equal((await call('POST', `/v1/reviews/rev-m${i}/moderation`, { action: 'delete', reason: 'off_topic' }, moderator)).status, 200);
 
-    // A third actor: an agent trying three customers with no ticket (a medium alert to close in bulk).
+    // A third actor: an agent trying a dozen customers with no ticket (a medium alert to close in bulk).
     const other = (await call('POST', '/v1/staff', { id: 'ag-8', role: 'support' })).json.token;
     w.harvester = 'ag-8';
-    for (const t of tokens.slice(20, 23)) assert.equal((await call('POST', '/v1/reveal', { subject: t, field: 'phone', purpose: 'ticket_followup' }, other)).status, 403);
+    for (const t of tokens.slice(10, 22)) assert.equal((await call('POST', '/v1/reveal', { subject: t, field: 'phone', purpose: 'ticket_followup' }, other)).status, 403);
 
-    offset += 3 * 60_000;
+    // Past the grace in which a late scan or ticket could still explain the reads.
+    offset += 11 * 60_000;
     await s.app.detection.idle();
     const alerts = (await call('GET', '/v1/alerts', undefined, w.analyst)).json.alerts as { actor: string; rule: string; severity: string }[];
     assert.ok(alerts.some((a) => a.actor === `device:${bad.id}` && a.rule === 'lookup-without-scan' && a.severity === 'high'), JSON.stringify(alerts));
-    assert.ok(alerts.some((a) => a.actor === 'staff:ag-7' && a.rule === 'review-broker'));
+    assert.ok(alerts.some((a) => a.actor === 'staff:ag-7' && a.rule === 'review-broker'), JSON.stringify(alerts));
     assert.ok(alerts.some((a) => a.actor === 'staff:mod-3' && a.rule === 'review-broker'), JSON.stringify(alerts));
-    assert.ok(alerts.some((a) => a.actor === 'staff:ag-8' && a.rule === 'access-without-explanation'));
+    assert.ok(alerts.some((a) => a.actor === 'staff:ag-8' && a.rule === 'access-without-explanation'), JSON.stringify(alerts));
     // The server filters, and refuses a filter it does not know.
     const high = (await call('GET', '/v1/alerts?severity=high', undefined, w.analyst)).json.alerts as { severity: string }[];
     assert.ok(high.length > 0 && high.every((a) => a.severity === 'high'));

@@ -385,7 +385,7 @@ export function createEngine(opts: EngineOptions = {}) {
     const bucket = s.week.get(wk) ?? s.week.set(wk, [0, 0]).get(wk)!;
     bucket[0]++;
     if (s.week.size > 170) for (const k of s.week.keys()) if (k <= wk - 168) s.week.delete(k);
-    if (v.shown && v.e.type === 'reveal') {
+    if (v.e.type === 'reveal') {
       s.reveals.push(now);
       s.revealTotals.n++;
       if (!v.explained) s.revealTotals.u++;
@@ -401,13 +401,18 @@ export function createEngine(opts: EngineOptions = {}) {
     burstAlert(out, actor, s, role, v.parcel ? 'parcel' : 'customer');
     s.slowEv.push(v.e);
     if (s.slowEv.length > MAX_EVIDENCE) s.slowEv.shift();
-    if (v.shown && v.e.type === 'reveal') revealBurst(out, actor, s, role, v.e);
+    if (v.e.type === 'reveal') revealBurst(out, actor, s, role, v.e);
     // The low and slow: a week of unexplained accesses, against the same expectation.
     let n7 = 0;
     let u7 = 0;
     for (const [k, [a, b]] of s.week) if (k > wk - 168) (n7 += a), (u7 += b);
     const p7 = poissonTail(u7, Math.max(0.5, n7 * expectedRate(s, role)));
-    if (u7 >= 8 && p7 < P_SLOW)
+    // Only for what the day's count did not already catch: the low and slow.
+    const caught = ['lookup-without-scan', 'unknown-build-then-reads', 'parcel-lookup-without-assignment', 'access-without-explanation'].some((r) => {
+      const x = s.alerted.get(r);
+      return x !== undefined && !x.downgraded && now - x.t < 7 * DAY;
+    });
+    if (u7 >= 8 && p7 < P_SLOW && !caught)
       raise(out, { actor, rule: 'accumulated-risk', severity: p7 < P_HIGH ? 'high' : 'medium', score: 1 - Math.max(p7, 1e-12) ** (1 / 12), texts: alertTexts('accumulated-risk', { risk: u7, n: n7 }), evidence: s.slowEv, compared: 'peers-and-own-past' });
   }
 
@@ -433,7 +438,7 @@ export function createEngine(opts: EngineOptions = {}) {
     if (s.takeoverEv.length >= 3) raise(out, { actor, rule: 'new-network-then-reads', severity: s.takeoverEv.length >= 10 ? 'high' : 'medium', score: 1 - Math.exp(-s.takeoverEv.length / 3), texts: alertTexts('new-network-then-reads', { who: bare(actor), n: s.takeoverEv.length }), evidence: [{ type: 'login', at: iso(s.novelNet), note: noteTexts('novel-network').en, notes: noteTexts('novel-network') }, ...s.takeoverEv], compared: 'peers-and-own-past' });
   }
 
-  /** Reveals in clear with no reason: rarer than reads, so fewer make an alert. */
+  /** Reveals asked for with no reason (shown or refused): rarer than reads, so fewer make an alert. */
   function revealBurst(out: Alert[], actor: string, s: ActorState, role: string, e: Evidence): void {
     while (s.reveals.length > 0 && s.reveals[0]! <= now - WINDOW) s.reveals.shift();
     while (s.revealsUnexpl.length > 0 && s.revealsUnexpl[0]!.t <= now - WINDOW) s.revealsUnexpl.shift();

@@ -21,7 +21,7 @@ const fill = (s: string, p: P, l: Lang) =>
 
 const T: Record<string, Record<Lang, [summary: string, wouldExplain: string]>> = {
   'lookup-without-scan': {
-    en: ['device {who} read {n} parcels in 24 hours that it never scanned and that are not routed to its station; devices like it leave about {expected} of that many reads unexplained', 'a scan of the parcel by this device, or the parcel routed to or scanned at its station'],
+    en: ['device {who} read {n} parcels it never scanned and that are not routed to its station, in 24 hours; devices like it leave about {expected} of that many reads unexplained', 'a scan of the parcel by this device, or the parcel routed to or scanned at its station'],
     vi: ['thiết bị {who} đã đọc {n} bưu kiện trong 24 giờ mà nó chưa từng quét và không được định tuyến đến trạm của nó; các thiết bị tương tự chỉ có khoảng {expected} lượt đọc không giải thích được trên cùng số lượt đọc', 'thiết bị này đã quét bưu kiện, hoặc bưu kiện được định tuyến đến hay quét tại trạm của nó'],
     zh: ['设备 {who} 在 24 小时内读取了 {n} 个它从未扫描、也未路由到其站点的包裹；同类设备在同样多的读取中通常只有约 {expected} 次无法解释', '该设备扫描过此包裹，或包裹被路由到其站点或在其站点被扫描'],
   },
