@@ -1,9 +1,5 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { after, before } from 'node:test';
-import type { TestDb, TestServer } from './dialects.ts';
-import { createApp, type App, type AppOptions } from '../src/app.ts';
-import { loadConfig } from '../src/lib/config.ts';
-import { startServer, type Started } from '../src/api/start.ts';
+import type { TestServer } from './dialects.ts';
 import { enrollOverHttp } from './devices.ts';
 import { signedFetch } from './openapi.ts';
 import type { Caller } from './authz-table.ts';
@@ -117,23 +113,4 @@ export async function sendAs(url: string, f: Fixtures, caller: Caller, method: s
   return { status: r.status, headers: r.headers, text: await r.text() };
 }
 
-/**
- * Like `serverOn` (test/dialects.ts), on the database `fresh` makes: SQLite or PostgreSQL.
- * @example const s = serverOnDb(freshPostgres, { CLOAK_LOG_LEVEL: 'trace' });
- */
-export function serverOnDb(fresh: () => Promise<TestDb>, env: Record<string, string> = {}, opts: AppOptions = {}): TestServer {
-  const h = {} as { db: TestDb; app: App; server: Started; url: string; admin: string };
-  before(async () => {
-    h.db = await fresh();
-    h.app = await createApp(loadConfig({ ...h.db.env, CLOAK_PORT: '0', ...env }), opts);
-    h.server = await startServer(h.app);
-    h.url = h.server.url;
-    h.admin = h.server.firstAdminKey!;
-  });
-  after(async () => {
-    await h.server?.close();
-    await h.app?.close();
-    await h.db?.drop();
-  });
-  return h;
-}
+export { serverOnDb } from './dialects.ts';

@@ -103,9 +103,17 @@ export type TestServer = { readonly db: TestDb; readonly app: App; readonly serv
  * @example const s = serverOn(); test('…', async () => { await fetch(`${s.url}/health`); });
  */
 export function serverOn(env: Record<string, string> = {}, opts: AppOptions = {}): TestServer {
+  return serverOnDb(freshSqlite, env, opts);
+}
+
+/**
+ * Like `serverOn`, on the database `fresh` makes: SQLite or PostgreSQL.
+ * @example const s = serverOnDb(freshPostgres, { CLOAK_LOG_LEVEL: 'trace' });
+ */
+export function serverOnDb(fresh: () => Promise<TestDb>, env: Record<string, string> = {}, opts: AppOptions = {}): TestServer {
   const h = {} as { db: TestDb; app: App; server: Started; url: string; admin: string };
   before(async () => {
-    h.db = await freshSqlite();
+    h.db = await fresh();
     h.app = await createApp(loadConfig({ ...h.db.env, CLOAK_PORT: '0', ...env }), opts);
     h.server = await startServer(h.app);
     h.url = h.server.url;
