@@ -100,9 +100,7 @@ const NOTES: Record<string, Record<Lang, string>> = {
   'lone-build': { en: 'a build no other device reports', vi: 'phiên bản không thiết bị nào khác báo cáo', zh: '没有其他设备报告的版本' },
   'never-enrolled': { en: 'a device no enrolment or build report ever introduced', vi: 'thiết bị chưa từng được đăng ký hay báo cáo phiên bản', zh: '从未注册或报告过版本的设备' },
   'negative-reviewer': { en: 'a negative reviewer of seller {seller}', vi: 'người đánh giá xấu của người bán {seller}', zh: '卖家 {seller} 的差评评论者' },
-  'novel-recipient': { en: 'a recipient nobody has sent to before', vi: 'nơi nhận chưa ai từng gửi tới', zh: '从未有人发送过的接收方' },
   'novel-network': { en: 'a network never seen for anyone', vi: 'mạng chưa từng thấy với bất kỳ ai', zh: '从未见过的网络' },
-  'off-shift': { en: 'outside the hours this person works', vi: 'ngoài giờ làm việc của người này', zh: '在此人工作时间之外' },
 };
 
 /** An evidence note in every language. */
