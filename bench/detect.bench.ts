@@ -2,6 +2,9 @@
  * The detection engine's cost: replaying a simulated world's NDJSON (checking every line,
  * sorting by time, running the engine) against merely reading and parsing the same file, in
  * the same run. `BENCH_DETECT_DAYS` sets the world's size (default 4 days, 8 stations).
+ * `detect.heap_mb_per_million_events`: the replay's peak heap above the heap it started from
+ * (sampled every 10 ms, after a full collection when the process runs with --expose-gc),
+ * per million events replayed.
  */
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
@@ -12,6 +15,21 @@ import { performance } from 'node:perf_hooks';
 import { simulateWorld } from '../src/sim/world.ts';
 import { replay } from '../src/detect/replay.ts';
 import { bench, envCount, say } from './report.ts';
+
+/** The highest heapUsed seen while `work` runs, above the heap before it (bytes). */
+async function peakHeapAbove(work: () => Promise<unknown>): Promise<number> {
+  globalThis.gc?.();
+  const start = process.memoryUsage().heapUsed;
+  let peak = start;
+  const sample = setInterval(() => { peak = Math.max(peak, process.memoryUsage().heapUsed); }, 10);
+  try {
+    await work();
+  } finally {
+    clearInterval(sample);
+  }
+  peak = Math.max(peak, process.memoryUsage().heapUsed);
+  return peak - start;
+}
 
 export async function run(): Promise<void> {
   const days = envCount('BENCH_DETECT_DAYS', 4);
@@ -46,6 +64,9 @@ export async function run(): Promise<void> {
       bestReplay = Math.min(bestReplay, performance.now() - t);
       alerts = s.alerts;
     }
+    const heap = await peakHeapAbove(() => replay(createReadStream(file)));
+    bench('detect.heap_mb_per_million_events', (heap / 1e6 / (n / 1e6)).toFixed(1), 'MB');
+    say(`# heap: peak ${(heap / 1e6).toFixed(0)} MB above the start over ${n} events${globalThis.gc ? '' : ' (no --expose-gc: the start is not collected)'}`);
     bench('detect.replay_per_s', (n / (bestReplay / 1000)).toFixed(0), 'events/s');
     bench('detect.parse_per_s', (n / (bestParse / 1000)).toFixed(0), 'events/s');
     bench('detect.replay.ratio', (bestParse / bestReplay).toFixed(2), 'x');
