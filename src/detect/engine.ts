@@ -89,8 +89,10 @@ export type ActorState = {
   win: number[];
   unexpl: Unexplained[];
   past: { n: number; u: number };
-  /** hour → [accesses, unexplained], a week of them. */
+  /** hour → [accesses, unexplained], a week of them (in hour order), and their sums. */
   week: Map<number, [number, number]>;
+  n7: number;
+  u7: number;
   slowEv: Evidence[];
   /** Times of reveals shown in clear (24 hours), and the unexplained ones among them. */
   reveals: number[];
@@ -99,11 +101,19 @@ export type ActorState = {
   /** Hour-of-day activity, and the days seen: the person's own hours. */
   hours: number[];
   daysSeen: Set<number>;
+  /** hour → accesses, the last 24 hours of them (in hour order), and their sum. */
   hourly: Map<number, number>;
+  n24: number;
+  /** `role@place` of the actor's peers, kept while role and place stay the same. */
+  placeKey?: { role: string; place: string; key: string };
   days: Map<number, number>;
   fieldOdd: number[];
-  /** Destination stations of the last parcels read: where this actor works today. */
+  /** Destination stations of the last parcels read: where this actor works today (and how many of each). */
   recent: string[];
+  recentCount: Map<string, number>;
+  /** The median of the actor's earlier days' accesses, as of `ownDay`. */
+  ownDay: number;
+  ownMedian: number | undefined;
   novelNet?: number;
   takeoverEv: Evidence[];
   alerted: Map<string, Raised>;
@@ -118,9 +128,23 @@ const put = (xs: [string, number][], k: string, v: number) => {
 const get = (xs: readonly [string, number][], k: string) => xs.find((p) => p[0] === k)?.[1];
 const iso = (t: number) => new Date(t).toISOString();
 const rank: Record<Severity, number> = { low: 0, medium: 1, high: 2 };
-const bare = (actor: string) => actor.slice(actor.indexOf(':') + 1);
-const kindOf = (actor: string) => actor.slice(0, actor.indexOf(':'));
+/** An actor's two halves (`kind:id`), split once per actor name seen (the engine asks often). */
+const halves = new Map<string, readonly [string, string]>();
+const split = (actor: string): readonly [string, string] => {
+  let h = halves.get(actor);
+  if (!h) {
+    const i = actor.indexOf(':');
+    h = [actor.slice(0, i), actor.slice(i + 1)];
+    if (halves.size > 200_000) halves.clear();
+    halves.set(actor, h);
+  }
+  return h;
+};
+const bare = (actor: string) => split(actor)[1];
+const kindOf = (actor: string) => split(actor)[0];
 const DIRECT: ReadonlySet<string> = new Set(DIRECT_TEMPLATES);
+/** The rules that judge a day's unexplained accesses (the week-long rule is for what they missed). */
+const DAY_RULES = ['lookup-without-scan', 'unknown-build-then-reads', 'parcel-lookup-without-assignment', 'access-without-explanation'];
 
 /**
  * Shipped gates: per rule, the lowest score from which its alerts were right ≥ 95% of the time
@@ -167,17 +191,33 @@ export function createEngine(opts: EngineOptions = {}) {
   let firstLogin = Number.NaN;
   let now = 0;
   let eventAt = '';
+  /** The current event's own time (ms), which may lag `now` on a live bus. */
+  let eventT = 0;
   let lastPrune = 0;
   let lastLearn = 0;
   let started = Number.NaN;
   /** Until when the stream's missing past may explain an unknown parcel or customer. */
   let gapUntil = Number.NEGATIVE_INFINITY;
-  /** Accesses waiting out their grace, in order of due time. */
+  /** Accesses waiting out their grace, in order of due time (event time only moves forward); those before `head` are done. */
   let pending: { due: number; run: (out: Alert[]) => void }[] = [];
+  let head = 0;
+  /** Judges every waiting access due before `t` (or at it, with `inclusive`). */
+  const runDue = (out: Alert[], t: number, inclusive: boolean) => {
+    while (head < pending.length && (pending[head]!.due < t || (inclusive && pending[head]!.due === t))) {
+      const p = pending[head++]!;
+      now = Math.max(now, p.due);
+      p.run(out);
+    }
+    // Drop the done ones now and then, not on every event.
+    if (head > 1024 && head * 2 > pending.length) {
+      pending = pending.slice(head);
+      head = 0;
+    }
+  };
 
   const actorState = (a: string): ActorState => {
     let s = actors.get(a);
-    if (!s) actors.set(a, (s = { win: [], unexpl: [], past: { n: 0, u: 0 }, week: new Map(), slowEv: [], reveals: [], revealsUnexpl: [], revealTotals: { n: 0, u: 0 }, hours: new Array<number>(24).fill(0), daysSeen: new Set(), hourly: new Map(), days: new Map(), fieldOdd: [], recent: [], takeoverEv: [], alerted: new Map(), seq: 0 }));
+    if (!s) actors.set(a, (s = { win: [], unexpl: [], past: { n: 0, u: 0 }, week: new Map(), n7: 0, u7: 0, slowEv: [], reveals: [], revealsUnexpl: [], revealTotals: { n: 0, u: 0 }, hours: new Array<number>(24).fill(0), daysSeen: new Set(), hourly: new Map(), n24: 0, days: new Map(), fieldOdd: [], recent: [], recentCount: new Map(), ownDay: Number.NaN, ownMedian: undefined, takeoverEv: [], alerted: new Map(), seq: 0 }));
     return s;
   };
   const parcel = (id: string): ParcelState => {
@@ -202,7 +242,8 @@ export function createEngine(opts: EngineOptions = {}) {
   const near = (t: number | undefined, at: number) => t !== undefined && at >= t - BEFORE && at <= t + AFTER;
 
   let quietly = false;
-  function raise(out: Alert[], a: { actor: string; rule: string; severity: Severity; score: number; texts: AlertTexts; evidence: readonly Evidence[]; compared: Alert['compared']; at?: string }): Alert | undefined {
+  /** Texts and evidence may come as functions: built only when the alert is raised (most calls repeat a standing alert). */
+  function raise(out: Alert[], a: { actor: string; rule: string; severity: Severity; score: number; texts: AlertTexts | (() => AlertTexts); evidence: readonly Evidence[] | (() => readonly Evidence[]); compared: Alert['compared']; at?: string }): Alert | undefined {
     if (quietly) {
       out.push({ at: '', actor: a.actor, rule: a.rule, severity: a.severity, score: 0, summary: '', evidence: [] });
       return undefined;
@@ -213,8 +254,10 @@ export function createEngine(opts: EngineOptions = {}) {
     const id = `${a.actor}#${++s.seq}`;
     s.alerted.set(a.rule, { t: now, severity: a.severity, id });
     const score = Math.min(1, Math.max(0, Number(a.score.toFixed(3))));
-    const { response, reason } = respond(a.actor, a.rule, score, a.evidence.length);
-    const alert: Alert = { at: a.at ?? (eventAt || iso(now)), actor: a.actor, rule: a.rule, severity: a.severity, score, summary: a.texts.en.summary, evidence: a.evidence.slice(-MAX_EVIDENCE), id, raisedAt: iso(now), compared: a.compared, texts: a.texts, response, responseReason: reason };
+    const evidence = typeof a.evidence === 'function' ? a.evidence() : a.evidence;
+    const texts = typeof a.texts === 'function' ? a.texts() : a.texts;
+    const { response, reason } = respond(a.actor, a.rule, score, evidence.length);
+    const alert: Alert = { at: a.at ?? (eventAt || iso(now)), actor: a.actor, rule: a.rule, severity: a.severity, score, summary: texts.en.summary, evidence: evidence.slice(-MAX_EVIDENCE), id, raisedAt: iso(now), compared: a.compared, texts, response, responseReason: reason };
     out.push(alert);
     return alert;
   }
@@ -288,13 +331,18 @@ export function createEngine(opts: EngineOptions = {}) {
     }
     // Where the actor has been working today: most of their last reads went to this station.
     // People are posted to another station for a day; a device stays where it is enrolled.
-    const recent = kind === 'staff' ? actors.get(actor)?.recent : undefined;
-    if (p?.dest && recent && recent.length >= 10 && recent.filter((x) => x === p.dest).length >= 0.4 * recent.length) out.push('focus');
+    const as = kind === 'staff' ? actors.get(actor) : undefined;
+    if (p?.dest && as && focusedOn(as, p.dest)) out.push('focus');
     // A stream that began mid-flight (scans of parcels it was never told of) has a gap behind it:
     // until that passes, a parcel or customer it never heard of may predate it, and is not held
     // against anyone. A stream that saw every parcel created (a fresh Cloak) has no such gap.
     if (at < gapUntil && !p && (!c || (ticket !== undefined && !ticketsById.has(ticket)) || c.parcels.length === 0)) out.push('history-gap');
     return out;
+  }
+
+  /** Most of the actor's last reads (at least ten) went to this station. */
+  function focusedOn(s: ActorState, station: string): boolean {
+    return s.recent.length >= 10 && (s.recentCount.get(station) ?? 0) >= 0.4 * s.recent.length;
   }
 
   function explainedBy(role: string, covered: readonly Template[]): boolean {
@@ -339,6 +387,7 @@ export function createEngine(opts: EngineOptions = {}) {
   }
 
   function burstAlert(out: Alert[], actor: string, s: ActorState, role: string, what: 'parcel' | 'customer'): void {
+    if (s.unexpl.length < 2) return; // fewer than any rule below needs
     const b = burst(s, role, actor);
     // A device that no enrolment or build report ever introduced is a stranger on the network.
     const stranger = kindOf(actor) === 'device' && !devices.has(bare(actor));
@@ -347,7 +396,7 @@ export function createEngine(opts: EngineOptions = {}) {
     const alertable = b.p < P_MEDIUM || ((b.lone !== undefined || stranger) && b.p < 1e-2);
     if (!alertable) return;
     const who = bare(actor);
-    const evidence: Evidence[] = [
+    const evidence = (): Evidence[] => [
       ...(b.lone ? [{ type: 'device', at: iso(b.lone.t), build: b.lone.build, note: noteTexts('lone-build').en, notes: noteTexts('lone-build') }] : []),
       ...(stranger ? [{ type: 'device', at: iso(now), device: bare(actor), note: noteTexts('never-enrolled').en, notes: noteTexts('never-enrolled') }] : []),
       ...s.unexpl.map((u) => u.e),
@@ -355,8 +404,8 @@ export function createEngine(opts: EngineOptions = {}) {
     const severity: Severity = b.p < P_HIGH || b.lone || stranger ? 'high' : 'medium';
     const score = 1 - Math.max(b.p, 1e-12) ** (1 / 12);
     const params = { who, n: b.n, expected: b.expected.toFixed(1), role: role.replace(/^device:/, ''), build: b.lone?.build ?? '' };
-    if (b.lone && kindOf(actor) === 'device') raise(out, { actor, rule: 'unknown-build-then-reads', severity, score, texts: alertTexts('unknown-build-then-reads', params), evidence, compared: 'everyone' });
-    else raise(out, { actor, rule: accessRule(actor, what), severity, score, texts: alertTexts(accessRule(actor, what), params), evidence, compared: 'peers-and-own-past' });
+    if (b.lone && kindOf(actor) === 'device') raise(out, { actor, rule: 'unknown-build-then-reads', severity, score, texts: () => alertTexts('unknown-build-then-reads', params), evidence, compared: 'everyone' });
+    else raise(out, { actor, rule: accessRule(actor, what), severity, score, texts: () => alertTexts(accessRule(actor, what), params), evidence, compared: 'peers-and-own-past' });
   }
 
   /** Feeds one judged access to every access rule. */
@@ -369,22 +418,38 @@ export function createEngine(opts: EngineOptions = {}) {
     s.win.push(now);
     takeover(out, actor, s, v.e);
     const place = stationOf(actor) ?? staff.get(bare(actor))?.team;
-    if (place !== undefined) (placeActors.get(`${role}@${place}`) ?? placeActors.set(`${role}@${place}`, new Set()).get(`${role}@${place}`)!).add(actor);
+    if (place !== undefined) {
+      if (s.placeKey?.role !== role || s.placeKey.place !== place) s.placeKey = { role, place, key: `${role}@${place}` };
+      const key = s.placeKey.key;
+      (placeActors.get(key) ?? placeActors.set(key, new Set()).get(key)!).add(actor);
+    }
     const dest = v.parcel ? parcels.get(v.parcel)?.dest : undefined;
     if (dest) {
-      const focused = (xs: string[]) => xs.length >= 10 && xs.filter((x) => x === dest).length >= 0.4 * xs.length;
-      const before = focused(s.recent);
+      const before = focusedOn(s, dest);
       s.recent.push(dest);
-      if (s.recent.length > 40) s.recent.shift();
+      s.recentCount.set(dest, (s.recentCount.get(dest) ?? 0) + 1);
+      if (s.recent.length > 40) {
+        const gone = s.recent.shift()!;
+        const left = s.recentCount.get(gone)! - 1;
+        if (left === 0) s.recentCount.delete(gone);
+        else s.recentCount.set(gone, left);
+      }
       // Once the day's posting shows, the reads of that station that led up to it are explained too.
-      if (!before && focused(s.recent) && dest !== stationOf(actor) && kindOf(actor) === 'staff') explainLate(out, actor, (u) => u.parcel !== undefined && parcels.get(u.parcel)?.dest === dest, 'the actor was working that station’s parcels', 6 * HOUR);
+      if (!before && focusedOn(s, dest) && dest !== stationOf(actor) && kindOf(actor) === 'staff') explainLate(out, actor, (u) => u.parcel !== undefined && parcels.get(u.parcel)?.dest === dest, 'the actor was working that station’s parcels', 6 * HOUR);
     }
     volume(out, actor, s, role, v.parcel ? 'parcel' : 'customer');
     if (v.fields) fields(out, actor, s, role, v.fields, v.e);
     const wk = Math.floor(now / HOUR);
+    // Hours leave the week in the order they came (event time only moves forward).
+    for (const [k, [a, b]] of s.week) {
+      if (k > wk - 168) break;
+      s.week.delete(k);
+      s.n7 -= a;
+      s.u7 -= b;
+    }
     const bucket = s.week.get(wk) ?? s.week.set(wk, [0, 0]).get(wk)!;
     bucket[0]++;
-    if (s.week.size > 170) for (const k of s.week.keys()) if (k <= wk - 168) s.week.delete(k);
+    s.n7++;
     if (v.e.type === 'reveal') {
       s.reveals.push(now);
       s.revealTotals.n++;
@@ -396,6 +461,7 @@ export function createEngine(opts: EngineOptions = {}) {
       return;
     }
     bucket[1]++;
+    s.u7++;
     s.unexpl.push({ t: now, e: v.e, parcel: v.parcel, customer: v.customer });
     if (s.unexpl.length > 2000) s.unexpl.splice(0, s.unexpl.length - 2000);
     burstAlert(out, actor, s, role, v.parcel ? 'parcel' : 'customer');
@@ -403,17 +469,17 @@ export function createEngine(opts: EngineOptions = {}) {
     if (s.slowEv.length > MAX_EVIDENCE) s.slowEv.shift();
     if (v.e.type === 'reveal') revealBurst(out, actor, s, role, v.e);
     // The low and slow: a week of unexplained accesses, against the same expectation.
-    let n7 = 0;
-    let u7 = 0;
-    for (const [k, [a, b]] of s.week) if (k > wk - 168) (n7 += a), (u7 += b);
-    const p7 = poissonTail(u7, Math.max(0.5, n7 * expectedRate(s, role)));
+    const { n7, u7 } = s;
+    if (u7 < 8) return;
     // Only for what the day's count did not already catch: the low and slow.
-    const caught = ['lookup-without-scan', 'unknown-build-then-reads', 'parcel-lookup-without-assignment', 'access-without-explanation'].some((r) => {
+    const caught = DAY_RULES.some((r) => {
       const x = s.alerted.get(r);
       return x !== undefined && !x.downgraded && now - x.t < 7 * DAY;
     });
-    if (u7 >= 8 && p7 < P_SLOW && !caught)
-      raise(out, { actor, rule: 'accumulated-risk', severity: p7 < P_HIGH ? 'high' : 'medium', score: 1 - Math.max(p7, 1e-12) ** (1 / 12), texts: alertTexts('accumulated-risk', { risk: u7, n: n7 }), evidence: s.slowEv, compared: 'peers-and-own-past' });
+    if (caught) return;
+    const p7 = poissonTail(u7, Math.max(0.5, n7 * expectedRate(s, role)));
+    if (p7 < P_SLOW)
+      raise(out, { actor, rule: 'accumulated-risk', severity: p7 < P_HIGH ? 'high' : 'medium', score: 1 - Math.max(p7, 1e-12) ** (1 / 12), texts: () => alertTexts('accumulated-risk', { risk: u7, n: n7 }), evidence: s.slowEv, compared: 'peers-and-own-past' });
   }
 
   /** The hour of day in the actor's own working pattern? (Needs three days of their own history.) */
@@ -433,9 +499,10 @@ export function createEngine(opts: EngineOptions = {}) {
   function takeover(out: Alert[], actor: string, s: ActorState, e: Evidence): void {
     const off = offHours(s, now);
     seenAt(s, now);
-    if (s.novelNet === undefined || now - s.novelNet > 6 * HOUR || !off) return;
+    const net = s.novelNet;
+    if (net === undefined || now - net > 6 * HOUR || !off) return;
     s.takeoverEv.push(e);
-    if (s.takeoverEv.length >= 3) raise(out, { actor, rule: 'new-network-then-reads', severity: s.takeoverEv.length >= 10 ? 'high' : 'medium', score: 1 - Math.exp(-s.takeoverEv.length / 3), texts: alertTexts('new-network-then-reads', { who: bare(actor), n: s.takeoverEv.length }), evidence: [{ type: 'login', at: iso(s.novelNet), note: noteTexts('novel-network').en, notes: noteTexts('novel-network') }, ...s.takeoverEv], compared: 'peers-and-own-past' });
+    if (s.takeoverEv.length >= 3) raise(out, { actor, rule: 'new-network-then-reads', severity: s.takeoverEv.length >= 10 ? 'high' : 'medium', score: 1 - Math.exp(-s.takeoverEv.length / 3), texts: () => alertTexts('new-network-then-reads', { who: bare(actor), n: s.takeoverEv.length }), evidence: () => [{ type: 'login', at: iso(net), note: noteTexts('novel-network').en, notes: noteTexts('novel-network') }, ...s.takeoverEv], compared: 'peers-and-own-past' });
   }
 
   /** Reveals asked for with no reason (shown or refused): rarer than reads, so fewer make an alert. */
@@ -445,28 +512,37 @@ export function createEngine(opts: EngineOptions = {}) {
     s.revealsUnexpl.push({ t: now, e });
     const rate = roleRevealRate.get(role) ?? 0.02;
     const n = s.revealsUnexpl.length;
+    if (n < 4) return;
     const expected = Math.max(0.1, s.reveals.length * rate);
     const p = poissonTail(n, expected);
-    if (n < 4 || p >= P_MEDIUM) return;
-    raise(out, { actor, rule: 'access-without-explanation', severity: p < P_HIGH ? 'high' : 'medium', score: 1 - Math.max(p, 1e-12) ** (1 / 12), texts: alertTexts('access-without-explanation', { who: bare(actor), n, expected: expected.toFixed(1), role }), evidence: s.revealsUnexpl.map((x) => x.e), compared: 'peers-and-own-past' });
+    if (p >= P_MEDIUM) return;
+    raise(out, { actor, rule: 'access-without-explanation', severity: p < P_HIGH ? 'high' : 'medium', score: 1 - Math.max(p, 1e-12) ** (1 / 12), texts: () => alertTexts('access-without-explanation', { who: bare(actor), n, expected: expected.toFixed(1), role }), evidence: () => s.revealsUnexpl.map((x) => x.e), compared: 'peers-and-own-past' });
   }
 
   /** Staying inside the explanation: far more distinct reads in 24 hours than peers and one's own past. */
   function volume(out: Alert[], actor: string, s: ActorState, role: string, what: 'parcel' | 'customer'): void {
     const h = Math.floor(now / HOUR);
+    for (const [k, c] of s.hourly) {
+      if (k > h - 24) break;
+      s.hourly.delete(k);
+      s.n24 -= c;
+    }
     s.hourly.set(h, (s.hourly.get(h) ?? 0) + 1);
+    s.n24++;
     const d = Math.floor(now / DAY);
     s.days.set(d, (s.days.get(d) ?? 0) + 1);
-    if (s.hourly.size > 30) for (const k of s.hourly.keys()) if (k <= h - 24) s.hourly.delete(k);
-    let n = 0;
-    for (const [k, c] of s.hourly) if (k > h - 24) n += c;
+    const n = s.n24;
     if (n < 60) return;
     // Peers at the same station or team first (a hub's scanners read more than a station's), else the role.
     const place = stationOf(actor) ?? staff.get(bare(actor))?.team;
     const peer = (place !== undefined ? roleDaily.get(`${role}@${place}`) : undefined) ?? roleDaily.get(role);
-    const ownDays = [...s.days].filter(([k]) => k < d).map(([, c]) => c);
-    const own = ownDays.length >= 1 ? median(ownDays)! : undefined;
     if (peer === undefined) return;
+    if (s.ownDay !== d) {
+      const ownDays = [...s.days].filter(([k]) => k < d).map(([, c]) => c);
+      s.ownDay = d;
+      s.ownMedian = ownDays.length >= 1 ? median(ownDays)! : undefined;
+    }
+    const own = s.ownMedian;
     const base = Math.max(peer, own ?? peer, 10);
     if (n / base < 8) return;
     // A busy day for everyone (a sale, a peak) is not one person's: compare with the same peers today too.
@@ -514,8 +590,10 @@ export function createEngine(opts: EngineOptions = {}) {
     const kind = kindOf(e.actor);
     if (kind !== 'device' && kind !== 'staff' && kind !== 'seller') return;
     if (!e.parcel && !e.customer) return;
-    const at = Date.parse(e.at);
-    const ev: Evidence = { type: 'lookup', at: e.at, result: e.result, ...(e.parcel ? { parcel: e.parcel } : {}), ...(e.customer ? { customer: e.customer } : {}) };
+    const at = eventT;
+    const ev: { type: string; at: string; [k: string]: unknown } = { type: 'lookup', at: e.at, result: e.result };
+    if (e.parcel) ev.parcel = e.parcel;
+    if (e.customer) ev.customer = e.customer;
     const judge = (o: Alert[]) => {
       const covered = templates(e.actor, e.parcel, e.customer, at);
       judged(o, e.actor, { explained: explainedBy(roleOf(e.actor), covered), shown: e.result === 'ok', parcel: e.parcel, customer: e.customer, covered, e: ev, fields: e.fields });
@@ -549,7 +627,7 @@ export function createEngine(opts: EngineOptions = {}) {
   });
 
   function reveal(out: Alert[], e: Extract<CloakEvent, { type: 'reveal' }>): void {
-    const at = Date.parse(e.at);
+    const at = eventT;
     const ev: Evidence = { type: 'reveal', at: e.at, customer: e.customer, field: e.field, result: e.result, ...(e.purpose ? { purpose: e.purpose } : {}), ...(e.ticket ? { ticket: e.ticket } : {}) };
     if (e.result === 'break_glass') {
       const covered = templates(e.actor, undefined, e.customer, at, e.ticket);
@@ -641,7 +719,7 @@ export function createEngine(opts: EngineOptions = {}) {
     for (const [id, t] of ticketsById) if (t.closed !== undefined && t.closed < now - KEEP) ticketsById.delete(id);
     for (const s of actors.values()) {
       const d = Math.floor(now / DAY);
-      for (const k of s.days.keys()) if (k < d - 14) s.days.delete(k);
+      for (const k of s.days.keys()) if (k < d - 14) s.days.delete(k), (s.ownDay = Number.NaN);
       for (const [r, x] of s.alerted) if (x.t < now - 7 * DAY) s.alerted.delete(r);
     }
     work.prune();
@@ -650,21 +728,15 @@ export function createEngine(opts: EngineOptions = {}) {
 
 
   return {
-    /** Takes one event (in time order) and returns the alerts it raised. */
-    ingest(e: CloakEvent): Alert[] {
-      const t = Date.parse(e.at);
+    /** Takes one event (in time order; `at`: its time in ms when already parsed) and returns the alerts it raised. */
+    ingest(e: CloakEvent, at?: number): Alert[] {
+      const t = at ?? Date.parse(e.at);
       const out: Alert[] = [];
-      if (pending.length > 0 && pending[0]!.due < t) {
-        let i = 0;
-        while (i < pending.length && pending[i]!.due < t) {
-          now = Math.max(now, pending[i]!.due);
-          pending[i++]!.run(out);
-        }
-        pending = pending.slice(i);
-      }
+      runDue(out, t, false);
       if (t > now) now = t;
       if (Number.isNaN(started)) started = t;
       eventAt = e.at;
+      eventT = t;
       switch (e.type) {
         case 'staff': {
           staff.set(e.id, { role: e.role, team: e.team, station: e.station });
@@ -754,22 +826,15 @@ export function createEngine(opts: EngineOptions = {}) {
     /** Judges the accesses whose grace ended by `t` (live: called on a timer when traffic is quiet). */
     advance(t: number): Alert[] {
       const out: Alert[] = [];
-      let i = 0;
-      while (i < pending.length && pending[i]!.due <= t) {
-        now = Math.max(now, pending[i]!.due);
-        pending[i++]!.run(out);
-      }
-      if (i > 0) pending = pending.slice(i);
+      runDue(out, t, true);
       return out;
     },
     /** Judges the accesses still in their grace (at the end of a replay). */
     flush(): Alert[] {
       const out: Alert[] = [];
-      for (const p of pending) {
-        now = Math.max(now, p.due);
-        p.run(out);
-      }
+      runDue(out, Number.POSITIVE_INFINITY, true);
       pending = [];
+      head = 0;
       return out;
     },
     /** How much the engine holds (for tests of bounded memory). */

@@ -193,7 +193,7 @@ export async function replay(input: Readable, opts: { strict?: boolean; onAlert?
       if (!e) {
         e = JSON.parse(it.text!) as CloakEvent;
       }
-      for (const a of engine.ingest(e)) {
+      for (const a of engine.ingest(e, it.t)) {
         summary.alerts++;
         opts.onAlert?.(a);
       }

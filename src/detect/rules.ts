@@ -52,7 +52,7 @@ export function createWorkRules(d: WorkDeps) {
   /** role → actor → most distinct unexplained break-glass customers in a day. */
   const bgPeak = new Map<string, Map<string, number>>();
   const reviews = new Map<string, { customer: string; seller: string; rating: number; t: number }>();
-  /** seller → customer → time of their latest negative review */
+  /** customer → seller → time of their latest negative review of that seller */
   const negative = new Map<string, Map<string, number>>();
   /** customers with a parcel of their own (buyers, not throwaway reviewers) */
   const buyers = new Set<string>();
@@ -112,9 +112,8 @@ export function createWorkRules(d: WorkDeps) {
     const bySeller = new Map<string, { revealed: Set<string>; neg: Set<string>; negAny: Set<string>; all: number; evidence: Evidence[] }>();
     const slot = (s: string) => bySeller.get(s) ?? bySeller.set(s, { revealed: new Set(), neg: new Set(), negAny: new Set(), all: 0, evidence: [] }).get(s)!;
     for (const r of rs)
-      for (const [seller, m] of negative) {
-        const t = m.get(r.customer);
-        if (t === undefined || t > r.t || r.t - t > REVIEW_KEEP) continue;
+      for (const [seller, t] of negative.get(r.customer) ?? []) {
+        if (t > r.t || r.t - t > REVIEW_KEEP) continue;
         const x = slot(seller);
         x.revealed.add(r.customer);
         x.evidence.push({ ...r.e, note: noteTexts('negative-reviewer', { seller }).en, notes: noteTexts('negative-reviewer', { seller }) });
@@ -206,7 +205,7 @@ export function createWorkRules(d: WorkDeps) {
     review(e: Extract<CloakEvent, { type: 'review' }>): void {
       const t = Date.parse(e.at);
       reviews.set(e.id, { customer: e.customer, seller: e.seller, rating: e.rating, t });
-      if (e.rating <= 2) (negative.get(e.seller) ?? negative.set(e.seller, new Map()).get(e.seller)!).set(e.customer, t);
+      if (e.rating <= 2) (negative.get(e.customer) ?? negative.set(e.customer, new Map()).get(e.customer)!).set(e.seller, t);
     },
     buyer(customer: string): void {
       buyers.add(customer);
@@ -279,9 +278,9 @@ export function createWorkRules(d: WorkDeps) {
       const now = d.now();
       bgs = bgs.filter((b) => b.t > now - WEEK);
       for (const [id, rv] of reviews) if (rv.t < now - REVIEW_KEEP) reviews.delete(id);
-      for (const [s, m] of negative) {
-        for (const [c, t] of m) if (t < now - REVIEW_KEEP) m.delete(c);
-        if (m.size === 0) negative.delete(s);
+      for (const [c, m] of negative) {
+        for (const [s, t] of m) if (t < now - REVIEW_KEEP) m.delete(s);
+        if (m.size === 0) negative.delete(c);
       }
       for (const [a, xs] of reveals) if (xs.every((x) => x.t < now - WEEK)) reveals.delete(a);
       for (const [a, xs] of deletes) if (xs.every((x) => x.t < now - WEEK)) deletes.delete(a);

@@ -21,28 +21,41 @@ export function mad(values: readonly number[]): number | undefined {
   return 1.4826 * median(values.map((v) => Math.abs(v - m)))!;
 }
 
+/** ln(k!) for whole k ≥ 0: a table up to 256, Stirling's series beyond (error < 1e-12). */
+const LN_FACT: number[] = [0];
+for (let k = 1; k <= 256; k++) LN_FACT.push(LN_FACT[k - 1]! + Math.log(k));
+function lnFactorial(k: number): number {
+  if (k <= 256) return LN_FACT[k]!;
+  const x = k + 1;
+  return (x - 0.5) * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI) + 1 / (12 * x) - 1 / (360 * x ** 3);
+}
+
 /**
- * P(X ≥ n) for X ~ Poisson(λ), computed in log space so large n stay finite.
+ * P(X ≥ n) for X ~ Poisson(λ), in log space so large n stay finite. Well above the mean
+ * (n > λ + 5√λ + 1: the tail is small) it is summed upward from P(n), whose terms shrink at
+ * least geometrically; otherwise it is 1 − P(X < n) from the n lower terms.
  * @example poissonTail(8, 0.2) < 1e-9
  */
 export function poissonTail(n: number, lambda: number): number {
   if (n <= 0) return 1;
   if (lambda <= 0) return 0;
-  // 1 - CDF(n-1) while that is well conditioned; for tiny tails the upper terms are summed.
+  const logLambda = Math.log(lambda);
+  if (n > lambda + 5 * Math.sqrt(lambda) + 1) {
+    let lt = n * logLambda - lambda - lnFactorial(n);
+    let tail = 0;
+    for (let k = n; ; k++) {
+      const term = Math.exp(lt);
+      tail += term;
+      if (term <= tail * 1e-12) break;
+      lt += logLambda - Math.log(k + 1);
+    }
+    return Math.min(1, tail);
+  }
   let logTerm = -lambda;
   let cdf = Math.exp(logTerm);
   for (let k = 1; k < n; k++) {
-    logTerm += Math.log(lambda) - Math.log(k);
+    logTerm += logLambda - Math.log(k);
     cdf += Math.exp(logTerm);
   }
-  if (cdf < 0.999) return Math.max(0, 1 - cdf);
-  let tail = 0;
-  let lt = logTerm;
-  for (let k = n; k < n + 200; k++) {
-    lt += Math.log(lambda) - Math.log(k);
-    const term = Math.exp(lt);
-    tail += term;
-    if (term < tail * 1e-12) break;
-  }
-  return Math.max(0, tail);
+  return Math.max(0, 1 - cdf);
 }
