@@ -214,3 +214,22 @@ describe('nothing is read before it is allowed', () => {
     assert.ok(big.sent < 16 * MiB);
   });
 });
+
+describe('a route open to anyone waits for its body only so long', () => {
+  const s = serverOn({ CLOAK_PUBLIC_BODY_SECONDS: '1' });
+
+  test('a slow body to each public route is answered 408 once CLOAK_PUBLIC_BODY_SECONDS pass, and the connection closed; a whole body is served as before', async () => {
+    const ops = (await operations(s.url)).filter((o) => o.public && o.method !== 'GET');
+    assert.equal(ops.length, 3);
+    const answers = await Promise.all(ops.map((o) => send(s.url, o.method, o.url, { declared: 1000, stopAfter: 8, waitMs: 6000 }).then((a) => ({ o, a }))));
+    for (const { o, a } of answers) {
+      assert.equal(a.status, 408, `${o.method} ${o.path}: ${a.status || a.error}`);
+      assert.ok(a.ms >= 900 && a.ms < 4000, `${o.method} ${o.path}: answered after ${a.ms} ms`);
+    }
+    // Sent whole and at once, the same route answers as it always did (here: the body is not a valid request).
+    const r = await fetch(`${s.url}/v1/affected/start`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"nope":1}' });
+    assert.equal(r.status, 400);
+    const body = (await r.json()) as { error: { code: string } };
+    assert.equal(body.error.code, 'invalid_input');
+  });
+});

@@ -75,6 +75,19 @@ export async function buildApi(
   // An unknown route is answered 404 before its body too. Only the routes the OpenAPI
   // document shows without security read a body unauthenticated, within bodyMaxBytes.
   const signedRequest = requireSignedRequest(app.devices.keyOf);
+  const publicBodyMs = app.config.publicBodySeconds * 1000;
+  const bodyDeadline = async (req: FastifyRequest, reply: FastifyReply) => {
+    const timer = setTimeout(() => {
+      if (req.raw.complete || reply.sent) return;
+      void reply
+        .code(408)
+        .header('connection', 'close')
+        .send({ error: { code: 'request_timeout', message: `the request body did not arrive within ${app.config.publicBodySeconds} s; send it whole, at once`, details: [], requestId: req.id } });
+    }, publicBodyMs);
+    timer.unref();
+    req.raw.once('end', () => clearTimeout(timer));
+    reply.raw.once('close', () => clearTimeout(timer));
+  };
   api.addHook('onRoute', (route) => {
     const pre = [route.preHandler ?? []].flat();
     const onRequest = [route.onRequest ?? []].flat();
@@ -86,6 +99,9 @@ export async function buildApi(
       route.onRequest = [...auth, ...onRequest];
     }
     const takesBody = [route.method].flat().some((m) => m !== 'GET' && m !== 'HEAD');
+    // Open to anyone, so the body is read unauthenticated: it must arrive whole within
+    // CLOAK_PUBLIC_BODY_SECONDS, or a caller dribbling bytes would hold the connection forever.
+    if (takesBody && security.length === 0) route.onRequest = [bodyDeadline, ...[route.onRequest ?? []].flat()];
     if (takesBody && security.length > 0 && ![route.onRequest ?? []].flat().some(isAuthenticator)) {
       throw new Error(`${String(route.method)} ${route.url} declares security but would read its body before authenticating: give it an authenticator from src/api/auth.ts`);
     }

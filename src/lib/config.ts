@@ -90,6 +90,13 @@ export const configSchema = z
       .max(64 * 2 ** 20)
       .default(2 ** 20)
       .describe('CLOAK_BODY_MAX_BYTES: largest request body the API reads (only a trace upload, streamed to disk, may be larger: CLOAK_TRACE_MAX_BYTES)'),
+    publicBodySeconds: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(600)
+      .default(10)
+      .describe('CLOAK_PUBLIC_BODY_SECONDS: how long a route open to anyone (the affected check, device enrolment) waits for the whole body before answering 408'),
     traceMaxBytes: z.coerce.number().int().min(1024).max(64 * 2 ** 30).default(4 * 2 ** 30).describe('CLOAK_TRACE_MAX_BYTES: largest leaked file an upload for tracing may be'),
     canaryPhonePrefix: z
       .string()
@@ -140,6 +147,7 @@ const ENV: Record<keyof z.infer<typeof configSchema>, string> = {
   exportsPerDay: 'CLOAK_EXPORTS_PER_DAY',
   exportMaxRows: 'CLOAK_EXPORT_MAX_ROWS',
   bodyMaxBytes: 'CLOAK_BODY_MAX_BYTES',
+  publicBodySeconds: 'CLOAK_PUBLIC_BODY_SECONDS',
   traceMaxBytes: 'CLOAK_TRACE_MAX_BYTES',
   customerTokenMinutes: 'CLOAK_CUSTOMER_TOKEN_MINUTES',
   staffTokenHours: 'CLOAK_STAFF_TOKEN_HOURS',
