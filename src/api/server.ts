@@ -175,7 +175,7 @@ export async function buildApi(
     { schema: { tags: ['health'], summary: 'Is Cloak up, and on which database', response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.String() }) } } },
     async () => ({ status: 'ok' as const, database: app.store.dialect }),
   );
-  await api.register(subjectRoutes, { vault: app.vault, apiKeys: app.apiKeys, metrics, maxBatch: app.config.maxBatch });
+  await api.register(subjectRoutes, { vault: app.vault, apiKeys: app.apiKeys, audit: app.audit, metrics, maxBatch: app.config.maxBatch });
   await api.register(adminRoutes, { vault: app.vault, apiKeys: app.apiKeys, metrics, staff: app.staff });
   await api.register(deviceRoutes, { devices: app.devices, waybill: app.waybill, contact: app.contact, apiKeys: app.apiKeys, clock: app.clock, maxSkewSeconds: app.config.deviceMaxSkewSeconds, staff: app.staff, audit: app.audit });
   await api.register(accessRoutes, { apiKeys: app.apiKeys, staff: app.staff, explanations: app.explanations, reviews: app.reviews, reveals: app.reveals, exports: app.exports });

@@ -4,6 +4,7 @@ import type { ApiKeyService } from '../../access/apikey.service.ts';
 import type { VaultService } from '../../vault/vault.service.ts';
 import type { Metrics } from '../metrics.ts';
 import { actorOf, requireScope } from '../auth.ts';
+import type { AuditLog } from '../../audit/log.service.ts';
 import { ErrorResponse } from './shared.ts';
 
 const Token = Type.String({ pattern: '^sub_[a-z2-9]{26}$', description: 'A subject token, as returned at creation', examples: ['sub_k3vd56ybwkez2qs5bs3dbizuky'] });
@@ -43,10 +44,10 @@ const LookupIn = Type.Object(
   { additionalProperties: false },
 );
 
-export type SubjectRoutesDeps = { vault: VaultService; apiKeys: Pick<ApiKeyService, 'verify'>; metrics: Metrics; maxBatch: number };
+export type SubjectRoutesDeps = { vault: VaultService; apiKeys: Pick<ApiKeyService, 'verify'>; audit: Pick<AuditLog, 'append'>; metrics: Metrics; maxBatch: number };
 
 /** Subjects: create (one, batch), read masked, look up by blind index, erase. */
-export const subjectRoutes: FastifyPluginAsyncTypebox<SubjectRoutesDeps> = async (app, { vault, apiKeys, metrics, maxBatch }) => {
+export const subjectRoutes: FastifyPluginAsyncTypebox<SubjectRoutesDeps> = async (app, { vault, apiKeys, audit, metrics, maxBatch }) => {
   const platform = requireScope(apiKeys, 'platform');
   const security = [{ bearer: [] }];
 
@@ -114,6 +115,10 @@ export const subjectRoutes: FastifyPluginAsyncTypebox<SubjectRoutesDeps> = async
     },
     async (req) => {
       const r = await vault.erase(req.params.token);
+      // Who erased whom, and when, in the tamper-evident log (the token stays; the data is gone).
+      // Appended after the erase commits: a crash between the two leaves the erase unlogged,
+      // and the caller, who had no answer, asks again (an erase repeats harmlessly and logs then).
+      await audit.append([{ kind: 'erase', actor: actorOf(req).actor, subject: r.token, result: 'ok', data: { erasedAt: r.erasedAt } }]);
       metrics.erasures.inc();
       return r;
     },
