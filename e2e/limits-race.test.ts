@@ -187,6 +187,18 @@ for (const d of DIALECTS) {
       assert.equal((await start('0912 555 002', '198.51.100.99')).status, 429, 'the per-identifier limit');
       assert.equal((await start('0912 558 001', '203.0.113.7')).status, 429, 'the per-client limit');
     });
+
+    test('two nodes on one database share the budgets: 10 starts at once for one identifier, split between them, pass 3 times', async () => {
+      const other = await boot(db, LIMITS, outbox);
+      try {
+        const on = (i: number) => (i % 2 ? other.url : s!.url);
+        const got = await atOnce(10, (i) => fetch(`${on(i)}/v1/affected/start`, json(undefined, { identifier: '0912 561 001' }, { 'x-forwarded-for': `198.51.100.${120 + i}` })));
+        assert.deepEqual(got, { 202: 3, 429: 7 });
+        assert.equal((await fetch(`${other.url}/v1/affected/start`, json(undefined, { identifier: '0912 558 002' }, { 'x-forwarded-for': '203.0.113.7' }))).status, 429, 'the per-client limit used on the first node');
+      } finally {
+        await shut(other);
+      }
+    });
   });
 }
 
