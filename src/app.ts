@@ -138,6 +138,8 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     incidents,
     dir: join(config.dataDir, 'traces'),
     maxBytes: config.traceMaxBytes,
+    quotaBytes: config.traceQuotaBytes,
+    keepDays: config.traceKeepDays,
     clock,
     log,
     roleOf: async (actor) => (actor.startsWith('staff:') ? (await staff.get(actor.slice('staff:'.length))).role : undefined),

@@ -5,10 +5,10 @@ import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../lib/clock.ts';
 import { randomId } from '../lib/crypto.ts';
-import { Conflict, InvalidInput, NotFound } from '../lib/errors.ts';
+import { Conflict, InvalidInput, NotFound, RateLimited } from '../lib/errors.ts';
 import type { Logger } from '../lib/log.ts';
 import type { Database, LeakTraceTable } from '../store/schema.ts';
 import type { Incident, IncidentService } from '../incidents/incidents.service.ts';
@@ -29,6 +29,8 @@ export type Investigation = {
   readonly uploadedBy: string;
   readonly uploadedAt: string;
   readonly finishedAt: string | null;
+  /** When the retention period removed the file (its record, hash and report stay). */
+  readonly purgedAt: string | null;
 };
 
 /** What the API returns of a report: the affected list is long, so only its first entries and its size. */
@@ -41,11 +43,19 @@ function cleanName(name: string | undefined): string {
   return base.slice(0, 200) || 'upload';
 }
 
+/** Uploads one person may have streaming at once, per node. */
+const UPLOADS_IN_FLIGHT = 2;
+const HOUR_MS = 3_600_000;
+
 /**
  * Leak investigations: a leaked file is uploaded (streamed to `<dir>/<id>.upload`, mode 0600,
- * with its SHA-256, kept as evidence until deleted), traced in the background one file at a
- * time with its progress visible, and its report kept. A file acknowledged is never lost:
- * investigations left queued or half-traced by a stop are traced again at the next start.
+ * with its SHA-256), traced in the background one file at a time with its progress visible,
+ * and its report kept. A file acknowledged is never lost: investigations left queued or
+ * half-traced by a stop are traced again at the next start. Uploads are bounded per person:
+ * at most `quotaBytes` held at once (a counter row per uploader, changed by one conditional
+ * statement in the transaction that records the upload, so concurrent uploads on any number
+ * of nodes cannot pass it together) and two streaming at once per node; a traced file is kept
+ * `keepDays` (evidence), then removed, its record, SHA-256 and report kept.
  * @example const inv = await investigations.receive(req.raw, { name: 'dump.csv', actor: 'staff:u-1' });
  */
 export function createInvestigationService(deps: {
@@ -54,6 +64,10 @@ export function createInvestigationService(deps: {
   incidents: Pick<IncidentService, 'open'>;
   dir: string;
   maxBytes: number;
+  /** Most bytes of files one person may hold (default: unbounded). */
+  quotaBytes?: number;
+  /** Days a traced file is kept (default: until deleted). */
+  keepDays?: number;
   clock: Clock;
   log: Logger;
   /** The role of an uploader (`staff:<id>`), named in the affected customers' access reports. */
@@ -66,6 +80,37 @@ export function createInvestigationService(deps: {
   const queue: string[] = [];
   let running: Promise<void> | undefined;
   let closed = false;
+  const quota = deps.quotaBytes ?? Number.MAX_SAFE_INTEGER;
+  const inFlight = new Map<string, number>();
+  let purgeTimer: NodeJS.Timeout | undefined;
+
+  async function held(uploader: string): Promise<number> {
+    const r = await db.selectFrom('trace_quotas').select('held').where('uploader', '=', uploader).executeTakeFirst();
+    return Number(r?.held ?? 0);
+  }
+  const overQuota = (h: number) =>
+    new RateLimited(`you hold ${h} bytes of uploaded leak files and may hold ${quota} (CLOAK_TRACE_QUOTA_BYTES): a privacy officer deleting finished investigations makes room`, [{ path: '/body', problem: 'over the upload quota' }]);
+
+  /** Removes the files of traced investigations older than the retention period; their records stay. */
+  async function purgeExpired(): Promise<number> {
+    if (deps.keepDays === undefined) return 0;
+    const before = new Date(deps.clock.now().getTime() - deps.keepDays * 24 * HOUR_MS).toISOString();
+    const old = await db.selectFrom('leak_traces').select(['id', 'bytes', 'uploaded_by']).where('status', 'in', ['done', 'failed']).where('purged_at', 'is', null).where('uploaded_at', '<', before).execute();
+    let n = 0;
+    for (const r of old) {
+      const done = await db.transaction().execute(async (trx) => {
+        const u = await trx.updateTable('leak_traces').set({ purged_at: deps.clock.now().toISOString() }).where('id', '=', r.id).where('purged_at', 'is', null).executeTakeFirst();
+        if (Number(u.numUpdatedRows) === 0) return false; // another node purged it
+        await sql`update trace_quotas set held = held - ${Number(r.bytes)} where uploader = ${r.uploaded_by}`.execute(trx);
+        return true;
+      });
+      if (!done) continue;
+      rmSync(fileOf(r.id), { force: true });
+      n++;
+    }
+    if (n > 0) deps.log.info({ purged: n }, 'leaks: uploaded files past their retention removed');
+    return n;
+  }
 
   const view = (r: LeakTraceTable): Investigation => {
     const l = live.get(r.id);
@@ -82,6 +127,7 @@ export function createInvestigationService(deps: {
       uploadedBy: r.uploaded_by,
       uploadedAt: r.uploaded_at,
       finishedAt: r.finished_at,
+      purgedAt: r.purged_at,
     };
   };
 
@@ -131,6 +177,11 @@ export function createInvestigationService(deps: {
   return {
     /** Queues the investigations a previous run left unfinished (call once at start). */
     async resume(): Promise<number> {
+      await purgeExpired();
+      if (deps.keepDays !== undefined && !purgeTimer) {
+        purgeTimer = setInterval(() => void purgeExpired().catch((err: unknown) => deps.log.error({ err }, 'leaks: retention purge failed')), HOUR_MS);
+        purgeTimer.unref();
+      }
       const left = await db.selectFrom('leak_traces').select('id').where('status', 'in', ['queued', 'tracing']).orderBy('uploaded_at').execute();
       for (const r of left) queue.push(r.id);
       kick();
@@ -141,16 +192,36 @@ export function createInvestigationService(deps: {
      * Stores an uploaded file (at most `maxBytes`) and queues its trace. The upload is
      * acknowledged only once the whole file is on disk and recorded.
      */
-    async receive(body: Readable, meta: { name?: string | undefined; actor: string }): Promise<Investigation> {
+    async receive(body: Readable, meta: { name?: string | undefined; actor: string; declared?: number | undefined }): Promise<Investigation> {
+      const streaming = inFlight.get(meta.actor) ?? 0;
+      if (streaming >= UPLOADS_IN_FLIGHT) throw new RateLimited(`you have ${streaming} uploads still arriving; send the next when one is done`, [{ path: '/body', problem: 'too many uploads at once' }]);
+      const already = await held(meta.actor);
+      if (already + (meta.declared ?? 1) > quota) throw overQuota(already);
+      inFlight.set(meta.actor, streaming + 1);
+      try {
+        return await this.store(body, meta, Math.min(deps.maxBytes, quota - already));
+      } finally {
+        const n = (inFlight.get(meta.actor) ?? 1) - 1;
+        if (n > 0) inFlight.set(meta.actor, n);
+        else inFlight.delete(meta.actor);
+      }
+    },
+
+    /** Streams one upload to disk (at most `limit` bytes), then records it within the uploader's quota. */
+    async store(body: Readable, meta: { name?: string | undefined; actor: string }, limit: number): Promise<Investigation> {
       const id = randomId('inv');
       const path = fileOf(id);
       const hash = createHash('sha256');
       let bytes = 0;
-      const limit = deps.maxBytes;
       const count = new Transform({
         transform(chunk: Buffer, _enc, done) {
           bytes += chunk.length;
-          if (bytes > limit) return done(new InvalidInput(`the file is larger than the ${limit} bytes an upload may have (CLOAK_TRACE_MAX_BYTES)`, [{ path: '/body', problem: 'too large' }]));
+          if (bytes > limit)
+            return done(
+              limit < deps.maxBytes
+                ? new RateLimited(`the file would take you past the ${quota} bytes of uploads you may hold (CLOAK_TRACE_QUOTA_BYTES); nothing was kept`, [{ path: '/body', problem: 'over the upload quota' }])
+                : new InvalidInput(`the file is larger than the ${limit} bytes an upload may have (CLOAK_TRACE_MAX_BYTES)`, [{ path: '/body', problem: 'too large' }]),
+            );
           hash.update(chunk);
           done(null, chunk);
         },
@@ -162,15 +233,28 @@ export function createInvestigationService(deps: {
         // The file may be opened after the stream failed: remove it once it is closed.
         if (!out.closed) await once(out, 'close').catch(() => undefined);
         rmSync(path, { force: true });
-        throw e instanceof InvalidInput ? e : new InvalidInput('the upload was cut off before its end; nothing was kept', [{ path: '/body', problem: 'incomplete upload' }]);
+        throw e instanceof InvalidInput || e instanceof RateLimited ? e : new InvalidInput('the upload was cut off before its end; nothing was kept', [{ path: '/body', problem: 'incomplete upload' }]);
       }
       if (bytes === 0) {
         rmSync(path, { force: true });
         throw new InvalidInput('the upload is empty', [{ path: '/body', problem: 'empty file' }]);
       }
       const now = deps.clock.now().toISOString();
-      const r: LeakTraceTable = { id, name: cleanName(meta.name), bytes, sha256: hash.digest('hex'), status: 'queued', error: null, report: null, uploaded_by: meta.actor, uploaded_at: now, finished_at: null };
-      await db.insertInto('leak_traces').values(r).execute();
+      const r: LeakTraceTable = { id, name: cleanName(meta.name), bytes, sha256: hash.digest('hex'), status: 'queued', error: null, report: null, uploaded_by: meta.actor, uploaded_at: now, finished_at: null, purged_at: null };
+      // The quota is taken and the upload recorded in one transaction: of concurrent uploads
+      // (on any node) only those that fit pass; a refused one leaves no row and no file.
+      const recorded = await db.transaction().execute(async (trx) => {
+        const took = await sql<{ held: number }>`insert into trace_quotas (uploader, held) select cast(${meta.actor} as text), cast(${bytes} as bigint) where cast(${bytes} as bigint) <= cast(${quota} as bigint)
+          on conflict (uploader) do update set held = trace_quotas.held + excluded.held where trace_quotas.held + excluded.held <= cast(${quota} as bigint)
+          returning held`.execute(trx);
+        if (took.rows.length === 0) return false;
+        await trx.insertInto('leak_traces').values(r).execute();
+        return true;
+      });
+      if (!recorded) {
+        rmSync(path, { force: true });
+        throw overQuota(await held(meta.actor));
+      }
       deps.log.info({ investigation: id, bytes }, 'leaks: file received for tracing');
       queue.push(id);
       kick();
@@ -178,7 +262,7 @@ export function createInvestigationService(deps: {
     },
 
     async list(): Promise<Investigation[]> {
-      return (await db.selectFrom('leak_traces').select(['id', 'name', 'bytes', 'sha256', 'status', 'error', 'uploaded_by', 'uploaded_at', 'finished_at']).orderBy('uploaded_at', 'desc').limit(200).execute()).map((r) => view({ ...r, report: null }));
+      return (await db.selectFrom('leak_traces').select(['id', 'name', 'bytes', 'sha256', 'status', 'error', 'uploaded_by', 'uploaded_at', 'finished_at', 'purged_at']).orderBy('uploaded_at', 'desc').limit(200).execute()).map((r) => view({ ...r, report: null }));
     },
 
     async get(id: string): Promise<Investigation & { report: ReportSummary | null }> {
@@ -206,13 +290,18 @@ export function createInvestigationService(deps: {
     async remove(id: string): Promise<void> {
       const r = await row(id);
       if (r.status === 'tracing' || r.status === 'queued') throw new Conflict('this file is still being traced; delete it when it is done');
+      await db.transaction().execute(async (trx) => {
+        // What the row was when deleted (another node may have purged its file meanwhile).
+        const d = await trx.deleteFrom('leak_traces').where('id', '=', id).returning(['purged_at', 'bytes']).executeTakeFirst();
+        if (d && d.purged_at === null) await sql`update trace_quotas set held = held - ${Number(d.bytes)} where uploader = ${r.uploaded_by}`.execute(trx);
+      });
       rmSync(fileOf(id), { force: true });
-      await db.deleteFrom('leak_traces').where('id', '=', id).execute();
     },
 
     /** Stops taking work and waits for the file being traced. */
     async close(): Promise<void> {
       closed = true;
+      if (purgeTimer) clearInterval(purgeTimer);
       await running;
     },
   };

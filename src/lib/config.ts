@@ -98,6 +98,8 @@ export const configSchema = z
       .default(10)
       .describe('CLOAK_PUBLIC_BODY_SECONDS: how long a route open to anyone (the affected check, device enrolment) waits for the whole body before answering 408'),
     traceMaxBytes: z.coerce.number().int().min(1024).max(64 * 2 ** 30).default(4 * 2 ** 30).describe('CLOAK_TRACE_MAX_BYTES: largest leaked file an upload for tracing may be'),
+    traceQuotaBytes: z.coerce.number().int().min(1024).max(2 ** 50).default(16 * 2 ** 30).describe('CLOAK_TRACE_QUOTA_BYTES: most bytes of uploaded leak files one person may hold at once (delete finished ones to upload more)'),
+    traceKeepDays: z.coerce.number().int().min(1).max(3650).default(180).describe('CLOAK_TRACE_KEEP_DAYS: days an uploaded leak file is kept once traced; then the file is removed and its record, hash and report stay'),
     canaryPhonePrefix: z
       .string()
       .regex(/^\+\d{4,9}$/, 'must be + and 4-9 digits: the start of a block of numbers the company owns')
@@ -149,6 +151,8 @@ const ENV: Record<keyof z.infer<typeof configSchema>, string> = {
   bodyMaxBytes: 'CLOAK_BODY_MAX_BYTES',
   publicBodySeconds: 'CLOAK_PUBLIC_BODY_SECONDS',
   traceMaxBytes: 'CLOAK_TRACE_MAX_BYTES',
+  traceQuotaBytes: 'CLOAK_TRACE_QUOTA_BYTES',
+  traceKeepDays: 'CLOAK_TRACE_KEEP_DAYS',
   customerTokenMinutes: 'CLOAK_CUSTOMER_TOKEN_MINUTES',
   staffTokenHours: 'CLOAK_STAFF_TOKEN_HOURS',
   apiKeyDays: 'CLOAK_API_KEY_DAYS',

@@ -491,5 +491,19 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.updateTable('api_keys').set({ expires_at: new Date(now + 90 * 86_400_000).toISOString() }).where('expires_at', 'is', null).execute();
       },
     },
+    '0020_trace_quotas': {
+      async up(db: Kysely<any>) {
+        // Leak uploads are bounded per person (bytes held, one counter row each, changed only
+        // by conditional updates in the same transaction as the upload's row) and kept for a
+        // limited time: a purged upload keeps its record, hash and report, not its file.
+        await db.schema.alterTable('leak_traces').addColumn('purged_at', 'text').execute();
+        await db.schema
+          .createTable('trace_quotas')
+          .addColumn('uploader', 'text', (c) => c.primaryKey())
+          .addColumn('held', dialect === 'sqlite' ? 'integer' : 'bigint', (c) => c.notNull())
+          .execute();
+        await sql`insert into trace_quotas (uploader, held) select uploaded_by, sum(bytes) from leak_traces group by uploaded_by`.execute(db);
+      },
+    },
   };
 }

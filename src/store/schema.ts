@@ -103,6 +103,8 @@ export interface Database {
   incident_sends: { id: string; incident: string; langs: string; sent: number; unreachable: number; sent_by: string; sent_at: string };
   /** How much of a key's limit one fixed window (start and end in ms since the epoch) has used. */
   rate_budgets: { key: string; window_start: number; used: number; expires_at: number };
+  /** Bytes of leak uploads one person holds (files not deleted or purged). */
+  trace_quotas: { uploader: string; held: number | string };
 }
 
 /** A leaked file uploaded for tracing; `report` is the trace's JSON once done. */
@@ -116,6 +118,8 @@ export interface LeakTraceTable {
   error: string | null;
   report: string | null;
   uploaded_by: string;
+  /** When the retention period removed the file (the record, hash and report stay). */
+  purged_at: string | null;
   uploaded_at: string;
   finished_at: string | null;
 }

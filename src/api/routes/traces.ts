@@ -21,6 +21,7 @@ const InvestigationOut = Type.Object({
   uploadedBy: Type.String(),
   uploadedAt: Type.String(),
   finishedAt: Type.Union([Type.String(), Type.Null()]),
+  purgedAt: Type.Union([Type.String(), Type.Null()], { description: 'when the retention period (CLOAK_TRACE_KEEP_DAYS) removed the file; its record, SHA-256 and report stay' }),
 });
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 413: ErrorResponse };
 
@@ -61,7 +62,7 @@ export const traceRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; inves
       async (req, reply) => {
         // No body at all reaches no parser: there is no stream to read (it used to wait forever).
         if (!(req.body instanceof Readable)) throw new InvalidInput('the upload is empty', [{ path: '/body', problem: 'empty file' }]);
-        return reply.status(202).send(await investigations.receive(req.body, { name: req.query.name, actor: staffOf(req).actor }));
+        return reply.status(202).send(await investigations.receive(req.body, { name: req.query.name, actor: staffOf(req).actor, declared: req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']) }));
       },
     );
   });
