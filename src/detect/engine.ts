@@ -114,8 +114,11 @@ export type ActorState = {
   /** The median of the actor's earlier days' accesses, as of `ownDay`. */
   ownDay: number;
   ownMedian: number | undefined;
+  /** A sign-in from a network new to everyone (or one this actor's earlier suspect session used), at an hour the actor does not work: reads in the hours after it are the session's. */
   novelNet?: number;
   takeoverEv: Evidence[];
+  /** Networks of this actor's suspect sessions (a second session from one is suspect too). */
+  suspectNets?: Set<string>;
   alerted: Map<string, Raised>;
   seq: number;
 };
@@ -143,6 +146,8 @@ const split = (actor: string): readonly [string, string] => {
 const bare = (actor: string) => split(actor)[1];
 const kindOf = (actor: string) => split(actor)[0];
 const DIRECT: ReadonlySet<string> = new Set(DIRECT_TEMPLATES);
+/** What a person's own work explains a read by (a borrowed account reads by the team's or the place's). */
+const OWN_WORK: ReadonlySet<string> = new Set(['ticket', 'past-ticket', 'assignment', 'earlier-contact', 'own-scan']);
 /** The rules that judge a day's unexplained accesses (the week-long rule is for what they missed). */
 const DAY_RULES = ['lookup-without-scan', 'unknown-build-then-reads', 'parcel-lookup-without-assignment', 'access-without-explanation'];
 
@@ -186,6 +191,10 @@ export function createEngine(opts: EngineOptions = {}) {
   /** role → field → share of the role's reads that ask for it, and the role's read count. */
   const roleFields = new Map<string, { n: number; f: Map<string, number> }>();
   const ipUsers = new Map<string, Set<string>>();
+  /** station → devices' unexplained reads of parcels bound there from elsewhere, 24 hours of them in time order. */
+  const converging = new Map<string, { t: number; device: string; e: Evidence }[]>();
+  /** role → hour of day → accesses: the hours a role works, for a newcomer's first days. */
+  const roleHours = new Map<string, number[]>();
   /** role@station (or team) → actors seen there: the peers of the same place. */
   const placeActors = new Map<string, Set<string>>();
   let firstLogin = Number.NaN;
@@ -416,7 +425,7 @@ export function createEngine(opts: EngineOptions = {}) {
     learner.observe(role, actor, v.covered, now);
     slide(s);
     s.win.push(now);
-    takeover(out, actor, s, v.e);
+    takeover(out, actor, s, v.e, v.covered, role);
     const place = stationOf(actor) ?? staff.get(bare(actor))?.team;
     if (place !== undefined) {
       if (s.placeKey?.role !== role || s.placeKey.place !== place) s.placeKey = { role, place, key: `${role}@${place}` };
@@ -462,6 +471,7 @@ export function createEngine(opts: EngineOptions = {}) {
     }
     bucket[1]++;
     s.u7++;
+    if (dest && kindOf(actor) === 'device' && dest !== stationOf(actor)) converge(out, actor, dest, v.e);
     s.unexpl.push({ t: now, e: v.e, parcel: v.parcel, customer: v.customer });
     if (s.unexpl.length > 2000) s.unexpl.splice(0, s.unexpl.length - 2000);
     burstAlert(out, actor, s, role, v.parcel ? 'parcel' : 'customer');
@@ -482,25 +492,69 @@ export function createEngine(opts: EngineOptions = {}) {
       raise(out, { actor, rule: 'accumulated-risk', severity: p7 < P_HIGH ? 'high' : 'medium', score: 1 - Math.max(p7, 1e-12) ** (1 / 12), texts: () => alertTexts('accumulated-risk', { risk: u7, n: n7 }), evidence: s.slowEv, compared: 'peers-and-own-past' });
   }
 
-  /** The hour of day in the actor's own working pattern? (Needs three days of their own history.) */
-  function offHours(s: ActorState, t: number): boolean {
-    if (s.daysSeen.size < 3) return false;
-    const h = new Date(t).getUTCHours();
-    return s.hours[(h + 23) % 24]! + s.hours[h]! + s.hours[(h + 1) % 24]! === 0;
+  /**
+   * Spread thin: several devices at other stations each reading a few parcels bound for one
+   * station that none of them handles. No device stands out against its own volume; the sum
+   * does. Three or more devices with two or more such reads each in 24 hours.
+   */
+  function converge(out: Alert[], actor: string, station: string, e: Evidence): void {
+    const list = converging.get(station) ?? converging.set(station, []).get(station)!;
+    while (list.length > 0 && list[0]!.t <= now - WINDOW) list.shift();
+    list.push({ t: now, device: actor, e });
+    const per = new Map<string, number>();
+    for (const x of list) per.set(x.device, (per.get(x.device) ?? 0) + 1);
+    const many = [...per].filter(([, n]) => n >= 2);
+    if (many.length < 3 || (per.get(actor) ?? 0) < 2) return;
+    const total = many.reduce((a, [, n]) => a + n, 0);
+    for (const [device] of many) {
+      const mine = list.filter((x) => x.device === device).map((x) => x.e);
+      raise(out, {
+        actor: device,
+        rule: 'many-devices-one-station',
+        severity: many.length >= 4 ? 'high' : 'medium',
+        score: 1 - Math.exp(-many.length / 2),
+        texts: () => alertTexts('many-devices-one-station', { who: bare(device), n: mine.length, station, devices: many.length, total }),
+        evidence: () => mine,
+        compared: 'everyone',
+      });
+    }
   }
 
-  function seenAt(s: ActorState, t: number): void {
-    s.hours[new Date(t).getUTCHours()]!++;
+  /**
+   * Outside the actor’s own working hours (with two days of their own history), or, before
+   * that, at an hour their role hardly works (under 1% of the role's accesses in that hour and
+   * the two beside it).
+   */
+  function offHours(s: ActorState, t: number, role: string): boolean {
+    const h = new Date(t).getUTCHours();
+    const around = (xs: readonly number[]) => xs[(h + 23) % 24]! + xs[h]! + xs[(h + 1) % 24]!;
+    if (s.daysSeen.size >= 2) return around(s.hours) === 0;
+    const rh = roleHours.get(role);
+    const total = rh ? rh.reduce((a, b) => a + b, 0) : 0;
+    return rh !== undefined && total >= 500 && around(rh) < 0.01 * total;
+  }
+
+  function seenAt(s: ActorState, t: number, role: string): void {
+    const h = new Date(t).getUTCHours();
+    s.hours[h]!++;
+    (roleHours.get(role) ?? roleHours.set(role, new Array<number>(24).fill(0)).get(role)!)[h]!++;
     s.daysSeen.add(Math.floor(t / DAY));
     if (s.daysSeen.size > 30) s.daysSeen.delete(Math.min(...s.daysSeen));
   }
 
-  /** Reads in someone's name from a network nobody used, at hours they never work. */
-  function takeover(out: Alert[], actor: string, s: ActorState, e: Evidence): void {
-    const off = offHours(s, now);
-    seenAt(s, now);
+  /**
+   * Reads in someone's name in a session from a network nobody used, begun at an hour they
+   * never work: the reads their own work does not explain (their ticket, assignment, scan or
+   * earlier contact; a teammate's ticket or their station is what a borrowed account reads).
+   * The session's hours are not learned as the person's own.
+   */
+  function takeover(out: Alert[], actor: string, s: ActorState, e: Evidence, covered: readonly Template[], role: string): void {
     const net = s.novelNet;
-    if (net === undefined || now - net > 6 * HOUR || !off) return;
+    if (net === undefined || now - net > 6 * HOUR) {
+      seenAt(s, now, role);
+      return;
+    }
+    if (covered.some((t) => OWN_WORK.has(t))) return;
     s.takeoverEv.push(e);
     if (s.takeoverEv.length >= 3) raise(out, { actor, rule: 'new-network-then-reads', severity: s.takeoverEv.length >= 10 ? 'high' : 'medium', score: 1 - Math.exp(-s.takeoverEv.length / 3), texts: () => alertTexts('new-network-then-reads', { who: bare(actor), n: s.takeoverEv.length }), evidence: () => [{ type: 'login', at: iso(net), note: noteTexts('novel-network').en, notes: noteTexts('novel-network') }, ...s.takeoverEv], compared: 'peers-and-own-past' });
   }
@@ -655,9 +709,11 @@ export function createEngine(opts: EngineOptions = {}) {
     const users = ipUsers.get(e.ip) ?? ipUsers.set(e.ip, new Set()).get(e.ip)!;
     // A network nobody has used, once a day of sign-ins is known: reads soon after need less to alert.
     const s = actorState(e.actor);
-    if (users.size === 0 && now - firstLogin > DAY && offHours(s, now)) {
+    const novel = users.size === 0 || (s.suspectNets?.has(e.ip) === true && [...users].every((u) => u === e.actor));
+    if (novel && now - firstLogin > DAY && offHours(s, now, roleOf(e.actor))) {
       s.novelNet = now;
       s.takeoverEv = [];
+      (s.suspectNets ??= new Set()).add(e.ip);
     }
     users.add(e.actor);
     void out;
@@ -717,6 +773,7 @@ export function createEngine(opts: EngineOptions = {}) {
       if (c.seen < now - KEEP && c.tickets.length === 0 && c.contacts.length === 0 && c.parcels.length === 0) customers.delete(id);
     }
     for (const [id, t] of ticketsById) if (t.closed !== undefined && t.closed < now - KEEP) ticketsById.delete(id);
+    for (const [st, list] of converging) if (list.length === 0 || list[list.length - 1]!.t <= now - WINDOW) converging.delete(st);
     for (const s of actors.values()) {
       const d = Math.floor(now / DAY);
       for (const k of s.days.keys()) if (k < d - 14) s.days.delete(k), (s.ownDay = Number.NaN);

@@ -65,6 +65,11 @@ const T: Record<string, Record<Lang, [summary: string, wouldExplain: string]>> =
     vi: ['{role} {who} đã yêu cầu trường {field} trong {n} lượt đọc trong 24 giờ; ít hơn {share}% lượt đọc của đồng nghiệp có trường này', 'một công việc của họ cần trường đó (gọi giao hàng, phiếu hỗ trợ)'],
     zh: ['{role} {who} 在 24 小时内有 {n} 次读取请求了 {field} 字段；同事的读取中包含该字段的不到 {share}%', '他们的某项任务需要该字段（派送电话、工单）'],
   },
+  'many-devices-one-station': {
+    en: ['device {who} read {n} parcels bound for station {station}, which it never handles, in 24 hours, as did {devices} devices at other stations ({total} such reads in all); a device alone reads hardly any', 'scans of those parcels by these devices, or the parcels routed through their stations'],
+    vi: ['thiết bị {who} đã đọc {n} bưu kiện gửi đến trạm {station} mà nó không xử lý, trong 24 giờ, cùng với {devices} thiết bị ở các trạm khác (tổng cộng {total} lượt đọc như vậy); một thiết bị riêng lẻ hầu như không đọc như thế', 'các thiết bị này đã quét những bưu kiện đó, hoặc bưu kiện được định tuyến qua trạm của chúng'],
+    zh: ['设备 {who} 在 24 小时内读取了 {n} 个发往其从不处理的站点 {station} 的包裹，另有其他站点的设备共 {devices} 台也这样做（合计 {total} 次）；单台设备几乎从不如此', '这些设备扫描过这些包裹，或包裹经过了它们的站点'],
+  },
   'new-network-then-reads': {
     en: ['{who} signed in from a network never seen for them or anyone else, then made {n} reads unlike their own past', 'a sign-in from a network they or their colleagues use'],
     vi: ['{who} đăng nhập từ một mạng chưa từng thấy với họ hay bất kỳ ai, rồi thực hiện {n} lượt đọc khác với thói quen của họ', 'đăng nhập từ mạng mà họ hoặc đồng nghiệp thường dùng'],
