@@ -83,8 +83,9 @@ const P_SLOW = 1e-9;
 type ParcelState = { customer?: string; dest?: string; places: string[]; scans: [string, number][]; couriers: [string, number][]; seen: number };
 type Ticket = { id: string; customer: string; assignee: string; open: number; closed?: number };
 type CustomerState = { parcels: string[]; tickets: Ticket[]; contacts: [string, number][]; reviews: number; seen: number };
-type Unexplained = { t: number; e: Evidence; parcel?: string | undefined; customer?: string | undefined };
-type Raised = { t: number; severity: Severity; id: string; downgraded?: boolean };
+type Unexplained = { t: number; e: Evidence; parcel?: string | undefined; customer?: string | undefined; covered: readonly Template[] };
+/** An alert standing for an actor and rule; for the access rules, which templates covered how many of its unexplained reads. */
+type Raised = { t: number; severity: Severity; id: string; downgraded?: boolean; /** Earlier alerts of the rule this one raised the severity of, still standing. */ under?: string[]; covers?: { n: number; by: Map<string, number> } };
 export type ActorState = {
   win: number[];
   unexpl: Unexplained[];
@@ -94,6 +95,8 @@ export type ActorState = {
   n7: number;
   u7: number;
   slowEv: Evidence[];
+  /** The templates that covered each of `slowEv`. */
+  slowCovered: (readonly Template[])[];
   /** Times of reveals shown in clear (24 hours), and the unexplained ones among them. */
   reveals: number[];
   revealsUnexpl: { t: number; e: Evidence }[];
@@ -226,7 +229,7 @@ export function createEngine(opts: EngineOptions = {}) {
 
   const actorState = (a: string): ActorState => {
     let s = actors.get(a);
-    if (!s) actors.set(a, (s = { win: [], unexpl: [], past: { n: 0, u: 0 }, week: new Map(), n7: 0, u7: 0, slowEv: [], reveals: [], revealsUnexpl: [], revealTotals: { n: 0, u: 0 }, hours: new Array<number>(24).fill(0), daysSeen: new Set(), hourly: new Map(), n24: 0, days: new Map(), fieldOdd: [], recent: [], recentCount: new Map(), ownDay: Number.NaN, ownMedian: undefined, takeoverEv: [], alerted: new Map(), seq: 0 }));
+    if (!s) actors.set(a, (s = { win: [], unexpl: [], past: { n: 0, u: 0 }, week: new Map(), n7: 0, u7: 0, slowEv: [], slowCovered: [], reveals: [], revealsUnexpl: [], revealTotals: { n: 0, u: 0 }, hours: new Array<number>(24).fill(0), daysSeen: new Set(), hourly: new Map(), n24: 0, days: new Map(), fieldOdd: [], recent: [], recentCount: new Map(), ownDay: Number.NaN, ownMedian: undefined, takeoverEv: [], alerted: new Map(), seq: 0 }));
     return s;
   };
   const parcel = (id: string): ParcelState => {
@@ -261,7 +264,8 @@ export function createEngine(opts: EngineOptions = {}) {
     const last = s.alerted.get(a.rule);
     if (last && !last.downgraded && now - last.t < DAY && rank[a.severity] <= rank[last.severity]) return undefined;
     const id = `${a.actor}#${++s.seq}`;
-    s.alerted.set(a.rule, { t: now, severity: a.severity, id });
+    const under = last && !last.downgraded && now - last.t < DAY ? [...(last.under ?? []), last.id] : undefined;
+    s.alerted.set(a.rule, { t: now, severity: a.severity, id, ...(under ? { under } : {}) });
     const score = Math.min(1, Math.max(0, Number(a.score.toFixed(3))));
     const evidence = typeof a.evidence === 'function' ? a.evidence() : a.evidence;
     const texts = typeof a.texts === 'function' ? a.texts() : a.texts;
@@ -289,7 +293,8 @@ export function createEngine(opts: EngineOptions = {}) {
     if (!last || last.downgraded) return;
     last.downgraded = true;
     const texts = alertTexts('downgraded', { reason });
-    out.push({ at: eventAt || iso(now), actor, rule, severity: 'low', score: 0, summary: texts.en.summary, evidence: [], id: `${actor}#${++s.seq}`, raisedAt: iso(now), texts, response: 'none', downgrades: last.id });
+    // The alert and those it raised the severity of: each gets its downgrade line.
+    for (const id of [...(last.under ?? []), last.id]) out.push({ at: eventAt || iso(now), actor, rule, severity: 'low', score: 0, summary: texts.en.summary, evidence: [], id: `${actor}#${++s.seq}`, raisedAt: iso(now), texts, response: 'none', downgrades: id });
   }
 
   // --- Explaining an access ------------------------------------------------------------
@@ -413,8 +418,16 @@ export function createEngine(opts: EngineOptions = {}) {
     const severity: Severity = b.p < P_HIGH || b.lone || stranger ? 'high' : 'medium';
     const score = 1 - Math.max(b.p, 1e-12) ** (1 / 12);
     const params = { who, n: b.n, expected: b.expected.toFixed(1), role: role.replace(/^device:/, ''), build: b.lone?.build ?? '' };
-    if (b.lone && kindOf(actor) === 'device') raise(out, { actor, rule: 'unknown-build-then-reads', severity, score, texts: () => alertTexts('unknown-build-then-reads', params), evidence, compared: 'everyone' });
-    else raise(out, { actor, rule: accessRule(actor, what), severity, score, texts: () => alertTexts(accessRule(actor, what), params), evidence, compared: 'peers-and-own-past' });
+    const rule = b.lone && kindOf(actor) === 'device' ? 'unknown-build-then-reads' : accessRule(actor, what);
+    const raised = raise(out, { actor, rule, severity, score, texts: () => alertTexts(rule, params), evidence, compared: rule === 'unknown-build-then-reads' ? 'everyone' : 'peers-and-own-past' });
+    if (raised) s.alerted.get(rule)!.covers = coverage(s.unexpl);
+  }
+
+  /** How many of these unexplained accesses each template covered. */
+  function coverage(us: readonly Unexplained[]): { n: number; by: Map<string, number> } {
+    const by = new Map<string, number>();
+    for (const u of us) for (const t of u.covered) by.set(t, (by.get(t) ?? 0) + 1);
+    return { n: us.length, by };
   }
 
   /** Feeds one judged access to every access rule. */
@@ -472,11 +485,12 @@ export function createEngine(opts: EngineOptions = {}) {
     bucket[1]++;
     s.u7++;
     if (dest && kindOf(actor) === 'device' && dest !== stationOf(actor)) converge(out, actor, dest, v.e);
-    s.unexpl.push({ t: now, e: v.e, parcel: v.parcel, customer: v.customer });
+    s.unexpl.push({ t: now, e: v.e, parcel: v.parcel, customer: v.customer, covered: v.covered });
     if (s.unexpl.length > 2000) s.unexpl.splice(0, s.unexpl.length - 2000);
     burstAlert(out, actor, s, role, v.parcel ? 'parcel' : 'customer');
     s.slowEv.push(v.e);
-    if (s.slowEv.length > MAX_EVIDENCE) s.slowEv.shift();
+    s.slowCovered.push(v.covered);
+    if (s.slowEv.length > MAX_EVIDENCE) s.slowEv.shift(), s.slowCovered.shift();
     if (v.e.type === 'reveal') revealBurst(out, actor, s, role, v.e);
     // The low and slow: a week of unexplained accesses, against the same expectation.
     const { n7, u7 } = s;
@@ -488,8 +502,8 @@ export function createEngine(opts: EngineOptions = {}) {
     });
     if (caught) return;
     const p7 = poissonTail(u7, Math.max(0.5, n7 * expectedRate(s, role)));
-    if (p7 < P_SLOW)
-      raise(out, { actor, rule: 'accumulated-risk', severity: p7 < P_HIGH ? 'high' : 'medium', score: 1 - Math.max(p7, 1e-12) ** (1 / 12), texts: () => alertTexts('accumulated-risk', { risk: u7, n: n7 }), evidence: s.slowEv, compared: 'peers-and-own-past' });
+    if (p7 < P_SLOW && raise(out, { actor, rule: 'accumulated-risk', severity: p7 < P_HIGH ? 'high' : 'medium', score: 1 - Math.max(p7, 1e-12) ** (1 / 12), texts: () => alertTexts('accumulated-risk', { risk: u7, n: n7 }), evidence: s.slowEv, compared: 'peers-and-own-past' }))
+      s.alerted.get('accumulated-risk')!.covers = coverage(s.slowCovered.map((covered) => ({ covered }) as Unexplained));
   }
 
   /**
@@ -633,11 +647,21 @@ export function createEngine(opts: EngineOptions = {}) {
     const s = actors.get(actor);
     if (!s || s.unexpl.length === 0) return;
     const before = s.unexpl.length;
-    s.unexpl = s.unexpl.filter((u) => !(u.t >= now - within && match(u)));
+    s.unexpl = s.unexpl.filter((u) => {
+      if (!(u.t >= now - within && match(u))) return true;
+      // Out of the week's count too, hour by hour.
+      const bucket = s.week.get(Math.floor(u.t / HOUR));
+      if (bucket && bucket[1] > 0) {
+        bucket[1]--;
+        s.u7--;
+      }
+      return false;
+    });
     if (s.unexpl.length === before) return;
     const role = roleOf(actor);
     const b = burst(s, role, actor);
     if (b.n < 3 || b.p >= P_MEDIUM) for (const rule of ['lookup-without-scan', 'parcel-lookup-without-assignment', 'access-without-explanation', 'new-network-then-reads']) downgrade(out, actor, rule, reason);
+    if (s.u7 < 8 || poissonTail(s.u7, Math.max(0.5, s.n7 * expectedRate(s, role))) >= P_SLOW) downgrade(out, actor, 'accumulated-risk', reason);
   }
 
   function lookup(out: Alert[], e: Extract<CloakEvent, { type: 'lookup' }>): void {
@@ -719,8 +743,34 @@ export function createEngine(opts: EngineOptions = {}) {
     void out;
   }
 
-  function relearn(): void {
+  function relearn(out: Alert[]): void {
+    const before = new Map<string, ReadonlySet<string>>();
+    for (const a of actors.keys()) {
+      const role = roleOf(a);
+      if (!before.has(role)) before.set(role, learner.learned(role));
+    }
     learner.relearn();
+    // A template newly learned for a role explains, after the fact, what that role's actors
+    // did under it in the last two days (a cold start's reads of the region, say).
+    const fresh = new Map<string, string[]>();
+    for (const [role, old] of before) {
+      const added = [...learner.learned(role)].filter((t) => !old.has(t));
+      if (added.length > 0) fresh.set(role, added);
+    }
+    if (fresh.size > 0)
+      for (const a of actors.keys()) {
+        const added = fresh.get(roleOf(a));
+        if (!added) continue;
+        const reason = `this role's normal work was learned to cover it (${added.join(', ')})`;
+        explainLate(out, a, (u) => u.covered.some((t) => added.includes(t)), reason, 2 * DAY);
+        // Alerts of the last days whose reads the new templates mostly cover stand no more.
+        const s = actors.get(a)!;
+        for (const [rule, x] of s.alerted) {
+          if (x.downgraded || !x.covers || now - x.t > 3 * DAY) continue;
+          const covered = Math.max(0, ...added.map((t) => x.covers!.by.get(t) ?? 0));
+          if (covered >= 0.8 * x.covers.n) downgrade(out, a, rule, reason);
+        }
+      }
     const rates = new Map<string, number[]>();
     const rrates = new Map<string, number[]>();
     const pooled = new Map<string, { n: number; u: number }>();
@@ -764,7 +814,7 @@ export function createEngine(opts: EngineOptions = {}) {
     neighbours = next;
   }
 
-  function prune(): void {
+  function prune(out: Alert[]): void {
     for (const [id, p] of parcels) if (p.seen < now - AFTER - DAY) parcels.delete(id);
     for (const [id, c] of customers) {
       c.tickets = c.tickets.filter((t) => t.closed === undefined || t.closed > now - CONTACT_KEEP);
@@ -780,7 +830,7 @@ export function createEngine(opts: EngineOptions = {}) {
       for (const [r, x] of s.alerted) if (x.t < now - 7 * DAY) s.alerted.delete(r);
     }
     work.prune();
-    relearn();
+    relearn(out);
   }
 
 
@@ -872,10 +922,10 @@ export function createEngine(opts: EngineOptions = {}) {
       }
       // Pruning walks every parcel: every six hours of event time is often enough; learning is cheaper, hourly.
       if (now - lastPrune > 6 * HOUR) {
-        prune();
+        prune(out);
         lastPrune = lastLearn = now;
       } else if (now - lastLearn > HOUR) {
-        relearn();
+        relearn(out);
         lastLearn = now;
       }
       return out;
