@@ -694,6 +694,7 @@ export function createEngine(opts: EngineOptions = {}) {
       }
     },
     now: () => now,
+    inHistoryGap: () => now < gapUntil,
     roleOf,
     actorState,
     templates,

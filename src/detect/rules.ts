@@ -32,6 +32,8 @@ export type WorkDeps = {
   /** Runs a rule without raising (to ask whether its pattern still holds). */
   quiet: (f: () => void) => void;
   now: () => number;
+  /** Whether the stream's missing past (it began mid-flight) may still hide a customer's own activity. */
+  inHistoryGap: () => boolean;
   roleOf: (actor: string) => string;
   actorState: (actor: string) => ActorState;
   templates: (actor: string, parcel: string | undefined, customer: string | undefined, at: number, ticket?: string) => Template[];
@@ -196,7 +198,7 @@ export function createWorkRules(d: WorkDeps) {
       }
       const c = d.customers.get(tk.customer);
       // A customer with nothing of their own (no parcel, review, earlier ticket or contact): who wrote in?
-      const orphan = !buyers.has(tk.customer) && (c?.reviews ?? 0) === 0 && (c?.tickets.length ?? 0) <= 1 && (c?.contacts.length ?? 0) === 0;
+      const orphan = !d.inHistoryGap() && !buyers.has(tk.customer) && (c?.reviews ?? 0) === 0 && (c?.tickets.length ?? 0) <= 1 && (c?.contacts.length ?? 0) === 0;
       const actor = `staff:${tk.assignee}`;
       const list = (ticketLog.get(actor) ?? []).filter((x) => x.t > now - WEEK);
       list.push({ t: now, orphan, customer: tk.customer, revealed: false });
