@@ -101,6 +101,9 @@ export type ActorState = {
   reveals: number[];
   revealsUnexpl: { t: number; e: Evidence }[];
   revealTotals: { n: number; u: number };
+  /** Reveals of the last seven days, and the unexplained ones among them. */
+  revealsWeek: number[];
+  revealsWeekUnexpl: { t: number; e: Evidence }[];
   /** Hour-of-day activity, and the days seen: the person's own hours. */
   hours: number[];
   daysSeen: Set<number>;
@@ -122,6 +125,8 @@ export type ActorState = {
   takeoverEv: Evidence[];
   /** Networks of this actor's suspect sessions (a second session from one is suspect too). */
   suspectNets?: Set<string>;
+  /** Failed sign-ins: network and time, the last twenty. */
+  failedFrom?: [string, number][];
   alerted: Map<string, Raised>;
   seq: number;
 };
@@ -229,7 +234,7 @@ export function createEngine(opts: EngineOptions = {}) {
 
   const actorState = (a: string): ActorState => {
     let s = actors.get(a);
-    if (!s) actors.set(a, (s = { win: [], unexpl: [], past: { n: 0, u: 0 }, week: new Map(), n7: 0, u7: 0, slowEv: [], slowCovered: [], reveals: [], revealsUnexpl: [], revealTotals: { n: 0, u: 0 }, hours: new Array<number>(24).fill(0), daysSeen: new Set(), hourly: new Map(), n24: 0, days: new Map(), fieldOdd: [], recent: [], recentCount: new Map(), ownDay: Number.NaN, ownMedian: undefined, takeoverEv: [], alerted: new Map(), seq: 0 }));
+    if (!s) actors.set(a, (s = { win: [], unexpl: [], past: { n: 0, u: 0 }, week: new Map(), n7: 0, u7: 0, slowEv: [], slowCovered: [], reveals: [], revealsUnexpl: [], revealTotals: { n: 0, u: 0 }, revealsWeek: [], revealsWeekUnexpl: [], hours: new Array<number>(24).fill(0), daysSeen: new Set(), hourly: new Map(), n24: 0, days: new Map(), fieldOdd: [], recent: [], recentCount: new Map(), ownDay: Number.NaN, ownMedian: undefined, takeoverEv: [], alerted: new Map(), seq: 0 }));
     return s;
   };
   const parcel = (id: string): ParcelState => {
@@ -473,6 +478,8 @@ export function createEngine(opts: EngineOptions = {}) {
     bucket[0]++;
     s.n7++;
     if (v.e.type === 'reveal') {
+      s.revealsWeek.push(now);
+      while (s.revealsWeek.length > 0 && s.revealsWeek[0]! <= now - 7 * DAY) s.revealsWeek.shift();
       s.reveals.push(now);
       s.revealTotals.n++;
       if (!v.explained) s.revealTotals.u++;
@@ -491,7 +498,7 @@ export function createEngine(opts: EngineOptions = {}) {
     s.slowEv.push(v.e);
     s.slowCovered.push(v.covered);
     if (s.slowEv.length > MAX_EVIDENCE) s.slowEv.shift(), s.slowCovered.shift();
-    if (v.e.type === 'reveal') revealBurst(out, actor, s, role, v.e);
+    if (v.e.type === 'reveal') revealBurst(out, actor, s, role, v.e), slowReveals(out, actor, s, role, v.e);
     // The low and slow: a week of unexplained accesses, against the same expectation.
     const { n7, u7 } = s;
     if (u7 < 8) return;
@@ -585,6 +592,20 @@ export function createEngine(opts: EngineOptions = {}) {
     const p = poissonTail(n, expected);
     if (p >= P_MEDIUM) return;
     raise(out, { actor, rule: 'access-without-explanation', severity: p < P_HIGH ? 'high' : 'medium', score: 1 - Math.max(p, 1e-12) ** (1 / 12), texts: () => alertTexts('access-without-explanation', { who: bare(actor), n, expected: expected.toFixed(1), role }), evidence: () => s.revealsUnexpl.map((x) => x.e), compared: 'peers-and-own-past' });
+  }
+
+  /** Reveals with no reason, a few a day for days: the week's count against the role's rate (the day's count is revealBurst's). */
+  function slowReveals(out: Alert[], actor: string, s: ActorState, role: string, e: Evidence): void {
+    while (s.revealsWeekUnexpl.length > 0 && s.revealsWeekUnexpl[0]!.t <= now - 7 * DAY) s.revealsWeekUnexpl.shift();
+    s.revealsWeekUnexpl.push({ t: now, e });
+    const n = s.revealsWeekUnexpl.length;
+    if (n < 6) return;
+    const days = new Set(s.revealsWeekUnexpl.map((x) => Math.floor(x.t / DAY))).size;
+    if (days < 3) return;
+    const expected = Math.max(0.2, s.revealsWeek.length * (roleRevealRate.get(role) ?? 0.02));
+    const p = poissonTail(n, expected);
+    if (p >= P_MEDIUM) return;
+    raise(out, { actor, rule: 'slow-reveals', severity: p < P_HIGH ? 'high' : 'medium', score: 1 - Math.max(p, 1e-12) ** (1 / 12), texts: () => alertTexts('slow-reveals', { who: bare(actor), n, days, expected: expected.toFixed(1), role }), evidence: () => s.revealsWeekUnexpl.map((x) => x.e), compared: 'peers-and-own-past' });
   }
 
   /** Staying inside the explanation: far more distinct reads in 24 hours than peers and one's own past. */
@@ -729,13 +750,22 @@ export function createEngine(opts: EngineOptions = {}) {
   }
 
   function login(out: Alert[], e: Extract<CloakEvent, { type: 'login' }>): void {
-    if (e.result !== 'ok' || !e.ip) return;
+    if (!e.ip) return;
+    if (e.result !== 'ok') {
+      // Failed attempts from a network, in the half hour before a sign-in from it.
+      const f = actorState(e.actor);
+      (f.failedFrom ??= []).push([e.ip, now]);
+      if (f.failedFrom.length > 20) f.failedFrom.shift();
+      return;
+    }
     if (Number.isNaN(firstLogin)) firstLogin = now;
     const users = ipUsers.get(e.ip) ?? ipUsers.set(e.ip, new Set()).get(e.ip)!;
     // A network nobody has used, once a day of sign-ins is known: reads soon after need less to alert.
     const s = actorState(e.actor);
     const novel = users.size === 0 || (s.suspectNets?.has(e.ip) === true && [...users].every((u) => u === e.actor));
-    if (novel && now - firstLogin > DAY && offHours(s, now, roleOf(e.actor))) {
+    // Guessed in: two or more failed attempts from that network in the half hour before.
+    const guessed = (s.failedFrom ?? []).filter(([ip, t]) => ip === e.ip && now - t <= 30 * MIN).length >= 2;
+    if (novel && now - firstLogin > DAY && (guessed || offHours(s, now, roleOf(e.actor)))) {
       s.novelNet = now;
       s.takeoverEv = [];
       (s.suspectNets ??= new Set()).add(e.ip);

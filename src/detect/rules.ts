@@ -177,6 +177,7 @@ export function createWorkRules(d: WorkDeps) {
       if (tl && !tl.revealed) {
         tl.revealed = true;
         ticketCover(out, actor, e);
+        ticketBurst(out, actor, e);
       }
       if (!explained) return;
       const list = reveals.get(actor);
@@ -290,6 +291,44 @@ export function createWorkRules(d: WorkDeps) {
     },
   };
 
+  /**
+   * Tickets filed to cover reveals, many in one shift: the day's tickets of the agent's own that
+   * were followed by a reveal within the hour, against their own usual day, their peers' usual
+   * day and their peers' same day (a busy day is everyone's).
+   */
+  function ticketBurst(out: Alert[], actor: string, e: Evidence): void {
+    const now = d.now();
+    const day = Math.floor(now / DAY);
+    const revealedOn = (xs: readonly { t: number; revealed: boolean }[]) => {
+      const per = new Map<number, number>();
+      for (const x of xs) if (x.revealed) per.set(Math.floor(x.t / DAY), (per.get(Math.floor(x.t / DAY)) ?? 0) + 1);
+      return per;
+    };
+    const last24 = (xs: readonly { t: number; revealed: boolean }[]) => xs.filter((x) => x.revealed && x.t > now - DAY).length;
+    const mine = ticketLog.get(actor) ?? [];
+    const n = last24(mine);
+    if (n < 15) return;
+    const usual = (xs: readonly { t: number; revealed: boolean }[]) => {
+      const days = [...revealedOn(xs)].filter(([k]) => k < day).map(([, c]) => c);
+      return days.length >= 3 ? median(days)! : undefined;
+    };
+    const role = d.roleOf(actor);
+    const peerUsual: number[] = [];
+    const peerToday: number[] = [];
+    for (const [a, xs] of ticketLog) {
+      if (a === actor || d.roleOf(a) !== role) continue;
+      const u = usual(xs);
+      if (u !== undefined) peerUsual.push(u);
+      const t = last24(xs);
+      if (t > 0) peerToday.push(t);
+    }
+    const own = usual(mine);
+    const peer = median(peerUsual);
+    const base = Math.max(3, own ?? peer ?? 3, peer ?? 0, median(peerToday) ?? 0);
+    if (n < 5 * base) return;
+    d.raise(out, { actor, rule: 'ticket-cover', severity: n >= 10 * base ? 'high' : 'medium', score: 1 - base / n, texts: alertTexts('ticket-burst', { who: bare(actor), n, base }), evidence: [e], compared: 'peers-and-own-past' });
+  }
+
   /** Tickets that cover for reveals: revealed right after a ticket for a customer with nothing of their own, far more often than peers. */
   function ticketCover(out: Alert[], actor: string, e: Evidence): void {
     const now = d.now();
@@ -300,7 +339,10 @@ export function createWorkRules(d: WorkDeps) {
     const rates: number[] = [];
     for (const [a, xs] of ticketLog) if (a !== actor && d.roleOf(a) === role && xs.length >= 5) rates.push(xs.filter((x) => x.orphan && x.revealed).length / xs.length);
     const rate = Math.max(0.01, median(rates) ?? 0.05);
-    const p = poissonTail(covered.length, mine.length * rate);
+    // The week's count, and the day's (a burst in one shift hides in a busy week's tickets).
+    const today = mine.filter((x) => x.t > now - DAY);
+    const coveredToday = today.filter((x) => x.orphan && x.revealed).length;
+    const p = Math.min(poissonTail(covered.length, mine.length * rate), coveredToday >= 4 ? poissonTail(coveredToday, Math.max(0.2, today.length * rate)) : 1);
     if (p > 1e-4) return;
     d.raise(out, { actor, rule: 'ticket-cover', severity: p < 1e-8 ? 'high' : 'medium', score: 1 - Math.max(p, 1e-12) ** (1 / 12), texts: alertTexts('ticket-cover', { who: bare(actor), n: covered.length }), evidence: [e], compared: 'peers' });
   }

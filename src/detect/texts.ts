@@ -70,6 +70,16 @@ const T: Record<string, Record<Lang, [summary: string, wouldExplain: string]>> =
     vi: ['thiết bị {who} đã đọc {n} bưu kiện gửi đến trạm {station} mà nó không xử lý, trong 24 giờ, cùng với {devices} thiết bị ở các trạm khác (tổng cộng {total} lượt đọc như vậy); một thiết bị riêng lẻ hầu như không đọc như thế', 'các thiết bị này đã quét những bưu kiện đó, hoặc bưu kiện được định tuyến qua trạm của chúng'],
     zh: ['设备 {who} 在 24 小时内读取了 {n} 个发往其从不处理的站点 {station} 的包裹，另有其他站点的设备共 {devices} 台也这样做（合计 {total} 次）；单台设备几乎从不如此', '这些设备扫描过这些包裹，或包裹经过了它们的站点'],
   },
+  'slow-reveals': {
+    en: ['{role} {who} revealed {n} customers\' data with no ticket, assignment or contact of theirs over {days} days of the last week; for that many reveals peers of that role have about {expected} without a reason', 'a ticket, an assignment or an earlier contact behind each reveal'],
+    vi: ['{role} {who} đã xem dữ liệu của {n} khách hàng mà không có phiếu hỗ trợ, phân công hay liên hệ nào của họ, trong {days} ngày của tuần qua; với chừng ấy lượt xem, đồng nghiệp cùng vai trò chỉ có khoảng {expected} lượt không có lý do', 'một phiếu hỗ trợ, phân công hoặc liên hệ trước đó cho mỗi lượt xem'],
+    zh: ['{role} {who} 在过去一周中的 {days} 天里查看了 {n} 位客户的数据，没有其工单、分配或先前联系作为依据；同样多的查看中，同角色的同事通常只有约 {expected} 次没有理由', '每次查看都有工单、分配或先前的联系'],
+  },
+  'ticket-burst': {
+    en: ['{who} revealed customers right after {n} tickets of their own in 24 hours; their usual day, and their peers\', has about {base}', 'the customers having written in (tickets opened by them, or by others for them), or a campaign the whole team worked'],
+    vi: ['{who} đã xem dữ liệu khách hàng ngay sau {n} phiếu hỗ trợ của chính họ trong 24 giờ; một ngày bình thường của họ và của đồng nghiệp chỉ khoảng {base}', 'khách hàng đã tự liên hệ (phiếu do họ mở, hoặc người khác mở cho họ), hoặc một chiến dịch cả nhóm cùng làm'],
+    zh: ['{who} 在 24 小时内于其本人的 {n} 张工单之后立即查看了客户数据；其本人和同事平常一天约为 {base}', '客户确实来信（工单由客户或他人为其创建），或全组共同处理的活动'],
+  },
   'new-network-then-reads': {
     en: ['{who} signed in from a network never seen for them or anyone else, then made {n} reads unlike their own past', 'a sign-in from a network they or their colleagues use'],
     vi: ['{who} đăng nhập từ một mạng chưa từng thấy với họ hay bất kỳ ai, rồi thực hiện {n} lượt đọc khác với thói quen của họ', 'đăng nhập từ mạng mà họ hoặc đồng nghiệp thường dùng'],
