@@ -38,7 +38,8 @@ async function damage(h: CrashHandle, sqlite: (db: BetterSqlite3.Database) => vo
 
 const idOf = (p: string) => `(select id from vault_subjects where token = ${p})`;
 
-describe('crash campaign', () => {
+// The two dialects at once: most of a kill is waiting for processes to start.
+describe('crash campaign', { concurrency: 2 }, () => {
   for (const [db, kills, seed] of [['sqlite', 3, 11], ['postgres', 2, 12]] as const) {
     test(`${db}: ${kills} kills, nothing acknowledged lost, the log verified after each; then damage, and the checks catch it`, async () => {
       let cut = '';
