@@ -15,7 +15,7 @@ for (const d of DIALECTS) {
 
     // What the crash campaign (npm run crash) found: SIGKILL between the approval's claim and the
     // file left the export "writing" for ever, approvable by no one ("already writing").
-    test('is approved again once its claim is stale, and written whole', async () => {
+    test('is approved (or refused) again once its claim is stale, and written whole', async () => {
       const app = h.app;
       const who: Record<string, StaffPrincipal> = {};
       for (const [id, role] of [['x-analyst', 'analyst'], ['x-boss', 'supervisor']] as const) who[id] = await app.staff.authenticate((await app.staff.create({ id, role }, 'system')).token);
@@ -41,6 +41,14 @@ for (const d of DIALECTS) {
       assert.equal(existsSync(join(dir, `${job.id}.csv.part`)), false);
       assert.equal((await app.exports.get(who['x-analyst']!, job.id)).status, 'written');
       await assert.rejects(app.exports.decide(who['x-boss']!, job.id, true), /already written/);
+
+      // Refused instead: the half file goes too.
+      const other = await app.exports.request(who['x-analyst']!, { dataset: 'sales', recipient: 'partner', purpose: 'monthly_report' });
+      await app.store.db.updateTable('exports').set({ status: 'writing', approver: 'x-boss', decided_at: clock.now().toISOString() }).where('id', '=', other.id).execute();
+      writeFileSync(join(dir, `${other.id}.csv.part`), 'tracking,recip');
+      offset += STALE_CLAIM_MS + 60_000;
+      assert.equal((await app.exports.decide(who['x-boss']!, other.id, false)).status, 'refused');
+      assert.equal(existsSync(join(dir, `${other.id}.csv.part`)), false);
     });
   });
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, openSync, closeSync, writeSync, fsyncSync, renameSync, readFileSync } from 'node:fs';
+import { mkdirSync, openSync, closeSync, writeSync, fsyncSync, renameSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -201,6 +201,8 @@ export function createExportService(deps: ExportDeps) {
       if (r.status !== 'pending' && !interrupted) throw new InvalidInput(`this export was already ${r.status}`, [{ path: '/id', problem: r.status }]);
       const job = view(r);
       const now = clock.now().toISOString();
+      // What the dead writer left (rows, clear values among them) goes whatever is decided now.
+      if (interrupted) rmSync(join(deps.dir, `${id}.csv.part`), { force: true });
       if (!approve) {
         // Only a pending export is refused: one being written by a concurrent approval is not.
         const refused = await db
