@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, openSync, closeSync, writeSync, fsyncSync, renameSync, readFileSync } from 'node:fs';
+import { mkdirSync, openSync, closeSync, writeSync, fsyncSync, renameSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -43,6 +43,12 @@ export type ExportJob = {
 const FIELD = /^[a-z][a-z0-9_]{0,31}$/;
 const RECIPIENT = /^[\w.@:/ -]{1,100}$/u;
 const PAGE = 500;
+/**
+ * How long a claim ("writing") holds: an approval whose writer has not finished by then died
+ * (a crash after the claim), and the export may be approved or refused again. Far above the
+ * time to write an export of CLOAK_EXPORT_MAX_ROWS, so a live writer is never overtaken.
+ */
+export const STALE_CLAIM_MS = 60 * 60_000;
 
 const view = (r: ExportTable): ExportJob => {
   const f = JSON.parse(r.fields) as { fields: string[]; clear: string[] };
@@ -188,18 +194,34 @@ export function createExportService(deps: ExportDeps) {
     async decide(who: StaffPrincipal, id: string, approve: boolean): Promise<ExportJob> {
       const r = await get(id);
       assertMay(who, { on: 'export', action: approve ? 'approve' : 'refuse', requester: r.requester });
-      if (r.status !== 'pending') throw new InvalidInput(`this export was already ${r.status}`, [{ path: '/id', problem: r.status }]);
+      const stale = new Date(clock.now().getTime() - STALE_CLAIM_MS).toISOString();
+      // A claim older than STALE_CLAIM_MS is one whose writer died (a crash between the claim and
+      // the file): decided again as if pending, or the export would stay "writing" for ever.
+      const interrupted = r.status === 'writing' && r.decided_at !== null && r.decided_at < stale;
+      if (r.status !== 'pending' && !interrupted) throw new InvalidInput(`this export was already ${r.status}`, [{ path: '/id', problem: r.status }]);
       const job = view(r);
       const now = clock.now().toISOString();
+      // What the dead writer left (rows, clear values among them) goes whatever is decided now.
+      if (interrupted) rmSync(join(deps.dir, `${id}.csv.part`), { force: true });
       if (!approve) {
         // Only a pending export is refused: one being written by a concurrent approval is not.
-        const refused = await db.updateTable('exports').set({ status: 'refused', approver: who.id, decided_at: now }).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+        const refused = await db
+          .updateTable('exports')
+          .set({ status: 'refused', approver: who.id, decided_at: now })
+          .where('id', '=', id)
+          .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'writing'), eb('decided_at', '<', stale)])]))
+          .executeTakeFirst();
         if (refused.numUpdatedRows === 0n) throw new InvalidInput('this export was decided meanwhile', [{ path: '/id', problem: 'already decided' }]);
         await deps.audit.append([{ kind: 'export', actor: who.actor, result: 'refused', data: { export: id, requester: job.requester } }]);
         return { ...job, status: 'refused', approver: who.id, decidedAt: now };
       }
       // Claimed first, so two approvers at once write it once.
-      const claim = await db.updateTable('exports').set({ status: 'writing', approver: who.id, decided_at: now }).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+      const claim = await db
+        .updateTable('exports')
+        .set({ status: 'writing', approver: who.id, decided_at: now })
+        .where('id', '=', id)
+        .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'writing'), eb('decided_at', '<', stale)])]))
+        .executeTakeFirst();
       if (claim.numUpdatedRows === 0n) throw new InvalidInput('this export was decided meanwhile', [{ path: '/id', problem: 'already decided' }]);
       mkdirSync(deps.dir, { recursive: true, mode: 0o700 });
       const file = join(deps.dir, `${id}.csv`);
