@@ -324,7 +324,7 @@ export function createWorkRules(d: WorkDeps) {
     }
     const own = usual(mine);
     const peer = median(peerUsual);
-    const base = Math.max(3, own ?? peer ?? 3, peer ?? 0, median(peerToday) ?? 0);
+    const base = Math.max(5, own ?? peer ?? 5, peer ?? 0, median(peerToday) ?? 0);
     if (n < 5 * base) return;
     d.raise(out, { actor, rule: 'ticket-cover', severity: n >= 10 * base ? 'high' : 'medium', score: 1 - base / n, texts: alertTexts('ticket-burst', { who: bare(actor), n, base }), evidence: [e], compared: 'peers-and-own-past' });
   }
