@@ -81,7 +81,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
         const line = tamperedLine(r.out);
         const signed = (await checkpointCount(slot)) !== before;
         outcomes[i] = { m, detected: r.code === 1 && line !== undefined, code: r.code, message: line ?? r.out.trim().split('\n').slice(0, 3).join(' | '), signed };
-        if (++done % 50 === 0) print(`  ${done}/${mutations.length}`);
+        if (++done % 50 === 0) print(`  ${done}/${mutations.length} done, missed so far: ${outcomes.filter((x) => x && !x.detected).length}`);
       }
     };
     await Promise.all(slots.map(worker));
