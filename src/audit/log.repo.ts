@@ -74,6 +74,18 @@ export function createAuditRepo(store: Pick<Store, 'db' | 'insertRows' | 'dialec
       return headOf((await d.executeQuery(CompiledQuery.raw(READ_HEAD, []))).rows);
     },
 
+    /** Every row of the head table (verification: there must be exactly one, id 1). */
+    async headRows(): Promise<{ id: number; size: number; root: Buffer }[]> {
+      const rows = await db.selectFrom('audit_head').selectAll().orderBy('id').execute();
+      return rows.map((r) => ({ id: Number(r.id), size: Number(r.size), root: Buffer.from(r.root) }));
+    },
+
+    /** Every stored hash tile, by level and index (verification: each must be the tile the tree has there). */
+    async storedTiles(): Promise<{ level: number; idx: number; hashes: Buffer }[]> {
+      const rows = await db.selectFrom('audit_tiles').selectAll().orderBy('level').orderBy('idx').execute();
+      return rows.map((r) => ({ level: Number(r.level), idx: Number(r.idx), hashes: Buffer.from(r.hashes) }));
+    },
+
     async setHead(tx: Transaction<Database>, size: number, root: Buffer): Promise<void> {
       await tx.executeQuery(CompiledQuery.raw(SET_HEAD, [size, root]));
     },

@@ -52,8 +52,9 @@ export function createAuditLog(deps: AuditLogDeps) {
   const leafTiles: string[] = [];
   // Roots of the complete pieces of the right edge: they do not change until their tile fills.
   const memo = new Map<string, Buffer>();
-  const timer = setInterval(() => void tick(), interval);
-  timer.unref();
+  // Started by the first append: a process that only reads the log (`cloak audit verify`)
+  // must never sign whatever head it finds.
+  let timer: NodeJS.Timeout | undefined;
 
   async function tick(): Promise<void> {
     try {
@@ -81,6 +82,10 @@ export function createAuditLog(deps: AuditLogDeps) {
    */
   let starting = false;
   function kick(): void {
+    if (!timer) {
+      timer = setInterval(() => void tick(), interval);
+      timer.unref();
+    }
     if (draining || starting) return;
     starting = true;
     queueMicrotask(() => {
@@ -328,11 +333,15 @@ export function createAuditLog(deps: AuditLogDeps) {
     /** Counts an actor's entries of a kind and results since a time (quotas). */
     countByActor: repo.countByActor,
 
-    /** Signs a last checkpoint if needed and stops the timer. */
+    /**
+     * Stops the timer and, if this process appended entries, signs a last checkpoint of them.
+     * One that appended nothing signs nothing: `cloak audit verify` must not sign a head it
+     * has just found tampered with (nor any other command a head it did not write).
+     */
     async close(): Promise<void> {
       clearInterval(timer);
       while (draining || starting || queue.length > 0) await (draining ?? new Promise((r) => setImmediate(r)));
-      await checkpoint().catch((err: unknown) => log.error({ err }, 'audit: could not sign the last checkpoint'));
+      if (edgeSize >= 0) await checkpoint().catch((err: unknown) => log.error({ err }, 'audit: could not sign the last checkpoint'));
     },
   };
 }

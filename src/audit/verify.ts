@@ -2,7 +2,7 @@ import { decodeEntry, publicEntry } from './entry.ts';
 import type { AuditRepo } from './log.repo.ts';
 import { consistencyProofFrom, leafHash, nodeHash, rootOf, verifyConsistency } from './merkle.ts';
 import { openNote, parseCheckpoint, type NoteVerifier } from './note.ts';
-import { splitHashes, TILE_WIDTH } from './tiles.fns.ts';
+import { splitHashes, TILE_HEIGHT, TILE_WIDTH, tileWidth } from './tiles.fns.ts';
 
 export type VerifyProblem = {
   /** The first entry that is wrong or missing; undefined when only a checkpoint is at fault. */
@@ -37,19 +37,25 @@ const PAGE = 10_000;
 export async function verifyLog(repo: AuditRepo, verifier: NoteVerifier): Promise<VerifyReport> {
   const problems: VerifyProblem[] = [];
   // 1. Checkpoints: signed by this log's key, well formed, and matching their row.
-  const checkpoints: { size: number; root: Buffer }[] = [];
+  const checkpoints: { size: number; root: Buffer; at: string }[] = [];
   for (const c of await repo.checkpoints()) {
+    // The time is not signed: it must at least be a time Cloak writes.
+    if (Number.isNaN(Date.parse(c.at)) || new Date(c.at).toISOString() !== c.at) {
+      problems.push({ checkpoint: c.size, reason: `checkpoint of size ${c.size} has a signing time that is not a time (${JSON.stringify(c.at.slice(0, 40))})` });
+      continue;
+    }
     try {
       const opened = openNote(c.note, [verifier]);
       const cp = parseCheckpoint(opened.text, verifier.name);
       if (Number(cp.size) !== c.size || !cp.rootHash.equals(c.root)) throw new Error('its signed text says another size or root than its row');
-      checkpoints.push({ size: c.size, root: cp.rootHash });
+      checkpoints.push({ size: c.size, root: cp.rootHash, at: c.at });
     } catch (e) {
       problems.push({ checkpoint: c.size, reason: `checkpoint of size ${c.size} is not validly signed by ${verifier.name}: ${(e as Error).message}` });
     }
   }
   // 2. Entries, in index order: recompute leaf hashes; roots at each checkpoint.
   const leaves: Buffer[] = [];
+  const ats: string[] = [];
   let firstBad: VerifyProblem | undefined;
   for (let from = 0; ; from = leaves.length) {
     const rows = await repo.entries(from, Number.MAX_SAFE_INTEGER, PAGE);
@@ -61,6 +67,9 @@ export async function verifyLog(repo: AuditRepo, verifier: NoteVerifier): Promis
       }
       const e = decodeEntry(r.body);
       if (!e) firstBad ??= { index: expected, reason: `entry ${expected} is not a readable log entry` };
+      // Its public form is recomputed from the parsed value, so other bytes of the same value
+      // (spaces, \u escapes, 1.0 for 1) would hash the same: yet staff search the stored bytes.
+      else if (e.v !== 1 && !Buffer.from(JSON.stringify(e), 'utf8').equals(r.body)) firstBad ??= { index: expected, reason: `entry ${expected} was rewritten: its stored bytes are not the ones Cloak writes for its content` };
       else if (e.i !== expected) firstBad ??= { index: expected, reason: `entry ${expected} holds the content of entry ${e.i} (rows were moved)` };
       else if (e.at !== r.at || e.kind !== r.kind || e.actor !== r.actor || (e.subject ?? null) !== r.subject || (e.result ?? null) !== r.result)
         firstBad ??= { index: expected, reason: `entry ${expected}'s columns disagree with its content` };
@@ -70,15 +79,21 @@ export async function verifyLog(repo: AuditRepo, verifier: NoteVerifier): Promis
       const h = leafHash(pub ?? r.body);
       if (!h.equals(r.leaf)) firstBad ??= { index: expected, reason: `entry ${expected} was changed after it was written: its content no longer matches its recorded hash` };
       leaves.push(h);
+      ats.push(r.at);
     }
     if (firstBad || rows.length < PAGE) break;
   }
   const size = leaves.length;
+  const [stray] = await repo.entries(Number.MIN_SAFE_INTEGER, 0, 1);
+  if (stray) problems.push({ reason: `a row with index ${stray.idx} is stored: the log's entries start at 0` });
   // 3. Every checkpoint's root from the recomputed leaves; consecutive ones consistent.
   const tree = levelsOf(leaves);
   const range = (lo: number, hi: number) => rangeRoot(tree, lo, hi);
-  let prev: { size: number; root: Buffer } | undefined;
+  let prev: { size: number; root: Buffer; at: string } | undefined;
   for (const c of checkpoints) {
+    // A checkpoint is signed after the entries it covers, and after the checkpoints before it.
+    if ((c.size > 0 && c.size <= size && c.at < ats[c.size - 1]!) || (prev && c.at < prev.at))
+      problems.push({ checkpoint: c.size, reason: `checkpoint ${c.size}'s signing time ${c.at} is before ${prev && c.at < prev.at ? `checkpoint ${prev.size}'s` : `its last entry's`}` });
     if (c.size > size) {
       problems.push({ index: size, checkpoint: c.size, reason: `the log holds ${size} entries but checkpoint ${c.size} was signed: entries from ${size} were deleted` });
       break;
@@ -101,10 +116,13 @@ export async function verifyLog(repo: AuditRepo, verifier: NoteVerifier): Promis
   if (firstBad) problems.unshift(firstBad);
   // 4. The stored head and tiles, which proofs and tiles are served from.
   if (problems.length === 0) {
-    const head = await repo.head();
-    if (head.size !== size || !head.root.equals(rangeRoot(tree, 0, size))) problems.push({ index: Math.min(head.size, size), reason: `the stored head (size ${head.size}) does not match the entries (${size})` });
+    const heads = await repo.headRows();
+    const head = heads.length === 1 && heads[0]!.id === 1 ? heads[0]! : undefined;
+    if (!head) problems.push({ reason: `the head table holds ${heads.length} rows (${heads.map((h) => `id ${h.id}`).join(', ') || 'none'}), not the one row of id 1` });
+    else if (head.size !== size || !head.root.equals(rangeRoot(tree, 0, size))) problems.push({ index: Math.min(head.size, size), reason: `the stored head (size ${head.size}) does not match the entries (${size})` });
     const bad = await firstTileMismatch(repo, leaves);
     if (bad !== undefined) problems.push({ index: bad, reason: `the stored hash tile of entry ${bad} does not match the entry (proofs would be wrong)` });
+    else problems.push(...(await tileProblems(repo, tree, size)));
   }
   // An entry found bad by itself (missing, moved, changed) comes before a mere bound ("at N or after").
   const rank = (p: VerifyProblem) => (p.index === undefined ? 2 : p.bound ? 1 : 0);
@@ -171,4 +189,30 @@ async function firstTileMismatch(repo: AuditRepo, leaves: readonly Buffer[]): Pr
     for (let i = from; i < to; i++) if (!stored[i - from]?.equals(leaves[i]!)) return i;
   }
   return undefined;
+}
+
+/**
+ * Every stored tile must be the tile the recomputed tree has at its place (c2sp.org/tlog-tiles:
+ * level L, index t holds the nodes of height 8·L from 256·t), and every tile the log stores
+ * must be there: level 0 once complete, higher levels as they fill. A tile of any level is
+ * served as it is stored and proofs are made from them.
+ */
+async function tileProblems(repo: AuditRepo, tree: readonly Buffer[][], size: number): Promise<VerifyProblem[]> {
+  const out: VerifyProblem[] = [];
+  const stored = new Map((await repo.storedTiles()).map((t) => [`${t.level}/${t.idx}`, t]));
+  for (const t of stored.values()) {
+    const w = tileWidth(size, t.level, t.idx);
+    if (w === 0 || (t.level === 0 && w < TILE_WIDTH)) {
+      out.push({ reason: `a hash tile ${t.level}/${t.idx} is stored that the log of ${size} entries does not have` });
+      continue;
+    }
+    const want = Buffer.concat(tree[t.level * TILE_HEIGHT]!.slice(t.idx * TILE_WIDTH, t.idx * TILE_WIDTH + w));
+    if (!want.equals(t.hashes)) out.push({ reason: `the stored hash tile ${t.level}/${t.idx} does not match the entries (proofs and served tiles would be wrong)` });
+  }
+  for (let level = 0; tileWidth(size, level, 0) > 0; level++)
+    for (let idx = 0; tileWidth(size, level, idx) > 0; idx++) {
+      if (level === 0 && tileWidth(size, 0, idx) < TILE_WIDTH) break;
+      if (!stored.has(`${level}/${idx}`)) out.push({ reason: `the hash tile ${level}/${idx} is missing` });
+    }
+  return out;
 }

@@ -1,0 +1,113 @@
+import { describe, test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { DIALECTS, appOn } from '../../test/dialects.ts';
+import { createApp } from '../app.ts';
+import { loadConfig } from '../lib/config.ts';
+import { parseVerifierKey } from './note.ts';
+import { verifyLog } from './verify.ts';
+
+/**
+ * What `verifyLog` reports of rows changed in ways the recomputed tree alone does not show
+ * (found by the tamper campaign, scripts/tamper.ts): each edit is undone after its check.
+ */
+for (const d of DIALECTS) {
+  describe(`verifyLog on ${d.name}: storage the tree does not hash`, () => {
+    const h = appOn(d.fresh);
+    const db = () => h.app.store.db;
+    const verify = () => verifyLog(h.app.auditRepo, parseVerifierKey(h.app.audit.verifierKey));
+    const expectBad = async (reason: RegExp) => {
+      const r = await verify();
+      assert.equal(r.ok, false, 'reported');
+      assert.ok(r.problems.some((p) => reason.test(p.reason)), r.problems.map((p) => p.reason).join('; '));
+    };
+    const expectGood = async () => assert.deepEqual((await verify()).problems, []);
+
+    before(async () => {
+      for (let i = 0; i < 3; i++) {
+        await h.app.audit.append(Array.from({ length: 100 }, (_, j) => ({ kind: 'reveal', actor: `staff:u-${j % 3}`, subject: `tok_${j}`, result: 'ok', data: { field: 'phone', purpose: 'delivery', rows: j } })));
+        await h.app.audit.checkpoint();
+      }
+    });
+
+    test('an entry rewritten as other bytes of the same JSON value (a space, a \\u escape, 1.0)', async () => {
+      const [row] = await sql<{ body: Uint8Array }>`select body from audit_entries where idx = 42`.execute(db()).then((r) => r.rows);
+      const body = Buffer.from(row!.body);
+      for (const edited of [body.toString().replace(',"kind"', ', "kind"'), body.toString().replace('"delivery"', '"\\u0064elivery"'), body.toString().replace('"rows":42', '"rows":42.0')]) {
+        assert.notEqual(edited, body.toString());
+        await sql`update audit_entries set body = ${Buffer.from(edited)} where idx = 42`.execute(db());
+        await expectBad(/entry 42 was rewritten: its stored bytes are not the ones Cloak writes/);
+      }
+      await sql`update audit_entries set body = ${body} where idx = 42`.execute(db());
+      await expectGood();
+    });
+
+    test('a row stored at a negative index', async () => {
+      await sql`insert into audit_entries (idx, at, kind, actor, subject, result, body, leaf) select -5, at, kind, actor, subject, result, body, leaf from audit_entries where idx = 7`.execute(db());
+      await expectBad(/a row with index -5 is stored/);
+      await sql`delete from audit_entries where idx = -5`.execute(db());
+      await expectGood();
+    });
+
+    test('a level-1 tile changed, deleted or moved, and a tile the log does not have', async () => {
+      const [t] = await sql<{ hashes: Uint8Array }>`select hashes from audit_tiles where level = 1 and idx = 0`.execute(db()).then((r) => r.rows);
+      const hashes = Buffer.from(t!.hashes);
+      const flipped = Buffer.from(hashes);
+      flipped[5]! ^= 1;
+      await sql`update audit_tiles set hashes = ${flipped} where level = 1 and idx = 0`.execute(db());
+      await expectBad(/the stored hash tile 1\/0 does not match the entries/);
+      await sql`update audit_tiles set level = 2 where level = 1 and idx = 0`.execute(db());
+      await expectBad(/the hash tile 1\/0 is missing/);
+      await sql`update audit_tiles set level = 1, hashes = ${hashes} where level = 2 and idx = 0`.execute(db());
+      await expectGood();
+      await sql`insert into audit_tiles (level, idx, hashes) values (0, 7, ${Buffer.alloc(64, 1)})`.execute(db());
+      await expectBad(/a hash tile 0\/7 is stored that the log of 300 entries does not have/);
+      await sql`delete from audit_tiles where level = 0 and idx = 7`.execute(db());
+      await expectGood();
+    });
+
+    test('the head row deleted, or a second one added', async () => {
+      const [head] = await sql<{ size: number; root: Uint8Array }>`select size, root from audit_head where id = 1`.execute(db()).then((r) => r.rows);
+      await sql`insert into audit_head (id, size, root) values (2, 301, ${Buffer.alloc(32)})`.execute(db());
+      await expectBad(/the head table holds 2 rows \(id 1, id 2\), not the one row of id 1/);
+      await sql`delete from audit_head`.execute(db());
+      await expectBad(/the head table holds 0 rows \(none\)/);
+      await sql`insert into audit_head (id, size, root) values (1, ${head!.size}, ${Buffer.from(head!.root)})`.execute(db());
+      await expectGood();
+    });
+
+    test("a checkpoint's signing time that is not a time, or before what it signs", async () => {
+      const [c] = await sql<{ at: string }>`select at from audit_checkpoints where size = 200`.execute(db()).then((r) => r.rows);
+      await sql`update audit_checkpoints set at = ${'yesterday'} where size = 200`.execute(db());
+      await expectBad(/checkpoint of size 200 has a signing time that is not a time/);
+      await sql`update audit_checkpoints set at = ${'2001-01-01T00:00:00.000Z'} where size = 200`.execute(db());
+      await expectBad(/checkpoint 200's signing time 2001-01-01T00:00:00.000Z is before (checkpoint 100's|its last entry's)/);
+      await sql`update audit_checkpoints set at = ${c!.at} where size = 200`.execute(db());
+      await expectGood();
+    });
+
+  });
+
+  describe(`the audit log on ${d.name}: a process that appended nothing signs nothing`, () => {
+    test('closing it (as cloak audit verify does) after its timer ran signs no checkpoint of a moved head', async () => {
+      const tdb = await d.fresh();
+      try {
+        const writer = await createApp(loadConfig(tdb.env));
+        await writer.audit.append([{ kind: 'staff', actor: 'system', data: { staff: 'u-1' } }]);
+        await writer.close();
+        const raw = await createApp(loadConfig(tdb.env));
+        await sql`update audit_head set size = 6 where id = 1`.execute(raw.store.db);
+        await raw.close();
+        const reader = await createApp(loadConfig({ ...tdb.env, CLOAK_AUDIT_CHECKPOINT_MS: '50' }));
+        await new Promise((r) => setTimeout(r, 200));
+        await reader.close();
+        const check = await createApp(loadConfig(tdb.env));
+        const sizes = (await check.auditRepo.checkpoints()).map((c) => c.size);
+        await check.close();
+        assert.deepEqual(sizes, [1], 'only the writer signed, at its own size');
+      } finally {
+        await tdb.drop();
+      }
+    });
+  });
+}
