@@ -58,7 +58,7 @@ import { pathToFileURL } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { CLOAK_BIN, runCloak } from '../test/cli.ts';
-import { PG_ADMIN_URL } from '../test/dialects.ts';
+import { PG_ADMIN_URL, withPgAdmin } from '../test/dialects.ts';
 import { rfcLeafHash, rfcVerifyConsistency, rfcVerifyInclusion } from '../test/rfc9162.ts';
 import { signDeviceRequest } from '../src/devices/httpsig.ts';
 import { openNote, parseCheckpoint, parseVerifierKey, type NoteVerifier } from '../src/audit/note.ts';
@@ -210,15 +210,6 @@ function must(r: { status: number; text: string }, want: number, what: string) {
   if (r.status !== want) throw new Error(`${what}: HTTP ${r.status} ${r.text.slice(0, 300)}`);
 }
 
-async function pgAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
 
 /** One live subject as the storage holds it. */
 type Row = { id: number; token: string; kind: string; externalId: string | null; key: string | null; fields: Map<string, string>; scopes: string[] };
@@ -293,7 +284,7 @@ export async function runCampaign(o: CrashOptions): Promise<Summary> {
   let dbName: string | undefined;
   if (o.db === 'postgres') {
     dbName = `cloak_crash_${o.seed}_${process.pid}`;
-    await pgAdmin((c) => c.query(`create database ${dbName}`));
+    await withPgAdmin((c) => c.query(`create database ${dbName}`));
     const u = new URL(PG_ADMIN_URL);
     u.pathname = `/${dbName}`;
     databaseUrl = u.toString();
@@ -546,7 +537,7 @@ export async function runCampaign(o: CrashOptions): Promise<Summary> {
     // 1. The storage as the crash left it.
     if (databaseUrl) {
       for (let i = 0; i < 100; i++) {
-        const n = await pgAdmin((c) => c.query('select count(*)::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [dbName]));
+        const n = await withPgAdmin((c) => c.query('select count(*)::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [dbName]));
         if (n.rows[0].n === 0) break;
         await sleep(50);
       }
@@ -615,7 +606,7 @@ export async function runCampaign(o: CrashOptions): Promise<Summary> {
   server.child.kill('SIGKILL');
   await server.exited;
   if (!o.keep) {
-    if (dbName) await pgAdmin((c) => c.query(`drop database if exists ${dbName} with (force)`));
+    if (dbName) await withPgAdmin((c) => c.query(`drop database if exists ${dbName} with (force)`));
     if (!o.workDir) rmSync(work, { recursive: true, force: true });
     else rmSync(dataDir, { recursive: true, force: true });
   }

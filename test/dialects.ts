@@ -15,6 +15,17 @@ import { randomId } from '../src/lib/crypto.ts';
  */
 export const PG_ADMIN_URL = process.env.CLOAK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
+/** Runs `fn` on a connection to the PostgreSQL server's admin database (to create and drop test databases), closed after. */
+export async function withPgAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
 export type TestDb = {
   readonly dialect: 'sqlite' | 'postgres';
   /** A fresh data folder (always: it holds the keyring even on PostgreSQL). */

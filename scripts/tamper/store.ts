@@ -2,6 +2,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
+import { PG_ADMIN_URL, withPgAdmin } from '../../test/dialects.ts';
 
 /** One SQL statement of a mutation; `changes` (when given) is how many rows it must touch, so a mutation that missed its target stops the campaign instead of counting as detected. */
 export type Step = { readonly q: string; readonly p: readonly unknown[]; readonly changes?: number };
@@ -14,7 +15,6 @@ export type RawDb = {
 };
 
 export type Dialect = 'sqlite' | 'postgres';
-export const PG_ADMIN_URL = process.env.CLOAK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 function pgUrl(name: string): string {
   const u = new URL(PG_ADMIN_URL);
@@ -22,15 +22,6 @@ function pgUrl(name: string): string {
   return u.toString();
 }
 
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
 
 /**
  * Where one copy of the log lives: a data folder (the keyring, and on SQLite the database
@@ -47,7 +38,7 @@ export function copyAt(dialect: Dialect, dir: string, pgName?: string): Copy {
 export async function createEmpty(c: Copy): Promise<void> {
   rmSync(c.dir, { recursive: true, force: true });
   mkdirSync(c.dir, { recursive: true });
-  if (c.pgName) await admin(async (a) => {
+  if (c.pgName) await withPgAdmin(async (a) => {
     await a.query(`drop database if exists ${c.pgName} with (force)`);
     await a.query(`create database ${c.pgName}`);
   });
@@ -61,7 +52,7 @@ export async function restore(from: Copy, to: Copy): Promise<void> {
     copyFileSync(join(from.dir, 'cloak.db'), join(to.dir, 'cloak.db'));
     return;
   }
-  await admin(async (a) => {
+  await withPgAdmin(async (a) => {
     await a.query(`drop database if exists ${to.pgName} with (force)`);
     await a.query(`create database ${to.pgName} template ${from.pgName}`);
   });
@@ -69,7 +60,7 @@ export async function restore(from: Copy, to: Copy): Promise<void> {
 
 export async function dropCopy(c: Copy): Promise<void> {
   rmSync(c.dir, { recursive: true, force: true });
-  if (c.pgName) await admin((a) => a.query(`drop database if exists ${c.pgName} with (force)`));
+  if (c.pgName) await withPgAdmin((a) => a.query(`drop database if exists ${c.pgName} with (force)`));
 }
 
 export async function openRaw(c: Copy): Promise<RawDb> {

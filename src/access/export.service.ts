@@ -203,25 +203,23 @@ export function createExportService(deps: ExportDeps) {
       const now = clock.now().toISOString();
       // What the dead writer left (rows, clear values among them) goes whatever is decided now.
       if (interrupted) rmSync(join(deps.dir, `${id}.csv.part`), { force: true });
-      if (!approve) {
-        // Only a pending export is refused: one being written by a concurrent approval is not.
-        const refused = await db
+      // Decided only while still open (pending, or a dead writer's stale claim), in one statement:
+      // of two deciders at once one wins, and one being written by a live approval is not touched.
+      const decide = (status: 'refused' | 'writing') =>
+        db
           .updateTable('exports')
-          .set({ status: 'refused', approver: who.id, decided_at: now })
+          .set({ status, approver: who.id, decided_at: now })
           .where('id', '=', id)
           .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'writing'), eb('decided_at', '<', stale)])]))
           .executeTakeFirst();
+      if (!approve) {
+        const refused = await decide('refused');
         if (refused.numUpdatedRows === 0n) throw new InvalidInput('this export was decided meanwhile', [{ path: '/id', problem: 'already decided' }]);
         await deps.audit.append([{ kind: 'export', actor: who.actor, result: 'refused', data: { export: id, requester: job.requester } }]);
         return { ...job, status: 'refused', approver: who.id, decidedAt: now };
       }
       // Claimed first, so two approvers at once write it once.
-      const claim = await db
-        .updateTable('exports')
-        .set({ status: 'writing', approver: who.id, decided_at: now })
-        .where('id', '=', id)
-        .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'writing'), eb('decided_at', '<', stale)])]))
-        .executeTakeFirst();
+      const claim = await decide('writing');
       if (claim.numUpdatedRows === 0n) throw new InvalidInput('this export was decided meanwhile', [{ path: '/id', problem: 'already decided' }]);
       mkdirSync(deps.dir, { recursive: true, mode: 0o700 });
       const file = join(deps.dir, `${id}.csv`);

@@ -425,14 +425,14 @@ export function createEngine(opts: EngineOptions = {}) {
     const params = { who, n: b.n, expected: b.expected.toFixed(1), role: role.replace(/^device:/, ''), build: b.lone?.build ?? '' };
     const rule = b.lone && kindOf(actor) === 'device' ? 'unknown-build-then-reads' : accessRule(actor, what);
     const raised = raise(out, { actor, rule, severity, score, texts: () => alertTexts(rule, params), evidence, compared: rule === 'unknown-build-then-reads' ? 'everyone' : 'peers-and-own-past' });
-    if (raised) s.alerted.get(rule)!.covers = coverage(s.unexpl);
+    if (raised) s.alerted.get(rule)!.covers = coverage(s.unexpl.map((u) => u.covered));
   }
 
   /** How many of these unexplained accesses each template covered. */
-  function coverage(us: readonly Unexplained[]): { n: number; by: Map<string, number> } {
+  function coverage(lists: readonly (readonly Template[])[]): { n: number; by: Map<string, number> } {
     const by = new Map<string, number>();
-    for (const u of us) for (const t of u.covered) by.set(t, (by.get(t) ?? 0) + 1);
-    return { n: us.length, by };
+    for (const covered of lists) for (const t of covered) by.set(t, (by.get(t) ?? 0) + 1);
+    return { n: lists.length, by };
   }
 
   /** Feeds one judged access to every access rule. */
@@ -510,7 +510,7 @@ export function createEngine(opts: EngineOptions = {}) {
     if (caught) return;
     const p7 = poissonTail(u7, Math.max(0.5, n7 * expectedRate(s, role)));
     if (p7 < P_SLOW && raise(out, { actor, rule: 'accumulated-risk', severity: p7 < P_HIGH ? 'high' : 'medium', score: 1 - Math.max(p7, 1e-12) ** (1 / 12), texts: () => alertTexts('accumulated-risk', { risk: u7, n: n7 }), evidence: s.slowEv, compared: 'peers-and-own-past' }))
-      s.alerted.get('accumulated-risk')!.covers = coverage(s.slowCovered.map((covered) => ({ covered }) as Unexplained));
+      s.alerted.get('accumulated-risk')!.covers = coverage(s.slowCovered);
   }
 
   /**
