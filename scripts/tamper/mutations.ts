@@ -8,7 +8,7 @@ export type EntryRow = { idx: number; at: string; kind: string; actor: string; s
 export type TileRow = { level: number; idx: number; hashes: Buffer };
 export type CheckpointRow = { size: number; root: Buffer; note: string; at: string };
 /** Every row of the four tables the audit log owns, as the pristine copy holds them. */
-export type Snapshot = { entries: EntryRow[]; tiles: TileRow[]; checkpoints: CheckpointRow[]; head: { id: number; size: number; root: Buffer }[] };
+export type Snapshot = { entries: EntryRow[]; tiles: TileRow[]; checkpoints: CheckpointRow[]; head: { id: number; size: number; root: Buffer; signed: number | null }[] };
 /** One tampering: what it is (`kind`), where (`target`, precise enough to replay), and the SQL that does it. */
 export type Mutation = { readonly kind: string; readonly target: string; readonly steps: readonly Step[] };
 
@@ -17,7 +17,7 @@ export async function readSnapshot(db: RawDb): Promise<Snapshot> {
   const entries = (await db.rows('select * from audit_entries order by idx')).map((r) => ({ idx: Number(r.idx), at: String(r.at), kind: String(r.kind), actor: String(r.actor), subject: (r.subject as string | null) ?? null, result: (r.result as string | null) ?? null, body: buf(r.body), leaf: buf(r.leaf) }));
   const tiles = (await db.rows('select * from audit_tiles order by level, idx')).map((r) => ({ level: Number(r.level), idx: Number(r.idx), hashes: buf(r.hashes) }));
   const checkpoints = (await db.rows('select * from audit_checkpoints order by size')).map((r) => ({ size: Number(r.size), root: buf(r.root), note: String(r.note), at: String(r.at) }));
-  const head = (await db.rows('select * from audit_head order by id')).map((r) => ({ id: Number(r.id), size: Number(r.size), root: buf(r.root) }));
+  const head = (await db.rows('select * from audit_head order by id')).map((r) => ({ id: Number(r.id), size: Number(r.size), root: buf(r.root), signed: r.signed_size === null ? null : Number(r.signed_size) }));
   return { entries, tiles, checkpoints, head };
 }
 
@@ -327,6 +327,13 @@ function TILE_AND_CHECKPOINT_GENERATORS(): Record<string, Gen> {
       const n = back ? r.int(size(s)) : size(s) + 1 + r.int(300);
       const root = back ? rootOf(s.entries.slice(0, n).map((e) => e.leaf)) : r.bytes(32);
       return { kind: 'head.move', target: `head moved to size ${n} with ${back ? 'its true' : 'a random'} root`, steps: [setHead(n, root)] };
+    },
+    'head.signed': (r, s) => {
+      // The head's record of the latest signed checkpoint: none, an earlier one, or one never signed.
+      const now = head(s).signed;
+      const v = r.pick([null, r.pick(s.checkpoints).size, freeSize(r, s)]);
+      if (v === now) return undefined;
+      return { kind: 'head.signed', target: `head names checkpoint ${now} -> ${v} as the latest`, steps: [{ q: 'update audit_head set signed_size = ? where id = 1', p: [v], changes: 1 }] };
     },
     'head.delete': () => ({ kind: 'head.delete', target: 'the head row', steps: [{ q: 'delete from audit_head', p: [], changes: 1 }] }),
     'head.extra': (r, s) => {

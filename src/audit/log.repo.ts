@@ -74,10 +74,13 @@ export function createAuditRepo(store: Pick<Store, 'db' | 'insertRows' | 'dialec
       return headOf((await d.executeQuery(CompiledQuery.raw(READ_HEAD, []))).rows);
     },
 
-    /** Every row of the head table (verification: there must be exactly one, id 1). */
-    async headRows(): Promise<{ id: number; size: number; root: Buffer }[]> {
+    /**
+     * Every row of the head table (verification: there must be exactly one, id 1), with the size
+     * of the latest signed checkpoint (null before the first).
+     */
+    async headRows(): Promise<{ id: number; size: number; root: Buffer; signed: number | null }[]> {
       const rows = await db.selectFrom('audit_head').selectAll().orderBy('id').execute();
-      return rows.map((r) => ({ id: Number(r.id), size: Number(r.size), root: Buffer.from(r.root) }));
+      return rows.map((r) => ({ id: Number(r.id), size: Number(r.size), root: Buffer.from(r.root), signed: r.signed_size === null ? null : Number(r.signed_size) }));
     },
 
     /** Every stored hash tile, by level and index (verification: each must be the tile the tree has there). */
@@ -207,8 +210,8 @@ export function createAuditRepo(store: Pick<Store, 'db' | 'insertRows' | 'dialec
       return Number((r.rows[0] as { n: number | string }).n);
     },
 
-    async latestCheckpoint(): Promise<CheckpointRow | undefined> {
-      const r = await db.selectFrom('audit_checkpoints').selectAll().orderBy('size', 'desc').limit(1).executeTakeFirst();
+    async latestCheckpoint(d: Db = db): Promise<CheckpointRow | undefined> {
+      const r = await d.selectFrom('audit_checkpoints').selectAll().orderBy('size', 'desc').limit(1).executeTakeFirst();
       return r ? toCheckpoint(r) : undefined;
     },
 
@@ -221,9 +224,14 @@ export function createAuditRepo(store: Pick<Store, 'db' | 'insertRows' | 'dialec
       return r ? toCheckpoint(r) : undefined;
     },
 
-    /** Records a checkpoint; another node having signed the same size first is fine. */
-    async putCheckpoint(c: CheckpointRow): Promise<void> {
-      await db.insertInto('audit_checkpoints').values(c).onConflict((oc) => oc.column('size').doNothing()).execute();
+    /**
+     * Records a checkpoint and names it the latest in the head row, under the log's write lock
+     * (`lockHead` first): checkpoints are signed one at a time across nodes, each naming the one
+     * before it.
+     */
+    async putCheckpoint(tx: Transaction<Database>, c: CheckpointRow): Promise<void> {
+      await tx.insertInto('audit_checkpoints').values(c).execute();
+      await tx.updateTable('audit_head').set({ signed_size: c.size }).where('id', '=', 1).execute();
     },
   };
 }

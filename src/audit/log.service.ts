@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.ts';
 import { InvalidInput, NotFound } from '../lib/errors.ts';
+import { chainLines } from './chain.fns.ts';
 import { encodeEntryForms, publicEntry, SALT_BYTES, type AuditEntry, type AuditRecord } from './entry.ts';
 import type { AuditRepo, CheckpointRow, EntryRow } from './log.repo.ts';
 import { consistencyProofFrom, inclusionProofFrom, leafHash, nodeHash, rootOf } from './merkle.ts';
@@ -175,11 +176,21 @@ export function createAuditLog(deps: AuditLogDeps) {
       lastCheckpoint ??= { size: last.size, at: clock.now().getTime() };
       return last;
     }
-    const note = signNote(formatCheckpoint({ origin, size: BigInt(head.size), rootHash: head.root, extensions: [] }), [signer]);
-    const row: CheckpointRow = { size: head.size, root: head.root, note, at: clock.now().toISOString() };
-    await repo.putCheckpoint(row);
-    lastCheckpoint = { size: head.size, at: clock.now().getTime() };
-    return row;
+    // Under the log's write lock: checkpoints are signed one at a time, across nodes too, each
+    // naming the one before it (chain.fns.ts).
+    const signed = await repo.transaction(async (tx) => {
+      const h = await repo.lockHead(tx);
+      const l = await repo.latestCheckpoint(tx);
+      if (l && l.size >= h.size) return l;
+      const at = clock.now().toISOString();
+      const extensions = chainLines({ at, previous: l ? l.size : null });
+      const note = signNote(formatCheckpoint({ origin, size: BigInt(h.size), rootHash: h.root, extensions }), [signer]);
+      const row: CheckpointRow = { size: h.size, root: h.root, note, at };
+      await repo.putCheckpoint(tx, row);
+      return row;
+    });
+    lastCheckpoint = { size: signed.size, at: clock.now().getTime() };
+    return signed;
   }
 
   /** Complete tree nodes that make up MTH(D[lo:hi]), largest first (ranges from the proof recursion). */

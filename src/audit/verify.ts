@@ -1,3 +1,4 @@
+import { readChain } from './chain.fns.ts';
 import { decodeEntry, publicEntry } from './entry.ts';
 import type { AuditRepo } from './log.repo.ts';
 import { consistencyProofFrom, leafHash, nodeHash, rootOf, verifyConsistency } from './merkle.ts';
@@ -22,6 +23,8 @@ export type VerifyReport = {
 };
 
 const PAGE = 10_000;
+/** How far a checkpoint's time may be ahead of the verifier's clock (another node's clock). */
+const CLOCK_SKEW_MS = 5 * 60_000;
 
 /**
  * Recomputes the whole tree from the stored entries and checks it against every signed
@@ -34,11 +37,12 @@ const PAGE = 10_000;
  * entry whose hash differs from its tile is named exactly; otherwise the first entry after the
  * last checkpoint that still holds.
  */
-export async function verifyLog(repo: AuditRepo, verifier: NoteVerifier): Promise<VerifyReport> {
+export async function verifyLog(repo: AuditRepo, verifier: NoteVerifier, now = Date.now()): Promise<VerifyReport> {
   const problems: VerifyProblem[] = [];
   // 1. Checkpoints: signed by this log's key, well formed, and matching their row.
   const checkpoints: { size: number; root: Buffer; at: string }[] = [];
-  for (const c of await repo.checkpoints()) {
+  const rows = await repo.checkpoints();
+  for (const [n, c] of rows.entries()) {
     // The time is not signed: it must at least be a time Cloak writes.
     if (Number.isNaN(Date.parse(c.at)) || new Date(c.at).toISOString() !== c.at) {
       problems.push({ checkpoint: c.size, reason: `checkpoint of size ${c.size} has a signing time that is not a time (${JSON.stringify(c.at.slice(0, 40))})` });
@@ -48,6 +52,19 @@ export async function verifyLog(repo: AuditRepo, verifier: NoteVerifier): Promis
       const opened = openNote(c.note, [verifier]);
       const cp = parseCheckpoint(opened.text, verifier.name);
       if (Number(cp.size) !== c.size || !cp.rootHash.equals(c.root)) throw new Error('its signed text says another size or root than its row');
+      // Signed since the chain lines exist: its time, and the checkpoint before it.
+      const chain = readChain(cp.extensions);
+      const before = n > 0 ? rows[n - 1]!.size : null;
+      if (chain && chain.at !== c.at) problems.push({ checkpoint: c.size, reason: `checkpoint ${c.size}'s signing time in its row (${c.at}) is not the one it signed (${chain.at})` });
+      if (chain && chain.previous !== before)
+        problems.push({
+          checkpoint: c.size,
+          reason:
+            chain.previous === null
+              ? `checkpoint ${c.size} was signed as the log's first, yet checkpoint ${before} is stored before it`
+              : `checkpoint ${c.size} was signed after checkpoint ${chain.previous}, which ${before === null || before < chain.previous ? 'is missing: a checkpoint was deleted' : `is not the one stored before it (${before})`}`,
+        });
+      if (Date.parse(c.at) > now + CLOCK_SKEW_MS) problems.push({ checkpoint: c.size, reason: `checkpoint ${c.size}'s signing time ${c.at} is in the future` });
       checkpoints.push({ size: c.size, root: cp.rootHash, at: c.at });
     } catch (e) {
       problems.push({ checkpoint: c.size, reason: `checkpoint of size ${c.size} is not validly signed by ${verifier.name}: ${(e as Error).message}` });
@@ -120,6 +137,14 @@ export async function verifyLog(repo: AuditRepo, verifier: NoteVerifier): Promis
     const head = heads.length === 1 && heads[0]!.id === 1 ? heads[0]! : undefined;
     if (!head) problems.push({ reason: `the head table holds ${heads.length} rows (${heads.map((h) => `id ${h.id}`).join(', ') || 'none'}), not the one row of id 1` });
     else if (head.size !== size || !head.root.equals(rangeRoot(tree, 0, size))) problems.push({ index: Math.min(head.size, size), reason: `the stored head (size ${head.size}) does not match the entries (${size})` });
+    // The head names the latest checkpoint: it can only have grown since the checkpoints were
+    // read (a live log signs meanwhile), and the one it names must be stored.
+    else if (head.signed !== null || rows.length > 0) {
+      const latest = rows.length ? rows[rows.length - 1]!.size : null;
+      const named = head.signed === null ? undefined : await repo.checkpointAt(head.signed);
+      if (head.signed === null || (latest !== null && head.signed < latest)) problems.push({ reason: `the stored head names ${head.signed === null ? 'no checkpoint' : `checkpoint ${head.signed}`} as the latest, but checkpoint ${latest} is stored` });
+      else if (!named) problems.push({ checkpoint: head.signed, reason: `the stored head names checkpoint ${head.signed} as the latest signed, and it is missing: a checkpoint was deleted` });
+    }
     const bad = await firstTileMismatch(repo, leaves);
     if (bad !== undefined) problems.push({ index: bad, reason: `the stored hash tile of entry ${bad} does not match the entry (proofs would be wrong)` });
     else problems.push(...(await tileProblems(repo, tree, size)));

@@ -505,5 +505,13 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await sql`insert into trace_quotas (uploader, held) select uploaded_by, sum(bytes) from leak_traces group by uploaded_by`.execute(db);
       },
     },
+    '0021_checkpoint_chain': {
+      async up(db: Kysely<any>) {
+        // The head row names the latest signed checkpoint (and each new checkpoint's note the
+        // one before it), so a deleted checkpoint row is seen.
+        await db.schema.alterTable('audit_head').addColumn('signed_size', dialect === 'sqlite' ? 'integer' : 'bigint').execute();
+        await sql`update audit_head set signed_size = (select max(size) from audit_checkpoints)`.execute(db);
+      },
+    },
   };
 }

@@ -87,7 +87,7 @@ export interface Database {
   grants: GrantTable;
   break_glass: BreakGlassTable;
   exports: ExportTable;
-  audit_head: { id: number; size: number | string; root: Buffer };
+  audit_head: { id: number; size: number | string; root: Buffer; signed_size: number | string | null };
   audit_entries: AuditEntryTable;
   audit_tiles: { level: number; idx: number | string; hashes: Buffer };
   audit_checkpoints: { size: number | string; root: Buffer; note: string; at: string };
