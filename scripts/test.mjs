@@ -4,7 +4,7 @@
 // passed on: `npm test -- src/vault` runs only the files under that path.
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { ensureChromium, usesBrowser } from './chromium.mjs';
 
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -28,6 +28,13 @@ if (files.some((f) => usesBrowser(readFileSync(f, 'utf8')))) {
     process.stderr.write(`npm test: ${e.message}\n`);
     process.exit(1);
   }
+}
+// Tests that run `cloak` as a command run the compiled dist/: rebuilt first, so no test ever
+// runs a stale build (incremental: a second of work when nothing changed).
+const build = spawnSync(process.execPath, [join('node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+if (build.status !== 0) {
+  process.stderr.write('npm test: the build of dist/ failed (tsc -p tsconfig.build.json)\n');
+  process.exit(1);
 }
 const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...flags, ...files], { stdio: 'inherit' });
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -1,4 +1,5 @@
 import type { DestinationStream } from 'pino';
+import { auditSignerOf, openKeyedStore } from './app.base.ts';
 import { createApiKeyService } from './access/apikey.service.ts';
 import { createDevicesRepo } from './devices/devices.repo.ts';
 import { createDevicesService } from './devices/devices.service.ts';
@@ -9,12 +10,9 @@ import { createEmbeddedTelephony, type EmbeddedTelephony, type TelephonyProvider
 import { createInProcessBus, type EventBus } from './bus/bus.ts';
 import type { Config } from './lib/config.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
-import { rmSync } from 'node:fs';
-import { Conflict } from './lib/errors.ts';
-import { createLocalKms, loadKeyring, blindIndexKey, keyringFingerprint, type Keyring } from './lib/keyring.ts';
+import { createLocalKms, blindIndexKey } from './lib/keyring.ts';
 import { createLogger } from './lib/log.ts';
 import { deriveKey } from './lib/crypto.ts';
-import { openStore, type Store } from './store/db.ts';
 import { createSealer } from './vault/seal.pool.ts';
 import { createVaultRepo } from './vault/vault.repo.ts';
 import { createVaultService } from './vault/vault.service.ts';
@@ -22,7 +20,6 @@ import { INDEX_SCOPES, type IndexKeys } from './vault/vault.seal.ts';
 import type { CountryCode } from 'libphonenumber-js/max';
 import { createAuditRepo } from './audit/log.repo.ts';
 import { createAuditLog } from './audit/log.service.ts';
-import { signerFromSeed } from './audit/note.ts';
 import { createReportService } from './audit/report.service.ts';
 import { createStaffService } from './access/staff.service.ts';
 import { createExplanationService } from './access/explanations.service.ts';
@@ -63,21 +60,13 @@ export type AppOptions = {
 export async function createApp(config: Config, opts: AppOptions = {}) {
   const log = createLogger(config.logLevel, opts.logDestination);
   const clock = opts.clock ?? systemClock;
-  const { ring, created: firstStart } = loadKeyring({ file: config.keyringFile, inline: config.keyring });
-  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  try {
-    await checkKeyringBelongs(store, ring, firstStart ? config.keyringFile : undefined);
-  } catch (e) {
-    await store.close();
-    throw e;
-  }
+  const { ring, firstStart, store } = await openKeyedStore(config);
   const kms = createLocalKms({ file: config.keyringFile, inline: config.keyring }, ring);
   const indexKeys = Object.fromEntries(INDEX_SCOPES.map((s) => [s, blindIndexKey(ring, s)])) as unknown as IndexKeys;
   const region = config.defaultRegion as CountryCode;
   const sealer = createSealer({ keys: indexKeys, region, workers: config.cryptoWorkers });
   const bus = opts.bus ?? createInProcessBus((err) => log.error({ err }, 'bus: a handler failed'));
-  // The checkpoint key is derived from the keyring: made at first start with it, never stored apart.
-  const auditSigner = signerFromSeed(config.auditOrigin, deriveKey(ring.indexRoot, 'cloak/audit-checkpoint/ed25519/v1'));
+  const auditSigner = auditSignerOf(config, ring);
   const auditRepo = createAuditRepo(store);
   const audit = createAuditLog({ repo: auditRepo, signer: auditSigner, clock, log, checkpointIntervalMs: config.auditCheckpointMs });
   const vault = createVaultService({ repo: createVaultRepo(store), store, kms, sealer, indexKeys, region, bus, clock, log });
@@ -200,23 +189,3 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   };
 }
 export type App = Awaited<ReturnType<typeof createApp>>;
-
-/**
- * Refuses a keyring that is not the one this database was written with: a start after the
- * key file went missing would otherwise make a new one and answer every lookup with nothing
- * and every decryption with an error, while writing new data under the wrong keys.
- */
-async function checkKeyringBelongs(store: Store, ring: Keyring, createdFile: string | undefined): Promise<void> {
-  const fingerprint = keyringFingerprint(ring);
-  const row = await store.db.selectFrom('cloak_meta').select('value').where('key', '=', 'keyring_fingerprint').executeTakeFirst();
-  if (!row) {
-    await store.db.insertInto('cloak_meta').values({ key: 'keyring_fingerprint', value: fingerprint }).execute();
-    return;
-  }
-  if (row.value === fingerprint) return;
-  // A key file made by this very start is worthless: remove it so nobody backs it up as the real one.
-  if (createdFile) rmSync(createdFile, { force: true });
-  throw new Conflict(
-    `the keyring does not belong to this database (${store.location}): ${createdFile ? 'the key file was missing, so a new one was made; it has been removed' : 'it was made for another database'}. Restore the key file that goes with this database (CLOAK_KEYRING_FILE or CLOAK_KEYRING)`,
-  );
-}

@@ -1,10 +1,6 @@
 import type { Command } from 'commander';
 import { wholeNumber } from './args.ts';
 import { InvalidInput } from '../lib/errors.ts';
-import { parseVerifierKey } from '../audit/note.ts';
-import { verifyLog } from '../audit/verify.ts';
-import { createPolicyService } from '../access/policy.service.ts';
-import { createLogger } from '../lib/log.ts';
 import { withApp, type CliEnv } from './context.ts';
 import { operator } from './operator.ts';
 
@@ -17,14 +13,17 @@ export function auditCommand(program: Command, cli: CliEnv): void {
     .option('--key <vkey>', "the log's verifier key, as published (default: derived from this keyring)")
     .option('--json', 'print the report as JSON')
     .action(async (o: { key?: string; json?: boolean }) => {
-      await withApp(cli, async (app) => {
+      // The log alone: no service is built and no background work starts (and none is loaded).
+      const [{ parseVerifierKey }, { verifyLog }, { openAuditAlone }, { loadConfig }] = await Promise.all([import('../audit/note.ts'), import('../audit/verify.ts'), import('../app.base.ts'), import('../lib/config.ts')]);
+      const log = await openAuditAlone(loadConfig({ CLOAK_LOG_LEVEL: 'warn', ...cli.env }));
+      try {
         let verifier;
         try {
-          verifier = parseVerifierKey(o.key ?? app.audit.verifierKey);
+          verifier = parseVerifierKey(o.key ?? log.verifierKey);
         } catch {
           throw new InvalidInput('--key is not a verifier key (name+id+base64 key, as GET /log/key prints it)');
         }
-        const r = await verifyLog(app.auditRepo, verifier);
+        const r = await verifyLog(log.repo, verifier);
         if (o.json) cli.io.out(JSON.stringify(r));
         else {
           cli.io.out(`audit log ${verifier.name}: ${r.entries} entries, ${r.checkpoints} signed checkpoints${r.latest !== undefined ? ` (latest at size ${r.latest})` : ''}`);
@@ -36,7 +35,9 @@ export function auditCommand(program: Command, cli: CliEnv): void {
           }
         }
         if (!r.ok) cli.exitCode = 1;
-      });
+      } finally {
+        await log.close();
+      }
     });
   a.command('checkpoint')
     .description('Print the latest signed checkpoint (signing one first if the log grew)')
@@ -76,7 +77,7 @@ export function auditCommand(program: Command, cli: CliEnv): void {
     .description('Parse and validate a policy folder against its schema without loading it (exit 1 if broken)')
     .argument('[dir]', 'the folder (default: CLOAK_POLICIES_DIR or the shipped policies)')
     .action(async (dir: string | undefined) => {
-      const { loadConfig } = await import('../lib/config.ts');
+      const [{ loadConfig }, { createPolicyService }, { createLogger }] = await Promise.all([import('../lib/config.ts'), import('../access/policy.service.ts'), import('../lib/log.ts')]);
       const config = loadConfig({ CLOAK_LOG_LEVEL: 'silent', ...cli.env });
       try {
         const s = createPolicyService({ dir: dir ?? config.policiesDir, log: createLogger('silent') });

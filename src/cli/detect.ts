@@ -2,17 +2,14 @@ import { createReadStream, createWriteStream, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { renderTraceHtml } from '../leaks/report.html.ts';
 import { once } from 'node:events';
 import type { Command } from 'commander';
 import { wholeNumber } from './args.ts';
 import { InvalidInput } from '../lib/errors.ts';
-import { replay } from '../detect/replay.ts';
-import { evaluate, GENERATORS, measureGates, type Evaluation, type Generator } from '../sim/evaluate.ts';
-import { ATTACK_FAMILIES, simulateWorld, type AttackFamily } from '../sim/world.ts';
+import type { Evaluation } from '../sim/evaluate.ts';
+import { ATTACK_FAMILIES, GENERATORS, type AttackFamily, type Generator } from '../sim/world.ts';
 import { withApp, type CliEnv } from './context.ts';
 import { progress } from './output.ts';
-import { driveLive } from '../sim/live.ts';
 
 /** `1..10`, `3,5,8` or `7`. */
 export function parseSeeds(v: string): number[] {
@@ -45,12 +42,14 @@ export function detectCommands(program: Command, cli: CliEnv): void {
       const attacks = o.attacks === undefined ? undefined : o.attacks === 'none' ? [] : o.attacks.split(',').map((a) => a.trim());
       const unknown = (attacks ?? []).filter((a) => !(ATTACK_FAMILIES as readonly string[]).includes(a));
       if (unknown.length) throw new InvalidInput(`unknown attack famil${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')}; choose from ${ATTACK_FAMILIES.join(', ')}`);
+      const { simulateWorld } = await import('../sim/world.ts');
       const w = simulateWorld({ days: wholeNumber('--days', o.days, 1), stations: wholeNumber('--stations', o.stations, 1), seed: wholeNumber('--seed', o.seed, 0), parcelsPerStation: wholeNumber('--parcels', o.parcels, 1), ...(attacks ? { attacks: attacks as AttackFamily[] } : {}) });
       if (o.live) {
         const key = o.key ?? cli.env.CLOAK_ADMIN_KEY;
         if (!key) throw new InvalidInput('--live needs an admin API key: --key ck_… or CLOAK_ADMIN_KEY');
         if (!/^https?:\/\/\S+$/.test(o.live)) throw new InvalidInput(`--live must be the URL of a running Cloak, e.g. http://127.0.0.1:8080, not "${o.live}"`);
         const bar = progress(cli.io, 'simulate');
+        const { driveLive } = await import('../sim/live.ts');
         const r = await driveLive(w.events, { url: o.live, adminKey: key, rate: Number(o.rate), seed: Number(o.seed), onProgress: (d, t) => bar.update(d / t, `${d}/${t} events`) });
         bar.stop();
         cli.io.out(`${r.sent} events sent to ${o.live}, ${r.skipped} skipped; answers: ${Object.entries(r.byStatus).sort().map(([k, n]) => `${k}: ${n}`).join(', ')}`);
@@ -83,6 +82,7 @@ export function detectCommands(program: Command, cli: CliEnv): void {
       });
       const out = o.alerts ? createWriteStream(o.alerts) : process.stdout;
       const pending: string[] = [];
+      const { replay } = await import('../detect/replay.ts');
       const summary = await replay(input, {
         strict: o.strict,
         onBadLine: (b) => cli.io.err(`line ${b.line}: ${b.reason}${o.strict ? ' (--strict: stopped, nothing ingested)' : ', skipped'}`),
@@ -112,6 +112,7 @@ export function detectCommands(program: Command, cli: CliEnv): void {
       if (unknown.length) throw new InvalidInput(`--generator must be ${GENERATORS.join(', ')} or both, not "${o.generator}"`);
       const size = { days: wholeNumber('--days', o.days, 1), stations: wholeNumber('--stations', o.stations, 1) };
       const seeds = parseSeeds(o.seeds);
+      const { evaluate, measureGates } = await import('../sim/evaluate.ts');
       const results = gens.map((g) => evaluate(g as Generator, seeds, size));
       if (o.json) return cli.io.out(JSON.stringify(results.length === 1 ? results[0] : results));
       for (const r of results) printEvaluation(cli, r, o.seeds);
@@ -153,6 +154,7 @@ export function traceCommand(program: Command, cli: CliEnv): void {
           const hash = createHash('sha256');
           await pipeline(createReadStream(file), hash);
           const sha256 = hash.digest('hex');
+          const { renderTraceHtml } = await import('../leaks/report.html.ts');
           writeFileSync(o.html, renderTraceHtml(r, { name: basename(file), sha256, tracedAt: app.clock.now().toISOString() }), { mode: 0o600 });
         }
         if (o.json) return cli.io.out(JSON.stringify(r));

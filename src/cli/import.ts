@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { CountryCode } from 'libphonenumber-js/max';
 import { InvalidInput } from '../lib/errors.ts';
-import { describeColumns, importFile } from '../vault/import.ts';
 import { withApp, type CliEnv } from './context.ts';
 import { progress } from './output.ts';
 
@@ -29,6 +28,7 @@ export function importCommand(program: Command, env: CliEnv): void {
     .option('--strict', 'import nothing if any row is bad (the file is checked first)')
     .addHelpText('after', '\nExit codes: 0 all rows imported or already there; 1 some rows are bad (listed with line numbers); 2 the command could not run.')
     .action(async (file: string, o: { format?: string; map?: string[]; idColumn?: string; kind?: string; delimiter: string; batch: string; strict?: boolean }) => {
+      const { describeColumns, importFile } = await import('../vault/import.ts');
       await withApp(env, async (app) => {
         const bar = progress(env.io, 'import');
         const report = await importFile(app.vault, file, {

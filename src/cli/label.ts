@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidInput } from '../lib/errors.ts';
-import { labelPdf, labelPng, labelZpl } from '../waybill/label.ts';
 import { withApp, type CliEnv } from './context.ts';
 
 export function labelCommand(program: Command, cli: CliEnv): void {
@@ -15,6 +14,7 @@ export function labelCommand(program: Command, cli: CliEnv): void {
       if (!['zpl', 'pdf', 'png'].includes(o.format)) throw new InvalidInput(`--format must be zpl, pdf or png, not "${o.format}"`);
       await withApp(cli, async (app) => {
         const model = await app.waybill.label(tracking, { actor: 'cli:label' });
+        const { labelPdf, labelPng, labelZpl } = await import('../waybill/label.ts');
         const data = o.format === 'zpl' ? Buffer.from(labelZpl(model)) : o.format === 'png' ? labelPng(model) : await labelPdf(model);
         if (o.out === '-') process.stdout.write(data);
         else {

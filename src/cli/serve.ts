@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { createApp } from '../app.ts';
-import { startServer } from '../api/start.ts';
-import { loadConfig } from '../lib/config.ts';
 import type { CliEnv } from './context.ts';
 
 export function serveCommand(program: Command, cli: CliEnv): void {
@@ -14,6 +11,7 @@ export function serveCommand(program: Command, cli: CliEnv): void {
     .action(async (o: { demo?: boolean; port?: string; host?: string }) => {
       // The demo's traffic would bury the banner under a line a request: warnings (alerts among them) only, unless asked.
       const quiet = o.demo && !cli.env.CLOAK_LOG_LEVEL ? { logLevel: 'warn' } : {};
+      const [{ createApp }, { startServer }, { loadConfig }] = await Promise.all([import('../app.ts'), import('../api/start.ts'), import('../lib/config.ts')]);
       const app = await createApp(loadConfig(cli.env, { port: o.port, host: o.host, ...quiet }));
       let started;
       try {

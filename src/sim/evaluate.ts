@@ -1,7 +1,8 @@
 import type { CloakEvent } from '../bus/events.ts';
 import { createEngine, type Alert, type ResponseGates } from '../detect/engine.ts';
 import { parseLine } from '../detect/replay.ts';
-import { simulateWorld } from './world.ts';
+import { simulateWorld, type Generator } from './world.ts';
+export { GENERATORS, type Generator } from './world.ts';
 import { generateSecondWorld } from './second/world.ts';
 
 /*
@@ -12,8 +13,6 @@ import { generateSecondWorld } from './second/world.ts';
  * late explanation) against the ground truth, which only this module reads.
  */
 
-export const GENERATORS = ['first', 'second'] as const;
-export type Generator = (typeof GENERATORS)[number];
 export type WorldSize = { readonly days: number; readonly stations: number };
 type Truth = { readonly actor: string; readonly family: string; readonly start: string; readonly variant: string };
 

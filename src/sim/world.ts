@@ -11,6 +11,9 @@ import { rng } from './people.ts';
  * only the events.
  */
 
+/** The world generators `cloak evaluate` can score against (sim/evaluate.ts). */
+export const GENERATORS = ['first', 'second'] as const;
+export type Generator = (typeof GENERATORS)[number];
 export const ATTACK_FAMILIES = ['harvesting-scanner', 'harvesting-courier', 'review-broker', 'data-seller', 'break-glass-abuse'] as const;
 export type AttackFamily = (typeof ATTACK_FAMILIES)[number];
 export type Truth = { readonly actor: string; readonly family: AttackFamily; readonly start: string; readonly variant: 'fast' | 'low-and-slow' };

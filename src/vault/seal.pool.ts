@@ -26,11 +26,18 @@ export function createSealer(opts: { keys: IndexKeys; region: CountryCode; worke
   const pool = new RandomPool();
   const inline = async (items: readonly SubjectInput[]) => sealBatch(items, opts.keys, opts.region, pool);
   if (opts.workers <= 0) return { seal: inline, close: async () => undefined, threads: () => [] };
-  const worker = new URL('./seal.worker.ts', import.meta.url).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  // The worker is TypeScript; Node 20 workers do not inherit the tsx loader, so a small
-  // bootstrap registers it before importing the worker module.
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(worker)}); })`;
+  // Compiled (dist/, what bin/cloak.js runs) the worker is JavaScript beside this module. Run
+  // from the TypeScript sources (tests, benches), Node 20 workers do not inherit the tsx
+  // loader, so a small bootstrap registers it before importing the worker module.
+  const compiled = import.meta.url.endsWith('.js');
+  const worker = new URL(compiled ? './seal.worker.js' : './seal.worker.ts', import.meta.url);
+  const start = compiled
+    ? () => new Worker(worker, { workerData: { keys: opts.keys, region: opts.region } })
+    : () => {
+        const tsx = import.meta.resolve('tsx/esm/api');
+        const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(worker.href)}); })`;
+        return new Worker(bootstrap, { eval: true, workerData: { keys: opts.keys, region: opts.region } });
+      };
   // Started on first use: a CLI command that never seals in bulk never pays for them.
   type Pending = { resolve: (o: SealOutcome[]) => void; reject: (e: Error) => void };
   type Slot = { worker: Worker; pending: Map<number, Pending> };
@@ -39,7 +46,7 @@ export function createSealer(opts: { keys: IndexKeys; region: CountryCode; worke
   let turn = 0;
   let closing = false;
   function spawn(): Slot {
-    const slot: Slot = { worker: new Worker(bootstrap, { eval: true, workerData: { keys: opts.keys, region: opts.region } }), pending: new Map() };
+    const slot: Slot = { worker: start(), pending: new Map() };
     slot.worker.on('message', (m: { id: number; packed?: PackedBatch; failed?: string }) => {
       const p = slot.pending.get(m.id);
       if (!p) return;
