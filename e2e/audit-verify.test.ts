@@ -12,7 +12,7 @@ import { formatCheckpoint, signNote, signerFromSeed } from '../src/audit/note.ts
 import { publicOf } from '../src/audit/entry.ts';
 
 /**
- * Done-when 2 of the audit issue: rows of the stored log edited, deleted, reordered or
+ * Rows of the stored log edited, deleted, reordered or
  * truncated directly in the database (not through Cloak) are caught by `cloak audit verify`,
  * run as an operator would, which names the first bad entry; a checkpoint signed by another
  * key is rejected. On SQLite and on PostgreSQL.

@@ -4,7 +4,7 @@ import { signDeviceRequest } from '../src/devices/httpsig.ts';
 import { serverOn } from '../test/dialects.ts';
 import { enrollOverHttp, signedDeviceCall } from '../test/devices.ts';
 
-/** Device signatures cover the query (issue 13, finding 11): one changed after signing is refused over HTTP. */
+/** Device signatures cover the query (the security review's finding 11e, test/findings.md): one changed after signing is refused over HTTP. */
 describe('device signatures cover @query', () => {
   const s = serverOn();
   test('a signed request whose query was changed after signing is refused; the one signed is served', async () => {

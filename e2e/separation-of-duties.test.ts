@@ -4,7 +4,7 @@ import { serverOn } from '../test/dialects.ts';
 import { enrollOverHttp } from '../test/devices.ts';
 
 /**
- * Separation of duties over the real API (issue 13, findings 3 and 8): the suspect of a case
+ * Separation of duties over the real API (the security review's findings 3 and 8, test/findings.md): the suspect of a case
  * never handles it (assign, comment, close, escalate, undo its response), an admin never puts
  * their own suspended grant back in force, and both routes that set a device's status ask the
  * same rule. Each refusal is 403 and changes nothing.

@@ -6,7 +6,7 @@ import { createPeople } from '../src/sim/people.ts';
 import { serverOn } from '../test/dialects.ts';
 
 /**
- * Story A, as far as the device gateway goes today: an enrolled scanner works normally,
+ * The infected scanner, at the device gateway: an enrolled scanner works normally,
  * then runs malware that asks for everything it can reach. All it gets is collected and
  * searched for every recipient's clear name, phone, e-mail and address, taken from the vault.
  */

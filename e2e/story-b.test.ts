@@ -8,7 +8,7 @@ import type { CloakEvent } from '../src/bus/events.ts';
 import { createInProcessBus } from '../src/bus/bus.ts';
 
 /**
- * Story B, the corrupt employee: a support agent looks up the reviewers of one seller's
+ * The corrupt employee: a support agent looks up the reviewers of one seller's
  * negative reviews, a moderator deletes them, a seller wants their e-mails, and the agent
  * exports sales data. Everything goes through the HTTP API; what each of them gets, what the
  * audit log holds and what the reviewer's access report shows are checked.

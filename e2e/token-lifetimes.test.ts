@@ -5,7 +5,7 @@ import { serverOn } from '../test/dialects.ts';
 import { main } from '../src/cli/main.ts';
 
 /**
- * Tokens that expire (issue 13, finding 11), over the real API and the CLI: staff sign-in
+ * Tokens that expire (the security review's finding 11b, test/findings.md), over the real API and the CLI: staff sign-in
  * tokens and API keys have lifetimes, rotate (the old secret stops at once) and are revoked;
  * expired or revoked is a 401 that says so; each step is in the audit log.
  */

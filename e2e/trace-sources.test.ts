@@ -10,7 +10,7 @@ import { createPeople } from '../src/sim/people.ts';
 
 /**
  * A leaked file traced back to where it came from: a partial, reordered copy of a data
- * seller's export (story B), and an infected scanner's harvest of tracking numbers (story A).
+ * seller's export (the corrupt employee's), and an infected scanner's harvest of tracking numbers.
  * The true source must come first.
  */
 describe('tracing a leak to its source', () => {

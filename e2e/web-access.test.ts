@@ -6,9 +6,9 @@ import { axeViolations, browserOn, pageErrors, signIn } from '../test/browser.ts
 import { createEmbeddedOutbox } from '../src/incidents/outbox.ts';
 
 /**
- * Transparency in a real browser: staff search the audit log (page 5) and prove entries in
+ * Transparency in a real browser: staff search the audit log (the access explorer) and prove entries in
  * the browser against the signed checkpoint, which fails when the server lies; the customer's
- * own page (page 10), reached with a customer token and no staff sign-in, lists the accesses
+ * own page, reached with a customer token and no staff sign-in, lists the accesses
  * to their data with proofs verified in the browser, and runs "was I affected?" end to end.
  */
 describe('the access explorer and the customer page', () => {

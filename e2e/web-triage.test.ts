@@ -9,8 +9,8 @@ import { axeViolations, browserOn, pageErrors, signIn } from '../test/browser.ts
 
 /**
  * The analyst's triage pages in a real browser, on a real server whose detection raised the
- * alerts itself: a scanner harvesting another station's parcels (story A), a support agent
- * looking up a seller's unhappy reviewer (story B), and an agent reading customers with no
+ * alerts itself: a scanner harvesting another station's parcels (the infected scanner), a support
+ * agent looking up a seller's unhappy reviewer (the corrupt employee), and an agent reading customers with no
  * ticket. The analyst filters the queue, closes cases in bulk, revokes the scanner from its
  * entity page, suspends the agent's grants and escalates the case to an incident. Every change
  * is checked through the API and the audit log, not only on screen.
@@ -44,7 +44,7 @@ describe('triage: alert queue, entity page, cases', () => {
     for (let i = 0; i < 30; i++) w.clear.push(`Người Nhận ${i}`, `nhan.${i}@example.vn`);
     const parcels: string[] = [];
     for (const [i, t] of tokens.entries()) parcels.push((await call('POST', '/v1/parcels', { recipient: t, origin: 'hub', destination: i < 10 ? 'st-a' : 'st-b' })).json.tracking);
-    // Story A: two scanners at st-a; one turns harvester and reads st-b's parcels.
+    // The infected scanner: two scanners at st-a; one turns harvester and reads st-b's parcels.
     const honest = await enroll('st-a', 'a'.repeat(64));
     const bad = await enroll('st-a', 'a'.repeat(64));
     w.bad = bad.id;
@@ -54,7 +54,7 @@ describe('triage: alert queue, entity page, cases', () => {
     }
     for (const p of parcels.slice(10)) await device(bad, 'GET', `/v1/device/parcels/${p}`);
 
-    // Story B: a support agent with a grant in force looks up a seller's unhappy reviewer.
+    // The corrupt employee: a support agent with a grant in force looks up a seller's unhappy reviewer.
     w.analyst = (await call('POST', '/v1/staff', { id: 'an-1', role: 'analyst' })).json.token;
     w.boss = (await call('POST', '/v1/staff', { id: 'boss-1', role: 'supervisor' })).json.token;
     w.agent = (await call('POST', '/v1/staff', { id: 'ag-7', role: 'support' })).json.token;
@@ -70,7 +70,7 @@ describe('triage: alert queue, entity page, cases', () => {
     assert.equal((await call('POST', '/v1/reveal', { subject: reviewer, field: 'email', purpose: 'ticket_followup' }, w.agent)).status, 403);
     assert.equal((await call('POST', '/v1/reveal', { subject: reviewer2, field: 'email', purpose: 'ticket_followup' }, w.agent)).status, 403);
 
-    // Story B's other shape, as the simulator plants it: a moderator who tries to see seller
+    // The corrupt employee's other shape, as the simulator plants it: a moderator who tries to see seller
     // s-9's unhappy reviewers and deletes their reviews.
     const moderator = (await call('POST', '/v1/staff', { id: 'mod-3', role: 'moderator' })).json.token;
     const unhappy = (await call('POST', '/v1/subjects/batch', { subjects: [0, 1, 2].map((i) => ({ kind: 'reviewer', externalId: `rv-m${i}`, fields: { email: `reviewer.m${i}@example.vn` } })) })).json.results.map((r: { token: string }) => r.token) as string[];

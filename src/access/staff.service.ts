@@ -22,8 +22,9 @@ export type Staff = {
 export type StaffPrincipal = { readonly id: string; readonly role: string; readonly team: string; readonly actor: string };
 
 /**
- * How staff sign in. A staff token is enough for now; an OIDC provider can implement this
- * interface later (verify an ID token, map its claims to a staff member).
+ * How staff sign in: with a Cloak staff token (`cst.…`), the one implementation there is. An
+ * OIDC provider would implement this same interface (verify an ID token, map its claims to a
+ * staff member).
  */
 export interface StaffAuthenticator {
   authenticate(credential: string): Promise<StaffPrincipal>;

@@ -3,8 +3,8 @@ import type { CloakEvent } from './events.ts';
 export type EventHandler = (event: CloakEvent) => void | Promise<void>;
 
 /**
- * The event bus every capability publishes to and detection consumes from. In-process by
- * default; a NATS JetStream adapter implements the same interface at scale.
+ * The event bus every capability publishes to and detection consumes from. Events travel
+ * in process: `createInProcessBus` below is the one Cloak ships.
  */
 export interface EventBus {
   /** Publishes after the change it describes is committed. Resolves once handlers have it. */

@@ -78,7 +78,8 @@ const SAMPLE = 200;
  * and matches them by blind index (phones, e-mails) or as tracking numbers, decrypting
  * nothing, and lists the customers it holds. The trace is recorded in the audit log (counts,
  * never values), and for each customer found, an entry of kind `trace` about them (role,
- * field matched, purpose, investigation), which their access report shows. Source ranking, canaries and watermarks come next (issue 6).
+ * field matched, purpose, investigation), which their access report shows. It ranks the likely sources: an export by its watermark or
+ * canaries, a device by its canary, then everyone by how much of the leaked set they had read.
  * @example const r = await tracer.trace('/tmp/dump.csv', { onProgress: (f) => … });
  */
 export function createTraceService(deps: {

@@ -235,7 +235,7 @@ function Results({ filters }: { filters: Filters }) {
   );
 }
 
-/** Page 5: the access explorer. Search the audit log; prove any entry in the browser. */
+/** The access explorer. Search the audit log; prove any entry in the browser. */
 export default function AccessPage() {
   const t = useT(accessStrings);
   const [filters, setFilters] = useState<Filters>(EMPTY);

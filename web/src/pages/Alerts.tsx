@@ -16,7 +16,7 @@ const EMPTY: Filters = { severity: '', status: 'open', rule: '', actor: '' };
 const CLASSES = ['true_positive', 'benign', 'false_positive'] as const;
 const col = createColumnHelper<AlertRow>();
 
-/** Page 2: the alert queue. The server filters; the analyst selects rows and assigns or closes their cases. */
+/** The alert queue. The server filters; the analyst selects rows and assigns or closes their cases. */
 export default function AlertsPage() {
   const t = useT(alertStrings);
   const s = useT(shell);

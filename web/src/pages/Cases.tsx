@@ -317,7 +317,7 @@ function CaseDetail({ id }: { id: string }) {
   );
 }
 
-/** Page 4: cases — the list, and one case with its notes, evidence, assignment, closing and escalation to an incident. */
+/** Cases: the list, and one case with its notes, evidence, assignment, closing and escalation to an incident. */
 export default function CasesPage() {
   const { id } = useParams<{ id?: string }>();
   return id ? <CaseDetail id={id} /> : <CaseList />;

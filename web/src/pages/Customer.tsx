@@ -232,7 +232,7 @@ function AffectedCheck() {
   );
 }
 
-/** Page 10: the customer's own page, without staff sign-in. */
+/** The customer's own page, without staff sign-in. */
 export default function CustomerPage() {
   const t = useT(customerStrings);
   const s = useT(shell);

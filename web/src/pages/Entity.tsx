@@ -26,7 +26,7 @@ type Entity = {
   cases: { id: string; status: string; severity: string; incident: string | null }[];
 };
 
-/** Page 3: one staff member or device — risk over time, its recent actions (explained ones marked), the evidence, and what an analyst may do about it. */
+/** One staff member or device: risk over time, its recent actions (explained ones marked), the evidence, and what an analyst may do about it. */
 export default function EntityPage() {
   const { kind = '', id = '' } = useParams<{ kind: string; id: string }>();
   const t = useT(entityStrings);
