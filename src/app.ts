@@ -29,7 +29,7 @@ import { createRevealService, parseQuotas } from './access/reveal.service.ts';
 import { createExportService } from './access/export.service.ts';
 import { join } from 'node:path';
 import { createCaseService } from './detect/cases.service.ts';
-import { startLiveDetection } from './detect/live.ts';
+import { createLiveDetection } from './detect/live.ts';
 import { createTraceService } from './leaks/trace.service.ts';
 import { createCanaryService } from './leaks/canary.service.ts';
 import { watchCanaries } from './leaks/canary.watch.ts';
@@ -111,7 +111,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const exports = createExportService({ db: store.db, vault, waybill, policy, audit, bus, clock, dir: join(config.dataDir, 'exports'), perDay: config.exportsPerDay, maxRows: config.exportMaxRows, watermarkKey: deriveKey(ring.indexRoot, 'cloak/export-watermark/v1'), canaries });
   const reports = createReportService({ audit, vault, clock, key: deriveKey(ring.indexRoot, 'cloak/customer-token/v1'), minutes: config.customerTokenMinutes });
   const cases = createCaseService({ db: store.db, clock, log, audit, devices, grants: reveals, reasonKey: justificationKey });
-  const detection = startLiveDetection({ bus, cases, clock, log });
+  const detection = createLiveDetection({ bus, cases, clock, log });
   const incidents = createIncidentService({ db: store.db, clock, audit, vault, dpo: config.dpoContact });
   const outbox = opts.messages ?? createEmbeddedOutbox();
   const affected = createAffectedService({ db: store.db, clock, vault, incidents, sender: outbox, key: deriveKey(ring.indexRoot, 'cloak/affected-check/v1'), region: config.defaultRegion });
@@ -176,6 +176,15 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     auditSigner,
     /** True when this start created the keyring: a fresh data directory. */
     firstStart,
+    /**
+     * Starts what a serving node runs in the background (createApp builds, and starts nothing):
+     * live detection, and the leak investigations the last run left (with their retention
+     * sweep). Returns how many investigations were resumed. `close()` stops it all.
+     */
+    async start(): Promise<{ resumed: number }> {
+      detection.start();
+      return { resumed: await investigations.resume() };
+    },
     async close() {
       await investigations.close();
       stopCanaryWatch();

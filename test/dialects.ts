@@ -96,6 +96,8 @@ export function appOn(fresh: () => Promise<TestDb>, onStart?: (app: App) => void
   before(async () => {
     h.db = await fresh();
     h.app = await createApp(loadConfig(h.db.env), opts);
+    // As on a serving node (app.start() without resuming investigations, which tests drive themselves).
+    h.app.detection.start();
     onStart?.(h.app);
   });
   after(async () => {

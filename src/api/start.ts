@@ -17,7 +17,9 @@ export type Started = {
 
 /**
  * Starts the API with its background work: the first admin key on an empty database, demo
- * data, demo sign-ins and simulated live traffic when asked, the sweep of orphan data keys, and the periodic rewrap after a rotation.
+ * data, demo sign-ins and simulated live traffic when asked, the sweep of orphan data keys, the
+ * periodic rewrap after a rotation, and the app's own background work (`app.start()`: live
+ * detection, investigations left from the last run).
  */
 export async function startServer(app: App, opts: { demo?: boolean } = {}): Promise<Started> {
   let firstAdminKey: string | undefined;
@@ -42,7 +44,7 @@ export async function startServer(app: App, opts: { demo?: boolean } = {}): Prom
     timer.unref();
   }
   // Leaked files received before a stop and not yet traced are traced now.
-  const resumed = await app.investigations.resume();
+  const { resumed } = await app.start();
   if (resumed > 0) app.log.info({ resumed }, 'leaks: tracing files left from the last run');
   // The demo's simulated traffic, through the real API, in the background.
   const traffic = opts.demo ? startDemoTraffic({ url, apiKeys: app.apiKeys, staff: app.staff, log: app.log, dir: app.config.dataDir }) : undefined;

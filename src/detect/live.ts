@@ -10,10 +10,12 @@ const VERDICT_ACTORS = 5000;
 /**
  * The engine on the live server: fed from the event bus, its alerts filed as cases (and
  * responded to) one after another, off the request path. A timer judges accesses whose
- * grace ran out while traffic was quiet.
- * @example const d = startLiveDetection({ bus, cases, clock, log }); …; await d.idle(); d.stop();
+ * grace ran out while traffic was quiet. Built idle: only `start()` (a serving node's
+ * `app.start()`) subscribes it and starts its timer; alerts raised outside the engine (a
+ * canary touched) are filed either way.
+ * @example const d = createLiveDetection({ bus, cases, clock, log }); d.start(); …; await d.idle(); d.stop();
  */
-export function startLiveDetection(deps: { bus: Pick<EventBus, 'subscribe'>; cases: Pick<CaseService, 'record'>; clock: Clock; log: Logger; tickMs?: number }) {
+export function createLiveDetection(deps: { bus: Pick<EventBus, 'subscribe'>; cases: Pick<CaseService, 'record'>; clock: Clock; log: Logger; tickMs?: number }) {
   // The engine's verdict on each recent access (explained or not), kept per actor for the
   // entity page: its timeline marks what the engine itself judged, not a second opinion.
   const verdicts = new Map<string, AccessVerdict[]>();
@@ -35,10 +37,18 @@ export function startLiveDetection(deps: { bus: Pick<EventBus, 'subscribe'>; cas
       queue = queue.then(() => deps.cases.record(a)).catch((err: unknown) => deps.log.error({ err }, 'detect: could not file an alert'));
     }
   };
-  const unsubscribe = deps.bus.subscribe((e) => file(engine.ingest(e)));
-  const timer = setInterval(() => file(engine.advance(deps.clock.now().getTime())), deps.tickMs ?? 30_000);
-  timer.unref();
+  let unsubscribe: (() => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
   return {
+    start(): void {
+      if (unsubscribe) return;
+      unsubscribe = deps.bus.subscribe((e) => file(engine.ingest(e)));
+      timer = setInterval(() => file(engine.advance(deps.clock.now().getTime())), deps.tickMs ?? 30_000);
+      timer.unref();
+      deps.log.info('detect: live detection started');
+    },
+    /** True between `start()` and `stop()`. */
+    running: (): boolean => unsubscribe !== undefined,
     /** The engine's verdicts on this actor's recent accesses (since this start), oldest first. */
     verdicts: (actor: string): readonly AccessVerdict[] => verdicts.get(actor) ?? [],
     /** Files an alert raised outside the engine (a canary touched), in the same order. */
@@ -54,8 +64,9 @@ export function startLiveDetection(deps: { bus: Pick<EventBus, 'subscribe'>; cas
     },
     stop(): void {
       clearInterval(timer);
-      unsubscribe();
+      unsubscribe?.();
+      unsubscribe = undefined;
     },
   };
 }
-export type LiveDetection = ReturnType<typeof startLiveDetection>;
+export type LiveDetection = ReturnType<typeof createLiveDetection>;
