@@ -37,4 +37,31 @@ describe('an erasure is in the audit log', () => {
       assert.ok(!form.includes('Trịnh') && !form.includes('765 431') && !form.includes('765431'), 'no erased value in the entry');
     }
   });
+
+  test('an erased token answers exactly as one that never existed: same status, code, message and details, on read and on reveal', async () => {
+    const auth = { authorization: `Bearer ${s.admin}`, 'content-type': 'application/json' };
+    const staff = await fetch(`${s.url}/v1/staff`, { method: 'POST', headers: auth, body: JSON.stringify({ id: 'erase-agent', role: 'support', team: 'vn-south' }) });
+    assert.equal(staff.status, 201);
+    const agent = { authorization: `Bearer ${((await staff.json()) as { token: string }).token}`, 'content-type': 'application/json' };
+    const created = await fetch(`${s.url}/v1/subjects`, { method: 'POST', headers: auth, body: JSON.stringify({ externalId: 'erase-2', fields: { name: 'Đỗ Văn Xoá', phone: '0912 765 432' } }) });
+    const { token: erased } = (await created.json()) as { token: string };
+    assert.equal((await fetch(`${s.url}/v1/subjects/${erased}`, { method: 'DELETE', headers: { authorization: auth.authorization } })).status, 200);
+    const unknown = `sub_${'k'.repeat(26)}`;
+    const answer = async (token: string, read: () => Promise<Response>) => {
+      const r = await read();
+      const { error } = (await r.json()) as { error: { requestId?: string } };
+      delete error.requestId;
+      return { status: r.status, error };
+    };
+    const reads = {
+      read: (t: string) => () => fetch(`${s.url}/v1/subjects/${t}`, { headers: { authorization: auth.authorization } }),
+      reveal: (t: string) => () => fetch(`${s.url}/v1/reveal`, { method: 'POST', headers: agent, body: JSON.stringify({ subject: t, field: 'phone', purpose: 'fraud_check', breakGlass: { justification: 'the caller says they are this customer' } }) }),
+    };
+    for (const [what, read] of Object.entries(reads)) {
+      const a = await answer(unknown, read(unknown));
+      const b = await answer(erased, read(erased));
+      assert.equal(a.status, 404, `${what}: ${JSON.stringify(a)}`);
+      assert.deepEqual(b, a, `${what}: the erased token answers as an unknown one`);
+    }
+  });
 });

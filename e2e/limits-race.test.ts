@@ -91,7 +91,7 @@ for (const d of DIALECTS) {
       const answers = await Promise.all(jobs.map((j) => Promise.all([decide(j.id, 0), decide(j.id, 1)])));
       const after = await s!.app.exports.list({});
       for (const [k, [approve, refuse]] of answers.entries()) {
-        assert.deepEqual([approve!.status, refuse!.status].sort(), [200, 400], 'one decision, the other told it was decided meanwhile');
+        assert.deepEqual([approve!.status, refuse!.status].sort(), [200, 409], 'one decision, the other told it was decided meanwhile');
         assert.equal(after.find((j) => j.id === jobs[k]!.id)!.status, approve!.status === 200 ? 'written' : 'refused');
       }
     });

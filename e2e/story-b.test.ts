@@ -123,7 +123,8 @@ describe('story B: the corrupt employee', () => {
     const exp = await call('POST', '/v1/exports', staff['u-agent']!, { dataset: 'sales', recipient: 'finance-team', purpose: 'monthly_report' });
     assert.equal(exp.status, 201, exp.text);
     assert.equal((await call('POST', `/v1/exports/${exp.json.id}/approve`, staff['u-agent']!)).status, 403);
-    assert.equal((await call('GET', `/v1/exports/${exp.json.id}/file`, staff['u-agent']!)).status, 400, 'not written before approval');
+    const early = await call('GET', `/v1/exports/${exp.json.id}/file`, staff['u-agent']!);
+    assert.deepEqual([early.status, early.json.error.code], [409, 'conflict'], 'not written before approval');
     const approved = await call('POST', `/v1/exports/${exp.json.id}/approve`, staff['u-boss']!);
     assert.equal(approved.status, 200, approved.text);
     assert.equal(approved.json.status, 'written');

@@ -180,7 +180,7 @@ describe('triage: alert queue, entity page, cases', () => {
     // All or nothing: one resolved case in the batch, and the open one is left untouched.
     const open = (await call('GET', '/v1/cases?status=open', undefined, w.analyst)).json.cases as { id: string; assignee: string | null }[];
     const r = await call('POST', '/v1/cases/bulk', { ids: [open[0]!.id, closed.id], action: 'assign', assignee: 'an-2' }, w.analyst);
-    assert.equal(r.status, 400);
+    assert.deepEqual([r.status, r.json.error.code], [409, 'conflict']);
     assert.deepEqual(r.json.error.details, [{ path: '/ids/1', problem: 'already resolved' }]);
     assert.equal((await call('GET', `/v1/cases/${open[0]!.id}`, undefined, w.analyst)).json.assignee, null);
     const noReason = await call('POST', '/v1/cases/bulk', { ids: [open[0]!.id], action: 'close', classification: 'benign' }, w.analyst);
@@ -249,7 +249,8 @@ describe('triage: alert queue, entity page, cases', () => {
     assert.deepEqual(inc.categories, ['email']);
     const log = await entries();
     assert.ok(log.some((x) => x.kind === 'case' && x.result === 'escalated' && x.case === c.id && x.incident === linked.incident && x.actor === 'staff:an-1'));
-    assert.equal((await call('POST', `/v1/cases/${c.id}/escalate`, { title: 'again', where: 'x', measures: 'y' }, w.analyst)).status, 400, 'escalated once');
+    const again = await call('POST', `/v1/cases/${c.id}/escalate`, { title: 'again', where: 'x', measures: 'y' }, w.analyst);
+    assert.deepEqual([again.status, again.json.error.code], [409, 'conflict'], 'escalated once');
     // The privacy officer takes it from here: the deadlines, and the notices in three languages.
     const officer = (await call('POST', '/v1/staff', { id: 'dpo-7', role: 'privacy' })).json.token;
     const dpo = await b.page('en');

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIALECTS, appOn } from '../../test/dialects.ts';
+import { Conflict } from '../lib/errors.ts';
 import { STALE_CLAIM_MS } from './export.service.ts';
 import type { StaffPrincipal } from './staff.service.ts';
 
@@ -31,7 +32,7 @@ for (const d of DIALECTS) {
       writeFileSync(join(dir, `${job.id}.csv.part`), 'tracking,recip');
 
       // While the claim may still be a live writer's (another node), nobody takes it over.
-      await assert.rejects(app.exports.decide(who['x-boss']!, job.id, true), /already writing/);
+      await assert.rejects(app.exports.decide(who['x-boss']!, job.id, true), (e: unknown) => e instanceof Conflict && /already writing/.test(e.message));
       offset = STALE_CLAIM_MS + 60_000;
       const done = await app.exports.decide(who['x-boss']!, job.id, true);
       assert.equal(done.status, 'written');
@@ -40,7 +41,7 @@ for (const d of DIALECTS) {
       assert.equal(createHash('sha256').update(file).digest('hex'), done.sha256);
       assert.equal(existsSync(join(dir, `${job.id}.csv.part`)), false);
       assert.equal((await app.exports.get(who['x-analyst']!, job.id)).status, 'written');
-      await assert.rejects(app.exports.decide(who['x-boss']!, job.id, true), /already written/);
+      await assert.rejects(app.exports.decide(who['x-boss']!, job.id, true), (e: unknown) => e instanceof Conflict && /already written/.test(e.message));
 
       // Refused instead: the half file goes too.
       const other = await app.exports.request(who['x-analyst']!, { dataset: 'sales', recipient: 'partner', purpose: 'monthly_report' });

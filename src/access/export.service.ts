@@ -10,7 +10,7 @@ import { randomId } from '../lib/crypto.ts';
 import { randomInt } from 'node:crypto';
 import type { CanaryService } from '../leaks/canary.service.ts';
 import { watermarkTime } from '../lib/watermark.ts';
-import { Forbidden, InvalidInput, NotFound, RateLimited } from '../lib/errors.ts';
+import { Conflict, Forbidden, InvalidInput, NotFound, RateLimited } from '../lib/errors.ts';
 import type { Database, ExportTable } from '../store/schema.ts';
 import { createRateBudgets } from '../store/budgets.ts';
 import type { AuditLog } from '../audit/log.service.ts';
@@ -198,7 +198,7 @@ export function createExportService(deps: ExportDeps) {
       // A claim older than STALE_CLAIM_MS is one whose writer died (a crash between the claim and
       // the file): decided again as if pending, or the export would stay "writing" for ever.
       const interrupted = r.status === 'writing' && r.decided_at !== null && r.decided_at < stale;
-      if (r.status !== 'pending' && !interrupted) throw new InvalidInput(`this export was already ${r.status}`, [{ path: '/id', problem: r.status }]);
+      if (r.status !== 'pending' && !interrupted) throw new Conflict(`this export was already ${r.status}`, [{ path: '/id', problem: r.status }]);
       const job = view(r);
       const now = clock.now().toISOString();
       // What the dead writer left (rows, clear values among them) goes whatever is decided now.
@@ -214,13 +214,13 @@ export function createExportService(deps: ExportDeps) {
           .executeTakeFirst();
       if (!approve) {
         const refused = await decide('refused');
-        if (refused.numUpdatedRows === 0n) throw new InvalidInput('this export was decided meanwhile', [{ path: '/id', problem: 'already decided' }]);
+        if (refused.numUpdatedRows === 0n) throw new Conflict('this export was decided meanwhile', [{ path: '/id', problem: 'already decided' }]);
         await deps.audit.append([{ kind: 'export', actor: who.actor, result: 'refused', data: { export: id, requester: job.requester } }]);
         return { ...job, status: 'refused', approver: who.id, decidedAt: now };
       }
       // Claimed first, so two approvers at once write it once.
       const claim = await decide('writing');
-      if (claim.numUpdatedRows === 0n) throw new InvalidInput('this export was decided meanwhile', [{ path: '/id', problem: 'already decided' }]);
+      if (claim.numUpdatedRows === 0n) throw new Conflict('this export was decided meanwhile', [{ path: '/id', problem: 'already decided' }]);
       mkdirSync(deps.dir, { recursive: true, mode: 0o700 });
       const file = join(deps.dir, `${id}.csv`);
       let out: { rows: number; sha256: string };
@@ -278,7 +278,7 @@ export function createExportService(deps: ExportDeps) {
     async file(who: StaffPrincipal, id: string): Promise<{ path: string; name: string; rows: number }> {
       const r = await get(id);
       if (r.requester !== who.id) throw new NotFound('no export of yours has this id');
-      if (r.status !== 'written' || !r.file) throw new InvalidInput(`this export is ${r.status}, not written`, [{ path: '/id', problem: r.status }]);
+      if (r.status !== 'written' || !r.file) throw new Conflict(`this export is ${r.status}, not written`, [{ path: '/id', problem: r.status }]);
       await deps.audit.append([{ kind: 'export', actor: who.actor, result: 'downloaded', data: { export: id, rows: r.rows ?? 0 } }]);
       return { path: r.file, name: `${r.dataset}-${id}.csv`, rows: r.rows ?? 0 };
     },

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DIALECTS, appOn } from '../../test/dialects.ts';
-import { Forbidden, InvalidInput, NotFound, RateLimited } from '../lib/errors.ts';
+import { Conflict, Forbidden, InvalidInput, NotFound, RateLimited } from '../lib/errors.ts';
 import { createRevealService } from './reveal.service.ts';
 import type { StaffPrincipal } from './staff.service.ts';
 import { decodeEntry } from '../audit/entry.ts';
@@ -38,7 +38,7 @@ for (const d of DIALECTS) {
       await assert.rejects(app.reveals.decideGrant(people['a-1']!, g.id, true), Forbidden, 'a support agent does not approve');
       const approved = await app.reveals.decideGrant(people['b-1']!, g.id, true);
       assert.equal(approved.status, 'approved');
-      await assert.rejects(app.reveals.decideGrant(people['b-1']!, g.id, false), /already approved/);
+      await assert.rejects(app.reveals.decideGrant(people['b-1']!, g.id, false), (e: unknown) => e instanceof Conflict && /already approved/.test(e.message));
       const r = await ask(people['e-1']!);
       assert.deepEqual([r.value, r.result, r.policies], [SUBJECT.address, 'ok', ['jit-grant']]);
       await assert.rejects(ask(people['e-1']!, 'phone'), Forbidden, 'only the granted fields');
@@ -96,6 +96,7 @@ for (const d of DIALECTS) {
       assert.equal(pending.length, 3);
       await assert.rejects(app.reveals.signOff(people['a-2']!, pending[0]!.auditIndex, 'self review'), Forbidden);
       await app.reveals.signOff(people['b-1']!, pending[0]!.auditIndex, 'reviewed, fine');
+      await assert.rejects(app.reveals.signOff(people['b-1']!, pending[0]!.auditIndex, 'reviewed again'), (e: unknown) => e instanceof Conflict && /already signed off/.test(e.message));
       assert.equal((await app.reveals.breakGlass({})).length, 2);
       assert.equal((await app.reveals.breakGlass({ pending: false })).length, 3);
     });

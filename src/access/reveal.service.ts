@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { EventBus } from '../bus/bus.ts';
 import type { Clock } from '../lib/clock.ts';
 import { hmacSha256, randomId } from '../lib/crypto.ts';
-import { Forbidden, InvalidInput, NotFound, RateLimited } from '../lib/errors.ts';
+import { Conflict, Forbidden, InvalidInput, NotFound, RateLimited } from '../lib/errors.ts';
 import type { Database, BreakGlassTable, GrantTable } from '../store/schema.ts';
 import { createRateBudgets } from '../store/budgets.ts';
 import type { AuditLog } from '../audit/log.service.ts';
@@ -240,13 +240,13 @@ export function createRevealService(deps: RevealDeps) {
       const g = await db.selectFrom('grants').selectAll().where('id', '=', id).executeTakeFirst();
       if (!g) throw new NotFound('no grant has this id');
       assertMay(who, { on: 'grant', action: approve ? 'approve' : 'refuse', holder: g.requester });
-      if (g.status !== 'pending') throw new InvalidInput(`this grant was already ${g.status}`, [{ path: '/id', problem: g.status }]);
+      if (g.status !== 'pending') throw new Conflict(`this grant was already ${g.status}`, [{ path: '/id', problem: g.status }]);
       const now = clock.now();
       const set = approve
         ? { status: 'approved', approver: who.id, decided_at: now.toISOString(), expires_at: new Date(now.getTime() + g.minutes * 60_000).toISOString() }
         : { status: 'refused', approver: who.id, decided_at: now.toISOString() };
       const r = await db.updateTable('grants').set(set).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
-      if (r.numUpdatedRows === 0n) throw new InvalidInput('this grant was decided meanwhile', [{ path: '/id', problem: 'already decided' }]);
+      if (r.numUpdatedRows === 0n) throw new Conflict('this grant was decided meanwhile', [{ path: '/id', problem: 'already decided' }]);
       await deps.audit.append([{ kind: 'grant', actor: who.actor, subject: g.subject, result: set.status, data: { grant: id, requester: g.requester, until: 'expires_at' in set ? set.expires_at : null } }]);
       return grantView({ ...g, ...set });
     },
@@ -290,7 +290,7 @@ export function createRevealService(deps: RevealDeps) {
       if (typeof note !== 'string' || note.trim().length < 5 || note.length > 2000) throw new InvalidInput('a sign-off needs a note of 5-2000 characters', [{ path: '/note', problem: 'too short or too long' }]);
       const now = clock.now().toISOString();
       const r = await db.updateTable('break_glass').set({ reviewed_by: who.id, reviewed_at: now, review_note: note.trim() }).where('audit_index', '=', auditIndex).where('reviewed_by', 'is', null).executeTakeFirst();
-      if (r.numUpdatedRows === 0n) throw new InvalidInput('this break-glass reveal was already signed off', [{ path: '/auditIndex', problem: 'already signed off' }]);
+      if (r.numUpdatedRows === 0n) throw new Conflict('this break-glass reveal was already signed off', [{ path: '/auditIndex', problem: 'already signed off' }]);
       await deps.audit.append([{ kind: 'break_glass_review', actor: who.actor, subject: b.subject, result: 'signed_off', data: { reveal: auditIndex, note: hmacSha256(deps.justificationKey, note.trim()).toString('hex') } }]);
       return bgView({ ...b, reviewed_by: who.id, reviewed_at: now, review_note: note.trim() });
     },

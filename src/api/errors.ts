@@ -1,8 +1,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { isCloakError, type ErrorCode, type ErrorDetail } from '../lib/errors.ts';
+import { isCloakError, type CloakErrorCode, type ErrorCode, type ErrorDetail } from '../lib/errors.ts';
 
 /** The one place error codes become HTTP statuses. */
-export const STATUS: Record<ErrorCode, number> = {
+export const STATUS: Record<CloakErrorCode, number> = {
   invalid_input: 400,
   unauthorized: 401,
   forbidden: 403,
@@ -12,11 +12,12 @@ export const STATUS: Record<ErrorCode, number> = {
   unavailable: 503,
 };
 
-export type ErrorBody = { error: { code: string; message: string; details: readonly ErrorDetail[]; requestId: string } };
+/** The body of every error answer; `code` is one of `ERROR_CODES` (src/lib/errors.ts), so an unlisted one does not compile. */
+export type ErrorBody = { error: { code: ErrorCode; message: string; details: readonly ErrorDetail[]; requestId: string } };
 
 // Fastify's own client errors, answered with our wording: their messages can quote the body
 // (a JSON syntax error shows the text around the fault), so none of them is passed through.
-const FRAMEWORK: Record<string, { status: number; code: string; message: string }> = {
+const FRAMEWORK: Record<string, { status: number; code: ErrorCode; message: string }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_input', message: 'the request body is not valid JSON' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'invalid_input', message: 'the request body is empty but its content-type says JSON' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', message: 'send the body as application/json' },
@@ -33,7 +34,7 @@ const FRAMEWORK: Record<string, { status: number; code: string; message: string 
  * an internal error with a request id to find the (redacted) log line.
  */
 export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const send = (status: number, code: string, message: string, details: readonly ErrorDetail[] = []) =>
+  const send = (status: number, code: ErrorCode, message: string, details: readonly ErrorDetail[] = []) =>
     reply.status(status).send({ error: { code, message, details, requestId: req.id } } satisfies ErrorBody);
   if (isCloakError(err)) {
     if (err.code === 'unauthorized') reply.header('www-authenticate', 'Bearer');

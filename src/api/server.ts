@@ -5,7 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { App } from '../app.ts';
-import { errorHandler } from './errors.ts';
+import { errorHandler, type ErrorBody } from './errors.ts';
 import { isAuthenticator, requireSignedRequest } from './auth.ts';
 import { InvalidInput } from '../lib/errors.ts';
 import { createMetrics } from './metrics.ts';
@@ -64,7 +64,7 @@ export async function buildApi(
     parseJson(req, body as Buffer & string, done);
   });
   const notFound = (req: FastifyRequest, reply: FastifyReply) =>
-    reply.status(404).send({ error: { code: 'not_found', message: `no such route for ${req.method}; the API is described at /docs`, details: [], requestId: req.id } });
+    reply.status(404).send({ error: { code: 'not_found', message: `no such route for ${req.method}; the API is described at /docs`, details: [], requestId: req.id } } satisfies ErrorBody);
   api.setNotFoundHandler(notFound);
 
   // Nothing is read before it is allowed. A route's authenticator (src/api/auth.ts) runs on
@@ -82,7 +82,7 @@ export async function buildApi(
       void reply
         .code(408)
         .header('connection', 'close')
-        .send({ error: { code: 'request_timeout', message: `the request body did not arrive within ${app.config.publicBodySeconds} s; send it whole, at once`, details: [], requestId: req.id } });
+        .send({ error: { code: 'request_timeout', message: `the request body did not arrive within ${app.config.publicBodySeconds} s; send it whole, at once`, details: [], requestId: req.id } } satisfies ErrorBody);
     }, publicBodyMs);
     timer.unref();
     req.raw.once('end', () => clearTimeout(timer));

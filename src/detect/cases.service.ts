@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.ts';
 import { hmacSha256, randomId } from '../lib/crypto.ts';
-import { Forbidden, InvalidInput, NotFound } from '../lib/errors.ts';
+import { Conflict, Forbidden, InvalidInput, NotFound } from '../lib/errors.ts';
 import type { CaseTable, Database } from '../store/schema.ts';
 import type { AuditLog } from '../audit/log.service.ts';
 import type { DevicesService } from '../devices/devices.service.ts';
@@ -148,7 +148,7 @@ export function createCaseService(deps: CaseDeps) {
       ...((reason === undefined && !reasonRequired) || (typeof reason === 'string' && reason.trim().length >= 1 && reason.length <= 500) ? [] : [{ path: '/reason', problem: 'a reason of 1-500 characters' }]),
     ];
     if (details.length) throw new InvalidInput(`a case is closed as ${CLASSIFICATIONS.join(', ')}${reasonRequired ? ', with a reason' : ''}`, details);
-    if (r && r.status !== 'open') throw new InvalidInput('this case is already resolved', [{ path: '/id', problem: 'resolved' }]);
+    if (r && r.status !== 'open') throw new Conflict('this case is already resolved', [{ path: '/id', problem: 'resolved' }]);
   }
   const closeEntry = (r: CaseTable, resolution: string, by: By, reason: string | undefined, extra: Record<string, number> = {}) => ({
     kind: 'case',
@@ -288,7 +288,9 @@ export function createCaseService(deps: CaseDeps) {
           else throw e;
         }
       }
-      if (problems.length) throw new InvalidInput(`nothing was changed: ${problems.length} problem(s) with this ${req.action}`, problems);
+      // Only cases resolved before are a clash with their state; anything else in the batch is bad input.
+      const clash = problems.length > 0 && problems.every((p) => p.problem === 'already resolved');
+      if (problems.length) throw new (clash ? Conflict : InvalidInput)(`nothing was changed: ${problems.length} problem(s) with this ${req.action}`, problems);
       const now = clock.now().toISOString();
       const set: Partial<CaseTable> =
         req.action === 'assign' ? { assignee: req.assignee!, updated_at: now } : { status: 'resolved', resolution: req.classification!, resolution_reason: req.reason!.trim(), updated_at: now };
@@ -297,7 +299,7 @@ export function createCaseService(deps: CaseDeps) {
       await db.transaction().execute(async (tx) => {
         // Only still-open cases: one closed meanwhile fails the whole batch.
         const r = await tx.updateTable('cases').set(set).where('id', 'in', [...ids]).where('status', '=', 'open').executeTakeFirst();
-        if (Number(r.numUpdatedRows) !== ids.length) throw new InvalidInput('nothing was changed: a case was resolved meanwhile', [{ path: '/ids', problem: 'changed meanwhile' }]);
+        if (Number(r.numUpdatedRows) !== ids.length) throw new Conflict('nothing was changed: a case was resolved meanwhile', [{ path: '/ids', problem: 'changed meanwhile' }]);
       });
       const after = await db.selectFrom('cases').selectAll().where('id', 'in', [...ids]).execute();
       const m = new Map(after.map((r) => [r.id, view(r)]));
@@ -308,7 +310,7 @@ export function createCaseService(deps: CaseDeps) {
     async linkIncident(id: string, incident: string, by: By): Promise<Case> {
       const r = await get(id);
       assertMay(callerOf(by), { on: 'case', action: 'escalate', suspect: r.actor });
-      if (r.incident) throw new InvalidInput(`this case was already escalated to incident ${r.incident}`, [{ path: '/id', problem: 'already escalated' }]);
+      if (r.incident) throw new Conflict(`this case was already escalated to incident ${r.incident}`, [{ path: '/id', problem: 'already escalated' }]);
       await deps.audit.append([{ kind: 'case', actor: actorOf(by), result: 'escalated', data: { case: id, incident, suspect: r.actor } }]);
       return save(id, { incident });
     },

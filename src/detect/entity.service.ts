@@ -6,7 +6,7 @@ import type { DevicesService } from '../devices/devices.service.ts';
 import type { Device } from '../devices/devices.types.ts';
 import type { WaybillService } from '../waybill/waybill.service.ts';
 import type { Clock } from '../lib/clock.ts';
-import { InvalidInput } from '../lib/errors.ts';
+import { Conflict, InvalidInput } from '../lib/errors.ts';
 import { assertMay } from '../access/duties.fns.ts';
 import type { By, CaseService } from './cases.service.ts';
 import type { Evidence, Severity } from './engine.ts';
@@ -149,7 +149,7 @@ export function createEntityService(deps: EntityDeps) {
       // The same rule as POST /v1/devices/{id}/status (src/access/duties.fns.ts).
       assertMay(typeof by === 'string' ? { actor: by } : by, { on: 'device', action: status });
       const before = await deps.devices.get(id);
-      if (before.status === status) throw new InvalidInput(`this device is already ${status}`, [{ path: '/status', problem: 'unchanged' }]);
+      if (before.status === status) throw new Conflict(`this device is already ${status}`, [{ path: '/status', problem: 'unchanged' }]);
       const open = (await deps.cases.ofActor(`device:${id}`)).find((c) => c.status === 'open');
       await deps.audit.append([{ kind: 'device', actor: typeof by === 'string' ? by : by.actor, result: status, data: { device: id, from: before.status, case: open?.id ?? null } }]);
       return deps.devices.setStatus(id, status);

@@ -1,4 +1,4 @@
-import { InvalidInput } from '../lib/errors.ts';
+import { Conflict } from '../lib/errors.ts';
 import type { Incident, IncidentService } from '../incidents/incidents.service.ts';
 import type { WaybillService } from '../waybill/waybill.service.ts';
 import { assertMay } from '../access/duties.fns.ts';
@@ -45,9 +45,9 @@ export async function escalateCase(
   const c = await deps.cases.get(id);
   // Refused before the incident is opened: the suspect never escalates (or buries) their own case.
   assertMay(typeof by === 'string' ? { actor: by } : by, { on: 'case', action: 'escalate', suspect: c.actor });
-  if (c.incident) throw new InvalidInput(`this case was already escalated to incident ${c.incident}`, [{ path: '/id', problem: 'already escalated' }]);
+  if (c.incident) throw new Conflict(`this case was already escalated to incident ${c.incident}`, [{ path: '/id', problem: 'already escalated' }]);
   const scope = await scopeOfCase(c, deps.waybill);
-  if (scope.subjects.length === 0) throw new InvalidInput("no customer is named in this case's evidence: open the incident by hand with its scope", [{ path: '/id', problem: 'no customer in the evidence' }]);
+  if (scope.subjects.length === 0) throw new Conflict("no customer is named in this case's evidence: open the incident by hand with its scope", [{ path: '/id', problem: 'no customer in the evidence' }]);
   const incident = await deps.incidents.open({ title: req.title, where: req.where, measures: req.measures, highRisk: req.highRisk, subjects: scope.subjects, categories: scope.categories.length ? scope.categories : ['unknown'] }, typeof by === 'string' ? by : by.actor);
   return { case: await deps.cases.linkIncident(id, incident.id, by), incident };
 }

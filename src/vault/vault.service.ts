@@ -115,8 +115,8 @@ export function createVaultService(deps: VaultDeps) {
 
   async function liveSubject(token: string) {
     const s = await repo.getSubject(token);
-    if (!s) throw new NotFound('no subject has this token');
-    if (s.erased_at) throw new NotFound(`this subject was erased at ${s.erased_at}`);
+    // Erased answers exactly as unknown: the answer must not tell that a customer ever existed.
+    if (!s || s.erased_at) throw new NotFound('no subject has this token');
     return s;
   }
 
@@ -296,7 +296,7 @@ export function createVaultService(deps: VaultDeps) {
       const row = await repo.getSealedField(s.id, field);
       if (!row) throw new NotFound(`this subject has no ${field} field`);
       const key = await repo.getDataKey(s.id);
-      if (!key) throw new NotFound('this subject was erased');
+      if (!key) throw new NotFound('no subject has this token'); // an erase under way: its key went first
       let dek: Buffer;
       try {
         dek = await kms.unwrap({ kekVersion: key.kekVersion, wrapped: key.wrapped }, dekContext(token));

@@ -178,7 +178,7 @@ export function createContactService(deps: ContactDeps) {
       try {
         to = await deps.vault.decryptField(b.recipient, 'phone');
       } catch {
-        // (The vault's own message may say when the customer was erased: not the courier's business.)
+        // (Whatever the vault refuses with, an unknown customer or a key store fault, is not the courier's business.)
         throw new Unavailable('the customer cannot be reached through this relay');
       }
       const { callId } = await deps.telephony.connect({ virtual: b.number, to, parcel: tracking, courier: caller.id });

@@ -23,7 +23,7 @@ const CaseOut = Type.Object({
   openedAt: Type.String(),
   updatedAt: Type.String(),
 });
-const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 
 /** Detection cases, for analysts: list, read, assign, comment, resolve; admins undo automatic responses. */
 export const caseRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; cases: CaseService }> = async (app, { staff, cases }) => {

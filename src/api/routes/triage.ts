@@ -11,7 +11,7 @@ import { DUTY_ROLES } from '../../access/duties.fns.ts';
 import { requireStaff, staffOf } from '../auth.ts';
 import { ErrorResponse } from './shared.ts';
 
-const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 const StaffId = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' });
 const AlertRow = Type.Object({
   case: Type.String(),
