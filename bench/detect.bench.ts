@@ -21,7 +21,9 @@ async function peakHeapAbove(work: () => Promise<unknown>): Promise<number> {
   globalThis.gc?.();
   const start = process.memoryUsage().heapUsed;
   let peak = start;
-  const sample = setInterval(() => { peak = Math.max(peak, process.memoryUsage().heapUsed); }, 10);
+  const sample = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
+  }, 10);
   try {
     await work();
   } finally {
@@ -42,10 +44,13 @@ export async function run(): Promise<void> {
     out.end();
     await once(out, 'close');
     const n = w.events.length;
-    say(`# detect bench: ${n} events (${(statSync(file).size / 1e6).toFixed(0)} MB), ${days} simulated days; load ${loadavg()[0]!.toFixed(2)}`);
+    say(
+      `# detect bench: ${n} events (${(statSync(file).size / 1e6).toFixed(0)} MB), ${days} simulated days; load ${loadavg()[0]!.toFixed(2)}`,
+    );
     const parse = async () => {
       let k = 0;
-      for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) if (JSON.parse(line)) k++;
+      for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity }))
+        if (JSON.parse(line)) k++;
       return k;
     };
     const full = async () => (await replay(createReadStream(file))).events;
@@ -66,7 +71,9 @@ export async function run(): Promise<void> {
     }
     const heap = await peakHeapAbove(() => replay(createReadStream(file)));
     bench('detect.heap_mb_per_million_events', (heap / 1e6 / (n / 1e6)).toFixed(1), 'MB');
-    say(`# heap: peak ${(heap / 1e6).toFixed(0)} MB above the start over ${n} events${globalThis.gc ? '' : ' (no --expose-gc: the start is not collected)'}`);
+    say(
+      `# heap: peak ${(heap / 1e6).toFixed(0)} MB above the start over ${n} events${globalThis.gc ? '' : ' (no --expose-gc: the start is not collected)'}`,
+    );
     bench('detect.replay_per_s', (n / (bestReplay / 1000)).toFixed(0), 'events/s');
     bench('detect.parse_per_s', (n / (bestParse / 1000)).toFixed(0), 'events/s');
     bench('detect.replay.ratio', (bestParse / bestReplay).toFixed(2), 'x');

@@ -23,7 +23,8 @@ const PARCELS = 2000;
 
 export async function run(): Promise<void> {
   const raw = process.env.BENCH_DEVICE_BATCHES ?? '40';
-  if (!/^\d+$/.test(raw) || Number(raw) < 2) throw new Error(`BENCH_DEVICE_BATCHES must be a whole number of at least 2, not "${raw}"`);
+  if (!/^\d+$/.test(raw) || Number(raw) < 2)
+    throw new Error(`BENCH_DEVICE_BATCHES must be a whole number of at least 2, not "${raw}"`);
   const batches = Number(raw);
   const dir = mkdtempSync(join(tmpdir(), 'cloak-bench-'));
   let app: App | undefined;
@@ -31,34 +32,62 @@ export async function run(): Promise<void> {
     app = await createApp(loadConfig({ CLOAK_DATA_DIR: dir, CLOAK_LOG_LEVEL: 'warn' }));
     await app.devices.createStation({ id: 'hub', name: 'hub', kind: 'hub' });
     await app.devices.createStation({ id: 'dest', name: 'dest', kind: 'delivery' });
-    const [s] = await app.vault.createSubjects([{ externalId: 'bench-recipient', fields: { name: 'Bench Recipient' } }]);
+    const [s] = await app.vault.createSubjects([
+      { externalId: 'bench-recipient', fields: { name: 'Bench Recipient' } },
+    ]);
     const parcels: string[] = [];
-    for (let i = 0; i < PARCELS; i++) parcels.push((await app.waybill.createParcel({ recipient: s!.token, origin: 'hub', destination: 'dest' })).tracking);
+    for (let i = 0; i < PARCELS; i++)
+      parcels.push(
+        (await app.waybill.createParcel({ recipient: s!.token, origin: 'hub', destination: 'dest' })).tracking,
+      );
     const key = generateKeyPairSync('ed25519');
     const { code } = await app.devices.issueEnrollmentCode({ station: 'hub', kind: 'scanner' });
-    const dev = await app.devices.enroll({ code, publicKey: Buffer.from(key.publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64'), build: '0'.repeat(64) });
+    const dev = await app.devices.enroll({
+      code,
+      publicKey: Buffer.from(key.publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64'),
+      build: '0'.repeat(64),
+    });
     const caller = { id: dev.id, station: dev.station, kind: dev.kind, status: dev.status };
-    say(`# devices: ${batches} batches of ${BATCH} scans per side over ${PARCELS} parcels, sqlite, load average ${loadavg()[0]!.toFixed(1)}, node ${process.version}`);
+    say(
+      `# devices: ${batches} batches of ${BATCH} scans per side over ${PARCELS} parcels, sqlite, load average ${loadavg()[0]!.toFixed(1)}, node ${process.version}`,
+    );
 
     // Every batch is built and signed before any timing.
     const prepared: SignedRequest[] = [];
     for (let b = 0; b < 2 * batches + 2; b++) {
-      const scans = Array.from({ length: BATCH }, (_, i) => ({ parcel: parcels[(b * BATCH + i) % PARCELS]!, step: SCAN_STEPS[(b + i) % 3]! }));
-      const req: SignedRequest = { method: 'POST', url: '/v1/device/scans', headers: { host: 'cloak.local', 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ scans })) };
-      prepared.push({ ...req, headers: { ...req.headers, ...(await signDeviceRequest(req, { keyid: dev.id, privateKey: key.privateKey })) } });
+      const scans = Array.from({ length: BATCH }, (_, i) => ({
+        parcel: parcels[(b * BATCH + i) % PARCELS]!,
+        step: SCAN_STEPS[(b + i) % 3]!,
+      }));
+      const req: SignedRequest = {
+        method: 'POST',
+        url: '/v1/device/scans',
+        headers: { host: 'cloak.local', 'content-type': 'application/json' },
+        body: Buffer.from(JSON.stringify({ scans })),
+      };
+      prepared.push({
+        ...req,
+        headers: { ...req.headers, ...(await signDeviceRequest(req, { keyid: dev.id, privateKey: key.privateKey })) },
+      });
     }
     // The store the gateway uses: nonces in the database.
     const nonces = app.devices.nonceStore();
     const signed = async (req: SignedRequest) => {
       const t0 = performance.now();
       await verifyDeviceRequest(req, { keyOf: app!.devices.keyOf, nonces, now: new Date(), maxSkewSeconds: 3600 });
-      const r = await app!.waybill.ingestScans(caller, (JSON.parse(req.body!.toString('utf8')) as { scans: { parcel: string; step: string }[] }).scans);
+      const r = await app!.waybill.ingestScans(
+        caller,
+        (JSON.parse(req.body!.toString('utf8')) as { scans: { parcel: string; step: string }[] }).scans,
+      );
       if (r.accepted !== BATCH) throw new Error(`signed batch accepted ${r.accepted} of ${BATCH}`);
       return performance.now() - t0;
     };
     const unsigned = async (req: SignedRequest) => {
       const t0 = performance.now();
-      const r = await app!.waybill.ingestScans(caller, (JSON.parse(req.body!.toString('utf8')) as { scans: { parcel: string; step: string }[] }).scans);
+      const r = await app!.waybill.ingestScans(
+        caller,
+        (JSON.parse(req.body!.toString('utf8')) as { scans: { parcel: string; step: string }[] }).scans,
+      );
       if (r.accepted !== BATCH) throw new Error(`unsigned batch accepted ${r.accepted} of ${BATCH}`);
       return performance.now() - t0;
     };
@@ -79,7 +108,9 @@ export async function run(): Promise<void> {
     }
     const signedPerS = (batches * BATCH * 1000) / signedMs;
     const unsignedPerS = (batches * BATCH * 1000) / unsignedMs;
-    say(`# devices.scan_ingest: signed ${(signedMs / batches).toFixed(1)} ms a batch, unsigned ${(unsignedMs / batches).toFixed(1)} ms a batch`);
+    say(
+      `# devices.scan_ingest: signed ${(signedMs / batches).toFixed(1)} ms a batch, unsigned ${(unsignedMs / batches).toFixed(1)} ms a batch`,
+    );
     bench('devices.scan_ingest.signed_per_s', Math.round(signedPerS).toString(), 'scans/s');
     bench('devices.scan_ingest.unsigned_per_s', Math.round(unsignedPerS).toString(), 'scans/s');
     bench('devices.scan_ingest.ratio', (signedPerS / unsignedPerS).toFixed(2), 'x');

@@ -1,7 +1,8 @@
 /** What every benchmark prints: its output is the program's result, so it goes to stdout. */
 
 /** Nearest-rank percentile of an ascending list. */
-export const percentile = (sorted: readonly number[], p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
+export const percentile = (sorted: readonly number[], p: number) =>
+  sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
 /** A context line (`# …`) or any plain line. */
 export const say = (line: string) => void process.stdout.write(`${line}\n`);
 /** A figure: `BENCH <name> <value> <unit>`, greppable by name. */
@@ -10,6 +11,7 @@ export const bench = (name: string, value: string, unit: string) => say(`BENCH $
 export function envCount(name: string, fallback: number, min = 1): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min) throw new Error(`${name} must be a whole number of at least ${min}, not "${raw}"`);
+  if (!/^\d+$/.test(raw) || Number(raw) < min)
+    throw new Error(`${name} must be a whole number of at least ${min}, not "${raw}"`);
   return Number(raw);
 }

@@ -7,7 +7,16 @@
  * at this size: printed as context, not timed in the figures). With BENCH_TRACE_DIR set, the
  * vault and the file are kept in that folder and reused by the next run of the same size.
  */
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -42,7 +51,12 @@ function asLeaked(phone: string, r: number): string {
   return national.replace(/^(\d{4})(\d{3})(\d{3})$/, '$1 $2 $3');
 }
 
-async function writeLeak(path: string, people: ReturnType<typeof createPeople>, rows: number, subjects: number): Promise<void> {
+async function writeLeak(
+  path: string,
+  people: ReturnType<typeof createPeople>,
+  rows: number,
+  subjects: number,
+): Promise<void> {
   const out = createWriteStream(path);
   const random = rng(SEED);
   const q = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
@@ -63,14 +77,27 @@ async function writeLeak(path: string, people: ReturnType<typeof createPeople>, 
 }
 
 /** Fills the vault through the import path and writes the leaked file. */
-async function fill(app: App, people: ReturnType<typeof createPeople>, subjects: number, file: string, rows: number): Promise<void> {
+async function fill(
+  app: App,
+  people: ReturnType<typeof createPeople>,
+  subjects: number,
+  file: string,
+  rows: number,
+): Promise<void> {
   const t0 = performance.now();
   const p = pipeline(2);
   for (let first = 0; first < subjects; first += BATCH) {
     const items: ImportItem[] = [];
     for (let i = first; i < Math.min(subjects, first + BATCH); i++) {
       const x = people.person(i);
-      items.push({ line: i + 1, input: { kind: 'customer', externalId: x.externalId, fields: { name: x.name, phone: x.phone, email: x.email, address: x.address } } });
+      items.push({
+        line: i + 1,
+        input: {
+          kind: 'customer',
+          externalId: x.externalId,
+          fields: { name: x.name, phone: x.phone, email: x.email, address: x.address },
+        },
+      });
     }
     await p.push(async () => {
       const r = await app.vault.importBatch(items);
@@ -79,7 +106,9 @@ async function fill(app: App, people: ReturnType<typeof createPeople>, subjects:
   }
   await p.drain();
   const importS = (performance.now() - t0) / 1000;
-  say(`# trace: vault of ${subjects} customers filled in ${importS.toFixed(0)} s (${Math.round(subjects / importS)} records/s, untimed setup)`);
+  say(
+    `# trace: vault of ${subjects} customers filled in ${importS.toFixed(0)} s (${Math.round(subjects / importS)} records/s, untimed setup)`,
+  );
 
   await writeLeak(file, people, rows, subjects);
   say(`# trace: leaked file ${(statSync(file).size / 1e6).toFixed(0)} MB`);
@@ -99,7 +128,9 @@ export async function run(): Promise<void> {
   let app: App | undefined;
   try {
     app = await createApp(loadConfig({ CLOAK_DATA_DIR: dir, CLOAK_LOG_LEVEL: 'warn' }));
-    say(`# trace: ${rows} leaked rows (${KNOWN * 100}% the vault's customers) against ${subjects} customers, ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)}, node ${process.version}`);
+    say(
+      `# trace: ${rows} leaked rows (${KNOWN * 100}% the vault's customers) against ${subjects} customers, ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)}, node ${process.version}`,
+    );
     const people = createPeople(SEED);
     const file = join(dir, 'leak.csv');
     if (reuse) say(`# trace: reusing the vault and the file in ${dir}`);
@@ -120,7 +151,8 @@ export async function run(): Promise<void> {
       const s = (performance.now() - t) / 1000;
       if (r.rowsRead !== rows) throw new Error(`traced ${r.rowsRead} rows of ${rows}`);
       // Every known row must match (by phone or e-mail): a fast trace that misses is no figure.
-      if (r.rowsMatched < rows * KNOWN * 0.98) throw new Error(`matched only ${r.rowsMatched} of about ${Math.round(rows * KNOWN)} known rows`);
+      if (r.rowsMatched < rows * KNOWN * 0.98)
+        throw new Error(`matched only ${r.rowsMatched} of about ${Math.round(rows * KNOWN)} known rows`);
       return { s, r };
     };
     // Parse, trace, parse: the parse figure is the mean of the runs either side of the trace.
@@ -128,7 +160,9 @@ export async function run(): Promise<void> {
     const { s: traceS, r } = await trace();
     const p2 = await parse();
     const parseS = (p1 + p2) / 2;
-    say(`# trace: ${r.rowsMatched} rows matched (${r.matchedBy.phone ?? 0} by phone, ${r.matchedBy.email ?? 0} by e-mail), ${r.affected.length} customers affected, ${r.sources.length} sources; columns ${r.columns.map((c) => c.category).join(', ')}`);
+    say(
+      `# trace: ${r.rowsMatched} rows matched (${r.matchedBy.phone ?? 0} by phone, ${r.matchedBy.email ?? 0} by e-mail), ${r.affected.length} customers affected, ${r.sources.length} sources; columns ${r.columns.map((c) => c.category).join(', ')}`,
+    );
     say(`# trace: traced in ${traceS.toFixed(1)} s, parsed in ${p1.toFixed(1)} s and ${p2.toFixed(1)} s`);
     bench('trace.rows_per_s', Math.round(rows / traceS).toString(), 'rows/s');
     bench('trace.parse_per_s', Math.round(rows / parseS).toString(), 'rows/s');

@@ -55,8 +55,12 @@ export async function run(): Promise<void> {
       .execute();
     const pragma = async (p: string) => Object.values((await sql.raw(`pragma ${p}`).execute(db)).rows[0] as object)[0];
     const syncMode = ['OFF', 'NORMAL', 'FULL', 'EXTRA'][Number(await pragma('synchronous'))];
-    say(`# vault: ${records} records in batches of ${BATCH} (+1 warm-up batch each side), ${workers} crypto workers, ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)}, node ${process.version}`);
-    say(`# vault: sqlite ${app.store.location} (journal ${String(await pragma('journal_mode'))}, synchronous ${syncMode}; data keys in the attached keys.db)`);
+    say(
+      `# vault: ${records} records in batches of ${BATCH} (+1 warm-up batch each side), ${workers} crypto workers, ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)}, node ${process.version}`,
+    );
+    say(
+      `# vault: sqlite ${app.store.location} (journal ${String(await pragma('journal_mode'))}, synchronous ${syncMode}; data keys in the attached keys.db)`,
+    );
 
     // All input is built before any timing: generating people is not what is measured.
     const people = createPeople(SEED);
@@ -64,10 +68,23 @@ export async function run(): Promise<void> {
     const byExternalId = new Map(all.map((p) => [p.externalId, p]));
     const toItem = (p: Person, line: number): ImportItem => ({
       line,
-      input: { kind: 'customer', externalId: p.externalId, fields: { name: p.name, phone: p.phone, email: p.email, address: p.address } },
+      input: {
+        kind: 'customer',
+        externalId: p.externalId,
+        fields: { name: p.name, phone: p.phone, email: p.email, address: p.address },
+      },
     });
-    const toRow = (p: Person): PlainRow => ({ external_id: p.externalId, name: p.name, phone: p.phone, email: p.email, address: p.address });
-    const batches = chunk(all, BATCH).map((ps, b) => ({ items: ps.map((p, k) => toItem(p, b * BATCH + k + 1)), rows: ps.map(toRow) }));
+    const toRow = (p: Person): PlainRow => ({
+      external_id: p.externalId,
+      name: p.name,
+      phone: p.phone,
+      email: p.email,
+      address: p.address,
+    });
+    const batches = chunk(all, BATCH).map((ps, b) => ({
+      items: ps.map((p, k) => toItem(p, b * BATCH + k + 1)),
+      rows: ps.map(toRow),
+    }));
 
     const vault = app.vault;
     async function protectedBatch(items: readonly ImportItem[]): Promise<number> {
@@ -76,7 +93,9 @@ export async function run(): Promise<void> {
       const ms = performance.now() - t0;
       if (out.created !== items.length) {
         const first = out.bad[0];
-        throw new Error(`import created ${out.created} of ${items.length} (existing ${out.existing}, bad ${out.bad.length}${first ? `, e.g. line ${first.line}: ${JSON.stringify(first.errors)}` : ''})`);
+        throw new Error(
+          `import created ${out.created} of ${items.length} (existing ${out.existing}, bad ${out.bad.length}${first ? `, e.g. line ${first.line}: ${JSON.stringify(first.errors)}` : ''})`,
+        );
       }
       return ms;
     }
@@ -131,11 +150,19 @@ export async function run(): Promise<void> {
     say(
       `# vault.import: first/last round of ${ROUND} batches: protected ${rate(protectedTimes[0]!, firstN)} / ${rate(protectedTimes[protectedTimes.length - 1]!, lastN)} records/s, plaintext ${rate(plaintextTimes[0]!, firstN)} / ${rate(plaintextTimes[plaintextTimes.length - 1]!, lastN)} records/s`,
     );
-    const counted = await db.selectFrom(PLAIN).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const counted = await db
+      .selectFrom(PLAIN)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const subjects = (await vault.keyStatus()).subjects;
-    if (Number(counted.n) !== records + BATCH || subjects !== records + BATCH) throw new Error(`expected ${records + BATCH} rows each side, found ${counted.n} plaintext and ${subjects} subjects`);
+    if (Number(counted.n) !== records + BATCH || subjects !== records + BATCH)
+      throw new Error(
+        `expected ${records + BATCH} rows each side, found ${counted.n} plaintext and ${subjects} subjects`,
+      );
     const mb = (f: string) => (statSync(join(dir, f), { throwIfNoEntry: false })?.size ?? 0) / 1e6;
-    say(`# vault.import: protected ${(protectedMs / 1000).toFixed(2)} s, plaintext ${(plaintextMs / 1000).toFixed(2)} s (timed batches only, plaintext ${(protectedMs / plaintextMs).toFixed(1)}x faster); cloak.db ${mb('cloak.db').toFixed(0)} MB (+${mb('cloak.db-wal').toFixed(0)} MB WAL), keys.db ${mb('keys.db').toFixed(0)} MB`);
+    say(
+      `# vault.import: protected ${(protectedMs / 1000).toFixed(2)} s, plaintext ${(plaintextMs / 1000).toFixed(2)} s (timed batches only, plaintext ${(protectedMs / plaintextMs).toFixed(1)}x faster); cloak.db ${mb('cloak.db').toFixed(0)} MB (+${mb('cloak.db-wal').toFixed(0)} MB WAL), keys.db ${mb('keys.db').toFixed(0)} MB`,
+    );
     bench('vault.import.protected_per_s', Math.round(protectedPerS).toString(), 'records/s');
     bench('vault.import.plaintext_per_s', Math.round(plaintextPerS).toString(), 'records/s');
     bench('vault.import.ratio', (protectedPerS / plaintextPerS).toFixed(2), 'x');
@@ -150,9 +177,11 @@ export async function run(): Promise<void> {
       const s = randomSubject();
       const person = byExternalId.get(s.external_id!)!;
       const masked = await vault.getMasked(s.token, ctx);
-      if (Object.keys(masked.fields).length !== 4) throw new Error(`subject ${s.token} has ${Object.keys(masked.fields).length} masked fields, not 4`);
+      if (Object.keys(masked.fields).length !== 4)
+        throw new Error(`subject ${s.token} has ${Object.keys(masked.fields).length} masked fields, not 4`);
       const phone = normalizePhone(person.phone, 'VN');
-      if (!phone.ok || (await vault.decryptField(s.token, 'phone')) !== phone.value.e164) throw new Error(`the phone of ${s.token} does not decrypt to what was imported`);
+      if (!phone.ok || (await vault.decryptField(s.token, 'phone')) !== phone.value.e164)
+        throw new Error(`the phone of ${s.token} does not decrypt to what was imported`);
     }
     const latencies = async (call: (token: string) => Promise<unknown>) => {
       const ms: number[] = [];
@@ -166,8 +195,13 @@ export async function run(): Promise<void> {
     };
     const masked = await latencies((t) => vault.getMasked(t, ctx));
     const decrypt = await latencies((t) => vault.decryptField(t, 'phone'));
-    for (const [name, ms] of [['read_masked', masked], ['decrypt_field', decrypt]] as const) {
-      say(`# vault.${name}: ${CALLS} calls after ${WARM_CALLS} warm-up, p50 ${percentile(ms, 0.5).toFixed(3)} ms, p99 ${percentile(ms, 0.99).toFixed(3)} ms, max ${ms[ms.length - 1]!.toFixed(3)} ms`);
+    for (const [name, ms] of [
+      ['read_masked', masked],
+      ['decrypt_field', decrypt],
+    ] as const) {
+      say(
+        `# vault.${name}: ${CALLS} calls after ${WARM_CALLS} warm-up, p50 ${percentile(ms, 0.5).toFixed(3)} ms, p99 ${percentile(ms, 0.99).toFixed(3)} ms, max ${ms[ms.length - 1]!.toFixed(3)} ms`,
+      );
     }
     bench('vault.read_masked.p99_ms', percentile(masked, 0.99).toFixed(3), 'ms');
     bench('vault.decrypt_field.p99_ms', percentile(decrypt, 0.99).toFixed(3), 'ms');

@@ -29,9 +29,18 @@ const SESSION_KEY = 'cloak.staff';
 
 export async function run(): Promise<void> {
   const runs = envCount('BENCH_WEB_RUNS', 7);
-  if (!existsSync(new URL('../web/dist/index.html', import.meta.url))) throw new Error('web/dist is missing: run `npm run build:web` first');
+  if (!existsSync(new URL('../web/dist/index.html', import.meta.url)))
+    throw new Error('web/dist is missing: run `npm run build:web` first');
   const dir = mkdtempSync(join(tmpdir(), 'cloak-bench-web-'));
-  const app = await createApp(loadConfig({ CLOAK_DATA_DIR: dir, CLOAK_PORT: '0', CLOAK_HOST: '127.0.0.1', CLOAK_LOG_LEVEL: 'silent', CLOAK_REWRAP_INTERVAL_SECONDS: '0' }));
+  const app = await createApp(
+    loadConfig({
+      CLOAK_DATA_DIR: dir,
+      CLOAK_PORT: '0',
+      CLOAK_HOST: '127.0.0.1',
+      CLOAK_LOG_LEVEL: 'silent',
+      CLOAK_REWRAP_INTERVAL_SECONDS: '0',
+    }),
+  );
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   try {
     const t0 = performance.now();
@@ -46,10 +55,16 @@ export async function run(): Promise<void> {
     while (alerts === 0) {
       if (performance.now() - t0 > 120_000) throw new Error('no alert within 2 minutes of the demo start');
       await new Promise((r) => setTimeout(r, 500));
-      const o = (await (await fetch(`${url}/v1/dashboard/overview`, { headers: { authorization: `Bearer ${token}` } })).json()) as { alerts: Record<string, number[]> };
-      alerts = Object.values(o.alerts).flat().reduce((a, b) => a + b, 0);
+      const o = (await (
+        await fetch(`${url}/v1/dashboard/overview`, { headers: { authorization: `Bearer ${token}` } })
+      ).json()) as { alerts: Record<string, number[]> };
+      alerts = Object.values(o.alerts)
+        .flat()
+        .reduce((a, b) => a + b, 0);
     }
-    say(`# first alert on the overview ${((performance.now() - t0) / 1000).toFixed(1)} s after the start (the demo traffic keeps running during the loads below)`);
+    say(
+      `# first alert on the overview ${((performance.now() - t0) / 1000).toFixed(1)} s after the start (the demo traffic keeps running during the loads below)`,
+    );
 
     const times: number[] = [];
     const sizes: { raw: number; gzip: number; files: number; after: number }[] = [];
@@ -63,10 +78,12 @@ export async function run(): Promise<void> {
         const isScript = r.request().resourceType() === 'script' || new URL(r.url()).pathname.endsWith('.js');
         if (!isScript) return;
         const before = !ready;
-        scripts.push(r.body().then(
-          (b) => ({ raw: b.length, gzip: gzipSync(b).length, ready: before }),
-          () => ({ raw: 0, gzip: 0, ready: before }),
-        ));
+        scripts.push(
+          r.body().then(
+            (b) => ({ raw: b.length, gzip: gzipSync(b).length, ready: before }),
+            () => ({ raw: 0, gzip: 0, ready: before }),
+          ),
+        );
       });
       const start = performance.now();
       await page.goto(`${url}/`);
@@ -77,15 +94,24 @@ export async function run(): Promise<void> {
       await page.waitForLoadState('networkidle').catch(() => undefined);
       const got = await Promise.all(scripts);
       const first = got.filter((s) => s.ready);
-      sizes.push({ raw: first.reduce((a, s) => a + s.raw, 0), gzip: first.reduce((a, s) => a + s.gzip, 0), files: first.length, after: got.length - first.length });
+      sizes.push({
+        raw: first.reduce((a, s) => a + s.raw, 0),
+        gzip: first.reduce((a, s) => a + s.gzip, 0),
+        files: first.length,
+        after: got.length - first.length,
+      });
       await ctx.close();
     }
     const sorted = [...times].sort((a, b) => a - b);
     const s = sizes[sizes.length - 1]!;
     bench('web.initial_js_gzip_kb', (s.gzip / 1024).toFixed(1), 'KB');
-    say(`# ${s.files} script(s), ${(s.raw / 1024).toFixed(1)} KB uncompressed, before the overview showed data; ${s.after} more after it (lazily loaded); goal ≤ 250 KB gzip`);
+    say(
+      `# ${s.files} script(s), ${(s.raw / 1024).toFixed(1)} KB uncompressed, before the overview showed data; ${s.after} more after it (lazily loaded); goal ≤ 250 KB gzip`,
+    );
     bench('web.overview_ready_ms', percentile(sorted, 0.5).toFixed(0), 'ms');
-    say(`# ${runs} cold loads (new browser context each, signed in): min ${sorted[0]!.toFixed(0)} ms, max ${sorted[sorted.length - 1]!.toFixed(0)} ms, all ${times.map((t) => t.toFixed(0)).join(', ')}; goal ≤ 1,500 ms`);
+    say(
+      `# ${runs} cold loads (new browser context each, signed in): min ${sorted[0]!.toFixed(0)} ms, max ${sorted[sorted.length - 1]!.toFixed(0)} ms, all ${times.map((t) => t.toFixed(0)).join(', ')}; goal ≤ 1,500 ms`,
+    );
     await started.close();
   } finally {
     await browser.close();

@@ -11,19 +11,47 @@ import { createEmbeddedOutbox } from '../src/incidents/outbox.ts';
 describe('was I affected?', () => {
   const logs: string[] = [];
   const outbox = createEmbeddedOutbox();
-  const s = serverOn({ CLOAK_LOG_LEVEL: 'trace' }, { messages: outbox, logDestination: { write: (l: string) => void logs.push(l) } });
+  const s = serverOn(
+    { CLOAK_LOG_LEVEL: 'trace' },
+    { messages: outbox, logDestination: { write: (l: string) => void logs.push(l) } },
+  );
   const post = async (path: string, body: unknown, ip?: string) => {
-    const r = await fetch(`${s.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(ip ? { 'x-test-client': ip } : {}) }, body: JSON.stringify(body) });
+    const r = await fetch(`${s.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(ip ? { 'x-test-client': ip } : {}) },
+      body: JSON.stringify(body),
+    });
     return { status: r.status, json: (await r.json()) as any };
   };
-  const codeFor = (to: string) => /code is (\d{6})/.exec(outbox.sent().filter((m) => m.to === to).at(-1)!.text)![1]!;
+  const codeFor = (to: string) =>
+    /code is (\d{6})/.exec(
+      outbox
+        .sent()
+        .filter((m) => m.to === to)
+        .at(-1)!.text,
+    )![1]!;
 
   test('nothing is told before the code; the victim then learns what leaked; strangers learn nothing; limits hold; no identifier in the logs', async () => {
     const victim = { phone: '0912 777 001', email: 'victim.canary91@example.vn' };
-    const made = await fetch(`${s.url}/v1/subjects`, { method: 'POST', headers: { authorization: `Bearer ${s.admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ externalId: 'aff-1', fields: { name: 'Lê Thị Victim', ...victim } }) });
+    const made = await fetch(`${s.url}/v1/subjects`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ externalId: 'aff-1', fields: { name: 'Lê Thị Victim', ...victim } }),
+    });
     const token = ((await made.json()) as { token: string }).token;
-    const officer = await s.app.staff.authenticate((await s.app.staff.create({ id: 'dpo', role: 'privacy' }, 'system')).token);
-    await s.app.incidents.open({ title: 'scanner dump', where: 'station st-a', subjects: [token], categories: ['phone', 'tracking'], measures: 'scanner revoked' }, officer.actor);
+    const officer = await s.app.staff.authenticate(
+      (await s.app.staff.create({ id: 'dpo', role: 'privacy' }, 'system')).token,
+    );
+    await s.app.incidents.open(
+      {
+        title: 'scanner dump',
+        where: 'station st-a',
+        subjects: [token],
+        categories: ['phone', 'tracking'],
+        measures: 'scanner revoked',
+      },
+      officer.actor,
+    );
 
     // Before the code: the same answer, field for field, for a victim and a stranger.
     const a = await post('/v1/affected/start', { identifier: victim.phone });
@@ -44,22 +72,34 @@ describe('was I affected?', () => {
     const vb = await post('/v1/affected/verify', { challenge: b.json.challenge, code: codeFor('+84912777999') });
     assert.deepEqual(vb.json, { affected: false, incidents: [] });
     // A code works once.
-    assert.equal((await post('/v1/affected/verify', { challenge: a.json.challenge, code: codeFor('+84912777001') })).status, 400);
+    assert.equal(
+      (await post('/v1/affected/verify', { challenge: a.json.challenge, code: codeFor('+84912777001') })).status,
+      400,
+    );
     // E-mail works the same way.
     const e = await post('/v1/affected/start', { identifier: victim.email.toUpperCase() });
-    assert.equal((await post('/v1/affected/verify', { challenge: e.json.challenge, code: codeFor(victim.email) })).json.affected, true);
+    assert.equal(
+      (await post('/v1/affected/verify', { challenge: e.json.challenge, code: codeFor(victim.email) })).json.affected,
+      true,
+    );
 
     // Limits: three starts an hour per identifier (this one has had one)...
     assert.equal((await post('/v1/affected/start', { identifier: victim.phone })).status, 202);
     assert.equal((await post('/v1/affected/start', { identifier: '0912777001' })).status, 202);
-    assert.equal((await post('/v1/affected/start', { identifier: '+84 912 777 001' })).status, 429, 'the same number, written otherwise');
+    assert.equal(
+      (await post('/v1/affected/start', { identifier: '+84 912 777 001' })).status,
+      429,
+      'the same number, written otherwise',
+    );
     // ...and twenty per client.
     let limited = 0;
-    for (let i = 0; i < 20; i++) if ((await post('/v1/affected/start', { identifier: `0912 778 ${String(100 + i)}` })).status === 429) limited++;
+    for (let i = 0; i < 20; i++)
+      if ((await post('/v1/affected/start', { identifier: `0912 778 ${String(100 + i)}` })).status === 429) limited++;
     assert.ok(limited >= 1, 'the client is limited');
     assert.equal((await post('/v1/affected/start', { identifier: 'not an identifier' })).status, 400);
 
     const all = logs.join('\n');
-    for (const v of ['912777001', '912 777 001', '0912 777', 'victim.canary91', 'VICTIM.CANARY91', '912777999']) assert.equal(all.includes(v), false, `"${v}" in the logs`);
+    for (const v of ['912777001', '912 777 001', '0912 777', 'victim.canary91', 'VICTIM.CANARY91', '912777999'])
+      assert.equal(all.includes(v), false, `"${v}" in the logs`);
   });
 });

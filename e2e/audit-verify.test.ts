@@ -17,7 +17,11 @@ import { publicOf } from '../src/audit/entry.ts';
  * run as an operator would, which names the first bad entry; a checkpoint signed by another
  * key is rejected. On SQLite and on PostgreSQL.
  */
-type Sql = { run(q: string, ...p: unknown[]): Promise<void>; rows(q: string, ...p: unknown[]): Promise<Record<string, unknown>[]>; close(): Promise<void> };
+type Sql = {
+  run(q: string, ...p: unknown[]): Promise<void>;
+  rows(q: string, ...p: unknown[]): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+};
 
 function rawSql(db: TestDb): Sql {
   if (db.dialect === 'sqlite') {
@@ -33,7 +37,14 @@ function rawSql(db: TestDb): Sql {
   const c = new pg.Client({ connectionString: db.databaseUrl });
   const ready = c.connect();
   // $1, $2 … for PostgreSQL: the same queries are written with ? here.
-  const q = (s: string) => s.replace(/\?/g, ((n) => () => `$${++n}`)(0));
+  const q = (s: string) =>
+    s.replace(
+      /\?/g,
+      (
+        (n) => () =>
+          `$${++n}`
+      )(0),
+    );
   return {
     run: async (s, ...p) => {
       await ready;
@@ -69,7 +80,15 @@ for (const d of DIALECTS) {
       const app = await createApp(loadConfig({ ...db.env, CLOAK_AUDIT_CHECKPOINT_MS: '50' }));
       // Several checkpoints along the way, as a server signs them while entries arrive.
       for (let i = 0; i < 7; i++) {
-        await app.audit.append(Array.from({ length: 100 }, (_, j) => ({ kind: 'reveal', actor: `staff:u-${j % 5}`, subject: `sub_${(i * 100 + j) % 17}`, result: j % 9 ? 'ok' : 'denied', data: { field: 'phone', purpose: 'ticket_followup', role: 'support' } })));
+        await app.audit.append(
+          Array.from({ length: 100 }, (_, j) => ({
+            kind: 'reveal',
+            actor: `staff:u-${j % 5}`,
+            subject: `sub_${(i * 100 + j) % 17}`,
+            result: j % 9 ? 'ok' : 'denied',
+            data: { field: 'phone', purpose: 'ticket_followup', role: 'support' },
+          })),
+        );
         await app.audit.checkpoint();
       }
       await app.close();
@@ -98,10 +117,21 @@ for (const d of DIALECTS) {
       await sql.run('update audit_tiles set hashes = ? where level = 0 and idx = 1', forged);
       const r = await verify();
       assert.equal(r.code, 1);
-      assert.match(r.stdout, /TAMPERED: first bad entry (\d+): the entries do not reproduce the root of checkpoint 500/);
+      assert.match(
+        r.stdout,
+        /TAMPERED: first bad entry (\d+): the entries do not reproduce the root of checkpoint 500/,
+      );
       assert.ok(Number(/first bad entry (\d+)/.exec(r.stdout)![1]) <= 432);
-      await sql.run('update audit_tiles set hashes = ? where level = 0 and idx = 1', Buffer.from(tile!.hashes as Uint8Array));
-      await sql.run('update audit_entries set body = ?, leaf = ? where idx = ?', body, Buffer.from(row!.leaf as Uint8Array), 432);
+      await sql.run(
+        'update audit_tiles set hashes = ? where level = 0 and idx = 1',
+        Buffer.from(tile!.hashes as Uint8Array),
+      );
+      await sql.run(
+        'update audit_entries set body = ?, leaf = ? where idx = ?',
+        body,
+        Buffer.from(row!.leaf as Uint8Array),
+        432,
+      );
       await expectGood();
     });
 
@@ -114,7 +144,18 @@ for (const d of DIALECTS) {
       await sql.run('update audit_entries set idx = -idx - 1 where idx < 0');
       await expectBad(250, /holds the content of entry 251/);
       await sql.run('delete from audit_entries where idx >= ?', 250);
-      for (const r of rows) await sql.run('insert into audit_entries (idx, at, kind, actor, subject, result, body, leaf) values (?, ?, ?, ?, ?, ?, ?, ?)', r.idx, r.at, r.kind, r.actor, r.subject, r.result, r.body, r.leaf);
+      for (const r of rows)
+        await sql.run(
+          'insert into audit_entries (idx, at, kind, actor, subject, result, body, leaf) values (?, ?, ?, ?, ?, ?, ?, ?)',
+          r.idx,
+          r.at,
+          r.kind,
+          r.actor,
+          r.subject,
+          r.result,
+          r.body,
+          r.leaf,
+        );
       await expectGood();
     });
 
@@ -126,7 +167,18 @@ for (const d of DIALECTS) {
       await sql.run('update audit_entries set idx = ? where idx = ?', 78, -1);
       await expectBad(77, /holds the content of entry 78/);
       await sql.run('delete from audit_entries where idx in (77, 78)');
-      for (const r of [a!, b!]) await sql.run('insert into audit_entries (idx, at, kind, actor, subject, result, body, leaf) values (?, ?, ?, ?, ?, ?, ?, ?)', r.idx, r.at, r.kind, r.actor, r.subject, r.result, r.body, r.leaf);
+      for (const r of [a!, b!])
+        await sql.run(
+          'insert into audit_entries (idx, at, kind, actor, subject, result, body, leaf) values (?, ?, ?, ?, ?, ?, ?, ?)',
+          r.idx,
+          r.at,
+          r.kind,
+          r.actor,
+          r.subject,
+          r.result,
+          r.body,
+          r.leaf,
+        );
       await expectGood();
     });
 
@@ -136,7 +188,18 @@ for (const d of DIALECTS) {
       await sql.run('delete from audit_entries where idx >= ?', 640);
       await sql.run('update audit_head set size = ? where id = 1', 640);
       await expectBad(640, /holds 640 entries but checkpoint 700 was signed: entries from 640 were deleted/);
-      for (const r of tail) await sql.run('insert into audit_entries (idx, at, kind, actor, subject, result, body, leaf) values (?, ?, ?, ?, ?, ?, ?, ?)', r.idx, r.at, r.kind, r.actor, r.subject, r.result, r.body, r.leaf);
+      for (const r of tail)
+        await sql.run(
+          'insert into audit_entries (idx, at, kind, actor, subject, result, body, leaf) values (?, ?, ?, ?, ?, ?, ?, ?)',
+          r.idx,
+          r.at,
+          r.kind,
+          r.actor,
+          r.subject,
+          r.result,
+          r.body,
+          r.leaf,
+        );
       await sql.run('update audit_head set size = ?, root = ? where id = 1', head!.size, head!.root);
       await expectGood();
     });
@@ -144,7 +207,15 @@ for (const d of DIALECTS) {
     test('a checkpoint signed by another key is rejected', async () => {
       const [cp] = await sql.rows('select * from audit_checkpoints where size = ?', 700);
       const seed = Buffer.from(generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }).d!, 'base64url');
-      const forged = signNote(formatCheckpoint({ origin: 'cloak.local/audit', size: 700n, rootHash: Buffer.from(cp!.root as Uint8Array), extensions: [] }), [signerFromSeed('cloak.local/audit', seed)]);
+      const forged = signNote(
+        formatCheckpoint({
+          origin: 'cloak.local/audit',
+          size: 700n,
+          rootHash: Buffer.from(cp!.root as Uint8Array),
+          extensions: [],
+        }),
+        [signerFromSeed('cloak.local/audit', seed)],
+      );
       await sql.run('update audit_checkpoints set note = ? where size = ?', forged, 700);
       const r = await verify();
       assert.equal(r.code, 1);

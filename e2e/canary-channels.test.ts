@@ -19,7 +19,10 @@ describe('canary channels over HTTP: team canaries and calls to canary numbers',
   async function call(method: string, path: string, token: string | undefined, body?: unknown) {
     const res = await fetch(`${s.url}${path}`, {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -34,7 +37,11 @@ describe('canary channels over HTTP: team canaries and calls to canary numbers',
 
   test('admins plant team canaries (staff token or admin key) and list them; anyone else, or bad input, is refused and plants nothing', async () => {
     const staff: Record<string, string> = {};
-    for (const [id, role, team] of [['u-admin', 'admin', 'ops'], ['u-agent', 'support', 'support'], ['u-agent-b', 'support', 'support']] as const) {
+    for (const [id, role, team] of [
+      ['u-admin', 'admin', 'ops'],
+      ['u-agent', 'support', 'support'],
+      ['u-agent-b', 'support', 'support'],
+    ] as const) {
       const r = await call('POST', '/v1/staff', s.admin, { id, role, team });
       assert.equal(r.status, 201, r.text);
       staff[id] = r.json.token;
@@ -49,7 +56,12 @@ describe('canary channels over HTTP: team canaries and calls to canary numbers',
     const list = await call('GET', '/v1/canaries', staff['u-admin']);
     assert.equal(list.status, 200);
     assert.equal(list.json.canaries.length, 4);
-    assert.ok(list.json.canaries.every((c: { channel: string; detail: string; createdAt: string; token: string }) => c.channel === 'team:support' && /^sub_/.test(c.token) && c.createdAt && c.detail));
+    assert.ok(
+      list.json.canaries.every(
+        (c: { channel: string; detail: string; createdAt: string; token: string }) =>
+          c.channel === 'team:support' && /^sub_/.test(c.token) && c.createdAt && c.detail,
+      ),
+    );
     assert.deepEqual(Object.keys(list.json.canaries[0]).sort(), ['channel', 'createdAt', 'detail', 'token']);
     // Their values, to look for later in logs, responses and alerts.
     for (const c of list.json.canaries as { token: string }[]) {
@@ -58,7 +70,8 @@ describe('canary channels over HTTP: team canaries and calls to canary numbers',
       needles.push(phone, phone.slice(3), `0${phone.slice(3)}`, email, email.split('@')[0]!);
     }
 
-    const platform = (await call('POST', '/v1/api-keys', s.admin, { name: 'order-system', scopes: ['platform'] })).json.secret as string;
+    const platform = (await call('POST', '/v1/api-keys', s.admin, { name: 'order-system', scopes: ['platform'] })).json
+      .secret as string;
     for (const [token, body, status] of [
       [staff['u-agent'], { channel: 'team', team: 'support' }, 403],
       [platform, { channel: 'team', team: 'support' }, 403],
@@ -75,29 +88,53 @@ describe('canary channels over HTTP: team canaries and calls to canary numbers',
       assert.equal(typeof bad.json.error.message, 'string');
     }
     assert.equal((await call('GET', '/v1/canaries', staff['u-agent'])).status, 403);
-    assert.equal((await call('GET', '/v1/canaries', s.admin)).json.canaries.length, 4, 'refused requests planted nothing');
+    assert.equal(
+      (await call('GET', '/v1/canaries', s.admin)).json.canaries.length,
+      4,
+      'refused requests planted nothing',
+    );
 
     // A support agent of the team tries to reveal one from the team's history: refused, and alerted.
     const target = list.json.canaries[0].token as string;
-    r = await call('POST', '/v1/reveal', staff['u-agent'], { subject: target, field: 'email', purpose: 'ticket_followup' });
+    r = await call('POST', '/v1/reveal', staff['u-agent'], {
+      subject: target,
+      field: 'email',
+      purpose: 'ticket_followup',
+    });
     assert.equal(r.status, 403, r.text);
     const touched = (await openCases()).find((c) => c.actor === 'staff:u-agent');
-    assert.ok(touched?.alerts.some((a) => a.rule === 'canary-touched' && /exists only in team:support/.test(a.summary)), JSON.stringify(touched));
+    assert.ok(
+      touched?.alerts.some((a) => a.rule === 'canary-touched' && /exists only in team:support/.test(a.summary)),
+      JSON.stringify(touched),
+    );
   });
 
   test('the inbound-call webhook: a canary’s number files canary-called naming its channel; other numbers nothing; the same answer every time', async () => {
-    const tel = (await call('POST', '/v1/api-keys', s.admin, { name: 'carrier', scopes: ['telephony'] })).json.secret as string;
+    const tel = (await call('POST', '/v1/api-keys', s.admin, { name: 'carrier', scopes: ['telephony'] })).json
+      .secret as string;
     const [canary] = (await s.app.canaries.list()).filter((c) => c.channel === 'team:support');
     const canaryPhone = await s.app.vault.decryptField(canary!.token, 'phone');
-    const real = await call('POST', '/v1/subjects', s.admin, { kind: 'customer', externalId: 'cust-called', fields: { name: 'Phan Thị Callee', phone: '0903 214 365' } });
+    const real = await call('POST', '/v1/subjects', s.admin, {
+      kind: 'customer',
+      externalId: 'cust-called',
+      fields: { name: 'Phan Thị Callee', phone: '0903 214 365' },
+    });
     assert.equal(real.status, 201);
     needles.push('903214365', '0903 214 365', 'Callee');
     const before = await openCases();
 
     const toReal = await call('POST', '/v1/telephony/inbound', tel, { to: '0903 214 365', from: CALLER });
     const toNobody = await call('POST', '/v1/telephony/inbound', tel, { to: '+84 908 765 432', from: CALLER });
-    assert.deepEqual((await openCases()).map((c) => c.id), before.map((c) => c.id), 'calls to other numbers file nothing');
-    const toCanary = await call('POST', '/v1/telephony/inbound', tel, { to: canaryPhone, from: CALLER, at: '2026-03-02T09:15:00+07:00' });
+    assert.deepEqual(
+      (await openCases()).map((c) => c.id),
+      before.map((c) => c.id),
+      'calls to other numbers file nothing',
+    );
+    const toCanary = await call('POST', '/v1/telephony/inbound', tel, {
+      to: canaryPhone,
+      from: CALLER,
+      at: '2026-03-02T09:15:00+07:00',
+    });
     for (const x of [toReal, toNobody, toCanary]) {
       assert.equal(x.status, 202);
       assert.equal(x.text, '{"received":true}');
@@ -109,10 +146,14 @@ describe('canary channels over HTTP: team canaries and calls to canary numbers',
     assert.equal(alert.severity, 'high');
     assert.equal(alert.at, '2026-03-02T02:15:00.000Z');
     assert.match(alert.summary, /exists only in team:support/);
-    assert.deepEqual(alert.evidence.map((e) => [e.type, e.channel, e.customer]), [['call', 'team:support', canary!.token]]);
+    assert.deepEqual(
+      alert.evidence.map((e) => [e.type, e.channel, e.customer]),
+      [['call', 'team:support', canary!.token]],
+    );
 
     // Bad input and wrong keys: a clear 4xx, and nothing filed.
-    const platform = (await call('POST', '/v1/api-keys', s.admin, { name: 'desk', scopes: ['platform'] })).json.secret as string;
+    const platform = (await call('POST', '/v1/api-keys', s.admin, { name: 'desk', scopes: ['platform'] })).json
+      .secret as string;
     const n = (await openCases()).length;
     for (const [key, body, status, path] of [
       [tel, { from: CALLER }, 400, '/body/to'],
@@ -126,7 +167,11 @@ describe('canary channels over HTTP: team canaries and calls to canary numbers',
     ] as const) {
       const bad = await call('POST', '/v1/telephony/inbound', key, body);
       assert.equal(bad.status, status, `${JSON.stringify(body)}: ${bad.text}`);
-      if (path) assert.ok(bad.json.error.details.some((d: { path: string }) => d.path === path), bad.text);
+      if (path)
+        assert.ok(
+          bad.json.error.details.some((d: { path: string }) => d.path === path),
+          bad.text,
+        );
     }
     assert.equal((await openCases()).length, n, 'refused calls filed nothing');
   });
@@ -134,11 +179,25 @@ describe('canary channels over HTTP: team canaries and calls to canary numbers',
   test('no canary number or e-mail, and no caller number, in any log line, response or alert', async () => {
     const cases = JSON.stringify(await s.app.cases.list({}));
     assert.ok(logLines.length > 50, 'the logs were captured');
-    assert.ok(logLines.some((l) => l.includes('a canary number was called')), 'the call was logged (without numbers)');
+    assert.ok(
+      logLines.some((l) => l.includes('a canary number was called')),
+      'the call was logged (without numbers)',
+    );
     assert.ok(needles.length > 20);
-    assert.ok(needles.filter((x) => sent.join('\n').includes(x)).length >= 4, 'the needles do find the numbers: they are in what was sent');
-    for (const [name, hay] of [['logs', logLines.join('\n')], ['responses', bodies.join('\n')], ['alerts', cases]] as const) {
-      assert.deepEqual(needles.filter((x) => hay.includes(x)), [], `in the ${name}`);
+    assert.ok(
+      needles.filter((x) => sent.join('\n').includes(x)).length >= 4,
+      'the needles do find the numbers: they are in what was sent',
+    );
+    for (const [name, hay] of [
+      ['logs', logLines.join('\n')],
+      ['responses', bodies.join('\n')],
+      ['alerts', cases],
+    ] as const) {
+      assert.deepEqual(
+        needles.filter((x) => hay.includes(x)),
+        [],
+        `in the ${name}`,
+      );
     }
   });
 });

@@ -16,11 +16,28 @@ const C = {
 };
 /** What must never appear: each value, and the parts of it a leak would most likely show. */
 const NEEDLES = [
-  'Canaryname', 'canaryname', 'Zyxel', 'zyxel', 'quach canaryname',
-  '912837465', '0912837465', '0912 837 465', '2837465',
-  'canarymail', 'CANARYMAIL',
-  'Canarystreet', 'canarystreet',
-  'CANARYNOTE', 'CANARYBAD', 'CANARYJSON', 'CANARYTEXT', 'CANARYPATH', 'CANARYLOOKUP', 'CANARYAUTH', 'CANARYQUERY', 'CANARYKEY',
+  'Canaryname',
+  'canaryname',
+  'Zyxel',
+  'zyxel',
+  'quach canaryname',
+  '912837465',
+  '0912837465',
+  '0912 837 465',
+  '2837465',
+  'canarymail',
+  'CANARYMAIL',
+  'Canarystreet',
+  'canarystreet',
+  'CANARYNOTE',
+  'CANARYBAD',
+  'CANARYJSON',
+  'CANARYTEXT',
+  'CANARYPATH',
+  'CANARYLOOKUP',
+  'CANARYAUTH',
+  'CANARYQUERY',
+  'CANARYKEY',
 ];
 
 function findCanaries(haystack: string): string[] {
@@ -32,26 +49,56 @@ describe('canaries never leak through the API, its logs or its metrics', () => {
   const errorBodies: string[] = [];
   const okBodies: string[] = [];
 
-  async function call(method: string, path: string, body?: unknown, opts: { key?: string; raw?: string; type?: string } = {}) {
+  async function call(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts: { key?: string; raw?: string; type?: string } = {},
+  ) {
     const headers: Record<string, string> = {};
     if (opts.key !== '') headers.authorization = `Bearer ${opts.key ?? s.admin}`;
     if (body !== undefined || opts.raw !== undefined) headers['content-type'] = opts.type ?? 'application/json';
-    const res = await fetch(`${s.url}${path}`, { method, headers, body: opts.raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
+    const res = await fetch(`${s.url}${path}`, {
+      method,
+      headers,
+      body: opts.raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+    });
     const text = await res.text();
     (res.status >= 400 ? errorBodies : okBodies).push(text);
     return { status: res.status, text, json: () => JSON.parse(text) };
   }
 
-  const s = serverOn({ CLOAK_LOG_LEVEL: 'trace' }, { logDestination: { write: (line: string) => void logLines.push(line) } });
+  const s = serverOn(
+    { CLOAK_LOG_LEVEL: 'trace' },
+    { logDestination: { write: (line: string) => void logLines.push(line) } },
+  );
 
   test('drive every endpoint with canary data, succeeding and failing', async () => {
     const created = await call('POST', '/v1/subjects', { kind: 'customer', externalId: 'canary-1', fields: C });
     assert.equal(created.status, 201);
     const token = created.json().token as string;
-    assert.equal((await call('POST', '/v1/subjects', { kind: 'customer', externalId: 'canary-1', fields: C })).status, 200);
-    assert.equal((await call('POST', '/v1/subjects/batch', { subjects: [{ externalId: 'canary-2', fields: C }, { externalId: 'canary-3', fields: { ...C, phone: '+86 138 0013 8000' } }] })).status, 200);
+    assert.equal(
+      (await call('POST', '/v1/subjects', { kind: 'customer', externalId: 'canary-1', fields: C })).status,
+      200,
+    );
+    assert.equal(
+      (
+        await call('POST', '/v1/subjects/batch', {
+          subjects: [
+            { externalId: 'canary-2', fields: C },
+            { externalId: 'canary-3', fields: { ...C, phone: '+86 138 0013 8000' } },
+          ],
+        })
+      ).status,
+      200,
+    );
     assert.equal((await call('GET', `/v1/subjects/${token}`)).status, 200);
-    for (const [field, value] of [['name', C.name], ['phone', C.phone], ['email', C.email], ['name', 'quach canaryname zyxel']] as const) {
+    for (const [field, value] of [
+      ['name', C.name],
+      ['phone', C.phone],
+      ['email', C.email],
+      ['name', 'quach canaryname zyxel'],
+    ] as const) {
       const r = await call('POST', '/v1/subjects/lookup', { field, value });
       assert.equal(r.status, 200);
       assert.ok(r.json().tokens.includes(token));
@@ -91,7 +138,8 @@ describe('canaries never leak through the API, its logs or its metrics', () => {
       assert.ok(!/\bat .+\.(ts|js):\d+/.test(r.text), 'no stack trace in an error body');
     }
     // A platform key may not erase; an erase key may.
-    const platformKey = (await call('POST', '/v1/api-keys', { name: 'order-system', scopes: ['platform'] })).json().secret as string;
+    const platformKey = (await call('POST', '/v1/api-keys', { name: 'order-system', scopes: ['platform'] })).json()
+      .secret as string;
     assert.equal((await call('DELETE', `/v1/subjects/${token}`, undefined, { key: platformKey })).status, 403);
     assert.equal((await call('GET', `/v1/subjects/${token}`, undefined, { key: platformKey })).status, 200);
     assert.equal((await call('DELETE', `/v1/subjects/${token}`)).status, 200);

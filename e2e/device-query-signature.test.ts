@@ -8,7 +8,11 @@ import { enrollOverHttp, signedDeviceCall } from '../test/devices.ts';
 describe('device signatures cover @query', () => {
   const s = serverOn();
   test('a signed request whose query was changed after signing is refused; the one signed is served', async () => {
-    await fetch(`${s.url}/v1/stations`, { method: 'POST', headers: { authorization: `Bearer ${s.admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ id: 'st-q', name: 'Q', kind: 'delivery' }) });
+    await fetch(`${s.url}/v1/stations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'st-q', name: 'Q', kind: 'delivery' }),
+    });
     const d = await enrollOverHttp(s.url, s.admin, 'st-q', 'a'.repeat(64));
     const path = '/v1/device/me?view=full';
     const base = { method: 'GET', url: path, headers: { host: new URL(s.url).host } };

@@ -13,7 +13,16 @@ describe('/docs is held as tightly as the dashboard', () => {
   const b = browserOn();
 
   test('the page, its assets and the document carry CSP, no framing, nosniff', async () => {
-    const paths = ['/docs', '/docs/', '/docs/json', '/docs/yaml', '/docs/static/swagger-ui-bundle.js', '/docs/static/swagger-initializer.js', '/docs/static/index.css', '/docs/static/no-such-file.js'];
+    const paths = [
+      '/docs',
+      '/docs/',
+      '/docs/json',
+      '/docs/yaml',
+      '/docs/static/swagger-ui-bundle.js',
+      '/docs/static/swagger-initializer.js',
+      '/docs/static/index.css',
+      '/docs/static/no-such-file.js',
+    ];
     for (const path of paths) {
       const r = await fetch(`${s.url}${path}`, { redirect: 'manual' });
       await r.arrayBuffer();
@@ -32,10 +41,16 @@ describe('/docs is held as tightly as the dashboard', () => {
     const page = await b.page('en');
     const violations: string[] = [];
     await page.exposeFunction('cspViolation', (v: string) => violations.push(v));
-    await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { cspViolation(v: string): void }).cspViolation(`${e.violatedDirective} ${e.blockedURI}`)));
+    await page.addInitScript(() =>
+      document.addEventListener('securitypolicyviolation', (e) =>
+        (window as unknown as { cspViolation(v: string): void }).cspViolation(`${e.violatedDirective} ${e.blockedURI}`),
+      ),
+    );
     await page.goto(`${s.url}/docs/`);
     // The operations are listed (Swagger UI built them from /docs/json, under the policy).
-    await page.waitForFunction(() => document.querySelectorAll('.opblock-summary-path').length > 50, undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => document.querySelectorAll('.opblock-summary-path').length > 50, undefined, {
+      timeout: 20_000,
+    });
     assert.deepEqual(violations, []);
     assert.deepEqual(pageErrors(page), []);
   });

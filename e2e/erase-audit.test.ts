@@ -14,17 +14,31 @@ describe('an erasure is in the audit log', () => {
     const auth = { authorization: `Bearer ${s.admin}`, 'content-type': 'application/json' };
     const name = 'Trịnh Canary Xoá';
     const phone = '0912 765 431';
-    const created = await fetch(`${s.url}/v1/subjects`, { method: 'POST', headers: auth, body: JSON.stringify({ externalId: 'erase-1', fields: { name, phone } }) });
+    const created = await fetch(`${s.url}/v1/subjects`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ externalId: 'erase-1', fields: { name, phone } }),
+    });
     assert.equal(created.status, 201);
     const { token } = (await created.json()) as { token: string };
-    const erased = await fetch(`${s.url}/v1/subjects/${token}`, { method: 'DELETE', headers: { authorization: auth.authorization } });
+    const erased = await fetch(`${s.url}/v1/subjects/${token}`, {
+      method: 'DELETE',
+      headers: { authorization: auth.authorization },
+    });
     assert.equal(erased.status, 200);
     const { erasedAt } = (await erased.json()) as { erasedAt: string };
-    assert.equal((await fetch(`${s.url}/v1/subjects/${token}`, { headers: { authorization: auth.authorization } })).status, 404);
+    assert.equal(
+      (await fetch(`${s.url}/v1/subjects/${token}`, { headers: { authorization: auth.authorization } })).status,
+      404,
+    );
 
-    const found = await fetch(`${s.url}/v1/audit/search?subject=${token}&kind=erase`, { headers: { authorization: auth.authorization } });
+    const found = await fetch(`${s.url}/v1/audit/search?subject=${token}&kind=erase`, {
+      headers: { authorization: auth.authorization },
+    });
     assert.equal(found.status, 200);
-    const { entries } = (await found.json()) as { entries: { kind: string; actor: string; subject: string; result: string; entry: string; stored: string }[] };
+    const { entries } = (await found.json()) as {
+      entries: { kind: string; actor: string; subject: string; result: string; entry: string; stored: string }[];
+    };
     assert.equal(entries.length, 1, 'one erase entry for the token');
     const [e] = entries;
     assert.equal(e!.kind, 'erase');
@@ -34,18 +48,40 @@ describe('an erasure is in the audit log', () => {
     const stored = Buffer.from(e!.stored, 'base64').toString('utf8');
     assert.ok(stored.includes(erasedAt), 'the entry says when');
     for (const form of [stored, Buffer.from(e!.entry, 'base64').toString('utf8')]) {
-      assert.ok(!form.includes('Trịnh') && !form.includes('765 431') && !form.includes('765431'), 'no erased value in the entry');
+      assert.ok(
+        !form.includes('Trịnh') && !form.includes('765 431') && !form.includes('765431'),
+        'no erased value in the entry',
+      );
     }
   });
 
   test('an erased token answers exactly as one that never existed: same status, code, message and details, on read and on reveal', async () => {
     const auth = { authorization: `Bearer ${s.admin}`, 'content-type': 'application/json' };
-    const staff = await fetch(`${s.url}/v1/staff`, { method: 'POST', headers: auth, body: JSON.stringify({ id: 'erase-agent', role: 'support', team: 'vn-south' }) });
+    const staff = await fetch(`${s.url}/v1/staff`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ id: 'erase-agent', role: 'support', team: 'vn-south' }),
+    });
     assert.equal(staff.status, 201);
-    const agent = { authorization: `Bearer ${((await staff.json()) as { token: string }).token}`, 'content-type': 'application/json' };
-    const created = await fetch(`${s.url}/v1/subjects`, { method: 'POST', headers: auth, body: JSON.stringify({ externalId: 'erase-2', fields: { name: 'Đỗ Văn Xoá', phone: '0912 765 432' } }) });
+    const agent = {
+      authorization: `Bearer ${((await staff.json()) as { token: string }).token}`,
+      'content-type': 'application/json',
+    };
+    const created = await fetch(`${s.url}/v1/subjects`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ externalId: 'erase-2', fields: { name: 'Đỗ Văn Xoá', phone: '0912 765 432' } }),
+    });
     const { token: erased } = (await created.json()) as { token: string };
-    assert.equal((await fetch(`${s.url}/v1/subjects/${erased}`, { method: 'DELETE', headers: { authorization: auth.authorization } })).status, 200);
+    assert.equal(
+      (
+        await fetch(`${s.url}/v1/subjects/${erased}`, {
+          method: 'DELETE',
+          headers: { authorization: auth.authorization },
+        })
+      ).status,
+      200,
+    );
     const unknown = `sub_${'k'.repeat(26)}`;
     const answer = async (token: string, read: () => Promise<Response>) => {
       const r = await read();
@@ -55,7 +91,17 @@ describe('an erasure is in the audit log', () => {
     };
     const reads = {
       read: (t: string) => () => fetch(`${s.url}/v1/subjects/${t}`, { headers: { authorization: auth.authorization } }),
-      reveal: (t: string) => () => fetch(`${s.url}/v1/reveal`, { method: 'POST', headers: agent, body: JSON.stringify({ subject: t, field: 'phone', purpose: 'fraud_check', breakGlass: { justification: 'the caller says they are this customer' } }) }),
+      reveal: (t: string) => () =>
+        fetch(`${s.url}/v1/reveal`, {
+          method: 'POST',
+          headers: agent,
+          body: JSON.stringify({
+            subject: t,
+            field: 'phone',
+            purpose: 'fraud_check',
+            breakGlass: { justification: 'the caller says they are this customer' },
+          }),
+        }),
     };
     for (const [what, read] of Object.entries(reads)) {
       const a = await answer(unknown, read(unknown));

@@ -18,23 +18,36 @@ async function writeCustomers(file: string, n: number, seed: number): Promise<vo
   const people = createPeople(seed);
   for (let i = 0; i < n; i++) {
     const p = people.person(i);
-    if (!out.write(`${p.externalId},${csvCell(p.name)},${csvCell(p.phone)},${p.email},${csvCell(p.address)}\n`)) await once(out, 'drain');
+    if (!out.write(`${p.externalId},${csvCell(p.name)},${csvCell(p.phone)},${p.email},${csvCell(p.address)}\n`))
+      await once(out, 'drain');
   }
   out.end();
   await once(out, 'finish');
 }
 
 /** Subjects missing a data key, a field or their indexes: what a half-written import would leave. */
-function incomplete(dataDir: string): { subjects: number; distinctIds: number; withoutKey: number; withoutFourFields: number; withoutIndexes: number } {
+function incomplete(dataDir: string): {
+  subjects: number;
+  distinctIds: number;
+  withoutKey: number;
+  withoutFourFields: number;
+  withoutIndexes: number;
+} {
   const db = new BetterSqlite3(join(dataDir, 'cloak.db'), { readonly: true });
   db.prepare(`attach database ? as cloak_keys`).run(join(dataDir, 'keys.db'));
   const one = (q: string) => (db.prepare(q).get() as { n: number }).n;
   const r = {
     subjects: one('select count(*) n from vault_subjects'),
     distinctIds: one('select count(distinct external_id) n from vault_subjects'),
-    withoutKey: one('select count(*) n from vault_subjects s where not exists (select 1 from cloak_keys.vault_data_keys k where k.subject_id = s.id)'),
-    withoutFourFields: one('select count(*) n from vault_subjects s where (select count(*) from vault_fields f where f.subject_id = s.id) <> 4'),
-    withoutIndexes: one('select count(*) n from vault_subjects s where (select count(*) from vault_index i where i.subject_id = s.id) <> 4'),
+    withoutKey: one(
+      'select count(*) n from vault_subjects s where not exists (select 1 from cloak_keys.vault_data_keys k where k.subject_id = s.id)',
+    ),
+    withoutFourFields: one(
+      'select count(*) n from vault_subjects s where (select count(*) from vault_fields f where f.subject_id = s.id) <> 4',
+    ),
+    withoutIndexes: one(
+      'select count(*) n from vault_subjects s where (select count(*) from vault_index i where i.subject_id = s.id) <> 4',
+    ),
   };
   db.close();
   return r;
@@ -85,13 +98,19 @@ describe('cloak import', () => {
 
   test('--strict imports nothing when any row is bad, and everything when none is', async () => {
     const file = join(db.dataDir, 'strict.csv');
-    writeFileSync(file, 'id,name,phone\ns-1,Ngô Thị Lan,0912 000 111\ns-2,Dương Văn Minh,12345\ns-3,Lý Thị Ngọc,0912 000 333\n');
+    writeFileSync(
+      file,
+      'id,name,phone\ns-1,Ngô Thị Lan,0912 000 111\ns-2,Dương Văn Minh,12345\ns-3,Lý Thị Ngọc,0912 000 333\n',
+    );
     const r = await runCloak(['import', file, '--strict'], env());
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^line 3: \/fields\/phone is not a valid phone number/m);
     assert.match(r.stdout, /nothing imported/);
     const d = new BetterSqlite3(join(db.dataDir, 'cloak.db'), { readonly: true });
-    assert.equal((d.prepare("select count(*) n from vault_subjects where external_id like 's-%'").get() as { n: number }).n, 0);
+    assert.equal(
+      (d.prepare("select count(*) n from vault_subjects where external_id like 's-%'").get() as { n: number }).n,
+      0,
+    );
     d.close();
     writeFileSync(file, 'id,name,phone\ns-1,Ngô Thị Lan,0912 000 111\ns-3,Lý Thị Ngọc,0912 000 333\n');
     const ok = await runCloak(['import', file, '--strict'], env());
@@ -121,53 +140,79 @@ describe('cloak import', () => {
 
   test('a file without a header is refused without printing its first row; NDJSON fields are taken whole', async () => {
     const file = join(db.dataDir, 'noheader.csv');
-    writeFileSync(file, 'c-1,Nguyễn Văn Canaryheader,0912345678,canaryheader@example.vn\nc-2,Lê Văn B,0912345679,b@example.vn\n');
+    writeFileSync(
+      file,
+      'c-1,Nguyễn Văn Canaryheader,0912345678,canaryheader@example.vn\nc-2,Lê Văn B,0912345679,b@example.vn\n',
+    );
     const r = await runCloak(['import', file], env());
     assert.equal(r.code, 2);
     assert.match(r.stderr, /first line must be a header/);
     assert.ok(!/Canaryheader|canaryheader|0912345678/.test(r.stderr + r.stdout), 'the first row is not echoed');
     const nd = join(db.dataDir, 'api-shape.ndjson');
-    writeFileSync(nd, JSON.stringify({ id: 'f-1', fields: { phone: '0912 555 000', loyalty: 'gold' }, source: 'crm' }) + '\n');
+    writeFileSync(
+      nd,
+      JSON.stringify({ id: 'f-1', fields: { phone: '0912 555 000', loyalty: 'gold' }, source: 'crm' }) + '\n',
+    );
     const ok = await runCloak(['import', nd], env());
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /1 created/);
     assert.match(ok.stderr, /ignored columns .*source/);
   });
 
-  test('SIGKILL during a 100k-row import leaves no half-written subject; re-running completes it without duplicates', { timeout: 240_000 }, async () => {
-    const k = await freshSqlite();
-    try {
-      const file = join(k.dataDir, 'big.csv');
-      await writeCustomers(file, 100_000, 7);
-      const kenv = { ...k.env, CLOAK_CRYPTO_WORKERS: '2' };
-      const args = ['import', file, '--map', 'name=full_name,phone=tel'];
-      // Kill it once a good part (but not all) of the file is in.
-      const killed = await runCloak(args, kenv, (child) => {
-        const t = setInterval(() => {
-          try {
-            const n = incomplete(k.dataDir).subjects;
-            if (n >= 15_000) {
-              clearInterval(t);
-              child.kill('SIGKILL');
+  test(
+    'SIGKILL during a 100k-row import leaves no half-written subject; re-running completes it without duplicates',
+    { timeout: 240_000 },
+    async () => {
+      const k = await freshSqlite();
+      try {
+        const file = join(k.dataDir, 'big.csv');
+        await writeCustomers(file, 100_000, 7);
+        const kenv = { ...k.env, CLOAK_CRYPTO_WORKERS: '2' };
+        const args = ['import', file, '--map', 'name=full_name,phone=tel'];
+        // Kill it once a good part (but not all) of the file is in.
+        const killed = await runCloak(args, kenv, (child) => {
+          const t = setInterval(() => {
+            try {
+              const n = incomplete(k.dataDir).subjects;
+              if (n >= 15_000) {
+                clearInterval(t);
+                child.kill('SIGKILL');
+              }
+            } catch {
+              // the database may not exist yet
             }
-          } catch {
-            // the database may not exist yet
-          }
-        }, 100);
-        child.on('close', () => clearInterval(t));
-      });
-      assert.equal(killed.signal, 'SIGKILL', `the import ended on its own before it could be killed: ${killed.stdout}`);
-      const mid = incomplete(k.dataDir);
-      assert.ok(mid.subjects >= 15_000 && mid.subjects < 100_000, `killed mid-way (${mid.subjects})`);
-      assert.deepEqual({ withoutKey: mid.withoutKey, withoutFourFields: mid.withoutFourFields, withoutIndexes: mid.withoutIndexes }, { withoutKey: 0, withoutFourFields: 0, withoutIndexes: 0 });
+          }, 100);
+          child.on('close', () => clearInterval(t));
+        });
+        assert.equal(
+          killed.signal,
+          'SIGKILL',
+          `the import ended on its own before it could be killed: ${killed.stdout}`,
+        );
+        const mid = incomplete(k.dataDir);
+        assert.ok(mid.subjects >= 15_000 && mid.subjects < 100_000, `killed mid-way (${mid.subjects})`);
+        assert.deepEqual(
+          { withoutKey: mid.withoutKey, withoutFourFields: mid.withoutFourFields, withoutIndexes: mid.withoutIndexes },
+          { withoutKey: 0, withoutFourFields: 0, withoutIndexes: 0 },
+        );
 
-      const rerun = await runCloak(args, kenv);
-      assert.equal(rerun.code, 0, rerun.stderr);
-      assert.match(rerun.stdout, new RegExp(`100000 rows: ${100_000 - mid.subjects} created, ${mid.subjects} already there, 0 bad`));
-      const end = incomplete(k.dataDir);
-      assert.deepEqual(end, { subjects: 100_000, distinctIds: 100_000, withoutKey: 0, withoutFourFields: 0, withoutIndexes: 0 });
-    } finally {
-      await k.drop();
-    }
-  });
+        const rerun = await runCloak(args, kenv);
+        assert.equal(rerun.code, 0, rerun.stderr);
+        assert.match(
+          rerun.stdout,
+          new RegExp(`100000 rows: ${100_000 - mid.subjects} created, ${mid.subjects} already there, 0 bad`),
+        );
+        const end = incomplete(k.dataDir);
+        assert.deepEqual(end, {
+          subjects: 100_000,
+          distinctIds: 100_000,
+          withoutKey: 0,
+          withoutFourFields: 0,
+          withoutIndexes: 0,
+        });
+      } finally {
+        await k.drop();
+      }
+    },
+  );
 });

@@ -22,10 +22,21 @@ for (const db of ['sqlite', 'postgres'] as const) {
         const lines = report(r).join('\n');
         assert.match(r.pristine, /^OK: /, 'the untouched log verifies');
         assert.equal(r.outcomes.length, MUTATIONS);
-        assert.ok(new Set(r.outcomes.map((o) => o.m.kind.split('.')[0])).size >= 4, 'entries, tiles, checkpoints and the head are all mutated');
+        assert.ok(
+          new Set(r.outcomes.map((o) => o.m.kind.split('.')[0])).size >= 4,
+          'entries, tiles, checkpoints and the head are all mutated',
+        );
         const missed = r.outcomes.filter((o) => !o.detected);
-        assert.deepEqual(missed.map((o) => `${o.m.kind}: ${o.m.target}: ${o.message}`), [], lines);
-        assert.deepEqual(r.outcomes.filter((o) => o.signed).map((o) => o.m.target), [], 'verify signed nothing');
+        assert.deepEqual(
+          missed.map((o) => `${o.m.kind}: ${o.m.target}: ${o.message}`),
+          [],
+          lines,
+        );
+        assert.deepEqual(
+          r.outcomes.filter((o) => o.signed).map((o) => o.m.target),
+          [],
+          'verify signed nothing',
+        );
       } finally {
         rmSync(work, { recursive: true, force: true });
       }

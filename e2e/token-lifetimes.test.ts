@@ -11,13 +11,21 @@ import { main } from '../src/cli/main.ts';
  */
 describe('tokens that expire, rotate and are revoked', () => {
   let offset = 0;
-  const s = serverOn({ CLOAK_STAFF_TOKEN_HOURS: '8', CLOAK_API_KEY_DAYS: '30' }, { clock: { now: () => new Date(Date.now() + offset) } });
+  const s = serverOn(
+    { CLOAK_STAFF_TOKEN_HOURS: '8', CLOAK_API_KEY_DAYS: '30' },
+    { clock: { now: () => new Date(Date.now() + offset) } },
+  );
   const call = async (method: string, path: string, body?: unknown, token = s.admin) => {
-    const r = await fetch(`${s.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    const r = await fetch(`${s.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     const text = await r.text();
     return { status: r.status, json: text ? JSON.parse(text) : undefined };
   };
-  const entries = async () => (await s.app.auditRepo.entries(0, Number.MAX_SAFE_INTEGER)).map((e) => decodeEntry(e.body)!);
+  const entries = async () =>
+    (await s.app.auditRepo.entries(0, Number.MAX_SAFE_INTEGER)).map((e) => decodeEntry(e.body)!);
   const HOUR = 3_600_000;
 
   test('a staff token: rotated over HTTP (old one 401 at once), revoked (401 "revoked"), expired after CLOAK_STAFF_TOKEN_HOURS (401 "expired")', async () => {
@@ -35,19 +43,35 @@ describe('tokens that expire, rotate and are revoked', () => {
     assert.equal((await call('POST', '/v1/staff/an-1/token/revoke')).status, 409);
     assert.equal((await call('POST', '/v1/staff/nobody/token')).status, 404);
     const fresh = (await call('POST', '/v1/staff/an-1/token')).json.token as string;
-    assert.equal((await call('POST', '/v1/staff/an-1/token', undefined, fresh)).status, 401, 'a staff token does not issue tokens');
+    assert.equal(
+      (await call('POST', '/v1/staff/an-1/token', undefined, fresh)).status,
+      401,
+      'a staff token does not issue tokens',
+    );
     offset = 8 * HOUR + 60_000;
     const expired = await call('GET', '/v1/cases', undefined, fresh);
     assert.equal(expired.status, 401);
     assert.match(expired.json.error.message, /expired/);
     offset = 0;
-    const mine = (await entries()).filter((e) => e.kind === 'staff' && e.staff === 'an-1').map((e) => `${e.result}:${e.actor}`);
+    const mine = (await entries())
+      .filter((e) => e.kind === 'staff' && e.staff === 'an-1')
+      .map((e) => `${e.result}:${e.actor}`);
     const admin = (await entries()).find((e) => e.kind === 'staff' && e.result === 'created')!.actor;
-    assert.deepEqual(mine, [`created:${admin}`, `token_issued:${admin}`, `token_revoked:${admin}`, `token_issued:${admin}`, 'token_expired:staff:an-1']);
+    assert.deepEqual(mine, [
+      `created:${admin}`,
+      `token_issued:${admin}`,
+      `token_revoked:${admin}`,
+      `token_issued:${admin}`,
+      'token_expired:staff:an-1',
+    ]);
   });
 
   test('an API key: created shorter, expires (401 "expired"), rotated over HTTP (old secret 401 at once), revoked', async () => {
-    assert.equal((await call('POST', '/v1/api-keys', { name: 'too-long', scopes: ['platform'], days: 31 })).status, 400, 'no longer than CLOAK_API_KEY_DAYS');
+    assert.equal(
+      (await call('POST', '/v1/api-keys', { name: 'too-long', scopes: ['platform'], days: 31 })).status,
+      400,
+      'no longer than CLOAK_API_KEY_DAYS',
+    );
     const k = (await call('POST', '/v1/api-keys', { name: 'one-week', scopes: ['audit'], days: 7 })).json;
     assert.ok(Math.abs(Date.parse(k.expiresAt) - Date.parse(k.createdAt) - 7 * 24 * HOUR) < 1000);
     assert.equal((await call('GET', '/v1/audit/entries/0', undefined, k.secret)).status, 200);
@@ -59,7 +83,11 @@ describe('tokens that expire, rotate and are revoked', () => {
     const r = await call('POST', `/v1/api-keys/${k.id}/rotate?days=2`);
     assert.equal(r.status, 200, JSON.stringify(r.json));
     assert.ok(Math.abs(Date.parse(r.json.expiresAt) - Date.parse(r.json.rotatedAt) - 2 * 24 * HOUR) < 1000);
-    assert.equal((await call('GET', '/v1/audit/entries/0', undefined, k.secret)).status, 401, 'the old secret stops at once');
+    assert.equal(
+      (await call('GET', '/v1/audit/entries/0', undefined, k.secret)).status,
+      401,
+      'the old secret stops at once',
+    );
     assert.equal((await call('GET', '/v1/audit/entries/0', undefined, r.json.secret)).status, 200);
     assert.equal((await call('DELETE', `/v1/api-keys/${k.id}`)).status, 204);
     assert.equal((await call('GET', '/v1/audit/entries/0', undefined, r.json.secret)).status, 401);
@@ -75,7 +103,11 @@ describe('tokens that expire, rotate and are revoked', () => {
     const cloak = async (...argv: string[]) => {
       const out: string[] = [];
       const err: string[] = [];
-      const code = await main(['node', 'cloak', ...argv], { ...s.db.env }, { out: (l) => out.push(l), err: (l) => err.push(l), isTty: false });
+      const code = await main(
+        ['node', 'cloak', ...argv],
+        { ...s.db.env },
+        { out: (l) => out.push(l), err: (l) => err.push(l), isTty: false },
+      );
       return { code, stdout: out.join('\n'), stderr: err.join('\n') };
     };
     const created = await cloak('api-keys', 'create', '--name', 'cli-key', '--scopes', 'audit', '--days', '5');

@@ -16,7 +16,12 @@ import { startServer, type Started } from '../src/api/start.ts';
  */
 type Node = { app: App; server: Started; url: string };
 const QUOTA = 2500;
-const ENV = { CLOAK_PORT: '0', CLOAK_TRACE_QUOTA_BYTES: String(QUOTA), CLOAK_TRACE_MAX_BYTES: '65536', CLOAK_TRACE_KEEP_DAYS: '30' };
+const ENV = {
+  CLOAK_PORT: '0',
+  CLOAK_TRACE_QUOTA_BYTES: String(QUOTA),
+  CLOAK_TRACE_MAX_BYTES: '65536',
+  CLOAK_TRACE_KEEP_DAYS: '30',
+};
 
 async function boot(db: TestDb): Promise<Node> {
   const app = await createApp(loadConfig({ ...db.env, ...ENV }));
@@ -36,7 +41,12 @@ for (const d of DIALECTS) {
     let a: Node;
     let b: Node;
     let token = '';
-    const upload = (n: Node, body: string, name = 'leak.csv') => fetch(`${n.url}/v1/traces?name=${name}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body });
+    const upload = (n: Node, body: string, name = 'leak.csv') =>
+      fetch(`${n.url}/v1/traces?name=${name}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+        body,
+      });
     const files = () => readdirSync(join(a.app.config.dataDir, 'traces')).filter((f) => f.endsWith('.upload'));
     async function finished(id: string) {
       for (let i = 0; i < 200; i++) {
@@ -47,7 +57,11 @@ for (const d of DIALECTS) {
       throw new Error('not traced');
     }
     async function held(): Promise<number> {
-      const r = await a.app.store.db.selectFrom('trace_quotas').select('held').where('uploader', '=', 'staff:quota-inv').executeTakeFirst();
+      const r = await a.app.store.db
+        .selectFrom('trace_quotas')
+        .select('held')
+        .where('uploader', '=', 'staff:quota-inv')
+        .executeTakeFirst();
       return Number(r?.held ?? 0);
     }
 
@@ -66,10 +80,18 @@ for (const d of DIALECTS) {
     });
 
     test('four uploads at once on two nodes, 1000 bytes each under a 2500-byte quota: two pass, two are 429 and leave no file', async () => {
-      const answers = await Promise.all([a, a, b, b].map((n, i) => upload(n, csv(1000, i)).then(async (r) => ({ status: r.status, body: (await r.json()) as { id?: string; error?: { message: string } } }))));
+      const answers = await Promise.all(
+        [a, a, b, b].map((n, i) =>
+          upload(n, csv(1000, i)).then(async (r) => ({
+            status: r.status,
+            body: (await r.json()) as { id?: string; error?: { message: string } },
+          })),
+        ),
+      );
       const by = answers.reduce<Record<number, number>>((m, x) => ((m[x.status] = (m[x.status] ?? 0) + 1), m), {});
       assert.deepEqual(by, { 202: 2, 429: 2 }, JSON.stringify(answers));
-      for (const x of answers.filter((x) => x.status === 429)) assert.match(x.body.error!.message, /CLOAK_TRACE_QUOTA_BYTES/);
+      for (const x of answers.filter((x) => x.status === 429))
+        assert.match(x.body.error!.message, /CLOAK_TRACE_QUOTA_BYTES/);
       assert.equal(files().length, 2, 'a refused upload keeps no file');
       assert.equal(await held(), 2000);
       const rows = await a.app.store.db.selectFrom('leak_traces').select('id').execute();
@@ -81,9 +103,21 @@ for (const d of DIALECTS) {
       const over = await upload(a, csv(1000, 9));
       assert.equal(over.status, 429);
       const [first] = await a.app.store.db.selectFrom('leak_traces').select('id').orderBy('uploaded_at').execute();
-      assert.equal((await fetch(`${a.url}/v1/traces/${first!.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } })).status, 403, 'the uploader does not delete evidence');
+      assert.equal(
+        (
+          await fetch(`${a.url}/v1/traces/${first!.id}`, {
+            method: 'DELETE',
+            headers: { authorization: `Bearer ${token}` },
+          })
+        ).status,
+        403,
+        'the uploader does not delete evidence',
+      );
       const officer = (await a.app.staff.create({ id: 'quota-dpo', role: 'privacy' }, 'system')).token;
-      const del = await fetch(`${a.url}/v1/traces/${first!.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${officer}` } });
+      const del = await fetch(`${a.url}/v1/traces/${first!.id}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${officer}` },
+      });
       assert.equal(del.status, 204);
       assert.equal(await held(), 1000);
       const again = await upload(b, csv(1000, 10));
@@ -92,11 +126,19 @@ for (const d of DIALECTS) {
     });
 
     test('a traced file past CLOAK_TRACE_KEEP_DAYS is removed at the next sweep; its record, hash and report stay and its bytes leave the quota', async () => {
-      const [old] = await a.app.store.db.selectFrom('leak_traces').select(['id', 'sha256']).orderBy('uploaded_at').execute();
+      const [old] = await a.app.store.db
+        .selectFrom('leak_traces')
+        .select(['id', 'sha256'])
+        .orderBy('uploaded_at')
+        .execute();
       await finished(old!.id);
       const path = join(a.app.config.dataDir, 'traces', `${old!.id}.upload`);
       assert.ok(existsSync(path));
-      await a.app.store.db.updateTable('leak_traces').set({ uploaded_at: new Date(Date.now() - 31 * 86_400_000).toISOString() }).where('id', '=', old!.id).execute();
+      await a.app.store.db
+        .updateTable('leak_traces')
+        .set({ uploaded_at: new Date(Date.now() - 31 * 86_400_000).toISOString() })
+        .where('id', '=', old!.id)
+        .execute();
       await a.app.investigations.resume(); // the sweep runs at start and hourly
       assert.ok(!existsSync(path), 'the file is gone');
       const inv = await a.app.investigations.get(old!.id);

@@ -18,10 +18,25 @@ describe('the access explorer and the customer page', () => {
   const b = browserOn();
   const CUSTOMER = { name: 'Trần Văn Minh Canary', phone: '0912 555 001', email: 'minh.webaccess@example.vn' };
   const OTHER = { name: 'Phạm Thị Lan', phone: '0912 555 002', email: 'lan.webaccess@example.vn' };
-  const w: { analyst: string; customer: string; other: string; okIndex: number; deniedIndex: number; otherIndex: number; deviceIndex: number } = {} as never;
+  const w: {
+    analyst: string;
+    customer: string;
+    other: string;
+    okIndex: number;
+    deniedIndex: number;
+    otherIndex: number;
+    deviceIndex: number;
+  } = {} as never;
 
   async function call(method: string, path: string, token: string | null, body?: unknown) {
-    const r = await fetch(`${s.url}${path}`, { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const r = await fetch(`${s.url}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await r.text();
     let json: any;
     try {
@@ -31,9 +46,11 @@ describe('the access explorer and the customer page', () => {
     }
     return { status: r.status, json, text };
   }
-  const staff = async (id: string, role: string) => (await call('POST', '/v1/staff', s.admin, { id, role })).json.token as string;
+  const staff = async (id: string, role: string) =>
+    (await call('POST', '/v1/staff', s.admin, { id, role })).json.token as string;
   const searchFor = async (page: Page, fill: Record<string, string>) => {
-    for (const k of ['actor', 'subject', 'purpose', 'device', 'kind']) await page.locator(`#q-${k}`).fill(fill[k] ?? '');
+    for (const k of ['actor', 'subject', 'purpose', 'device', 'kind'])
+      await page.locator(`#q-${k}`).fill(fill[k] ?? '');
     await page.locator('form[role=search] button[type=submit]').click();
     const q = new URLSearchParams(Object.entries(fill)).toString();
     await page.locator(`[data-ready=access][data-query="${q}"]`).waitFor();
@@ -44,35 +61,85 @@ describe('the access explorer and the customer page', () => {
     w.analyst = await staff('an-1', 'analyst');
     const agent = await staff('u-agent', 'support');
     const other = await staff('u-other', 'support');
-    w.customer = (await call('POST', '/v1/subjects', s.admin, { kind: 'customer', externalId: 'wa-1', fields: CUSTOMER })).json.token;
-    w.other = (await call('POST', '/v1/subjects', s.admin, { kind: 'customer', externalId: 'wa-2', fields: OTHER })).json.token;
-    assert.equal((await call('POST', '/v1/explanations', s.admin, { kind: 'ticket', id: 'T-1', staff: 'u-agent', subject: w.customer })).status, 201);
-    let r = await call('POST', '/v1/reveal', agent, { subject: w.customer, field: 'phone', purpose: 'ticket_followup', explanation: 'T-1' });
+    w.customer = (
+      await call('POST', '/v1/subjects', s.admin, { kind: 'customer', externalId: 'wa-1', fields: CUSTOMER })
+    ).json.token;
+    w.other = (
+      await call('POST', '/v1/subjects', s.admin, { kind: 'customer', externalId: 'wa-2', fields: OTHER })
+    ).json.token;
+    assert.equal(
+      (
+        await call('POST', '/v1/explanations', s.admin, {
+          kind: 'ticket',
+          id: 'T-1',
+          staff: 'u-agent',
+          subject: w.customer,
+        })
+      ).status,
+      201,
+    );
+    let r = await call('POST', '/v1/reveal', agent, {
+      subject: w.customer,
+      field: 'phone',
+      purpose: 'ticket_followup',
+      explanation: 'T-1',
+    });
     assert.equal(r.status, 200, r.text);
     w.okIndex = r.json.auditIndex;
-    r = await call('POST', '/v1/reveal', agent, { subject: w.customer, field: 'address', purpose: 'ticket_followup', explanation: 'T-1' });
+    r = await call('POST', '/v1/reveal', agent, {
+      subject: w.customer,
+      field: 'address',
+      purpose: 'ticket_followup',
+      explanation: 'T-1',
+    });
     assert.equal(r.status, 403);
     r = await call('POST', '/v1/reveal', other, { subject: w.other, field: 'phone', purpose: 'fraud_check' });
     assert.equal(r.status, 403);
     // A device status change, as the device service records it (kind device, data.device).
-    const [dev] = await s.app.audit.append([{ kind: 'device', actor: 'system', data: { device: 'dev_webaccess1', station: 'st-a', build: 'b1', device_kind: 'scanner', status: 'revoked' } }]);
+    const [dev] = await s.app.audit.append([
+      {
+        kind: 'device',
+        actor: 'system',
+        data: { device: 'dev_webaccess1', station: 'st-a', build: 'b1', device_kind: 'scanner', status: 'revoked' },
+      },
+    ]);
     w.deviceIndex = dev!.index;
     const dpo = await staff('dpo', 'privacy');
-    assert.equal((await call('POST', '/v1/incidents', dpo, { title: 'scanner dump', where: 'station st-a', subjects: [w.customer], categories: ['phone', 'tracking'], measures: 'scanner revoked' })).status, 201);
+    assert.equal(
+      (
+        await call('POST', '/v1/incidents', dpo, {
+          title: 'scanner dump',
+          where: 'station st-a',
+          subjects: [w.customer],
+          categories: ['phone', 'tracking'],
+          measures: 'scanner revoked',
+        })
+      ).status,
+      201,
+    );
 
     // The search API: who may use it, and bad input named.
     const mine = await call('GET', `/v1/audit/search?actor=staff%3Au-agent`, w.analyst);
     assert.equal(mine.status, 200);
-    assert.deepEqual(mine.json.entries.map((e: { kind: string; result: string }) => `${e.kind}:${e.result}`), ['reveal:denied', 'reveal:ok']);
+    assert.deepEqual(
+      mine.json.entries.map((e: { kind: string; result: string }) => `${e.kind}:${e.result}`),
+      ['reveal:denied', 'reveal:ok'],
+    );
     w.deniedIndex = mine.json.entries[0].index;
     const fraud = await call('GET', '/v1/audit/search?purpose=fraud_check', w.analyst);
-    assert.deepEqual(fraud.json.entries.map((e: { subject: string }) => e.subject), [w.other]);
+    assert.deepEqual(
+      fraud.json.entries.map((e: { subject: string }) => e.subject),
+      [w.other],
+    );
     w.otherIndex = fraud.json.entries[0].index;
     assert.equal((await call('GET', '/v1/audit/search', agent)).status, 403, 'a support agent does not search the log');
     assert.equal((await call('GET', '/v1/audit/search', null)).status, 401);
     const bad = await call('GET', '/v1/audit/search?from=yesterday&limit=0', w.analyst);
     assert.equal(bad.status, 400);
-    assert.deepEqual(bad.json.error.details.map((d: { path: string }) => d.path).sort(), ['/querystring/from', '/querystring/limit']);
+    assert.deepEqual(bad.json.error.details.map((d: { path: string }) => d.path).sort(), [
+      '/querystring/from',
+      '/querystring/limit',
+    ]);
     const late = await call('GET', '/v1/audit/search?from=2030-01-01T00:00:00Z&to=2029-01-01T00:00:00Z', w.analyst);
     assert.equal(late.status, 400);
     assert.equal(late.json.error.details[0].path, '/to');
@@ -80,7 +147,10 @@ describe('the access explorer and the customer page', () => {
     const p1 = await call('GET', '/v1/audit/search?limit=3', w.analyst);
     const p2 = await call('GET', `/v1/audit/search?limit=3&cursor=${p1.json.next}`, w.analyst);
     const idx = [...p1.json.entries, ...p2.json.entries].map((e: { index: number }) => e.index);
-    assert.deepEqual(idx, [...idx].sort((x, y) => y - x));
+    assert.deepEqual(
+      idx,
+      [...idx].sort((x, y) => y - x),
+    );
     assert.equal(new Set(idx).size, 6);
     // Staff read an entry's proof against a given checkpoint size; the entry bodies hold no personal data.
     const cp = await (await fetch(`${s.url}/log/checkpoint`)).text();
@@ -90,10 +160,15 @@ describe('the access explorer and the customer page', () => {
     assert.equal(proof.json.size, size);
     assert.equal((await call('GET', `/v1/audit/entries/${w.okIndex}`, agent)).status, 403, 'not for a support agent');
     assert.equal((await call('GET', `/v1/audit/entries/${w.okIndex}`, null)).status, 401);
-    assert.equal((await call('GET', `/v1/audit/entries/${w.okIndex}?size=${size + 1000}`, w.analyst)).status, 400, 'no proof for a tree the log has not reached');
+    assert.equal(
+      (await call('GET', `/v1/audit/entries/${w.okIndex}?size=${size + 1000}`, w.analyst)).status,
+      400,
+      'no proof for a tree the log has not reached',
+    );
     const all = await call('GET', '/v1/audit/search?limit=200', w.analyst);
     const bodies = all.json.entries.map((e: { entry: string }) => Buffer.from(e.entry, 'base64').toString()).join('\n');
-    for (const v of [...Object.values(CUSTOMER), ...Object.values(OTHER), '912555001', '912555002']) assert.equal(bodies.includes(v), false, `"${v}" in an entry`);
+    for (const v of [...Object.values(CUSTOMER), ...Object.values(OTHER), '912555001', '912555002'])
+      assert.equal(bodies.includes(v), false, `"${v}" in an entry`);
   });
 
   test('staff search by actor, customer token and purpose; Verify succeeds, and fails when the server lies', async () => {
@@ -112,10 +187,14 @@ describe('the access explorer and the customer page', () => {
     assert.ok(subjects.length >= 3, 'the explanation and both reveals');
     assert.ok(subjects.every((x) => x === w.customer));
     rows = await searchFor(page, { purpose: 'fraud_check' });
-    assert.deepEqual(await rows.evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-index')))), [w.otherIndex]);
+    assert.deepEqual(await rows.evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-index')))), [
+      w.otherIndex,
+    ]);
 
     rows = await searchFor(page, { device: 'dev_webaccess1', kind: 'device' });
-    assert.deepEqual(await rows.evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-index')))), [w.deviceIndex]);
+    assert.deepEqual(await rows.evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-index')))), [
+      w.deviceIndex,
+    ]);
     assert.match(await rows.first().innerText(), /status: revoked/);
     await page.locator(`button.details-button[data-index="${w.deviceIndex}"]`).click();
     await page.locator(`.entry-details[data-entry="${w.deviceIndex}"] button.verify-button`).click();
@@ -140,7 +219,10 @@ describe('the access explorer and the customer page', () => {
     const ok = details.locator('[data-verified]');
     await ok.waitFor();
     assert.equal(await ok.getAttribute('data-verified'), 'true', await ok.innerText());
-    assert.match(await ok.innerText(), /Verified in this browser against checkpoint \d+ signed by \S+ \([0-9a-f]{4}( [0-9a-f]{4}){7}\)/);
+    assert.match(
+      await ok.innerText(),
+      /Verified in this browser against checkpoint \d+ signed by \S+ \([0-9a-f]{4}( [0-9a-f]{4}){7}\)/,
+    );
     assert.deepEqual(await axeViolations(page), [], 'access explorer with an entry open');
 
     // The server lies about the checkpoint's root: the signature no longer verifies.
@@ -189,7 +271,12 @@ describe('the access explorer and the customer page', () => {
     assert.equal(await ready.getAttribute('data-accesses'), '1');
     assert.equal(await ready.getAttribute('data-refused'), '1');
     await page.waitForFunction(() => document.querySelectorAll('.customer-accesses [data-verified]').length === 2);
-    assert.deepEqual(await page.locator('.customer-accesses [data-verified]').evaluateAll((es) => es.map((e) => e.getAttribute('data-verified'))), ['true', 'true']);
+    assert.deepEqual(
+      await page
+        .locator('.customer-accesses [data-verified]')
+        .evaluateAll((es) => es.map((e) => e.getAttribute('data-verified'))),
+      ['true', 'true'],
+    );
     const text = await page.locator('main').innerText();
     assert.match(text, /support agent/);
     assert.match(text, /phone number/);
@@ -198,7 +285,8 @@ describe('the access explorer and the customer page', () => {
     assert.equal(page.url().includes('cct.'), false, 'the token is taken out of the address bar');
     assert.equal(await page.locator('#token').count(), 0, 'no staff sign-in');
     const html = await page.content();
-    for (const v of [...Object.values(CUSTOMER), '912555001']) assert.equal(html.includes(v), false, `"${v}" in the page`);
+    for (const v of [...Object.values(CUSTOMER), '912555001'])
+      assert.equal(html.includes(v), false, `"${v}" in the page`);
     assert.deepEqual(await axeViolations(page), [], 'customer page');
     await page.locator('header select').selectOption('zh');
     await page.locator('h1', { hasText: '您的数据' }).waitFor();
@@ -220,7 +308,13 @@ describe('the access explorer and the customer page', () => {
   });
 
   test('"was I affected?" end to end with the code from the outbox, in two languages', async () => {
-    const codeFor = (to: string) => /code is (\d{6})/.exec(outbox.sent().filter((m) => m.to === to).at(-1)!.text)![1]!;
+    const codeFor = (to: string) =>
+      /code is (\d{6})/.exec(
+        outbox
+          .sent()
+          .filter((m) => m.to === to)
+          .at(-1)!.text,
+      )![1]!;
     const page = await b.page('en');
     await page.goto(`${s.url}/#/customer`);
     await page.locator('[data-step=ask]').waitFor();

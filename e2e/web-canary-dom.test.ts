@@ -15,14 +15,34 @@ describe('no clear personal value on any page', () => {
   const s = serverOn();
   const b = browserOn();
   const call = async (method: string, path: string, token: string, body?: unknown, csv?: string) => {
-    const r = await fetch(`${s.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(csv !== undefined ? { 'content-type': 'text/csv' } : body ? { 'content-type': 'application/json' } : {}) }, body: csv ?? (body ? JSON.stringify(body) : undefined) });
+    const r = await fetch(`${s.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(csv !== undefined ? { 'content-type': 'text/csv' } : body ? { 'content-type': 'application/json' } : {}),
+      },
+      body: csv ?? (body ? JSON.stringify(body) : undefined),
+    });
     const text = await r.text();
     assert.ok(r.ok, `${method} ${path}: ${r.status} ${text}`);
     return text ? JSON.parse(text) : undefined;
   };
-  const canaries = Array.from({ length: 4 }, (_, i) => ({ name: `Chim Hoàng Yến ${'ABCD'[i]}`, phone: `0912 77${i} 4${i}1`, email: `hoangyen.canary${i}@example.vn`, address: `${40 + i} Phố Canary, Phường Hoàng Yến, Hà Nội` }));
+  const canaries = Array.from({ length: 4 }, (_, i) => ({
+    name: `Chim Hoàng Yến ${'ABCD'[i]}`,
+    phone: `0912 77${i} 4${i}1`,
+    email: `hoangyen.canary${i}@example.vn`,
+    address: `${40 + i} Phố Canary, Phường Hoàng Yến, Hà Nội`,
+  }));
   /** Every way a canary value could be written on a page. */
-  const needles = canaries.flatMap((c) => [c.name, c.email, c.address, c.phone, c.phone.replace(/\s/g, ''), `+84${c.phone.replace(/\s/g, '').slice(1)}`, c.address.split(',')[0]!]);
+  const needles = canaries.flatMap((c) => [
+    c.name,
+    c.email,
+    c.address,
+    c.phone,
+    c.phone.replace(/\s/g, ''),
+    `+84${c.phone.replace(/\s/g, '').slice(1)}`,
+    c.address.split(',')[0]!,
+  ]);
 
   /** The page's HTML without the reveal flow's value: no canary may be in it. */
   async function leaked(page: Page): Promise<string[]> {
@@ -37,10 +57,18 @@ describe('no clear personal value on any page', () => {
   test('every page, in two languages: no canary value outside the reveal flow; no serious accessibility violation', async () => {
     const admin = (await call('POST', '/v1/staff', s.admin, { id: 'adm-1', role: 'admin' })).token as string;
     const agent = (await call('POST', '/v1/staff', s.admin, { id: 'ag-1', role: 'support' })).token as string;
-    const made = await call('POST', '/v1/subjects/batch', s.admin, { subjects: canaries.map((fields, i) => ({ externalId: `canary-dom-${i}`, fields })) });
+    const made = await call('POST', '/v1/subjects/batch', s.admin, {
+      subjects: canaries.map((fields, i) => ({ externalId: `canary-dom-${i}`, fields })),
+    });
     const tokens = (made.results as { token: string }[]).map((r) => r.token);
     // An agent breaks the glass on each: alerts, a case, a timeline and log entries about them.
-    for (const t of tokens) await call('POST', '/v1/reveal', agent, { subject: t, field: 'phone', purpose: 'fraud_check', breakGlass: { justification: 'customer on the phone says the parcel never came' } });
+    for (const t of tokens)
+      await call('POST', '/v1/reveal', agent, {
+        subject: t,
+        field: 'phone',
+        purpose: 'fraud_check',
+        breakGlass: { justification: 'customer on the phone says the parcel never came' },
+      });
     await s.app.detection.idle();
     const cases = (await call('GET', '/v1/cases', admin)).cases as { id: string; actor: string }[];
     const caseOfAgent = cases.find((c) => c.actor === 'staff:ag-1');
@@ -48,8 +76,13 @@ describe('no clear personal value on any page', () => {
     // Their values in a leaked file, traced; an incident from it; a customer token.
     const csv = `Họ tên,Số điện thoại,Email,Địa chỉ\n${canaries.map((c) => `${c.name},${c.phone},${c.email},"${c.address}"`).join('\n')}\n`;
     const inv = await call('POST', '/v1/traces?name=dump.csv', admin, undefined, csv);
-    for (let i = 0; i < 100 && (await call('GET', `/v1/traces/${inv.id}`, admin)).status !== 'done'; i++) await new Promise((r) => setTimeout(r, 100));
-    const incident = await call('POST', `/v1/traces/${inv.id}/incident`, admin, { title: 'Canary list for sale', where: 'a forum', measures: 'Taken down.' });
+    for (let i = 0; i < 100 && (await call('GET', `/v1/traces/${inv.id}`, admin)).status !== 'done'; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    const incident = await call('POST', `/v1/traces/${inv.id}/incident`, admin, {
+      title: 'Canary list for sale',
+      where: 'a forum',
+      measures: 'Taken down.',
+    });
     const report = await call('POST', `/v1/subjects/${tokens[0]}/report-tokens`, s.admin);
 
     const pages: [string, string][] = [
@@ -80,7 +113,11 @@ describe('no clear personal value on any page', () => {
           await page.locator('button.verify-button').first().click();
           await page.locator('[data-verified=true]').first().waitFor();
         }
-        if (ready === 'leak') await page.getByText(/4 affected customers|4 khách hàng bị ảnh hưởng/).first().waitFor();
+        if (ready === 'leak')
+          await page
+            .getByText(/4 affected customers|4 khách hàng bị ảnh hưởng/)
+            .first()
+            .waitFor();
         assert.deepEqual(await leaked(page), [], `${path} (${lang})`);
         assert.deepEqual(await axeViolations(page), [], `${path} (${lang})`);
       }
@@ -99,15 +136,26 @@ describe('no clear personal value on any page', () => {
     await signIn(page, s.url, admin);
     await page.goto(`${s.url}/#/cases/${caseOfAgent.id}`);
     await page.locator('[data-ready=case]').waitFor();
-    await page.locator('.ev-field', { hasText: tokens[1]! }).first().getByRole('button', { name: 'Reveal phone' }).click();
+    await page
+      .locator('.ev-field', { hasText: tokens[1]! })
+      .first()
+      .getByRole('button', { name: 'Reveal phone' })
+      .click();
     const dialog = page.getByRole('dialog', { name: /^Reveal the phone of / });
     await dialog.getByRole('checkbox', { name: /Break the glass/ }).check();
-    await dialog.locator('textarea[name=justification]').fill(`Checking the number the agent looked up, case ${caseOfAgent.id}`);
+    await dialog
+      .locator('textarea[name=justification]')
+      .fill(`Checking the number the agent looked up, case ${caseOfAgent.id}`);
     await dialog.getByRole('button', { name: 'Reveal', exact: true }).click();
     await page.locator('[data-reveal]').waitFor();
     assert.equal(await page.locator('[data-reveal]').innerText(), '+84912771411');
     assert.deepEqual(await leaked(page), [], 'the value is nowhere but in [data-reveal]');
-    const log = (await call('GET', `/v1/audit/search?subject=${tokens[1]}&actor=staff:adm-1`, admin)).entries as { result: string }[];
-    assert.ok(log.some((e) => e.result === 'break_glass'), 'the reveal is in the audit log');
+    const log = (await call('GET', `/v1/audit/search?subject=${tokens[1]}&actor=staff:adm-1`, admin)).entries as {
+      result: string;
+    }[];
+    assert.ok(
+      log.some((e) => e.result === 'break_glass'),
+      'the reveal is in the audit log',
+    );
   });
 });

@@ -13,7 +13,11 @@ describe('the dashboard shell', () => {
   const s = serverOn();
   const b = browserOn();
   const staff = async (id: string, role: string) => {
-    const r = await fetch(`${s.url}/v1/staff`, { method: 'POST', headers: { authorization: `Bearer ${s.admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ id, role }) });
+    const r = await fetch(`${s.url}/v1/staff`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id, role }),
+    });
     return ((await r.json()) as { token: string }).token;
   };
 

@@ -27,7 +27,9 @@ export function ensureChromium({
   const chosen = env.CLOAK_TEST_CHROMIUM;
   if (chosen) {
     if (exists(chosen)) return 'present';
-    throw new Error(`CLOAK_TEST_CHROMIUM is ${chosen}, which does not exist: point it at a Chromium binary, or unset it to use Debian's chromium package at ${DEFAULT_CHROMIUM}`);
+    throw new Error(
+      `CLOAK_TEST_CHROMIUM is ${chosen}, which does not exist: point it at a Chromium binary, or unset it to use Debian's chromium package at ${DEFAULT_CHROMIUM}`,
+    );
   }
   if (exists(DEFAULT_CHROMIUM)) return 'present';
   if (uid !== 0 || !hasAptGet()) {
@@ -35,7 +37,12 @@ export function ensureChromium({
       `the browser tests need Debian's "chromium" package (${DEFAULT_CHROMIUM}), which is not installed: run "apt-get install chromium" as root (npm test does it itself when run as root on Debian), or set CLOAK_TEST_CHROMIUM to a Chromium binary`,
     );
   }
-  say(`npm test: ${DEFAULT_CHROMIUM} is missing, installing Debian's chromium package for the browser tests (apt-get install chromium)`);
-  if (!run(APT_INSTALL) || !exists(DEFAULT_CHROMIUM)) throw new Error(`installing Debian's "chromium" package failed (${APT_INSTALL}); install it by hand, then run npm test again`);
+  say(
+    `npm test: ${DEFAULT_CHROMIUM} is missing, installing Debian's chromium package for the browser tests (apt-get install chromium)`,
+  );
+  if (!run(APT_INSTALL) || !exists(DEFAULT_CHROMIUM))
+    throw new Error(
+      `installing Debian's "chromium" package failed (${APT_INSTALL}); install it by hand, then run npm test again`,
+    );
   return 'installed';
 }

@@ -107,22 +107,62 @@ export type Summary = {
   /** Each kill's own counts (before the final check). */
   readonly perKill: readonly KillResult[];
 };
-export type KillResult = { readonly kill: number; readonly acknowledged: number; readonly lost: number; readonly halfWritten: number; readonly verifyFailures: number; readonly inconsistentCheckpoints: number };
+export type KillResult = {
+  readonly kill: number;
+  readonly acknowledged: number;
+  readonly lost: number;
+  readonly halfWritten: number;
+  readonly verifyFailures: number;
+  readonly inconsistentCheckpoints: number;
+};
 
 type Masks = Record<string, string>;
 export type Ack =
-  | { readonly type: 'subject'; readonly run: number; readonly token: string; readonly externalId: string; readonly fields: readonly string[]; readonly masks: Masks }
+  | {
+      readonly type: 'subject';
+      readonly run: number;
+      readonly token: string;
+      readonly externalId: string;
+      readonly fields: readonly string[];
+      readonly masks: Masks;
+    }
   | { readonly type: 'imported'; readonly run: number; readonly externalId: string; readonly fields: readonly string[] }
   | { readonly type: 'ticket'; readonly run: number; readonly id: string }
-  | { readonly type: 'reveal'; readonly run: number; readonly index: number; readonly subject: string; readonly field: string }
+  | {
+      readonly type: 'reveal';
+      readonly run: number;
+      readonly index: number;
+      readonly subject: string;
+      readonly field: string;
+    }
   | { readonly type: 'parcel'; readonly run: number; readonly tracking: string; readonly recipient: string }
-  | { readonly type: 'scan'; readonly run: number; readonly tracking: string; readonly step: string; readonly at: string; readonly device: string }
-  | { readonly type: 'export'; readonly run: number; readonly id: string; readonly requester: string; readonly status: 'pending' | 'written'; readonly rows: number | null; readonly sha256: string | null };
+  | {
+      readonly type: 'scan';
+      readonly run: number;
+      readonly tracking: string;
+      readonly step: string;
+      readonly at: string;
+      readonly device: string;
+    }
+  | {
+      readonly type: 'export';
+      readonly run: number;
+      readonly id: string;
+      readonly requester: string;
+      readonly status: 'pending' | 'written';
+      readonly rows: number | null;
+      readonly sha256: string | null;
+    };
 
 type Staff = { readonly id: string; readonly token: string };
 type Checkpoint = { readonly size: number; readonly root: Buffer; readonly note: string };
 
-const SCOPES_OF: Record<string, readonly string[]> = { name: ['name', 'name_folded'], phone: ['phone'], email: ['email'], address: [] };
+const SCOPES_OF: Record<string, readonly string[]> = {
+  name: ['name', 'name_folded'],
+  phone: ['phone'],
+  email: ['email'],
+  address: [],
+};
 const ALL_FIELDS = ['name', 'phone', 'email', 'address'] as const;
 
 export function summaryLine(s: Summary): string {
@@ -144,11 +184,19 @@ function rng(seed: number): () => number {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A `cloak serve` child and the address it printed. */
-type Server = { readonly child: ChildProcess; readonly url: string; readonly adminKey: string | undefined; readonly exited: Promise<void> };
+type Server = {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly adminKey: string | undefined;
+  readonly exited: Promise<void>;
+};
 
 function startServe(env: Record<string, string>): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLOAK_BIN, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLOAK_BIN, 'serve'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     let done = false;
@@ -173,7 +221,9 @@ function startServe(env: Record<string, string>): Promise<Server> {
       if (/Dashboard: /.test(out)) finish();
     });
     child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code, signal) => finish(new Error(`cloak serve exited (${code ?? signal}) before it was ready: ${err.slice(-400)}`)));
+    child.on('close', (code, signal) =>
+      finish(new Error(`cloak serve exited (${code ?? signal}) before it was ready: ${err.slice(-400)}`)),
+    );
   });
 }
 
@@ -182,11 +232,21 @@ class Http {
     public url: string,
     private readonly signal: AbortSignal,
   ) {}
-  async call(method: string, path: string, auth: string | undefined, body?: unknown): Promise<{ status: number; json: any; text: string }> {
+  async call(
+    method: string,
+    path: string,
+    auth: string | undefined,
+    body?: unknown,
+  ): Promise<{ status: number; json: any; text: string }> {
     const headers: Record<string, string> = {};
     if (auth) headers.authorization = `Bearer ${auth}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const r = await fetch(`${this.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.any([this.signal, AbortSignal.timeout(30_000)]) });
+    const r = await fetch(`${this.url}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.any([this.signal, AbortSignal.timeout(30_000)]),
+    });
     const text = await r.text();
     let json: any;
     try {
@@ -196,11 +256,26 @@ class Http {
     }
     return { status: r.status, json, text };
   }
-  async device(d: { id: string; key: KeyObject }, method: string, path: string, body: unknown): Promise<{ status: number; json: any }> {
+  async device(
+    d: { id: string; key: KeyObject },
+    method: string,
+    path: string,
+    body: unknown,
+  ): Promise<{ status: number; json: any }> {
     const raw = Buffer.from(JSON.stringify(body));
-    const base = { method, url: path, headers: { host: new URL(this.url).host, 'content-type': 'application/json' }, body: raw };
+    const base = {
+      method,
+      url: path,
+      headers: { host: new URL(this.url).host, 'content-type': 'application/json' },
+      body: raw,
+    };
     const headers = { ...base.headers, ...(await signDeviceRequest(base, { keyid: d.id, privateKey: d.key })) };
-    const r = await fetch(`${this.url}${path}`, { method, headers, body: new Uint8Array(raw), signal: AbortSignal.any([this.signal, AbortSignal.timeout(30_000)]) });
+    const r = await fetch(`${this.url}${path}`, {
+      method,
+      headers,
+      body: new Uint8Array(raw),
+      signal: AbortSignal.any([this.signal, AbortSignal.timeout(30_000)]),
+    });
     const text = await r.text();
     return { status: r.status, json: text ? JSON.parse(text) : undefined };
   }
@@ -210,12 +285,22 @@ function must(r: { status: number; text: string }, want: number, what: string) {
   if (r.status !== want) throw new Error(`${what}: HTTP ${r.status} ${r.text.slice(0, 300)}`);
 }
 
-
 /** One live subject as the storage holds it. */
-type Row = { id: number; token: string; kind: string; externalId: string | null; key: string | null; fields: Map<string, string>; scopes: string[] };
+type Row = {
+  id: number;
+  token: string;
+  kind: string;
+  externalId: string | null;
+  key: string | null;
+  fields: Map<string, string>;
+  scopes: string[];
+};
 
 /** Reads every live subject with its key, fields and index scopes, read-only, in one snapshot. */
-async function readStorage(dataDir: string, databaseUrl: string | undefined): Promise<{ rows: Row[]; orphanKeys: number; exportsWriting: number }> {
+async function readStorage(
+  dataDir: string,
+  databaseUrl: string | undefined,
+): Promise<{ rows: Row[]; orphanKeys: number; exportsWriting: number }> {
   let subjects: { id: number; token: string; kind: string; external_id: string | null }[];
   let keys: { subject_id: number; token: string }[];
   let fields: { subject_id: number; field: string; mask: string }[];
@@ -227,7 +312,9 @@ async function readStorage(dataDir: string, databaseUrl: string | undefined): Pr
       // A read-only connection attaches read-only too.
       db.prepare('attach database ? as cloak_keys').run(join(dataDir, 'keys.db'));
       db.exec('begin');
-      subjects = db.prepare('select id, token, kind, external_id from vault_subjects where erased_at is null').all() as typeof subjects;
+      subjects = db
+        .prepare('select id, token, kind, external_id from vault_subjects where erased_at is null')
+        .all() as typeof subjects;
       keys = db.prepare('select subject_id, token from cloak_keys.vault_data_keys').all() as typeof keys;
       fields = db.prepare('select subject_id, field, mask from vault_fields').all() as typeof fields;
       index = db.prepare('select subject_id, scope from vault_index').all() as typeof index;
@@ -237,11 +324,18 @@ async function readStorage(dataDir: string, databaseUrl: string | undefined): Pr
       db.close();
     }
   } else {
-    const c = new pg.Client({ connectionString: databaseUrl, types: { getTypeParser: ((oid: number, f?: 'text') => (oid === 20 ? Number : pg.types.getTypeParser(oid, f))) as typeof pg.types.getTypeParser } });
+    const c = new pg.Client({
+      connectionString: databaseUrl,
+      types: {
+        getTypeParser: ((oid: number, f?: 'text') =>
+          oid === 20 ? Number : pg.types.getTypeParser(oid, f)) as typeof pg.types.getTypeParser,
+      },
+    });
     await c.connect();
     try {
       await c.query('begin transaction isolation level repeatable read read only');
-      subjects = (await c.query('select id, token, kind, external_id from vault_subjects where erased_at is null')).rows;
+      subjects = (await c.query('select id, token, kind, external_id from vault_subjects where erased_at is null'))
+        .rows;
       keys = (await c.query('select subject_id, token from cloak_keys.vault_data_keys')).rows;
       fields = (await c.query('select subject_id, field, mask from vault_fields')).rows;
       index = (await c.query('select subject_id, scope from vault_index')).rows;
@@ -252,7 +346,16 @@ async function readStorage(dataDir: string, databaseUrl: string | undefined): Pr
     }
   }
   const byId = new Map<number, Row>();
-  for (const s of subjects) byId.set(Number(s.id), { id: Number(s.id), token: s.token, kind: s.kind, externalId: s.external_id, key: null, fields: new Map(), scopes: [] });
+  for (const s of subjects)
+    byId.set(Number(s.id), {
+      id: Number(s.id),
+      token: s.token,
+      kind: s.kind,
+      externalId: s.external_id,
+      key: null,
+      fields: new Map(),
+      scopes: [],
+    });
   let orphanKeys = 0;
   for (const k of keys) {
     const r = byId.get(Number(k.subject_id));
@@ -334,15 +437,27 @@ export async function runCampaign(o: CrashOptions): Promise<Summary> {
   for (let i = 0; i < clients; i++) support.push(await staff(`crash-support-${i}`, 'support'));
   for (let i = 0; i < clients; i++) analysts.push(await staff(`crash-analyst-${i}`, 'analyst'));
   const supervisor = await staff('crash-supervisor', 'supervisor');
-  must(await h0.call('POST', '/v1/stations', admin, { id: 'crash-hub', name: 'Crash hub', kind: 'hub' }), 201, 'station');
-  must(await h0.call('POST', '/v1/stations', admin, { id: 'crash-st', name: 'Crash station', kind: 'delivery' }), 201, 'station');
+  must(
+    await h0.call('POST', '/v1/stations', admin, { id: 'crash-hub', name: 'Crash hub', kind: 'hub' }),
+    201,
+    'station',
+  );
+  must(
+    await h0.call('POST', '/v1/stations', admin, { id: 'crash-st', name: 'Crash station', kind: 'delivery' }),
+    201,
+    'station',
+  );
   const build = 'c'.repeat(64);
   const allowed = await h0.call('POST', '/v1/device-builds', admin, { build, note: 'crash campaign' });
   if (allowed.status >= 300) throw new Error(`device build: ${allowed.status} ${allowed.text}`);
   const scannerKey = generateKeyPairSync('ed25519');
   const code = await h0.call('POST', '/v1/stations/crash-st/enrollment-codes', admin, { kind: 'scanner' });
   must(code, 201, 'enrollment code');
-  const enrolled = await h0.call('POST', '/v1/devices/enroll', undefined, { code: code.json.code, publicKey: Buffer.from(scannerKey.publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64'), build });
+  const enrolled = await h0.call('POST', '/v1/devices/enroll', undefined, {
+    code: code.json.code,
+    publicKey: Buffer.from(scannerKey.publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64'),
+    build,
+  });
   must(enrolled, 201, 'enroll');
   const scanner = { id: enrolled.json.id as string, key: scannerKey.privateKey };
 
@@ -356,7 +471,12 @@ export async function runCampaign(o: CrashOptions): Promise<Summary> {
     return { size: Number(c.size), root: c.rootHash, note: r.text };
   };
   /** Checks `now` against the last checkpoint witnessed; returns false (and counts) when inconsistent. */
-  const consistent = async (h: Http, before: Checkpoint | undefined, now: Checkpoint, where: string): Promise<boolean> => {
+  const consistent = async (
+    h: Http,
+    before: Checkpoint | undefined,
+    now: Checkpoint,
+    where: string,
+  ): Promise<boolean> => {
     if (!before) return true;
     if (now.size < before.size) {
       problem('inconsistent', `${where}: checkpoint size went from ${before.size} to ${now.size}`);
@@ -371,8 +491,20 @@ export async function runCampaign(o: CrashOptions): Promise<Summary> {
     }
     if (before.size === 0) return true;
     const p = await h.call('GET', `/v1/audit/proofs/consistency?from=${before.size}&to=${now.size}`, admin);
-    if (p.status !== 200 || !rfcVerifyConsistency(before.size, now.size, before.root, now.root, (p.json.proof as string[]).map((x) => Buffer.from(x, 'base64')))) {
-      problem('inconsistent', `${where}: no valid consistency proof from ${before.size} to ${now.size} (HTTP ${p.status})`);
+    if (
+      p.status !== 200 ||
+      !rfcVerifyConsistency(
+        before.size,
+        now.size,
+        before.root,
+        now.root,
+        (p.json.proof as string[]).map((x) => Buffer.from(x, 'base64')),
+      )
+    ) {
+      problem(
+        'inconsistent',
+        `${where}: no valid consistency proof from ${before.size} to ${now.size} (HTTP ${p.status})`,
+      );
       return false;
     }
     return true;
@@ -415,7 +547,14 @@ export async function runCampaign(o: CrashOptions): Promise<Summary> {
             const body = person(someFields());
             const r = await h.call('POST', '/v1/subjects', admin, body);
             if (r.status === 201) {
-              acks.push({ type: 'subject', run, token: r.json.token, externalId: body.externalId, fields: Object.keys(body.fields), masks: r.json.fields });
+              acks.push({
+                type: 'subject',
+                run,
+                token: r.json.token,
+                externalId: body.externalId,
+                fields: Object.keys(body.fields),
+                masks: r.json.fields,
+              });
               ops.subject++;
             } else if (!stopped) throw new Error(`create: HTTP ${r.status} ${r.text.slice(0, 200)}`);
           } else if (x < 0.5) {
@@ -423,33 +562,60 @@ export async function runCampaign(o: CrashOptions): Promise<Summary> {
             const items = Array.from({ length: n }, () => person(someFields()));
             const r = await h.call('POST', '/v1/subjects/batch', admin, { subjects: items });
             if (r.status === 200) {
-              (r.json.results as { token: string; externalId: string; created: boolean; fields: Masks }[]).forEach((res, i) => {
-                if (res.created) acks.push({ type: 'subject', run, token: res.token, externalId: items[i]!.externalId, fields: Object.keys(items[i]!.fields), masks: res.fields });
-              });
+              (r.json.results as { token: string; externalId: string; created: boolean; fields: Masks }[]).forEach(
+                (res, i) => {
+                  if (res.created)
+                    acks.push({
+                      type: 'subject',
+                      run,
+                      token: res.token,
+                      externalId: items[i]!.externalId,
+                      fields: Object.keys(items[i]!.fields),
+                      masks: res.fields,
+                    });
+                },
+              );
               ops.batch++;
             } else if (!stopped) throw new Error(`batch: HTTP ${r.status} ${r.text.slice(0, 200)}`);
           } else if (x < 0.7) {
-            const withPhone = acks.filter((a): a is Extract<Ack, { type: 'subject' }> => a.type === 'subject' && a.fields.includes('phone'));
+            const withPhone = acks.filter(
+              (a): a is Extract<Ack, { type: 'subject' }> => a.type === 'subject' && a.fields.includes('phone'),
+            );
             if (withPhone.length === 0) continue;
             const subject = pick(withPhone).token;
             const agent = support[c]!;
             const ticket = `crash-t-${o.seed}-${seq++}`;
-            const t = await h.call('POST', '/v1/explanations', admin, { kind: 'ticket', id: ticket, staff: agent.id, subject });
+            const t = await h.call('POST', '/v1/explanations', admin, {
+              kind: 'ticket',
+              id: ticket,
+              staff: agent.id,
+              subject,
+            });
             if (t.status !== 201) {
               if (!stopped) throw new Error(`ticket: HTTP ${t.status} ${t.text.slice(0, 200)}`);
               continue;
             }
             acks.push({ type: 'ticket', run, id: ticket });
-            const r = await h.call('POST', '/v1/reveal', agent.token, { subject, field: 'phone', purpose: 'ticket_followup', explanation: ticket });
+            const r = await h.call('POST', '/v1/reveal', agent.token, {
+              subject,
+              field: 'phone',
+              purpose: 'ticket_followup',
+              explanation: ticket,
+            });
             if (r.status === 200 && r.json.result === 'ok') {
               acks.push({ type: 'reveal', run, index: r.json.auditIndex, subject, field: 'phone' });
               ops.reveal++;
-            } else if (!stopped) throw new Error(`reveal: HTTP ${r.status} ${r.status === 200 ? r.json.result : r.text.slice(0, 200)}`);
+            } else if (!stopped)
+              throw new Error(`reveal: HTTP ${r.status} ${r.status === 200 ? r.json.result : r.text.slice(0, 200)}`);
           } else if (x < 0.9) {
             const subs = liveSubjects();
             if (subs.length === 0) continue;
             const recipient = pick(subs);
-            const p = await h.call('POST', '/v1/parcels', admin, { recipient, origin: 'crash-hub', destination: 'crash-st' });
+            const p = await h.call('POST', '/v1/parcels', admin, {
+              recipient,
+              origin: 'crash-hub',
+              destination: 'crash-st',
+            });
             if (p.status !== 201) {
               if (!stopped) throw new Error(`parcel: HTTP ${p.status} ${p.text.slice(0, 200)}`);
               continue;
@@ -457,15 +623,24 @@ export async function runCampaign(o: CrashOptions): Promise<Summary> {
             const tracking = p.json.tracking as string;
             acks.push({ type: 'parcel', run, tracking, recipient });
             const base = Date.now() - 60_000;
-            const scans = ['inbound', 'sort'].map((step) => ({ parcel: tracking, step, at: new Date(base - seq++).toISOString() }));
+            const scans = ['inbound', 'sort'].map((step) => ({
+              parcel: tracking,
+              step,
+              at: new Date(base - seq++).toISOString(),
+            }));
             const r = await h.device(scanner, 'POST', '/v1/device/scans', { scans });
             if (r.status === 200 && r.json.accepted === scans.length) {
-              for (const s of scans) acks.push({ type: 'scan', run, tracking, step: s.step, at: s.at, device: scanner.id });
+              for (const s of scans)
+                acks.push({ type: 'scan', run, tracking, step: s.step, at: s.at, device: scanner.id });
               ops.scan++;
             } else if (!stopped) throw new Error(`scans: HTTP ${r.status} ${JSON.stringify(r.json).slice(0, 200)}`);
           } else {
             const analyst = analysts[c]!;
-            const r = await h.call('POST', '/v1/exports', analyst.token, { dataset: 'sales', recipient: 'crash campaign', purpose: 'monthly_report' });
+            const r = await h.call('POST', '/v1/exports', analyst.token, {
+              dataset: 'sales',
+              recipient: 'crash campaign',
+              purpose: 'monthly_report',
+            });
             if (r.status !== 201) {
               if (!stopped) throw new Error(`export: HTTP ${r.status} ${r.text.slice(0, 200)}`);
               continue;
@@ -474,7 +649,15 @@ export async function runCampaign(o: CrashOptions): Promise<Summary> {
             acks.push({ type: 'export', run, id, requester: analyst.id, status: 'pending', rows: null, sha256: null });
             const d = await h.call('POST', `/v1/exports/${id}/approve`, supervisor.token);
             if (d.status === 200 && d.json.status === 'written') {
-              acks.push({ type: 'export', run, id, requester: analyst.id, status: 'written', rows: d.json.rows, sha256: d.json.sha256 });
+              acks.push({
+                type: 'export',
+                run,
+                id,
+                requester: analyst.id,
+                status: 'written',
+                rows: d.json.rows,
+                sha256: d.json.sha256,
+              });
               ops.export++;
             } else if (!stopped) throw new Error(`approve: HTTP ${d.status} ${d.text.slice(0, 200)}`);
           }
@@ -492,12 +675,16 @@ export async function runCampaign(o: CrashOptions): Promise<Summary> {
         const n = 50 + Math.floor(rand() * 150);
         const items = Array.from({ length: n }, () => person(someFields()));
         const file = join(work, `import-${run}-${seq++}.ndjson`);
-        writeFileSync(file, items.map((i) => JSON.stringify({ external_id: i.externalId, ...i.fields })).join('\n') + '\n');
+        writeFileSync(
+          file,
+          items.map((i) => JSON.stringify({ external_id: i.externalId, ...i.fields })).join('\n') + '\n',
+        );
         const r = await runCloak(['import', file, '--batch', '25'], env, (c) => (importer = c));
         importer = undefined;
         rmSync(file, { force: true });
         if (r.code === 0) {
-          for (const i of items) acks.push({ type: 'imported', run, externalId: i.externalId, fields: Object.keys(i.fields) });
+          for (const i of items)
+            acks.push({ type: 'imported', run, externalId: i.externalId, fields: Object.keys(i.fields) });
           ops.import++;
         } else if (stopped) ops.importsKilled++;
         else {
@@ -522,7 +709,11 @@ export async function runCampaign(o: CrashOptions): Promise<Summary> {
       }
     };
 
-    const loops = [...Array.from({ length: clients }, (_, c) => client(c)), witness(), ...(o.importer === false ? [] : [importLoop()])];
+    const loops = [
+      ...Array.from({ length: clients }, (_, c) => client(c)),
+      witness(),
+      ...(o.importer === false ? [] : [importLoop()]),
+    ];
     const upMs = Math.round(minUp + rand() * (maxUp - minUp));
     await sleep(upMs);
     // The crash: the server and a running import die at once, with whatever they had in flight.
@@ -537,7 +728,11 @@ export async function runCampaign(o: CrashOptions): Promise<Summary> {
     // 1. The storage as the crash left it.
     if (databaseUrl) {
       for (let i = 0; i < 100; i++) {
-        const n = await withPgAdmin((c) => c.query('select count(*)::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [dbName]));
+        const n = await withPgAdmin((c) =>
+          c.query('select count(*)::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [
+            dbName,
+          ]),
+        );
         if (n.rows[0].n === 0) break;
         await sleep(50);
       }
@@ -552,24 +747,42 @@ export async function runCampaign(o: CrashOptions): Promise<Summary> {
       const expect = r.externalId !== null ? sent.get(r.externalId) : undefined;
       if (!expect) {
         // Not one of ours (none is expected: Cloak plants canaries only when asked): at least whole.
-        if (r.key !== r.token || r.fields.size === 0) problem('halfWritten', `subject ${r.token} (not sent by this campaign): ${r.key !== r.token ? 'no data key' : 'no fields'}`);
+        if (r.key !== r.token || r.fields.size === 0)
+          problem(
+            'halfWritten',
+            `subject ${r.token} (not sent by this campaign): ${r.key !== r.token ? 'no data key' : 'no fields'}`,
+          );
         continue;
       }
-      if (r.key !== r.token) problem('halfWritten', `subject ${r.token} (${r.externalId}): ${r.key === null ? 'no data key' : 'data key of another token'}`);
-      if (!sameSet(r.fields.keys(), expect)) problem('halfWritten', `subject ${r.token} (${r.externalId}): fields [${[...r.fields.keys()].sort()}] where [${[...expect].sort()}] were sent`);
+      if (r.key !== r.token)
+        problem(
+          'halfWritten',
+          `subject ${r.token} (${r.externalId}): ${r.key === null ? 'no data key' : 'data key of another token'}`,
+        );
+      if (!sameSet(r.fields.keys(), expect))
+        problem(
+          'halfWritten',
+          `subject ${r.token} (${r.externalId}): fields [${[...r.fields.keys()].sort()}] where [${[...expect].sort()}] were sent`,
+        );
       const scopes = expect.flatMap((f) => SCOPES_OF[f] ?? []);
-      if (!sameSet(r.scopes, scopes)) problem('halfWritten', `subject ${r.token} (${r.externalId}): index scopes [${r.scopes.sort()}] where [${scopes.sort()}] are due`);
+      if (!sameSet(r.scopes, scopes))
+        problem(
+          'halfWritten',
+          `subject ${r.token} (${r.externalId}): index scopes [${r.scopes.sort()}] where [${scopes.sort()}] are due`,
+        );
     }
     const lostBefore = counts.lost;
     for (const a of acks) {
       if (a.type === 'subject') {
         const r = byToken.get(a.token);
         if (!r) problem('lost', `run ${a.run}: acknowledged subject ${a.token} (${a.externalId}) is not stored`);
-        else if (!sameSet(r.fields.keys(), a.fields) || a.fields.some((f) => r.fields.get(f) !== a.masks[f])) problem('lost', `run ${a.run}: subject ${a.token}: its fields or masks differ from the acknowledged ones`);
+        else if (!sameSet(r.fields.keys(), a.fields) || a.fields.some((f) => r.fields.get(f) !== a.masks[f]))
+          problem('lost', `run ${a.run}: subject ${a.token}: its fields or masks differ from the acknowledged ones`);
       } else if (a.type === 'imported') {
         const r = byExternal.get(a.externalId);
         if (!r) problem('lost', `run ${a.run}: imported ${a.externalId} is not stored`);
-        else if (!sameSet(r.fields.keys(), a.fields)) problem('lost', `run ${a.run}: imported ${a.externalId}: fields differ`);
+        else if (!sameSet(r.fields.keys(), a.fields))
+          problem('lost', `run ${a.run}: imported ${a.externalId}: fields differ`);
       }
     }
 
@@ -577,7 +790,11 @@ export async function runCampaign(o: CrashOptions): Promise<Summary> {
     const t1 = Date.now();
     const v = await runCloak(['audit', 'verify'], env);
     const verifyOk = v.code === 0;
-    if (!verifyOk) problem('verifyFailures', `after kill ${k}: audit verify exit ${v.code}: ${v.stdout.trim().split('\n').slice(-2).join(' / ')}`);
+    if (!verifyOk)
+      problem(
+        'verifyFailures',
+        `after kill ${k}: audit verify exit ${v.code}: ${v.stdout.trim().split('\n').slice(-2).join(' / ')}`,
+      );
 
     // 3. Restart, and read back over HTTP what the killed run acknowledged.
     const t2 = Date.now();
@@ -590,7 +807,14 @@ export async function runCampaign(o: CrashOptions): Promise<Summary> {
     await checkOverHttp(h2, acks.slice(before), cp);
     const ackedNow = acks.length - before;
     const t4 = Date.now();
-    perKill.push({ kill: k, acknowledged: ackedNow, lost: counts.lost - countsBefore.lost, halfWritten: counts.halfWritten - countsBefore.halfWritten, verifyFailures: counts.verifyFailures - countsBefore.verifyFailures, inconsistentCheckpoints: counts.inconsistent - countsBefore.inconsistent });
+    perKill.push({
+      kill: k,
+      acknowledged: ackedNow,
+      lost: counts.lost - countsBefore.lost,
+      halfWritten: counts.halfWritten - countsBefore.halfWritten,
+      verifyFailures: counts.verifyFailures - countsBefore.verifyFailures,
+      inconsistentCheckpoints: counts.inconsistent - countsBefore.inconsistent,
+    });
     log(
       `kill ${k}/${kills} db=${o.db} up=${upMs}ms acked=${ackedNow} (subjects ${ops.subject}, batches ${ops.batch}, imports ${ops.import} (+${ops.importsKilled} killed), reveals ${ops.reveal}, scans ${ops.scan}, exports ${ops.export}, failed ${ops.failed}) ` +
         `rows=${rows.length} orphan_keys=${orphanKeys} exports_writing=${exportsWriting} lost=${counts.lost - lostBefore} half_written=${counts.halfWritten - halfBefore} verify=${verifyOk ? 'ok' : 'FAILED'} checkpoint=${lastSeen?.size ?? 0}->${cp.size} ${cpOk ? 'consistent' : 'INCONSISTENT'} ` +
@@ -610,20 +834,32 @@ export async function runCampaign(o: CrashOptions): Promise<Summary> {
     if (!o.workDir) rmSync(work, { recursive: true, force: true });
     else rmSync(dataDir, { recursive: true, force: true });
   }
-  return { db: o.db, kills, acknowledged: acks.length, lost: counts.lost, halfWritten: counts.halfWritten, verifyFailures: counts.verifyFailures, inconsistentCheckpoints: counts.inconsistent, problems, perKill };
+  return {
+    db: o.db,
+    kills,
+    acknowledged: acks.length,
+    lost: counts.lost,
+    halfWritten: counts.halfWritten,
+    verifyFailures: counts.verifyFailures,
+    inconsistentCheckpoints: counts.inconsistent,
+    problems,
+    perKill,
+  };
 
   /** Reads acknowledged writes back through the API (subjects by token; reveals with inclusion proofs against `cp`). */
   async function checkOverHttp(h: Http, list: readonly Ack[], cp: Checkpoint): Promise<void> {
     const exports = new Map<string, Extract<Ack, { type: 'export' }>>();
     const timelines = new Map<string, Promise<{ status: number; json: any }>>();
-    const parcel = (t: string) => timelines.get(t) ?? timelines.set(t, h.call('GET', `/v1/parcels/${t}`, admin)).get(t)!;
+    const parcel = (t: string) =>
+      timelines.get(t) ?? timelines.set(t, h.call('GET', `/v1/parcels/${t}`, admin)).get(t)!;
     const one = async (a: Ack) => {
       switch (a.type) {
         case 'subject': {
           const r = await h.call('GET', `/v1/subjects/${a.token}`, admin);
           if (r.status !== 200) return problem('lost', `run ${a.run}: subject ${a.token}: HTTP ${r.status}`);
           const masks = r.json.fields as Masks;
-          if (!sameSet(Object.keys(masks), a.fields) || a.fields.some((f) => masks[f] !== a.masks[f])) problem('lost', `run ${a.run}: subject ${a.token} reads back other masks`);
+          if (!sameSet(Object.keys(masks), a.fields) || a.fields.some((f) => masks[f] !== a.masks[f]))
+            problem('lost', `run ${a.run}: subject ${a.token} reads back other masks`);
           return;
         }
         case 'imported':
@@ -634,24 +870,38 @@ export async function runCampaign(o: CrashOptions): Promise<Summary> {
           return;
         }
         case 'reveal': {
-          if (a.index >= cp.size) return problem('inconsistent', `run ${a.run}: acknowledged audit entry ${a.index} is outside the signed checkpoint of size ${cp.size}`);
+          if (a.index >= cp.size)
+            return problem(
+              'inconsistent',
+              `run ${a.run}: acknowledged audit entry ${a.index} is outside the signed checkpoint of size ${cp.size}`,
+            );
           const r = await h.call('GET', `/v1/audit/entries/${a.index}?size=${cp.size}`, admin);
           if (r.status !== 200) return problem('lost', `run ${a.run}: audit entry ${a.index}: HTTP ${r.status}`);
           const e = decodeEntry(Buffer.from(r.json.stored, 'base64')) as Record<string, unknown> | undefined;
           const data = (e?.data ?? e) as Record<string, unknown> | undefined;
-          if (e?.kind !== 'reveal' || e.subject !== a.subject || data?.field !== a.field) return problem('lost', `run ${a.run}: audit entry ${a.index} is not the acknowledged reveal`);
+          if (e?.kind !== 'reveal' || e.subject !== a.subject || data?.field !== a.field)
+            return problem('lost', `run ${a.run}: audit entry ${a.index} is not the acknowledged reveal`);
           const proof = (r.json.proof as string[]).map((x) => Buffer.from(x, 'base64'));
-          if (!rfcVerifyInclusion(a.index, cp.size, rfcLeafHash(Buffer.from(r.json.entry, 'base64')), proof, cp.root)) problem('inconsistent', `run ${a.run}: audit entry ${a.index} has no valid inclusion proof in the checkpoint of size ${cp.size}`);
+          if (!rfcVerifyInclusion(a.index, cp.size, rfcLeafHash(Buffer.from(r.json.entry, 'base64')), proof, cp.root))
+            problem(
+              'inconsistent',
+              `run ${a.run}: audit entry ${a.index} has no valid inclusion proof in the checkpoint of size ${cp.size}`,
+            );
           return;
         }
         case 'parcel': {
           const r = await parcel(a.tracking);
-          if (r.status !== 200 || r.json.recipient !== a.recipient) problem('lost', `run ${a.run}: parcel ${a.tracking}: HTTP ${r.status}`);
+          if (r.status !== 200 || r.json.recipient !== a.recipient)
+            problem('lost', `run ${a.run}: parcel ${a.tracking}: HTTP ${r.status}`);
           return;
         }
         case 'scan': {
           const r = await parcel(a.tracking);
-          const seen = r.status === 200 && (r.json.timeline as { at: string; step: string; device: string }[]).some((t) => t.at === a.at && t.step === a.step && t.device === a.device);
+          const seen =
+            r.status === 200 &&
+            (r.json.timeline as { at: string; step: string; device: string }[]).some(
+              (t) => t.at === a.at && t.step === a.step && t.device === a.device,
+            );
           if (!seen) problem('lost', `run ${a.run}: scan ${a.step} of ${a.tracking} at ${a.at} is not in the timeline`);
           return;
         }
@@ -674,8 +924,13 @@ export async function runCampaign(o: CrashOptions): Promise<Summary> {
         problem('lost', `run ${a.run}: export ${a.id}: HTTP ${r.status}`);
         continue;
       }
-      if (a.status === 'written' && (r.json.status !== 'written' || r.json.rows !== a.rows || r.json.sha256 !== a.sha256)) problem('lost', `run ${a.run}: export ${a.id}: ${r.json.status}, not the written export acknowledged`);
-      if (a.status === 'pending' && !['pending', 'writing', 'written', 'refused'].includes(r.json.status)) problem('lost', `run ${a.run}: export ${a.id}: status ${r.json.status}`);
+      if (
+        a.status === 'written' &&
+        (r.json.status !== 'written' || r.json.rows !== a.rows || r.json.sha256 !== a.sha256)
+      )
+        problem('lost', `run ${a.run}: export ${a.id}: ${r.json.status}, not the written export acknowledged`);
+      if (a.status === 'pending' && !['pending', 'writing', 'written', 'refused'].includes(r.json.status))
+        problem('lost', `run ${a.run}: export ${a.id}: status ${r.json.status}`);
     }
   }
 }

@@ -23,7 +23,14 @@ const started = await startServer(app, { demo: true });
 const url = started.url;
 const token = (id: string) => started.demo!.signIns.find((s) => s.id === id)!.token;
 const call = async (method: string, path: string, bearer: string, body?: unknown, raw?: string) => {
-  const r = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${bearer}`, ...(raw !== undefined ? { 'content-type': 'text/csv' } : body ? { 'content-type': 'application/json' } : {}) }, body: raw ?? (body ? JSON.stringify(body) : undefined) });
+  const r = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${bearer}`,
+      ...(raw !== undefined ? { 'content-type': 'text/csv' } : body ? { 'content-type': 'application/json' } : {}),
+    },
+    body: raw ?? (body ? JSON.stringify(body) : undefined),
+  });
   const text = await r.text();
   if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
   return text ? JSON.parse(text) : undefined;
@@ -41,17 +48,33 @@ try {
   const deviceCase = cases.find((c) => c.actor.startsWith('device:')) ?? cases[0]!;
   // A leaked file of made-up customers, traced; an incident opened from it.
   const made = await call('POST', '/v1/subjects/batch', started.firstAdminKey!, {
-    subjects: Array.from({ length: 8 }, (_, i) => ({ externalId: `shot-${i}`, fields: { name: `Khách Mẫu ${i}`, phone: `0912 555 ${String(100 + i)}`, email: `khach.mau${i}@example.vn` } })),
+    subjects: Array.from({ length: 8 }, (_, i) => ({
+      externalId: `shot-${i}`,
+      fields: { name: `Khách Mẫu ${i}`, phone: `0912 555 ${String(100 + i)}`, email: `khach.mau${i}@example.vn` },
+    })),
   });
   const csv = `Họ tên,Số điện thoại,Email\n${Array.from({ length: 8 }, (_, i) => `Khách Mẫu ${i},0912555${100 + i},khach.mau${i}@example.vn`).join('\n')}\n`;
   const inv = await call('POST', '/v1/traces?name=khach-hang-ban.csv', admin, undefined, csv);
-  for (let i = 0; i < 100 && (await call('GET', `/v1/traces/${inv.id}`, admin)).status !== 'done'; i++) await sleep(200);
-  const incident = await call('POST', `/v1/traces/${inv.id}/incident`, admin, { title: 'Customer list offered for sale', where: 'a forum post', measures: 'Exports suspended; the file taken down.' });
+  for (let i = 0; i < 100 && (await call('GET', `/v1/traces/${inv.id}`, admin)).status !== 'done'; i++)
+    await sleep(200);
+  const incident = await call('POST', `/v1/traces/${inv.id}/incident`, admin, {
+    title: 'Customer list offered for sale',
+    where: 'a forum post',
+    measures: 'Exports suspended; the file taken down.',
+  });
   const customer = (made.results as { token: string }[])[0]!.token;
-  await call('POST', '/v1/reveal', token('demo-admin'), { subject: customer, field: 'phone', purpose: 'fraud_check', breakGlass: { justification: 'customer called about a suspicious delivery; verifying the number' } }).catch(() => undefined);
+  await call('POST', '/v1/reveal', token('demo-admin'), {
+    subject: customer,
+    field: 'phone',
+    purpose: 'fraud_check',
+    breakGlass: { justification: 'customer called about a suspicious delivery; verifying the number' },
+  }).catch(() => undefined);
   const report = await call('POST', `/v1/subjects/${customer}/report-tokens`, started.firstAdminKey!);
 
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
   mkdirSync(OUT, { recursive: true });
   const pages: [string, string, string][] = [
     ['overview', '/', 'overview'],
@@ -73,7 +96,10 @@ try {
     process.stdout.write(`docs/screenshots/${name}.${lang}.png\n`);
   };
   for (const lang of ['en', 'vi', 'zh'] as const) {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: { en: 'en-GB', vi: 'vi-VN', zh: 'zh-CN' }[lang] });
+    const ctx = await browser.newContext({
+      viewport: { width: 1280, height: 860 },
+      locale: { en: 'en-GB', vi: 'vi-VN', zh: 'zh-CN' }[lang],
+    });
     await ctx.addInitScript((l: string) => localStorage.setItem('cloak.lang', l), lang);
     const page = await ctx.newPage();
     await page.goto(`${url}/`);
@@ -81,7 +107,9 @@ try {
     await page.locator('#token').fill(admin);
     await page.locator('form button[type=submit]').click();
     await page.locator('header.top').waitFor();
-    for (const [name, path, ready] of lang === 'zh' ? pages.filter((p) => p[0] === 'overview' || p[0] === 'incident') : pages) {
+    for (const [name, path, ready] of lang === 'zh'
+      ? pages.filter((p) => p[0] === 'overview' || p[0] === 'incident')
+      : pages) {
       await page.goto(`${url}/#${path}`);
       await page.locator(`[data-ready=${ready}]`).first().waitFor({ timeout: 20_000 });
       if (name === 'access') {
@@ -99,7 +127,11 @@ try {
       const cpage = await ctx.newPage();
       await cpage.goto(`${url}/#/customer?token=${encodeURIComponent(report.token)}&subject=${customer}`);
       await cpage.locator('[data-ready=customer]').waitFor({ timeout: 20_000 });
-      await cpage.locator('.customer-accesses [data-verified]').first().waitFor({ timeout: 20_000 }).catch(() => undefined);
+      await cpage
+        .locator('.customer-accesses [data-verified]')
+        .first()
+        .waitFor({ timeout: 20_000 })
+        .catch(() => undefined);
       await shoot(cpage, 'customer', lang);
     }
     await ctx.close();

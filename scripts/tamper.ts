@@ -11,7 +11,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { report, runCampaign } from './tamper/campaign.ts';
 
-const { values } = parseArgs({ options: { db: { type: 'string', default: 'sqlite' }, mutations: { type: 'string', default: '1000' }, seed: { type: 'string', default: '1' }, entries: { type: 'string', default: '600' }, jobs: { type: 'string', default: '2' } } });
+const { values } = parseArgs({
+  options: {
+    db: { type: 'string', default: 'sqlite' },
+    mutations: { type: 'string', default: '1000' },
+    seed: { type: 'string', default: '1' },
+    entries: { type: 'string', default: '600' },
+    jobs: { type: 'string', default: '2' },
+  },
+});
 const db = values.db;
 if (db !== 'sqlite' && db !== 'postgres') {
   process.stderr.write('--db is sqlite or postgres\n');
@@ -27,7 +35,15 @@ const num = (k: 'mutations' | 'seed' | 'entries' | 'jobs') => {
 };
 const t0 = Date.now();
 const out = (l: string) => process.stdout.write(`${l}\n`);
-const r = await runCampaign({ db, mutations: num('mutations'), seed: num('seed'), entries: num('entries'), jobs: num('jobs'), work: join(process.env.TAMPER_WORK ?? join(tmpdir(), 'tamper'), `run-${db}-${process.pid}`), print: out });
+const r = await runCampaign({
+  db,
+  mutations: num('mutations'),
+  seed: num('seed'),
+  entries: num('entries'),
+  jobs: num('jobs'),
+  work: join(process.env.TAMPER_WORK ?? join(tmpdir(), 'tamper'), `run-${db}-${process.pid}`),
+  print: out,
+});
 const lines = report(r);
 for (const l of lines.slice(0, -1)) out(l);
 out(`wall time ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -31,10 +31,16 @@ if (files.some((f) => usesBrowser(readFileSync(f, 'utf8')))) {
 }
 // Tests that run `cloak` as a command run the compiled dist/: rebuilt first, so no test ever
 // runs a stale build (incremental: a second of work when nothing changed).
-const build = spawnSync(process.execPath, [join('node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+const build = spawnSync(
+  process.execPath,
+  [join('node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+  { stdio: 'inherit' },
+);
 if (build.status !== 0) {
   process.stderr.write('npm test: the build of dist/ failed (tsc -p tsconfig.build.json)\n');
   process.exit(1);
 }
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...flags, ...files], { stdio: 'inherit' });
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...flags, ...files], {
+  stdio: 'inherit',
+});
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -32,9 +32,15 @@ export function auditSignerOf(config: Config, ring: Keyring) {
 }
 
 /** The audit log's tables and its verifier key, and nothing else: what `cloak audit verify` reads. */
-export async function openAuditAlone(config: Config): Promise<{ repo: AuditRepo; verifierKey: string; close(): Promise<void> }> {
+export async function openAuditAlone(
+  config: Config,
+): Promise<{ repo: AuditRepo; verifierKey: string; close(): Promise<void> }> {
   const { ring, store } = await openKeyedStore(config);
-  return { repo: createAuditRepo(store), verifierKey: verifierKeyOf(auditSignerOf(config, ring)), close: () => store.close() };
+  return {
+    repo: createAuditRepo(store),
+    verifierKey: verifierKeyOf(auditSignerOf(config, ring)),
+    close: () => store.close(),
+  };
 }
 
 /**
@@ -44,7 +50,11 @@ export async function openAuditAlone(config: Config): Promise<{ repo: AuditRepo;
  */
 async function checkKeyringBelongs(store: Store, ring: Keyring, createdFile: string | undefined): Promise<void> {
   const fingerprint = keyringFingerprint(ring);
-  const row = await store.db.selectFrom('cloak_meta').select('value').where('key', '=', 'keyring_fingerprint').executeTakeFirst();
+  const row = await store.db
+    .selectFrom('cloak_meta')
+    .select('value')
+    .where('key', '=', 'keyring_fingerprint')
+    .executeTakeFirst();
   if (!row) {
     await store.db.insertInto('cloak_meta').values({ key: 'keyring_fingerprint', value: fingerprint }).execute();
     return;

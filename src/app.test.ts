@@ -16,7 +16,13 @@ for (const d of DIALECTS) {
         const file = app.config.keyringFile;
         await app.close();
         renameSync(file, `${file}.moved`);
-        await assert.rejects(createApp(loadConfig(db.env)), (e: unknown) => e instanceof Conflict && /does not belong to this database/.test(e.message) && !/[A-Za-z0-9+/]{43}=/.test(e.message));
+        await assert.rejects(
+          createApp(loadConfig(db.env)),
+          (e: unknown) =>
+            e instanceof Conflict &&
+            /does not belong to this database/.test(e.message) &&
+            !/[A-Za-z0-9+/]{43}=/.test(e.message),
+        );
         assert.equal(existsSync(file), false, 'the key file made by the refused start is gone');
         renameSync(`${file}.moved`, file);
         const back = await createApp(loadConfig(db.env));

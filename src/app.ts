@@ -68,18 +68,53 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const bus = opts.bus ?? createInProcessBus((err) => log.error({ err }, 'bus: a handler failed'));
   const auditSigner = auditSignerOf(config, ring);
   const auditRepo = createAuditRepo(store);
-  const audit = createAuditLog({ repo: auditRepo, signer: auditSigner, clock, log, checkpointIntervalMs: config.auditCheckpointMs });
-  const vault = createVaultService({ repo: createVaultRepo(store), store, kms, sealer, indexKeys, region, bus, clock, log });
+  const audit = createAuditLog({
+    repo: auditRepo,
+    signer: auditSigner,
+    clock,
+    log,
+    checkpointIntervalMs: config.auditCheckpointMs,
+  });
+  const vault = createVaultService({
+    repo: createVaultRepo(store),
+    store,
+    kms,
+    sealer,
+    indexKeys,
+    region,
+    bus,
+    clock,
+    log,
+  });
   const apiKeys = createApiKeyService({ db: store.db, clock, audit, maxDays: config.apiKeyDays });
   const devices = createDevicesService({ repo: createDevicesRepo(store.db), bus, clock, log });
   bus.subscribe((e) => devices.recordEvent(e));
   // Device changes (enrollment, build reports, quarantine) go to the audit log as they are published.
   bus.subscribe(async (e) => {
-    if (e.type === 'device') await audit.append([{ kind: 'device', actor: 'system', data: { device: e.id, station: e.station, build: e.build, device_kind: e.kind ?? null, status: e.status ?? null } }]);
+    if (e.type === 'device')
+      await audit.append([
+        {
+          kind: 'device',
+          actor: 'system',
+          data: {
+            device: e.id,
+            station: e.station,
+            build: e.build,
+            device_kind: e.kind ?? null,
+            status: e.status ?? null,
+          },
+        },
+      ]);
   });
   const labelKey = deriveKey(ring.indexRoot, 'cloak/label-ref/v1');
   const waybillRepo = createWaybillRepo(store);
-  const canaries = createCanaryService({ db: store.db, vault, clock, phonePrefix: config.canaryPhonePrefix, emailDomains: config.canaryEmailDomain.split(',') });
+  const canaries = createCanaryService({
+    db: store.db,
+    vault,
+    clock,
+    phonePrefix: config.canaryPhonePrefix,
+    emailDomains: config.canaryEmailDomain.split(','),
+  });
   const waybill = createWaybillService({ repo: waybillRepo, vault, devices, labelKey, canaries, bus, clock, log });
   const telephony = opts.telephony ?? createEmbeddedTelephony(() => clock.now());
   const contact = createContactService({
@@ -107,20 +142,83 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     throw e;
   }
   const justificationKey = deriveKey(ring.indexRoot, 'cloak/audit-justification/v1');
-  const reveals = createRevealService({ db: store.db, vault, policy, audit, explanations, bus, clock, quota: parseQuotas(config.revealQuotas), justificationKey });
-  const exports = createExportService({ db: store.db, vault, waybill, policy, audit, bus, clock, dir: join(config.dataDir, 'exports'), perDay: config.exportsPerDay, maxRows: config.exportMaxRows, watermarkKey: deriveKey(ring.indexRoot, 'cloak/export-watermark/v1'), canaries });
-  const reports = createReportService({ audit, vault, clock, key: deriveKey(ring.indexRoot, 'cloak/customer-token/v1'), minutes: config.customerTokenMinutes });
-  const cases = createCaseService({ db: store.db, clock, log, audit, devices, grants: reveals, reasonKey: justificationKey });
+  const reveals = createRevealService({
+    db: store.db,
+    vault,
+    policy,
+    audit,
+    explanations,
+    bus,
+    clock,
+    quota: parseQuotas(config.revealQuotas),
+    justificationKey,
+  });
+  const exports = createExportService({
+    db: store.db,
+    vault,
+    waybill,
+    policy,
+    audit,
+    bus,
+    clock,
+    dir: join(config.dataDir, 'exports'),
+    perDay: config.exportsPerDay,
+    maxRows: config.exportMaxRows,
+    watermarkKey: deriveKey(ring.indexRoot, 'cloak/export-watermark/v1'),
+    canaries,
+  });
+  const reports = createReportService({
+    audit,
+    vault,
+    clock,
+    key: deriveKey(ring.indexRoot, 'cloak/customer-token/v1'),
+    minutes: config.customerTokenMinutes,
+  });
+  const cases = createCaseService({
+    db: store.db,
+    clock,
+    log,
+    audit,
+    devices,
+    grants: reveals,
+    reasonKey: justificationKey,
+  });
   const detection = createLiveDetection({ bus, cases, clock, log });
   const incidents = createIncidentService({ db: store.db, clock, audit, vault, dpo: config.dpoContact });
   const outbox = opts.messages ?? createEmbeddedOutbox();
-  const affected = createAffectedService({ db: store.db, clock, vault, incidents, sender: outbox, key: deriveKey(ring.indexRoot, 'cloak/affected-check/v1'), region: config.defaultRegion });
+  const affected = createAffectedService({
+    db: store.db,
+    clock,
+    vault,
+    incidents,
+    sender: outbox,
+    key: deriveKey(ring.indexRoot, 'cloak/affected-check/v1'),
+    region: config.defaultRegion,
+  });
   // Customer notices go out through the same message provider as the one-time codes.
   const notices = createNoticeService({ db: store.db, clock, audit, incidents, vault, sender: outbox });
   const stopCanaryWatch = watchCanaries({ bus, canaries, file: detection.file, log });
   const teamCanaries = createTeamCanaryService({ db: store.db, clock, canaries, staff, audit, log });
-  const canaryCalls = createCanaryCallWatch({ vault, canaries, file: detection.file, callerKey: deriveKey(ring.indexRoot, 'cloak/canary-caller/v1'), region, clock, log });
-  const tracer = createTraceService({ vault, waybill, devices, exports, canaries, audit, clock, log, watermarkKey: deriveKey(ring.indexRoot, 'cloak/export-watermark/v1') });
+  const canaryCalls = createCanaryCallWatch({
+    vault,
+    canaries,
+    file: detection.file,
+    callerKey: deriveKey(ring.indexRoot, 'cloak/canary-caller/v1'),
+    region,
+    clock,
+    log,
+  });
+  const tracer = createTraceService({
+    vault,
+    waybill,
+    devices,
+    exports,
+    canaries,
+    audit,
+    clock,
+    log,
+    watermarkKey: deriveKey(ring.indexRoot, 'cloak/export-watermark/v1'),
+  });
   const investigations = createInvestigationService({
     db: store.db,
     tracer,
@@ -131,12 +229,20 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     keepDays: config.traceKeepDays,
     clock,
     log,
-    roleOf: async (actor) => (actor.startsWith('staff:') ? (await staff.get(actor.slice('staff:'.length))).role : undefined),
+    roleOf: async (actor) =>
+      actor.startsWith('staff:') ? (await staff.get(actor.slice('staff:'.length))).role : undefined,
   });
   /** Reloads the policies (refused, and the old ones kept, if any file is broken); the change is in the audit log. */
   async function reloadPolicies(actor: string) {
     const info = policy.reload();
-    await audit.append([{ kind: 'policy', actor, result: 'loaded', data: { version: info.version, hash: info.hash, files: [...info.files], policies: [...info.policies] } }]);
+    await audit.append([
+      {
+        kind: 'policy',
+        actor,
+        result: 'loaded',
+        data: { version: info.version, hash: info.hash, files: [...info.files], policies: [...info.policies] },
+      },
+    ]);
     return info;
   }
   return {

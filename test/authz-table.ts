@@ -29,7 +29,13 @@ export const CALLERS = [
 ] as const;
 export type Caller = (typeof CALLERS)[number];
 export type Expect = 'allow' | 'policy' | '404' | 'deny';
-export type MatrixRow = { readonly route: string; readonly request: string | undefined; readonly allowed: string; readonly line: number; readonly expect: ReadonlyMap<Caller, Expect> };
+export type MatrixRow = {
+  readonly route: string;
+  readonly request: string | undefined;
+  readonly allowed: string;
+  readonly line: number;
+  readonly expect: ReadonlyMap<Caller, Expect>;
+};
 
 export const MATRIX_FILE = fileURLToPath(new URL('./authz-matrix.md', import.meta.url));
 
@@ -51,8 +57,15 @@ export function readMatrix(file = MATRIX_FILE): MatrixRow[] {
   for (let i = start + 1; i < lines.length; i++) {
     const l = lines[i]!;
     if (!l.startsWith('| `')) continue;
-    const cells = l.split('|').slice(1, -1).map((c) => c.trim());
-    const [route, request, allowed] = [cells[0]!.replace(/`/g, ''), cells[1]!.replace(/`/g, '') || undefined, cells[2]!];
+    const cells = l
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
+    const [route, request, allowed] = [
+      cells[0]!.replace(/`/g, ''),
+      cells[1]!.replace(/`/g, '') || undefined,
+      cells[2]!,
+    ];
     const expect = new Map<Caller, Expect>();
     const given = new Map<Caller, { expect: Expect; specific: boolean }>();
     for (const tok of allowed.split(/\s+/).filter(Boolean)) {
@@ -60,7 +73,10 @@ export function readMatrix(file = MATRIX_FILE): MatrixRow[] {
       const name = m[1]!;
       const e: Expect = m[2] === '?' ? 'policy' : m[2] === ':404' ? '404' : 'allow';
       const group = GROUPS[name];
-      if (!group && !(CALLERS as readonly string[]).includes(name)) throw new Error(`${file}:${i + 1}: unknown caller "${name}" (callers: ${CALLERS.join(', ')}; groups: ${Object.keys(GROUPS).join(', ')})`);
+      if (!group && !(CALLERS as readonly string[]).includes(name))
+        throw new Error(
+          `${file}:${i + 1}: unknown caller "${name}" (callers: ${CALLERS.join(', ')}; groups: ${Object.keys(GROUPS).join(', ')})`,
+        );
       for (const c of CALLERS) {
         if (group ? !group(c) : c !== name) continue;
         const prev = given.get(c);

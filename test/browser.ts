@@ -26,7 +26,10 @@ export function browserOn(): { readonly browser: Browser; page(lang?: 'vi' | 'en
       return h.browser;
     },
     async page(lang = 'en') {
-      const ctx = await h.browser.newContext({ locale: { vi: 'vi-VN', en: 'en-GB', zh: 'zh-CN' }[lang], viewport: { width: 1280, height: 900 } });
+      const ctx = await h.browser.newContext({
+        locale: { vi: 'vi-VN', en: 'en-GB', zh: 'zh-CN' }[lang],
+        viewport: { width: 1280, height: 900 },
+      });
       h.contexts.push(ctx);
       await ctx.addInitScript((l: string) => localStorage.setItem('cloak.lang', l), lang);
       const page = await ctx.newPage();
@@ -62,8 +65,19 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 export async function axeViolations(page: Page): Promise<string[]> {
   await page.evaluate(axeSource);
   const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+            o: object,
+          ): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }>;
+        };
+      }
+    ).axe;
     return axe.run(document, { resultTypes: ['violations'] });
   });
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
 }

@@ -27,7 +27,18 @@ export type Fixtures = {
   readonly tokens: Readonly<Record<string, string>>;
 };
 
-export const ROLES = ['support', 'moderator', 'courier', 'seller', 'analyst', 'investigator', 'privacy', 'admin', 'supervisor', 'engineer'] as const;
+export const ROLES = [
+  'support',
+  'moderator',
+  'courier',
+  'seller',
+  'analyst',
+  'investigator',
+  'privacy',
+  'admin',
+  'supervisor',
+  'engineer',
+] as const;
 export const SCOPES = ['platform', 'erase', 'audit', 'telephony'] as const;
 
 /**
@@ -39,8 +50,10 @@ export const SCOPES = ['platform', 'erase', 'audit', 'telephony'] as const;
 export async function seed(s: TestServer, opts: { subjectFields?: Record<string, string> } = {}): Promise<Fixtures> {
   const { app } = s;
   const tokens: Record<string, string> = { 'key:admin': s.admin };
-  for (const scope of SCOPES) tokens[`key:${scope}`] = (await app.apiKeys.create({ name: `m-${scope}`, scopes: [scope] })).secret;
-  for (const role of ROLES) tokens[`staff:${role}`] = (await app.staff.create({ id: role, role, team: 'matrix' }, 'system')).token;
+  for (const scope of SCOPES)
+    tokens[`key:${scope}`] = (await app.apiKeys.create({ name: `m-${scope}`, scopes: [scope] })).secret;
+  for (const role of ROLES)
+    tokens[`staff:${role}`] = (await app.staff.create({ id: role, role, team: 'matrix' }, 'system')).token;
   const disabled = await app.staff.create({ id: 'gone-admin', role: 'admin', team: 'matrix' }, 'system');
   await app.staff.disable('gone-admin', 'system');
   tokens['bad:disabled-staff'] = disabled.token;
@@ -60,11 +73,23 @@ export async function seed(s: TestServer, opts: { subjectFields?: Record<string,
   const spare = await enrollOverHttp(s.url, s.admin, stationA, build);
 
   const mk = async (externalId: string, fields: Record<string, string>) => {
-    const r = await fetch(`${s.url}/v1/subjects`, { method: 'POST', headers: { authorization: `Bearer ${s.admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ externalId, fields }) });
+    const r = await fetch(`${s.url}/v1/subjects`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ externalId, fields }),
+    });
     if (r.status !== 201) throw new Error(`seeding a subject: ${r.status} ${await r.text()}`);
     return ((await r.json()) as { token: string }).token;
   };
-  const subjectA = await mk('m-a', opts.subjectFields ?? { name: 'Matrix Customer', phone: '0912 000 001', email: 'matrix.a@example.vn', address: '1 Lê Lợi, Quận 1, TP. Hồ Chí Minh' });
+  const subjectA = await mk(
+    'm-a',
+    opts.subjectFields ?? {
+      name: 'Matrix Customer',
+      phone: '0912 000 001',
+      email: 'matrix.a@example.vn',
+      address: '1 Lê Lợi, Quận 1, TP. Hồ Chí Minh',
+    },
+  );
   const subjectB = await mk('m-b', { name: 'Other Customer', phone: '0912 000 002' });
   const subjectErase = await mk('m-e', { name: 'Erased Customer' });
   tokens.customer = (await app.reports.issueToken(subjectA)).token;
@@ -72,16 +97,55 @@ export async function seed(s: TestServer, opts: { subjectFields?: Record<string,
 
   const parcel = await app.waybill.createParcel({ recipient: subjectA, origin: stationA, destination: stationB });
   await app.contact.assign(parcel.tracking, courierApp.id);
-  const explanation = (await app.explanations.open({ kind: 'ticket', id: 'tkt-m1', staff: 'support', subject: subjectA }, 'system')).id;
+  const explanation = (
+    await app.explanations.open({ kind: 'ticket', id: 'tkt-m1', staff: 'support', subject: subjectA }, 'system')
+  ).id;
   const review = (await app.reviews.create({ id: 'rev-m1', reviewer: subjectB, seller: 'seller', rating: 4 })).id;
   const who = async (role: string) => app.staff.authenticate(tokens[`staff:${role}`]!);
-  const grant = (await app.reveals.requestGrant(await who('support'), { subject: subjectA, fields: ['phone'], purpose: 'fraud_check', minutes: 5, reason: 'matrix: a pending grant' })).id;
-  const exportId = (await app.exports.request(await who('analyst'), { dataset: 'sales', recipient: 'matrix', purpose: 'monthly_report' })).id;
+  const grant = (
+    await app.reveals.requestGrant(await who('support'), {
+      subject: subjectA,
+      fields: ['phone'],
+      purpose: 'fraud_check',
+      minutes: 5,
+      reason: 'matrix: a pending grant',
+    })
+  ).id;
+  const exportId = (
+    await app.exports.request(await who('analyst'), {
+      dataset: 'sales',
+      recipient: 'matrix',
+      purpose: 'monthly_report',
+    })
+  ).id;
   const opener = await app.staff.create({ id: 'privacy-opener', role: 'privacy', team: 'matrix' }, 'system');
-  const incident = (await app.incidents.open({ title: 'matrix incident', where: 'matrix', subjects: [subjectA], categories: ['phone'], measures: 'none' }, `staff:${opener.id}`)).id;
+  const incident = (
+    await app.incidents.open(
+      { title: 'matrix incident', where: 'matrix', subjects: [subjectA], categories: ['phone'], measures: 'none' },
+      `staff:${opener.id}`,
+    )
+  ).id;
   const throwawayKey = (await app.apiKeys.create({ name: 'm-throwaway', scopes: ['platform'] })).id;
   const throwawayStaff = (await app.staff.create({ id: 'throwaway', role: 'support', team: 'matrix' }, 'system')).id;
-  return { subjectA, subjectB, subjectErase, stationA, stationB, scanner, courierApp, spareDevice: spare.id, tracking: parcel.tracking, explanation, review, grant, exportId, incident, throwawayKey, throwawayStaff, tokens };
+  return {
+    subjectA,
+    subjectB,
+    subjectErase,
+    stationA,
+    stationB,
+    scanner,
+    courierApp,
+    spareDevice: spare.id,
+    tracking: parcel.tracking,
+    explanation,
+    review,
+    grant,
+    exportId,
+    incident,
+    throwawayKey,
+    throwawayStaff,
+    tokens,
+  };
 }
 
 async function enrollCourier(s: TestServer, station: string, build: string): Promise<{ id: string; key: KeyObject }> {
@@ -95,7 +159,15 @@ async function enrollCourier(s: TestServer, station: string, build: string): Pro
 export type Sent = { status: number; headers: Headers; text: string };
 
 /** Sends one request as `caller`: its bearer token, its device signature, or nothing; one that gets no answer in `timeoutMs` throws. */
-export async function sendAs(url: string, f: Fixtures, caller: Caller, method: string, path: string, body?: { type: string; data: string }, timeoutMs = 15_000): Promise<Sent> {
+export async function sendAs(
+  url: string,
+  f: Fixtures,
+  caller: Caller,
+  method: string,
+  path: string,
+  body?: { type: string; data: string },
+  timeoutMs = 15_000,
+): Promise<Sent> {
   const signal = AbortSignal.timeout(timeoutMs);
   let r: Response;
   if (caller === 'device:scanner' || caller === 'device:courier_app') {

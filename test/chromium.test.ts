@@ -10,7 +10,13 @@ import { APT_INSTALL, DEFAULT_CHROMIUM, ensureChromium, usesBrowser } from '../s
  * the package.
  */
 describe('npm test brings Debian’s Chromium when it is missing', () => {
-  const fake = (o: { present?: string[]; uid?: number; apt?: boolean; installs?: boolean; env?: Record<string, string> }) => {
+  const fake = (o: {
+    present?: string[];
+    uid?: number;
+    apt?: boolean;
+    installs?: boolean;
+    env?: Record<string, string>;
+  }) => {
     const present = new Set(o.present ?? []);
     const ran: string[] = [];
     const said: string[] = [];
@@ -52,7 +58,10 @@ describe('npm test brings Debian’s Chromium when it is missing', () => {
   });
 
   test('an install that fails, or a CLOAK_TEST_CHROMIUM that does not exist, stops with the reason', () => {
-    assert.throws(() => ensureChromium(fake({ installs: false }).opts), /installing Debian's "chromium" package failed/);
+    assert.throws(
+      () => ensureChromium(fake({ installs: false }).opts),
+      /installing Debian's "chromium" package failed/,
+    );
     const f = fake({ env: { CLOAK_TEST_CHROMIUM: '/opt/nowhere/chrome' } });
     assert.throws(() => ensureChromium(f.opts), /CLOAK_TEST_CHROMIUM is \/opt\/nowhere\/chrome, which does not exist/);
     assert.deepEqual(f.ran, [], 'installing would not make that path exist');
@@ -61,7 +70,11 @@ describe('npm test brings Debian’s Chromium when it is missing', () => {
   test('only a run with browser tests needs it; the test command stops before running any test', () => {
     assert.equal(usesBrowser("import { browserOn } from '../test/browser.ts';"), true);
     assert.equal(usesBrowser("import { serverOn } from '../test/dialects.ts';"), false);
-    const r = spawnSync(process.execPath, ['scripts/test.mjs', 'e2e/docs-headers.test.ts'], { env: { ...process.env, CLOAK_TEST_CHROMIUM: '/nonexistent/chromium' }, encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync(process.execPath, ['scripts/test.mjs', 'e2e/docs-headers.test.ts'], {
+      env: { ...process.env, CLOAK_TEST_CHROMIUM: '/nonexistent/chromium' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     assert.equal(r.status, 1, r.stdout + r.stderr);
     assert.match(r.stderr, /CLOAK_TEST_CHROMIUM is \/nonexistent\/chromium, which does not exist/);
     assert.doesNotMatch(r.stdout, /# tests/, 'no test ran');

@@ -6,9 +6,16 @@ export const CLOAK_BIN = fileURLToPath(new URL('../bin/cloak.js', import.meta.ur
 export type Run = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
 
 /** Runs `cloak …` as a user would, in its own process, and collects what it prints. */
-export function runCloak(args: string[], env: Record<string, string>, onSpawn?: (c: ChildProcess) => void): Promise<Run> {
+export function runCloak(
+  args: string[],
+  env: Record<string, string>,
+  onSpawn?: (c: ChildProcess) => void,
+): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLOAK_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLOAK_BIN, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

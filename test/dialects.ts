@@ -42,7 +42,12 @@ export async function freshSqlite(): Promise<TestDb> {
     dialect: 'sqlite',
     dataDir,
     databaseUrl: undefined,
-    env: { CLOAK_DATA_DIR: dataDir, CLOAK_LOG_LEVEL: 'silent', CLOAK_CRYPTO_WORKERS: '0', CLOAK_REWRAP_INTERVAL_SECONDS: '0' },
+    env: {
+      CLOAK_DATA_DIR: dataDir,
+      CLOAK_LOG_LEVEL: 'silent',
+      CLOAK_CRYPTO_WORKERS: '0',
+      CLOAK_REWRAP_INTERVAL_SECONDS: '0',
+    },
     async drop() {
       rmSync(dataDir, { recursive: true, force: true });
     },
@@ -66,7 +71,13 @@ export async function freshPostgres(): Promise<TestDb> {
     dialect: 'postgres',
     dataDir,
     databaseUrl,
-    env: { CLOAK_DATA_DIR: dataDir, CLOAK_DATABASE_URL: databaseUrl, CLOAK_LOG_LEVEL: 'silent', CLOAK_CRYPTO_WORKERS: '0', CLOAK_REWRAP_INTERVAL_SECONDS: '0' },
+    env: {
+      CLOAK_DATA_DIR: dataDir,
+      CLOAK_DATABASE_URL: databaseUrl,
+      CLOAK_LOG_LEVEL: 'silent',
+      CLOAK_CRYPTO_WORKERS: '0',
+      CLOAK_REWRAP_INTERVAL_SECONDS: '0',
+    },
     async drop() {
       const c = new pg.Client({ connectionString: PG_ADMIN_URL });
       await c.connect();
@@ -91,7 +102,11 @@ export const DIALECTS = [
  * on it, closed and dropped at the end. Use inside `describe`.
  * @example const h = appOn(d.fresh); test('…', async () => { await h.app.vault.… });
  */
-export function appOn(fresh: () => Promise<TestDb>, onStart?: (app: App) => void, opts: AppOptions = {}): { readonly db: TestDb; readonly app: App } {
+export function appOn(
+  fresh: () => Promise<TestDb>,
+  onStart?: (app: App) => void,
+  opts: AppOptions = {},
+): { readonly db: TestDb; readonly app: App } {
   const h = {} as { db: TestDb; app: App };
   before(async () => {
     h.db = await fresh();
@@ -108,7 +123,13 @@ export function appOn(fresh: () => Promise<TestDb>, onStart?: (app: App) => void
 }
 
 /** A running server for a suite: its database, app, address and first admin key. */
-export type TestServer = { readonly db: TestDb; readonly app: App; readonly server: Started; readonly url: string; readonly admin: string };
+export type TestServer = {
+  readonly db: TestDb;
+  readonly app: App;
+  readonly server: Started;
+  readonly url: string;
+  readonly admin: string;
+};
 
 /**
  * Registers the suite's before/after hooks: a fresh SQLite folder, an app (with `env` and
@@ -123,7 +144,11 @@ export function serverOn(env: Record<string, string> = {}, opts: AppOptions = {}
  * Like `serverOn`, on the database `fresh` makes: SQLite or PostgreSQL.
  * @example const s = serverOnDb(freshPostgres, { CLOAK_LOG_LEVEL: 'trace' });
  */
-export function serverOnDb(fresh: () => Promise<TestDb>, env: Record<string, string> = {}, opts: AppOptions = {}): TestServer {
+export function serverOnDb(
+  fresh: () => Promise<TestDb>,
+  env: Record<string, string> = {},
+  opts: AppOptions = {},
+): TestServer {
   const h = {} as { db: TestDb; app: App; server: Started; url: string; admin: string };
   before(async () => {
     h.db = await fresh();

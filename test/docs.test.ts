@@ -67,7 +67,9 @@ function markdownFiles(): string[] {
       .map(String)
       .filter((f) => f.endsWith('.md'))
       .map((f) => join(dir, f));
-  return ['README.md', ...under('src').filter((f) => f.endsWith('README.md')), ...under('docs')].filter((f) => !KEPT_AS_GIVEN.has(f));
+  return ['README.md', ...under('src').filter((f) => f.endsWith('README.md')), ...under('docs')].filter(
+    (f) => !KEPT_AS_GIVEN.has(f),
+  );
 }
 
 const srcDirs = readdirSync(join(ROOT, 'src'), { withFileTypes: true })
@@ -77,7 +79,10 @@ const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
 test('no README or doc cites an issue number, a numbered capability or page, a lettered story or a NATS adapter', () => {
   const files = markdownFiles();
-  assert.ok(files.includes('docs/threat-model.md') && files.includes('src/vault/README.md'), `read only ${files.join(', ')}`);
+  assert.ok(
+    files.includes('docs/threat-model.md') && files.includes('src/vault/README.md'),
+    `read only ${files.join(', ')}`,
+  );
   const found = files.flatMap((f) => staleReferences(readFileSync(join(ROOT, f), 'utf8')).map((p) => `${f} ${p}`));
   assert.deepEqual(found, []);
 });
@@ -99,19 +104,46 @@ test('the checkers catch what they are for', () => {
   ].join('\n');
   assert.deepEqual(
     staleReferences(bad).map((p) => p.replace(/ \(.*\)$/u, '')),
-    ['line 1: an issue number', 'line 1: an issue number', 'line 1: a numbered capability', 'line 2: a numbered page', 'line 2: a lettered story', 'line 2: a lettered story', 'line 3: a NATS adapter', 'line 3: a NATS adapter'],
+    [
+      'line 1: an issue number',
+      'line 1: an issue number',
+      'line 1: a numbered capability',
+      'line 2: a numbered page',
+      'line 2: a lettered story',
+      'line 2: a lettered story',
+      'line 3: a NATS adapter',
+      'line 3: a NATS adapter',
+    ],
   );
   // A cited test title is quoted, not written: it may say what the test file calls it.
-  assert.deepEqual(staleReferences('| x | y | `e2e/story-a.test.ts` › “story A: an infected scanner harvests what it can” |'), []);
+  assert.deepEqual(
+    staleReferences('| x | y | `e2e/story-a.test.ts` › “story A: an infected scanner harvests what it can” |'),
+    [],
+  );
   assert.deepEqual(staleReferences('PKCS#8, an entity &#39; and the first two pages are fine'), []);
 
-  const good = ['# Cloak', '## Quick start', '## What the tests need', '## Layout', '```', 'src/', '  lib/   x', '  vault/ y', '  app.ts z', 'web/', '```', '## More'].join('\n');
+  const good = [
+    '# Cloak',
+    '## Quick start',
+    '## What the tests need',
+    '## Layout',
+    '```',
+    'src/',
+    '  lib/   x',
+    '  vault/ y',
+    '  app.ts z',
+    'web/',
+    '```',
+    '## More',
+  ].join('\n');
   assert.deepEqual(layoutProblems(good, ['lib', 'vault']), []);
   assert.deepEqual(layoutProblems(good, ['lib', 'vault', 'bus']), ['src/bus is not in the Layout']);
   assert.deepEqual(layoutProblems(good, ['lib']), ['the Layout lists src/vault, which does not exist']);
   const late = good.replace('## Layout', `${'filler\n'.repeat(120)}## Layout`);
   assert.deepEqual(layoutProblems(late, ['lib', 'vault']), ['"## Layout" is on line 124, past line 120']);
   const swapped = good.replace('## What the tests need', '## Other').replace('## More', '## What the tests need');
-  assert.deepEqual(layoutProblems(swapped, ['lib', 'vault']), ['the sections are not in the order Quick start, What the tests need, Layout']);
+  assert.deepEqual(layoutProblems(swapped, ['lib', 'vault']), [
+    'the sections are not in the order Quick start, What the tests need, Layout',
+  ]);
   assert.deepEqual(layoutProblems('# Cloak\n## Quick start\n', []), ['no "## Layout" heading']);
 });

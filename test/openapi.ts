@@ -45,12 +45,31 @@ export type Operation = {
 
 /** Every operation of the server at `url`, from the OpenAPI document it serves. */
 export async function operations(url: string): Promise<Operation[]> {
-  const doc = (await (await fetch(`${url}/docs/json`)).json()) as { paths: Record<string, Record<string, { parameters?: Param[]; requestBody?: { content?: Record<string, { schema: JsonSchema }> }; security?: Record<string, string[]>[] }>> };
+  const doc = (await (await fetch(`${url}/docs/json`)).json()) as {
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          parameters?: Param[];
+          requestBody?: { content?: Record<string, { schema: JsonSchema }> };
+          security?: Record<string, string[]>[];
+        }
+      >
+    >;
+  };
   const out: Operation[] = [];
   for (const [path, ops] of Object.entries(doc.paths)) {
     for (const [m, op] of Object.entries(ops)) {
       const method = m.toUpperCase();
-      out.push({ key: `${method} ${path}`, method, path, params: op.parameters ?? [], body: op.requestBody?.content?.['application/json']?.schema, security: op.security });
+      out.push({
+        key: `${method} ${path}`,
+        method,
+        path,
+        params: op.parameters ?? [],
+        body: op.requestBody?.content?.['application/json']?.schema,
+        security: op.security,
+      });
     }
   }
   return out;
@@ -59,8 +78,11 @@ export async function operations(url: string): Promise<Operation[]> {
 /** `/v1/x/{id}/y` with `{id}` replaced (URI-encoded) from `values`; `{*}` takes the value of `*`. */
 export function fillPath(path: string, values: Record<string, string>): string {
   // A lone surrogate cannot be percent-encoded: it is sent as U+FFFD, as a browser would.
-  const enc = (v: string) => encodeURIComponent(v.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'));
-  return path.replace(/\{([^}]+)\}/g, (_, name: string) => (name === '*' ? (values['*'] ?? '') : enc(values[name] ?? 'x')));
+  const enc = (v: string) =>
+    encodeURIComponent(v.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'));
+  return path.replace(/\{([^}]+)\}/g, (_, name: string) =>
+    name === '*' ? (values['*'] ?? '') : enc(values[name] ?? 'x'),
+  );
 }
 
 const MAX_ARRAY = 4;
@@ -74,17 +96,26 @@ export function validArb(s: JsonSchema | undefined, depth = 0): fc.Arbitrary<unk
   if (s.const !== undefined) return fc.constant(s.const);
   if (s.enum) return fc.constantFrom(...s.enum);
   if (s.anyOf ?? s.oneOf) return fc.oneof(...(s.anyOf ?? s.oneOf)!.map((x) => validArb(x, depth)));
-  if (s.allOf) return validArb(Object.assign({}, ...s.allOf.map((x) => ({ ...x, properties: { ...x.properties } }))) as JsonSchema, depth);
+  if (s.allOf)
+    return validArb(
+      Object.assign({}, ...s.allOf.map((x) => ({ ...x, properties: { ...x.properties } }))) as JsonSchema,
+      depth,
+    );
   const type = Array.isArray(s.type) ? s.type[0] : s.type;
   switch (type) {
     case 'string': {
       const min = s.minLength ?? 0;
       const max = Math.min(s.maxLength ?? 24, Math.max(min, 24));
-      if (s.pattern) return fc.stringMatching(new RegExp(s.pattern)).filter((v) => v.length >= min && v.length <= (s.maxLength ?? Infinity));
+      if (s.pattern)
+        return fc
+          .stringMatching(new RegExp(s.pattern))
+          .filter((v) => v.length >= min && v.length <= (s.maxLength ?? Infinity));
       // Valid by the schema, and still what handlers choke on: NUL, lone surrogates, injections.
       const nasty = NASTY_STRINGS.filter((v) => v.length >= min && v.length <= (s.maxLength ?? 3000));
       const plain = fc.string({ minLength: min, maxLength: max, unit: 'grapheme' });
-      return nasty.length ? fc.oneof({ weight: 3, arbitrary: plain }, { weight: 1, arbitrary: fc.constantFrom(...nasty) }) : plain;
+      return nasty.length
+        ? fc.oneof({ weight: 3, arbitrary: plain }, { weight: 1, arbitrary: fc.constantFrom(...nasty) })
+        : plain;
     }
     case 'integer':
       return fc.integer({ min: s.minimum ?? -1000, max: s.maximum ?? 1000 });
@@ -95,16 +126,25 @@ export function validArb(s: JsonSchema | undefined, depth = 0): fc.Arbitrary<unk
     case 'null':
       return fc.constant(null);
     case 'array':
-      return fc.array(validArb(s.items, depth + 1), { minLength: s.minItems ?? 0, maxLength: Math.max(s.minItems ?? 0, Math.min(s.maxItems ?? MAX_ARRAY, MAX_ARRAY)) });
+      return fc.array(validArb(s.items, depth + 1), {
+        minLength: s.minItems ?? 0,
+        maxLength: Math.max(s.minItems ?? 0, Math.min(s.maxItems ?? MAX_ARRAY, MAX_ARRAY)),
+      });
     case 'object':
     case undefined: {
       if (!s.properties && !s.additionalProperties && type === undefined) return fc.anything({ maxDepth: 1 });
       const props = s.properties ?? {};
       const required = new Set(s.required ?? []);
       const keys = Object.keys(props);
-      const rec = fc.record(Object.fromEntries(keys.map((k) => [k, validArb(props[k], depth + 1)])), { requiredKeys: keys.filter((k) => required.has(k)) });
+      const rec = fc.record(Object.fromEntries(keys.map((k) => [k, validArb(props[k], depth + 1)])), {
+        requiredKeys: keys.filter((k) => required.has(k)),
+      });
       if (s.additionalProperties && typeof s.additionalProperties === 'object') {
-        const extra = fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9_]{0,10}$/).filter((k) => !(k in props)), validArb(s.additionalProperties, depth + 1), { maxKeys: 2 });
+        const extra = fc.dictionary(
+          fc.stringMatching(/^[a-z][a-z0-9_]{0,10}$/).filter((k) => !(k in props)),
+          validArb(s.additionalProperties, depth + 1),
+          { maxKeys: 2 },
+        );
         return fc.tuple(rec, extra).map(([a, b]) => ({ ...b, ...a }));
       }
       return rec;
@@ -159,7 +199,18 @@ export const NASTY_STRINGS: readonly string[] = [
 ];
 
 /** Numbers out of every range: negative, huge, fractional, unsafe, zero. */
-export const NASTY_NUMBERS: readonly number[] = [-1, 0, -0, 0.5, 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, 2 ** 31, -(2 ** 63), 1e-300];
+export const NASTY_NUMBERS: readonly number[] = [
+  -1,
+  0,
+  -0,
+  0.5,
+  1e308,
+  -1e308,
+  Number.MAX_SAFE_INTEGER + 2,
+  2 ** 31,
+  -(2 ** 63),
+  1e-300,
+];
 
 /** A value nested `n` deep, arrays within objects. */
 export function deep(n: number): unknown {
@@ -172,7 +223,17 @@ export function deep(n: number): unknown {
 export const wrongValueArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom<unknown>(...NASTY_STRINGS),
   fc.constantFrom<unknown>(...NASTY_NUMBERS),
-  fc.constantFrom<unknown>(null, true, false, [], {}, [null], { '': '' }, { __proto__: { admin: true } }, { constructor: { prototype: { x: 1 } } }),
+  fc.constantFrom<unknown>(
+    null,
+    true,
+    false,
+    [],
+    {},
+    [null],
+    { '': '' },
+    { __proto__: { admin: true } },
+    { constructor: { prototype: { x: 1 } } },
+  ),
   fc.constant(deep(200)),
   fc.constant(deep(1000)),
   fc.string({ unit: 'binary', maxLength: 40 }),
@@ -193,7 +254,9 @@ export function mutatedArb(s: JsonSchema | undefined): fc.Arbitrary<unknown> {
     { weight: 1, arbitrary: wrongValueArb },
     {
       weight: 4,
-      arbitrary: fc.tuple(valid, fc.nat(), wrongValueArb, fc.constantFrom('drop', 'extra', 'replace', 'replace', 'replace')).map(([v, pick, wrong, how]) => mutate(v, pick, wrong, how)),
+      arbitrary: fc
+        .tuple(valid, fc.nat(), wrongValueArb, fc.constantFrom('drop', 'extra', 'replace', 'replace', 'replace'))
+        .map(([v, pick, wrong, how]) => mutate(v, pick, wrong, how)),
     },
   );
 }
@@ -203,7 +266,8 @@ function mutate(v: unknown, pick: number, wrong: unknown, how: string): unknown 
   const nodes: { parent: Record<string, unknown> | unknown[]; key: string | number }[] = [];
   const walk = (x: unknown) => {
     if (Array.isArray(x)) x.forEach((c, i) => (nodes.push({ parent: x, key: i }), walk(c)));
-    else if (x && typeof x === 'object') for (const [k, c] of Object.entries(x)) nodes.push({ parent: x as Record<string, unknown>, key: k }), walk(c);
+    else if (x && typeof x === 'object')
+      for (const [k, c] of Object.entries(x)) (nodes.push({ parent: x as Record<string, unknown>, key: k }), walk(c));
   };
   const copy = v === undefined ? undefined : structuredClone(v);
   walk(copy);
@@ -221,9 +285,26 @@ function mutate(v: unknown, pick: number, wrong: unknown, how: string): unknown 
 }
 
 /** A device's signed request (RFC 9421, as the gateway checks it): the whole response. */
-export async function signedFetch(url: string, d: { id: string; key: KeyObject }, method: string, path: string, body?: string, signal?: AbortSignal): Promise<Response> {
+export async function signedFetch(
+  url: string,
+  d: { id: string; key: KeyObject },
+  method: string,
+  path: string,
+  body?: string,
+  signal?: AbortSignal,
+): Promise<Response> {
   const raw = Buffer.from(body ?? '');
-  const base = { method, url: path, headers: { host: new URL(url).host, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body: raw };
+  const base = {
+    method,
+    url: path,
+    headers: { host: new URL(url).host, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: raw,
+  };
   const headers = { ...base.headers, ...(await signDeviceRequest(base, { keyid: d.id, privateKey: d.key })) };
-  return fetch(`${url}${path}`, { method, headers, body: method === 'GET' || method === 'HEAD' || body === undefined ? undefined : new Uint8Array(raw), signal });
+  return fetch(`${url}${path}`, {
+    method,
+    headers,
+    body: method === 'GET' || method === 'HEAD' || body === undefined ? undefined : new Uint8Array(raw),
+    signal,
+  });
 }

@@ -15,10 +15,38 @@ interface HasherVector {
   leftHex?: string;
   rightHex?: string;
 }
-interface InclusionProof { index: number; size: number; proof: string[]; expect: boolean }
-interface ConsistencyProof { size1: number; size2: number; proof: string[]; expect: boolean }
-interface InclusionProbe { file: string; leafIdx: number; treeSize: number; root: string; leafHash: string; proof: string[]; desc: string; wantErr: boolean }
-interface ConsistencyProbe { file: string; size1: number; size2: number; root1: string; root2: string; proof: string[]; desc: string; wantErr: boolean }
+interface InclusionProof {
+  index: number;
+  size: number;
+  proof: string[];
+  expect: boolean;
+}
+interface ConsistencyProof {
+  size1: number;
+  size2: number;
+  proof: string[];
+  expect: boolean;
+}
+interface InclusionProbe {
+  file: string;
+  leafIdx: number;
+  treeSize: number;
+  root: string;
+  leafHash: string;
+  proof: string[];
+  desc: string;
+  wantErr: boolean;
+}
+interface ConsistencyProbe {
+  file: string;
+  size1: number;
+  size2: number;
+  root1: string;
+  root2: string;
+  proof: string[];
+  desc: string;
+  wantErr: boolean;
+}
 interface Vectors {
   hasher: HasherVector[];
   leaves: string[];
@@ -109,8 +137,14 @@ test('every published consistency proof verifies', () => {
 test('a real Certificate Transparency log (Argon 2020, 961,984,013 leaves): inclusion and consistency', () => {
   const a = V.ctArgon2020;
   const leafHash = rfcLeafHash(Buffer.from(a.leafInputBase64, 'base64'));
-  assert.equal(rfcVerifyInclusion(a.leafIndex, a.treeSize, leafHash, hexes(a.auditPath), hex(a.rootHash)), a.expect.inclusion);
-  assert.equal(rfcVerifyConsistency(a.oldSize, a.treeSize, hex(a.oldRoot), hex(a.rootHash), hexes(a.consistency)), a.expect.consistency);
+  assert.equal(
+    rfcVerifyInclusion(a.leafIndex, a.treeSize, leafHash, hexes(a.auditPath), hex(a.rootHash)),
+    a.expect.inclusion,
+  );
+  assert.equal(
+    rfcVerifyConsistency(a.oldSize, a.treeSize, hex(a.oldRoot), hex(a.rootHash), hexes(a.consistency)),
+    a.expect.consistency,
+  );
   // and the neighbours are not. (A size nudged by one is not always caught: an inclusion proof
   // binds the tree size only as far as the path's shape depends on it, and 10,000 of 961,984,013
   // has the same shape in 961,984,014; the signed tree head is what binds size to root.)
@@ -118,9 +152,18 @@ test('a real Certificate Transparency log (Argon 2020, 961,984,013 leaves): incl
   assert.equal(rfcVerifyInclusion(a.leafIndex - 1, a.treeSize, leafHash, hexes(a.auditPath), hex(a.rootHash)), false);
   assert.equal(rfcVerifyInclusion(a.leafIndex, a.treeSize * 2, leafHash, hexes(a.auditPath), hex(a.rootHash)), false);
   assert.equal(rfcVerifyInclusion(a.leafIndex, 2 ** 29, leafHash, hexes(a.auditPath), hex(a.rootHash)), false);
-  assert.equal(rfcVerifyConsistency(a.oldSize + 1, a.treeSize, hex(a.oldRoot), hex(a.rootHash), hexes(a.consistency)), false);
-  assert.equal(rfcVerifyConsistency(a.oldSize - 1, a.treeSize, hex(a.oldRoot), hex(a.rootHash), hexes(a.consistency)), false);
-  assert.equal(rfcVerifyConsistency(a.oldSize, a.treeSize * 2, hex(a.oldRoot), hex(a.rootHash), hexes(a.consistency)), false);
+  assert.equal(
+    rfcVerifyConsistency(a.oldSize + 1, a.treeSize, hex(a.oldRoot), hex(a.rootHash), hexes(a.consistency)),
+    false,
+  );
+  assert.equal(
+    rfcVerifyConsistency(a.oldSize - 1, a.treeSize, hex(a.oldRoot), hex(a.rootHash), hexes(a.consistency)),
+    false,
+  );
+  assert.equal(
+    rfcVerifyConsistency(a.oldSize, a.treeSize * 2, hex(a.oldRoot), hex(a.rootHash), hexes(a.consistency)),
+    false,
+  );
   // (a.treeSize - 1 would be accepted: same proof shape, as for inclusion above)
 });
 
@@ -185,7 +228,11 @@ test('one-byte mutations of a good consistency proof or either root are rejected
       for (const mask of [0x01, 0x40]) {
         for (let j = 0; j < proof.length; j++) {
           const bad = proof.map((e, i) => (i === j ? flipByte(e, pos, mask) : e));
-          assert.equal(rfcVerifyConsistency(p.size1, p.size2, r1, r2, bad), false, `${p.size1}->${p.size2} proof[${j}] byte ${pos}`);
+          assert.equal(
+            rfcVerifyConsistency(p.size1, p.size2, r1, r2, bad),
+            false,
+            `${p.size1}->${p.size2} proof[${j}] byte ${pos}`,
+          );
           checked++;
         }
         assert.equal(rfcVerifyConsistency(p.size1, p.size2, flipByte(r1, pos, mask), r2, proof), false);
@@ -203,13 +250,22 @@ test('structural damage to good proofs is rejected: dropped, extra, duplicated, 
     const leafHash = rfcLeafHash(leaves[p.index]!);
     const proof = hexes(p.proof);
     const root = rootOf(p.size);
-    const variants: Buffer[][] = [[...proof, root], [root, ...proof], [...proof, proof[0] ?? root]];
+    const variants: Buffer[][] = [
+      [...proof, root],
+      [root, ...proof],
+      [...proof, proof[0] ?? root],
+    ];
     if (proof.length > 0) variants.push(proof.slice(1), proof.slice(0, -1));
     if (proof.length > 1) variants.push([...proof].reverse());
     for (const v of variants) assert.equal(rfcVerifyInclusion(p.index, p.size, leafHash, v, root), false);
     // Not [p.index, p.size + 1]: e.g. the proof for leaf 1 of 5 also verifies as leaf 1 of 6 (same
     // path shape), which the RFC algorithm cannot see; a signed tree head binds the size to the root.
-    for (const [i, n] of [[p.index + 1, p.size], [p.index - 1, p.size], [p.index, p.size * 2], [p.index, p.index]] as const) {
+    for (const [i, n] of [
+      [p.index + 1, p.size],
+      [p.index - 1, p.size],
+      [p.index, p.size * 2],
+      [p.index, p.index],
+    ] as const) {
       if (i === p.index && n === p.size) continue;
       assert.equal(rfcVerifyInclusion(i, n, leafHash, proof, root), false, `index ${i} size ${n}`);
     }
@@ -226,7 +282,14 @@ test('structural damage to good proofs is rejected: dropped, extra, duplicated, 
     const proof = hexes(p.proof);
     const r1 = rootOf(p.size1);
     const r2 = rootOf(p.size2);
-    const variants: Buffer[][] = [[], [...proof, r2], [r1, ...proof], proof.slice(1), proof.slice(0, -1), [...proof].reverse()];
+    const variants: Buffer[][] = [
+      [],
+      [...proof, r2],
+      [r1, ...proof],
+      proof.slice(1),
+      proof.slice(0, -1),
+      [...proof].reverse(),
+    ];
     for (const v of variants) assert.equal(rfcVerifyConsistency(p.size1, p.size2, r1, r2, v), false);
     assert.equal(rfcVerifyConsistency(p.size1, p.size2, r2, r1, proof), false, 'swapped roots');
     assert.equal(rfcVerifyConsistency(p.size2, p.size1, r2, r1, proof), false, 'swapped sizes and roots');
@@ -240,13 +303,21 @@ test('a path that goes on past the root is rejected ("If sn is 0, stop the itera
   for (const p of V.inclusionProofs) {
     const leafHash = rfcLeafHash(leaves[p.index]!);
     const fakeRoot = rfcNodeHash(x, rootOf(p.size));
-    assert.equal(rfcVerifyInclusion(p.index, p.size, leafHash, [...hexes(p.proof), x], fakeRoot), false, `leaf ${p.index} of ${p.size}`);
+    assert.equal(
+      rfcVerifyInclusion(p.index, p.size, leafHash, [...hexes(p.proof), x], fakeRoot),
+      false,
+      `leaf ${p.index} of ${p.size}`,
+    );
   }
   for (const p of V.consistencyProofs) {
     if (p.size1 === p.size2 || Number.isInteger(Math.log2(p.size1))) continue; // keep first_hash out of the path
     const fake1 = rfcNodeHash(x, rootOf(p.size1));
     const fake2 = rfcNodeHash(x, rootOf(p.size2));
-    assert.equal(rfcVerifyConsistency(p.size1, p.size2, fake1, fake2, [...hexes(p.proof), x]), false, `${p.size1} -> ${p.size2}`);
+    assert.equal(
+      rfcVerifyConsistency(p.size1, p.size2, fake1, fake2, [...hexes(p.proof), x]),
+      false,
+      `${p.size1} -> ${p.size2}`,
+    );
   }
 });
 
@@ -289,7 +360,9 @@ function genPath(mth: Mth, m: bigint, lo: bigint, hi: bigint): Buffer[] {
   const n = hi - lo;
   if (n === 1n) return [];
   const k = largestPowerOfTwoBelow(n);
-  return m - lo < k ? [...genPath(mth, m, lo, lo + k), mth(lo + k, hi)] : [...genPath(mth, m, lo + k, hi), mth(lo, lo + k)];
+  return m - lo < k
+    ? [...genPath(mth, m, lo, lo + k), mth(lo + k, hi)]
+    : [...genPath(mth, m, lo + k, hi), mth(lo, lo + k)];
 }
 
 /** RFC 9162 2.1.4.1: SUBPROOF(m, D[lo:hi], b), m a count of leaves from lo. */
@@ -311,11 +384,17 @@ function mthOf(entries: readonly Uint8Array[]): Mth {
 test('the RFC 2.1.3.1 / 2.1.4.1 generator reproduces the published proofs', () => {
   const mth = mthOf(leaves);
   for (const p of V.inclusionProofs) {
-    assert.deepEqual(genPath(mth, BigInt(p.index), 0n, BigInt(p.size)).map((b) => b.toString('hex')), p.proof);
+    assert.deepEqual(
+      genPath(mth, BigInt(p.index), 0n, BigInt(p.size)).map((b) => b.toString('hex')),
+      p.proof,
+    );
   }
   for (const p of V.consistencyProofs) {
     if (p.size1 === p.size2) continue;
-    assert.deepEqual(genProof(mth, BigInt(p.size1), BigInt(p.size2)).map((b) => b.toString('hex')), p.proof);
+    assert.deepEqual(
+      genProof(mth, BigInt(p.size1), BigInt(p.size2)).map((b) => b.toString('hex')),
+      p.proof,
+    );
   }
 });
 
@@ -329,14 +408,20 @@ test('every inclusion and consistency proof in trees of 1..24 leaves verifies, a
       const leaf = rfcLeafHash(entries[m]!);
       assert.equal(rfcVerifyInclusion(m, n, leaf, proof, roots[n]!), true, `inclusion ${m} in ${n}`);
       for (let m2 = 0; m2 < n; m2++) {
-        if (m2 !== m) assert.equal(rfcVerifyInclusion(m2, n, leaf, proof, roots[n]!), false, `inclusion ${m} in ${n} at ${m2}`);
+        if (m2 !== m)
+          assert.equal(rfcVerifyInclusion(m2, n, leaf, proof, roots[n]!), false, `inclusion ${m} in ${n} at ${m2}`);
       }
     }
     for (let m = 1; m < n; m++) {
       const proof = genProof(mth, BigInt(m), BigInt(n));
       assert.equal(rfcVerifyConsistency(m, n, roots[m]!, roots[n]!, proof), true, `consistency ${m} -> ${n}`);
       for (let m2 = 1; m2 < n; m2++) {
-        if (m2 !== m) assert.equal(rfcVerifyConsistency(m2, n, roots[m2]!, roots[n]!, proof), false, `consistency ${m} -> ${n} as ${m2}`);
+        if (m2 !== m)
+          assert.equal(
+            rfcVerifyConsistency(m2, n, roots[m2]!, roots[n]!, proof),
+            false,
+            `consistency ${m} -> ${n} as ${m2}`,
+          );
       }
       if (n + 1 <= entries.length) assert.equal(rfcVerifyConsistency(m, n + 1, roots[m]!, roots[n + 1]!, proof), false);
     }
@@ -399,7 +484,10 @@ test('trees of more than 2^32 leaves: no 32-bit arithmetic', () => {
       assert.equal(rfcVerifyConsistency(Number(first), n, r1, root, proof), true, `consistency ${first} -> ${size}`);
       assert.equal(rfcVerifyConsistency(Number(first), n, r1, root, proof.slice(0, -1)), false);
       if (proof.length > 0) {
-        assert.equal(rfcVerifyConsistency(Number(first), n, r1, root, [flipByte(proof[0]!, 3), ...proof.slice(1)]), false);
+        assert.equal(
+          rfcVerifyConsistency(Number(first), n, r1, root, [flipByte(proof[0]!, 3), ...proof.slice(1)]),
+          false,
+        );
       }
     }
   }

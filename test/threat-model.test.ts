@@ -11,7 +11,15 @@ import { declaredIn, declaredTests, names } from './test-names.ts';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const DOC = 'docs/threat-model.md';
 const CITATION = /`((?:src|e2e|test)\/[^`\s]+\.test\.ts)` › “([^”]+)”/gu;
-const STRIDE = ['Spoofing', 'Tampering', 'Repudiation', 'Information disclosure', 'Denial of service', 'Elevation of privilege', 'Gaps'];
+const STRIDE = [
+  'Spoofing',
+  'Tampering',
+  'Repudiation',
+  'Information disclosure',
+  'Denial of service',
+  'Elevation of privilege',
+  'Gaps',
+];
 
 type Citation = { readonly file: string; readonly name: string; readonly section: string };
 
@@ -38,13 +46,22 @@ const doc = readFileSync(`${ROOT}${DOC}`, 'utf8');
 const cited = citations(doc);
 
 test('every test the threat model cites exists, by file and exact name', () => {
-  const wrong = cited.map((c) => [c, problem(c)] as const).filter(([, p]) => p !== null).map(([c, p]) => `${c.section}: ${p}`);
+  const wrong = cited
+    .map((c) => [c, problem(c)] as const)
+    .filter(([, p]) => p !== null)
+    .map(([c, p]) => `${c.section}: ${p}`);
   assert.deepEqual(wrong, []);
 });
 
 test('the threat model cites tests in every capability section and has all six STRIDE headings and Gaps in each', () => {
-  const sections = doc.split(/^## /mu).slice(1).filter((s) => /^\d+\. /u.test(s));
-  assert.ok(sections.length >= 12, `expected the 12 numbered sections (capabilities, shells, platform), found ${sections.length}`);
+  const sections = doc
+    .split(/^## /mu)
+    .slice(1)
+    .filter((s) => /^\d+\. /u.test(s));
+  assert.ok(
+    sections.length >= 12,
+    `expected the 12 numbered sections (capabilities, shells, platform), found ${sections.length}`,
+  );
   for (const s of sections) {
     const title = s.split('\n')[0]!;
     for (const h of STRIDE) assert.ok(new RegExp(`^### ${h}$`, 'mu').test(s), `${title}: no "### ${h}" heading`);
@@ -59,12 +76,27 @@ test('the threat model cites tests in every capability section and has all six S
 
 test('the checker itself refuses a missing file, a missing name, and a name that only occurs outside a test declaration', () => {
   assert.match(problem({ file: 'e2e/no-such.test.ts', name: 'anything' })!, /does not exist/);
-  assert.match(problem({ file: 'e2e/story-a.test.ts', name: 'a scanner that was never tested' })!, /has no test or suite named/);
+  assert.match(
+    problem({ file: 'e2e/story-a.test.ts', name: 'a scanner that was never tested' })!,
+    /has no test or suite named/,
+  );
   // A comment or an assertion message is not a test name.
-  assert.match(problem({ file: 'e2e/web-access.test.ts', name: 'the token is taken out of the address bar' })!, /has no test or suite named/);
+  assert.match(
+    problem({ file: 'e2e/web-access.test.ts', name: 'the token is taken out of the address bar' })!,
+    /has no test or suite named/,
+  );
   // A prefix of a real name is not its name.
-  assert.match(problem({ file: 'e2e/story-a.test.ts', name: 'everything the scanner obtained' })!, /has no test or suite named/);
-  assert.equal(problem({ file: 'e2e/story-a.test.ts', name: 'everything the scanner obtained holds no recipient’s name, phone, e-mail or address' }), null);
+  assert.match(
+    problem({ file: 'e2e/story-a.test.ts', name: 'everything the scanner obtained' })!,
+    /has no test or suite named/,
+  );
+  assert.equal(
+    problem({
+      file: 'e2e/story-a.test.ts',
+      name: 'everything the scanner obtained holds no recipient’s name, phone, e-mail or address',
+    }),
+    null,
+  );
 });
 
 test('test declarations are read with their quotes, escapes and template parts', () => {

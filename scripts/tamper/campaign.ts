@@ -9,16 +9,39 @@ import { copyAt, createEmpty, dropCopy, openRaw, restore, type Copy, type Dialec
 
 const CLOAK = fileURLToPath(new URL('../../bin/cloak.js', import.meta.url));
 
-export type Outcome = { readonly m: Mutation; readonly detected: boolean; readonly code: number | null; readonly message: string; readonly signed: boolean };
-export type CampaignResult = { readonly db: Dialect; readonly outcomes: readonly Outcome[]; readonly skipped: ReadonlyMap<string, number>; readonly pristine: string; readonly summary: string };
-export type CampaignOptions = { db: Dialect; mutations: number; seed: number; entries?: number; jobs?: number; work: string; print?: (line: string) => void };
+export type Outcome = {
+  readonly m: Mutation;
+  readonly detected: boolean;
+  readonly code: number | null;
+  readonly message: string;
+  readonly signed: boolean;
+};
+export type CampaignResult = {
+  readonly db: Dialect;
+  readonly outcomes: readonly Outcome[];
+  readonly skipped: ReadonlyMap<string, number>;
+  readonly pristine: string;
+  readonly summary: string;
+};
+export type CampaignOptions = {
+  db: Dialect;
+  mutations: number;
+  seed: number;
+  entries?: number;
+  jobs?: number;
+  work: string;
+  print?: (line: string) => void;
+};
 
 /** `cloak audit verify` in its own process, as an operator runs it. */
 function verify(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
     const base = { ...process.env };
     delete base.CLOAK_DATABASE_URL;
-    const child = spawn(process.execPath, [CLOAK, 'audit', 'verify'], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLOAK, 'audit', 'verify'], {
+      env: { ...base, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -48,7 +71,9 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   const tag = `tamper_${process.pid}_${o.seed}`;
   mkdirSync(o.work, { recursive: true });
   const pristine = copyAt(o.db, join(o.work, 'pristine'), o.db === 'postgres' ? `${tag}_pristine` : undefined);
-  const slots = Array.from({ length: o.jobs ?? 2 }, (_, i) => copyAt(o.db, join(o.work, `slot${i}`), o.db === 'postgres' ? `${tag}_slot${i}` : undefined));
+  const slots = Array.from({ length: o.jobs ?? 2 }, (_, i) =>
+    copyAt(o.db, join(o.work, `slot${i}`), o.db === 'postgres' ? `${tag}_slot${i}` : undefined),
+  );
   try {
     await createEmpty(pristine);
     const rng = rngOf(o.seed);
@@ -57,7 +82,9 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
     const raw = await openRaw(pristine);
     const snap = await readSnapshot(raw);
     await raw.close();
-    print(`log built in ${Date.now() - t0} ms: ${snap.entries.length} entries, ${snap.checkpoints.length} checkpoints (sizes ${snap.checkpoints.map((c) => c.size).join(', ')}), tiles ${snap.tiles.map((t) => `${t.level}/${t.idx}:${t.hashes.length / 32}`).join(' ')}, head ${snap.head[0]!.size}`);
+    print(
+      `log built in ${Date.now() - t0} ms: ${snap.entries.length} entries, ${snap.checkpoints.length} checkpoints (sizes ${snap.checkpoints.map((c) => c.size).join(', ')}), tiles ${snap.tiles.map((t) => `${t.level}/${t.idx}:${t.hashes.length / 32}`).join(' ')}, head ${snap.head[0]!.size}`,
+    );
     const good = await verify(pristine.env);
     const pristineLine = good.out.trim().split('\n').pop() ?? '';
     if (good.code !== 0) throw new Error(`the pristine log does not verify (exit ${good.code}): ${good.out}`);
@@ -80,8 +107,17 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
         const r = await verify(slot.env);
         const line = tamperedLine(r.out);
         const signed = (await checkpointCount(slot)) !== before;
-        outcomes[i] = { m, detected: r.code === 1 && line !== undefined, code: r.code, message: line ?? r.out.trim().split('\n').slice(0, 3).join(' | '), signed };
-        if (++done % 50 === 0) print(`  ${done}/${mutations.length} done, missed so far: ${outcomes.filter((x) => x && !x.detected).length}`);
+        outcomes[i] = {
+          m,
+          detected: r.code === 1 && line !== undefined,
+          code: r.code,
+          message: line ?? r.out.trim().split('\n').slice(0, 3).join(' | '),
+          signed,
+        };
+        if (++done % 50 === 0)
+          print(
+            `  ${done}/${mutations.length} done, missed so far: ${outcomes.filter((x) => x && !x.detected).length}`,
+          );
       }
     };
     await Promise.all(slots.map(worker));
@@ -96,21 +132,38 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
 /** The per-kind table, the missed mutations one per line, and the summary line last. */
 export function report(r: CampaignResult): string[] {
   const kinds = [...new Set(r.outcomes.map((x) => x.m.kind))].sort();
-  const lines = [`${'kind'.padEnd(28)} ${'applied'.padStart(7)} ${'detected'.padStart(8)} ${'missed'.padStart(6)} ${'no-op skipped'.padStart(13)}`];
+  const lines = [
+    `${'kind'.padEnd(28)} ${'applied'.padStart(7)} ${'detected'.padStart(8)} ${'missed'.padStart(6)} ${'no-op skipped'.padStart(13)}`,
+  ];
   for (const k of kinds) {
     const of = r.outcomes.filter((x) => x.m.kind === k);
     const d = of.filter((x) => x.detected).length;
-    lines.push(`${k.padEnd(28)} ${String(of.length).padStart(7)} ${String(d).padStart(8)} ${String(of.length - d).padStart(6)} ${String(r.skipped.get(k) ?? 0).padStart(13)}`);
+    lines.push(
+      `${k.padEnd(28)} ${String(of.length).padStart(7)} ${String(d).padStart(8)} ${String(of.length - d).padStart(6)} ${String(r.skipped.get(k) ?? 0).padStart(13)}`,
+    );
   }
   const signed = r.outcomes.filter((x) => x.signed);
-  if (signed.length) lines.push(`verify wrote a checkpoint after ${signed.length} mutations (it must not write): ${signed.slice(0, 5).map((x) => `${x.m.kind} ${x.m.target}`).join('; ')}`);
+  if (signed.length)
+    lines.push(
+      `verify wrote a checkpoint after ${signed.length} mutations (it must not write): ${signed
+        .slice(0, 5)
+        .map((x) => `${x.m.kind} ${x.m.target}`)
+        .join('; ')}`,
+    );
   const reasons = new Map<string, number>();
   for (const x of r.outcomes.filter((x) => x.detected)) {
-    const k = x.message.replace(/\d+/g, 'N').replace(/^TAMPERED: /, '').slice(0, 90);
+    const k = x.message
+      .replace(/\d+/g, 'N')
+      .replace(/^TAMPERED: /, '')
+      .slice(0, 90);
     reasons.set(k, (reasons.get(k) ?? 0) + 1);
   }
-  lines.push('what verify said (numbers as N):', ...[...reasons].sort((a, b) => b[1] - a[1]).map(([k, n]) => `  ${String(n).padStart(5)}  ${k}`));
-  for (const x of r.outcomes.filter((x) => !x.detected)) lines.push(`MISSED ${x.m.kind}: ${x.m.target}: exit ${x.code}: ${x.message}`);
+  lines.push(
+    'what verify said (numbers as N):',
+    ...[...reasons].sort((a, b) => b[1] - a[1]).map(([k, n]) => `  ${String(n).padStart(5)}  ${k}`),
+  );
+  for (const x of r.outcomes.filter((x) => !x.detected))
+    lines.push(`MISSED ${x.m.kind}: ${x.m.target}: exit ${x.code}: ${x.message}`);
   lines.push(r.summary);
   return lines;
 }

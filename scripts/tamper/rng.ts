@@ -2,9 +2,15 @@
 export type Rng = { next(): number; int(n: number): number; pick<T>(xs: readonly T[]): T; bytes(n: number): Buffer };
 
 export function rngOf(seed: number): Rng {
-  let a = 0x9e3779b9, b = 0x243f6a88, c = 0xb7e15162, d = seed >>> 0;
+  let a = 0x9e3779b9,
+    b = 0x243f6a88,
+    c = 0xb7e15162,
+    d = seed >>> 0;
   const next = () => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    d >>>= 0;
     const t = (a + b + d) >>> 0;
     d = (d + 1) >>> 0;
     a = b ^ (b >>> 9);
@@ -15,5 +21,10 @@ export function rngOf(seed: number): Rng {
   };
   for (let i = 0; i < 20; i++) next();
   const int = (n: number) => Math.floor(next() * n);
-  return { next, int, pick: (xs) => xs[int(xs.length)]!, bytes: (n) => Buffer.from(Array.from({ length: n }, () => int(256))) };
+  return {
+    next,
+    int,
+    pick: (xs) => xs[int(xs.length)]!,
+    bytes: (n) => Buffer.from(Array.from({ length: n }, () => int(256))),
+  };
 }

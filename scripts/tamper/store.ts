@@ -22,15 +22,24 @@ function pgUrl(name: string): string {
   return u.toString();
 }
 
-
 /**
  * Where one copy of the log lives: a data folder (the keyring, and on SQLite the database
  * file) and, on PostgreSQL, a database. `env` is what `cloak` runs with on it.
  */
-export type Copy = { readonly dialect: Dialect; readonly dir: string; readonly pgName?: string; readonly env: Record<string, string> };
+export type Copy = {
+  readonly dialect: Dialect;
+  readonly dir: string;
+  readonly pgName?: string;
+  readonly env: Record<string, string>;
+};
 
 export function copyAt(dialect: Dialect, dir: string, pgName?: string): Copy {
-  const env: Record<string, string> = { CLOAK_DATA_DIR: dir, CLOAK_LOG_LEVEL: 'warn', CLOAK_CRYPTO_WORKERS: '0', CLOAK_REWRAP_INTERVAL_SECONDS: '0' };
+  const env: Record<string, string> = {
+    CLOAK_DATA_DIR: dir,
+    CLOAK_LOG_LEVEL: 'warn',
+    CLOAK_CRYPTO_WORKERS: '0',
+    CLOAK_REWRAP_INTERVAL_SECONDS: '0',
+  };
   if (dialect === 'postgres') env.CLOAK_DATABASE_URL = pgUrl(pgName!);
   return { dialect, dir, ...(pgName ? { pgName } : {}), env };
 }
@@ -38,10 +47,11 @@ export function copyAt(dialect: Dialect, dir: string, pgName?: string): Copy {
 export async function createEmpty(c: Copy): Promise<void> {
   rmSync(c.dir, { recursive: true, force: true });
   mkdirSync(c.dir, { recursive: true });
-  if (c.pgName) await withPgAdmin(async (a) => {
-    await a.query(`drop database if exists ${c.pgName} with (force)`);
-    await a.query(`create database ${c.pgName}`);
-  });
+  if (c.pgName)
+    await withPgAdmin(async (a) => {
+      await a.query(`drop database if exists ${c.pgName} with (force)`);
+      await a.query(`create database ${c.pgName}`);
+    });
 }
 
 /** Makes `to` an exact copy of `from` (SQLite: the file; PostgreSQL: CREATE DATABASE … TEMPLATE). */
@@ -70,19 +80,28 @@ export async function openRaw(c: Copy): Promise<RawDb> {
       rows: async (q, ...p) => db.prepare(q).all(...p) as Record<string, unknown>[],
       run: async (s) => {
         const r = db.prepare(s.q).run(...s.p);
-        if (s.changes !== undefined && r.changes !== s.changes) throw new Error(`tamper step touched ${r.changes} rows, not ${s.changes}: ${s.q}`);
+        if (s.changes !== undefined && r.changes !== s.changes)
+          throw new Error(`tamper step touched ${r.changes} rows, not ${s.changes}: ${s.q}`);
       },
       close: async () => void db.close(),
     };
   }
   const db = new pg.Client({ connectionString: c.env.CLOAK_DATABASE_URL });
   await db.connect();
-  const q = (s: string) => s.replace(/\?/g, ((n) => () => `$${++n}`)(0));
+  const q = (s: string) =>
+    s.replace(
+      /\?/g,
+      (
+        (n) => () =>
+          `$${++n}`
+      )(0),
+    );
   return {
     rows: async (s, ...p) => (await db.query(q(s), p)).rows,
     run: async (s) => {
       const r = await db.query(q(s.q), [...s.p]);
-      if (s.changes !== undefined && r.rowCount !== s.changes) throw new Error(`tamper step touched ${r.rowCount} rows, not ${s.changes}: ${s.q}`);
+      if (s.changes !== undefined && r.rowCount !== s.changes)
+        throw new Error(`tamper step touched ${r.rowCount} rows, not ${s.changes}: ${s.q}`);
     },
     close: () => db.end(),
   };

@@ -16,7 +16,11 @@ for (const d of DIALECTS) {
       assert.deepEqual(p.scopes, ['platform']);
       assert.equal(p.actor, `service:${k.id}`);
       assert.ok(hasScope(p, 'platform') && !hasScope(p, 'erase') && !hasScope(p, 'admin'));
-      const row = await h.app.store.db.selectFrom('api_keys').selectAll().where('id', '=', k.id).executeTakeFirstOrThrow();
+      const row = await h.app.store.db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('id', '=', k.id)
+        .executeTakeFirstOrThrow();
       assert.ok(!JSON.stringify(row).includes(k.secret.split('_').pop()!), 'the secret is not stored');
       assert.equal((await h.app.apiKeys.list()).find((x) => x.id === k.id)?.name, 'order-system');
     });
@@ -45,7 +49,8 @@ for (const d of DIALECTS) {
   describe(`API keys expire, rotate and are revoked on ${d.name}`, () => {
     let offset = 0;
     const h = appOn(d.fresh, undefined, { clock: { now: () => new Date(Date.now() + offset) } });
-    const log = async () => (await h.app.auditRepo.entries(0, Number.MAX_SAFE_INTEGER)).map((e) => decodeEntry(e.body)!);
+    const log = async () =>
+      (await h.app.auditRepo.entries(0, Number.MAX_SAFE_INTEGER)).map((e) => decodeEntry(e.body)!);
 
     test('a key lasts 90 days by default, or fewer when asked; then 401 saying it expired, audited', async () => {
       const long = await h.app.apiKeys.create({ name: 'order-system', scopes: ['platform'] });
@@ -53,13 +58,22 @@ for (const d of DIALECTS) {
       const day = 86_400_000;
       assert.ok(Math.abs(Date.parse(long.expiresAt!) - Date.parse(long.createdAt) - 90 * day) < 1000);
       assert.ok(Math.abs(Date.parse(short.expiresAt!) - Date.parse(short.createdAt) - 7 * day) < 1000);
-      await assert.rejects(h.app.apiKeys.create({ name: 'x', scopes: ['platform'], days: 91 }), (e: InvalidInput) => e instanceof InvalidInput && e.details[0]!.path === '/days');
+      await assert.rejects(
+        h.app.apiKeys.create({ name: 'x', scopes: ['platform'], days: 91 }),
+        (e: InvalidInput) => e instanceof InvalidInput && e.details[0]!.path === '/days',
+      );
       await assert.rejects(h.app.apiKeys.create({ name: 'x', scopes: ['platform'], days: 0 }), InvalidInput);
       offset = 8 * day;
       assert.ok(await h.app.apiKeys.verify(long.secret));
-      await assert.rejects(h.app.apiKeys.verify(short.secret), (e: Unauthorized) => e instanceof Unauthorized && /expired at .*rotate/.test(e.message));
+      await assert.rejects(
+        h.app.apiKeys.verify(short.secret),
+        (e: Unauthorized) => e instanceof Unauthorized && /expired at .*rotate/.test(e.message),
+      );
       const refused = (await log()).filter((e) => e.kind === 'api_key' && e.result === 'expired');
-      assert.deepEqual(refused.map((e) => [e.actor, e.key]), [[`service:${short.id}`, short.id]]);
+      assert.deepEqual(
+        refused.map((e) => [e.actor, e.key]),
+        [[`service:${short.id}`, short.id]],
+      );
       // Rotating an expired key gives it a new secret for its own lifetime (7 days again); the old one is gone.
       const r = await h.app.apiKeys.rotate(short.id, 'operator:test');
       assert.ok(Math.abs(Date.parse(r.expiresAt!) - Date.parse(r.rotatedAt!) - 7 * day) < 1000);
@@ -86,14 +100,21 @@ for (const d of DIALECTS) {
 
     test('rotations at once: each either wins or is a Conflict, and exactly one secret works afterwards', async () => {
       const k = await h.app.apiKeys.create({ name: 'raced', scopes: ['platform'] });
-      const results = await Promise.allSettled(Array.from({ length: 6 }, () => h.app.apiKeys.rotate(k.id, 'operator:test')));
+      const results = await Promise.allSettled(
+        Array.from({ length: 6 }, () => h.app.apiKeys.rotate(k.id, 'operator:test')),
+      );
       const won = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
       assert.ok(won.length >= 1);
       assert.ok(results.every((r) => r.status === 'fulfilled' || r.reason instanceof Conflict));
       // A rotation that read a secret another one replaced meanwhile does not hand out a secret of its own.
-      const working = (await Promise.allSettled(won.map((w) => h.app.apiKeys.verify(w.secret)))).filter((r) => r.status === 'fulfilled');
+      const working = (await Promise.allSettled(won.map((w) => h.app.apiKeys.verify(w.secret)))).filter(
+        (r) => r.status === 'fulfilled',
+      );
       assert.equal(working.length, 1);
-      assert.equal((await log()).filter((e) => e.kind === 'api_key' && e.key === k.id && e.result === 'rotated').length, won.length);
+      assert.equal(
+        (await log()).filter((e) => e.kind === 'api_key' && e.key === k.id && e.result === 'rotated').length,
+        won.length,
+      );
     });
   });
 }
@@ -102,10 +123,20 @@ describe('a missing key id costs the same work as a wrong secret (finding 11)', 
   const h = appOn(DIALECTS[0].fresh);
   test('the constant-time compare runs, on 32-byte hashes, whether or not the id exists', async () => {
     const calls: [number, number][] = [];
-    const keys = createApiKeyService({ db: h.app.store.db, clock: { now: () => new Date() }, audit: { append: async () => [] }, compare: (a, b) => (calls.push([a.length, b.length]), a.equals(b)) });
+    const keys = createApiKeyService({
+      db: h.app.store.db,
+      clock: { now: () => new Date() },
+      audit: { append: async () => [] },
+      compare: (a, b) => (calls.push([a.length, b.length]), a.equals(b)),
+    });
     const k = await keys.create({ name: 'timing', scopes: ['platform'] });
     const secret = k.secret.slice(`ck_${k.id}_`.length);
-    for (const wrong of [`ck_${k.id}_${'A'.repeat(43)}`, `ck_key_${'a'.repeat(26)}_${secret}`, 'ck_nonsense', 'cst.u-1.x']) {
+    for (const wrong of [
+      `ck_${k.id}_${'A'.repeat(43)}`,
+      `ck_key_${'a'.repeat(26)}_${secret}`,
+      'ck_nonsense',
+      'cst.u-1.x',
+    ]) {
       calls.length = 0;
       await assert.rejects(keys.verify(wrong), /missing, malformed, unknown or revoked/);
       assert.deepEqual(calls, [[32, 32]], wrong);

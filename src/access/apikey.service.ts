@@ -39,7 +39,15 @@ export type ApiKeyDeps = {
   /** The constant-time compare of the secret's hash (tests spy on it). */
   compare?: (a: Buffer, b: Buffer) => boolean;
 };
-const info = (r: ApiKeyTable): ApiKeyInfo => ({ id: r.id, name: r.name, scopes: JSON.parse(r.scopes) as Scope[], createdAt: r.created_at, revokedAt: r.revoked_at, expiresAt: r.expires_at ?? null, rotatedAt: r.rotated_at ?? null });
+const info = (r: ApiKeyTable): ApiKeyInfo => ({
+  id: r.id,
+  name: r.name,
+  scopes: JSON.parse(r.scopes) as Scope[],
+  createdAt: r.created_at,
+  revokedAt: r.revoked_at,
+  expiresAt: r.expires_at ?? null,
+  rotatedAt: r.rotated_at ?? null,
+});
 
 /**
  * API keys with scopes, presented as bearer tokens. The secret is shown once, at creation
@@ -55,27 +63,66 @@ export function createApiKeyService(deps: ApiKeyDeps) {
   const maxDays = deps.maxDays ?? 90;
   const checkDays = (days: unknown): number => {
     if (days === undefined) return maxDays;
-    if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > maxDays) throw new InvalidInput(`a key lasts from 1 to ${maxDays} days (CLOAK_API_KEY_DAYS)`, [{ path: '/days', problem: `an integer from 1 to ${maxDays}` }]);
+    if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > maxDays)
+      throw new InvalidInput(`a key lasts from 1 to ${maxDays} days (CLOAK_API_KEY_DAYS)`, [
+        { path: '/days', problem: `an integer from 1 to ${maxDays}` },
+      ]);
     return days;
   };
   return {
     /** Creates a key for `days` (default and most: `maxDays`); its secret is shown once. */
-    async create(req: { name: string; scopes: readonly string[]; by?: string; days?: number | undefined }): Promise<ApiKeyInfo & { secret: string }> {
+    async create(req: {
+      name: string;
+      scopes: readonly string[];
+      by?: string;
+      days?: number | undefined;
+    }): Promise<ApiKeyInfo & { secret: string }> {
       const name = typeof req.name === 'string' ? req.name.trim() : '';
-      if (!/^[\w .:@/-]{1,80}$/u.test(name)) throw new InvalidInput('a key needs a name of 1-80 letters, digits, spaces or . _ : @ / -', [{ path: '/name', problem: 'bad name' }]);
+      if (!/^[\w .:@/-]{1,80}$/u.test(name))
+        throw new InvalidInput('a key needs a name of 1-80 letters, digits, spaces or . _ : @ / -', [
+          { path: '/name', problem: 'bad name' },
+        ]);
       const scopes = [...new Set(req.scopes)];
       const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
       if (scopes.length === 0 || unknown.length > 0)
-        throw new InvalidInput(`scopes must be chosen from ${SCOPES.join(', ')}`, [{ path: '/scopes', problem: unknown.length ? `unknown scope(s): ${unknown.join(', ')}` : 'at least one scope is needed' }]);
+        throw new InvalidInput(`scopes must be chosen from ${SCOPES.join(', ')}`, [
+          {
+            path: '/scopes',
+            problem: unknown.length ? `unknown scope(s): ${unknown.join(', ')}` : 'at least one scope is needed',
+          },
+        ]);
       const days = checkDays(req.days);
       const id = randomId('key');
       const secret = randomBytes(32).toString('base64url');
       const now = clock.now();
       const createdAt = now.toISOString();
       const expiresAt = new Date(now.getTime() + days * DAY_MS).toISOString();
-      await db.insertInto('api_keys').values({ id, name, scopes: JSON.stringify(scopes), secret_hash: sha256(secret), created_at: createdAt, revoked_at: null, expires_at: expiresAt, rotated_at: null }).execute();
-      await deps.audit.append([{ kind: 'api_key', actor: req.by ?? 'system', result: 'created', data: { key: id, scopes, expiresAt } }]);
-      return { id, name, scopes: scopes as Scope[], createdAt, revokedAt: null, expiresAt, rotatedAt: null, secret: `ck_${id}_${secret}` };
+      await db
+        .insertInto('api_keys')
+        .values({
+          id,
+          name,
+          scopes: JSON.stringify(scopes),
+          secret_hash: sha256(secret),
+          created_at: createdAt,
+          revoked_at: null,
+          expires_at: expiresAt,
+          rotated_at: null,
+        })
+        .execute();
+      await deps.audit.append([
+        { kind: 'api_key', actor: req.by ?? 'system', result: 'created', data: { key: id, scopes, expiresAt } },
+      ]);
+      return {
+        id,
+        name,
+        scopes: scopes as Scope[],
+        createdAt,
+        revokedAt: null,
+        expiresAt,
+        rotatedAt: null,
+        secret: `ck_${id}_${secret}`,
+      };
     },
 
     /**
@@ -85,13 +132,24 @@ export function createApiKeyService(deps: ApiKeyDeps) {
      */
     async verify(presented: string): Promise<Principal> {
       const m = typeof presented === 'string' ? KEY_FORMAT.exec(presented) : null;
-      const row = m ? await db.selectFrom('api_keys').selectAll().where('id', '=', m[1]!).executeTakeFirst() : undefined;
+      const row = m
+        ? await db.selectFrom('api_keys').selectAll().where('id', '=', m[1]!).executeTakeFirst()
+        : undefined;
       const matches = compare(sha256(m ? m[2]! : String(presented)), row ? Buffer.from(row.secret_hash) : DUMMY_HASH);
       if (!m || !row || !matches) throw new Unauthorized('the API key is missing, malformed, unknown or revoked');
       if (row.revoked_at) throw new Unauthorized('the API key is missing, malformed, unknown or revoked');
       if (!row.expires_at || row.expires_at <= clock.now().toISOString()) {
-        await deps.audit.append([{ kind: 'api_key', actor: `service:${row.id}`, result: 'expired', data: { key: row.id, expiredAt: row.expires_at ?? null } }]);
-        throw new Unauthorized(`this API key expired at ${row.expires_at ?? 'an unknown time'}: an operator rotates it (cloak api-keys rotate ${row.id}) or creates a new one`);
+        await deps.audit.append([
+          {
+            kind: 'api_key',
+            actor: `service:${row.id}`,
+            result: 'expired',
+            data: { key: row.id, expiredAt: row.expires_at ?? null },
+          },
+        ]);
+        throw new Unauthorized(
+          `this API key expired at ${row.expires_at ?? 'an unknown time'}: an operator rotates it (cloak api-keys rotate ${row.id}) or creates a new one`,
+        );
       }
       return { keyId: row.id, scopes: JSON.parse(row.scopes) as Scope[], actor: `service:${row.id}` };
     },
@@ -106,29 +164,55 @@ export function createApiKeyService(deps: ApiKeyDeps) {
      * current secret was given); the old secret stops working at once. Audited as `api_key`/`rotated`.
      * @example const { secret } = await apiKeys.rotate('key_…', 'operator:cli');
      */
-    async rotate(id: string, by = 'system', opts: { days?: number | undefined } = {}): Promise<ApiKeyInfo & { secret: string }> {
+    async rotate(
+      id: string,
+      by = 'system',
+      opts: { days?: number | undefined } = {},
+    ): Promise<ApiKeyInfo & { secret: string }> {
       const row = await db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row || row.revoked_at) throw new NotFound('no active API key has this id');
-      const previous = row.expires_at ? Math.round((Date.parse(row.expires_at) - Date.parse(row.rotated_at ?? row.created_at)) / DAY_MS) : maxDays;
+      const previous = row.expires_at
+        ? Math.round((Date.parse(row.expires_at) - Date.parse(row.rotated_at ?? row.created_at)) / DAY_MS)
+        : maxDays;
       const days = checkDays(opts.days ?? Math.min(Math.max(previous, 1), maxDays));
       const secret = randomBytes(32).toString('base64url');
       const now = clock.now();
-      const set = { secret_hash: sha256(secret), rotated_at: now.toISOString(), expires_at: new Date(now.getTime() + days * DAY_MS).toISOString() };
+      const set = {
+        secret_hash: sha256(secret),
+        rotated_at: now.toISOString(),
+        expires_at: new Date(now.getTime() + days * DAY_MS).toISOString(),
+      };
       // Only from the secret just read: two rotations at once give one winner, the other a Conflict.
-      const r = await db.updateTable('api_keys').set(set).where('id', '=', id).where('revoked_at', 'is', null).where('secret_hash', '=', row.secret_hash).executeTakeFirst();
+      const r = await db
+        .updateTable('api_keys')
+        .set(set)
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .where('secret_hash', '=', row.secret_hash)
+        .executeTakeFirst();
       if (r.numUpdatedRows === 0n) throw new Conflict('this API key was rotated or revoked meanwhile');
-      await deps.audit.append([{ kind: 'api_key', actor: by, result: 'rotated', data: { key: id, expiresAt: set.expires_at } }]);
+      await deps.audit.append([
+        { kind: 'api_key', actor: by, result: 'rotated', data: { key: id, expiresAt: set.expires_at } },
+      ]);
       return { ...info({ ...row, ...set }), secret: `ck_${id}_${secret}` };
     },
 
     async revoke(id: string, by = 'system'): Promise<void> {
-      const r = await db.updateTable('api_keys').set({ revoked_at: clock.now().toISOString() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+      const r = await db
+        .updateTable('api_keys')
+        .set({ revoked_at: clock.now().toISOString() })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
       if (r.numUpdatedRows === 0n) throw new NotFound('no active API key has this id');
       await deps.audit.append([{ kind: 'api_key', actor: by, result: 'revoked', data: { key: id } }]);
     },
 
     async count(): Promise<number> {
-      const r = await db.selectFrom('api_keys').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+      const r = await db
+        .selectFrom('api_keys')
+        .select((eb) => eb.fn.countAll<string | number>().as('n'))
+        .executeTakeFirstOrThrow();
       return Number(r.n);
     },
   };

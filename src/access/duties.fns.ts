@@ -14,7 +14,11 @@ import { Forbidden } from '../lib/errors.ts';
  */
 
 /** Who acts: their actor id as in the audit log (`staff:u-17`, `seller:s-3`, `service:key_…`), their staff role, or an API key's scopes. */
-export type Caller = { readonly actor: string; readonly role?: string | undefined; readonly scopes?: readonly string[] | undefined };
+export type Caller = {
+  readonly actor: string;
+  readonly role?: string | undefined;
+  readonly scopes?: readonly string[] | undefined;
+};
 
 /** Which roles may take each kind of action (an API key never acts on cases, grants or exports). */
 export const DUTY_ROLES = {
@@ -36,7 +40,13 @@ export type DutyRole = keyof typeof DUTY_ROLES;
 export type CaseAction = 'assign' | 'comment' | 'close' | 'undo' | 'escalate';
 /** One action on one matter, with the people it concerns. Suspects and holders may be actor ids (`staff:u-17`) or staff ids (`u-17`). */
 export type Duty =
-  | { readonly on: 'case'; readonly action: CaseAction; readonly suspect: string; readonly assignee?: string | undefined; readonly grantHolders?: readonly string[] | undefined }
+  | {
+      readonly on: 'case';
+      readonly action: CaseAction;
+      readonly suspect: string;
+      readonly assignee?: string | undefined;
+      readonly grantHolders?: readonly string[] | undefined;
+    }
   | { readonly on: 'grant'; readonly action: 'approve' | 'refuse' | 'suspend' | 'restore'; readonly holder: string }
   | { readonly on: 'break_glass'; readonly action: 'sign_off'; readonly user: string }
   | { readonly on: 'export'; readonly action: 'approve' | 'refuse'; readonly requester: string }
@@ -53,7 +63,13 @@ const same = (a: string, b: string): boolean => {
   return p !== null && p === personOf(b);
 };
 
-const CASE_ROLE: Record<CaseAction, DutyRole> = { assign: 'triage', comment: 'triage', close: 'triage', escalate: 'escalate', undo: 'undo' };
+const CASE_ROLE: Record<CaseAction, DutyRole> = {
+  assign: 'triage',
+  comment: 'triage',
+  close: 'triage',
+  escalate: 'escalate',
+  undo: 'undo',
+};
 function roleOf(d: Duty): DutyRole {
   switch (d.on) {
     case 'case':
@@ -67,13 +83,27 @@ function roleOf(d: Duty): DutyRole {
       return d.action === 'active' ? 'release' : 'quarantine';
   }
 }
-const WHAT: Record<Duty['on'], string> = { case: 'a case', grant: 'a grant', break_glass: 'a break-glass reveal', export: 'an export', device: 'a device' };
-const CASE_VERB: Record<CaseAction, string> = { assign: 'assigning a case', comment: 'commenting on a case', close: 'closing a case', undo: "undoing a case's automatic responses", escalate: 'escalating a case' };
+const WHAT: Record<Duty['on'], string> = {
+  case: 'a case',
+  grant: 'a grant',
+  break_glass: 'a break-glass reveal',
+  export: 'an export',
+  device: 'a device',
+};
+const CASE_VERB: Record<CaseAction, string> = {
+  assign: 'assigning a case',
+  comment: 'commenting on a case',
+  close: 'closing a case',
+  undo: "undoing a case's automatic responses",
+  escalate: 'escalating a case',
+};
 function roleRefusal(d: Duty, roles: readonly string[]): string {
   const or = roles.join(' or ');
   switch (d.on) {
     case 'grant':
-      return d.action === 'approve' || d.action === 'refuse' ? `grants are decided by ${or} staff` : `${d.action === 'suspend' ? 'suspending' : 'restoring'} grants needs one of the roles ${roles.join(', ')}`;
+      return d.action === 'approve' || d.action === 'refuse'
+        ? `grants are decided by ${or} staff`
+        : `${d.action === 'suspend' ? 'suspending' : 'restoring'} grants needs one of the roles ${roles.join(', ')}`;
     case 'break_glass':
       return `break-glass reveals are signed off by ${or} staff`;
     case 'export':
@@ -102,11 +132,16 @@ export function refusal(who: Caller, duty: Duty): string | null {
   switch (duty.on) {
     case 'case':
       if (same(who.actor, duty.suspect)) return 'you are the suspect of this case: another analyst handles it';
-      if (duty.assignee !== undefined && same(duty.assignee, duty.suspect)) return 'a case is not assigned to its own suspect';
-      if (duty.grantHolders?.some((h) => same(who.actor, h))) return 'these are your own grants: someone else puts them back in force';
+      if (duty.assignee !== undefined && same(duty.assignee, duty.suspect))
+        return 'a case is not assigned to its own suspect';
+      if (duty.grantHolders?.some((h) => same(who.actor, h)))
+        return 'these are your own grants: someone else puts them back in force';
       return null;
     case 'grant':
-      if (same(who.actor, duty.holder)) return duty.action === 'approve' || duty.action === 'refuse' ? 'a grant is decided by a second person, not its requester' : `a grant is ${duty.action === 'suspend' ? 'suspended' : 'restored'} by someone else than its holder`;
+      if (same(who.actor, duty.holder))
+        return duty.action === 'approve' || duty.action === 'refuse'
+          ? 'a grant is decided by a second person, not its requester'
+          : `a grant is ${duty.action === 'suspend' ? 'suspended' : 'restored'} by someone else than its holder`;
       return null;
     case 'break_glass':
       if (same(who.actor, duty.user)) return 'a break-glass reveal is signed off by someone else than who made it';

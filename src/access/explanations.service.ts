@@ -52,38 +52,90 @@ export function createExplanationService(deps: {
   const { db, clock } = deps;
 
   async function publishTicket(e: Explanation): Promise<void> {
-    if (e.kind === 'ticket') await deps.bus.publish({ type: 'ticket', at: clock.now().toISOString(), id: e.id, customer: e.subject, assignee: e.staff, status: e.status });
+    if (e.kind === 'ticket')
+      await deps.bus.publish({
+        type: 'ticket',
+        at: clock.now().toISOString(),
+        id: e.id,
+        customer: e.subject,
+        assignee: e.staff,
+        status: e.status,
+      });
   }
 
   return {
-    async open(req: { kind: string; id: string; staff: string; subject: string; until?: string | undefined }, by: string): Promise<Explanation> {
+    async open(
+      req: { kind: string; id: string; staff: string; subject: string; until?: string | undefined },
+      by: string,
+    ): Promise<Explanation> {
       const details = [
-        ...((EXPLANATION_KINDS as readonly string[]).includes(req.kind) ? [] : [{ path: '/kind', problem: `must be one of ${EXPLANATION_KINDS.join(', ')}` }]),
+        ...((EXPLANATION_KINDS as readonly string[]).includes(req.kind)
+          ? []
+          : [{ path: '/kind', problem: `must be one of ${EXPLANATION_KINDS.join(', ')}` }]),
         ...(ID.test(req.id) ? [] : [{ path: '/id', problem: 'must be 1-64 letters, digits or _ . : -' }]),
         ...(STAFF_ID.test(req.staff) ? [] : [{ path: '/staff', problem: 'not a staff id' }]),
-        ...(req.until === undefined || (!Number.isNaN(Date.parse(req.until)) && Date.parse(req.until) > clock.now().getTime()) ? [] : [{ path: '/until', problem: 'must be an ISO 8601 time in the future' }]),
+        ...(req.until === undefined ||
+        (!Number.isNaN(Date.parse(req.until)) && Date.parse(req.until) > clock.now().getTime())
+          ? []
+          : [{ path: '/until', problem: 'must be an ISO 8601 time in the future' }]),
       ];
       if (details.length) throw new InvalidInput('the explanation is not valid', details);
       await deps.staff.get(req.staff).catch(() => {
         throw new InvalidInput('no staff member has this id', [{ path: '/staff', problem: 'unknown staff member' }]);
       });
-      if (!(await deps.vault.exists(req.subject))) throw new InvalidInput('no subject has this token', [{ path: '/subject', problem: 'unknown token' }]);
+      if (!(await deps.vault.exists(req.subject)))
+        throw new InvalidInput('no subject has this token', [{ path: '/subject', problem: 'unknown token' }]);
       const now = clock.now().toISOString();
-      const row: ExplanationTable = { id: req.id, kind: req.kind, staff_id: req.staff, subject: req.subject, status: 'open', opened_at: now, expires_at: req.until ? new Date(req.until).toISOString() : null, closed_at: null };
-      const r = await db.insertInto('explanations').values(row).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
-      if (Number(r.numInsertedOrUpdatedRows ?? 0n) === 0) throw new Conflict(`an explanation with id ${req.id} already exists`);
+      const row: ExplanationTable = {
+        id: req.id,
+        kind: req.kind,
+        staff_id: req.staff,
+        subject: req.subject,
+        status: 'open',
+        opened_at: now,
+        expires_at: req.until ? new Date(req.until).toISOString() : null,
+        closed_at: null,
+      };
+      const r = await db
+        .insertInto('explanations')
+        .values(row)
+        .onConflict((oc) => oc.column('id').doNothing())
+        .executeTakeFirst();
+      if (Number(r.numInsertedOrUpdatedRows ?? 0n) === 0)
+        throw new Conflict(`an explanation with id ${req.id} already exists`);
       const e = view(row);
-      await deps.audit.append([{ kind: 'explanation', actor: by, subject: e.subject, result: 'open', data: { explanation: e.id, type: e.kind, staff: e.staff, until: e.expiresAt } }]);
+      await deps.audit.append([
+        {
+          kind: 'explanation',
+          actor: by,
+          subject: e.subject,
+          result: 'open',
+          data: { explanation: e.id, type: e.kind, staff: e.staff, until: e.expiresAt },
+        },
+      ]);
       await publishTicket(e);
       return e;
     },
 
     async close(id: string, by: string): Promise<Explanation> {
       const now = clock.now().toISOString();
-      const r = await db.updateTable('explanations').set({ status: 'closed', closed_at: now }).where('id', '=', id).where('status', '=', 'open').executeTakeFirst();
+      const r = await db
+        .updateTable('explanations')
+        .set({ status: 'closed', closed_at: now })
+        .where('id', '=', id)
+        .where('status', '=', 'open')
+        .executeTakeFirst();
       if (r.numUpdatedRows === 0n) throw new NotFound('no open explanation has this id');
       const e = view(await db.selectFrom('explanations').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
-      await deps.audit.append([{ kind: 'explanation', actor: by, subject: e.subject, result: 'closed', data: { explanation: e.id, type: e.kind, staff: e.staff } }]);
+      await deps.audit.append([
+        {
+          kind: 'explanation',
+          actor: by,
+          subject: e.subject,
+          result: 'closed',
+          data: { explanation: e.id, type: e.kind, staff: e.staff },
+        },
+      ]);
       await publishTicket(e);
       return e;
     },
@@ -104,7 +156,10 @@ export function createExplanationService(deps: {
       const r = await db.selectFrom('explanations').selectAll().where('id', '=', id).executeTakeFirst();
       if (!r || r.staff_id !== staff) return { kind: 'none', held: false };
       const now = clock.now().toISOString();
-      return { kind: r.kind, held: r.subject === subject && r.status === 'open' && (r.expires_at === null || r.expires_at > now) };
+      return {
+        kind: r.kind,
+        held: r.subject === subject && r.status === 'open' && (r.expires_at === null || r.expires_at > now),
+      };
     },
   };
 }

@@ -52,7 +52,21 @@ export const STALE_CLAIM_MS = 60 * 60_000;
 
 const view = (r: ExportTable): ExportJob => {
   const f = JSON.parse(r.fields) as { fields: string[]; clear: string[] };
-  return { id: r.id, requester: r.requester, dataset: r.dataset as Dataset, fields: f.fields, clear: f.clear, recipient: r.recipient, purpose: r.purpose, status: r.status as ExportJob['status'], approver: r.approver, rows: r.rows, sha256: r.sha256, requestedAt: r.requested_at, decidedAt: r.decided_at };
+  return {
+    id: r.id,
+    requester: r.requester,
+    dataset: r.dataset as Dataset,
+    fields: f.fields,
+    clear: f.clear,
+    recipient: r.recipient,
+    purpose: r.purpose,
+    status: r.status as ExportJob['status'],
+    approver: r.approver,
+    rows: r.rows,
+    sha256: r.sha256,
+    requestedAt: r.requested_at,
+    decidedAt: r.decided_at,
+  };
 };
 
 export type ExportDeps = {
@@ -113,7 +127,11 @@ export function createExportService(deps: ExportDeps) {
         put([['token', 'kind', 'created_at', ...job.fields]]);
         // This recipient's own canaries, slipped in among the first rows like any customer (with
         // their masks, or values in clear, as the export asks); other exports' canaries left out.
-        const planted = await deps.canaries.plant(`export:${job.id}`, `${job.dataset} to ${job.recipient}`, CANARIES_PER_EXPORT);
+        const planted = await deps.canaries.plant(
+          `export:${job.id}`,
+          `${job.dataset} to ${job.recipient}`,
+          CANARIES_PER_EXPORT,
+        );
         const canaryRows: unknown[][] = [];
         for (const c of planted) {
           const m = await deps.vault.getMasked(c.token, { actor: 'system:export' });
@@ -121,22 +139,43 @@ export function createExportService(deps: ExportDeps) {
           // Its time is set where it lands, between its neighbours' (a random one would stand out of order).
           canaryRows.push([c.token, 'customer', '', ...values]);
         }
-        for (let cursor = 0; rows < deps.maxRows; ) {
+        for (let cursor = 0; rows < deps.maxRows;) {
           const page = await deps.vault.page(cursor, Math.min(PAGE, deps.maxRows - rows));
           if (page.rows.length === 0) break;
           const out: unknown[][] = [];
           const planted = await deps.canaries.which(page.rows.map((r) => r.token));
           for (const s of page.rows) {
             if (planted.has(s.token)) continue;
-            const values = await Promise.all(job.fields.map(async (f) => (job.clear.includes(f) && s.fields[f] !== undefined ? deps.vault.decryptField(s.token, f) : (s.fields[f] ?? ''))));
+            const values = await Promise.all(
+              job.fields.map(async (f) =>
+                job.clear.includes(f) && s.fields[f] !== undefined
+                  ? deps.vault.decryptField(s.token, f)
+                  : (s.fields[f] ?? ''),
+              ),
+            );
             out.push([s.token, s.kind, watermarkTime(deps.watermarkKey, job.id, s.token, s.createdAt), ...values]);
           }
           while (canaryRows.length > 0) {
             const at = randomInt(0, out.length + 1);
             const row = canaryRows.pop()!;
-            const [before, after] = [Date.parse(String(out[at - 1]?.[2] ?? '')), Date.parse(String(out[at]?.[2] ?? ''))];
-            const [lo, hi] = [Number.isNaN(before) ? (Number.isNaN(after) ? Date.now() - 400 * 86_400_000 : after - 86_400_000) : before, Number.isNaN(after) ? (Number.isNaN(before) ? Date.now() - 86_400_000 : before + 86_400_000) : after];
-            row[2] = watermarkTime(deps.watermarkKey, job.id, String(row[0]), new Date(Math.min(lo, hi) + randomInt(0, Math.max(1, Math.abs(hi - lo)))).toISOString());
+            const [before, after] = [
+              Date.parse(String(out[at - 1]?.[2] ?? '')),
+              Date.parse(String(out[at]?.[2] ?? '')),
+            ];
+            const [lo, hi] = [
+              Number.isNaN(before)
+                ? Number.isNaN(after)
+                  ? Date.now() - 400 * 86_400_000
+                  : after - 86_400_000
+                : before,
+              Number.isNaN(after) ? (Number.isNaN(before) ? Date.now() - 86_400_000 : before + 86_400_000) : after,
+            ];
+            row[2] = watermarkTime(
+              deps.watermarkKey,
+              job.id,
+              String(row[0]),
+              new Date(Math.min(lo, hi) + randomInt(0, Math.max(1, Math.abs(hi - lo)))).toISOString(),
+            );
             out.splice(at, 0, row);
           }
           put(out);
@@ -145,10 +184,20 @@ export function createExportService(deps: ExportDeps) {
         }
       } else {
         put([['tracking', 'recipient', 'sender', 'origin', 'destination', 'status', 'created_at']]);
-        for (let cursor = ''; rows < deps.maxRows; ) {
+        for (let cursor = ''; rows < deps.maxRows;) {
           const page = await deps.waybill.page(cursor, Math.min(PAGE, deps.maxRows - rows));
           if (page.rows.length === 0) break;
-          put(page.rows.map((p) => [p.tracking, p.recipient, p.sender ?? '', p.origin, p.destination, p.status, watermarkTime(deps.watermarkKey, job.id, p.recipient, p.createdAt)]));
+          put(
+            page.rows.map((p) => [
+              p.tracking,
+              p.recipient,
+              p.sender ?? '',
+              p.origin,
+              p.destination,
+              p.status,
+              watermarkTime(deps.watermarkKey, job.id, p.recipient, p.createdAt),
+            ]),
+          );
           rows += page.rows.length;
           cursor = page.cursor;
         }
@@ -162,31 +211,77 @@ export function createExportService(deps: ExportDeps) {
   }
 
   return {
-    async request(who: StaffPrincipal, req: { dataset: string; fields?: readonly string[] | undefined; clear?: readonly string[] | undefined; recipient: string; purpose: string }): Promise<ExportJob> {
-      const fields = req.dataset === 'customers' ? [...new Set(req.fields ?? ['name', 'phone', 'email', 'address'])] : [];
+    async request(
+      who: StaffPrincipal,
+      req: {
+        dataset: string;
+        fields?: readonly string[] | undefined;
+        clear?: readonly string[] | undefined;
+        recipient: string;
+        purpose: string;
+      },
+    ): Promise<ExportJob> {
+      const fields =
+        req.dataset === 'customers' ? [...new Set(req.fields ?? ['name', 'phone', 'email', 'address'])] : [];
       const clear = [...new Set(req.clear ?? [])];
       const details = [
-        ...((DATASETS as readonly string[]).includes(req.dataset) ? [] : [{ path: '/dataset', problem: `must be one of ${DATASETS.join(', ')}` }]),
+        ...((DATASETS as readonly string[]).includes(req.dataset)
+          ? []
+          : [{ path: '/dataset', problem: `must be one of ${DATASETS.join(', ')}` }]),
         ...(fields.every((f) => FIELD.test(f)) ? [] : [{ path: '/fields', problem: 'field names only' }]),
-        ...(clear.every((f) => fields.includes(f)) ? [] : [{ path: '/clear', problem: 'fields in clear must be among the exported customer fields' }]),
-        ...(typeof req.recipient === 'string' && RECIPIENT.test(req.recipient) ? [] : [{ path: '/recipient', problem: 'who receives the file: 1-100 letters, digits or . @ : / _ -' }]),
-        ...(typeof req.purpose === 'string' && PURPOSE.test(req.purpose) ? [] : [{ path: '/purpose', problem: 'a purpose code, e.g. monthly_report' }]),
+        ...(clear.every((f) => fields.includes(f))
+          ? []
+          : [{ path: '/clear', problem: 'fields in clear must be among the exported customer fields' }]),
+        ...(typeof req.recipient === 'string' && RECIPIENT.test(req.recipient)
+          ? []
+          : [{ path: '/recipient', problem: 'who receives the file: 1-100 letters, digits or . @ : / _ -' }]),
+        ...(typeof req.purpose === 'string' && PURPOSE.test(req.purpose)
+          ? []
+          : [{ path: '/purpose', problem: 'a purpose code, e.g. monthly_report' }]),
       ];
       if (details.length) throw new InvalidInput('the export request is not valid', details);
       const dataset = req.dataset as Dataset;
-      const base = { kind: 'export', actor: who.actor, data: { dataset, fields, clear, recipient: req.recipient, purpose: req.purpose, role: who.role } };
-      const d = deps.policy.decide({ principal: { type: 'Staff', id: who.id, attrs: { role: who.role, team: who.team } }, action: 'export', resource: { type: 'Dataset', id: dataset }, context: { clear_fields: clear } });
+      const base = {
+        kind: 'export',
+        actor: who.actor,
+        data: { dataset, fields, clear, recipient: req.recipient, purpose: req.purpose, role: who.role },
+      };
+      const d = deps.policy.decide({
+        principal: { type: 'Staff', id: who.id, attrs: { role: who.role, team: who.team } },
+        action: 'export',
+        resource: { type: 'Dataset', id: dataset },
+        context: { clear_fields: clear },
+      });
       if (d.decision === 'deny') {
         await deps.audit.append([{ ...base, result: 'denied', data: { ...base.data, policy: [...d.policies] } }]);
-        throw new Forbidden(`no policy allows a ${who.role} to export ${dataset}${clear.length ? ' with fields in clear' : ''}`, [{ path: '/policy', problem: d.policies.join(', ') || 'no policy permits it' }]);
+        throw new Forbidden(
+          `no policy allows a ${who.role} to export ${dataset}${clear.length ? ' with fields in clear' : ''}`,
+          [{ path: '/policy', problem: d.policies.join(', ') || 'no policy permits it' }],
+        );
       }
       if (!(await budgets.take(`export:${who.id}`, { limit: deps.perDay, windowMs: 86_400_000 }))) {
         await deps.audit.append([{ ...base, result: 'denied', data: { ...base.data, reason: 'rate_limit' } }]);
         throw new RateLimited(`export limit reached: ${deps.perDay} a day per staff member`);
       }
-      const row: ExportTable = { id: randomId('exp'), requester: who.id, dataset, fields: JSON.stringify({ fields, clear }), recipient: req.recipient, purpose: req.purpose, status: 'pending', approver: null, rows: null, file: null, sha256: null, requested_at: clock.now().toISOString(), decided_at: null };
+      const row: ExportTable = {
+        id: randomId('exp'),
+        requester: who.id,
+        dataset,
+        fields: JSON.stringify({ fields, clear }),
+        recipient: req.recipient,
+        purpose: req.purpose,
+        status: 'pending',
+        approver: null,
+        rows: null,
+        file: null,
+        sha256: null,
+        requested_at: clock.now().toISOString(),
+        decided_at: null,
+      };
       await db.insertInto('exports').values(row).execute();
-      await deps.audit.append([{ ...base, result: 'requested', data: { ...base.data, export: row.id, policy: [...d.policies] } }]);
+      await deps.audit.append([
+        { ...base, result: 'requested', data: { ...base.data, export: row.id, policy: [...d.policies] } },
+      ]);
       return view(row);
     },
 
@@ -198,7 +293,8 @@ export function createExportService(deps: ExportDeps) {
       // A claim older than STALE_CLAIM_MS is one whose writer died (a crash between the claim and
       // the file): decided again as if pending, or the export would stay "writing" for ever.
       const interrupted = r.status === 'writing' && r.decided_at !== null && r.decided_at < stale;
-      if (r.status !== 'pending' && !interrupted) throw new Conflict(`this export was already ${r.status}`, [{ path: '/id', problem: r.status }]);
+      if (r.status !== 'pending' && !interrupted)
+        throw new Conflict(`this export was already ${r.status}`, [{ path: '/id', problem: r.status }]);
       const job = view(r);
       const now = clock.now().toISOString();
       // What the dead writer left (rows, clear values among them) goes whatever is decided now.
@@ -210,24 +306,34 @@ export function createExportService(deps: ExportDeps) {
           .updateTable('exports')
           .set({ status, approver: who.id, decided_at: now })
           .where('id', '=', id)
-          .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'writing'), eb('decided_at', '<', stale)])]))
+          .where((eb) =>
+            eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'writing'), eb('decided_at', '<', stale)])]),
+          )
           .executeTakeFirst();
       if (!approve) {
         const refused = await decide('refused');
-        if (refused.numUpdatedRows === 0n) throw new Conflict('this export was decided meanwhile', [{ path: '/id', problem: 'already decided' }]);
-        await deps.audit.append([{ kind: 'export', actor: who.actor, result: 'refused', data: { export: id, requester: job.requester } }]);
+        if (refused.numUpdatedRows === 0n)
+          throw new Conflict('this export was decided meanwhile', [{ path: '/id', problem: 'already decided' }]);
+        await deps.audit.append([
+          { kind: 'export', actor: who.actor, result: 'refused', data: { export: id, requester: job.requester } },
+        ]);
         return { ...job, status: 'refused', approver: who.id, decidedAt: now };
       }
       // Claimed first, so two approvers at once write it once.
       const claim = await decide('writing');
-      if (claim.numUpdatedRows === 0n) throw new Conflict('this export was decided meanwhile', [{ path: '/id', problem: 'already decided' }]);
+      if (claim.numUpdatedRows === 0n)
+        throw new Conflict('this export was decided meanwhile', [{ path: '/id', problem: 'already decided' }]);
       mkdirSync(deps.dir, { recursive: true, mode: 0o700 });
       const file = join(deps.dir, `${id}.csv`);
       let out: { rows: number; sha256: string };
       try {
         out = await write(job, file);
       } catch (e) {
-        await db.updateTable('exports').set({ status: 'pending', approver: null, decided_at: null }).where('id', '=', id).execute();
+        await db
+          .updateTable('exports')
+          .set({ status: 'pending', approver: null, decided_at: null })
+          .where('id', '=', id)
+          .execute();
         throw e;
       }
       // In the log before anyone can download it.
@@ -236,11 +342,33 @@ export function createExportService(deps: ExportDeps) {
           kind: 'export',
           actor: `staff:${job.requester}`,
           result: 'written',
-          data: { export: id, approver: who.id, dataset: job.dataset, fields: [...job.fields], clear: [...job.clear], rows: out.rows, recipient: job.recipient, purpose: job.purpose, sha256: out.sha256 },
+          data: {
+            export: id,
+            approver: who.id,
+            dataset: job.dataset,
+            fields: [...job.fields],
+            clear: [...job.clear],
+            rows: out.rows,
+            recipient: job.recipient,
+            purpose: job.purpose,
+            sha256: out.sha256,
+          },
         },
       ]);
-      await db.updateTable('exports').set({ status: 'written', rows: out.rows, file, sha256: out.sha256 }).where('id', '=', id).execute();
-      await deps.bus.publish({ type: 'export', at: clock.now().toISOString(), actor: `staff:${job.requester}`, dataset: job.dataset, rows: out.rows, recipient: job.recipient, ...(job.fields.length ? { fields: [...job.fields] } : {}) });
+      await db
+        .updateTable('exports')
+        .set({ status: 'written', rows: out.rows, file, sha256: out.sha256 })
+        .where('id', '=', id)
+        .execute();
+      await deps.bus.publish({
+        type: 'export',
+        at: clock.now().toISOString(),
+        actor: `staff:${job.requester}`,
+        dataset: job.dataset,
+        rows: out.rows,
+        recipient: job.recipient,
+        ...(job.fields.length ? { fields: [...job.fields] } : {}),
+      });
       return { ...job, status: 'written', approver: who.id, decidedAt: now, rows: out.rows, sha256: out.sha256 };
     },
 
@@ -265,7 +393,14 @@ export function createExportService(deps: ExportDeps) {
       }
       const rows = parseCsv(text, { relax_column_count: true }) as string[][];
       const col = rows[0]?.indexOf(r.dataset === 'customers' ? 'token' : 'recipient') ?? -1;
-      return new Set(col < 0 ? [] : rows.slice(1).map((x) => x[col]!).filter(Boolean));
+      return new Set(
+        col < 0
+          ? []
+          : rows
+              .slice(1)
+              .map((x) => x[col]!)
+              .filter(Boolean),
+      );
     },
 
     async list(filter: { status?: string | undefined }): Promise<ExportJob[]> {
@@ -278,8 +413,11 @@ export function createExportService(deps: ExportDeps) {
     async file(who: StaffPrincipal, id: string): Promise<{ path: string; name: string; rows: number }> {
       const r = await get(id);
       if (r.requester !== who.id) throw new NotFound('no export of yours has this id');
-      if (r.status !== 'written' || !r.file) throw new Conflict(`this export is ${r.status}, not written`, [{ path: '/id', problem: r.status }]);
-      await deps.audit.append([{ kind: 'export', actor: who.actor, result: 'downloaded', data: { export: id, rows: r.rows ?? 0 } }]);
+      if (r.status !== 'written' || !r.file)
+        throw new Conflict(`this export is ${r.status}, not written`, [{ path: '/id', problem: r.status }]);
+      await deps.audit.append([
+        { kind: 'export', actor: who.actor, result: 'downloaded', data: { export: id, rows: r.rows ?? 0 } },
+      ]);
       return { path: r.file, name: `${r.dataset}-${id}.csv`, rows: r.rows ?? 0 };
     },
   };

@@ -17,11 +17,20 @@ const copy = () => {
   cpSync(SHIPPED, dir, { recursive: true });
   return dir;
 };
-const reveal = (role: string, ctx: Partial<{ field: string; kind: string; ticket: boolean; grant: boolean; breakGlass: boolean }> = {}) => ({
+const reveal = (
+  role: string,
+  ctx: Partial<{ field: string; kind: string; ticket: boolean; grant: boolean; breakGlass: boolean }> = {},
+) => ({
   principal: { type: 'Staff', id: 'u-1', attrs: { role, team: 't' } },
   action: 'reveal',
   resource: { type: 'Subject', id: 'sub_x', attrs: { kind: ctx.kind ?? 'customer' } },
-  context: { field: ctx.field ?? 'email', purpose: 'p', explanation: { kind: ctx.ticket ? 'ticket' : 'none', held: Boolean(ctx.ticket) }, grant: Boolean(ctx.grant), break_glass: Boolean(ctx.breakGlass) },
+  context: {
+    field: ctx.field ?? 'email',
+    purpose: 'p',
+    explanation: { kind: ctx.ticket ? 'ticket' : 'none', held: Boolean(ctx.ticket) },
+    grant: Boolean(ctx.grant),
+    break_glass: Boolean(ctx.breakGlass),
+  },
 });
 
 describe('Cedar policies', () => {
@@ -32,7 +41,10 @@ describe('Cedar policies', () => {
     assert.equal(d(reveal('support', { ticket: true, field: 'address' })), 'deny');
     assert.equal(d(reveal('support')), 'deny');
     assert.equal(d(reveal('support', { breakGlass: true })), 'allow break-glass');
-    assert.equal(d(reveal('moderator', { kind: 'reviewer', grant: true, breakGlass: true, field: 'name' })), 'deny moderators-never-see-reviewers');
+    assert.equal(
+      d(reveal('moderator', { kind: 'reviewer', grant: true, breakGlass: true, field: 'name' })),
+      'deny moderators-never-see-reviewers',
+    );
     assert.equal(d(reveal('seller', { grant: true, field: 'phone' })), 'deny sellers-relay-only');
     assert.equal(d(reveal('seller', { grant: true, field: 'name' })), 'allow jit-grant');
     assert.equal(d(reveal('analyst')), 'deny');
@@ -50,8 +62,14 @@ describe('Cedar policies', () => {
       const file = join(dir, 'reveal.cedar');
       const good = readFileSync(file, 'utf8');
       const cases: [string, RegExp][] = [
-        [good.replace('context.explanation.held\n};', 'context.explanation.held\n'), /reveal\.cedar:18:1: unexpected token `@`/],
-        [good.replace('principal.role == "support"', 'principal.rolle == "support"'), /reveal\.cedar @id\("support-open-ticket"\): .*attribute `rolle`.*not found.*did you mean `role`/],
+        [
+          good.replace('context.explanation.held\n};', 'context.explanation.held\n'),
+          /reveal\.cedar:18:1: unexpected token `@`/,
+        ],
+        [
+          good.replace('principal.role == "support"', 'principal.rolle == "support"'),
+          /reveal\.cedar @id\("support-open-ticket"\): .*attribute `rolle`.*not found.*did you mean `role`/,
+        ],
         [good.replace('@id("jit-grant")\n', ''), /reveal\.cedar#3: every policy needs an @id/],
         [good.replace('@id("jit-grant")', '@id("break-glass")'), /@id\("break-glass"\) is already used/],
       ];
@@ -70,7 +88,13 @@ describe('Cedar policies', () => {
       assert.throws(() => p.reload(), /the policy schema is broken: schema\.cedarschema:1:/);
       cpSync(join(SHIPPED, 'schema.cedarschema'), join(dir, 'schema.cedarschema'));
       // An operator's edit takes effect at reload: support agents lose the e-mail.
-      writeFileSync(file, good.replace('["phone", "email"].contains(context.field) &&\n  context.explanation.kind == "ticket"', '["phone"].contains(context.field) &&\n  context.explanation.kind == "ticket"'));
+      writeFileSync(
+        file,
+        good.replace(
+          '["phone", "email"].contains(context.field) &&\n  context.explanation.kind == "ticket"',
+          '["phone"].contains(context.field) &&\n  context.explanation.kind == "ticket"',
+        ),
+      );
       const after = p.reload();
       assert.notEqual(after.hash, before.hash);
       assert.equal(p.decide(reveal('support', { ticket: true })).decision, 'deny');
@@ -90,7 +114,10 @@ describe('Cedar policies', () => {
         return { status: r.status, json: (await r.json()) as any };
       };
       const before = (await call('GET', '/v1/policies')).json;
-      writeFileSync(join(dir, 'export.cedar'), 'permit (principal, action == Action::"export", resource) when { principal.role == };');
+      writeFileSync(
+        join(dir, 'export.cedar'),
+        'permit (principal, action == Action::"export", resource) when { principal.role == };',
+      );
       const bad = await call('POST', '/v1/policies/reload');
       assert.equal(bad.status, 400);
       assert.match(bad.json.error.message, /the policies were not loaded: export\.cedar:1:\d+/);
@@ -102,7 +129,9 @@ describe('Cedar policies', () => {
       const ok = await call('POST', '/v1/policies/reload');
       assert.equal(ok.status, 200);
       assert.equal(ok.json.version, before.version + 1);
-      const entries = (await s.app.auditRepo.entries(0, 1e9)).map((e) => decodeEntry(e.body)!).filter((e) => e.kind === 'policy');
+      const entries = (await s.app.auditRepo.entries(0, 1e9))
+        .map((e) => decodeEntry(e.body)!)
+        .filter((e) => e.kind === 'policy');
       assert.equal(entries.length, 1);
       assert.equal(entries[0]!.hash, ok.json.hash);
       assert.equal((await runCloak(['policies', 'check'], { ...s.db.env, CLOAK_POLICIES_DIR: dir })).code, 0);

@@ -43,8 +43,30 @@ export type RevealVerdict = {
   /** The just-in-time grant that allowed it, if one did. */
   readonly grant: string | undefined;
 };
-export type Grant = { readonly id: string; readonly requester: string; readonly subject: string; readonly fields: string[]; readonly purpose: string; readonly minutes: number; readonly status: string; readonly approver: string | null; readonly requestedAt: string; readonly expiresAt: string | null };
-export type BreakGlass = { readonly auditIndex: number; readonly actor: string; readonly role: string; readonly subject: string; readonly field: string; readonly purpose: string; readonly justification: string; readonly at: string; readonly reviewedBy: string | null; readonly reviewedAt: string | null };
+export type Grant = {
+  readonly id: string;
+  readonly requester: string;
+  readonly subject: string;
+  readonly fields: string[];
+  readonly purpose: string;
+  readonly minutes: number;
+  readonly status: string;
+  readonly approver: string | null;
+  readonly requestedAt: string;
+  readonly expiresAt: string | null;
+};
+export type BreakGlass = {
+  readonly auditIndex: number;
+  readonly actor: string;
+  readonly role: string;
+  readonly subject: string;
+  readonly field: string;
+  readonly purpose: string;
+  readonly justification: string;
+  readonly at: string;
+  readonly reviewedBy: string | null;
+  readonly reviewedAt: string | null;
+};
 
 export const PURPOSE = /^[a-z][a-z0-9_]{1,39}$/;
 const FIELD = /^[a-z][a-z0-9_]{0,31}$/;
@@ -54,12 +76,39 @@ const MAX_GRANT_MINUTES = 8 * 60;
 
 /** Parses `support=60,*=30` into a quota lookup. */
 export function parseQuotas(text: string): (role: string) => number {
-  const m = new Map(text.split(',').map((p) => p.split('=') as [string, string]).map(([r, n]) => [r, Number(n)]));
+  const m = new Map(
+    text
+      .split(',')
+      .map((p) => p.split('=') as [string, string])
+      .map(([r, n]) => [r, Number(n)]),
+  );
   return (role) => m.get(role) ?? m.get('*') ?? 0;
 }
 
-const grantView = (g: GrantTable): Grant => ({ id: g.id, requester: g.requester, subject: g.subject, fields: JSON.parse(g.fields) as string[], purpose: g.purpose, minutes: g.minutes, status: g.status, approver: g.approver, requestedAt: g.requested_at, expiresAt: g.expires_at });
-const bgView = (b: BreakGlassTable): BreakGlass => ({ auditIndex: Number(b.audit_index), actor: b.actor, role: b.role, subject: b.subject, field: b.field, purpose: b.purpose, justification: b.justification, at: b.at, reviewedBy: b.reviewed_by, reviewedAt: b.reviewed_at });
+const grantView = (g: GrantTable): Grant => ({
+  id: g.id,
+  requester: g.requester,
+  subject: g.subject,
+  fields: JSON.parse(g.fields) as string[],
+  purpose: g.purpose,
+  minutes: g.minutes,
+  status: g.status,
+  approver: g.approver,
+  requestedAt: g.requested_at,
+  expiresAt: g.expires_at,
+});
+const bgView = (b: BreakGlassTable): BreakGlass => ({
+  auditIndex: Number(b.audit_index),
+  actor: b.actor,
+  role: b.role,
+  subject: b.subject,
+  field: b.field,
+  purpose: b.purpose,
+  justification: b.justification,
+  at: b.at,
+  reviewedBy: b.reviewed_by,
+  reviewedAt: b.reviewed_at,
+});
 
 export type RevealDeps = {
   db: Kysely<Database>;
@@ -87,34 +136,82 @@ export function createRevealService(deps: RevealDeps) {
   // The hourly quota, shared by every node in the database and taken atomically: of
   // concurrent reveals exactly the quota passes.
   const budgets = createRateBudgets(db, clock);
-  const quotaOf = (who: StaffPrincipal) => ({ key: `reveal:${who.actor}`, limit: { limit: deps.quota(who.role), windowMs: 3_600_000 } });
+  const quotaOf = (who: StaffPrincipal) => ({
+    key: `reveal:${who.actor}`,
+    limit: { limit: deps.quota(who.role), windowMs: 3_600_000 },
+  });
 
   function check(req: RevealRequest): void {
     const details = [
-      ...(typeof req.subject === 'string' && req.subject.length > 0 ? [] : [{ path: '/subject', problem: 'a subject token is needed' }]),
-      ...(typeof req.field === 'string' && FIELD.test(req.field) ? [] : [{ path: '/field', problem: 'must be a field name such as phone, email, name, address' }]),
-      ...(typeof req.purpose === 'string' && PURPOSE.test(req.purpose) ? [] : [{ path: '/purpose', problem: 'must be a purpose code of 2-40 lower-case letters, digits or _, e.g. ticket_followup' }]),
-      ...(req.breakGlass === undefined || (typeof req.breakGlass.justification === 'string' && req.breakGlass.justification.trim().length >= 20 && req.breakGlass.justification.length <= 2000)
+      ...(typeof req.subject === 'string' && req.subject.length > 0
         ? []
-        : [{ path: '/breakGlass/justification', problem: 'break-glass needs a written justification of 20-2000 characters' }]),
+        : [{ path: '/subject', problem: 'a subject token is needed' }]),
+      ...(typeof req.field === 'string' && FIELD.test(req.field)
+        ? []
+        : [{ path: '/field', problem: 'must be a field name such as phone, email, name, address' }]),
+      ...(typeof req.purpose === 'string' && PURPOSE.test(req.purpose)
+        ? []
+        : [
+            {
+              path: '/purpose',
+              problem: 'must be a purpose code of 2-40 lower-case letters, digits or _, e.g. ticket_followup',
+            },
+          ]),
+      ...(req.breakGlass === undefined ||
+      (typeof req.breakGlass.justification === 'string' &&
+        req.breakGlass.justification.trim().length >= 20 &&
+        req.breakGlass.justification.length <= 2000)
+        ? []
+        : [
+            {
+              path: '/breakGlass/justification',
+              problem: 'break-glass needs a written justification of 20-2000 characters',
+            },
+          ]),
     ];
     if (details.length) throw new InvalidInput('the reveal request is not valid', details);
   }
 
-  async function activeGrant(staff: string, subject: string, field: string, purpose: string): Promise<string | undefined> {
+  async function activeGrant(
+    staff: string,
+    subject: string,
+    field: string,
+    purpose: string,
+  ): Promise<string | undefined> {
     const now = clock.now().toISOString();
-    const rows = await db.selectFrom('grants').selectAll().where('requester', '=', staff).where('subject', '=', subject).where('status', '=', 'approved').where('purpose', '=', purpose).where('expires_at', '>', now).execute();
+    const rows = await db
+      .selectFrom('grants')
+      .selectAll()
+      .where('requester', '=', staff)
+      .where('subject', '=', subject)
+      .where('status', '=', 'approved')
+      .where('purpose', '=', purpose)
+      .where('expires_at', '>', now)
+      .execute();
     return rows.find((g) => (JSON.parse(g.fields) as string[]).includes(field))?.id;
   }
 
-  async function record(who: StaffPrincipal, req: RevealRequest, result: string, policies: readonly string[], extra: Record<string, string | null> = {}) {
+  async function record(
+    who: StaffPrincipal,
+    req: RevealRequest,
+    result: string,
+    policies: readonly string[],
+    extra: Record<string, string | null> = {},
+  ) {
     const [entry] = await deps.audit.append([
       {
         kind: 'reveal',
         actor: who.actor,
         subject: req.subject,
         result,
-        data: { role: who.role, field: req.field, purpose: req.purpose, explanation: req.explanation ?? null, policy: [...policies], ...extra },
+        data: {
+          role: who.role,
+          field: req.field,
+          purpose: req.purpose,
+          explanation: req.explanation ?? null,
+          policy: [...policies],
+          ...extra,
+        },
       },
     ]);
     await deps.bus.publish({
@@ -142,7 +239,17 @@ export function createRevealService(deps: RevealDeps) {
     const limit = q.limit.limit;
     const used = await budgets.used(q.key, q.limit);
     const explanationNone = { kind: 'none', held: false };
-    if (used >= limit) return { kind, decision: 'deny', result: 'denied', policies: [], reason: 'quota', quota: { used, limit }, explanation: explanationNone, grant: undefined };
+    if (used >= limit)
+      return {
+        kind,
+        decision: 'deny',
+        result: 'denied',
+        policies: [],
+        reason: 'quota',
+        quota: { used, limit },
+        explanation: explanationNone,
+        grant: undefined,
+      };
     const explanation = await deps.explanations.facts(req.explanation, who.id, req.subject);
     let grant: string | undefined;
     const ask = (breakGlass: boolean) =>
@@ -150,7 +257,13 @@ export function createRevealService(deps: RevealDeps) {
         principal: { type: 'Staff', id: who.id, attrs: { role: who.role, team: who.team } },
         action: 'reveal',
         resource: { type: 'Subject', id: req.subject, attrs: { kind } },
-        context: { field: req.field, purpose: req.purpose, explanation: { kind: explanation.kind, held: explanation.held }, grant: grant !== undefined, break_glass: breakGlass },
+        context: {
+          field: req.field,
+          purpose: req.purpose,
+          explanation: { kind: explanation.kind, held: explanation.held },
+          grant: grant !== undefined,
+          break_glass: breakGlass,
+        },
       });
     let d = ask(false);
     // A grant is looked up only when the explanation alone does not allow the reveal.
@@ -167,7 +280,16 @@ export function createRevealService(deps: RevealDeps) {
         result = 'break_glass';
       } else if (bg.policies.length > 0) d = bg;
     }
-    return { kind, decision: d.decision, result: d.decision === 'deny' ? 'denied' : result, policies: [...d.policies], reason: d.decision === 'deny' ? 'policy' : undefined, quota: { used, limit }, explanation: { kind: explanation.kind, held: explanation.held }, grant };
+    return {
+      kind,
+      decision: d.decision,
+      result: d.decision === 'deny' ? 'denied' : result,
+      policies: [...d.policies],
+      reason: d.decision === 'deny' ? 'policy' : undefined,
+      quota: { used, limit },
+      explanation: { kind: explanation.kind, held: explanation.held },
+      grant,
+    };
   }
 
   return {
@@ -184,7 +306,9 @@ export function createRevealService(deps: RevealDeps) {
       if (d.decision === 'deny') {
         await record(who, req, 'denied', d.policies);
         throw new Forbidden(
-          d.policies.length ? `the reveal was refused by policy ${d.policies.join(', ')}` : `no policy allows a ${who.role} to see this ${kind}'s ${req.field} for ${req.purpose}${req.explanation ? ' with this explanation' : ' without an explanation'}`,
+          d.policies.length
+            ? `the reveal was refused by policy ${d.policies.join(', ')}`
+            : `no policy allows a ${who.role} to see this ${kind}'s ${req.field} for ${req.purpose}${req.explanation ? ' with this explanation' : ' without an explanation'}`,
           [{ path: '/policy', problem: d.policies.length ? d.policies.join(', ') : 'no policy permits it' }],
         );
       }
@@ -196,12 +320,26 @@ export function createRevealService(deps: RevealDeps) {
       const justification = req.breakGlass?.justification.trim();
       const entry = await record(who, req, result, d.policies, {
         ...(grant ? { grant } : {}),
-        ...(result === 'break_glass' ? { justification: hmacSha256(deps.justificationKey, justification!).toString('hex') } : {}),
+        ...(result === 'break_glass'
+          ? { justification: hmacSha256(deps.justificationKey, justification!).toString('hex') }
+          : {}),
       });
       if (result === 'break_glass') {
         await db
           .insertInto('break_glass')
-          .values({ audit_index: entry.index, actor: who.actor, role: who.role, subject: req.subject, field: req.field, purpose: req.purpose, justification: justification!, at: entry.at, reviewed_by: null, reviewed_at: null, review_note: null })
+          .values({
+            audit_index: entry.index,
+            actor: who.actor,
+            role: who.role,
+            subject: req.subject,
+            field: req.field,
+            purpose: req.purpose,
+            justification: justification!,
+            at: entry.at,
+            reviewed_by: null,
+            reviewed_at: null,
+            review_note: null,
+          })
           .execute();
       }
       // Only now, with the reveal committed to the log, does the value leave the vault.
@@ -220,18 +358,55 @@ export function createRevealService(deps: RevealDeps) {
     },
 
     /** Asks for a just-in-time grant; a second staff member must approve it. */
-    async requestGrant(who: StaffPrincipal, req: { subject: string; fields: readonly string[]; purpose: string; minutes: number; reason: string }): Promise<Grant> {
+    async requestGrant(
+      who: StaffPrincipal,
+      req: { subject: string; fields: readonly string[]; purpose: string; minutes: number; reason: string },
+    ): Promise<Grant> {
       const details = [
-        ...(Array.isArray(req.fields) && req.fields.length > 0 && req.fields.every((f) => FIELD.test(f)) ? [] : [{ path: '/fields', problem: 'one or more field names' }]),
+        ...(Array.isArray(req.fields) && req.fields.length > 0 && req.fields.every((f) => FIELD.test(f))
+          ? []
+          : [{ path: '/fields', problem: 'one or more field names' }]),
         ...(PURPOSE.test(req.purpose) ? [] : [{ path: '/purpose', problem: 'a purpose code' }]),
-        ...(Number.isInteger(req.minutes) && req.minutes >= 1 && req.minutes <= MAX_GRANT_MINUTES ? [] : [{ path: '/minutes', problem: `from 1 to ${MAX_GRANT_MINUTES}` }]),
-        ...(typeof req.reason === 'string' && req.reason.trim().length >= 10 && req.reason.length <= 2000 ? [] : [{ path: '/reason', problem: 'a written reason of 10-2000 characters' }]),
+        ...(Number.isInteger(req.minutes) && req.minutes >= 1 && req.minutes <= MAX_GRANT_MINUTES
+          ? []
+          : [{ path: '/minutes', problem: `from 1 to ${MAX_GRANT_MINUTES}` }]),
+        ...(typeof req.reason === 'string' && req.reason.trim().length >= 10 && req.reason.length <= 2000
+          ? []
+          : [{ path: '/reason', problem: 'a written reason of 10-2000 characters' }]),
       ];
       if (details.length) throw new InvalidInput('the grant request is not valid', details);
       if (!(await deps.vault.exists(req.subject))) throw new NotFound('no subject has this token');
-      const g: GrantTable = { id: randomId('grant'), requester: who.id, subject: req.subject, fields: JSON.stringify([...new Set(req.fields)]), purpose: req.purpose, reason: req.reason.trim(), minutes: req.minutes, status: 'pending', approver: null, requested_at: clock.now().toISOString(), decided_at: null, expires_at: null };
+      const g: GrantTable = {
+        id: randomId('grant'),
+        requester: who.id,
+        subject: req.subject,
+        fields: JSON.stringify([...new Set(req.fields)]),
+        purpose: req.purpose,
+        reason: req.reason.trim(),
+        minutes: req.minutes,
+        status: 'pending',
+        approver: null,
+        requested_at: clock.now().toISOString(),
+        decided_at: null,
+        expires_at: null,
+      };
       await db.insertInto('grants').values(g).execute();
-      await deps.audit.append([{ kind: 'grant', actor: who.actor, subject: g.subject, result: 'requested', data: { grant: g.id, fields: JSON.parse(g.fields) as string[], purpose: g.purpose, minutes: g.minutes, role: who.role, reason: hmacSha256(deps.justificationKey, g.reason).toString('hex') } }]);
+      await deps.audit.append([
+        {
+          kind: 'grant',
+          actor: who.actor,
+          subject: g.subject,
+          result: 'requested',
+          data: {
+            grant: g.id,
+            fields: JSON.parse(g.fields) as string[],
+            purpose: g.purpose,
+            minutes: g.minutes,
+            role: who.role,
+            reason: hmacSha256(deps.justificationKey, g.reason).toString('hex'),
+          },
+        },
+      ]);
       return grantView(g);
     },
 
@@ -240,14 +415,34 @@ export function createRevealService(deps: RevealDeps) {
       const g = await db.selectFrom('grants').selectAll().where('id', '=', id).executeTakeFirst();
       if (!g) throw new NotFound('no grant has this id');
       assertMay(who, { on: 'grant', action: approve ? 'approve' : 'refuse', holder: g.requester });
-      if (g.status !== 'pending') throw new Conflict(`this grant was already ${g.status}`, [{ path: '/id', problem: g.status }]);
+      if (g.status !== 'pending')
+        throw new Conflict(`this grant was already ${g.status}`, [{ path: '/id', problem: g.status }]);
       const now = clock.now();
       const set = approve
-        ? { status: 'approved', approver: who.id, decided_at: now.toISOString(), expires_at: new Date(now.getTime() + g.minutes * 60_000).toISOString() }
+        ? {
+            status: 'approved',
+            approver: who.id,
+            decided_at: now.toISOString(),
+            expires_at: new Date(now.getTime() + g.minutes * 60_000).toISOString(),
+          }
         : { status: 'refused', approver: who.id, decided_at: now.toISOString() };
-      const r = await db.updateTable('grants').set(set).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
-      if (r.numUpdatedRows === 0n) throw new Conflict('this grant was decided meanwhile', [{ path: '/id', problem: 'already decided' }]);
-      await deps.audit.append([{ kind: 'grant', actor: who.actor, subject: g.subject, result: set.status, data: { grant: id, requester: g.requester, until: 'expires_at' in set ? set.expires_at : null } }]);
+      const r = await db
+        .updateTable('grants')
+        .set(set)
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      if (r.numUpdatedRows === 0n)
+        throw new Conflict('this grant was decided meanwhile', [{ path: '/id', problem: 'already decided' }]);
+      await deps.audit.append([
+        {
+          kind: 'grant',
+          actor: who.actor,
+          subject: g.subject,
+          result: set.status,
+          data: { grant: id, requester: g.requester, until: 'expires_at' in set ? set.expires_at : null },
+        },
+      ]);
       return grantView({ ...g, ...set });
     },
 
@@ -260,18 +455,43 @@ export function createRevealService(deps: RevealDeps) {
     /** Suspends every grant of a staff member still in force (detection's response); returns their ids. */
     async suspendGrants(staffId: string): Promise<string[]> {
       const now = clock.now().toISOString();
-      const live = await db.selectFrom('grants').select('id').where('requester', '=', staffId).where('status', '=', 'approved').where('expires_at', '>', now).execute();
+      const live = await db
+        .selectFrom('grants')
+        .select('id')
+        .where('requester', '=', staffId)
+        .where('status', '=', 'approved')
+        .where('expires_at', '>', now)
+        .execute();
       if (live.length === 0) return [];
       const ids = live.map((g) => g.id);
-      await db.updateTable('grants').set({ status: 'suspended' }).where('id', 'in', ids).where('status', '=', 'approved').execute();
+      await db
+        .updateTable('grants')
+        .set({ status: 'suspended' })
+        .where('id', 'in', ids)
+        .where('status', '=', 'approved')
+        .execute();
       return ids;
     },
 
     /** Puts suspended grants back in force (an admin undoing a response); returns those restored. */
     async restoreGrants(ids: readonly string[]): Promise<string[]> {
       if (ids.length === 0) return [];
-      const rows = await db.selectFrom('grants').select('id').where('id', 'in', [...ids]).where('status', '=', 'suspended').execute();
-      if (rows.length) await db.updateTable('grants').set({ status: 'approved' }).where('id', 'in', rows.map((r) => r.id)).execute();
+      const rows = await db
+        .selectFrom('grants')
+        .select('id')
+        .where('id', 'in', [...ids])
+        .where('status', '=', 'suspended')
+        .execute();
+      if (rows.length)
+        await db
+          .updateTable('grants')
+          .set({ status: 'approved' })
+          .where(
+            'id',
+            'in',
+            rows.map((r) => r.id),
+          )
+          .execute();
       return rows.map((r) => r.id);
     },
 
@@ -287,11 +507,30 @@ export function createRevealService(deps: RevealDeps) {
       const b = await db.selectFrom('break_glass').selectAll().where('audit_index', '=', auditIndex).executeTakeFirst();
       if (!b) throw new NotFound('no break-glass reveal has this audit index');
       assertMay(who, { on: 'break_glass', action: 'sign_off', user: b.actor });
-      if (typeof note !== 'string' || note.trim().length < 5 || note.length > 2000) throw new InvalidInput('a sign-off needs a note of 5-2000 characters', [{ path: '/note', problem: 'too short or too long' }]);
+      if (typeof note !== 'string' || note.trim().length < 5 || note.length > 2000)
+        throw new InvalidInput('a sign-off needs a note of 5-2000 characters', [
+          { path: '/note', problem: 'too short or too long' },
+        ]);
       const now = clock.now().toISOString();
-      const r = await db.updateTable('break_glass').set({ reviewed_by: who.id, reviewed_at: now, review_note: note.trim() }).where('audit_index', '=', auditIndex).where('reviewed_by', 'is', null).executeTakeFirst();
-      if (r.numUpdatedRows === 0n) throw new Conflict('this break-glass reveal was already signed off', [{ path: '/auditIndex', problem: 'already signed off' }]);
-      await deps.audit.append([{ kind: 'break_glass_review', actor: who.actor, subject: b.subject, result: 'signed_off', data: { reveal: auditIndex, note: hmacSha256(deps.justificationKey, note.trim()).toString('hex') } }]);
+      const r = await db
+        .updateTable('break_glass')
+        .set({ reviewed_by: who.id, reviewed_at: now, review_note: note.trim() })
+        .where('audit_index', '=', auditIndex)
+        .where('reviewed_by', 'is', null)
+        .executeTakeFirst();
+      if (r.numUpdatedRows === 0n)
+        throw new Conflict('this break-glass reveal was already signed off', [
+          { path: '/auditIndex', problem: 'already signed off' },
+        ]);
+      await deps.audit.append([
+        {
+          kind: 'break_glass_review',
+          actor: who.actor,
+          subject: b.subject,
+          result: 'signed_off',
+          data: { reveal: auditIndex, note: hmacSha256(deps.justificationKey, note.trim()).toString('hex') },
+        },
+      ]);
       return bgView({ ...b, reviewed_by: who.id, reviewed_at: now, review_note: note.trim() });
     },
   };

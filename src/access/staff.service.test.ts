@@ -15,7 +15,12 @@ for (const d of DIALECTS) {
       assert.equal(id, 'an-7');
       assert.match(token, /^cst\.an-7\.[A-Za-z0-9_-]{43}$/);
       assert.notEqual(token, old);
-      assert.deepEqual(await h.app.staff.authenticate(token), { id: 'an-7', role: 'analyst', team: 'soc', actor: 'staff:an-7' });
+      assert.deepEqual(await h.app.staff.authenticate(token), {
+        id: 'an-7',
+        role: 'analyst',
+        team: 'soc',
+        actor: 'staff:an-7',
+      });
       await assert.rejects(h.app.staff.authenticate(old), Unauthorized);
       const log = (await h.app.auditRepo.entries(0, Number.MAX_SAFE_INTEGER)).map((e) => decodeEntry(e.body)!);
       const issued = log.filter((e) => e.kind === 'staff' && e.result === 'token_issued');
@@ -37,7 +42,8 @@ for (const d of DIALECTS) {
   describe(`staff tokens expire, rotate and are revoked on ${d.name}`, () => {
     let offset = 0;
     const h = appOn(d.fresh, undefined, { clock: { now: () => new Date(Date.now() + offset) } });
-    const log = async () => (await h.app.auditRepo.entries(0, Number.MAX_SAFE_INTEGER)).map((e) => decodeEntry(e.body)!);
+    const log = async () =>
+      (await h.app.auditRepo.entries(0, Number.MAX_SAFE_INTEGER)).map((e) => decodeEntry(e.body)!);
 
     test('a token lasts CLOAK_STAFF_TOKEN_HOURS (12 h): then 401 saying it expired, and the refusal is in the audit log', async () => {
       const { token, tokenExpiresAt } = await h.app.staff.create({ id: 'ex-1', role: 'support' }, 'operator:test');
@@ -45,12 +51,18 @@ for (const d of DIALECTS) {
       offset = 11 * 3_600_000;
       assert.equal((await h.app.staff.authenticate(token)).id, 'ex-1');
       offset = 12 * 3_600_000 + 1000;
-      await assert.rejects(h.app.staff.authenticate(token), (e: Unauthorized) => e instanceof Unauthorized && /expired at .*cloak staff token/.test(e.message));
+      await assert.rejects(
+        h.app.staff.authenticate(token),
+        (e: Unauthorized) => e instanceof Unauthorized && /expired at .*cloak staff token/.test(e.message),
+      );
       const refused = (await log()).filter((e) => e.kind === 'staff' && e.result === 'token_expired');
       assert.equal(refused.length, 1);
       assert.equal(refused[0]!.actor, 'staff:ex-1');
       // A wrong secret for the same id learns nothing about expiry.
-      await assert.rejects(h.app.staff.authenticate(token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A')), /missing, malformed, unknown or disabled/);
+      await assert.rejects(
+        h.app.staff.authenticate(token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A')),
+        /missing, malformed, unknown or disabled/,
+      );
       // The rotation: a fresh token for a full lifetime.
       const fresh = await h.app.staff.newToken('ex-1', 'operator:test');
       assert.equal((await h.app.staff.authenticate(fresh.token)).id, 'ex-1');
@@ -76,10 +88,21 @@ describe('a missing staff id costs the same work as a wrong secret (finding 11)'
   const h = appOn(DIALECTS[0].fresh);
   test('the constant-time compare runs, on 32-byte hashes, whether or not the id exists', async () => {
     const calls: [number, number][] = [];
-    const staff = createStaffService({ db: h.app.store.db, clock: { now: () => new Date() }, bus: { publish: async () => {} }, audit: { append: async () => [] }, compare: (a, b) => (calls.push([a.length, b.length]), a.equals(b)) });
+    const staff = createStaffService({
+      db: h.app.store.db,
+      clock: { now: () => new Date() },
+      bus: { publish: async () => {} },
+      audit: { append: async () => [] },
+      compare: (a, b) => (calls.push([a.length, b.length]), a.equals(b)),
+    });
     const { token } = await staff.create({ id: 'tm-1', role: 'support' }, 'operator:test');
     const secret = token.split('.').pop()!;
-    for (const wrong of [`cst.tm-1.${'A'.repeat(43)}`, `cst.nobody-here.${secret}`, 'cst.malformed', 'ck_not_a_staff_token']) {
+    for (const wrong of [
+      `cst.tm-1.${'A'.repeat(43)}`,
+      `cst.nobody-here.${secret}`,
+      'cst.malformed',
+      'ck_not_a_staff_token',
+    ]) {
       calls.length = 0;
       await assert.rejects(staff.authenticate(wrong), /missing, malformed, unknown or disabled/);
       assert.deepEqual(calls, [[32, 32]], wrong);

@@ -19,7 +19,12 @@ export type Staff = {
   readonly tokenRevokedAt?: string | null;
 };
 /** A signed-in staff member. `actor` is their id in events and the audit log: `staff:u-17`, or `seller:s-3` for a seller account. */
-export type StaffPrincipal = { readonly id: string; readonly role: string; readonly team: string; readonly actor: string };
+export type StaffPrincipal = {
+  readonly id: string;
+  readonly role: string;
+  readonly team: string;
+  readonly actor: string;
+};
 
 /**
  * How staff sign in: with a Cloak staff token (`cst.…`), the one implementation there is. An
@@ -36,7 +41,16 @@ export const TEAM = /^[\w .-]{1,64}$/u;
 // cst.<staff id>.<secret>: the id finds the row, the 256-bit secret (kept as SHA-256) proves it.
 const TOKEN = /^cst\.([A-Za-z0-9][A-Za-z0-9_-]{0,63})\.([A-Za-z0-9_-]{43})$/;
 
-const view = (r: StaffTable): Staff => ({ id: r.id, role: r.role, team: r.team, station: r.station, createdAt: r.created_at, disabledAt: r.disabled_at, tokenExpiresAt: r.token_expires_at ?? null, tokenRevokedAt: r.token_revoked_at ?? null });
+const view = (r: StaffTable): Staff => ({
+  id: r.id,
+  role: r.role,
+  team: r.team,
+  station: r.station,
+  createdAt: r.created_at,
+  disabledAt: r.disabled_at,
+  tokenExpiresAt: r.token_expires_at ?? null,
+  tokenRevokedAt: r.token_revoked_at ?? null,
+});
 // Compared against when the id is unknown, so a missing id costs the same hashing and compare as a wrong secret.
 const DUMMY_HASH = sha256(randomBytes(32));
 const HOUR_MS = 3_600_000;
@@ -68,22 +82,67 @@ export function createStaffService(deps: StaffDeps) {
   const until = () => new Date(clock.now().getTime() + lifetimeMs).toISOString();
   return {
     /** Adds a staff member; the token is shown once. */
-    async create(req: { id: string; role: string; team?: string | undefined; station?: string | undefined }, by: string): Promise<Staff & { token: string }> {
+    async create(
+      req: { id: string; role: string; team?: string | undefined; station?: string | undefined },
+      by: string,
+    ): Promise<Staff & { token: string }> {
       const details = [
-        ...(typeof req.id === 'string' && STAFF_ID.test(req.id) ? [] : [{ path: '/id', problem: 'must be 1-64 letters, digits, _ or -, starting with a letter or digit' }]),
-        ...(typeof req.role === 'string' && ROLE.test(req.role) ? [] : [{ path: '/role', problem: 'must be a lower-case role name such as support, moderator, courier, seller, analyst, admin' }]),
-        ...(req.team === undefined || TEAM.test(req.team) ? [] : [{ path: '/team', problem: 'must be 1-64 letters, digits, spaces, . _ or -' }]),
-        ...(req.station === undefined || STAFF_ID.test(req.station) ? [] : [{ path: '/station', problem: 'not a station id' }]),
+        ...(typeof req.id === 'string' && STAFF_ID.test(req.id)
+          ? []
+          : [{ path: '/id', problem: 'must be 1-64 letters, digits, _ or -, starting with a letter or digit' }]),
+        ...(typeof req.role === 'string' && ROLE.test(req.role)
+          ? []
+          : [
+              {
+                path: '/role',
+                problem: 'must be a lower-case role name such as support, moderator, courier, seller, analyst, admin',
+              },
+            ]),
+        ...(req.team === undefined || TEAM.test(req.team)
+          ? []
+          : [{ path: '/team', problem: 'must be 1-64 letters, digits, spaces, . _ or -' }]),
+        ...(req.station === undefined || STAFF_ID.test(req.station)
+          ? []
+          : [{ path: '/station', problem: 'not a station id' }]),
       ];
       if (details.length) throw new InvalidInput('the staff member is not valid', details);
       const secret = randomBytes(32).toString('base64url');
       const now = clock.now().toISOString();
       const expires = until();
-      const row: StaffTable = { id: req.id, role: req.role, team: req.team ?? null, station: req.station ?? null, token_hash: sha256(secret), created_at: now, disabled_at: null, token_expires_at: expires, token_revoked_at: null };
-      const r = await db.insertInto('staff').values(row).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
-      if (Number(r.numInsertedOrUpdatedRows ?? 0n) === 0) throw new Conflict(`a staff member with id ${req.id} already exists`);
-      await deps.audit.append([{ kind: 'staff', actor: by, result: 'created', data: { staff: req.id, role: req.role, team: req.team ?? null, tokenExpiresAt: expires } }]);
-      await deps.bus.publish({ type: 'staff', at: now, id: req.id, role: req.role, ...(req.team ? { team: req.team } : {}), ...(req.station ? { station: req.station } : {}) });
+      const row: StaffTable = {
+        id: req.id,
+        role: req.role,
+        team: req.team ?? null,
+        station: req.station ?? null,
+        token_hash: sha256(secret),
+        created_at: now,
+        disabled_at: null,
+        token_expires_at: expires,
+        token_revoked_at: null,
+      };
+      const r = await db
+        .insertInto('staff')
+        .values(row)
+        .onConflict((oc) => oc.column('id').doNothing())
+        .executeTakeFirst();
+      if (Number(r.numInsertedOrUpdatedRows ?? 0n) === 0)
+        throw new Conflict(`a staff member with id ${req.id} already exists`);
+      await deps.audit.append([
+        {
+          kind: 'staff',
+          actor: by,
+          result: 'created',
+          data: { staff: req.id, role: req.role, team: req.team ?? null, tokenExpiresAt: expires },
+        },
+      ]);
+      await deps.bus.publish({
+        type: 'staff',
+        at: now,
+        id: req.id,
+        role: req.role,
+        ...(req.team ? { team: req.team } : {}),
+        ...(req.station ? { station: req.station } : {}),
+      });
       return { ...view(row), token: `cst.${req.id}.${secret}` };
     },
 
@@ -97,12 +156,23 @@ export function createStaffService(deps: StaffDeps) {
       const m = typeof credential === 'string' ? TOKEN.exec(credential) : null;
       const row = m ? await db.selectFrom('staff').selectAll().where('id', '=', m[1]!).executeTakeFirst() : undefined;
       const matches = compare(sha256(m ? m[2]! : String(credential)), row ? Buffer.from(row.token_hash) : DUMMY_HASH);
-      if (!m || !row || !matches || row.disabled_at) throw new Unauthorized('the staff token is missing, malformed, unknown or disabled');
-      if (row.token_revoked_at) throw new Unauthorized('this staff token was revoked: ask an operator for a new one (cloak staff token ID)');
+      if (!m || !row || !matches || row.disabled_at)
+        throw new Unauthorized('the staff token is missing, malformed, unknown or disabled');
+      if (row.token_revoked_at)
+        throw new Unauthorized('this staff token was revoked: ask an operator for a new one (cloak staff token ID)');
       const now = clock.now().toISOString();
       if (!row.token_expires_at || row.token_expires_at <= now) {
-        await deps.audit.append([{ kind: 'staff', actor: actorOfStaff(row), result: 'token_expired', data: { staff: row.id, expiredAt: row.token_expires_at ?? null } }]);
-        throw new Unauthorized(`this staff token expired at ${row.token_expires_at ?? 'an unknown time'}: ask an operator for a new one (cloak staff token ID)`);
+        await deps.audit.append([
+          {
+            kind: 'staff',
+            actor: actorOfStaff(row),
+            result: 'token_expired',
+            data: { staff: row.id, expiredAt: row.token_expires_at ?? null },
+          },
+        ]);
+        throw new Unauthorized(
+          `this staff token expired at ${row.token_expires_at ?? 'an unknown time'}: ask an operator for a new one (cloak staff token ID)`,
+        );
       }
       return { id: row.id, role: row.role, team: row.team ?? '', actor: actorOfStaff(row) };
     },
@@ -126,9 +196,16 @@ export function createStaffService(deps: StaffDeps) {
     async newToken(id: string, by: string): Promise<{ id: string; token: string; expiresAt: string }> {
       const secret = randomBytes(32).toString('base64url');
       const expiresAt = until();
-      const r = await db.updateTable('staff').set({ token_hash: sha256(secret), token_expires_at: expiresAt, token_revoked_at: null }).where('id', '=', id).where('disabled_at', 'is', null).executeTakeFirst();
+      const r = await db
+        .updateTable('staff')
+        .set({ token_hash: sha256(secret), token_expires_at: expiresAt, token_revoked_at: null })
+        .where('id', '=', id)
+        .where('disabled_at', 'is', null)
+        .executeTakeFirst();
       if (r.numUpdatedRows === 0n) throw new NotFound('no active staff member has this id');
-      await deps.audit.append([{ kind: 'staff', actor: by, result: 'token_issued', data: { staff: id, tokenExpiresAt: expiresAt } }]);
+      await deps.audit.append([
+        { kind: 'staff', actor: by, result: 'token_issued', data: { staff: id, tokenExpiresAt: expiresAt } },
+      ]);
       return { id, token: `cst.${id}.${secret}`, expiresAt };
     },
 
@@ -138,17 +215,29 @@ export function createStaffService(deps: StaffDeps) {
      * @example await staff.revokeToken('u-17', 'operator:cli');
      */
     async revokeToken(id: string, by: string): Promise<void> {
-      const r = await db.updateTable('staff').set({ token_revoked_at: clock.now().toISOString() }).where('id', '=', id).where('token_revoked_at', 'is', null).executeTakeFirst();
+      const r = await db
+        .updateTable('staff')
+        .set({ token_revoked_at: clock.now().toISOString() })
+        .where('id', '=', id)
+        .where('token_revoked_at', 'is', null)
+        .executeTakeFirst();
       if (r.numUpdatedRows === 0n) {
         const known = await db.selectFrom('staff').select('id').where('id', '=', id).executeTakeFirst();
-        throw known ? new Conflict('this staff member’s token is already revoked') : new NotFound('no staff member has this id');
+        throw known
+          ? new Conflict('this staff member’s token is already revoked')
+          : new NotFound('no staff member has this id');
       }
       await deps.audit.append([{ kind: 'staff', actor: by, result: 'token_revoked', data: { staff: id } }]);
     },
 
     /** Disables a staff member: their token stops working at once. */
     async disable(id: string, by: string): Promise<void> {
-      const r = await db.updateTable('staff').set({ disabled_at: clock.now().toISOString() }).where('id', '=', id).where('disabled_at', 'is', null).executeTakeFirst();
+      const r = await db
+        .updateTable('staff')
+        .set({ disabled_at: clock.now().toISOString() })
+        .where('id', '=', id)
+        .where('disabled_at', 'is', null)
+        .executeTakeFirst();
       if (r.numUpdatedRows === 0n) throw new NotFound('no active staff member has this id');
       await deps.audit.append([{ kind: 'staff', actor: by, result: 'disabled', data: { staff: id } }]);
     },

@@ -76,7 +76,12 @@ export function requireScope(apiKeys: Pick<ApiKeyService, 'verify'>, scope: Scop
  * a staff token (`cst.…`) of one of `roles`, or an API key holding `scope`.
  * @example app.post('/v1/canaries', { onRequest: requireStaffOrScope(staff, ['admin'], apiKeys, 'admin') }, handler)
  */
-export function requireStaffOrScope(auth: StaffAuthenticator, roles: readonly string[], apiKeys: Pick<ApiKeyService, 'verify'>, scope: Scope) {
+export function requireStaffOrScope(
+  auth: StaffAuthenticator,
+  roles: readonly string[],
+  apiKeys: Pick<ApiKeyService, 'verify'>,
+  scope: Scope,
+) {
   const asStaff = requireStaff(auth, roles);
   const asKey = requireScope(apiKeys, scope);
   return authenticator(async (req: FastifyRequest, reply: FastifyReply) => {
@@ -90,7 +95,8 @@ export function actorOf(req: FastifyRequest): { actor: string } {
   return { actor: req.principal?.actor ?? req.staff?.actor ?? 'anonymous' };
 }
 
-const hasBody = (req: FastifyRequest) => Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+const hasBody = (req: FastifyRequest) =>
+  Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
 
 /**
  * The device gateway's authenticator before the body: the request carries one RFC 9421
@@ -104,7 +110,8 @@ const hasBody = (req: FastifyRequest) => Number(req.headers['content-length'] ??
 export function requireSignedRequest(keyOf: (keyid: string) => Promise<{ publicKey: KeyObject } | undefined>) {
   return authenticator(async (req: FastifyRequest, _reply: FastifyReply) => {
     const input = req.headers['signature-input'];
-    if (typeof input !== 'string' || typeof req.headers.signature !== 'string') throw new Unauthorized('the request is not signed (Signature-Input and Signature headers, RFC 9421)');
+    if (typeof input !== 'string' || typeof req.headers.signature !== 'string')
+      throw new Unauthorized('the request is not signed (Signature-Input and Signature headers, RFC 9421)');
     let keyid: unknown;
     try {
       const entries = [...parseDictionary(input)];
@@ -125,7 +132,12 @@ export function requireSignedRequest(keyOf: (keyid: string) => Promise<{ publicK
     let ok: boolean | null;
     try {
       ok = await httpbis.verifyMessage(
-        { keyLookup: async (p) => (p.keyid === id ? { id, algs: ['ed25519'], verify: createVerifier(key.publicKey, 'ed25519') } : null), all: true, notAfter: Number.MAX_SAFE_INTEGER },
+        {
+          keyLookup: async (p) =>
+            p.keyid === id ? { id, algs: ['ed25519'], verify: createVerifier(key.publicKey, 'ed25519') } : null,
+          all: true,
+          notAfter: Number.MAX_SAFE_INTEGER,
+        },
         { method: req.method, url: `http://device.invalid${req.url.startsWith('/') ? '' : '/'}${req.url}`, headers },
       );
     } catch {

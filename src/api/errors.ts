@@ -13,19 +13,45 @@ export const STATUS: Record<CloakErrorCode, number> = {
 };
 
 /** The body of every error answer; `code` is one of `ERROR_CODES` (src/lib/errors.ts), so an unlisted one does not compile. */
-export type ErrorBody = { error: { code: ErrorCode; message: string; details: readonly ErrorDetail[]; requestId: string } };
+export type ErrorBody = {
+  error: { code: ErrorCode; message: string; details: readonly ErrorDetail[]; requestId: string };
+};
 
 // Fastify's own client errors, answered with our wording: their messages can quote the body
 // (a JSON syntax error shows the text around the fault), so none of them is passed through.
 const FRAMEWORK: Record<string, { status: number; code: ErrorCode; message: string }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_input', message: 'the request body is not valid JSON' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'invalid_input', message: 'the request body is empty but its content-type says JSON' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', message: 'send the body as application/json' },
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'too_large', message: 'the request body is larger than the server accepts' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_input', message: 'the content-length does not match the body' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    status: 400,
+    code: 'invalid_input',
+    message: 'the request body is empty but its content-type says JSON',
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    status: 415,
+    code: 'unsupported_media_type',
+    message: 'send the body as application/json',
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    status: 413,
+    code: 'too_large',
+    message: 'the request body is larger than the server accepts',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    status: 400,
+    code: 'invalid_input',
+    message: 'the content-length does not match the body',
+  },
   // The router's own refusals: Fastify's default answer quotes the whole path, which may hold a value.
-  FST_ERR_BAD_URL: { status: 400, code: 'invalid_input', message: 'the URL is not valid: a % in it must start an escape such as %20' },
-  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'invalid_input', message: 'a part of the URL path is longer than the API accepts' },
+  FST_ERR_BAD_URL: {
+    status: 400,
+    code: 'invalid_input',
+    message: 'the URL is not valid: a % in it must start an escape such as %20',
+  },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    status: 414,
+    code: 'invalid_input',
+    message: 'a part of the URL path is longer than the API accepts',
+  },
 };
 
 /**
@@ -43,10 +69,22 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
   }
   if (err.validation) {
     const details = err.validation.map((v) => ({
-      path: safePath(`/${err.validationContext ?? 'body'}${v.instancePath}${v.keyword === 'required' ? `/${String((v.params as { missingProperty?: string }).missingProperty)}` : ''}`),
-      problem: v.keyword === 'required' ? 'is required' : v.keyword === 'additionalProperties' ? 'has a property the API does not define (see /docs)' : (v.message ?? 'is invalid'),
+      path: safePath(
+        `/${err.validationContext ?? 'body'}${v.instancePath}${v.keyword === 'required' ? `/${String((v.params as { missingProperty?: string }).missingProperty)}` : ''}`,
+      ),
+      problem:
+        v.keyword === 'required'
+          ? 'is required'
+          : v.keyword === 'additionalProperties'
+            ? 'has a property the API does not define (see /docs)'
+            : (v.message ?? 'is invalid'),
     }));
-    return send(400, 'invalid_input', `the request does not match the API: ${details.map((d) => `${d.path} ${d.problem}`).join('; ')}`, details);
+    return send(
+      400,
+      'invalid_input',
+      `the request does not match the API: ${details.map((d) => `${d.path} ${d.problem}`).join('; ')}`,
+      details,
+    );
   }
   const known = err.code ? FRAMEWORK[err.code] : undefined;
   if (known) return send(known.status, known.code, known.message);
@@ -68,11 +106,28 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
  */
 export function safePath(path: string): string {
   const segs = path.split('/');
-  return segs.map((seg, i) => (segs[i - 1] === 'fields' && !/^[a-z][a-z0-9_]{0,39}$/.test(seg) ? '(a field name)' : seg)).join('/');
+  return segs
+    .map((seg, i) => (segs[i - 1] === 'fields' && !/^[a-z][a-z0-9_]{0,39}$/.test(seg) ? '(a field name)' : seg))
+    .join('/');
 }
 
 // Errors of the database drivers that mean "not now", not "never": busy, locked, down.
-const UNAVAILABLE_CODES = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_LOCKED', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08000', '08003', '08006', '53300', '40001', '40P01']);
+const UNAVAILABLE_CODES = new Set([
+  'SQLITE_BUSY',
+  'SQLITE_BUSY_SNAPSHOT',
+  'SQLITE_LOCKED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  '57P01',
+  '57P03',
+  '08000',
+  '08003',
+  '08006',
+  '53300',
+  '40001',
+  '40P01',
+]);
 
 function isDatabaseUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;

@@ -33,13 +33,46 @@ import { telephonyRoutes } from './routes/telephony.ts';
  * @example const api = await buildApi(app); await api.listen({ port: 8080 });
  */
 export async function buildApi(
-  app: Pick<App, 'vault' | 'apiKeys' | 'devices' | 'waybill' | 'contact' | 'clock' | 'log' | 'store' | 'config' | 'staff' | 'explanations' | 'reviews' | 'reveals' | 'exports' | 'audit' | 'reports' | 'policy' | 'reloadPolicies' | 'cases' | 'detection' | 'incidents' | 'affected' | 'canaries' | 'teamCanaries' | 'canaryCalls' | 'investigations' | 'notices'>,
+  app: Pick<
+    App,
+    | 'vault'
+    | 'apiKeys'
+    | 'devices'
+    | 'waybill'
+    | 'contact'
+    | 'clock'
+    | 'log'
+    | 'store'
+    | 'config'
+    | 'staff'
+    | 'explanations'
+    | 'reviews'
+    | 'reveals'
+    | 'exports'
+    | 'audit'
+    | 'reports'
+    | 'policy'
+    | 'reloadPolicies'
+    | 'cases'
+    | 'detection'
+    | 'incidents'
+    | 'affected'
+    | 'canaries'
+    | 'teamCanaries'
+    | 'canaryCalls'
+    | 'investigations'
+    | 'notices'
+  >,
 ) {
   const metrics = createMetrics();
   // Only the method, the route pattern and the id of a request are logged: not its URL (a
   // client may put a phone number in a path by mistake), headers or body. Lookups send
   // values in the body precisely to keep them out of URLs.
-  const reqSerializer = (r: { method: string; id: string; routeOptions?: { url?: string } }) => ({ method: r.method, route: r.routeOptions?.url ?? 'unmatched', id: r.id });
+  const reqSerializer = (r: { method: string; id: string; routeOptions?: { url?: string } }) => ({
+    method: r.method,
+    route: r.routeOptions?.url ?? 'unmatched',
+    id: r.id,
+  });
   const log = app.log.child({}, { serializers: { req: reqSerializer } });
   const api = Fastify({
     loggerInstance: log,
@@ -64,7 +97,16 @@ export async function buildApi(
     parseJson(req, body as Buffer & string, done);
   });
   const notFound = (req: FastifyRequest, reply: FastifyReply) =>
-    reply.status(404).send({ error: { code: 'not_found', message: `no such route for ${req.method}; the API is described at /docs`, details: [], requestId: req.id } } satisfies ErrorBody);
+    reply
+      .status(404)
+      .send({
+        error: {
+          code: 'not_found',
+          message: `no such route for ${req.method}; the API is described at /docs`,
+          details: [],
+          requestId: req.id,
+        },
+      } satisfies ErrorBody);
   api.setNotFoundHandler(notFound);
 
   // Nothing is read before it is allowed. A route's authenticator (src/api/auth.ts) runs on
@@ -82,7 +124,14 @@ export async function buildApi(
       void reply
         .code(408)
         .header('connection', 'close')
-        .send({ error: { code: 'request_timeout', message: `the request body did not arrive within ${app.config.publicBodySeconds} s; send it whole, at once`, details: [], requestId: req.id } } satisfies ErrorBody);
+        .send({
+          error: {
+            code: 'request_timeout',
+            message: `the request body did not arrive within ${app.config.publicBodySeconds} s; send it whole, at once`,
+            details: [],
+            requestId: req.id,
+          },
+        } satisfies ErrorBody);
     }, publicBodyMs);
     timer.unref();
     req.raw.once('end', () => clearTimeout(timer));
@@ -103,7 +152,9 @@ export async function buildApi(
     // CLOAK_PUBLIC_BODY_SECONDS, or a caller dribbling bytes would hold the connection forever.
     if (takesBody && security.length === 0) route.onRequest = [bodyDeadline, ...[route.onRequest ?? []].flat()];
     if (takesBody && security.length > 0 && ![route.onRequest ?? []].flat().some(isAuthenticator)) {
-      throw new Error(`${String(route.method)} ${route.url} declares security but would read its body before authenticating: give it an authenticator from src/api/auth.ts`);
+      throw new Error(
+        `${String(route.method)} ${route.url} declares security but would read its body before authenticating: give it an authenticator from src/api/auth.ts`,
+      );
     }
   });
   api.addHook('onRequest', async (req, reply) => {
@@ -118,8 +169,17 @@ export async function buildApi(
   // or a JSON body is refused here, the same on both databases, instead of failing deep in a
   // query as a 500 (after the route's checks, before its handler; an upload's bytes are not parsed).
   api.addHook('preValidation', async (req) => {
-    const where = ([['params', req.params], ['querystring', req.query], ['body', req.body]] as const).find(([, v]) => holdsNul(v))?.[0];
-    if (where) throw new InvalidInput(`the request's ${where} holds the NUL character (U+0000), which no field accepts`, [{ path: `/${where}`, problem: 'contains U+0000' }]);
+    const where = (
+      [
+        ['params', req.params],
+        ['querystring', req.query],
+        ['body', req.body],
+      ] as const
+    ).find(([, v]) => holdsNul(v))?.[0];
+    if (where)
+      throw new InvalidInput(`the request's ${where} holds the NUL character (U+0000), which no field accepts`, [
+        { path: `/${where}`, problem: 'contains U+0000' },
+      ]);
   });
   api.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
@@ -140,8 +200,18 @@ export async function buildApi(
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'An API key: ck_key_…_…' },
           staffToken: { type: 'http', scheme: 'bearer', description: 'A staff sign-in token: cst.<staff id>.<secret>' },
-          customerToken: { type: 'http', scheme: 'bearer', description: 'A short-lived customer token issued by the platform: cct.<expiry>.<mac>' },
-          httpSignature: { type: 'apiKey', in: 'header', name: 'Signature', description: 'RFC 9421 Ed25519 signature over @method, @path, @query and content-digest, with created, nonce and keyid (the device id)' },
+          customerToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A short-lived customer token issued by the platform: cct.<expiry>.<mac>',
+          },
+          httpSignature: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'Signature',
+            description:
+              'RFC 9421 Ed25519 signature over @method, @path, @query and content-digest, with created, nonce and keyid (the device id)',
+          },
         },
       },
       tags: [
@@ -150,13 +220,23 @@ export async function buildApi(
         { name: 'parcels', description: 'Parcels between stations, for vault tokens' },
         { name: 'devices', description: 'Stations, enrollment, device registry, quarantine' },
         { name: 'device gateway', description: 'Requests signed by enrolled devices' },
-        { name: 'staff', description: 'Staff members, and the tickets, moderation cases and assignments that explain their access' },
+        {
+          name: 'staff',
+          description: 'Staff members, and the tickets, moderation cases and assignments that explain their access',
+        },
         { name: 'reveal', description: 'Showing a field in clear by policy; just-in-time grants; break-glass review' },
         { name: 'reviews', description: 'Reviews and their moderation' },
         { name: 'exports', description: 'Two-person bulk exports, written by Cloak' },
         { name: 'detection', description: 'Cases opened by detection, their evidence and automatic responses' },
-        { name: 'leaks', description: 'Canary customers planted per channel (exports, scanners, staff teams), to catch and trace whoever touches or leaks them' },
-        { name: 'telephony', description: 'Webhooks of the telephony provider: inbound calls (a call to a canary’s number is an alert)' },
+        {
+          name: 'leaks',
+          description:
+            'Canary customers planted per channel (exports, scanners, staff teams), to catch and trace whoever touches or leaks them',
+        },
+        {
+          name: 'telephony',
+          description: 'Webhooks of the telephony provider: inbound calls (a call to a canary’s number is an alert)',
+        },
         { name: 'incidents', description: 'Breaches: scope, legal deadlines, regulator report and customer notices' },
         { name: 'audit', description: 'The tamper-evident log: checkpoints, tiles, proofs; policies' },
         { name: 'health', description: 'Liveness' },
@@ -167,31 +247,103 @@ export async function buildApi(
   // Swagger UI is on the dashboard's origin: every answer under /docs (page, assets, the
   // document, its 404s) carries a strict CSP, no framing and no sniffing.
   api.addHook('onSend', async (req, reply) => {
-    if (req.url === '/docs' || req.url.startsWith('/docs/') || req.url.startsWith('/docs?')) reply.headers(DOCS_HEADERS);
+    if (req.url === '/docs' || req.url.startsWith('/docs/') || req.url.startsWith('/docs?'))
+      reply.headers(DOCS_HEADERS);
   });
 
   api.get(
     '/health',
-    { schema: { tags: ['health'], summary: 'Is Cloak up, and on which database', response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.String() }) } } },
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Is Cloak up, and on which database',
+        response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.String() }) },
+      },
+    },
     async () => ({ status: 'ok' as const, database: app.store.dialect }),
   );
-  await api.register(subjectRoutes, { vault: app.vault, apiKeys: app.apiKeys, audit: app.audit, metrics, maxBatch: app.config.maxBatch });
+  await api.register(subjectRoutes, {
+    vault: app.vault,
+    apiKeys: app.apiKeys,
+    audit: app.audit,
+    metrics,
+    maxBatch: app.config.maxBatch,
+  });
   await api.register(adminRoutes, { vault: app.vault, apiKeys: app.apiKeys, metrics, staff: app.staff });
-  await api.register(deviceRoutes, { devices: app.devices, waybill: app.waybill, contact: app.contact, apiKeys: app.apiKeys, clock: app.clock, maxSkewSeconds: app.config.deviceMaxSkewSeconds, staff: app.staff, audit: app.audit });
-  await api.register(accessRoutes, { apiKeys: app.apiKeys, staff: app.staff, explanations: app.explanations, reviews: app.reviews, reveals: app.reveals, exports: app.exports });
-  await api.register(auditRoutes, { apiKeys: app.apiKeys, staff: app.staff, audit: app.audit, reports: app.reports, policies: { info: () => app.policy.info(), reload: (actor) => app.reloadPolicies(actor) } });
+  await api.register(deviceRoutes, {
+    devices: app.devices,
+    waybill: app.waybill,
+    contact: app.contact,
+    apiKeys: app.apiKeys,
+    clock: app.clock,
+    maxSkewSeconds: app.config.deviceMaxSkewSeconds,
+    staff: app.staff,
+    audit: app.audit,
+  });
+  await api.register(accessRoutes, {
+    apiKeys: app.apiKeys,
+    staff: app.staff,
+    explanations: app.explanations,
+    reviews: app.reviews,
+    reveals: app.reveals,
+    exports: app.exports,
+  });
+  await api.register(auditRoutes, {
+    apiKeys: app.apiKeys,
+    staff: app.staff,
+    audit: app.audit,
+    reports: app.reports,
+    policies: { info: () => app.policy.info(), reload: (actor) => app.reloadPolicies(actor) },
+  });
   await api.register(explorerRoutes, { staff: app.staff, apiKeys: app.apiKeys, audit: app.audit });
   await api.register(caseRoutes, { staff: app.staff, cases: app.cases });
-  const entities = createEntityService({ cases: app.cases, audit: app.audit, staff: app.staff, reveals: app.reveals, devices: app.devices, waybill: app.waybill, detection: app.detection, clock: app.clock });
-  await api.register(triageRoutes, { staff: app.staff, cases: app.cases, entities, incidents: app.incidents, waybill: app.waybill });
+  const entities = createEntityService({
+    cases: app.cases,
+    audit: app.audit,
+    staff: app.staff,
+    reveals: app.reveals,
+    devices: app.devices,
+    waybill: app.waybill,
+    detection: app.detection,
+    clock: app.clock,
+  });
+  await api.register(triageRoutes, {
+    staff: app.staff,
+    cases: app.cases,
+    entities,
+    incidents: app.incidents,
+    waybill: app.waybill,
+  });
   await api.register(incidentRoutes, { staff: app.staff, incidents: app.incidents });
   await api.register(affectedRoutes, { affected: app.affected });
   await api.register(parcelRoutes, { waybill: app.waybill, contact: app.contact, apiKeys: app.apiKeys });
-  await api.register(canaryRoutes, { apiKeys: app.apiKeys, staff: app.staff, canaries: app.canaries, teamCanaries: app.teamCanaries });
+  await api.register(canaryRoutes, {
+    apiKeys: app.apiKeys,
+    staff: app.staff,
+    canaries: app.canaries,
+    teamCanaries: app.teamCanaries,
+  });
   await api.register(telephonyRoutes, { apiKeys: app.apiKeys, canaryCalls: app.canaryCalls });
-  await api.register(traceRoutes, { staff: app.staff, investigations: app.investigations, maxBytes: app.config.traceMaxBytes });
-  await api.register(operationsRoutes, { staff: app.staff, notices: app.notices, policy: app.policy, reveals: app.reveals, audit: app.audit });
-  await api.register(dashboardRoutes, { staff: app.staff, audit: app.audit, cases: app.cases, devices: app.devices, incidents: app.incidents, clock: app.clock });
+  await api.register(traceRoutes, {
+    staff: app.staff,
+    investigations: app.investigations,
+    maxBytes: app.config.traceMaxBytes,
+  });
+  await api.register(operationsRoutes, {
+    staff: app.staff,
+    notices: app.notices,
+    policy: app.policy,
+    reveals: app.reveals,
+    audit: app.audit,
+  });
+  await api.register(dashboardRoutes, {
+    staff: app.staff,
+    audit: app.audit,
+    cases: app.cases,
+    devices: app.devices,
+    incidents: app.incidents,
+    clock: app.clock,
+  });
   await api.register(dashboardWeb);
   return api;
 }
@@ -205,7 +357,12 @@ function holdsNul(value: unknown): boolean {
       if (v.includes('\u0000')) return true;
     } else if (Array.isArray(v)) {
       for (const x of v) todo.push(x);
-    } else if (v !== null && typeof v === 'object' && typeof (v as { pipe?: unknown }).pipe !== 'function' && !ArrayBuffer.isView(v)) {
+    } else if (
+      v !== null &&
+      typeof v === 'object' &&
+      typeof (v as { pipe?: unknown }).pipe !== 'function' &&
+      !ArrayBuffer.isView(v)
+    ) {
       for (const [k, x] of Object.entries(v)) {
         if (k.includes('\u0000')) return true;
         todo.push(x);

@@ -23,7 +23,8 @@ export type Started = {
  */
 export async function startServer(app: App, opts: { demo?: boolean } = {}): Promise<Started> {
   let firstAdminKey: string | undefined;
-  if ((await app.apiKeys.count()) === 0) firstAdminKey = (await app.apiKeys.create({ name: 'first-admin', scopes: ['admin'] })).secret;
+  if ((await app.apiKeys.count()) === 0)
+    firstAdminKey = (await app.apiKeys.create({ name: 'first-admin', scopes: ['admin'] })).secret;
   const demoCreated = opts.demo ? (await seedDemo(app.vault)).created : 0;
   const demo = opts.demo ? await seedDemoStaff(app) : undefined;
   await app.vault.sweepOrphanKeys();
@@ -37,7 +38,15 @@ export async function startServer(app: App, opts: { demo?: boolean } = {}): Prom
       running = running
         .then(async () => {
           const r = await app.vault.rewrap();
-          if (r.rewrapped > 0 || r.unreadable > 0) await app.audit.append([{ kind: 'key', actor: 'system:rewrap', result: 'rewrapped', data: { rewrapped: r.rewrapped, unreadable: r.unreadable } }]);
+          if (r.rewrapped > 0 || r.unreadable > 0)
+            await app.audit.append([
+              {
+                kind: 'key',
+                actor: 'system:rewrap',
+                result: 'rewrapped',
+                data: { rewrapped: r.rewrapped, unreadable: r.unreadable },
+              },
+            ]);
         })
         .catch((err) => app.log.error({ err }, 'background rewrap failed'));
     }, app.config.rewrapIntervalSeconds * 1000);
@@ -47,7 +56,9 @@ export async function startServer(app: App, opts: { demo?: boolean } = {}): Prom
   const { resumed } = await app.start();
   if (resumed > 0) app.log.info({ resumed }, 'leaks: tracing files left from the last run');
   // The demo's simulated traffic, through the real API, in the background.
-  const traffic = opts.demo ? startDemoTraffic({ url, apiKeys: app.apiKeys, staff: app.staff, log: app.log, dir: app.config.dataDir }) : undefined;
+  const traffic = opts.demo
+    ? startDemoTraffic({ url, apiKeys: app.apiKeys, staff: app.staff, log: app.log, dir: app.config.dataDir })
+    : undefined;
   app.log.info({ url, database: app.store.dialect }, 'cloak: listening');
   return {
     url,

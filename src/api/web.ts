@@ -11,9 +11,25 @@ export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url
  * script or style, no other origin, no framing). React and the charts set styles through the
  * DOM, which CSP allows.
  */
-export const DASHBOARD_CSP = ["default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "font-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'"].join('; ');
+export const DASHBOARD_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
 
-const HEADERS = { 'content-security-policy': DASHBOARD_CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY' };
+const HEADERS = {
+  'content-security-policy': DASHBOARD_CSP,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
 
 /**
  * The API's Swagger UI (/docs, its assets, /docs/json) shares the dashboard's origin, so it is
@@ -21,10 +37,26 @@ const HEADERS = { 'content-security-policy': DASHBOARD_CSP, 'x-content-type-opti
  * <style> element it injects ('unsafe-inline' for styles only), the document and "try it
  * out" calls to this origin only, no framing.
  */
-export const DOCS_CSP = ["default-src 'none'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:", "font-src 'self' data:", "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"].join('; ');
+export const DOCS_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 /** The headers of every answer under /docs. */
-export const DOCS_HEADERS: Readonly<Record<string, string>> = { 'content-security-policy': DOCS_CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY' };
+export const DOCS_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': DOCS_CSP,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
 
 /**
  * Serves the dashboard (a single page, routed by the URL's fragment, so `/` is its only page)
@@ -50,6 +82,8 @@ export const dashboardWeb: FastifyPluginAsync = async (api) => {
     return reply
       .status(503)
       .type('text/html; charset=utf-8')
-      .send('<!doctype html><meta charset="utf-8"><title>Cloak</title><p>The dashboard is not built: run <code>npm run build:web</code> (npm install does it), then restart. The API is at <a href="/docs">/docs</a>.</p>');
+      .send(
+        '<!doctype html><meta charset="utf-8"><title>Cloak</title><p>The dashboard is not built: run <code>npm run build:web</code> (npm install does it), then restart. The API is at <a href="/docs">/docs</a>.</p>',
+      );
   });
 };

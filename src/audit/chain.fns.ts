@@ -22,9 +22,12 @@ export function readChain(extensions: readonly string[]): Chain | undefined {
   const [first, second] = ours;
   const prevText = ours.length === 2 && first!.startsWith(PREVIOUS) ? first!.slice(PREVIOUS.length) : undefined;
   const atLine = ours.length === 2 ? second! : first!;
-  if (ours.length > 2 || (ours.length === 2 && prevText === undefined) || !atLine.startsWith(AT)) throw new Error('its extension lines are not the signing time and previous size Cloak writes');
-  if (prevText !== undefined && !/^(0|[1-9][0-9]{0,15})$/.test(prevText)) throw new Error('its previous size is not a number');
+  if (ours.length > 2 || (ours.length === 2 && prevText === undefined) || !atLine.startsWith(AT))
+    throw new Error('its extension lines are not the signing time and previous size Cloak writes');
+  if (prevText !== undefined && !/^(0|[1-9][0-9]{0,15})$/.test(prevText))
+    throw new Error('its previous size is not a number');
   const at = atLine.slice(AT.length);
-  if (Number.isNaN(Date.parse(at)) || new Date(at).toISOString() !== at) throw new Error('its signed time is not a time');
+  if (Number.isNaN(Date.parse(at)) || new Date(at).toISOString() !== at)
+    throw new Error('its signed time is not a time');
   return { at, previous: prevText === undefined ? null : Number(prevText) };
 }

@@ -62,7 +62,8 @@ function storedObject(index: number, at: string, r: AuditRecord, salt: Buffer): 
   if (r.subject !== undefined) obj.subject = r.subject;
   if (r.result !== undefined) obj.result = r.result;
   for (const k of Object.keys(r.data ?? {}).sort()) {
-    if ((HEADER as readonly string[]).includes(k)) throw new Error(`audit data key "${k}" clashes with the entry header`);
+    if ((HEADER as readonly string[]).includes(k))
+      throw new Error(`audit data key "${k}" clashes with the entry header`);
     const v = r.data![k];
     if (v !== undefined) obj[k] = v;
   }
@@ -86,7 +87,12 @@ export function encodeEntry(index: number, at: string, r: AuditRecord, salt: Buf
 }
 
 /** Both forms of entry `index` at once (the writer's path: the public form without reading the stored one back). */
-export function encodeEntryForms(index: number, at: string, r: AuditRecord, salt: Buffer): { body: Buffer; pub: Buffer } {
+export function encodeEntryForms(
+  index: number,
+  at: string,
+  r: AuditRecord,
+  salt: Buffer,
+): { body: Buffer; pub: Buffer } {
   const obj = storedObject(index, at, r, salt);
   return { body: bytesOf(obj), pub: bytesOf(publicObject(obj, salt)) };
 }
@@ -97,7 +103,8 @@ const h = (salt: Buffer, label: string) => createHash('sha256').update(salt).upd
  * base64url(SHA-256(salt ‖ key ‖ 0x00 ‖ value)). Whoever holds the salt and the value opens
  * it; without the salt (256 random bits) it cannot be confirmed from a guess.
  */
-export const commit = (salt: Buffer, key: string, value: string): string => h(salt, `${key}\u0000${value}`).toString('base64url');
+export const commit = (salt: Buffer, key: string, value: string): string =>
+  h(salt, `${key}\u0000${value}`).toString('base64url');
 /** The 128-bit nonce a version-2 entry's public form carries: SHA-256(salt ‖ "nonce"), first 16 bytes. */
 export const nonceOf = (salt: Buffer): string => h(salt, 'nonce').subarray(0, 16).toString('base64url');
 
@@ -115,7 +122,8 @@ function publicObject(o: Record<string, unknown>, salt: Buffer): Record<string, 
   for (const [k, v] of Object.entries(o)) {
     if (k === 'salt') out.nonce = nonceOf(salt);
     else if (about && k === 'actor' && typeof v === 'string') out.actor = publicActor(salt, v);
-    else if (about && PRIVATE_KEYS.has(k) && (typeof v === 'string' || Array.isArray(v))) out[k] = `#${commit(salt, k, typeof v === 'string' ? v : JSON.stringify(v))}`;
+    else if (about && PRIVATE_KEYS.has(k) && (typeof v === 'string' || Array.isArray(v)))
+      out[k] = `#${commit(salt, k, typeof v === 'string' ? v : JSON.stringify(v))}`;
     else out[k] = v;
   }
   return out;
@@ -148,10 +156,20 @@ export function publicOf(body: Uint8Array): Buffer {
 }
 
 /** Reads an entry's JSON back (for reports and verification); undefined when it is not an entry. */
-export function decodeEntry(body: Uint8Array): (Record<string, unknown> & { i: number; at: string; kind: string; actor: string }) | undefined {
+export function decodeEntry(
+  body: Uint8Array,
+): (Record<string, unknown> & { i: number; at: string; kind: string; actor: string }) | undefined {
   try {
     const o = JSON.parse(Buffer.from(body).toString('utf8')) as Record<string, unknown>;
-    if (typeof o !== 'object' || o === null || typeof o.i !== 'number' || typeof o.at !== 'string' || typeof o.kind !== 'string' || typeof o.actor !== 'string') return undefined;
+    if (
+      typeof o !== 'object' ||
+      o === null ||
+      typeof o.i !== 'number' ||
+      typeof o.at !== 'string' ||
+      typeof o.kind !== 'string' ||
+      typeof o.actor !== 'string'
+    )
+      return undefined;
     return o as Record<string, unknown> & { i: number; at: string; kind: string; actor: string };
   } catch {
     return undefined;

@@ -4,7 +4,16 @@ import type { Database } from '../store/schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export type EntryRow = { readonly idx: number; readonly at: string; readonly kind: string; readonly actor: string; readonly subject: string | null; readonly result: string | null; readonly body: Buffer; readonly leaf: Buffer };
+export type EntryRow = {
+  readonly idx: number;
+  readonly at: string;
+  readonly kind: string;
+  readonly actor: string;
+  readonly subject: string | null;
+  readonly result: string | null;
+  readonly body: Buffer;
+  readonly leaf: Buffer;
+};
 /**
  * What to search the log for: every given filter must hold. `contains` are exact byte strings
  * the entry's body must hold (e.g. `"purpose":"ticket_followup"`, a key and value of its data).
@@ -21,10 +30,24 @@ export type EntrySearch = {
   readonly contains?: readonly Buffer[] | undefined;
   readonly limit: number;
 };
-export type CheckpointRow = { readonly size: number; readonly root: Buffer; readonly note: string; readonly at: string };
+export type CheckpointRow = {
+  readonly size: number;
+  readonly root: Buffer;
+  readonly note: string;
+  readonly at: string;
+};
 
-const toEntry = (r: Database['audit_entries']): EntryRow => ({ ...r, idx: Number(r.idx), body: Buffer.from(r.body), leaf: Buffer.from(r.leaf) });
-const toCheckpoint = (r: Database['audit_checkpoints']): CheckpointRow => ({ ...r, size: Number(r.size), root: Buffer.from(r.root) });
+const toEntry = (r: Database['audit_entries']): EntryRow => ({
+  ...r,
+  idx: Number(r.idx),
+  body: Buffer.from(r.body),
+  leaf: Buffer.from(r.leaf),
+});
+const toCheckpoint = (r: Database['audit_checkpoints']): CheckpointRow => ({
+  ...r,
+  size: Number(r.size),
+  root: Buffer.from(r.root),
+});
 
 /** The audit log's tables, and nothing else. */
 export function createAuditRepo(store: Pick<Store, 'db' | 'insertRows' | 'dialect'>) {
@@ -47,10 +70,21 @@ export function createAuditRepo(store: Pick<Store, 'db' | 'insertRows' | 'dialec
    * its entries so far. Undefined when it has none.
    */
   async function tile(level: number, idx: number, d: Db = db): Promise<Buffer | undefined> {
-    const r = await d.selectFrom('audit_tiles').select('hashes').where('level', '=', level).where('idx', '=', idx).executeTakeFirst();
+    const r = await d
+      .selectFrom('audit_tiles')
+      .select('hashes')
+      .where('level', '=', level)
+      .where('idx', '=', idx)
+      .executeTakeFirst();
     if (r) return Buffer.from(r.hashes);
     if (level !== 0) return undefined;
-    const leaves = await d.selectFrom('audit_entries').select(['idx', 'leaf']).where('idx', '>=', idx * 256).where('idx', '<', idx * 256 + 256).orderBy('idx').execute();
+    const leaves = await d
+      .selectFrom('audit_entries')
+      .select(['idx', 'leaf'])
+      .where('idx', '>=', idx * 256)
+      .where('idx', '<', idx * 256 + 256)
+      .orderBy('idx')
+      .execute();
     // Only the leaves in place from the tile's start: a gap ends the tile.
     const out: Buffer[] = [];
     for (const l of leaves) {
@@ -80,7 +114,12 @@ export function createAuditRepo(store: Pick<Store, 'db' | 'insertRows' | 'dialec
      */
     async headRows(): Promise<{ id: number; size: number; root: Buffer; signed: number | null }[]> {
       const rows = await db.selectFrom('audit_head').selectAll().orderBy('id').execute();
-      return rows.map((r) => ({ id: Number(r.id), size: Number(r.size), root: Buffer.from(r.root), signed: r.signed_size === null ? null : Number(r.signed_size) }));
+      return rows.map((r) => ({
+        id: Number(r.id),
+        size: Number(r.size),
+        root: Buffer.from(r.root),
+        signed: r.signed_size === null ? null : Number(r.signed_size),
+      }));
     },
 
     /** Every stored hash tile, by level and index (verification: each must be the tile the tree has there). */
@@ -102,7 +141,10 @@ export function createAuditRepo(store: Pick<Store, 'db' | 'insertRows' | 'dialec
       );
     },
 
-    async putTiles(tx: Transaction<Database>, tiles: readonly { level: number; idx: number; hashes: Buffer }[]): Promise<void> {
+    async putTiles(
+      tx: Transaction<Database>,
+      tiles: readonly { level: number; idx: number; hashes: Buffer }[],
+    ): Promise<void> {
       for (const t of tiles) {
         await tx
           .insertInto('audit_tiles')
@@ -126,7 +168,14 @@ export function createAuditRepo(store: Pick<Store, 'db' | 'insertRows' | 'dialec
 
     /** Entries with from ≤ idx < to, in order (at most `limit`). */
     async entries(from: number, to: number, limit = 100_000): Promise<EntryRow[]> {
-      const rows = await db.selectFrom('audit_entries').selectAll().where('idx', '>=', from).where('idx', '<', to).orderBy('idx').limit(limit).execute();
+      const rows = await db
+        .selectFrom('audit_entries')
+        .selectAll()
+        .where('idx', '>=', from)
+        .where('idx', '<', to)
+        .orderBy('idx')
+        .limit(limit)
+        .execute();
       return rows.map(toEntry);
     },
 
@@ -136,10 +185,18 @@ export function createAuditRepo(store: Pick<Store, 'db' | 'insertRows' | 'dialec
     },
 
     /** Who was given what about many subjects at once (actor and result of their entries of `kinds`), for tracing a leak. */
-    async actorsOfSubjects(subjects: readonly string[], kinds: readonly string[]): Promise<{ subject: string; actor: string; result: string | null }[]> {
+    async actorsOfSubjects(
+      subjects: readonly string[],
+      kinds: readonly string[],
+    ): Promise<{ subject: string; actor: string; result: string | null }[]> {
       const out: { subject: string; actor: string; result: string | null }[] = [];
       for (let i = 0; i < subjects.length; i += 500) {
-        const rows = await db.selectFrom('audit_entries').select(['subject', 'actor', 'result']).where('subject', 'in', subjects.slice(i, i + 500)).where('kind', 'in', kinds).execute();
+        const rows = await db
+          .selectFrom('audit_entries')
+          .select(['subject', 'actor', 'result'])
+          .where('subject', 'in', subjects.slice(i, i + 500))
+          .where('kind', 'in', kinds)
+          .execute();
         for (const r of rows) out.push({ subject: r.subject!, actor: r.actor, result: r.result });
       }
       return out;
@@ -149,7 +206,11 @@ export function createAuditRepo(store: Pick<Store, 'db' | 'insertRows' | 'dialec
     async countByHour(kind: string, since: string): Promise<{ hour: string; result: string; n: number }[]> {
       const rows = await db
         .selectFrom('audit_entries')
-        .select((eb) => [eb.fn<string>('substr', ['at', eb.val(1), eb.val(13)]).as('hour'), 'result', eb.fn.countAll<number | string>().as('n')])
+        .select((eb) => [
+          eb.fn<string>('substr', ['at', eb.val(1), eb.val(13)]).as('hour'),
+          'result',
+          eb.fn.countAll<number | string>().as('n'),
+        ])
         .where('kind', '=', kind)
         .where('at', '>=', since)
         .groupBy(['hour', 'result'])
@@ -160,7 +221,13 @@ export function createAuditRepo(store: Pick<Store, 'db' | 'insertRows' | 'dialec
 
     /** The latest `limit` entries by one actor, newest first (an entity's timeline). */
     async recentOfActor(actor: string, limit: number): Promise<EntryRow[]> {
-      const rows = await db.selectFrom('audit_entries').selectAll().where('actor', '=', actor).orderBy('idx', 'desc').limit(limit).execute();
+      const rows = await db
+        .selectFrom('audit_entries')
+        .selectAll()
+        .where('actor', '=', actor)
+        .orderBy('idx', 'desc')
+        .limit(limit)
+        .execute();
       return rows.map(toEntry);
     },
 
@@ -190,13 +257,24 @@ export function createAuditRepo(store: Pick<Store, 'db' | 'insertRows' | 'dialec
           q = q.where('at', '<=', last.at).where((eb) => eb.or([eb('at', '<', last.at), eb('idx', '<', before)]));
         } else q = q.where('idx', '<', before);
       }
-      for (const needle of f.contains ?? []) q = q.where(store.dialect === 'postgres' ? sql<boolean>`position(${needle} in body) > 0` : sql<boolean>`instr(body, ${needle}) > 0`);
+      for (const needle of f.contains ?? [])
+        q = q.where(
+          store.dialect === 'postgres'
+            ? sql<boolean>`position(${needle} in body) > 0`
+            : sql<boolean>`instr(body, ${needle}) > 0`,
+        );
       q = byTime ? q.orderBy('at', 'desc').orderBy('idx', 'desc') : q.orderBy('idx', 'desc');
       return (await q.limit(f.limit).execute()).map(toEntry);
     },
 
     async entriesOfSubject(subject: string, kinds: readonly string[]): Promise<EntryRow[]> {
-      const rows = await db.selectFrom('audit_entries').selectAll().where('subject', '=', subject).where('kind', 'in', kinds).orderBy('idx').execute();
+      const rows = await db
+        .selectFrom('audit_entries')
+        .selectAll()
+        .where('subject', '=', subject)
+        .where('kind', 'in', kinds)
+        .orderBy('idx')
+        .execute();
       return rows.map(toEntry);
     },
 
@@ -205,7 +283,13 @@ export function createAuditRepo(store: Pick<Store, 'db' | 'insertRows' | 'dialec
      * further than `cap` (a quota check needs to know only whether the limit is reached, and
      * must not slow down as an actor's history grows).
      */
-    async countByActor(actor: string, kind: string, results: readonly string[], since: string, cap = 1_000_000): Promise<number> {
+    async countByActor(
+      actor: string,
+      kind: string,
+      results: readonly string[],
+      since: string,
+      cap = 1_000_000,
+    ): Promise<number> {
       const r = await db.executeQuery(CompiledQuery.raw(COUNT(results.length), [actor, kind, since, ...results, cap]));
       return Number((r.rows[0] as { n: number | string }).n);
     },

@@ -10,12 +10,18 @@ import { parseTilePath, encodeIndex } from './tiles.fns.ts';
 import type { App } from '../app.ts';
 import { publicOf } from './entry.ts';
 
-const rec = (i: number) => ({ kind: 'reveal', actor: `staff:u-${i % 7}`, subject: `sub_${i % 13}`, result: 'ok', data: { field: 'email', purpose: 'ticket' } });
+const rec = (i: number) => ({
+  kind: 'reveal',
+  actor: `staff:u-${i % 7}`,
+  subject: `sub_${i % 13}`,
+  result: 'ok',
+  data: { field: 'email', purpose: 'ticket' },
+});
 
 /** Appends n records in batches of various sizes, concurrently, like a busy server. */
 async function fill(app: App, n: number): Promise<void> {
   const jobs: Promise<unknown>[] = [];
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const k = Math.min(n - i, 1 + (i % 97));
     jobs.push(app.audit.append(Array.from({ length: k }, (_, j) => rec(i + j))));
     i += k;
@@ -24,7 +30,8 @@ async function fill(app: App, n: number): Promise<void> {
 }
 
 /** The entries' public forms: the bytes their leaves hash. */
-const bodies = async (app: App) => (await app.auditRepo.entries(0, Number.MAX_SAFE_INTEGER)).map((r) => publicOf(r.body));
+const bodies = async (app: App) =>
+  (await app.auditRepo.entries(0, Number.MAX_SAFE_INTEGER)).map((r) => publicOf(r.body));
 
 for (const d of DIALECTS) {
   describe(`audit log on ${d.name}`, () => {
@@ -48,9 +55,18 @@ for (const d of DIALECTS) {
         assert.ok(rfcVerifyInclusion(i, 1100, rfcLeafHash(p.entry), p.proof, cp.root), `inclusion of ${i}`);
         assert.ok(!rfcVerifyInclusion((i + 1) % 1100, 1100, rfcLeafHash(p.entry), p.proof, cp.root));
       }
-      for (const [m, n] of [[1, 1100], [255, 256], [256, 1100], [700, 1025], [1099, 1100]] as const) {
+      for (const [m, n] of [
+        [1, 1100],
+        [255, 256],
+        [256, 1100],
+        [700, 1025],
+        [1099, 1100],
+      ] as const) {
         const p = await app.audit.consistency(m, n);
-        assert.ok(rfcVerifyConsistency(m, n, rfcRoot(all.slice(0, m)), rfcRoot(all.slice(0, n)), p.proof), `consistency ${m}→${n}`);
+        assert.ok(
+          rfcVerifyConsistency(m, n, rfcRoot(all.slice(0, m)), rfcRoot(all.slice(0, n)), p.proof),
+          `consistency ${m}→${n}`,
+        );
       }
       assert.ok((await app.audit.rootAt(777)).equals(rfcRoot(all.slice(0, 777))));
       await assert.rejects(app.audit.inclusion(1100), /no inclusion proof/);
@@ -71,7 +87,10 @@ for (const d of DIALECTS) {
       assert.equal(parseTilePath('64/000'), undefined);
       assert.equal(parseTilePath('0/001.p/256'), undefined);
       const report = await verifyLog(app.auditRepo, parseVerifierKey(app.audit.verifierKey));
-      assert.deepEqual({ ok: report.ok, entries: report.entries, problems: report.problems }, { ok: true, entries: 1100, problems: [] });
+      assert.deepEqual(
+        { ok: report.ok, entries: report.entries, problems: report.problems },
+        { ok: true, entries: 1100, problems: [] },
+      );
     });
 
     test('appends awaited one after another never stall (a record queued as the writer finishes is still written)', async () => {
@@ -89,9 +108,11 @@ for (const d of DIALECTS) {
       const db = app.store.db;
       const check = async () => verifyLog(app.auditRepo, verifier);
       const restore = async (rows: { idx: number | string; body: Buffer }[]) => {
-        for (const r of rows) await db.updateTable('audit_entries').set({ body: r.body, idx: r.idx }).where('idx', '=', r.idx).execute();
+        for (const r of rows)
+          await db.updateTable('audit_entries').set({ body: r.body, idx: r.idx }).where('idx', '=', r.idx).execute();
       };
-      const row = async (i: number) => (await db.selectFrom('audit_entries').selectAll().where('idx', '=', i).executeTakeFirstOrThrow());
+      const row = async (i: number) =>
+        await db.selectFrom('audit_entries').selectAll().where('idx', '=', i).executeTakeFirstOrThrow();
 
       // Edit: one byte of entry 300's content.
       const r300 = await row(300);
@@ -101,14 +122,24 @@ for (const d of DIALECTS) {
       assert.equal(rep.ok, false);
       assert.equal(rep.problems[0]!.index, 300, JSON.stringify(rep.problems));
       // Even with its tile hash rewritten to match, the signed root still catches it.
-      const tile = await db.selectFrom('audit_tiles').selectAll().where('level', '=', 0).where('idx', '=', 1).executeTakeFirstOrThrow();
+      const tile = await db
+        .selectFrom('audit_tiles')
+        .selectAll()
+        .where('level', '=', 0)
+        .where('idx', '=', 1)
+        .executeTakeFirstOrThrow();
       const forged = Buffer.from(tile.hashes);
       rfcLeafHash(publicOf(edited)).copy(forged, (300 - 256) * 32);
       await db.updateTable('audit_tiles').set({ hashes: forged }).where('level', '=', 0).where('idx', '=', 1).execute();
       rep = await check();
       assert.equal(rep.ok, false);
       assert.ok(rep.problems[0]!.index! <= 300, JSON.stringify(rep.problems));
-      await db.updateTable('audit_tiles').set({ hashes: Buffer.from(tile.hashes) }).where('level', '=', 0).where('idx', '=', 1).execute();
+      await db
+        .updateTable('audit_tiles')
+        .set({ hashes: Buffer.from(tile.hashes) })
+        .where('level', '=', 0)
+        .where('idx', '=', 1)
+        .execute();
       await restore([r300]);
       assert.equal((await check()).ok, true);
 
@@ -121,18 +152,38 @@ for (const d of DIALECTS) {
 
       // Reorder: swap the contents of entries 20 and 21.
       const [r20, r21] = [await row(20), await row(21)];
-      await db.updateTable('audit_entries').set({ body: r21.body, at: r21.at, kind: r21.kind, actor: r21.actor, subject: r21.subject, result: r21.result }).where('idx', '=', 20).execute();
-      await db.updateTable('audit_entries').set({ body: r20.body, at: r20.at, kind: r20.kind, actor: r20.actor, subject: r20.subject, result: r20.result }).where('idx', '=', 21).execute();
+      await db
+        .updateTable('audit_entries')
+        .set({ body: r21.body, at: r21.at, kind: r21.kind, actor: r21.actor, subject: r21.subject, result: r21.result })
+        .where('idx', '=', 20)
+        .execute();
+      await db
+        .updateTable('audit_entries')
+        .set({ body: r20.body, at: r20.at, kind: r20.kind, actor: r20.actor, subject: r20.subject, result: r20.result })
+        .where('idx', '=', 21)
+        .execute();
       rep = await check();
       assert.equal(rep.problems[0]!.index, 20, JSON.stringify(rep.problems));
-      await db.updateTable('audit_entries').set({ body: r20.body, subject: r20.subject, actor: r20.actor }).where('idx', '=', 20).execute();
-      await db.updateTable('audit_entries').set({ body: r21.body, subject: r21.subject, actor: r21.actor }).where('idx', '=', 21).execute();
+      await db
+        .updateTable('audit_entries')
+        .set({ body: r20.body, subject: r20.subject, actor: r20.actor })
+        .where('idx', '=', 20)
+        .execute();
+      await db
+        .updateTable('audit_entries')
+        .set({ body: r21.body, subject: r21.subject, actor: r21.actor })
+        .where('idx', '=', 21)
+        .execute();
       assert.equal((await check()).ok, true);
 
       // Delete one entry and renumber the rest down, so no gap shows.
       const before = await db.selectFrom('audit_entries').selectAll().where('idx', '>=', 1000).orderBy('idx').execute();
       await db.deleteFrom('audit_entries').where('idx', '=', 1000).execute();
-      await db.updateTable('audit_entries').set({ idx: sql`idx - 1` }).where('idx', '>', 1000).execute();
+      await db
+        .updateTable('audit_entries')
+        .set({ idx: sql`idx - 1` })
+        .where('idx', '>', 1000)
+        .execute();
       rep = await check();
       assert.equal(rep.problems[0]!.index, 1000, JSON.stringify(rep.problems));
       await db.deleteFrom('audit_entries').where('idx', '>=', 1000).execute();
@@ -154,7 +205,18 @@ for (const d of DIALECTS) {
       const other = signerFromSeed('cloak.local/audit', seed);
       const root = await app.audit.rootAt(1100);
       await db.deleteFrom('audit_checkpoints').where('size', '=', 1100).execute();
-      await db.insertInto('audit_checkpoints').values({ size: 1100, root, note: signNote(formatCheckpoint({ origin: 'cloak.local/audit', size: 1100n, rootHash: root, extensions: [] }), [other]), at: new Date().toISOString() }).execute();
+      await db
+        .insertInto('audit_checkpoints')
+        .values({
+          size: 1100,
+          root,
+          note: signNote(
+            formatCheckpoint({ origin: 'cloak.local/audit', size: 1100n, rootHash: root, extensions: [] }),
+            [other],
+          ),
+          at: new Date().toISOString(),
+        })
+        .execute();
       rep = await check();
       assert.equal(rep.ok, false);
       assert.match(rep.problems.map((p) => p.reason).join('\n'), /checkpoint of size 1100 is not validly signed/);

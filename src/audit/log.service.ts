@@ -7,7 +7,16 @@ import { encodeEntryForms, publicEntry, SALT_BYTES, type AuditEntry, type AuditR
 import type { AuditRepo, CheckpointRow, EntryRow } from './log.repo.ts';
 import { consistencyProofFrom, inclusionProofFrom, leafHash, nodeHash, rootOf } from './merkle.ts';
 import { formatCheckpoint, signNote, verifierKeyOf, type NoteSigner } from './note.ts';
-import { entryBundle, perfectRoot, perfectRootOfBlob, rootFromEdge, splitHashes, TILE_HEIGHT, TILE_WIDTH, tileWidth } from './tiles.fns.ts';
+import {
+  entryBundle,
+  perfectRoot,
+  perfectRootOfBlob,
+  rootFromEdge,
+  splitHashes,
+  TILE_HEIGHT,
+  TILE_WIDTH,
+  tileWidth,
+} from './tiles.fns.ts';
 
 export type AuditLogDeps = {
   repo: AuditRepo;
@@ -65,7 +74,10 @@ export function createAuditLog(deps: AuditLogDeps) {
     }
   }
 
-  async function loadEdge(tx: Parameters<Parameters<AuditRepo['transaction']>[0]>[0], size: number): Promise<Buffer[][]> {
+  async function loadEdge(
+    tx: Parameters<Parameters<AuditRepo['transaction']>[0]>[0],
+    size: number,
+  ): Promise<Buffer[][]> {
     const e: Buffer[][] = [];
     for (let L = 0, count = size; count > 0; L++, count = Math.floor(count / TILE_WIDTH)) {
       const w = count % TILE_WIDTH;
@@ -140,7 +152,16 @@ export function createAuditLog(deps: AuditLogDeps) {
       for (const [n, r] of records.entries()) {
         const { body, pub } = encodeEntryForms(size, at, r, salts.subarray(n * SALT_BYTES, (n + 1) * SALT_BYTES));
         let h = leafHash(pub);
-        rows.push({ idx: size, at, kind: r.kind, actor: r.actor, subject: r.subject ?? null, result: r.result ?? null, body, leaf: h });
+        rows.push({
+          idx: size,
+          at,
+          kind: r.kind,
+          actor: r.actor,
+          subject: r.subject ?? null,
+          result: r.result ?? null,
+          body,
+          leaf: h,
+        });
         size += 1;
         for (let L = 0, count = size; ; L++, count /= TILE_WIDTH) {
           const tile = (e[L] ??= []);
@@ -237,7 +258,8 @@ export function createAuditLog(deps: AuditLogDeps) {
       const hashes = nodesOf(lo, hi).map((n) => {
         const t = tileOf(n);
         const tile = tileCache.get(`${t.level}/${t.idx}`) ?? fetched.get(`${t.level}/${t.idx}`);
-        if (!tile || tile.length < (t.offset + t.span) * 32) throw new Error(`audit: tile ${t.level}/${t.idx} is missing hashes`);
+        if (!tile || tile.length < (t.offset + t.span) * 32)
+          throw new Error(`audit: tile ${t.level}/${t.idx} is missing hashes`);
         return perfectRootOfBlob(tile, t.offset, t.span);
       });
       let acc = hashes[hashes.length - 1]!;
@@ -247,8 +269,16 @@ export function createAuditLog(deps: AuditLogDeps) {
   }
 
   function checkSizes(a: number, b: number, size: number, what: string): void {
-    if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b) || a < 0 || b > size || a >= b + (what === 'consistency' ? 1 : 0))
-      throw new InvalidInput(`no ${what} proof for these sizes: the log has ${size} entries`, [{ path: '/', problem: 'out of range' }]);
+    if (
+      !Number.isSafeInteger(a) ||
+      !Number.isSafeInteger(b) ||
+      a < 0 ||
+      b > size ||
+      a >= b + (what === 'consistency' ? 1 : 0)
+    )
+      throw new InvalidInput(`no ${what} proof for these sizes: the log has ${size} entries`, [
+        { path: '/', problem: 'out of range' },
+      ]);
   }
 
   return {
@@ -281,11 +311,17 @@ export function createAuditLog(deps: AuditLogDeps) {
      * checkpoint): `entry` is its public form (the leaf's bytes), `stored` its stored bytes
      * (salt and values in clear: for staff only).
      */
-    async inclusion(index: number, size?: number): Promise<{ index: number; size: number; entry: Buffer; stored: Buffer; proof: Buffer[] }> {
+    async inclusion(
+      index: number,
+      size?: number,
+    ): Promise<{ index: number; size: number; entry: Buffer; stored: Buffer; proof: Buffer[] }> {
       const treeSize = size ?? (await checkpoint()).size;
       const head = await repo.head();
       if (!Number.isSafeInteger(index) || index < 0 || index >= treeSize || treeSize > head.size)
-        throw new InvalidInput(`no inclusion proof of entry ${index} in a tree of ${treeSize}: the log has ${head.size} entries`, [{ path: '/index', problem: 'out of range' }]);
+        throw new InvalidInput(
+          `no inclusion proof of entry ${index} in a tree of ${treeSize}: the log has ${head.size} entries`,
+          [{ path: '/index', problem: 'out of range' }],
+        );
       const row = await repo.entry(index);
       if (!row) throw new NotFound(`entry ${index} is not in the log`);
       const proof = await fromTiles((range) => inclusionProofFrom(index, treeSize, range));
@@ -352,7 +388,8 @@ export function createAuditLog(deps: AuditLogDeps) {
     async close(): Promise<void> {
       clearInterval(timer);
       while (draining || starting || queue.length > 0) await (draining ?? new Promise((r) => setImmediate(r)));
-      if (edgeSize >= 0) await checkpoint().catch((err: unknown) => log.error({ err }, 'audit: could not sign the last checkpoint'));
+      if (edgeSize >= 0)
+        await checkpoint().catch((err: unknown) => log.error({ err }, 'audit: could not sign the last checkpoint'));
     },
   };
 }

@@ -124,7 +124,13 @@ const isPowerOfTwo = (n: number) => n > 0 && Number.isInteger(Math.log2(n));
  * Verifies an inclusion proof (RFC 9162 §2.1.3.2): true only if `leaf` is entry `index` of
  * the tree of `size` leaves whose root is `root`.
  */
-export function verifyInclusion(index: number, size: number, leaf: Uint8Array, proof: readonly Uint8Array[], root: Uint8Array): boolean {
+export function verifyInclusion(
+  index: number,
+  size: number,
+  leaf: Uint8Array,
+  proof: readonly Uint8Array[],
+  root: Uint8Array,
+): boolean {
   if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) return false;
   if (!isHash(leaf) || !isHash(root) || !proof.every(isHash)) return false;
   const c: Cursor = { fn: index, sn: size - 1 };
@@ -148,7 +154,13 @@ export function verifyInclusion(index: number, size: number, leaf: Uint8Array, p
  * reference implementation, an old size of 0 never verifies, and equal sizes need an empty
  * proof and equal roots.
  */
-export function verifyConsistency(size1: number, size2: number, root1: Uint8Array, root2: Uint8Array, proof: readonly Uint8Array[]): boolean {
+export function verifyConsistency(
+  size1: number,
+  size2: number,
+  root1: Uint8Array,
+  root2: Uint8Array,
+  proof: readonly Uint8Array[],
+): boolean {
   if (!Number.isSafeInteger(size1) || !Number.isSafeInteger(size2) || size1 < 1 || size2 < size1) return false;
   if (size1 === size2) return proof.length === 0 && Buffer.from(root1).equals(Buffer.from(root2));
   if (!isHash(root1) || !isHash(root2) || proof.length === 0 || !proof.every(isHash)) return false;

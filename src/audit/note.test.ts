@@ -1,7 +1,16 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { NoteError, formatCheckpoint, openNote, parseCheckpoint, parseSignerKey, parseVerifierKey, signNote, verifierKeyOf } from './note.ts';
+import {
+  NoteError,
+  formatCheckpoint,
+  openNote,
+  parseCheckpoint,
+  parseSignerKey,
+  parseVerifierKey,
+  signNote,
+  verifierKeyOf,
+} from './note.ts';
 
 /** C2SP signed-note and tlog-checkpoint vectors (golang/mod sumdb/note, transparency-dev/formats, C2SP), copied with their sources. */
 const V = JSON.parse(readFileSync(new URL('../../test/vectors/note-vectors.json', import.meta.url), 'utf8'));
@@ -19,7 +28,9 @@ describe('C2SP signed notes against the published vectors', () => {
     for (const k of V.badKeys) assert.throws(() => parseVerifierKey(k.vkey), NoteError, k.why);
     const good: string = V.badKeysDerived.from;
     for (let i = 0; i < good.length; i++) {
-      for (let j = i + 1; j <= good.length; j++) if (i !== 0 || j !== good.length) assert.throws(() => parseVerifierKey(good.slice(i, j)), NoteError, `substring ${i}..${j}`);
+      for (let j = i + 1; j <= good.length; j++)
+        if (i !== 0 || j !== good.length)
+          assert.throws(() => parseVerifierKey(good.slice(i, j)), NoteError, `substring ${i}..${j}`);
       const changed = good.slice(0, i) + String.fromCharCode(good.charCodeAt(i) + 1) + good.slice(i + 1);
       assert.throws(() => parseVerifierKey(changed), NoteError, `byte ${i} + 1`);
     }
@@ -41,13 +52,21 @@ describe('C2SP signed notes against the published vectors', () => {
       } else {
         assert.throws(
           () => openNote(msg, known),
-          (e: unknown) => e instanceof NoteError && e.kind === n.expect.error && (!n.expect.unverifiedSigs || JSON.stringify((e as NoteError & { opened: { unverifiedSigs: string[] } }).opened.unverifiedSigs) === JSON.stringify(n.expect.unverifiedSigs)),
+          (e: unknown) =>
+            e instanceof NoteError &&
+            e.kind === n.expect.error &&
+            (!n.expect.unverifiedSigs ||
+              JSON.stringify((e as NoteError & { opened: { unverifiedSigs: string[] } }).opened.unverifiedSigs) ===
+                JSON.stringify(n.expect.unverifiedSigs)),
           n.desc,
         );
       }
       if (n.checkpoint) {
         const c = parseCheckpoint(typeof msg === 'string' ? msg.slice(0, msg.lastIndexOf('\n\n') + 1) : '');
-        assert.deepEqual({ origin: c.origin, size: c.size.toString(), root: c.rootHash.toString('base64') }, { origin: n.checkpoint.origin, size: n.checkpoint.size, root: n.checkpoint.rootHashBase64 });
+        assert.deepEqual(
+          { origin: c.origin, size: c.size.toString(), root: c.rootHash.toString('base64') },
+          { origin: n.checkpoint.origin, size: n.checkpoint.size, root: n.checkpoint.rootHashBase64 },
+        );
       }
     }
   });

@@ -1,4 +1,11 @@
-import { createHash, createPrivateKey, createPublicKey, sign as edSign, verify as edVerify, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  sign as edSign,
+  verify as edVerify,
+  type KeyObject,
+} from 'node:crypto';
 
 /*
  * C2SP signed notes (Ed25519, signature type 0x01) and tlog checkpoints, the format the
@@ -12,7 +19,10 @@ const SIG_PREFIX = '\u2014 '; // em dash and a space
 const MAX_SIGNATURES = 100;
 
 export class NoteError extends Error {
-  constructor(readonly kind: 'malformed' | 'invalid signature' | 'no verifiable signatures' | 'bad key', message?: string) {
+  constructor(
+    readonly kind: 'malformed' | 'invalid signature' | 'no verifiable signatures' | 'bad key',
+    message?: string,
+  ) {
     super(message ?? kind);
     this.name = 'NoteError';
   }
@@ -32,7 +42,10 @@ export function isValidName(name: string): boolean {
 
 /** key id = first 4 bytes of SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key). */
 export function keyId(name: string, algAndKey: Buffer): number {
-  return createHash('sha256').update(Buffer.concat([Buffer.from(`${name}\n`, 'utf8'), algAndKey])).digest().readUInt32BE(0);
+  return createHash('sha256')
+    .update(Buffer.concat([Buffer.from(`${name}\n`, 'utf8'), algAndKey]))
+    .digest()
+    .readUInt32BE(0);
 }
 
 /** Splits at the first `sep`: the base64 part of a key may itself contain '+'. */
@@ -49,10 +62,19 @@ export function parseVerifierKey(vkey: string): NoteVerifier {
   const [name, rest] = chop(vkey, '+');
   const [hex, key64] = chop(rest, '+');
   const raw = b64(key64);
-  if (!/^[0-9a-f]{8}$/.test(hex) || !raw || raw.length === 0 || !isValidName(name)) throw new NoteError('bad key', 'malformed verifier key');
-  if (Number.parseInt(hex, 16) !== keyId(name, raw)) throw new NoteError('bad key', 'verifier key id does not match its key');
+  if (!/^[0-9a-f]{8}$/.test(hex) || !raw || raw.length === 0 || !isValidName(name))
+    throw new NoteError('bad key', 'malformed verifier key');
+  if (Number.parseInt(hex, 16) !== keyId(name, raw))
+    throw new NoteError('bad key', 'verifier key id does not match its key');
   if (raw[0] !== ALG_ED25519 || raw.length !== 33) throw new NoteError('bad key', 'unknown key algorithm or length');
-  return { name, id: keyId(name, raw), key: createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.subarray(1).toString('base64url') }, format: 'jwk' }) };
+  return {
+    name,
+    id: keyId(name, raw),
+    key: createPublicKey({
+      key: { kty: 'OKP', crv: 'Ed25519', x: raw.subarray(1).toString('base64url') },
+      format: 'jwk',
+    }),
+  };
 }
 
 /** Parses a signer key `PRIVATE+KEY+name+hex(id)+base64(0x01 ‖ seed)`. */
@@ -62,9 +84,14 @@ export function parseSignerKey(skey: string): NoteSigner {
   const [name, rest] = chop(m[1]!, '+');
   const [hex, key64] = chop(rest, '+');
   const raw = b64(key64);
-  if (!/^[0-9a-f]{8}$/.test(hex) || !raw || raw.length !== 33 || raw[0] !== ALG_ED25519 || !isValidName(name)) throw new NoteError('bad key', 'malformed signer key');
+  if (!/^[0-9a-f]{8}$/.test(hex) || !raw || raw.length !== 33 || raw[0] !== ALG_ED25519 || !isValidName(name))
+    throw new NoteError('bad key', 'malformed signer key');
   // PKCS#8 wrapping of a raw Ed25519 seed (RFC 8410).
-  const privateKey = createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), raw.subarray(1)]), format: 'der', type: 'pkcs8' });
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), raw.subarray(1)]),
+    format: 'der',
+    type: 'pkcs8',
+  });
   const pub = Buffer.from(createPublicKey(privateKey).export({ format: 'jwk' }).x!, 'base64url');
   const id = keyId(name, Buffer.concat([Buffer.of(ALG_ED25519), pub]));
   if (Number.parseInt(hex, 16) !== id) throw new NoteError('bad key', 'signer key id does not match its key');
@@ -79,7 +106,8 @@ export function verifierKeyOf(s: NoteVerifier): string {
 
 /** Signs a note text (which must end with a newline) with one or more signers. */
 export function signNote(text: string, signers: readonly NoteSigner[]): string {
-  if (!text.endsWith('\n') || text.includes('\n\n')) throw new NoteError('malformed', 'a note text ends with a newline and has no blank line');
+  if (!text.endsWith('\n') || text.includes('\n\n'))
+    throw new NoteError('malformed', 'a note text ends with a newline and has no blank line');
   const lines = signers.map((s) => {
     const id = Buffer.alloc(4);
     id.writeUInt32BE(s.id);
@@ -88,7 +116,11 @@ export function signNote(text: string, signers: readonly NoteSigner[]): string {
   return `${text}\n${lines.join('')}`;
 }
 
-export type OpenedNote = { readonly text: string; readonly sigs: readonly string[]; readonly unverifiedSigs: readonly string[] };
+export type OpenedNote = {
+  readonly text: string;
+  readonly sigs: readonly string[];
+  readonly unverifiedSigs: readonly string[];
+};
 
 /**
  * Opens a signed note: checks its shape and every signature by a known key. Throws
@@ -103,7 +135,11 @@ export function openNote(input: string | Uint8Array, known: readonly NoteVerifie
   } catch {
     throw new NoteError('malformed');
   }
-  if (/[\u0000-\u0009\u000b-\u001f]/.test(msg) || /[\uD800-\uDFFF]/.test(msg.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ''))) throw new NoteError('malformed');
+  if (
+    /[\u0000-\u0009\u000b-\u001f]/.test(msg) ||
+    /[\uD800-\uDFFF]/.test(msg.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ''))
+  )
+    throw new NoteError('malformed');
   const split = msg.lastIndexOf('\n\n');
   if (split < 0) throw new NoteError('malformed');
   const text = msg.slice(0, split + 1);
@@ -144,7 +180,12 @@ export function openNote(input: string | Uint8Array, known: readonly NoteVerifie
   return opened;
 }
 
-export type Checkpoint = { readonly origin: string; readonly size: bigint; readonly rootHash: Buffer; readonly extensions: readonly string[] };
+export type Checkpoint = {
+  readonly origin: string;
+  readonly size: bigint;
+  readonly rootHash: Buffer;
+  readonly extensions: readonly string[];
+};
 
 /** The body of a tlog checkpoint: origin, size, base64 root hash, then extension lines. */
 export function formatCheckpoint(c: Checkpoint): string {
@@ -161,8 +202,10 @@ export function parseCheckpoint(body: string, expectOrigin?: string): Checkpoint
   const lines = body.slice(0, -1).split('\n');
   if (lines.length < 3) throw new NoteError('malformed', 'a checkpoint has an origin, a size and a root hash');
   const [origin, sizeText, rootText, ...extensions] = lines as [string, string, string, ...string[]];
-  if (origin === '' || (expectOrigin !== undefined && origin !== expectOrigin)) throw new NoteError('malformed', 'wrong or empty origin');
-  if (!/^(0|[1-9][0-9]{0,19})$/.test(sizeText) || BigInt(sizeText) >= 2n ** 64n) throw new NoteError('malformed', 'the size is not a 64-bit decimal number');
+  if (origin === '' || (expectOrigin !== undefined && origin !== expectOrigin))
+    throw new NoteError('malformed', 'wrong or empty origin');
+  if (!/^(0|[1-9][0-9]{0,19})$/.test(sizeText) || BigInt(sizeText) >= 2n ** 64n)
+    throw new NoteError('malformed', 'the size is not a 64-bit decimal number');
   const rootHash = b64(rootText);
   if (!rootHash || rootHash.length !== 32) throw new NoteError('malformed', 'the root hash is not 32 bytes of base64');
   if (extensions.some((e) => e === '')) throw new NoteError('malformed', 'extension lines must not be empty');
@@ -174,8 +217,13 @@ export function parseCheckpoint(body: string, expectOrigin?: string): Checkpoint
  * keyring, so the checkpoint key is made at first start with the rest and never stored apart).
  */
 export function signerFromSeed(name: string, seed: Buffer): NoteSigner {
-  if (seed.length !== 32 || !isValidName(name)) throw new NoteError('bad key', 'a signer needs a valid name and a 32-byte seed');
-  const privateKey = createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]), format: 'der', type: 'pkcs8' });
+  if (seed.length !== 32 || !isValidName(name))
+    throw new NoteError('bad key', 'a signer needs a valid name and a 32-byte seed');
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]),
+    format: 'der',
+    type: 'pkcs8',
+  });
   const pub = Buffer.from(createPublicKey(privateKey).export({ format: 'jwk' }).x!, 'base64url');
   const id = keyId(name, Buffer.concat([Buffer.of(ALG_ED25519), pub]));
   return { name, id, key: createPublicKey(privateKey), privateKey };

@@ -44,14 +44,23 @@ export const REPORTED_KINDS = ['reveal', 'trace'] as const;
  * field and purpose, each with an inclusion proof against the latest signed checkpoint.
  * @example const { token } = reports.issueToken(subject); const r = await reports.report(subject, token);
  */
-export function createReportService(deps: { audit: Pick<AuditLog, 'entriesOfSubject' | 'latest' | 'inclusion' | 'verifierKey'>; vault: { exists(token: string): Promise<boolean> }; clock: Clock; key: Buffer; minutes: number }) {
+export function createReportService(deps: {
+  audit: Pick<AuditLog, 'entriesOfSubject' | 'latest' | 'inclusion' | 'verifierKey'>;
+  vault: { exists(token: string): Promise<boolean> };
+  clock: Clock;
+  key: Buffer;
+  minutes: number;
+}) {
   const mac = (subject: string, exp: number) => hmacSha256(deps.key, `customer-report|${subject}|${exp}`);
   return {
     /** A token that opens `subject`'s access report for the configured minutes. */
     async issueToken(subject: string): Promise<{ token: string; expiresAt: string }> {
       if (!(await deps.vault.exists(subject))) throw new NotFound('no subject has this token');
       const exp = Math.floor(deps.clock.now().getTime() / 1000) + deps.minutes * 60;
-      return { token: `cct.${exp}.${mac(subject, exp).toString('base64url')}`, expiresAt: new Date(exp * 1000).toISOString() };
+      return {
+        token: `cct.${exp}.${mac(subject, exp).toString('base64url')}`,
+        expiresAt: new Date(exp * 1000).toISOString(),
+      };
     },
 
     /** Checks a customer token for `subject`: another subject's token reads as NotFound. */
@@ -59,8 +68,10 @@ export function createReportService(deps: { audit: Pick<AuditLog, 'entriesOfSubj
       const m = TOKEN.exec(token);
       if (!m) throw new Unauthorized('send the customer token as "Authorization: Bearer cct.…"');
       const exp = Number(m[1]);
-      if (!constantTimeEqual(Buffer.from(m[2]!, 'base64url'), mac(subject, exp))) throw new NotFound('no subject has this token');
-      if (exp * 1000 <= deps.clock.now().getTime()) throw new Unauthorized('the customer token has expired; ask for a new one');
+      if (!constantTimeEqual(Buffer.from(m[2]!, 'base64url'), mac(subject, exp)))
+        throw new NotFound('no subject has this token');
+      if (exp * 1000 <= deps.clock.now().getTime())
+        throw new Unauthorized('the customer token has expired; ask for a new one');
     },
 
     async report(subject: string): Promise<AccessReport> {

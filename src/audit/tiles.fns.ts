@@ -107,12 +107,19 @@ export function parseTilePath(path: string): TileRef | undefined {
   if (!m) return undefined;
   const level = m[1] === 'entries' ? ('entries' as const) : Number(m[1]);
   if (level !== 'entries' && level > 63) return undefined;
-  const groups = [...(m[2] ?? '').split('/').filter(Boolean).map((g) => g.slice(1)), m[3]!];
+  const groups = [
+    ...(m[2] ?? '')
+      .split('/')
+      .filter(Boolean)
+      .map((g) => g.slice(1)),
+    m[3]!,
+  ];
   // No leading zero groups: an index has exactly one spelling.
   if (groups.length > 1 && groups[0] === '000') return undefined;
   const index = groups.reduce((acc, g) => acc * 1000 + Number(g), 0);
   const width = m[4] === undefined ? TILE_WIDTH : Number(m[4]);
-  if (width >= TILE_WIDTH || !Number.isSafeInteger(index)) return m[4] === undefined && Number.isSafeInteger(index) ? { level, index, width } : undefined;
+  if (width >= TILE_WIDTH || !Number.isSafeInteger(index))
+    return m[4] === undefined && Number.isSafeInteger(index) ? { level, index, width } : undefined;
   return { level, index, width };
 }
 

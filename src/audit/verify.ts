@@ -45,17 +45,25 @@ export async function verifyLog(repo: AuditRepo, verifier: NoteVerifier, now = D
   for (const [n, c] of rows.entries()) {
     // The time is not signed: it must at least be a time Cloak writes.
     if (Number.isNaN(Date.parse(c.at)) || new Date(c.at).toISOString() !== c.at) {
-      problems.push({ checkpoint: c.size, reason: `checkpoint of size ${c.size} has a signing time that is not a time (${JSON.stringify(c.at.slice(0, 40))})` });
+      problems.push({
+        checkpoint: c.size,
+        reason: `checkpoint of size ${c.size} has a signing time that is not a time (${JSON.stringify(c.at.slice(0, 40))})`,
+      });
       continue;
     }
     try {
       const opened = openNote(c.note, [verifier]);
       const cp = parseCheckpoint(opened.text, verifier.name);
-      if (Number(cp.size) !== c.size || !cp.rootHash.equals(c.root)) throw new Error('its signed text says another size or root than its row');
+      if (Number(cp.size) !== c.size || !cp.rootHash.equals(c.root))
+        throw new Error('its signed text says another size or root than its row');
       // Signed since the chain lines exist: its time, and the checkpoint before it.
       const chain = readChain(cp.extensions);
       const before = n > 0 ? rows[n - 1]!.size : null;
-      if (chain && chain.at !== c.at) problems.push({ checkpoint: c.size, reason: `checkpoint ${c.size}'s signing time in its row (${c.at}) is not the one it signed (${chain.at})` });
+      if (chain && chain.at !== c.at)
+        problems.push({
+          checkpoint: c.size,
+          reason: `checkpoint ${c.size}'s signing time in its row (${c.at}) is not the one it signed (${chain.at})`,
+        });
       if (chain && chain.previous !== before)
         problems.push({
           checkpoint: c.size,
@@ -64,10 +72,14 @@ export async function verifyLog(repo: AuditRepo, verifier: NoteVerifier, now = D
               ? `checkpoint ${c.size} was signed as the log's first, yet checkpoint ${before} is stored before it`
               : `checkpoint ${c.size} was signed after checkpoint ${chain.previous}, which ${before === null || before < chain.previous ? 'is missing: a checkpoint was deleted' : `is not the one stored before it (${before})`}`,
         });
-      if (Date.parse(c.at) > now + CLOCK_SKEW_MS) problems.push({ checkpoint: c.size, reason: `checkpoint ${c.size}'s signing time ${c.at} is in the future` });
+      if (Date.parse(c.at) > now + CLOCK_SKEW_MS)
+        problems.push({ checkpoint: c.size, reason: `checkpoint ${c.size}'s signing time ${c.at} is in the future` });
       checkpoints.push({ size: c.size, root: cp.rootHash, at: c.at });
     } catch (e) {
-      problems.push({ checkpoint: c.size, reason: `checkpoint of size ${c.size} is not validly signed by ${verifier.name}: ${(e as Error).message}` });
+      problems.push({
+        checkpoint: c.size,
+        reason: `checkpoint of size ${c.size} is not validly signed by ${verifier.name}: ${(e as Error).message}`,
+      });
     }
   }
   // 2. Entries, in index order: recompute leaf hashes; roots at each checkpoint.
@@ -86,15 +98,37 @@ export async function verifyLog(repo: AuditRepo, verifier: NoteVerifier, now = D
       if (!e) firstBad ??= { index: expected, reason: `entry ${expected} is not a readable log entry` };
       // Its public form is recomputed from the parsed value, so other bytes of the same value
       // (spaces, \u escapes, 1.0 for 1) would hash the same: yet staff search the stored bytes.
-      else if (e.v !== 1 && !Buffer.from(JSON.stringify(e), 'utf8').equals(r.body)) firstBad ??= { index: expected, reason: `entry ${expected} was rewritten: its stored bytes are not the ones Cloak writes for its content` };
-      else if (e.i !== expected) firstBad ??= { index: expected, reason: `entry ${expected} holds the content of entry ${e.i} (rows were moved)` };
-      else if (e.at !== r.at || e.kind !== r.kind || e.actor !== r.actor || (e.subject ?? null) !== r.subject || (e.result ?? null) !== r.result)
+      else if (e.v !== 1 && !Buffer.from(JSON.stringify(e), 'utf8').equals(r.body))
+        firstBad ??= {
+          index: expected,
+          reason: `entry ${expected} was rewritten: its stored bytes are not the ones Cloak writes for its content`,
+        };
+      else if (e.i !== expected)
+        firstBad ??= {
+          index: expected,
+          reason: `entry ${expected} holds the content of entry ${e.i} (rows were moved)`,
+        };
+      else if (
+        e.at !== r.at ||
+        e.kind !== r.kind ||
+        e.actor !== r.actor ||
+        (e.subject ?? null) !== r.subject ||
+        (e.result ?? null) !== r.result
+      )
         firstBad ??= { index: expected, reason: `entry ${expected}'s columns disagree with its content` };
       // The leaf is the hash of the entry's public form (the stored bytes themselves for version 1).
       const pub = e ? publicEntry(r.body) : undefined;
-      if (e && !pub) firstBad ??= { index: expected, reason: `entry ${expected} is not a readable log entry (its salt is missing or malformed)` };
+      if (e && !pub)
+        firstBad ??= {
+          index: expected,
+          reason: `entry ${expected} is not a readable log entry (its salt is missing or malformed)`,
+        };
       const h = leafHash(pub ?? r.body);
-      if (!h.equals(r.leaf)) firstBad ??= { index: expected, reason: `entry ${expected} was changed after it was written: its content no longer matches its recorded hash` };
+      if (!h.equals(r.leaf))
+        firstBad ??= {
+          index: expected,
+          reason: `entry ${expected} was changed after it was written: its content no longer matches its recorded hash`,
+        };
       leaves.push(h);
       ats.push(r.at);
     }
@@ -110,9 +144,16 @@ export async function verifyLog(repo: AuditRepo, verifier: NoteVerifier, now = D
   for (const c of checkpoints) {
     // A checkpoint is signed after the entries it covers, and after the checkpoints before it.
     if ((c.size > 0 && c.size <= size && c.at < ats[c.size - 1]!) || (prev && c.at < prev.at))
-      problems.push({ checkpoint: c.size, reason: `checkpoint ${c.size}'s signing time ${c.at} is before ${prev && c.at < prev.at ? `checkpoint ${prev.size}'s` : `its last entry's`}` });
+      problems.push({
+        checkpoint: c.size,
+        reason: `checkpoint ${c.size}'s signing time ${c.at} is before ${prev && c.at < prev.at ? `checkpoint ${prev.size}'s` : `its last entry's`}`,
+      });
     if (c.size > size) {
-      problems.push({ index: size, checkpoint: c.size, reason: `the log holds ${size} entries but checkpoint ${c.size} was signed: entries from ${size} were deleted` });
+      problems.push({
+        index: size,
+        checkpoint: c.size,
+        reason: `the log holds ${size} entries but checkpoint ${c.size} was signed: entries from ${size} were deleted`,
+      });
       break;
     }
     const root = rangeRoot(tree, 0, c.size);
@@ -122,12 +163,22 @@ export async function verifyLog(repo: AuditRepo, verifier: NoteVerifier, now = D
         index: at.index,
         checkpoint: c.size,
         ...(at.exact ? {} : { bound: true }),
-        reason: at.exact ? `the entries do not reproduce the root of checkpoint ${c.size}` : `the entries do not reproduce the root of checkpoint ${c.size}; the stored hashes were rewritten too, so the bad entry is at ${at.index} or after`,
+        reason: at.exact
+          ? `the entries do not reproduce the root of checkpoint ${c.size}`
+          : `the entries do not reproduce the root of checkpoint ${c.size}; the stored hashes were rewritten too, so the bad entry is at ${at.index} or after`,
       });
       break;
     }
-    if (prev && prev.size > 0 && prev.size < c.size && !verifyConsistency(prev.size, c.size, prev.root, c.root, consistencyProofFrom(prev.size, c.size, range)))
-      problems.push({ checkpoint: c.size, reason: `checkpoint ${c.size} is not consistent with checkpoint ${prev.size}` });
+    if (
+      prev &&
+      prev.size > 0 &&
+      prev.size < c.size &&
+      !verifyConsistency(prev.size, c.size, prev.root, c.root, consistencyProofFrom(prev.size, c.size, range))
+    )
+      problems.push({
+        checkpoint: c.size,
+        reason: `checkpoint ${c.size} is not consistent with checkpoint ${prev.size}`,
+      });
     prev = c;
   }
   if (firstBad) problems.unshift(firstBad);
@@ -135,30 +186,54 @@ export async function verifyLog(repo: AuditRepo, verifier: NoteVerifier, now = D
   if (problems.length === 0) {
     const heads = await repo.headRows();
     const head = heads.length === 1 && heads[0]!.id === 1 ? heads[0]! : undefined;
-    if (!head) problems.push({ reason: `the head table holds ${heads.length} rows (${heads.map((h) => `id ${h.id}`).join(', ') || 'none'}), not the one row of id 1` });
-    else if (head.size !== size || !head.root.equals(rangeRoot(tree, 0, size))) problems.push({ index: Math.min(head.size, size), reason: `the stored head (size ${head.size}) does not match the entries (${size})` });
+    if (!head)
+      problems.push({
+        reason: `the head table holds ${heads.length} rows (${heads.map((h) => `id ${h.id}`).join(', ') || 'none'}), not the one row of id 1`,
+      });
+    else if (head.size !== size || !head.root.equals(rangeRoot(tree, 0, size)))
+      problems.push({
+        index: Math.min(head.size, size),
+        reason: `the stored head (size ${head.size}) does not match the entries (${size})`,
+      });
     // The head names the latest checkpoint: it can only have grown since the checkpoints were
     // read (a live log signs meanwhile), and the one it names must be stored.
     else if (head.signed !== null || rows.length > 0) {
       const latest = rows.length ? rows[rows.length - 1]!.size : null;
       const named = head.signed === null ? undefined : await repo.checkpointAt(head.signed);
-      if (head.signed === null || (latest !== null && head.signed < latest)) problems.push({ reason: `the stored head names ${head.signed === null ? 'no checkpoint' : `checkpoint ${head.signed}`} as the latest, but checkpoint ${latest} is stored` });
-      else if (!named) problems.push({ checkpoint: head.signed, reason: `the stored head names checkpoint ${head.signed} as the latest signed, and it is missing: a checkpoint was deleted` });
+      if (head.signed === null || (latest !== null && head.signed < latest))
+        problems.push({
+          reason: `the stored head names ${head.signed === null ? 'no checkpoint' : `checkpoint ${head.signed}`} as the latest, but checkpoint ${latest} is stored`,
+        });
+      else if (!named)
+        problems.push({
+          checkpoint: head.signed,
+          reason: `the stored head names checkpoint ${head.signed} as the latest signed, and it is missing: a checkpoint was deleted`,
+        });
     }
     const bad = await firstTileMismatch(repo, leaves);
-    if (bad !== undefined) problems.push({ index: bad, reason: `the stored hash tile of entry ${bad} does not match the entry (proofs would be wrong)` });
+    if (bad !== undefined)
+      problems.push({
+        index: bad,
+        reason: `the stored hash tile of entry ${bad} does not match the entry (proofs would be wrong)`,
+      });
     else problems.push(...(await tileProblems(repo, tree, size)));
   }
   // An entry found bad by itself (missing, moved, changed) comes before a mere bound ("at N or after").
   const rank = (p: VerifyProblem) => (p.index === undefined ? 2 : p.bound ? 1 : 0);
   problems.sort((a, b) => rank(a) - rank(b) || (a.index ?? 0) - (b.index ?? 0));
-  return { ok: problems.length === 0, entries: size, checkpoints: checkpoints.length, ...(checkpoints.length ? { latest: checkpoints[checkpoints.length - 1]!.size } : {}), problems };
+  return {
+    ok: problems.length === 0,
+    entries: size,
+    checkpoints: checkpoints.length,
+    ...(checkpoints.length ? { latest: checkpoints[checkpoints.length - 1]!.size } : {}),
+    problems,
+  };
 }
 
 /** Every complete node of the tree, level by level (levels[0] are the leaf hashes). */
 function levelsOf(leaves: readonly Buffer[]): Buffer[][] {
   const levels: Buffer[][] = [leaves.slice()];
-  for (let cur = levels[0]!; cur.length > 1; ) {
+  for (let cur = levels[0]!; cur.length > 1;) {
     const up: Buffer[] = [];
     for (let i = 0; i + 1 < cur.length; i += 2) up.push(nodeHash(cur[i]!, cur[i + 1]!));
     levels.push(up);
@@ -199,7 +274,12 @@ async function storedLeaves(repo: AuditRepo, from: number, to: number): Promise<
  * whose hash differs from its tile is the bad one; otherwise the tiles were rewritten too,
  * and the first entry after the good checkpoint is all that can be named.
  */
-async function locate(repo: AuditRepo, leaves: readonly Buffer[], goodSize: number, bad: { size: number; root: Buffer }): Promise<{ index: number; exact: boolean }> {
+async function locate(
+  repo: AuditRepo,
+  leaves: readonly Buffer[],
+  goodSize: number,
+  bad: { size: number; root: Buffer },
+): Promise<{ index: number; exact: boolean }> {
   const stored = await storedLeaves(repo, 0, bad.size);
   if (stored.every((h) => h !== undefined) && rangeRoot(levelsOf(stored as Buffer[]), 0, bad.size).equals(bad.root)) {
     for (let i = goodSize; i < bad.size; i++) if (!stored[i]!.equals(leaves[i]!)) return { index: i, exact: true };
@@ -232,7 +312,10 @@ async function tileProblems(repo: AuditRepo, tree: readonly Buffer[][], size: nu
       continue;
     }
     const want = Buffer.concat(tree[t.level * TILE_HEIGHT]!.slice(t.idx * TILE_WIDTH, t.idx * TILE_WIDTH + w));
-    if (!want.equals(t.hashes)) out.push({ reason: `the stored hash tile ${t.level}/${t.idx} does not match the entries (proofs and served tiles would be wrong)` });
+    if (!want.equals(t.hashes))
+      out.push({
+        reason: `the stored hash tile ${t.level}/${t.idx} does not match the entries (proofs and served tiles would be wrong)`,
+      });
   }
   for (let level = 0; tileWidth(size, level, 0) > 0; level++)
     for (let idx = 0; tileWidth(size, level, idx) > 0; idx++) {

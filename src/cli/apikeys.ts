@@ -3,18 +3,31 @@ import { withApp, type CliEnv } from './context.ts';
 import { operator } from './operator.ts';
 
 /** `--days 30` as a number; anything else is left for the service to refuse by name. */
-const days = (v: string | undefined): number | undefined => (v === undefined ? undefined : /^\d+$/.test(v) ? Number(v) : Number.NaN);
+const days = (v: string | undefined): number | undefined =>
+  v === undefined ? undefined : /^\d+$/.test(v) ? Number(v) : Number.NaN;
 
 export function apiKeysCommand(program: Command, cli: CliEnv): void {
   const k = program.command('api-keys').description('API keys for the HTTP API (bearer tokens with scopes)');
   k.command('create')
     .description('Create an API key and print its secret (shown this once)')
     .requiredOption('--name <name>', 'who or what uses it, e.g. order-system')
-    .option('--scopes <scopes>', 'comma-separated: platform (create, read, look up), erase, audit (read log entries), telephony (report inbound calls), admin (everything)', 'platform')
+    .option(
+      '--scopes <scopes>',
+      'comma-separated: platform (create, read, look up), erase, audit (read log entries), telephony (report inbound calls), admin (everything)',
+      'platform',
+    )
     .option('--days <days>', 'lifetime in days (default and most: CLOAK_API_KEY_DAYS, 90)')
     .action(async (o: { name: string; scopes: string; days?: string }) => {
       await withApp(cli, async (app) => {
-        const key = await app.apiKeys.create({ name: o.name, scopes: o.scopes.split(',').map((s) => s.trim()).filter(Boolean), by: operator(), days: days(o.days) });
+        const key = await app.apiKeys.create({
+          name: o.name,
+          scopes: o.scopes
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+          by: operator(),
+          days: days(o.days),
+        });
         cli.io.out(`id:      ${key.id}`);
         cli.io.out(`scopes:  ${key.scopes.join(', ')}`);
         cli.io.out(`expires: ${key.expiresAt}`);
@@ -27,11 +40,16 @@ export function apiKeysCommand(program: Command, cli: CliEnv): void {
     .action(async () => {
       await withApp(cli, async (app) => {
         const now = new Date().toISOString();
-        for (const key of await app.apiKeys.list()) cli.io.out(`${key.id}  ${key.scopes.join(',').padEnd(22)} ${key.revokedAt ? 'revoked' : !key.expiresAt || key.expiresAt <= now ? 'expired' : 'active '}  ${(key.expiresAt ?? '-').padEnd(24)}  ${key.name}`);
+        for (const key of await app.apiKeys.list())
+          cli.io.out(
+            `${key.id}  ${key.scopes.join(',').padEnd(22)} ${key.revokedAt ? 'revoked' : !key.expiresAt || key.expiresAt <= now ? 'expired' : 'active '}  ${(key.expiresAt ?? '-').padEnd(24)}  ${key.name}`,
+          );
       });
     });
   k.command('rotate')
-    .description('Give an API key a new secret (printed this once) and a new lifetime; the old secret stops working at once')
+    .description(
+      'Give an API key a new secret (printed this once) and a new lifetime; the old secret stops working at once',
+    )
     .argument('<id>', 'the key id (key_…)')
     .option('--days <days>', 'lifetime in days (default: as long as its current secret was given)')
     .action(async (id: string, o: { days?: string }) => {

@@ -9,12 +9,19 @@ const b64 = (h: Buffer) => h.toString('base64');
 export function auditCommand(program: Command, cli: CliEnv): void {
   const a = program.command('audit').description('The tamper-evident audit log: verify it, its checkpoints, proofs');
   a.command('verify')
-    .description('Recompute the whole tree from storage, check every checkpoint signature and each checkpoint against the next; name the first bad entry (exit 1 if any)')
+    .description(
+      'Recompute the whole tree from storage, check every checkpoint signature and each checkpoint against the next; name the first bad entry (exit 1 if any)',
+    )
     .option('--key <vkey>', "the log's verifier key, as published (default: derived from this keyring)")
     .option('--json', 'print the report as JSON')
     .action(async (o: { key?: string; json?: boolean }) => {
       // The log alone: no service is built and no background work starts (and none is loaded).
-      const [{ parseVerifierKey }, { verifyLog }, { openAuditAlone }, { loadConfig }] = await Promise.all([import('../audit/note.ts'), import('../audit/verify.ts'), import('../app.base.ts'), import('../lib/config.ts')]);
+      const [{ parseVerifierKey }, { verifyLog }, { openAuditAlone }, { loadConfig }] = await Promise.all([
+        import('../audit/note.ts'),
+        import('../audit/verify.ts'),
+        import('../app.base.ts'),
+        import('../lib/config.ts'),
+      ]);
       const log = await openAuditAlone(loadConfig({ CLOAK_LOG_LEVEL: 'warn', ...cli.env }));
       try {
         let verifier;
@@ -26,11 +33,16 @@ export function auditCommand(program: Command, cli: CliEnv): void {
         const r = await verifyLog(log.repo, verifier);
         if (o.json) cli.io.out(JSON.stringify(r));
         else {
-          cli.io.out(`audit log ${verifier.name}: ${r.entries} entries, ${r.checkpoints} signed checkpoints${r.latest !== undefined ? ` (latest at size ${r.latest})` : ''}`);
-          if (r.ok) cli.io.out('OK: every entry is in place, every checkpoint is validly signed and consistent with the next');
+          cli.io.out(
+            `audit log ${verifier.name}: ${r.entries} entries, ${r.checkpoints} signed checkpoints${r.latest !== undefined ? ` (latest at size ${r.latest})` : ''}`,
+          );
+          if (r.ok)
+            cli.io.out('OK: every entry is in place, every checkpoint is validly signed and consistent with the next');
           else {
             const first = r.problems[0]!;
-            cli.io.out(`TAMPERED: ${first.index !== undefined ? `first bad entry ${first.index}: ` : ''}${first.reason}`);
+            cli.io.out(
+              `TAMPERED: ${first.index !== undefined ? `first bad entry ${first.index}: ` : ''}${first.reason}`,
+            );
             for (const p of r.problems.slice(1)) cli.io.out(`  also: ${p.reason}`);
           }
         }
@@ -57,7 +69,10 @@ export function auditCommand(program: Command, cli: CliEnv): void {
     .option('--size <size>', 'the tree size (default: the latest checkpoint)')
     .action(async (index: string, o: { size?: string }) => {
       await withApp(cli, async (app) => {
-        const p = await app.audit.inclusion(wholeNumber('index', index), o.size === undefined ? undefined : wholeNumber('--size', o.size));
+        const p = await app.audit.inclusion(
+          wholeNumber('index', index),
+          o.size === undefined ? undefined : wholeNumber('--size', o.size),
+        );
         cli.io.out(JSON.stringify({ index: p.index, size: p.size, entry: b64(p.entry), proof: p.proof.map(b64) }));
       });
     });
@@ -77,7 +92,11 @@ export function auditCommand(program: Command, cli: CliEnv): void {
     .description('Parse and validate a policy folder against its schema without loading it (exit 1 if broken)')
     .argument('[dir]', 'the folder (default: CLOAK_POLICIES_DIR or the shipped policies)')
     .action(async (dir: string | undefined) => {
-      const [{ loadConfig }, { createPolicyService }, { createLogger }] = await Promise.all([import('../lib/config.ts'), import('../access/policy.service.ts'), import('../lib/log.ts')]);
+      const [{ loadConfig }, { createPolicyService }, { createLogger }] = await Promise.all([
+        import('../lib/config.ts'),
+        import('../access/policy.service.ts'),
+        import('../lib/log.ts'),
+      ]);
       const config = loadConfig({ CLOAK_LOG_LEVEL: 'silent', ...cli.env });
       try {
         const s = createPolicyService({ dir: dir ?? config.policiesDir, log: createLogger('silent') });

@@ -11,11 +11,17 @@ export function labelCommand(program: Command, cli: CliEnv): void {
     .option('--format <format>', 'zpl, pdf or png', 'pdf')
     .option('--out <file>', 'write to this file (default: <tracking>.<format>; "-" for standard output)')
     .action(async (tracking: string, o: { format: string; out?: string }) => {
-      if (!['zpl', 'pdf', 'png'].includes(o.format)) throw new InvalidInput(`--format must be zpl, pdf or png, not "${o.format}"`);
+      if (!['zpl', 'pdf', 'png'].includes(o.format))
+        throw new InvalidInput(`--format must be zpl, pdf or png, not "${o.format}"`);
       await withApp(cli, async (app) => {
         const model = await app.waybill.label(tracking, { actor: 'cli:label' });
         const { labelPdf, labelPng, labelZpl } = await import('../waybill/label.ts');
-        const data = o.format === 'zpl' ? Buffer.from(labelZpl(model)) : o.format === 'png' ? labelPng(model) : await labelPdf(model);
+        const data =
+          o.format === 'zpl'
+            ? Buffer.from(labelZpl(model))
+            : o.format === 'png'
+              ? labelPng(model)
+              : await labelPdf(model);
         if (o.out === '-') process.stdout.write(data);
         else {
           const file = o.out ?? `${tracking}.${o.format}`;

@@ -4,11 +4,29 @@ import { main } from './main.ts';
 
 function capture() {
   const lines: string[] = [];
-  return { lines, io: { out: (l: string) => void lines.push(l), err: (l: string) => void lines.push(l), isTty: false } };
+  return {
+    lines,
+    io: { out: (l: string) => void lines.push(l), err: (l: string) => void lines.push(l), isTty: false },
+  };
 }
 
 test('every command answers --help with what it does and exits 0', async () => {
-  for (const cmd of [[], ['serve'], ['import'], ['keys'], ['keys', 'rotate'], ['keys', 'rewrap'], ['keys', 'status'], ['keys', 'retire'], ['api-keys'], ['api-keys', 'create'], ['label'], ['canaries'], ['canaries', 'plant'], ['canaries', 'list']]) {
+  for (const cmd of [
+    [],
+    ['serve'],
+    ['import'],
+    ['keys'],
+    ['keys', 'rotate'],
+    ['keys', 'rewrap'],
+    ['keys', 'status'],
+    ['keys', 'retire'],
+    ['api-keys'],
+    ['api-keys', 'create'],
+    ['label'],
+    ['canaries'],
+    ['canaries', 'plant'],
+    ['canaries', 'list'],
+  ]) {
     const c = capture();
     const code = await main(['node', 'cloak', ...cmd, '--help'], {}, c.io);
     assert.equal(code, 0, `cloak ${cmd.join(' ')} --help`);

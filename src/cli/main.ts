@@ -16,10 +16,16 @@ import { canariesCommand } from './canaries.ts';
  * The `cloak` command. Returns the exit code: 0 done, 1 done with problems (e.g. bad rows),
  * 2 could not run (bad usage, bad configuration, database unavailable).
  */
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, io: Output = stdio): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  io: Output = stdio,
+): Promise<number> {
   const cli: CliEnv = { env, io, exitCode: 0 };
   const program = new Command('cloak')
-    .description("Cloak keeps customers' personal data encrypted, tokenized, masked and erasable.\nConfiguration comes from CLOAK_* environment variables (see README).")
+    .description(
+      "Cloak keeps customers' personal data encrypted, tokenized, masked and erasable.\nConfiguration comes from CLOAK_* environment variables (see README).",
+    )
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
   serveCommand(program, cli);
@@ -42,7 +48,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       return 2;
     }
     // Not one of ours: its message may quote input, so only its kind is shown.
-    io.err(`error: unexpected ${(e as Error)?.name ?? 'failure'}${(e as { code?: string })?.code ? ` (${(e as { code?: string }).code})` : ''}; run with CLOAK_LOG_LEVEL=debug and see the logs`);
+    io.err(
+      `error: unexpected ${(e as Error)?.name ?? 'failure'}${(e as { code?: string })?.code ? ` (${(e as { code?: string }).code})` : ''}; run with CLOAK_LOG_LEVEL=debug and see the logs`,
+    );
     return 2;
   }
 }

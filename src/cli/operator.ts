@@ -4,7 +4,10 @@ import { userInfo } from 'node:os';
 export function operator(): string {
   let name = 'unknown';
   try {
-    name = userInfo().username.replace(/[^\w.-]/g, '_').slice(0, 64) || 'unknown';
+    name =
+      userInfo()
+        .username.replace(/[^\w.-]/g, '_')
+        .slice(0, 64) || 'unknown';
   } catch {
     // No user database entry (some containers): still an operator, just unnamed.
   }

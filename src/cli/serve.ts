@@ -5,13 +5,20 @@ export function serveCommand(program: Command, cli: CliEnv): void {
   program
     .command('serve')
     .description('Run the HTTP API (with Swagger UI at /docs) until interrupted')
-    .option('--demo', 'plant demo customers and staff (fake, deterministic), print demo sign-ins, and drive simulated traffic through the API')
+    .option(
+      '--demo',
+      'plant demo customers and staff (fake, deterministic), print demo sign-ins, and drive simulated traffic through the API',
+    )
     .option('--port <port>', 'TCP port (overrides CLOAK_PORT)')
     .option('--host <host>', 'listen address (overrides CLOAK_HOST)')
     .action(async (o: { demo?: boolean; port?: string; host?: string }) => {
       // The demo's traffic would bury the banner under a line a request: warnings (alerts among them) only, unless asked.
       const quiet = o.demo && !cli.env.CLOAK_LOG_LEVEL ? { logLevel: 'warn' } : {};
-      const [{ createApp }, { startServer }, { loadConfig }] = await Promise.all([import('../app.ts'), import('../api/start.ts'), import('../lib/config.ts')]);
+      const [{ createApp }, { startServer }, { loadConfig }] = await Promise.all([
+        import('../app.ts'),
+        import('../api/start.ts'),
+        import('../lib/config.ts'),
+      ]);
       const app = await createApp(loadConfig(cli.env, { port: o.port, host: o.host, ...quiet }));
       let started;
       try {
@@ -20,7 +27,8 @@ export function serveCommand(program: Command, cli: CliEnv): void {
         await app.close();
         throw e;
       }
-      const where = app.store.dialect === 'sqlite' ? `SQLite at ${app.store.location}` : `PostgreSQL at ${app.store.location}`;
+      const where =
+        app.store.dialect === 'sqlite' ? `SQLite at ${app.store.location}` : `PostgreSQL at ${app.store.location}`;
       cli.io.out('');
       cli.io.out(`Cloak is running on ${where}`);
       cli.io.out(`  API:  ${started.url}`);
@@ -34,9 +42,12 @@ export function serveCommand(program: Command, cli: CliEnv): void {
         const d = started.demo;
         const agent = d.signIns.find((x) => x.id === 'demo-agent');
         cli.io.out(`  Dashboard: ${started.url}/`);
-        for (const x of d.signIns.filter((x) => x.id !== 'demo-agent')) cli.io.out(`    sign in as ${x.id.padEnd(17)} (${x.role}) with ${x.token}`);
+        for (const x of d.signIns.filter((x) => x.id !== 'demo-agent'))
+          cli.io.out(`    sign in as ${x.id.padEnd(17)} (${x.role}) with ${x.token}`);
         cli.io.out('    (demo sign-ins: fresh tokens on every demo start; the old ones stop working)');
-        cli.io.out('  Simulated traffic (stations, scanners, couriers, support, and attackers) is running through the API:');
+        cli.io.out(
+          '  Simulated traffic (stations, scanners, couriers, support, and attackers) is running through the API:',
+        );
         cli.io.out('    the first alerts reach the Overview within a minute');
         if (agent) {
           cli.io.out(`  Try a reveal as the demo support agent (ticket ${d.ticket} is open for ${d.customer}):`);
@@ -45,8 +56,10 @@ export function serveCommand(program: Command, cli: CliEnv): void {
           );
         }
         cli.io.out(`  The audit log: ${started.url}/log/checkpoint; check it with "cloak audit verify"`);
-      } else cli.io.out(`  Dashboard: ${started.url}/ (sign in with a staff token: "cloak staff add ID --role analyst")`);
-      if (app.firstStart) cli.io.out(`  Keys: created ${app.config.keyringFile} (mode 0600); back it up apart from the data`);
+      } else
+        cli.io.out(`  Dashboard: ${started.url}/ (sign in with a staff token: "cloak staff add ID --role analyst")`);
+      if (app.firstStart)
+        cli.io.out(`  Keys: created ${app.config.keyringFile} (mode 0600); back it up apart from the data`);
       cli.io.out('');
       await new Promise<void>((resolve) => {
         const stop = () => {

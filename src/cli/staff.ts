@@ -3,7 +3,9 @@ import { withApp, type CliEnv } from './context.ts';
 import { operator } from './operator.ts';
 
 export function staffCommand(program: Command, cli: CliEnv): void {
-  const s = program.command('staff').description('Staff members (support, moderators, couriers, analysts, sellers …) and their sign-in tokens');
+  const s = program
+    .command('staff')
+    .description('Staff members (support, moderators, couriers, analysts, sellers …) and their sign-in tokens');
   s.command('add')
     .description('Add a staff member and print their sign-in token (shown this once)')
     .argument('<id>', 'the staff id, e.g. u-17')
@@ -20,7 +22,9 @@ export function staffCommand(program: Command, cli: CliEnv): void {
       });
     });
   s.command('token')
-    .description('Issue a fresh sign-in token for a staff member (shown this once; CLOAK_STAFF_TOKEN_HOURS long): the rotation; their old token stops working at once')
+    .description(
+      'Issue a fresh sign-in token for a staff member (shown this once; CLOAK_STAFF_TOKEN_HOURS long): the rotation; their old token stops working at once',
+    )
     .argument('<id>', 'the staff id')
     .action(async (id: string) => {
       await withApp(cli, async (app) => {
@@ -32,7 +36,9 @@ export function staffCommand(program: Command, cli: CliEnv): void {
       });
     });
   s.command('revoke-token')
-    .description("Revoke a staff member's sign-in token at once (they stay; \"cloak staff token ID\" gives them a new one)")
+    .description(
+      'Revoke a staff member\'s sign-in token at once (they stay; "cloak staff token ID" gives them a new one)',
+    )
     .argument('<id>', 'the staff id')
     .action(async (id: string) => {
       await withApp(cli, async (app) => {
@@ -45,8 +51,16 @@ export function staffCommand(program: Command, cli: CliEnv): void {
     .action(async () => {
       await withApp(cli, async (app) => {
         const now = new Date().toISOString();
-        const token = (m: { tokenRevokedAt?: string | null; tokenExpiresAt?: string | null }) => (m.tokenRevokedAt ? 'token revoked' : !m.tokenExpiresAt || m.tokenExpiresAt <= now ? 'token expired' : `token until ${m.tokenExpiresAt}`);
-        for (const m of await app.staff.list()) cli.io.out(`${m.id.padEnd(16)} ${m.role.padEnd(12)} ${(m.team ?? '-').padEnd(16)} ${m.disabledAt ? 'disabled' : `active  ${token(m)}`}`);
+        const token = (m: { tokenRevokedAt?: string | null; tokenExpiresAt?: string | null }) =>
+          m.tokenRevokedAt
+            ? 'token revoked'
+            : !m.tokenExpiresAt || m.tokenExpiresAt <= now
+              ? 'token expired'
+              : `token until ${m.tokenExpiresAt}`;
+        for (const m of await app.staff.list())
+          cli.io.out(
+            `${m.id.padEnd(16)} ${m.role.padEnd(12)} ${(m.team ?? '-').padEnd(16)} ${m.disabledAt ? 'disabled' : `active  ${token(m)}`}`,
+          );
       });
     });
   s.command('disable')

@@ -12,8 +12,21 @@ import type { Alert, Severity } from './engine.ts';
 
 /** What detection did on its own, so an admin can see it and undo it. */
 export type CaseAction =
-  | { readonly type: 'device_status'; readonly device: string; readonly from: string; readonly to: string; readonly at: string; readonly undone?: string }
-  | { readonly type: 'grants_suspended'; readonly staff: string; readonly grants: readonly string[]; readonly at: string; readonly undone?: string };
+  | {
+      readonly type: 'device_status';
+      readonly device: string;
+      readonly from: string;
+      readonly to: string;
+      readonly at: string;
+      readonly undone?: string;
+    }
+  | {
+      readonly type: 'grants_suspended';
+      readonly staff: string;
+      readonly grants: readonly string[];
+      readonly at: string;
+      readonly undone?: string;
+    };
 export type CaseComment = { readonly by: string; readonly at: string; readonly text: string };
 export type Case = {
   readonly id: string;
@@ -52,8 +65,19 @@ export type AlertRow = {
   readonly assignee: string | null;
   readonly classification: Classification | null;
 };
-export type AlertFilter = { readonly severity?: string | undefined; readonly status?: string | undefined; readonly rule?: string | undefined; readonly actor?: string | undefined };
-export type BulkAction = { readonly ids: readonly string[]; readonly action: 'assign' | 'close'; readonly assignee?: string | undefined; readonly classification?: string | undefined; readonly reason?: string | undefined };
+export type AlertFilter = {
+  readonly severity?: string | undefined;
+  readonly status?: string | undefined;
+  readonly rule?: string | undefined;
+  readonly actor?: string | undefined;
+};
+export type BulkAction = {
+  readonly ids: readonly string[];
+  readonly action: 'assign' | 'close';
+  readonly assignee?: string | undefined;
+  readonly classification?: string | undefined;
+  readonly reason?: string | undefined;
+};
 const ASSIGNEE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 /** Who acts: their actor id (`staff:an-1`), or the signed-in staff member (then their role is checked too). */
@@ -106,7 +130,11 @@ export function createCaseService(deps: CaseDeps) {
     return r;
   }
   async function save(id: string, set: Partial<CaseTable>): Promise<Case> {
-    await db.updateTable('cases').set({ ...set, updated_at: clock.now().toISOString() }).where('id', '=', id).execute();
+    await db
+      .updateTable('cases')
+      .set({ ...set, updated_at: clock.now().toISOString() })
+      .where('id', '=', id)
+      .execute();
     return view(await get(id));
   }
 
@@ -119,14 +147,28 @@ export function createCaseService(deps: CaseDeps) {
     // piece of evidence); alerts raised outside it (a canary touched) carry no such field and keep
     // the standing rule. A downgrade (an alert explained after the fact) allows nothing.
     if (alert.downgrades !== undefined) return done;
-    const allowed = alert.response === undefined ? (kind === 'device' ? (alert.severity === 'high' ? 'restrict' : 'none') : 'suspend') : alert.response;
+    const allowed =
+      alert.response === undefined
+        ? kind === 'device'
+          ? alert.severity === 'high'
+            ? 'restrict'
+            : 'none'
+          : 'suspend'
+        : alert.response;
     if (allowed === 'none') return done;
     if (kind === 'device' && allowed === 'restrict') {
       const d = await deps.devices.get(id).catch(() => undefined);
       if (d && d.status === 'active') {
         await deps.devices.setStatus(id, 'restricted');
         done.push({ type: 'device_status', device: id, from: 'active', to: 'restricted', at: now });
-        await deps.audit.append([{ kind: 'response', actor: SYSTEM, result: 'device_restricted', data: { case: c.id, device: id, rule: alert.rule } }]);
+        await deps.audit.append([
+          {
+            kind: 'response',
+            actor: SYSTEM,
+            result: 'device_restricted',
+            data: { case: c.id, device: id, rule: alert.rule },
+          },
+        ]);
       }
     }
     // A second approver first: with their just-in-time grants suspended, anything beyond their
@@ -135,33 +177,72 @@ export function createCaseService(deps: CaseDeps) {
       const grants = await deps.grants.suspendGrants(id);
       if (grants.length) {
         done.push({ type: 'grants_suspended', staff: id, grants, at: now });
-        await deps.audit.append([{ kind: 'response', actor: SYSTEM, result: 'grants_suspended', data: { case: c.id, staff: id, grants, rule: alert.rule, response: allowed } }]);
+        await deps.audit.append([
+          {
+            kind: 'response',
+            actor: SYSTEM,
+            result: 'grants_suspended',
+            data: { case: c.id, staff: id, grants, rule: alert.rule, response: allowed },
+          },
+        ]);
       }
     }
     if (done.length) deps.log.warn({ case: c.id, actions: done.map((a) => a.type) }, 'detect: automatic response');
     return done;
   }
 
-  function checkClose(r: CaseTable | undefined, resolution: unknown, reason: unknown, reasonRequired: boolean, field = '/classification'): void {
+  function checkClose(
+    r: CaseTable | undefined,
+    resolution: unknown,
+    reason: unknown,
+    reasonRequired: boolean,
+    field = '/classification',
+  ): void {
     const details = [
-      ...((CLASSIFICATIONS as readonly unknown[]).includes(resolution) ? [] : [{ path: field, problem: `one of ${CLASSIFICATIONS.join(', ')}` }]),
-      ...((reason === undefined && !reasonRequired) || (typeof reason === 'string' && reason.trim().length >= 1 && reason.length <= 500) ? [] : [{ path: '/reason', problem: 'a reason of 1-500 characters' }]),
+      ...((CLASSIFICATIONS as readonly unknown[]).includes(resolution)
+        ? []
+        : [{ path: field, problem: `one of ${CLASSIFICATIONS.join(', ')}` }]),
+      ...((reason === undefined && !reasonRequired) ||
+      (typeof reason === 'string' && reason.trim().length >= 1 && reason.length <= 500)
+        ? []
+        : [{ path: '/reason', problem: 'a reason of 1-500 characters' }]),
     ];
-    if (details.length) throw new InvalidInput(`a case is closed as ${CLASSIFICATIONS.join(', ')}${reasonRequired ? ', with a reason' : ''}`, details);
-    if (r && r.status !== 'open') throw new Conflict('this case is already resolved', [{ path: '/id', problem: 'resolved' }]);
+    if (details.length)
+      throw new InvalidInput(
+        `a case is closed as ${CLASSIFICATIONS.join(', ')}${reasonRequired ? ', with a reason' : ''}`,
+        details,
+      );
+    if (r && r.status !== 'open')
+      throw new Conflict('this case is already resolved', [{ path: '/id', problem: 'resolved' }]);
   }
-  const closeEntry = (r: CaseTable, resolution: string, by: By, reason: string | undefined, extra: Record<string, number> = {}) => ({
+  const closeEntry = (
+    r: CaseTable,
+    resolution: string,
+    by: By,
+    reason: string | undefined,
+    extra: Record<string, number> = {},
+  ) => ({
     kind: 'case',
     actor: actorOf(by),
     result: resolution,
-    data: { case: r.id, suspect: r.actor, ...extra, ...(reason === undefined ? {} : { reason: hmacSha256(deps.reasonKey, reason.trim()).toString('hex') }) },
+    data: {
+      case: r.id,
+      suspect: r.actor,
+      ...extra,
+      ...(reason === undefined ? {} : { reason: hmacSha256(deps.reasonKey, reason.trim()).toString('hex') }),
+    },
   });
 
   return {
     /** Files an alert in its actor's open case (opening one if none) and responds to it. */
     async record(alert: Alert): Promise<Case> {
       const now = clock.now().toISOString();
-      let row = await db.selectFrom('cases').selectAll().where('actor', '=', alert.actor).where('status', '=', 'open').executeTakeFirst();
+      let row = await db
+        .selectFrom('cases')
+        .selectAll()
+        .where('actor', '=', alert.actor)
+        .where('status', '=', 'open')
+        .executeTakeFirst();
       if (!row) {
         row = {
           id: randomId('case'),
@@ -184,11 +265,22 @@ export function createCaseService(deps: CaseDeps) {
       } else {
         const alerts = [...(JSON.parse(row.alerts) as Alert[]), alert].slice(-50);
         const worse = rank[alert.severity]! > rank[row.severity]!;
-        row = { ...row, alerts: JSON.stringify(alerts), severity: worse ? alert.severity : row.severity, score: Math.max(row.score, alert.score), summary: worse ? alert.summary : row.summary };
-        await db.updateTable('cases').set({ alerts: row.alerts, severity: row.severity, score: row.score, summary: row.summary, updated_at: now }).where('id', '=', row.id).execute();
+        row = {
+          ...row,
+          alerts: JSON.stringify(alerts),
+          severity: worse ? alert.severity : row.severity,
+          score: Math.max(row.score, alert.score),
+          summary: worse ? alert.summary : row.summary,
+        };
+        await db
+          .updateTable('cases')
+          .set({ alerts: row.alerts, severity: row.severity, score: row.score, summary: row.summary, updated_at: now })
+          .where('id', '=', row.id)
+          .execute();
       }
       const actions = await respond(row, alert);
-      if (actions.length) return save(row.id, { actions: JSON.stringify([...(JSON.parse(row.actions) as CaseAction[]), ...actions]) });
+      if (actions.length)
+        return save(row.id, { actions: JSON.stringify([...(JSON.parse(row.actions) as CaseAction[]), ...actions]) });
       return view(row);
     },
 
@@ -202,7 +294,15 @@ export function createCaseService(deps: CaseDeps) {
 
     /** Every case of one actor (`device:…`, `staff:…`), newest first. */
     async ofActor(actor: string): Promise<Case[]> {
-      return (await db.selectFrom('cases').selectAll().where('actor', '=', actor).orderBy('opened_at', 'desc').limit(100).execute()).map(view);
+      return (
+        await db
+          .selectFrom('cases')
+          .selectAll()
+          .where('actor', '=', actor)
+          .orderBy('opened_at', 'desc')
+          .limit(100)
+          .execute()
+      ).map(view);
     },
 
     async assign(id: string, assignee: string, by: By): Promise<Case> {
@@ -215,8 +315,14 @@ export function createCaseService(deps: CaseDeps) {
     async comment(id: string, text: string, by: By): Promise<Case> {
       const r = await get(id);
       assertMay(callerOf(by), { on: 'case', action: 'comment', suspect: r.actor });
-      if (typeof text !== 'string' || text.trim().length === 0 || text.length > 4000) throw new InvalidInput('a comment is 1-4000 characters', [{ path: '/text', problem: 'empty or too long' }]);
-      return save(id, { comments: JSON.stringify([...(JSON.parse(r.comments) as CaseComment[]), { by: actorOf(by), at: clock.now().toISOString(), text: text.trim() }]) });
+      if (typeof text !== 'string' || text.trim().length === 0 || text.length > 4000)
+        throw new InvalidInput('a comment is 1-4000 characters', [{ path: '/text', problem: 'empty or too long' }]);
+      return save(id, {
+        comments: JSON.stringify([
+          ...(JSON.parse(r.comments) as CaseComment[]),
+          { by: actorOf(by), at: clock.now().toISOString(), text: text.trim() },
+        ]),
+      });
     },
 
     /**
@@ -235,8 +341,12 @@ export function createCaseService(deps: CaseDeps) {
     /** The alerts of the cases, one row each, newest first, filtered here (not by the caller). */
     async alerts(filter: AlertFilter): Promise<AlertRow[]> {
       const details = [
-        ...(filter.severity === undefined || filter.severity in rank ? [] : [{ path: '/severity', problem: 'low, medium or high' }]),
-        ...(filter.status === undefined || filter.status === 'open' || filter.status === 'resolved' ? [] : [{ path: '/status', problem: 'open or resolved' }]),
+        ...(filter.severity === undefined || filter.severity in rank
+          ? []
+          : [{ path: '/severity', problem: 'low, medium or high' }]),
+        ...(filter.status === undefined || filter.status === 'open' || filter.status === 'resolved'
+          ? []
+          : [{ path: '/status', problem: 'open or resolved' }]),
       ];
       if (details.length) throw new InvalidInput('the alert filter is not valid', details);
       let q = db.selectFrom('cases').selectAll().orderBy('updated_at', 'desc').limit(1000);
@@ -247,7 +357,19 @@ export function createCaseService(deps: CaseDeps) {
         c.alerts.forEach((a, index) => {
           if (filter.severity && a.severity !== filter.severity) return;
           if (filter.rule && a.rule !== filter.rule) return;
-          rows.push({ case: c.id, index, at: a.at, actor: a.actor, rule: a.rule, severity: a.severity, score: a.score, summary: a.summary, status: c.status, assignee: c.assignee, classification: c.resolution });
+          rows.push({
+            case: c.id,
+            index,
+            at: a.at,
+            actor: a.actor,
+            rule: a.rule,
+            severity: a.severity,
+            score: a.score,
+            summary: a.summary,
+            status: c.status,
+            assignee: c.assignee,
+            classification: c.resolution,
+          });
         });
       }
       return rows.sort((a, b) => b.at.localeCompare(a.at) || a.case.localeCompare(b.case) || b.index - a.index);
@@ -260,20 +382,40 @@ export function createCaseService(deps: CaseDeps) {
      */
     async bulk(req: BulkAction, by: By): Promise<Case[]> {
       const ids = Array.isArray(req.ids) ? req.ids : [];
-      if (ids.length === 0 || ids.length > 200) throw new InvalidInput('ids lists 1-200 cases', [{ path: '/ids', problem: 'empty or more than 200' }]);
-      if (new Set(ids).size !== ids.length) throw new InvalidInput('ids lists a case twice', [{ path: '/ids', problem: 'duplicate ids' }]);
-      if (req.action !== 'assign' && req.action !== 'close') throw new InvalidInput('action is assign or close', [{ path: '/action', problem: 'unknown action' }]);
+      if (ids.length === 0 || ids.length > 200)
+        throw new InvalidInput('ids lists 1-200 cases', [{ path: '/ids', problem: 'empty or more than 200' }]);
+      if (new Set(ids).size !== ids.length)
+        throw new InvalidInput('ids lists a case twice', [{ path: '/ids', problem: 'duplicate ids' }]);
+      if (req.action !== 'assign' && req.action !== 'close')
+        throw new InvalidInput('action is assign or close', [{ path: '/action', problem: 'unknown action' }]);
       if (req.action === 'assign' && (typeof req.assignee !== 'string' || !ASSIGNEE.test(req.assignee)))
-        throw new InvalidInput('assigning needs the staff id of the assignee', [{ path: '/assignee', problem: 'a staff id: letters, digits, _ or -, up to 64' }]);
-      const rows = await db.selectFrom('cases').selectAll().where('id', 'in', [...ids]).execute();
+        throw new InvalidInput('assigning needs the staff id of the assignee', [
+          { path: '/assignee', problem: 'a staff id: letters, digits, _ or -, up to 64' },
+        ]);
+      const rows = await db
+        .selectFrom('cases')
+        .selectAll()
+        .where('id', 'in', [...ids])
+        .execute();
       const byId = new Map(rows.map((r) => [r.id, r]));
       // Separation of duties first: a case of one's own in the batch refuses the whole batch.
       const refused = ids.flatMap((id, i) => {
         const r = byId.get(id);
-        const why = r ? refusal(callerOf(by), { on: 'case', action: req.action, suspect: r.actor, ...(req.action === 'assign' ? { assignee: req.assignee } : {}) }) : null;
+        const why = r
+          ? refusal(callerOf(by), {
+              on: 'case',
+              action: req.action,
+              suspect: r.actor,
+              ...(req.action === 'assign' ? { assignee: req.assignee } : {}),
+            })
+          : null;
         return why === null ? [] : [{ path: `/ids/${i}`, problem: why }];
       });
-      if (refused.length) throw new Forbidden(`nothing was changed: ${refused.length} case(s) of this ${req.action} are not yours to act on (${refused[0]!.problem})`, refused);
+      if (refused.length)
+        throw new Forbidden(
+          `nothing was changed: ${refused.length} case(s) of this ${req.action} are not yours to act on (${refused[0]!.problem})`,
+          refused,
+        );
       const problems: { path: string; problem: string }[] = [];
       ids.forEach((id, i) => {
         const r = byId.get(id);
@@ -290,18 +432,52 @@ export function createCaseService(deps: CaseDeps) {
       }
       // Only cases resolved before are a clash with their state; anything else in the batch is bad input.
       const clash = problems.length > 0 && problems.every((p) => p.problem === 'already resolved');
-      if (problems.length) throw new (clash ? Conflict : InvalidInput)(`nothing was changed: ${problems.length} problem(s) with this ${req.action}`, problems);
+      if (problems.length)
+        throw new (clash ? Conflict : InvalidInput)(
+          `nothing was changed: ${problems.length} problem(s) with this ${req.action}`,
+          problems,
+        );
       const now = clock.now().toISOString();
       const set: Partial<CaseTable> =
-        req.action === 'assign' ? { assignee: req.assignee!, updated_at: now } : { status: 'resolved', resolution: req.classification!, resolution_reason: req.reason!.trim(), updated_at: now };
+        req.action === 'assign'
+          ? { assignee: req.assignee!, updated_at: now }
+          : {
+              status: 'resolved',
+              resolution: req.classification!,
+              resolution_reason: req.reason!.trim(),
+              updated_at: now,
+            };
       // The audit entries first (as the single actions do), then every case in one transaction.
-      await deps.audit.append(ids.map((id) => (req.action === 'assign' ? { kind: 'case', actor: actorOf(by), result: 'assigned', data: { case: id, assignee: req.assignee!, bulk: ids.length } } : closeEntry(byId.get(id)!, req.classification!, by, req.reason, { bulk: ids.length }))));
+      await deps.audit.append(
+        ids.map((id) =>
+          req.action === 'assign'
+            ? {
+                kind: 'case',
+                actor: actorOf(by),
+                result: 'assigned',
+                data: { case: id, assignee: req.assignee!, bulk: ids.length },
+              }
+            : closeEntry(byId.get(id)!, req.classification!, by, req.reason, { bulk: ids.length }),
+        ),
+      );
       await db.transaction().execute(async (tx) => {
         // Only still-open cases: one closed meanwhile fails the whole batch.
-        const r = await tx.updateTable('cases').set(set).where('id', 'in', [...ids]).where('status', '=', 'open').executeTakeFirst();
-        if (Number(r.numUpdatedRows) !== ids.length) throw new Conflict('nothing was changed: a case was resolved meanwhile', [{ path: '/ids', problem: 'changed meanwhile' }]);
+        const r = await tx
+          .updateTable('cases')
+          .set(set)
+          .where('id', 'in', [...ids])
+          .where('status', '=', 'open')
+          .executeTakeFirst();
+        if (Number(r.numUpdatedRows) !== ids.length)
+          throw new Conflict('nothing was changed: a case was resolved meanwhile', [
+            { path: '/ids', problem: 'changed meanwhile' },
+          ]);
       });
-      const after = await db.selectFrom('cases').selectAll().where('id', 'in', [...ids]).execute();
+      const after = await db
+        .selectFrom('cases')
+        .selectAll()
+        .where('id', 'in', [...ids])
+        .execute();
       const m = new Map(after.map((r) => [r.id, view(r)]));
       return ids.map((id) => m.get(id)!);
     },
@@ -310,8 +486,13 @@ export function createCaseService(deps: CaseDeps) {
     async linkIncident(id: string, incident: string, by: By): Promise<Case> {
       const r = await get(id);
       assertMay(callerOf(by), { on: 'case', action: 'escalate', suspect: r.actor });
-      if (r.incident) throw new Conflict(`this case was already escalated to incident ${r.incident}`, [{ path: '/id', problem: 'already escalated' }]);
-      await deps.audit.append([{ kind: 'case', actor: actorOf(by), result: 'escalated', data: { case: id, incident, suspect: r.actor } }]);
+      if (r.incident)
+        throw new Conflict(`this case was already escalated to incident ${r.incident}`, [
+          { path: '/id', problem: 'already escalated' },
+        ]);
+      await deps.audit.append([
+        { kind: 'case', actor: actorOf(by), result: 'escalated', data: { case: id, incident, suspect: r.actor } },
+      ]);
       return save(id, { incident });
     },
 
@@ -331,10 +512,24 @@ export function createCaseService(deps: CaseDeps) {
         }
         if (a.type === 'device_status') {
           await deps.devices.setStatus(a.device, a.from);
-          await deps.audit.append([{ kind: 'response', actor: actorOf(by), result: 'undone', data: { case: id, device: a.device, status: a.from } }]);
+          await deps.audit.append([
+            {
+              kind: 'response',
+              actor: actorOf(by),
+              result: 'undone',
+              data: { case: id, device: a.device, status: a.from },
+            },
+          ]);
         } else {
           const restored = await deps.grants.restoreGrants(a.grants);
-          await deps.audit.append([{ kind: 'response', actor: actorOf(by), result: 'undone', data: { case: id, staff: a.staff, grants: restored } }]);
+          await deps.audit.append([
+            {
+              kind: 'response',
+              actor: actorOf(by),
+              result: 'undone',
+              data: { case: id, staff: a.staff, grants: restored },
+            },
+          ]);
         }
         actions.push({ ...a, undone: now });
       }

@@ -49,7 +49,15 @@ export type Alert = {
   readonly downgrades?: string;
 };
 /** Whether an access (a lookup or a reveal shown in clear) had a reason, as the engine saw it. */
-export type AccessVerdict = { readonly actor: string; readonly at: string; readonly explained: boolean; readonly shown: boolean; readonly parcel?: string | undefined; readonly customer?: string | undefined; readonly templates?: readonly string[] };
+export type AccessVerdict = {
+  readonly actor: string;
+  readonly at: string;
+  readonly explained: boolean;
+  readonly shown: boolean;
+  readonly parcel?: string | undefined;
+  readonly customer?: string | undefined;
+  readonly templates?: readonly string[];
+};
 /** Per rule, the lowest score whose alerts were right at least 95% of the time on the evaluation worlds. */
 export type ResponseGates = Readonly<Record<string, number>>;
 export type EngineOptions = {
@@ -80,12 +88,38 @@ const P_HIGH = 1e-10;
 /** The week-long tail past which slow accumulation is an alert. */
 const P_SLOW = 1e-9;
 
-type ParcelState = { customer?: string; dest?: string; places: string[]; scans: [string, number][]; couriers: [string, number][]; seen: number };
+type ParcelState = {
+  customer?: string;
+  dest?: string;
+  places: string[];
+  scans: [string, number][];
+  couriers: [string, number][];
+  seen: number;
+};
 type Ticket = { id: string; customer: string; assignee: string; open: number; closed?: number };
-type CustomerState = { parcels: string[]; tickets: Ticket[]; contacts: [string, number][]; reviews: number; seen: number };
-type Unexplained = { t: number; e: Evidence; parcel?: string | undefined; customer?: string | undefined; covered: readonly Template[] };
+type CustomerState = {
+  parcels: string[];
+  tickets: Ticket[];
+  contacts: [string, number][];
+  reviews: number;
+  seen: number;
+};
+type Unexplained = {
+  t: number;
+  e: Evidence;
+  parcel?: string | undefined;
+  customer?: string | undefined;
+  covered: readonly Template[];
+};
 /** An alert standing for an actor and rule; for the access rules, which templates covered how many of its unexplained reads. */
-type Raised = { t: number; severity: Severity; id: string; downgraded?: boolean; /** Earlier alerts of the rule this one raised the severity of, still standing. */ under?: string[]; covers?: { n: number; by: Map<string, number> } };
+type Raised = {
+  t: number;
+  severity: Severity;
+  id: string;
+  downgraded?: boolean;
+  /** Earlier alerts of the rule this one raised the severity of, still standing. */ under?: string[];
+  covers?: { n: number; by: Map<string, number> };
+};
 export type ActorState = {
   win: number[];
   unexpl: Unexplained[];
@@ -157,7 +191,12 @@ const DIRECT: ReadonlySet<string> = new Set(DIRECT_TEMPLATES);
 /** What a person's own work explains a read by (a borrowed account reads by the team's or the place's). */
 const OWN_WORK: ReadonlySet<string> = new Set(['ticket', 'past-ticket', 'assignment', 'earlier-contact', 'own-scan']);
 /** The rules that judge a day's unexplained accesses (the week-long rule is for what they missed). */
-const DAY_RULES = ['lookup-without-scan', 'unknown-build-then-reads', 'parcel-lookup-without-assignment', 'access-without-explanation'];
+const DAY_RULES = [
+  'lookup-without-scan',
+  'unknown-build-then-reads',
+  'parcel-lookup-without-assignment',
+  'access-without-explanation',
+];
 
 /**
  * Shipped gates: per rule, the lowest score from which its alerts were right ≥ 95% of the time
@@ -166,7 +205,13 @@ const DAY_RULES = ['lookup-without-scan', 'unknown-build-then-reads', 'parcel-lo
  * unexplained device reads with a lower bar after a lone build; it fired too rarely to be
  * measured alone and takes the device rule's gate.
  */
-export const DEFAULT_GATES: ResponseGates = { 'lookup-without-scan': 0.699, 'unknown-build-then-reads': 0.699, 'unusual-fields': 0.8, 'break-glass-abuse': 0.632, 'review-broker': 0.75 };
+export const DEFAULT_GATES: ResponseGates = {
+  'lookup-without-scan': 0.699,
+  'unknown-build-then-reads': 0.699,
+  'unusual-fields': 0.8,
+  'break-glass-abuse': 0.632,
+  'review-broker': 0.75,
+};
 
 /**
  * Makes an engine. Feed it events in time order with `ingest`; it returns the alerts each
@@ -234,7 +279,38 @@ export function createEngine(opts: EngineOptions = {}) {
 
   const actorState = (a: string): ActorState => {
     let s = actors.get(a);
-    if (!s) actors.set(a, (s = { win: [], unexpl: [], past: { n: 0, u: 0 }, week: new Map(), n7: 0, u7: 0, slowEv: [], slowCovered: [], reveals: [], revealsUnexpl: [], revealTotals: { n: 0, u: 0 }, revealsWeek: [], revealsWeekUnexpl: [], hours: new Array<number>(24).fill(0), daysSeen: new Set(), hourly: new Map(), n24: 0, days: new Map(), fieldOdd: [], recent: [], recentCount: new Map(), ownDay: Number.NaN, ownMedian: undefined, takeoverEv: [], alerted: new Map(), seq: 0 }));
+    if (!s)
+      actors.set(
+        a,
+        (s = {
+          win: [],
+          unexpl: [],
+          past: { n: 0, u: 0 },
+          week: new Map(),
+          n7: 0,
+          u7: 0,
+          slowEv: [],
+          slowCovered: [],
+          reveals: [],
+          revealsUnexpl: [],
+          revealTotals: { n: 0, u: 0 },
+          revealsWeek: [],
+          revealsWeekUnexpl: [],
+          hours: new Array<number>(24).fill(0),
+          daysSeen: new Set(),
+          hourly: new Map(),
+          n24: 0,
+          days: new Map(),
+          fieldOdd: [],
+          recent: [],
+          recentCount: new Map(),
+          ownDay: Number.NaN,
+          ownMedian: undefined,
+          takeoverEv: [],
+          alerted: new Map(),
+          seq: 0,
+        }),
+      );
     return s;
   };
   const parcel = (id: string): ParcelState => {
@@ -255,12 +331,25 @@ export function createEngine(opts: EngineOptions = {}) {
     if (k === 'staff') return staff.get(bare(actor))?.role ?? 'unknown';
     return k;
   };
-  const stationOf = (actor: string): string | undefined => (kindOf(actor) === 'device' ? devices.get(bare(actor))?.station : staff.get(bare(actor))?.station);
+  const stationOf = (actor: string): string | undefined =>
+    kindOf(actor) === 'device' ? devices.get(bare(actor))?.station : staff.get(bare(actor))?.station;
   const near = (t: number | undefined, at: number) => t !== undefined && at >= t - BEFORE && at <= t + AFTER;
 
   let quietly = false;
   /** Texts and evidence may come as functions: built only when the alert is raised (most calls repeat a standing alert). */
-  function raise(out: Alert[], a: { actor: string; rule: string; severity: Severity; score: number; texts: AlertTexts | (() => AlertTexts); evidence: readonly Evidence[] | (() => readonly Evidence[]); compared: Alert['compared']; at?: string }): Alert | undefined {
+  function raise(
+    out: Alert[],
+    a: {
+      actor: string;
+      rule: string;
+      severity: Severity;
+      score: number;
+      texts: AlertTexts | (() => AlertTexts);
+      evidence: readonly Evidence[] | (() => readonly Evidence[]);
+      compared: Alert['compared'];
+      at?: string;
+    },
+  ): Alert | undefined {
     if (quietly) {
       out.push({ at: '', actor: a.actor, rule: a.rule, severity: a.severity, score: 0, summary: '', evidence: [] });
       return undefined;
@@ -275,20 +364,54 @@ export function createEngine(opts: EngineOptions = {}) {
     const evidence = typeof a.evidence === 'function' ? a.evidence() : a.evidence;
     const texts = typeof a.texts === 'function' ? a.texts() : a.texts;
     const { response, reason } = respond(a.actor, a.rule, score, evidence.length);
-    const alert: Alert = { at: a.at ?? (eventAt || iso(now)), actor: a.actor, rule: a.rule, severity: a.severity, score, summary: texts.en.summary, evidence: evidence.slice(-MAX_EVIDENCE), id, raisedAt: iso(now), compared: a.compared, texts, response, responseReason: reason };
+    const alert: Alert = {
+      at: a.at ?? (eventAt || iso(now)),
+      actor: a.actor,
+      rule: a.rule,
+      severity: a.severity,
+      score,
+      summary: texts.en.summary,
+      evidence: evidence.slice(-MAX_EVIDENCE),
+      id,
+      raisedAt: iso(now),
+      compared: a.compared,
+      texts,
+      response,
+      responseReason: reason,
+    };
     out.push(alert);
     return alert;
   }
 
   /** Graduated and gated: only rules measured precise enough, never on one piece of evidence; a second approver first, a suspension on a second finding. */
-  function respond(actor: string, rule: string, score: number, evidence: number): { response: Response; reason: string } {
+  function respond(
+    actor: string,
+    rule: string,
+    score: number,
+    evidence: number,
+  ): { response: Response; reason: string } {
     const gate = gates[rule];
-    if (gate === undefined || score < gate) return { response: 'none', reason: `rule ${rule} at score ${score} is not measured precise enough for an automatic response` };
+    if (gate === undefined || score < gate)
+      return {
+        response: 'none',
+        reason: `rule ${rule} at score ${score} is not measured precise enough for an automatic response`,
+      };
     if (evidence < 2) return { response: 'none', reason: 'never on a single piece of evidence' };
-    if (kindOf(actor) === 'device') return { response: 'restrict', reason: `rule ${rule} at score ≥ ${gate} was right ≥ 95% of the time on the evaluation worlds` };
+    if (kindOf(actor) === 'device')
+      return {
+        response: 'restrict',
+        reason: `rule ${rule} at score ≥ ${gate} was right ≥ 95% of the time on the evaluation worlds`,
+      };
     const s = actorState(actor);
-    const earlier = [...s.alerted.entries()].some(([r, x]) => r !== rule && !x.downgraded && now - x.t < 7 * DAY && gates[r] !== undefined);
-    return earlier ? { response: 'suspend', reason: 'a second precise finding within a week' } : { response: 'second_approver', reason: `rule ${rule} at score ≥ ${gate}: the next reveals need a second approver` };
+    const earlier = [...s.alerted.entries()].some(
+      ([r, x]) => r !== rule && !x.downgraded && now - x.t < 7 * DAY && gates[r] !== undefined,
+    );
+    return earlier
+      ? { response: 'suspend', reason: 'a second precise finding within a week' }
+      : {
+          response: 'second_approver',
+          reason: `rule ${rule} at score ≥ ${gate}: the next reveals need a second approver`,
+        };
   }
 
   /** Emits a downgrade of an actor's standing alert of a rule, with the reason. */
@@ -299,7 +422,21 @@ export function createEngine(opts: EngineOptions = {}) {
     last.downgraded = true;
     const texts = alertTexts('downgraded', { reason });
     // The alert and those it raised the severity of: each gets its downgrade line.
-    for (const id of [...(last.under ?? []), last.id]) out.push({ at: eventAt || iso(now), actor, rule, severity: 'low', score: 0, summary: texts.en.summary, evidence: [], id: `${actor}#${++s.seq}`, raisedAt: iso(now), texts, response: 'none', downgrades: id });
+    for (const id of [...(last.under ?? []), last.id])
+      out.push({
+        at: eventAt || iso(now),
+        actor,
+        rule,
+        severity: 'low',
+        score: 0,
+        summary: texts.en.summary,
+        evidence: [],
+        id: `${actor}#${++s.seq}`,
+        raisedAt: iso(now),
+        texts,
+        response: 'none',
+        downgrades: id,
+      });
   }
 
   // --- Explaining an access ------------------------------------------------------------
@@ -309,7 +446,13 @@ export function createEngine(opts: EngineOptions = {}) {
   }
 
   /** Every template that covers this access (learned or not). */
-  function templates(actor: string, parcelId: string | undefined, customerId: string | undefined, at: number, ticket?: string): Template[] {
+  function templates(
+    actor: string,
+    parcelId: string | undefined,
+    customerId: string | undefined,
+    at: number,
+    ticket?: string,
+  ): Template[] {
     const out: Template[] = [];
     const kind = kindOf(actor);
     const who = bare(actor);
@@ -321,7 +464,8 @@ export function createEngine(opts: EngineOptions = {}) {
       if (kind === 'staff' && near(get(p.couriers, who), at)) out.push('assignment');
     }
     if (c && kind === 'staff') {
-      if (!out.includes('assignment') && c.parcels.some((id) => near(get(parcels.get(id)?.couriers ?? [], who), at))) out.push('assignment');
+      if (!out.includes('assignment') && c.parcels.some((id) => near(get(parcels.get(id)?.couriers ?? [], who), at)))
+        out.push('assignment');
       let mine = false;
       let past = false;
       let team = false;
@@ -355,7 +499,8 @@ export function createEngine(opts: EngineOptions = {}) {
     // A stream that began mid-flight (scans of parcels it was never told of) has a gap behind it:
     // until that passes, a parcel or customer it never heard of may predate it, and is not held
     // against anyone. A stream that saw every parcel created (a fresh Cloak) has no such gap.
-    if (at < gapUntil && !p && (!c || (ticket !== undefined && !ticketsById.has(ticket)) || c.parcels.length === 0)) out.push('history-gap');
+    if (at < gapUntil && !p && (!c || (ticket !== undefined && !ticketsById.has(ticket)) || c.parcels.length === 0))
+      out.push('history-gap');
     return out;
   }
 
@@ -390,19 +535,30 @@ export function createEngine(opts: EngineOptions = {}) {
   }
 
   /** The burst test: is this many unexplained accesses in 24 hours surprising for this actor? */
-  function burst(s: ActorState, role: string, actor: string): { n: number; expected: number; p: number; lone?: { build: string; t: number } | undefined } {
+  function burst(
+    s: ActorState,
+    role: string,
+    actor: string,
+  ): { n: number; expected: number; p: number; lone?: { build: string; t: number } | undefined } {
     const n = s.unexpl.length;
     // A floor for what a rate learned from few accesses cannot know: devices' reads are scans, people's are not.
     const expected = Math.max(kindOf(actor) === 'device' ? 0.1 : 0.5, s.win.length * expectedRate(s, role));
     const dev = kindOf(actor) === 'device' ? devices.get(bare(actor)) : undefined;
     // A build that no other device runs, reported shortly before: the scanner story's tell.
-    const lone = dev && (buildDevices.get(dev.build)?.size ?? 0) <= 1 && now - dev.buildAt < 2 * DAY ? { build: dev.build, t: dev.buildAt } : undefined;
+    const lone =
+      dev && (buildDevices.get(dev.build)?.size ?? 0) <= 1 && now - dev.buildAt < 2 * DAY
+        ? { build: dev.build, t: dev.buildAt }
+        : undefined;
     return { n, expected, p: poissonTail(n, expected), lone };
   }
 
   function accessRule(actor: string, what: 'parcel' | 'customer'): string {
     const dev = kindOf(actor) === 'device';
-    return dev ? 'lookup-without-scan' : what === 'parcel' ? 'parcel-lookup-without-assignment' : 'access-without-explanation';
+    return dev
+      ? 'lookup-without-scan'
+      : what === 'parcel'
+        ? 'parcel-lookup-without-assignment'
+        : 'access-without-explanation';
   }
 
   function burstAlert(out: Alert[], actor: string, s: ActorState, role: string, what: 'parcel' | 'customer'): void {
@@ -416,15 +572,49 @@ export function createEngine(opts: EngineOptions = {}) {
     if (!alertable) return;
     const who = bare(actor);
     const evidence = (): Evidence[] => [
-      ...(b.lone ? [{ type: 'device', at: iso(b.lone.t), build: b.lone.build, note: noteTexts('lone-build').en, notes: noteTexts('lone-build') }] : []),
-      ...(stranger ? [{ type: 'device', at: iso(now), device: bare(actor), note: noteTexts('never-enrolled').en, notes: noteTexts('never-enrolled') }] : []),
+      ...(b.lone
+        ? [
+            {
+              type: 'device',
+              at: iso(b.lone.t),
+              build: b.lone.build,
+              note: noteTexts('lone-build').en,
+              notes: noteTexts('lone-build'),
+            },
+          ]
+        : []),
+      ...(stranger
+        ? [
+            {
+              type: 'device',
+              at: iso(now),
+              device: bare(actor),
+              note: noteTexts('never-enrolled').en,
+              notes: noteTexts('never-enrolled'),
+            },
+          ]
+        : []),
       ...s.unexpl.map((u) => u.e),
     ];
     const severity: Severity = b.p < P_HIGH || b.lone || stranger ? 'high' : 'medium';
     const score = 1 - Math.max(b.p, 1e-12) ** (1 / 12);
-    const params = { who, n: b.n, expected: b.expected.toFixed(1), role: role.replace(/^device:/, ''), build: b.lone?.build ?? '' };
+    const params = {
+      who,
+      n: b.n,
+      expected: b.expected.toFixed(1),
+      role: role.replace(/^device:/, ''),
+      build: b.lone?.build ?? '',
+    };
     const rule = b.lone && kindOf(actor) === 'device' ? 'unknown-build-then-reads' : accessRule(actor, what);
-    const raised = raise(out, { actor, rule, severity, score, texts: () => alertTexts(rule, params), evidence, compared: rule === 'unknown-build-then-reads' ? 'everyone' : 'peers-and-own-past' });
+    const raised = raise(out, {
+      actor,
+      rule,
+      severity,
+      score,
+      texts: () => alertTexts(rule, params),
+      evidence,
+      compared: rule === 'unknown-build-then-reads' ? 'everyone' : 'peers-and-own-past',
+    });
     if (raised) s.alerted.get(rule)!.covers = coverage(s.unexpl.map((u) => u.covered));
   }
 
@@ -436,17 +626,38 @@ export function createEngine(opts: EngineOptions = {}) {
   }
 
   /** Feeds one judged access to every access rule. */
-  function judged(out: Alert[], actor: string, v: { explained: boolean; shown: boolean; parcel?: string | undefined; customer?: string | undefined; covered: readonly Template[]; e: Evidence; fields?: readonly string[] | undefined }): void {
+  function judged(
+    out: Alert[],
+    actor: string,
+    v: {
+      explained: boolean;
+      shown: boolean;
+      parcel?: string | undefined;
+      customer?: string | undefined;
+      covered: readonly Template[];
+      e: Evidence;
+      fields?: readonly string[] | undefined;
+    },
+  ): void {
     const role = roleOf(actor);
     const s = actorState(actor);
-    opts.onAccess?.({ actor, at: v.e.at, explained: v.explained, shown: v.shown, parcel: v.parcel, customer: v.customer, templates: v.covered });
+    opts.onAccess?.({
+      actor,
+      at: v.e.at,
+      explained: v.explained,
+      shown: v.shown,
+      parcel: v.parcel,
+      customer: v.customer,
+      templates: v.covered,
+    });
     learner.observe(role, actor, v.covered, now);
     slide(s);
     s.win.push(now);
     takeover(out, actor, s, v.e, v.covered, role);
     const place = stationOf(actor) ?? staff.get(bare(actor))?.team;
     if (place !== undefined) {
-      if (s.placeKey?.role !== role || s.placeKey.place !== place) s.placeKey = { role, place, key: `${role}@${place}` };
+      if (s.placeKey?.role !== role || s.placeKey.place !== place)
+        s.placeKey = { role, place, key: `${role}@${place}` };
       const key = s.placeKey.key;
       (placeActors.get(key) ?? placeActors.set(key, new Set()).get(key)!).add(actor);
     }
@@ -462,7 +673,14 @@ export function createEngine(opts: EngineOptions = {}) {
         else s.recentCount.set(gone, left);
       }
       // Once the day's posting shows, the reads of that station that led up to it are explained too.
-      if (!before && focusedOn(s, dest) && dest !== stationOf(actor) && kindOf(actor) === 'staff') explainLate(out, actor, (u) => u.parcel !== undefined && parcels.get(u.parcel)?.dest === dest, 'the actor was working that station’s parcels', 6 * HOUR);
+      if (!before && focusedOn(s, dest) && dest !== stationOf(actor) && kindOf(actor) === 'staff')
+        explainLate(
+          out,
+          actor,
+          (u) => u.parcel !== undefined && parcels.get(u.parcel)?.dest === dest,
+          'the actor was working that station’s parcels',
+          6 * HOUR,
+        );
     }
     volume(out, actor, s, role, v.parcel ? 'parcel' : 'customer');
     if (v.fields) fields(out, actor, s, role, v.fields, v.e);
@@ -497,8 +715,8 @@ export function createEngine(opts: EngineOptions = {}) {
     burstAlert(out, actor, s, role, v.parcel ? 'parcel' : 'customer');
     s.slowEv.push(v.e);
     s.slowCovered.push(v.covered);
-    if (s.slowEv.length > MAX_EVIDENCE) s.slowEv.shift(), s.slowCovered.shift();
-    if (v.e.type === 'reveal') revealBurst(out, actor, s, role, v.e), slowReveals(out, actor, s, role, v.e);
+    if (s.slowEv.length > MAX_EVIDENCE) (s.slowEv.shift(), s.slowCovered.shift());
+    if (v.e.type === 'reveal') (revealBurst(out, actor, s, role, v.e), slowReveals(out, actor, s, role, v.e));
     // The low and slow: a week of unexplained accesses, against the same expectation.
     const { n7, u7 } = s;
     if (u7 < 8) return;
@@ -509,7 +727,18 @@ export function createEngine(opts: EngineOptions = {}) {
     });
     if (caught) return;
     const p7 = poissonTail(u7, Math.max(0.5, n7 * expectedRate(s, role)));
-    if (p7 < P_SLOW && raise(out, { actor, rule: 'accumulated-risk', severity: p7 < P_HIGH ? 'high' : 'medium', score: 1 - Math.max(p7, 1e-12) ** (1 / 12), texts: () => alertTexts('accumulated-risk', { risk: u7, n: n7 }), evidence: s.slowEv, compared: 'peers-and-own-past' }))
+    if (
+      p7 < P_SLOW &&
+      raise(out, {
+        actor,
+        rule: 'accumulated-risk',
+        severity: p7 < P_HIGH ? 'high' : 'medium',
+        score: 1 - Math.max(p7, 1e-12) ** (1 / 12),
+        texts: () => alertTexts('accumulated-risk', { risk: u7, n: n7 }),
+        evidence: s.slowEv,
+        compared: 'peers-and-own-past',
+      })
+    )
       s.alerted.get('accumulated-risk')!.covers = coverage(s.slowCovered);
   }
 
@@ -534,7 +763,14 @@ export function createEngine(opts: EngineOptions = {}) {
         rule: 'many-devices-one-station',
         severity: many.length >= 4 ? 'high' : 'medium',
         score: 1 - Math.exp(-many.length / 2),
-        texts: () => alertTexts('many-devices-one-station', { who: bare(device), n: mine.length, station, devices: many.length, total }),
+        texts: () =>
+          alertTexts('many-devices-one-station', {
+            who: bare(device),
+            n: mine.length,
+            station,
+            devices: many.length,
+            total,
+          }),
         evidence: () => mine,
         compared: 'everyone',
       });
@@ -569,7 +805,14 @@ export function createEngine(opts: EngineOptions = {}) {
    * earlier contact; a teammate's ticket or their station is what a borrowed account reads).
    * The session's hours are not learned as the person's own.
    */
-  function takeover(out: Alert[], actor: string, s: ActorState, e: Evidence, covered: readonly Template[], role: string): void {
+  function takeover(
+    out: Alert[],
+    actor: string,
+    s: ActorState,
+    e: Evidence,
+    covered: readonly Template[],
+    role: string,
+  ): void {
     const net = s.novelNet;
     if (net === undefined || now - net > 6 * HOUR) {
       seenAt(s, now, role);
@@ -577,7 +820,19 @@ export function createEngine(opts: EngineOptions = {}) {
     }
     if (covered.some((t) => OWN_WORK.has(t))) return;
     s.takeoverEv.push(e);
-    if (s.takeoverEv.length >= 3) raise(out, { actor, rule: 'new-network-then-reads', severity: s.takeoverEv.length >= 10 ? 'high' : 'medium', score: 1 - Math.exp(-s.takeoverEv.length / 3), texts: () => alertTexts('new-network-then-reads', { who: bare(actor), n: s.takeoverEv.length }), evidence: () => [{ type: 'login', at: iso(net), note: noteTexts('novel-network').en, notes: noteTexts('novel-network') }, ...s.takeoverEv], compared: 'peers-and-own-past' });
+    if (s.takeoverEv.length >= 3)
+      raise(out, {
+        actor,
+        rule: 'new-network-then-reads',
+        severity: s.takeoverEv.length >= 10 ? 'high' : 'medium',
+        score: 1 - Math.exp(-s.takeoverEv.length / 3),
+        texts: () => alertTexts('new-network-then-reads', { who: bare(actor), n: s.takeoverEv.length }),
+        evidence: () => [
+          { type: 'login', at: iso(net), note: noteTexts('novel-network').en, notes: noteTexts('novel-network') },
+          ...s.takeoverEv,
+        ],
+        compared: 'peers-and-own-past',
+      });
   }
 
   /** Reveals asked for with no reason (shown or refused): rarer than reads, so fewer make an alert. */
@@ -591,7 +846,16 @@ export function createEngine(opts: EngineOptions = {}) {
     const expected = Math.max(0.1, s.reveals.length * rate);
     const p = poissonTail(n, expected);
     if (p >= P_MEDIUM) return;
-    raise(out, { actor, rule: 'access-without-explanation', severity: p < P_HIGH ? 'high' : 'medium', score: 1 - Math.max(p, 1e-12) ** (1 / 12), texts: () => alertTexts('access-without-explanation', { who: bare(actor), n, expected: expected.toFixed(1), role }), evidence: () => s.revealsUnexpl.map((x) => x.e), compared: 'peers-and-own-past' });
+    raise(out, {
+      actor,
+      rule: 'access-without-explanation',
+      severity: p < P_HIGH ? 'high' : 'medium',
+      score: 1 - Math.max(p, 1e-12) ** (1 / 12),
+      texts: () =>
+        alertTexts('access-without-explanation', { who: bare(actor), n, expected: expected.toFixed(1), role }),
+      evidence: () => s.revealsUnexpl.map((x) => x.e),
+      compared: 'peers-and-own-past',
+    });
   }
 
   /** Reveals with no reason, a few a day for days: the week's count against the role's rate (the day's count is revealBurst's). */
@@ -605,7 +869,15 @@ export function createEngine(opts: EngineOptions = {}) {
     const expected = Math.max(0.2, s.revealsWeek.length * (roleRevealRate.get(role) ?? 0.02));
     const p = poissonTail(n, expected);
     if (p >= P_MEDIUM) return;
-    raise(out, { actor, rule: 'slow-reveals', severity: p < P_HIGH ? 'high' : 'medium', score: 1 - Math.max(p, 1e-12) ** (1 / 12), texts: () => alertTexts('slow-reveals', { who: bare(actor), n, days, expected: expected.toFixed(1), role }), evidence: () => s.revealsWeekUnexpl.map((x) => x.e), compared: 'peers-and-own-past' });
+    raise(out, {
+      actor,
+      rule: 'slow-reveals',
+      severity: p < P_HIGH ? 'high' : 'medium',
+      score: 1 - Math.max(p, 1e-12) ** (1 / 12),
+      texts: () => alertTexts('slow-reveals', { who: bare(actor), n, days, expected: expected.toFixed(1), role }),
+      evidence: () => s.revealsWeekUnexpl.map((x) => x.e),
+      compared: 'peers-and-own-past',
+    });
   }
 
   /** Staying inside the explanation: far more distinct reads in 24 hours than peers and one's own past. */
@@ -646,8 +918,33 @@ export function createEngine(opts: EngineOptions = {}) {
     const peerToday = today.length >= 2 ? median(today)! : 0;
     const ratio = n / Math.max(base, peerToday);
     if (ratio < 8) return;
-    const ev: Evidence = { type: 'volume', at: iso(now), reads_24h: n, peer_median_per_day: peer, ...(own !== undefined ? { own_median_per_day: own } : {}) };
-    raise(out, { actor, rule: 'unusual-volume', severity: ratio >= 15 ? 'high' : 'medium', score: 1 - 1 / ratio, texts: alertTexts('unusual-volume', { role: role.replace(/^device:/, ''), who: bare(actor), n, ratio: ratio.toFixed(1), peer, own: own ?? '—', what: what === 'parcel' ? { en: 'parcels', vi: 'bưu kiện', zh: '包裹' } : { en: 'customers', vi: 'khách hàng', zh: '客户' } }), evidence: [ev], compared: 'peers-and-own-past' });
+    const ev: Evidence = {
+      type: 'volume',
+      at: iso(now),
+      reads_24h: n,
+      peer_median_per_day: peer,
+      ...(own !== undefined ? { own_median_per_day: own } : {}),
+    };
+    raise(out, {
+      actor,
+      rule: 'unusual-volume',
+      severity: ratio >= 15 ? 'high' : 'medium',
+      score: 1 - 1 / ratio,
+      texts: alertTexts('unusual-volume', {
+        role: role.replace(/^device:/, ''),
+        who: bare(actor),
+        n,
+        ratio: ratio.toFixed(1),
+        peer,
+        own: own ?? '—',
+        what:
+          what === 'parcel'
+            ? { en: 'parcels', vi: 'bưu kiện', zh: '包裹' }
+            : { en: 'customers', vi: 'khách hàng', zh: '客户' },
+      }),
+      evidence: [ev],
+      compared: 'peers-and-own-past',
+    });
   }
 
   /** Fields the actor's role almost never asks for, asked for again and again. */
@@ -660,11 +957,32 @@ export function createEngine(opts: EngineOptions = {}) {
     if (!odd) return;
     while (s.fieldOdd.length > 0 && s.fieldOdd[0]! <= now - WINDOW) s.fieldOdd.shift();
     s.fieldOdd.push(now);
-    if (s.fieldOdd.length >= 10) raise(out, { actor, rule: 'unusual-fields', severity: 'medium', score: 0.8, texts: alertTexts('unusual-fields', { role: role.replace(/^device:/, ''), who: bare(actor), field: odd, n: s.fieldOdd.length, share: 1 }), evidence: [e], compared: 'peers' });
+    if (s.fieldOdd.length >= 10)
+      raise(out, {
+        actor,
+        rule: 'unusual-fields',
+        severity: 'medium',
+        score: 0.8,
+        texts: alertTexts('unusual-fields', {
+          role: role.replace(/^device:/, ''),
+          who: bare(actor),
+          field: odd,
+          n: s.fieldOdd.length,
+          share: 1,
+        }),
+        evidence: [e],
+        compared: 'peers',
+      });
   }
 
   /** A late explanation (a ticket, an assignment): clears the actor's matching unexplained accesses and downgrades what they raised. */
-  function explainLate(out: Alert[], actor: string, match: (u: Unexplained) => boolean, reason: string, within = grace + retro): void {
+  function explainLate(
+    out: Alert[],
+    actor: string,
+    match: (u: Unexplained) => boolean,
+    reason: string,
+    within = grace + retro,
+  ): void {
     const s = actors.get(actor);
     if (!s || s.unexpl.length === 0) return;
     const before = s.unexpl.length;
@@ -681,8 +999,16 @@ export function createEngine(opts: EngineOptions = {}) {
     if (s.unexpl.length === before) return;
     const role = roleOf(actor);
     const b = burst(s, role, actor);
-    if (b.n < 3 || b.p >= P_MEDIUM) for (const rule of ['lookup-without-scan', 'parcel-lookup-without-assignment', 'access-without-explanation', 'new-network-then-reads']) downgrade(out, actor, rule, reason);
-    if (s.u7 < 8 || poissonTail(s.u7, Math.max(0.5, s.n7 * expectedRate(s, role))) >= P_SLOW) downgrade(out, actor, 'accumulated-risk', reason);
+    if (b.n < 3 || b.p >= P_MEDIUM)
+      for (const rule of [
+        'lookup-without-scan',
+        'parcel-lookup-without-assignment',
+        'access-without-explanation',
+        'new-network-then-reads',
+      ])
+        downgrade(out, actor, rule, reason);
+    if (s.u7 < 8 || poissonTail(s.u7, Math.max(0.5, s.n7 * expectedRate(s, role))) >= P_SLOW)
+      downgrade(out, actor, 'accumulated-risk', reason);
   }
 
   function lookup(out: Alert[], e: Extract<CloakEvent, { type: 'lookup' }>): void {
@@ -695,11 +1021,28 @@ export function createEngine(opts: EngineOptions = {}) {
     if (e.customer) ev.customer = e.customer;
     const judge = (o: Alert[]) => {
       const covered = templates(e.actor, e.parcel, e.customer, at);
-      judged(o, e.actor, { explained: explainedBy(roleOf(e.actor), covered), shown: e.result === 'ok', parcel: e.parcel, customer: e.customer, covered, e: ev, fields: e.fields });
+      judged(o, e.actor, {
+        explained: explainedBy(roleOf(e.actor), covered),
+        shown: e.result === 'ok',
+        parcel: e.parcel,
+        customer: e.customer,
+        covered,
+        e: ev,
+        fields: e.fields,
+      });
     };
     const covered = templates(e.actor, e.parcel, e.customer, at);
     // Explained at once needs no grace; otherwise the scan, assignment or ticket may still come.
-    if (explainedBy(roleOf(e.actor), covered)) judged(out, e.actor, { explained: true, shown: e.result === 'ok', parcel: e.parcel, customer: e.customer, covered, e: ev, fields: e.fields });
+    if (explainedBy(roleOf(e.actor), covered))
+      judged(out, e.actor, {
+        explained: true,
+        shown: e.result === 'ok',
+        parcel: e.parcel,
+        customer: e.customer,
+        covered,
+        e: ev,
+        fields: e.fields,
+      });
     else pending.push({ due: now + grace, run: (o) => ((eventAt = e.at), judge(o)) });
   }
 
@@ -728,10 +1071,25 @@ export function createEngine(opts: EngineOptions = {}) {
 
   function reveal(out: Alert[], e: Extract<CloakEvent, { type: 'reveal' }>): void {
     const at = eventT;
-    const ev: Evidence = { type: 'reveal', at: e.at, customer: e.customer, field: e.field, result: e.result, ...(e.purpose ? { purpose: e.purpose } : {}), ...(e.ticket ? { ticket: e.ticket } : {}) };
+    const ev: Evidence = {
+      type: 'reveal',
+      at: e.at,
+      customer: e.customer,
+      field: e.field,
+      result: e.result,
+      ...(e.purpose ? { purpose: e.purpose } : {}),
+      ...(e.ticket ? { ticket: e.ticket } : {}),
+    };
     if (e.result === 'break_glass') {
       const covered = templates(e.actor, undefined, e.customer, at, e.ticket);
-      opts.onAccess?.({ actor: e.actor, at: e.at, explained: explainedBy(roleOf(e.actor), covered), shown: true, customer: e.customer, templates: covered });
+      opts.onAccess?.({
+        actor: e.actor,
+        at: e.at,
+        explained: explainedBy(roleOf(e.actor), covered),
+        shown: true,
+        customer: e.customer,
+        templates: covered,
+      });
       work.breakGlass(out, e.actor, e.customer, ev, explainedBy(roleOf(e.actor), covered));
       return;
     }
@@ -812,7 +1170,8 @@ export function createEngine(opts: EngineOptions = {}) {
       const n = s.past.n + s.win.length;
       const u = s.past.u + s.unexpl.length;
       if (n >= 20) (rates.get(role) ?? rates.set(role, []).get(role)!).push(u / n);
-      if (s.revealTotals.n >= 10) (rrates.get(role) ?? rrates.set(role, []).get(role)!).push(s.revealTotals.u / s.revealTotals.n);
+      if (s.revealTotals.n >= 10)
+        (rrates.get(role) ?? rrates.set(role, []).get(role)!).push(s.revealTotals.u / s.revealTotals.n);
       const pr = pooled.get(role) ?? pooled.set(role, { n: 0, u: 0 }).get(role)!;
       pr.n += n;
       pr.u += u;
@@ -820,19 +1179,27 @@ export function createEngine(opts: EngineOptions = {}) {
       if (ds.length >= 1) {
         const m = median(ds)!;
         const place = stationOf(a) ?? staff.get(bare(a))?.team;
-        for (const key of place !== undefined ? [role, `${role}@${place}`] : [role]) (daily.get(key) ?? daily.set(key, []).get(key)!).push(m);
+        for (const key of place !== undefined ? [role, `${role}@${place}`] : [role])
+          (daily.get(key) ?? daily.set(key, []).get(key)!).push(m);
       }
     }
     // A role's rate: the median of its actors' (robust), or, with fewer than three of them, their pooled rate.
     roleRate = new Map([...rates].filter(([, xs]) => xs.length >= 3).map(([r, xs]) => [r, median(xs)!]));
     for (const [role, p] of pooled) if (!roleRate.has(role) && p.n >= 20) roleRate.set(role, p.u / p.n);
-    roleRevealRate = new Map([...rrates].filter(([, xs]) => xs.length >= 3).map(([r, xs]) => [r, Math.max(0.005, median(xs)!)]));
-    roleDaily = new Map([...daily].filter(([k, xs]) => xs.length >= (k.includes('@') ? 2 : 3)).map(([r, xs]) => [r, median(xs)!]));
+    roleRevealRate = new Map(
+      [...rrates].filter(([, xs]) => xs.length >= 3).map(([r, xs]) => [r, Math.max(0.005, median(xs)!)]),
+    );
+    roleDaily = new Map(
+      [...daily].filter(([k, xs]) => xs.length >= (k.includes('@') ? 2 : 3)).map(([r, xs]) => [r, median(xs)!]),
+    );
     // Regions: stations that share a hub sending them at least a tenth of their parcels.
     const main = new Map<string, string[]>();
     for (const [st, hubs] of feeds) {
       const total = [...hubs.values()].reduce((a, b) => a + b, 0);
-      main.set(st, [...hubs].filter(([, n]) => n >= 0.1 * total).map(([h]) => h));
+      main.set(
+        st,
+        [...hubs].filter(([, n]) => n >= 0.1 * total).map(([h]) => h),
+      );
     }
     const next = new Map<string, Set<string>>();
     for (const [st, hubs] of main) {
@@ -851,19 +1218,20 @@ export function createEngine(opts: EngineOptions = {}) {
       c.tickets = c.tickets.filter((t) => t.closed === undefined || t.closed > now - CONTACT_KEEP);
       c.contacts = c.contacts.filter(([, t]) => t > now - CONTACT_KEEP);
       c.parcels = c.parcels.filter((p) => parcels.has(p));
-      if (c.seen < now - KEEP && c.tickets.length === 0 && c.contacts.length === 0 && c.parcels.length === 0) customers.delete(id);
+      if (c.seen < now - KEEP && c.tickets.length === 0 && c.contacts.length === 0 && c.parcels.length === 0)
+        customers.delete(id);
     }
     for (const [id, t] of ticketsById) if (t.closed !== undefined && t.closed < now - KEEP) ticketsById.delete(id);
-    for (const [st, list] of converging) if (list.length === 0 || list[list.length - 1]!.t <= now - WINDOW) converging.delete(st);
+    for (const [st, list] of converging)
+      if (list.length === 0 || list[list.length - 1]!.t <= now - WINDOW) converging.delete(st);
     for (const s of actors.values()) {
       const d = Math.floor(now / DAY);
-      for (const k of s.days.keys()) if (k < d - 14) s.days.delete(k), (s.ownDay = Number.NaN);
+      for (const k of s.days.keys()) if (k < d - 14) (s.days.delete(k), (s.ownDay = Number.NaN));
       for (const [r, x] of s.alerted) if (x.t < now - 7 * DAY) s.alerted.delete(r);
     }
     work.prune();
     relearn(out);
   }
-
 
   return {
     /** Takes one event (in time order; `at`: its time in ms when already parsed) and returns the alerts it raised. */
@@ -886,7 +1254,12 @@ export function createEngine(opts: EngineOptions = {}) {
             if (prev) buildDevices.get(prev.build)?.delete(e.id);
             (buildDevices.get(e.build) ?? buildDevices.set(e.build, new Set()).get(e.build)!).add(e.id);
           }
-          devices.set(e.id, { station: e.station, kind: e.kind ?? prev?.kind, build: e.build, buildAt: prev?.build === e.build ? prev.buildAt : t });
+          devices.set(e.id, {
+            station: e.station,
+            kind: e.kind ?? prev?.kind,
+            build: e.build,
+            buildAt: prev?.build === e.build ? prev.buildAt : t,
+          });
           break;
         }
         case 'parcel': {
@@ -905,7 +1278,8 @@ export function createEngine(opts: EngineOptions = {}) {
           break;
         }
         case 'scan': {
-          if (!parcels.has(e.parcel) && t - started < 3 * DAY) gapUntil = Math.max(gapUntil, Math.min(t + DAY, started + 3 * DAY));
+          if (!parcels.has(e.parcel) && t - started < 3 * DAY)
+            gapUntil = Math.max(gapUntil, Math.min(t + DAY, started + 3 * DAY));
           const p = parcel(e.parcel);
           put(p.scans, e.device, t);
           if (!p.places.includes(e.station)) p.places.push(e.station);
@@ -914,7 +1288,12 @@ export function createEngine(opts: EngineOptions = {}) {
         case 'assignment': {
           const p = parcel(e.parcel);
           put(p.couriers, e.courier, t);
-          explainLate(out, `staff:${e.courier}`, (u) => u.parcel === e.parcel || (p.customer !== undefined && u.customer === p.customer), 'an assignment of the parcel followed');
+          explainLate(
+            out,
+            `staff:${e.courier}`,
+            (u) => u.parcel === e.parcel || (p.customer !== undefined && u.customer === p.customer),
+            'an assignment of the parcel followed',
+          );
           break;
         }
         case 'ticket': {
@@ -926,7 +1305,14 @@ export function createEngine(opts: EngineOptions = {}) {
               ticketsById.set(e.id, tk);
               customer(e.customer).tickets.push(tk);
               work.ticketOpened(out, tk);
-              explainLate(out, `staff:${e.assignee}`, (u) => u.customer === e.customer || (u.parcel !== undefined && parcels.get(u.parcel)?.customer === e.customer), 'a ticket for the customer followed');
+              explainLate(
+                out,
+                `staff:${e.assignee}`,
+                (u) =>
+                  u.customer === e.customer ||
+                  (u.parcel !== undefined && parcels.get(u.parcel)?.customer === e.customer),
+                'a ticket for the customer followed',
+              );
             }
           } else if (tk) tk.closed = t;
           break;

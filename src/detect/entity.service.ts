@@ -33,13 +33,35 @@ export type Entity = {
   readonly kind: 'staff' | 'device';
   readonly id: string;
   readonly actor: string;
-  readonly staff: { readonly role: string; readonly team: string | null; readonly station: string | null; readonly disabledAt: string | null; readonly grantsInForce: number } | null;
+  readonly staff: {
+    readonly role: string;
+    readonly team: string | null;
+    readonly station: string | null;
+    readonly disabledAt: string | null;
+    readonly grantsInForce: number;
+  } | null;
   readonly device: Device | null;
   /** Each alert's score, oldest first, and the highest per hour (`YYYY-MM-DDTHH`) for the chart. */
-  readonly risk: { readonly points: { at: string; score: number; rule: string; severity: Severity; case: string }[]; readonly hours: string[]; readonly scores: number[] };
+  readonly risk: {
+    readonly points: { at: string; score: number; rule: string; severity: Severity; case: string }[];
+    readonly hours: string[];
+    readonly scores: number[];
+  };
   readonly timeline: TimelineItem[];
-  readonly evidence: { readonly case: string; readonly rule: string; readonly severity: Severity; readonly at: string; readonly summary: string; readonly items: readonly Evidence[] }[];
-  readonly cases: { readonly id: string; readonly status: string; readonly severity: Severity; readonly incident: string | null }[];
+  readonly evidence: {
+    readonly case: string;
+    readonly rule: string;
+    readonly severity: Severity;
+    readonly at: string;
+    readonly summary: string;
+    readonly items: readonly Evidence[];
+  }[];
+  readonly cases: {
+    readonly id: string;
+    readonly status: string;
+    readonly severity: Severity;
+    readonly incident: string | null;
+  }[];
 };
 
 export type EntityDeps = {
@@ -68,28 +90,55 @@ export function createEntityService(deps: EntityDeps) {
 
   async function alertsOf(actor: string) {
     const cases = await deps.cases.ofActor(actor);
-    const points = cases.flatMap((c) => c.alerts.map((a) => ({ at: a.at, score: a.score, rule: a.rule, severity: a.severity, case: c.id }))).sort((a, b) => a.at.localeCompare(b.at));
+    const points = cases
+      .flatMap((c) =>
+        c.alerts.map((a) => ({ at: a.at, score: a.score, rule: a.rule, severity: a.severity, case: c.id })),
+      )
+      .sort((a, b) => a.at.localeCompare(b.at));
     // Every hour from the first alert (at most a week back, at least a day) to now, so the
     // chart shows quiet hours as 0 rather than joining distant alerts.
     const byHour = new Map<string, number>();
     const now = clock.now().getTime();
     const first = points.length ? Date.parse(points[0]!.at) : now;
     const from = Math.max(Math.min(first, now - DAY_MS), now - 7 * DAY_MS);
-    for (let t = Math.floor(from / HOUR_MS) * HOUR_MS; t <= now; t += HOUR_MS) byHour.set(new Date(t).toISOString().slice(0, 13), 0);
-    for (const p of points) if (byHour.has(p.at.slice(0, 13))) byHour.set(p.at.slice(0, 13), Math.max(byHour.get(p.at.slice(0, 13))!, p.score));
-    const evidence = cases.flatMap((c) => c.alerts.map((a) => ({ case: c.id, rule: a.rule, severity: a.severity, at: a.at, summary: a.summary, items: a.evidence }))).sort((a, b) => b.at.localeCompare(a.at));
-    return { risk: { points, hours: [...byHour.keys()], scores: [...byHour.values()] }, evidence, cases: cases.map((c) => ({ id: c.id, status: c.status, severity: c.severity, incident: c.incident })) };
+    for (let t = Math.floor(from / HOUR_MS) * HOUR_MS; t <= now; t += HOUR_MS)
+      byHour.set(new Date(t).toISOString().slice(0, 13), 0);
+    for (const p of points)
+      if (byHour.has(p.at.slice(0, 13)))
+        byHour.set(p.at.slice(0, 13), Math.max(byHour.get(p.at.slice(0, 13))!, p.score));
+    const evidence = cases
+      .flatMap((c) =>
+        c.alerts.map((a) => ({
+          case: c.id,
+          rule: a.rule,
+          severity: a.severity,
+          at: a.at,
+          summary: a.summary,
+          items: a.evidence,
+        })),
+      )
+      .sort((a, b) => b.at.localeCompare(a.at));
+    return {
+      risk: { points, hours: [...byHour.keys()], scores: [...byHour.values()] },
+      evidence,
+      cases: cases.map((c) => ({ id: c.id, status: c.status, severity: c.severity, incident: c.incident })),
+    };
   }
 
   async function staffEntity(id: string): Promise<Entity> {
     const s = await deps.staff.get(id);
     const actor = actorOfStaff(s);
-    const [entries, grants, alerts] = await Promise.all([deps.audit.recentOfActor(actor, 200), deps.reveals.grants({ status: 'approved' }), alertsOf(actor)]);
+    const [entries, grants, alerts] = await Promise.all([
+      deps.audit.recentOfActor(actor, 200),
+      deps.reveals.grants({ status: 'approved' }),
+      alertsOf(actor),
+    ]);
     const verdicts = deps.detection.verdicts(actor);
     const now = clock.now().toISOString();
     const timeline = entries.map((row): TimelineItem => {
       const e = decodeEntry(row.body) ?? { i: row.idx, at: row.at, kind: row.kind, actor: row.actor };
-      const explanation = str(e.explanation) ?? str(e.ticket) ?? str(e.assignment) ?? (e.kind === 'moderation' ? str(e.case) : null);
+      const explanation =
+        str(e.explanation) ?? str(e.ticket) ?? str(e.assignment) ?? (e.kind === 'moderation' ? str(e.case) : null);
       const subject = str(e.subject);
       // The engine's own verdict when it judged this access (same actor, time and customer).
       const v = verdicts.find((x) => x.at === row.at && (x.customer ?? null) === subject);
@@ -112,7 +161,13 @@ export function createEntityService(deps: EntityDeps) {
       kind: 'staff',
       id,
       actor,
-      staff: { role: s.role, team: s.team, station: s.station, disabledAt: s.disabledAt, grantsInForce: grants.filter((g) => g.requester === id && (g.expiresAt ?? '') > now).length },
+      staff: {
+        role: s.role,
+        team: s.team,
+        station: s.station,
+        disabledAt: s.disabledAt,
+        grantsInForce: grants.filter((g) => g.requester === id && (g.expiresAt ?? '') > now).length,
+      },
       device: null,
       timeline,
       ...alerts,
@@ -122,15 +177,43 @@ export function createEntityService(deps: EntityDeps) {
   async function deviceEntity(id: string): Promise<Entity> {
     const device = await deps.devices.get(id);
     const actor = `device:${id}`;
-    const [reads, scans, alerts] = await Promise.all([deps.devices.activity(id, 200), deps.waybill.recentScans(id, 200), alertsOf(actor)]);
+    const [reads, scans, alerts] = await Promise.all([
+      deps.devices.activity(id, 200),
+      deps.waybill.recentScans(id, 200),
+      alertsOf(actor),
+    ]);
     const verdicts = deps.detection.verdicts(actor);
     const timeline: TimelineItem[] = [
       ...reads.map((r): TimelineItem => {
         const v = verdicts.find((x) => x.at === r.at && (x.parcel ?? null) === r.parcel);
-        return { at: r.at, kind: 'read', result: r.result, subject: null, parcel: r.parcel, field: r.action.replace(/^read\s*/, '') || null, purpose: null, explanation: null, explained: v ? v.explained : null, judgedBy: v ? 'engine' : null, auditIndex: null };
+        return {
+          at: r.at,
+          kind: 'read',
+          result: r.result,
+          subject: null,
+          parcel: r.parcel,
+          field: r.action.replace(/^read\s*/, '') || null,
+          purpose: null,
+          explanation: null,
+          explained: v ? v.explained : null,
+          judgedBy: v ? 'engine' : null,
+          auditIndex: null,
+        };
       }),
       // A scan is itself what explains the reads of that parcel.
-      ...scans.map((s): TimelineItem => ({ at: s.at, kind: 'scan', result: s.step, subject: null, parcel: s.parcel, field: null, purpose: null, explanation: s.station, explained: true, judgedBy: null, auditIndex: null })),
+      ...scans.map((s): TimelineItem => ({
+        at: s.at,
+        kind: 'scan',
+        result: s.step,
+        subject: null,
+        parcel: s.parcel,
+        field: null,
+        purpose: null,
+        explanation: s.station,
+        explained: true,
+        judgedBy: null,
+        auditIndex: null,
+      })),
     ].sort((a, b) => b.at.localeCompare(a.at));
     return { kind: 'device', id, actor, staff: null, device, timeline: timeline.slice(0, 200), ...alerts };
   }
@@ -140,18 +223,31 @@ export function createEntityService(deps: EntityDeps) {
     async get(kind: string, id: string): Promise<Entity> {
       if (kind === 'staff') return staffEntity(id);
       if (kind === 'device') return deviceEntity(id);
-      throw new InvalidInput('an entity is a staff member or a device', [{ path: '/kind', problem: 'staff or device' }]);
+      throw new InvalidInput('an entity is a staff member or a device', [
+        { path: '/kind', problem: 'staff or device' },
+      ]);
     },
 
     /** Restricts or revokes a device by an analyst's decision; in the audit log with who, from what, and the case if one is open. */
     async quarantine(id: string, status: string, by: By): Promise<Device> {
-      if (status !== 'restricted' && status !== 'revoked') throw new InvalidInput('a device is restricted or revoked from here (an admin puts it back in service)', [{ path: '/status', problem: 'restricted or revoked' }]);
+      if (status !== 'restricted' && status !== 'revoked')
+        throw new InvalidInput('a device is restricted or revoked from here (an admin puts it back in service)', [
+          { path: '/status', problem: 'restricted or revoked' },
+        ]);
       // The same rule as POST /v1/devices/{id}/status (src/access/duties.fns.ts).
       assertMay(typeof by === 'string' ? { actor: by } : by, { on: 'device', action: status });
       const before = await deps.devices.get(id);
-      if (before.status === status) throw new Conflict(`this device is already ${status}`, [{ path: '/status', problem: 'unchanged' }]);
+      if (before.status === status)
+        throw new Conflict(`this device is already ${status}`, [{ path: '/status', problem: 'unchanged' }]);
       const open = (await deps.cases.ofActor(`device:${id}`)).find((c) => c.status === 'open');
-      await deps.audit.append([{ kind: 'device', actor: typeof by === 'string' ? by : by.actor, result: status, data: { device: id, from: before.status, case: open?.id ?? null } }]);
+      await deps.audit.append([
+        {
+          kind: 'device',
+          actor: typeof by === 'string' ? by : by.actor,
+          result: status,
+          data: { device: id, from: before.status, case: open?.id ?? null },
+        },
+      ]);
       return deps.devices.setStatus(id, status);
     },
 
@@ -162,7 +258,14 @@ export function createEntityService(deps: EntityDeps) {
       const grants = await deps.reveals.suspendGrants(id);
       if (grants.length) {
         const open = (await deps.cases.ofActor(actorOfStaff(s))).find((c) => c.status === 'open');
-        await deps.audit.append([{ kind: 'response', actor: typeof by === 'string' ? by : by.actor, result: 'grants_suspended', data: { staff: id, grants, case: open?.id ?? null } }]);
+        await deps.audit.append([
+          {
+            kind: 'response',
+            actor: typeof by === 'string' ? by : by.actor,
+            result: 'grants_suspended',
+            data: { staff: id, grants, case: open?.id ?? null },
+          },
+        ]);
       }
       return { grants };
     },

@@ -4,14 +4,22 @@ import type { WaybillService } from '../waybill/waybill.service.ts';
 import { assertMay } from '../access/duties.fns.ts';
 import type { By, Case, CaseService } from './cases.service.ts';
 
-export type Escalation = { readonly title: string; readonly where: string; readonly measures: string; readonly highRisk?: boolean | undefined };
+export type Escalation = {
+  readonly title: string;
+  readonly where: string;
+  readonly measures: string;
+  readonly highRisk?: boolean | undefined;
+};
 
 /**
  * Who and what a case's evidence touches: the customers named in it (tokens, and the
  * recipients of the parcels read) and the data categories (the fields revealed; a parcel
  * read exposes its tracking number). Nothing is decrypted.
  */
-export async function scopeOfCase(c: Pick<Case, 'alerts'>, waybill: Pick<WaybillService, 'recipientsOf'>): Promise<{ subjects: string[]; categories: string[] }> {
+export async function scopeOfCase(
+  c: Pick<Case, 'alerts'>,
+  waybill: Pick<WaybillService, 'recipientsOf'>,
+): Promise<{ subjects: string[]; categories: string[] }> {
   const subjects = new Set<string>();
   const categories = new Set<string>();
   const parcels = new Set<string>();
@@ -37,7 +45,11 @@ export async function scopeOfCase(c: Pick<Case, 'alerts'>, waybill: Pick<Waybill
  * @example const { incident } = await escalateCase({ cases, incidents, waybill }, 'case_…', { title, where, measures }, 'staff:an-1');
  */
 export async function escalateCase(
-  deps: { cases: Pick<CaseService, 'get' | 'linkIncident'>; incidents: Pick<IncidentService, 'open'>; waybill: Pick<WaybillService, 'recipientsOf'> },
+  deps: {
+    cases: Pick<CaseService, 'get' | 'linkIncident'>;
+    incidents: Pick<IncidentService, 'open'>;
+    waybill: Pick<WaybillService, 'recipientsOf'>;
+  },
   id: string,
   req: Escalation,
   by: By,
@@ -45,9 +57,25 @@ export async function escalateCase(
   const c = await deps.cases.get(id);
   // Refused before the incident is opened: the suspect never escalates (or buries) their own case.
   assertMay(typeof by === 'string' ? { actor: by } : by, { on: 'case', action: 'escalate', suspect: c.actor });
-  if (c.incident) throw new Conflict(`this case was already escalated to incident ${c.incident}`, [{ path: '/id', problem: 'already escalated' }]);
+  if (c.incident)
+    throw new Conflict(`this case was already escalated to incident ${c.incident}`, [
+      { path: '/id', problem: 'already escalated' },
+    ]);
   const scope = await scopeOfCase(c, deps.waybill);
-  if (scope.subjects.length === 0) throw new Conflict("no customer is named in this case's evidence: open the incident by hand with its scope", [{ path: '/id', problem: 'no customer in the evidence' }]);
-  const incident = await deps.incidents.open({ title: req.title, where: req.where, measures: req.measures, highRisk: req.highRisk, subjects: scope.subjects, categories: scope.categories.length ? scope.categories : ['unknown'] }, typeof by === 'string' ? by : by.actor);
+  if (scope.subjects.length === 0)
+    throw new Conflict("no customer is named in this case's evidence: open the incident by hand with its scope", [
+      { path: '/id', problem: 'no customer in the evidence' },
+    ]);
+  const incident = await deps.incidents.open(
+    {
+      title: req.title,
+      where: req.where,
+      measures: req.measures,
+      highRisk: req.highRisk,
+      subjects: scope.subjects,
+      categories: scope.categories.length ? scope.categories : ['unknown'],
+    },
+    typeof by === 'string' ? by : by.actor,
+  );
   return { case: await deps.cases.linkIncident(id, incident.id, by), incident };
 }

@@ -12,7 +12,15 @@ import { median } from './stats.fns.ts';
  * it recurs for several of that role's actors (so one busy or malicious actor cannot teach it).
  */
 
-export const DIRECT_TEMPLATES = ['own-scan', 'assignment', 'ticket', 'ticket-ref', 'past-ticket', 'earlier-contact', 'history-gap'] as const;
+export const DIRECT_TEMPLATES = [
+  'own-scan',
+  'assignment',
+  'ticket',
+  'ticket-ref',
+  'past-ticket',
+  'earlier-contact',
+  'history-gap',
+] as const;
 export const PLACE_TEMPLATES = ['own-station', 'region', 'team-ticket', 'focus'] as const;
 export type Template = (typeof DIRECT_TEMPLATES)[number] | (typeof PLACE_TEMPLATES)[number];
 export type PlaceTemplate = (typeof PLACE_TEMPLATES)[number];
@@ -81,14 +89,32 @@ export function createLearner() {
     },
     learned: (role: string): ReadonlySet<PlaceTemplate> => learned.get(role) ?? COLD,
     /** Per role: how much of its traffic direct templates explain, and each place template's median residual share. */
-    report(): Record<string, { actors: number; accesses: number; direct: number; learned: PlaceTemplate[]; residual: Record<PlaceTemplate, number> }> {
+    report(): Record<
+      string,
+      {
+        actors: number;
+        accesses: number;
+        direct: number;
+        learned: PlaceTemplate[];
+        residual: Record<PlaceTemplate, number>;
+      }
+    > {
       const out: ReturnType<ReturnType<typeof createLearner>['report']> = {};
       for (const [role, actors] of byRole) {
         const cs = [...actors.values()];
         const n = cs.reduce((a, c) => a + c.n, 0);
         const residual = {} as Record<PlaceTemplate, number>;
-        for (const t of PLACE_TEMPLATES) residual[t] = Number((median(cs.filter((c) => c.n >= MIN_ACCESSES).map((c) => c.residual[t] / c.n)) ?? 0).toFixed(3));
-        out[role] = { actors: cs.length, accesses: n, direct: n ? Number((cs.reduce((a, c) => a + c.direct, 0) / n).toFixed(3)) : 0, learned: [...(learned.get(role) ?? [])], residual };
+        for (const t of PLACE_TEMPLATES)
+          residual[t] = Number(
+            (median(cs.filter((c) => c.n >= MIN_ACCESSES).map((c) => c.residual[t] / c.n)) ?? 0).toFixed(3),
+          );
+        out[role] = {
+          actors: cs.length,
+          accesses: n,
+          direct: n ? Number((cs.reduce((a, c) => a + c.direct, 0) / n).toFixed(3)) : 0,
+          learned: [...(learned.get(role) ?? [])],
+          residual,
+        };
       }
       return out;
     },

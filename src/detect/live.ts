@@ -15,7 +15,13 @@ const VERDICT_ACTORS = 5000;
  * canary touched) are filed either way.
  * @example const d = createLiveDetection({ bus, cases, clock, log }); d.start(); …; await d.idle(); d.stop();
  */
-export function createLiveDetection(deps: { bus: Pick<EventBus, 'subscribe'>; cases: Pick<CaseService, 'record'>; clock: Clock; log: Logger; tickMs?: number }) {
+export function createLiveDetection(deps: {
+  bus: Pick<EventBus, 'subscribe'>;
+  cases: Pick<CaseService, 'record'>;
+  clock: Clock;
+  log: Logger;
+  tickMs?: number;
+}) {
   // The engine's verdict on each recent access (explained or not), kept per actor for the
   // entity page: its timeline marks what the engine itself judged, not a second opinion.
   const verdicts = new Map<string, AccessVerdict[]>();
@@ -34,7 +40,9 @@ export function createLiveDetection(deps: { bus: Pick<EventBus, 'subscribe'>; ca
   const file = (alerts: readonly Alert[]) => {
     for (const a of alerts) {
       deps.log.warn({ actor: a.actor, rule: a.rule, severity: a.severity }, 'detect: alert');
-      queue = queue.then(() => deps.cases.record(a)).catch((err: unknown) => deps.log.error({ err }, 'detect: could not file an alert'));
+      queue = queue
+        .then(() => deps.cases.record(a))
+        .catch((err: unknown) => deps.log.error({ err }, 'detect: could not file an alert'));
     }
   };
   let unsubscribe: (() => void) | undefined;

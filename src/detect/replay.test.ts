@@ -11,7 +11,8 @@ import { simulateWorld } from '../sim/world.ts';
 import { CLOAK_BIN, runCloak } from '../../test/cli.ts';
 import type { Alert } from './engine.ts';
 
-const lines = (xs: readonly unknown[]) => Readable.from(xs.map((x) => `${typeof x === 'string' ? x : JSON.stringify(x)}\n`));
+const lines = (xs: readonly unknown[]) =>
+  Readable.from(xs.map((x) => `${typeof x === 'string' ? x : JSON.stringify(x)}\n`));
 async function run(input: Readable, opts: { strict?: boolean; runLines?: number } = {}) {
   const alerts: Alert[] = [];
   const s = await replay(input, { ...opts, onAlert: (a) => alerts.push(a) });
@@ -25,8 +26,10 @@ function harvest(): Record<string, unknown>[] {
     { type: 'device', at: at(0), id: 'sc-7', station: 'st-1', build: 'b1', kind: 'scanner' },
     { type: 'device', at: at(0), id: 'sc-8', station: 'st-1', build: 'b1', kind: 'scanner' },
   ];
-  for (let i = 0; i < 5; i++) ev.push({ type: 'parcel', at: at(1), parcel: `p-${i}`, customer: `cu-${i}`, station: 'st-2' });
-  for (let i = 0; i < 5; i++) ev.push({ type: 'lookup', at: at(10 + i), actor: 'device:sc-7', result: 'ok', parcel: `p-${i}` });
+  for (let i = 0; i < 5; i++)
+    ev.push({ type: 'parcel', at: at(1), parcel: `p-${i}`, customer: `cu-${i}`, station: 'st-2' });
+  for (let i = 0; i < 5; i++)
+    ev.push({ type: 'lookup', at: at(10 + i), actor: 'device:sc-7', result: 'ok', parcel: `p-${i}` });
   return ev;
 }
 
@@ -47,7 +50,10 @@ describe('replay follows the contract', () => {
     assert.deepEqual(unsorted.alerts, sorted.alerts);
     assert.equal(unsorted.events, w.events.length);
     for (const a of sorted.alerts) {
-      assert.ok(w.events.some((e) => (('actor' in e && e.actor === a.actor) || false) && e.at === a.at), `alert at ${a.at} is the time of one of ${a.actor}'s events`);
+      assert.ok(
+        w.events.some((e) => (('actor' in e && e.actor === a.actor) || false) && e.at === a.at),
+        `alert at ${a.at} is the time of one of ${a.actor}'s events`,
+      );
       assert.ok(a.score >= 0 && a.score <= 1 && a.evidence.length > 0 && a.summary.length > 0);
     }
     assert.deepEqual(new Set(sorted.alerts.map((a) => a.actor)), new Set(w.truth.map((t) => t.actor)));
@@ -77,7 +83,10 @@ describe('replay follows the contract', () => {
     assert.equal(r.bad, 6);
     assert.equal(r.events, good.length);
     assert.deepEqual([...new Set(r.alerts.map((a) => a.actor))], ['device:sc-7']);
-    assert.deepEqual(r.alerts.map((a) => a.rule), ['lookup-without-scan']);
+    assert.deepEqual(
+      r.alerts.map((a) => a.rule),
+      ['lookup-without-scan'],
+    );
     assert.equal(r.alerts[0]!.at, '2026-03-02T08:14:00.000Z', 'raised by the fifth unexplained read');
     assert.equal(r.alerts[0]!.raisedAt, '2026-03-02T08:24:00.000Z', 'once its grace for a late scan ran out');
     // Fields not in the contract are ignored; a time with an offset is read as UTC.
@@ -101,19 +110,51 @@ describe('replay follows the contract', () => {
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stderr, /line 13: missing or invalid "at"/);
       assert.match(r.stderr, /13 lines, 12 events replayed, 1 bad line\(s\) skipped, 1 alert\(s\)/);
-      const alerts = readFileSync(join(dir, 'alerts.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Alert);
+      const alerts = readFileSync(join(dir, 'alerts.ndjson'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Alert);
       // The contract's fields, and the optional ones it documents since (id, raisedAt, texts, response…).
-      for (const k of ['actor', 'at', 'evidence', 'rule', 'score', 'severity', 'summary']) assert.ok(k in alerts[0]!, k);
-      assert.deepEqual(Object.keys(alerts[0]!).filter((k) => !['actor', 'at', 'evidence', 'rule', 'score', 'severity', 'summary', 'id', 'raisedAt', 'compared', 'texts', 'response', 'responseReason', 'downgrades'].includes(k)), []);
+      for (const k of ['actor', 'at', 'evidence', 'rule', 'score', 'severity', 'summary'])
+        assert.ok(k in alerts[0]!, k);
+      assert.deepEqual(
+        Object.keys(alerts[0]!).filter(
+          (k) =>
+            ![
+              'actor',
+              'at',
+              'evidence',
+              'rule',
+              'score',
+              'severity',
+              'summary',
+              'id',
+              'raisedAt',
+              'compared',
+              'texts',
+              'response',
+              'responseReason',
+              'downgrades',
+            ].includes(k),
+        ),
+        [],
+      );
       assert.equal((await runCloak(['replay', join(dir, 'missing.ndjson')], { CLOAK_DATA_DIR: dir })).code, 2);
       const strict = await runCloak(['replay', file, '--strict'], { CLOAK_DATA_DIR: dir });
       assert.equal(strict.code, 1);
       assert.equal(strict.stdout, '');
       // Standard input, as `-`.
-      const child = spawn(process.execPath, [CLOAK_BIN, 'replay', '-'], { env: { ...process.env, CLOAK_DATA_DIR: dir }, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [CLOAK_BIN, 'replay', '-'], {
+        env: { ...process.env, CLOAK_DATA_DIR: dir },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
       let out = '';
       child.stdout.on('data', (d) => (out += d));
-      child.stdin.end(harvest().map((e) => JSON.stringify(e)).join('\n'));
+      child.stdin.end(
+        harvest()
+          .map((e) => JSON.stringify(e))
+          .join('\n'),
+      );
       const [code] = (await once(child, 'close')) as [number];
       assert.equal(code, 0);
       assert.equal(JSON.parse(out.trim().split('\n')[0]!).actor, 'device:sc-7');
@@ -122,42 +163,64 @@ describe('replay follows the contract', () => {
     }
   });
 
-  test('a 5,000,000-event file (larger than the heap it is given) is replayed in bounded memory', { timeout: 300_000 }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cloak-replay-big-'));
-    try {
-      const file = join(dir, 'big.ndjson');
-      const N = 5_000_000;
-      const out = createWriteStream(file);
-      const t0 = Date.parse('2026-01-01T00:00:00Z');
-      let n = 0;
-      for (let k = 0; n < N; k++) {
-        // A parcel every ~7 minutes: created, scanned four times and read at each scan, its
-        // lines written in reverse order (the replay must sort them).
-        const born = t0 + k * 400_000;
-        const [dev, st, p] = [`sc-${k % 97}`, `st-${k % 23}`, `p-${k}`];
-        const ls = [`{"type":"parcel","at":"${new Date(born).toISOString()}","parcel":"${p}","customer":"cu-${k % 50000}","station":"${st}"}`];
-        for (let j = 1; j <= 4; j++) {
-          const at = new Date(born + j * 3_600_000).toISOString();
-          ls.push(`{"type":"scan","at":"${at}","device":"${dev}","parcel":"${p}","station":"${st}","step":"sort"}`, `{"type":"lookup","at":"${at}","actor":"device:${dev}","result":"ok","parcel":"${p}"}`);
+  test(
+    'a 5,000,000-event file (larger than the heap it is given) is replayed in bounded memory',
+    { timeout: 300_000 },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'cloak-replay-big-'));
+      try {
+        const file = join(dir, 'big.ndjson');
+        const N = 5_000_000;
+        const out = createWriteStream(file);
+        const t0 = Date.parse('2026-01-01T00:00:00Z');
+        let n = 0;
+        for (let k = 0; n < N; k++) {
+          // A parcel every ~7 minutes: created, scanned four times and read at each scan, its
+          // lines written in reverse order (the replay must sort them).
+          const born = t0 + k * 400_000;
+          const [dev, st, p] = [`sc-${k % 97}`, `st-${k % 23}`, `p-${k}`];
+          const ls = [
+            `{"type":"parcel","at":"${new Date(born).toISOString()}","parcel":"${p}","customer":"cu-${k % 50000}","station":"${st}"}`,
+          ];
+          for (let j = 1; j <= 4; j++) {
+            const at = new Date(born + j * 3_600_000).toISOString();
+            ls.push(
+              `{"type":"scan","at":"${at}","device":"${dev}","parcel":"${p}","station":"${st}","step":"sort"}`,
+              `{"type":"lookup","at":"${at}","actor":"device:${dev}","result":"ok","parcel":"${p}"}`,
+            );
+          }
+          // Every 50,000th parcel, a device reads three parcels of another station it never scanned.
+          if (k % 50_000 === 49_999)
+            for (let j = 0; j < 3; j++)
+              ls.push(
+                `{"type":"lookup","at":"${new Date(born + j * 60_000).toISOString()}","actor":"device:rogue-${k}","result":"denied","parcel":"p-${k - 10 - j}"}`,
+              );
+          for (const l of ls.reverse()) {
+            if (n++ >= N) break;
+            if (!out.write(`${l}\n`)) await once(out, 'drain');
+          }
         }
-        // Every 50,000th parcel, a device reads three parcels of another station it never scanned.
-        if (k % 50_000 === 49_999) for (let j = 0; j < 3; j++) ls.push(`{"type":"lookup","at":"${new Date(born + j * 60_000).toISOString()}","actor":"device:rogue-${k}","result":"denied","parcel":"p-${k - 10 - j}"}`);
-        for (const l of ls.reverse()) {
-          if (n++ >= N) break;
-          if (!out.write(`${l}\n`)) await once(out, 'drain');
-        }
+        out.end();
+        await once(out, 'close');
+        // The heap is capped far below the file's size (~560 MB): a replay that held the file,
+        // or all of its parcels, would run out of memory.
+        const r = await runCloak(['replay', file, '--alerts', join(dir, 'alerts.ndjson')], {
+          CLOAK_DATA_DIR: dir,
+          NODE_OPTIONS: '--max-old-space-size=200',
+        });
+        assert.equal(r.code, 0, r.stderr.slice(-2000));
+        assert.match(r.stderr, /5000000 lines, 5000000 events replayed, 0 bad line\(s\) skipped/);
+        const alerts = readFileSync(join(dir, 'alerts.ndjson'), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as Alert);
+        assert.ok(
+          alerts.length > 0 && alerts.every((a) => a.actor.startsWith('device:rogue-')),
+          'only the rogue readers are alerted',
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
-      out.end();
-      await once(out, 'close');
-      // The heap is capped far below the file's size (~560 MB): a replay that held the file,
-      // or all of its parcels, would run out of memory.
-      const r = await runCloak(['replay', file, '--alerts', join(dir, 'alerts.ndjson')], { CLOAK_DATA_DIR: dir, NODE_OPTIONS: '--max-old-space-size=200' });
-      assert.equal(r.code, 0, r.stderr.slice(-2000));
-      assert.match(r.stderr, /5000000 lines, 5000000 events replayed, 0 bad line\(s\) skipped/);
-      const alerts = readFileSync(join(dir, 'alerts.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Alert);
-      assert.ok(alerts.length > 0 && alerts.every((a) => a.actor.startsWith('device:rogue-')), 'only the rogue readers are alerted');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 });

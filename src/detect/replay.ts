@@ -46,13 +46,19 @@ export function parseLine(text: string): { event: CloakEvent; t: number } | { re
   }
   if (typeof o !== 'object' || o === null || Array.isArray(o)) return { reason: 'not a JSON object' };
   const rec = o as Record<string, unknown>;
-  if (typeof rec.type !== 'string' || !(rec.type in REQUIRED)) return { reason: typeof rec.type === 'string' ? `unknown type "${rec.type.slice(0, 40)}"` : 'no "type"' };
+  if (typeof rec.type !== 'string' || !(rec.type in REQUIRED))
+    return { reason: typeof rec.type === 'string' ? `unknown type "${rec.type.slice(0, 40)}"` : 'no "type"' };
   const t = typeof rec.at === 'string' && ISO.test(rec.at) ? Date.parse(rec.at) : Number.NaN;
   if (Number.isNaN(t)) return { reason: 'missing or invalid "at" (an ISO 8601 UTC timestamp)' };
   let missing: string[] | undefined;
-  for (const f of REQUIRED[rec.type as EventType]) if (rec[f] === undefined || rec[f] === null || rec[f] === '') (missing ??= []).push(f);
-  if (missing) return { reason: `${rec.type} lacks required field${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}` };
-  if (rec.actor !== undefined && (typeof rec.actor !== 'string' || !ACTOR.test(rec.actor))) return { reason: '"actor" must be written kind:id' };
+  for (const f of REQUIRED[rec.type as EventType])
+    if (rec[f] === undefined || rec[f] === null || rec[f] === '') (missing ??= []).push(f);
+  if (missing)
+    return {
+      reason: `${rec.type} lacks required field${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}`,
+    };
+  if (rec.actor !== undefined && (typeof rec.actor !== 'string' || !ACTOR.test(rec.actor)))
+    return { reason: '"actor" must be written kind:id' };
   if (rec.type === 'review' && typeof rec.rating !== 'number') return { reason: 'review "rating" must be a number' };
   if (rec.type === 'export' && typeof rec.rows !== 'number') return { reason: 'export "rows" must be a number' };
   // Already in the canonical UTC form (what Cloak writes) it is kept; otherwise normalized.
@@ -108,7 +114,7 @@ function* merge(files: readonly string[], inMemory: readonly Item[] = []): Gener
   const heap: { item: Item; src: number }[] = [];
   const push = (x: { item: Item; src: number }) => {
     heap.push(x);
-    for (let i = heap.length - 1; i > 0; ) {
+    for (let i = heap.length - 1; i > 0;) {
       const p = (i - 1) >> 1;
       if (byTime(heap[p]!.item, heap[i]!.item) <= 0) break;
       [heap[p], heap[i]] = [heap[i]!, heap[p]!];
@@ -120,7 +126,7 @@ function* merge(files: readonly string[], inMemory: readonly Item[] = []): Gener
     const last = heap.pop()!;
     if (heap.length > 0) {
       heap[0] = last;
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;
@@ -153,7 +159,10 @@ function* merge(files: readonly string[], inMemory: readonly Item[] = []): Gener
  * Replays NDJSON events through a new engine; calls `onAlert` for each alert, in event time.
  * @example const s = await replay(createReadStream('day.ndjson'), { onAlert: (a) => out.write(JSON.stringify(a) + '\n') });
  */
-export async function replay(input: Readable, opts: { strict?: boolean; onAlert?: (a: Alert) => void; onBadLine?: (b: BadLine) => void; runLines?: number } = {}): Promise<ReplaySummary> {
+export async function replay(
+  input: Readable,
+  opts: { strict?: boolean; onAlert?: (a: Alert) => void; onBadLine?: (b: BadLine) => void; runLines?: number } = {},
+): Promise<ReplaySummary> {
   const runLines = opts.runLines ?? RUN_LINES;
   const summary: ReplaySummary = { lines: 0, events: 0, bad: 0, alerts: 0, badLines: [] };
   const dir = mkdtempSync(join(tmpdir(), 'cloak-replay-'));

@@ -24,7 +24,19 @@ const BG_CLUSTER_OTHERS = 2;
 /** A review this recent makes its author a seller's negative reviewer. */
 const REVIEW_KEEP = 28 * DAY;
 
-type Raise = (out: Alert[], a: { actor: string; rule: string; severity: Severity; score: number; texts: AlertTexts; evidence: readonly Evidence[]; compared: Alert['compared']; at?: string }) => Alert | undefined;
+type Raise = (
+  out: Alert[],
+  a: {
+    actor: string;
+    rule: string;
+    severity: Severity;
+    score: number;
+    texts: AlertTexts;
+    evidence: readonly Evidence[];
+    compared: Alert['compared'];
+    at?: string;
+  },
+) => Alert | undefined;
 type Ticket = { id: string; customer: string; assignee: string; open: number; closed?: number };
 export type WorkDeps = {
   raise: Raise;
@@ -36,9 +48,18 @@ export type WorkDeps = {
   inHistoryGap: () => boolean;
   roleOf: (actor: string) => string;
   actorState: (actor: string) => ActorState;
-  templates: (actor: string, parcel: string | undefined, customer: string | undefined, at: number, ticket?: string) => Template[];
+  templates: (
+    actor: string,
+    parcel: string | undefined,
+    customer: string | undefined,
+    at: number,
+    ticket?: string,
+  ) => Template[];
   explainedBy: (role: string, covered: readonly Template[]) => boolean;
-  customers: ReadonlyMap<string, { parcels: string[]; reviews: number; tickets: Ticket[]; contacts: [string, number][] }>;
+  customers: ReadonlyMap<
+    string,
+    { parcels: string[]; reviews: number; tickets: Ticket[]; contacts: [string, number][] }
+  >;
   parcels: ReadonlyMap<string, unknown>;
   ticketsById: ReadonlyMap<string, Ticket>;
   staff: ReadonlyMap<string, { role: string }>;
@@ -103,7 +124,12 @@ export function createWorkRules(d: WorkDeps) {
     for (const b of near) {
       if (b.explained) continue;
       b.explained = true;
-      d.downgrade(out, b.actor, 'break-glass-abuse', `${people.size - 1} colleagues broke the glass in the same hours (an incident)`);
+      d.downgrade(
+        out,
+        b.actor,
+        'break-glass-abuse',
+        `${people.size - 1} colleagues broke the glass in the same hours (an incident)`,
+      );
     }
   }
 
@@ -111,14 +137,23 @@ export function createWorkRules(d: WorkDeps) {
     const now = d.now();
     const rs = (reveals.get(actor) ?? []).filter((x) => x.t > now - WEEK);
     const ds = (deletes.get(actor) ?? []).filter((x) => x.t > now - WEEK);
-    const bySeller = new Map<string, { revealed: Set<string>; neg: Set<string>; negAny: Set<string>; all: number; evidence: Evidence[] }>();
-    const slot = (s: string) => bySeller.get(s) ?? bySeller.set(s, { revealed: new Set(), neg: new Set(), negAny: new Set(), all: 0, evidence: [] }).get(s)!;
+    const bySeller = new Map<
+      string,
+      { revealed: Set<string>; neg: Set<string>; negAny: Set<string>; all: number; evidence: Evidence[] }
+    >();
+    const slot = (s: string) =>
+      bySeller.get(s) ??
+      bySeller.set(s, { revealed: new Set(), neg: new Set(), negAny: new Set(), all: 0, evidence: [] }).get(s)!;
     for (const r of rs)
       for (const [seller, t] of negative.get(r.customer) ?? []) {
         if (t > r.t || r.t - t > REVIEW_KEEP) continue;
         const x = slot(seller);
         x.revealed.add(r.customer);
-        x.evidence.push({ ...r.e, note: noteTexts('negative-reviewer', { seller }).en, notes: noteTexts('negative-reviewer', { seller }) });
+        x.evidence.push({
+          ...r.e,
+          note: noteTexts('negative-reviewer', { seller }).en,
+          notes: noteTexts('negative-reviewer', { seller }),
+        });
       }
     for (const del of ds) {
       const rv = reviews.get(del.review);
@@ -138,11 +173,35 @@ export function createWorkRules(d: WorkDeps) {
       const selective = x.neg.size >= 3 && x.neg.size >= 0.8 * x.all;
       if (!both && x.revealed.size < 2 && !selective) continue;
       const what = [
-        x.revealed.size ? { en: `looked up ${x.revealed.size} of seller ${seller}'s negative reviewers`, vi: `đã xem ${x.revealed.size} người đánh giá xấu của người bán ${seller}`, zh: `查看了卖家 ${seller} 的 ${x.revealed.size} 位差评评论者` } : undefined,
-        x.negAny.size ? { en: `deleted negative reviews of seller ${seller} by ${x.negAny.size} different customers`, vi: `đã xoá đánh giá xấu của người bán ${seller} từ ${x.negAny.size} khách hàng`, zh: `删除了 ${x.negAny.size} 位客户对卖家 ${seller} 的差评` } : undefined,
+        x.revealed.size
+          ? {
+              en: `looked up ${x.revealed.size} of seller ${seller}'s negative reviewers`,
+              vi: `đã xem ${x.revealed.size} người đánh giá xấu của người bán ${seller}`,
+              zh: `查看了卖家 ${seller} 的 ${x.revealed.size} 位差评评论者`,
+            }
+          : undefined,
+        x.negAny.size
+          ? {
+              en: `deleted negative reviews of seller ${seller} by ${x.negAny.size} different customers`,
+              vi: `đã xoá đánh giá xấu của người bán ${seller} từ ${x.negAny.size} khách hàng`,
+              zh: `删除了 ${x.negAny.size} 位客户对卖家 ${seller} 的差评`,
+            }
+          : undefined,
       ].filter((v): v is { en: string; vi: string; zh: string } => v !== undefined);
-      const joined = { en: what.map((w) => w.en).join(' and '), vi: what.map((w) => w.vi).join(' và '), zh: what.map((w) => w.zh).join('并') };
-      d.raise(out, { actor, rule: 'review-broker', severity: both ? 'high' : 'medium', score: both ? 0.95 : 0.75, texts: alertTexts('review-broker', { who: bare(actor), what: joined }), evidence: x.evidence, compared: 'peers' });
+      const joined = {
+        en: what.map((w) => w.en).join(' and '),
+        vi: what.map((w) => w.vi).join(' và '),
+        zh: what.map((w) => w.zh).join('并'),
+      };
+      d.raise(out, {
+        actor,
+        rule: 'review-broker',
+        severity: both ? 'high' : 'medium',
+        score: both ? 0.95 : 0.75,
+        texts: alertTexts('review-broker', { who: bare(actor), what: joined }),
+        evidence: x.evidence,
+        compared: 'peers',
+      });
     }
   }
 
@@ -182,7 +241,10 @@ export function createWorkRules(d: WorkDeps) {
       if (!explained) return;
       const list = reveals.get(actor);
       if (!list || !list.some((x) => x.customer === customer)) return;
-      reveals.set(actor, list.filter((x) => x.customer !== customer));
+      reveals.set(
+        actor,
+        list.filter((x) => x.customer !== customer),
+      );
       const probe: Alert[] = [];
       d.quiet(() => reviewBroker(probe, actor));
       if (probe.length === 0) d.downgrade(out, actor, 'review-broker', 'a ticket for the reviewer followed');
@@ -194,12 +256,20 @@ export function createWorkRules(d: WorkDeps) {
         if (b.customer !== tk.customer || b.explained || now - b.t > BG_FOLLOW || b.t > now) continue;
         b.explained = true;
         const actor = b.actor;
-        const left = new Set(bgs.filter((x) => x.actor === actor && !x.explained && x.t > now - DAY).map((x) => x.customer)).size;
-        if (left < 2) d.downgrade(out, actor, 'break-glass-abuse', 'a ticket for the same customer followed within the hour');
+        const left = new Set(
+          bgs.filter((x) => x.actor === actor && !x.explained && x.t > now - DAY).map((x) => x.customer),
+        ).size;
+        if (left < 2)
+          d.downgrade(out, actor, 'break-glass-abuse', 'a ticket for the same customer followed within the hour');
       }
       const c = d.customers.get(tk.customer);
       // A customer with nothing of their own (no parcel, review, earlier ticket or contact): who wrote in?
-      const orphan = !d.inHistoryGap() && !buyers.has(tk.customer) && (c?.reviews ?? 0) === 0 && (c?.tickets.length ?? 0) <= 1 && (c?.contacts.length ?? 0) === 0;
+      const orphan =
+        !d.inHistoryGap() &&
+        !buyers.has(tk.customer) &&
+        (c?.reviews ?? 0) === 0 &&
+        (c?.tickets.length ?? 0) <= 1 &&
+        (c?.contacts.length ?? 0) === 0;
       const actor = `staff:${tk.assignee}`;
       const list = (ticketLog.get(actor) ?? []).filter((x) => x.t > now - WEEK);
       list.push({ t: now, orphan, customer: tk.customer, revealed: false });
@@ -208,7 +278,8 @@ export function createWorkRules(d: WorkDeps) {
     review(e: Extract<CloakEvent, { type: 'review' }>): void {
       const t = Date.parse(e.at);
       reviews.set(e.id, { customer: e.customer, seller: e.seller, rating: e.rating, t });
-      if (e.rating <= 2) (negative.get(e.customer) ?? negative.set(e.customer, new Map()).get(e.customer)!).set(e.seller, t);
+      if (e.rating <= 2)
+        (negative.get(e.customer) ?? negative.set(e.customer, new Map()).get(e.customer)!).set(e.seller, t);
     },
     buyer(customer: string): void {
       buyers.add(customer);
@@ -217,7 +288,17 @@ export function createWorkRules(d: WorkDeps) {
       if (e.action !== 'delete' && e.action !== 'hide') return;
       const rv = reviews.get(e.review);
       const list = (deletes.get(e.actor) ?? []).filter((x) => x.t > d.now() - WEEK);
-      list.push({ t: d.now(), review: e.review, e: { type: 'moderation', at: e.at, review: e.review, action: e.action, ...(rv ? { seller: rv.seller, rating: rv.rating } : {}) } });
+      list.push({
+        t: d.now(),
+        review: e.review,
+        e: {
+          type: 'moderation',
+          at: e.at,
+          review: e.review,
+          action: e.action,
+          ...(rv ? { seller: rv.seller, rating: rv.rating } : {}),
+        },
+      });
       deletes.set(e.actor, list);
       reviewBroker(out, e.actor);
     },
@@ -234,27 +315,50 @@ export function createWorkRules(d: WorkDeps) {
       const habitual = own.some((x) => x.recipient === rec && x.rows >= 0.3 * e.rows);
       // Peers: the median of each other actor's median, so one nightly bulk export cannot set it.
       const perActor: number[] = [];
-      for (const [a, xs] of exportsOf) if (a !== e.actor && d.roleOf(a) === role && xs.length > 0) perActor.push(median(xs.map((x) => x.rows))!);
+      for (const [a, xs] of exportsOf)
+        if (a !== e.actor && d.roleOf(a) === role && xs.length > 0) perActor.push(median(xs.map((x) => x.rows))!);
       const peerMed = perActor.length >= 2 ? median(perActor)! : undefined;
       const hour = new Date(now).getUTCHours();
       const hours = (xs: readonly { t: number }[]) => xs.map((x) => new Date(x.t).getUTCHours());
-      const near = (hs: number[], h: number) => hs.filter((x) => Math.min(Math.abs(x - h), 24 - Math.abs(x - h)) <= 1).length;
-      const peersHours = [...exportsOf].filter(([a]) => a !== e.actor && d.roleOf(a) === role).flatMap(([, xs]) => hours(xs));
-      const offHours = own.length >= 5 ? near(hours(own), hour) === 0 : peersHours.length >= 20 && near(peersHours, hour) < 0.02 * peersHours.length;
+      const near = (hs: number[], h: number) =>
+        hs.filter((x) => Math.min(Math.abs(x - h), 24 - Math.abs(x - h)) <= 1).length;
+      const peersHours = [...exportsOf]
+        .filter(([a]) => a !== e.actor && d.roleOf(a) === role)
+        .flatMap(([, xs]) => hours(xs));
+      const offHours =
+        own.length >= 5
+          ? near(hours(own), hour) === 0
+          : peersHours.length >= 20 && near(peersHours, hour) < 0.02 * peersHours.length;
       const reasons: { key: string; p: Record<string, string | number>; w: number }[] = [];
       if (warm && !habitual) {
         if (r === undefined) reasons.push({ key: 'novel-recipient', p: { recipient: rec }, w: 1 });
-        if (ownMed !== undefined && e.rows > 5 * ownMed && e.rows > 1.5 * Math.max(...own.map((x) => x.rows))) reasons.push({ key: 'beyond-own', p: { rows: e.rows, ratio: (e.rows / ownMed).toFixed(1), own: ownMed }, w: 1.5 });
-        if (peerMed !== undefined && e.rows > 10 * peerMed && (ownMed === undefined || e.rows > 5 * ownMed)) reasons.push({ key: 'beyond-peers', p: { rows: e.rows, ratio: (e.rows / peerMed).toFixed(1), peer: peerMed }, w: 1.5 });
+        if (ownMed !== undefined && e.rows > 5 * ownMed && e.rows > 1.5 * Math.max(...own.map((x) => x.rows)))
+          reasons.push({
+            key: 'beyond-own',
+            p: { rows: e.rows, ratio: (e.rows / ownMed).toFixed(1), own: ownMed },
+            w: 1.5,
+          });
+        if (peerMed !== undefined && e.rows > 10 * peerMed && (ownMed === undefined || e.rows > 5 * ownMed))
+          reasons.push({
+            key: 'beyond-peers',
+            p: { rows: e.rows, ratio: (e.rows / peerMed).toFixed(1), peer: peerMed },
+            w: 1.5,
+          });
         // Peer-sized exports, night after night, to a recipient only this person has used lately.
         const privateTo = r !== undefined && r.first === e.actor && r.users.size === 1 && now - r.t < 14 * DAY;
         const toIt = privateTo ? own.filter((x) => x.recipient === rec && x.t > now - 14 * DAY) : [];
-        if (toIt.length > 0) reasons.push({ key: 'private-recipient', p: { recipient: rec, count: toIt.length + 1, total: toIt.reduce((a, x) => a + x.rows, e.rows) }, w: peerMed !== undefined && toIt.reduce((a, x) => a + x.rows, e.rows) > 10 * peerMed ? 1.5 : 0.5 });
+        if (toIt.length > 0)
+          reasons.push({
+            key: 'private-recipient',
+            p: { recipient: rec, count: toIt.length + 1, total: toIt.reduce((a, x) => a + x.rows, e.rows) },
+            w: peerMed !== undefined && toIt.reduce((a, x) => a + x.rows, e.rows) > 10 * peerMed ? 1.5 : 0.5,
+          });
         if (offHours) reasons.push({ key: 'off-hours', p: {}, w: 1 });
         // Someone whose role does not export, exporting, or a dataset this person never exported.
         const peerExports = perActor.length;
         if (own.length === 0 && peerExports < 2) reasons.push({ key: 'first-export', p: { role }, w: 1 });
-        else if (own.length >= 3 && !ownDatasets(e.actor).has(e.dataset)) reasons.push({ key: 'new-dataset', p: { dataset: e.dataset }, w: 0.5 });
+        else if (own.length >= 3 && !ownDatasets(e.actor).has(e.dataset))
+          reasons.push({ key: 'new-dataset', p: { dataset: e.dataset }, w: 0.5 });
       }
       const personal = e.dataset === 'customers' ? 0.5 : 0;
       const score = reasons.reduce((a, x) => a + x.w, 0) + (reasons.length ? personal : 0);
@@ -263,12 +367,40 @@ export function createWorkRules(d: WorkDeps) {
       hist.push({ t: now, score });
       exportScore.set(e.actor, hist);
       const total = hist.reduce((a, x) => a + x.score, 0);
-      const ev: Evidence = { type: 'export', at: e.at, dataset: e.dataset, rows: e.rows, recipient: rec, score: Number(score.toFixed(2)), ...(peerMed !== undefined ? { peer_median_rows: peerMed } : {}), ...(ownMed !== undefined ? { own_median_rows: ownMed } : {}) };
+      const ev: Evidence = {
+        type: 'export',
+        at: e.at,
+        dataset: e.dataset,
+        rows: e.rows,
+        recipient: rec,
+        score: Number(score.toFixed(2)),
+        ...(peerMed !== undefined ? { peer_median_rows: peerMed } : {}),
+        ...(ownMed !== undefined ? { own_median_rows: ownMed } : {}),
+      };
       if (reasons.length > 0 && (score >= 2.5 || total >= 4)) {
         const beyondOwn = reasons.some((x) => x.key === 'beyond-own');
         const beyondPeers = reasons.some((x) => x.key === 'beyond-peers');
-        const compared = beyondOwn && beyondPeers ? 'peers-and-own-past' : beyondOwn ? 'own-past' : beyondPeers ? 'peers' : 'everyone';
-        d.raise(out, { actor: e.actor, rule: 'unusual-export', severity: score >= 3.5 || total >= 6 ? 'high' : 'medium', score: Math.min(0.99, 1 - Math.exp(-Math.max(score, total / 1.6) / 2)), texts: alertTexts('unusual-export', { who: bare(e.actor), dataset: e.dataset, reasons: exportReasons(reasons) }), evidence: [...own.filter((x) => x.recipient === rec).slice(-5).map((x) => ({ type: 'export', at: iso(x.t), rows: x.rows, recipient: x.recipient })), ev], compared });
+        const compared =
+          beyondOwn && beyondPeers ? 'peers-and-own-past' : beyondOwn ? 'own-past' : beyondPeers ? 'peers' : 'everyone';
+        d.raise(out, {
+          actor: e.actor,
+          rule: 'unusual-export',
+          severity: score >= 3.5 || total >= 6 ? 'high' : 'medium',
+          score: Math.min(0.99, 1 - Math.exp(-Math.max(score, total / 1.6) / 2)),
+          texts: alertTexts('unusual-export', {
+            who: bare(e.actor),
+            dataset: e.dataset,
+            reasons: exportReasons(reasons),
+          }),
+          evidence: [
+            ...own
+              .filter((x) => x.recipient === rec)
+              .slice(-5)
+              .map((x) => ({ type: 'export', at: iso(x.t), rows: x.rows, recipient: x.recipient })),
+            ev,
+          ],
+          compared,
+        });
       }
       if (r) r.users.add(e.actor);
       else recipients.set(rec, { users: new Set([e.actor]), first: e.actor, t: now });
@@ -304,7 +436,8 @@ export function createWorkRules(d: WorkDeps) {
       for (const x of xs) if (x.revealed) per.set(Math.floor(x.t / DAY), (per.get(Math.floor(x.t / DAY)) ?? 0) + 1);
       return per;
     };
-    const last24 = (xs: readonly { t: number; revealed: boolean }[]) => xs.filter((x) => x.revealed && x.t > now - DAY).length;
+    const last24 = (xs: readonly { t: number; revealed: boolean }[]) =>
+      xs.filter((x) => x.revealed && x.t > now - DAY).length;
     const mine = ticketLog.get(actor) ?? [];
     const n = last24(mine);
     if (n < 15) return;
@@ -326,7 +459,15 @@ export function createWorkRules(d: WorkDeps) {
     const peer = median(peerUsual);
     const base = Math.max(5, own ?? peer ?? 5, peer ?? 0, median(peerToday) ?? 0);
     if (n < 5 * base) return;
-    d.raise(out, { actor, rule: 'ticket-cover', severity: n >= 10 * base ? 'high' : 'medium', score: 1 - base / n, texts: alertTexts('ticket-burst', { who: bare(actor), n, base }), evidence: [e], compared: 'peers-and-own-past' });
+    d.raise(out, {
+      actor,
+      rule: 'ticket-cover',
+      severity: n >= 10 * base ? 'high' : 'medium',
+      score: 1 - base / n,
+      texts: alertTexts('ticket-burst', { who: bare(actor), n, base }),
+      evidence: [e],
+      compared: 'peers-and-own-past',
+    });
   }
 
   /** Tickets that cover for reveals: revealed right after a ticket for a customer with nothing of their own, far more often than peers. */
@@ -337,14 +478,27 @@ export function createWorkRules(d: WorkDeps) {
     if (covered.length < 3) return;
     const role = d.roleOf(actor);
     const rates: number[] = [];
-    for (const [a, xs] of ticketLog) if (a !== actor && d.roleOf(a) === role && xs.length >= 5) rates.push(xs.filter((x) => x.orphan && x.revealed).length / xs.length);
+    for (const [a, xs] of ticketLog)
+      if (a !== actor && d.roleOf(a) === role && xs.length >= 5)
+        rates.push(xs.filter((x) => x.orphan && x.revealed).length / xs.length);
     const rate = Math.max(0.01, median(rates) ?? 0.05);
     // The week's count, and the day's (a burst in one shift hides in a busy week's tickets).
     const today = mine.filter((x) => x.t > now - DAY);
     const coveredToday = today.filter((x) => x.orphan && x.revealed).length;
-    const p = Math.min(poissonTail(covered.length, mine.length * rate), coveredToday >= 4 ? poissonTail(coveredToday, Math.max(0.2, today.length * rate)) : 1);
+    const p = Math.min(
+      poissonTail(covered.length, mine.length * rate),
+      coveredToday >= 4 ? poissonTail(coveredToday, Math.max(0.2, today.length * rate)) : 1,
+    );
     if (p > 1e-4) return;
-    d.raise(out, { actor, rule: 'ticket-cover', severity: p < 1e-8 ? 'high' : 'medium', score: 1 - Math.max(p, 1e-12) ** (1 / 12), texts: alertTexts('ticket-cover', { who: bare(actor), n: covered.length }), evidence: [e], compared: 'peers' });
+    d.raise(out, {
+      actor,
+      rule: 'ticket-cover',
+      severity: p < 1e-8 ? 'high' : 'medium',
+      score: 1 - Math.max(p, 1e-12) ** (1 / 12),
+      texts: alertTexts('ticket-cover', { who: bare(actor), n: covered.length }),
+      evidence: [e],
+      compared: 'peers',
+    });
   }
 }
 export type WorkRules = ReturnType<typeof createWorkRules>;

@@ -7,7 +7,8 @@ import type { CloakEvent } from '../bus/events.ts';
 
 const BUILD_OK = 'a'.repeat(64);
 const BUILD_ODD = 'b'.repeat(64);
-const rawKey = () => Buffer.from(generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64');
+const rawKey = () =>
+  Buffer.from(generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64');
 
 for (const d of DIALECTS) {
   describe(`devices on ${d.name}`, () => {
@@ -22,10 +23,30 @@ for (const d of DIALECTS) {
       await devices.allowBuild(BUILD_OK, 'scanner fw 4.2');
       const { code } = await devices.issueEnrollmentCode({ station: 'hcm-01', kind: 'scanner' });
       assert.match(code, /^[A-Z2-9]{5}-[A-Z2-9]{5}-[A-Z2-9]{5}$/);
-      const dev = await devices.enroll({ code: code.toLowerCase().replace(/-/g, ' '), publicKey: rawKey(), build: BUILD_OK });
-      assert.deepEqual({ station: dev.station, kind: dev.kind, buildKnown: dev.buildKnown, status: dev.status }, { station: 'hcm-01', kind: 'scanner', buildKnown: true, status: 'active' });
-      await assert.rejects(devices.enroll({ code, publicKey: rawKey(), build: BUILD_OK }), Unauthorized, 'a code enrolls one device only');
-      assert.ok(events.some((e) => e.type === 'device' && e.id === dev.id && e.station === 'hcm-01' && e.build === BUILD_OK && e.kind === 'scanner'));
+      const dev = await devices.enroll({
+        code: code.toLowerCase().replace(/-/g, ' '),
+        publicKey: rawKey(),
+        build: BUILD_OK,
+      });
+      assert.deepEqual(
+        { station: dev.station, kind: dev.kind, buildKnown: dev.buildKnown, status: dev.status },
+        { station: 'hcm-01', kind: 'scanner', buildKnown: true, status: 'active' },
+      );
+      await assert.rejects(
+        devices.enroll({ code, publicKey: rawKey(), build: BUILD_OK }),
+        Unauthorized,
+        'a code enrolls one device only',
+      );
+      assert.ok(
+        events.some(
+          (e) =>
+            e.type === 'device' &&
+            e.id === dev.id &&
+            e.station === 'hcm-01' &&
+            e.build === BUILD_OK &&
+            e.kind === 'scanner',
+        ),
+      );
       const key = await devices.keyOf(dev.id);
       assert.equal(key?.revoked, false);
     });
@@ -35,7 +56,11 @@ for (const d of DIALECTS) {
       const { code } = await devices.issueEnrollmentCode({ station: 'hcm-01', kind: 'courier_app', ttlMinutes: 5 });
       await assert.rejects(devices.enroll({ code, publicKey: 'not-a-key', build: BUILD_OK }), InvalidInput);
       await assert.rejects(devices.enroll({ code, publicKey: rawKey(), build: 'v1.2' }), InvalidInput);
-      assert.equal((await devices.enroll({ code, publicKey: rawKey(), build: BUILD_OK })).kind, 'courier_app', 'the bad attempts did not spend the code');
+      assert.equal(
+        (await devices.enroll({ code, publicKey: rawKey(), build: BUILD_OK })).kind,
+        'courier_app',
+        'the bad attempts did not spend the code',
+      );
       const late = await devices.issueEnrollmentCode({ station: 'hcm-01', kind: 'courier_app', ttlMinutes: 5 });
       now = new Date(now.getTime() + 6 * 60_000);
       await assert.rejects(devices.enroll({ code: late.code, publicKey: rawKey(), build: BUILD_OK }), Unauthorized);
@@ -68,7 +93,11 @@ for (const d of DIALECTS) {
       const b = h.app.devices.nonceStore();
       const until = Math.floor(now.getTime() / 1000) + 300;
       assert.equal(await a.claim('dev_x', 'n-1', until), true);
-      assert.equal(await b.claim('dev_x', 'n-1', until), false, 'another store over the same database refuses the replay');
+      assert.equal(
+        await b.claim('dev_x', 'n-1', until),
+        false,
+        'another store over the same database refuses the replay',
+      );
       assert.equal(await b.claim('dev_y', 'n-1', until), true, 'nonces are per key');
       now = new Date(now.getTime() + 301_000);
       assert.equal(await a.claim('dev_x', 'n-1', until + 301), true, 'once expired, a nonce may come again');

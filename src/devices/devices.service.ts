@@ -6,7 +6,16 @@ import { randomId, sha256 } from '../lib/crypto.ts';
 import { Conflict, InvalidInput, NotFound, Unauthorized } from '../lib/errors.ts';
 import type { Logger } from '../lib/log.ts';
 import type { DevicesRepo } from './devices.repo.ts';
-import { DEVICE_KINDS, DEVICE_STATUSES, STATION_KINDS, type Device, type DeviceKind, type DeviceStatus, type Station, type StationKind } from './devices.types.ts';
+import {
+  DEVICE_KINDS,
+  DEVICE_STATUSES,
+  STATION_KINDS,
+  type Device,
+  type DeviceKind,
+  type DeviceStatus,
+  type Station,
+  type StationKind,
+} from './devices.types.ts';
 import type { DeviceKey, NonceStore } from './httpsig.ts';
 import type { DeviceTable } from '../store/schema.ts';
 
@@ -65,19 +74,33 @@ export function createDevicesService(deps: DevicesDeps) {
     };
   }
   async function publish(d: Device): Promise<void> {
-    await deps.bus.publish({ type: 'device', at: clock.now().toISOString(), id: d.id, station: d.station, build: d.build, kind: d.kind, status: d.status });
+    await deps.bus.publish({
+      type: 'device',
+      at: clock.now().toISOString(),
+      id: d.id,
+      station: d.station,
+      build: d.build,
+      kind: d.kind,
+      status: d.status,
+    });
   }
   function checkBuild(build: unknown): string {
-    if (typeof build !== 'string' || !BUILD.test(build)) throw new InvalidInput('a build is the SHA-256 of the software, 64 lower-case hex digits', [{ path: '/build', problem: 'must be 64 lower-case hex digits' }]);
+    if (typeof build !== 'string' || !BUILD.test(build))
+      throw new InvalidInput('a build is the SHA-256 of the software, 64 lower-case hex digits', [
+        { path: '/build', problem: 'must be 64 lower-case hex digits' },
+      ]);
     return build;
   }
 
   return {
     async createStation(req: { id: string; name: string; kind: string }): Promise<Station> {
       const errors = [];
-      if (typeof req.id !== 'string' || !STATION_ID.test(req.id)) errors.push({ path: '/id', problem: 'must be 2-40 lower-case letters, digits or -' });
-      if (typeof req.name !== 'string' || req.name.trim() === '' || req.name.length > 120) errors.push({ path: '/name', problem: 'must be 1-120 characters' });
-      if (!(STATION_KINDS as readonly string[]).includes(req.kind)) errors.push({ path: '/kind', problem: `must be one of ${STATION_KINDS.join(', ')}` });
+      if (typeof req.id !== 'string' || !STATION_ID.test(req.id))
+        errors.push({ path: '/id', problem: 'must be 2-40 lower-case letters, digits or -' });
+      if (typeof req.name !== 'string' || req.name.trim() === '' || req.name.length > 120)
+        errors.push({ path: '/name', problem: 'must be 1-120 characters' });
+      if (!(STATION_KINDS as readonly string[]).includes(req.kind))
+        errors.push({ path: '/kind', problem: `must be one of ${STATION_KINDS.join(', ')}` });
       if (errors.length) throw new InvalidInput('the station is not valid', errors);
       if (await repo.getStation(req.id)) throw new Conflict(`a station with id ${req.id} already exists`);
       const createdAt = clock.now().toISOString();
@@ -91,24 +114,45 @@ export function createDevicesService(deps: DevicesDeps) {
     },
 
     async listStations(): Promise<Station[]> {
-      return (await repo.listStations()).map((s) => ({ id: s.id, name: s.name, kind: s.kind as StationKind, createdAt: s.created_at }));
+      return (await repo.listStations()).map((s) => ({
+        id: s.id,
+        name: s.name,
+        kind: s.kind as StationKind,
+        createdAt: s.created_at,
+      }));
     },
 
     /**
      * Issues a one-time code that enrolls one device of `kind` at `station`. Only its hash is
      * stored; the code is shown once.
      */
-    async issueEnrollmentCode(req: { station: string; kind: string; ttlMinutes?: number }): Promise<{ code: string; station: string; kind: DeviceKind; expiresAt: string }> {
-      if (!(DEVICE_KINDS as readonly string[]).includes(req.kind)) throw new InvalidInput(`kind must be one of ${DEVICE_KINDS.join(', ')}`, [{ path: '/kind', problem: 'unknown device kind' }]);
+    async issueEnrollmentCode(req: {
+      station: string;
+      kind: string;
+      ttlMinutes?: number;
+    }): Promise<{ code: string; station: string; kind: DeviceKind; expiresAt: string }> {
+      if (!(DEVICE_KINDS as readonly string[]).includes(req.kind))
+        throw new InvalidInput(`kind must be one of ${DEVICE_KINDS.join(', ')}`, [
+          { path: '/kind', problem: 'unknown device kind' },
+        ]);
       const ttl = req.ttlMinutes ?? 60;
-      if (!Number.isInteger(ttl) || ttl < 1 || ttl > 7 * 24 * 60) throw new InvalidInput('ttlMinutes must be a whole number of minutes from 1 to 10080', [{ path: '/ttlMinutes', problem: 'out of range' }]);
+      if (!Number.isInteger(ttl) || ttl < 1 || ttl > 7 * 24 * 60)
+        throw new InvalidInput('ttlMinutes must be a whole number of minutes from 1 to 10080', [
+          { path: '/ttlMinutes', problem: 'out of range' },
+        ]);
       if (!(await repo.getStation(req.station))) throw new NotFound('no station has this id');
       const bytes = randomBytes(15);
       const raw = [...bytes].map((b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
       const code = `${raw.slice(0, 5)}-${raw.slice(5, 10)}-${raw.slice(10)}`;
       const now = clock.now();
       const expiresAt = new Date(now.getTime() + ttl * 60_000).toISOString();
-      await repo.insertCode({ code_hash: sha256(normalizeCode(code)), station_id: req.station, kind: req.kind, expires_at: expiresAt, created_at: now.toISOString() });
+      await repo.insertCode({
+        code_hash: sha256(normalizeCode(code)),
+        station_id: req.station,
+        kind: req.kind,
+        expires_at: expiresAt,
+        created_at: now.toISOString(),
+      });
       log.info({ station: req.station, kind: req.kind, expiresAt }, 'devices: enrollment code issued');
       return { code, station: req.station, kind: req.kind as DeviceKind, expiresAt };
     },
@@ -119,16 +163,30 @@ export function createDevicesService(deps: DevicesDeps) {
      */
     async enroll(req: { code: string; publicKey: string; build: string }): Promise<Device> {
       const key = typeof req.publicKey === 'string' ? parsePublicKey(req.publicKey.trim()) : undefined;
-      if (!key) throw new InvalidInput('publicKey must be an Ed25519 public key: 32 bytes in base64, or a PEM', [{ path: '/publicKey', problem: 'not an Ed25519 public key' }]);
+      if (!key)
+        throw new InvalidInput('publicKey must be an Ed25519 public key: 32 bytes in base64, or a PEM', [
+          { path: '/publicKey', problem: 'not an Ed25519 public key' },
+        ]);
       const build = checkBuild(req.build);
-      if (typeof req.code !== 'string') throw new InvalidInput('code must be a string', [{ path: '/code', problem: 'must be a string' }]);
+      if (typeof req.code !== 'string')
+        throw new InvalidInput('code must be a string', [{ path: '/code', problem: 'must be a string' }]);
       const now = clock.now().toISOString();
       const claimed = await repo.claimCode(sha256(normalizeCode(req.code)), now);
       if (!claimed) throw new Unauthorized('the enrollment code is unknown, already used or expired');
-      const row: DeviceTable = { id: randomId('dev'), station_id: claimed.station_id, kind: claimed.kind, public_key: key, build, status: 'active', enrolled_at: now, status_at: now };
+      const row: DeviceTable = {
+        id: randomId('dev'),
+        station_id: claimed.station_id,
+        kind: claimed.kind,
+        public_key: key,
+        build,
+        status: 'active',
+        enrolled_at: now,
+        status_at: now,
+      };
       await repo.insertDevice(row);
       const d = await view(row);
-      if (!d.buildKnown) log.warn({ device: d.id, station: d.station }, 'devices: enrolled with a build not on the allow-list');
+      if (!d.buildKnown)
+        log.warn({ device: d.id, station: d.station }, 'devices: enrolled with a build not on the allow-list');
       log.info({ device: d.id, station: d.station, kind: d.kind }, 'devices: enrolled');
       await publish(d);
       return d;
@@ -138,7 +196,14 @@ export function createDevicesService(deps: DevicesDeps) {
     async keyOf(keyid: string): Promise<DeviceKey | undefined> {
       const d = await repo.getDevice(keyid);
       if (!d) return undefined;
-      return { keyid: d.id, publicKey: createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(d.public_key).toString('base64url') }, format: 'jwk' }), revoked: d.status === 'revoked' };
+      return {
+        keyid: d.id,
+        publicKey: createPublicKey({
+          key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(d.public_key).toString('base64url') },
+          format: 'jwk',
+        }),
+        revoked: d.status === 'revoked',
+      };
     },
 
     async get(id: string): Promise<Device> {
@@ -158,15 +223,20 @@ export function createDevicesService(deps: DevicesDeps) {
       checkBuild(build);
       if (!(await repo.updateDevice(id, { build }))) throw new NotFound('no device has this id');
       const d = await this.get(id);
-      if (!d.buildKnown) log.warn({ device: id, station: d.station }, 'devices: reported a build not on the allow-list');
+      if (!d.buildKnown)
+        log.warn({ device: id, station: d.station }, 'devices: reported a build not on the allow-list');
       await publish(d);
       return d;
     },
 
     /** Quarantine and release: `restricted` (routing only, rate-limited), `revoked` (every request refused), `active`. */
     async setStatus(id: string, status: string): Promise<Device> {
-      if (!(DEVICE_STATUSES as readonly string[]).includes(status)) throw new InvalidInput(`status must be one of ${DEVICE_STATUSES.join(', ')}`, [{ path: '/status', problem: 'unknown status' }]);
-      if (!(await repo.updateDevice(id, { status, status_at: clock.now().toISOString() }))) throw new NotFound('no device has this id');
+      if (!(DEVICE_STATUSES as readonly string[]).includes(status))
+        throw new InvalidInput(`status must be one of ${DEVICE_STATUSES.join(', ')}`, [
+          { path: '/status', problem: 'unknown status' },
+        ]);
+      if (!(await repo.updateDevice(id, { status, status_at: clock.now().toISOString() })))
+        throw new NotFound('no device has this id');
       const d = await this.get(id);
       log.warn({ device: id, status }, 'devices: status changed');
       await publish(d);
@@ -201,13 +271,27 @@ export function createDevicesService(deps: DevicesDeps) {
      */
     async recordEvent(e: CloakEvent): Promise<void> {
       if (e.type !== 'lookup' || !e.actor.startsWith('device:')) return;
-      await repo.insertActivity({ device: e.actor.slice('device:'.length), at: e.at, action: `read ${(e.fields ?? []).join(',')}`.trim(), parcel: e.parcel ?? null, result: e.result });
+      await repo.insertActivity({
+        device: e.actor.slice('device:'.length),
+        at: e.at,
+        action: `read ${(e.fields ?? []).join(',')}`.trim(),
+        parcel: e.parcel ?? null,
+        result: e.result,
+      });
     },
 
     /** A device's recent reads, newest first. */
-    async activity(id: string, limit = 100): Promise<{ at: string; action: string; parcel: string | null; result: string }[]> {
+    async activity(
+      id: string,
+      limit = 100,
+    ): Promise<{ at: string; action: string; parcel: string | null; result: string }[]> {
       if (!(await repo.getDevice(id))) throw new NotFound('no device has this id');
-      return (await repo.activity(id, limit)).map((a) => ({ at: a.at, action: a.action, parcel: a.parcel, result: a.result }));
+      return (await repo.activity(id, limit)).map((a) => ({
+        at: a.at,
+        action: a.action,
+        parcel: a.parcel,
+        result: a.result,
+      }));
     },
 
     /** The time of each device's latest read through the gateway (device id → ISO time), in one query. */

@@ -6,7 +6,12 @@ export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
 export const STATION_KINDS = ['hub', 'delivery'] as const;
 export type StationKind = (typeof STATION_KINDS)[number];
 
-export type Station = { readonly id: string; readonly name: string; readonly kind: StationKind; readonly createdAt: string };
+export type Station = {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: StationKind;
+  readonly createdAt: string;
+};
 
 /** A device as an admin sees it. Its key id in signatures is its `id`. */
 export type Device = {

@@ -72,7 +72,9 @@ function header(req: SignedRequest, name: string): string | undefined {
  * cloak/v1/device/me#`) could otherwise make the verified path differ from the routed one.
  */
 function toMessage(req: SignedRequest) {
-  const url = /^https?:\/\//.test(req.url) ? req.url : `http://device.invalid${req.url.startsWith('/') ? '' : '/'}${req.url}`;
+  const url = /^https?:\/\//.test(req.url)
+    ? req.url
+    : `http://device.invalid${req.url.startsWith('/') ? '' : '/'}${req.url}`;
   const headers: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = v;
   return { method: req.method, url, headers };
@@ -86,11 +88,17 @@ function toMessage(req: SignedRequest) {
  */
 export async function verifyDeviceRequest(
   req: SignedRequest,
-  deps: { keyOf: (keyid: string) => Promise<DeviceKey | undefined>; nonces: NonceStore; now: Date; maxSkewSeconds: number },
+  deps: {
+    keyOf: (keyid: string) => Promise<DeviceKey | undefined>;
+    nonces: NonceStore;
+    now: Date;
+    maxSkewSeconds: number;
+  },
 ): Promise<{ keyid: string }> {
   const input = header(req, 'signature-input');
   const sig = header(req, 'signature');
-  if (!input || !sig) throw new Unauthorized('the request is not signed (Signature-Input and Signature headers, RFC 9421)');
+  if (!input || !sig)
+    throw new Unauthorized('the request is not signed (Signature-Input and Signature headers, RFC 9421)');
   let inputs;
   try {
     inputs = parseDictionary(input);
@@ -104,25 +112,35 @@ export async function verifyDeviceRequest(
   // A component with parameters (`"content-digest";key="x"`) is another component: it does not count.
   const covered = new Set(components.filter(([, p]) => p.size === 0).map(([c]) => String(c)));
   const missing = REQUIRED_COMPONENTS.filter((c) => !covered.has(c));
-  if (missing.length) throw new Unauthorized(`the signature must cover ${REQUIRED_COMPONENTS.join(', ')}; it lacks ${missing.join(', ')}`);
+  if (missing.length)
+    throw new Unauthorized(
+      `the signature must cover ${REQUIRED_COMPONENTS.join(', ')}; it lacks ${missing.join(', ')}`,
+    );
   const missingParams = REQUIRED_PARAMS.filter((p) => !params.has(p));
-  if (missingParams.length) throw new Unauthorized(`the signature must carry ${REQUIRED_PARAMS.join(', ')}; it lacks ${missingParams.join(', ')}`);
+  if (missingParams.length)
+    throw new Unauthorized(
+      `the signature must carry ${REQUIRED_PARAMS.join(', ')}; it lacks ${missingParams.join(', ')}`,
+    );
   const keyid = String(params.get('keyid'));
   const nonce = String(params.get('nonce'));
   const created = Number(params.get('created'));
   const now = Math.floor(deps.now.getTime() / 1000);
   if (!Number.isInteger(created) || Math.abs(now - created) > deps.maxSkewSeconds) {
-    throw new Unauthorized(`the signature's created time is more than ${deps.maxSkewSeconds} s from the server's clock`);
+    throw new Unauthorized(
+      `the signature's created time is more than ${deps.maxSkewSeconds} s from the server's clock`,
+    );
   }
   const digest = header(req, 'content-digest');
-  if (!digest || !bodyMatchesDigest(digest, req.body ?? Buffer.alloc(0))) throw new Unauthorized('the body does not match its Content-Digest (sha-256 or sha-512)');
+  if (!digest || !bodyMatchesDigest(digest, req.body ?? Buffer.alloc(0)))
+    throw new Unauthorized('the body does not match its Content-Digest (sha-256 or sha-512)');
   const key = await deps.keyOf(keyid);
   if (!key) throw new Unauthorized('the signing key is not known');
   let ok: boolean | null;
   try {
     ok = await httpbis.verifyMessage(
       {
-        keyLookup: async (p) => (p.keyid === keyid ? { id: keyid, algs: ['ed25519'], verify: createVerifier(key.publicKey, 'ed25519') } : null),
+        keyLookup: async (p) =>
+          p.keyid === keyid ? { id: keyid, algs: ['ed25519'], verify: createVerifier(key.publicKey, 'ed25519') } : null,
         all: true,
         // The skew was checked above against the injected clock; here only the signature.
         notAfter: Number.MAX_SAFE_INTEGER,
@@ -136,7 +154,8 @@ export async function verifyDeviceRequest(
   // Only a device that proved its key learns that it is revoked.
   if (key.revoked) throw new Forbidden('this device is revoked');
   // Claimed only once the signature is good, so nobody can burn a device's nonces.
-  if (!(await deps.nonces.claim(keyid, nonce, created + deps.maxSkewSeconds))) throw new Unauthorized('this nonce was already used: a replayed request');
+  if (!(await deps.nonces.claim(keyid, nonce, created + deps.maxSkewSeconds)))
+    throw new Unauthorized('this nonce was already used: a replayed request');
   return { keyid };
 }
 
@@ -149,20 +168,35 @@ export async function signDeviceRequest(
   key: { keyid: string; privateKey: KeyObject },
   opts: { created?: Date; nonce?: string } = {},
 ): Promise<Record<string, string>> {
-  const withDigest = { ...req, headers: { ...req.headers, 'content-digest': contentDigest(req.body ?? Buffer.alloc(0)) } };
-  const signer: SigningKey = { id: key.keyid, alg: 'ed25519', sign: async (data) => edSign(null, data, key.privateKey) };
+  const withDigest = {
+    ...req,
+    headers: { ...req.headers, 'content-digest': contentDigest(req.body ?? Buffer.alloc(0)) },
+  };
+  const signer: SigningKey = {
+    id: key.keyid,
+    alg: 'ed25519',
+    sign: async (data) => edSign(null, data, key.privateKey),
+  };
   const signed = await httpbis.signMessage(
     {
       key: signer,
       name: 'sig',
       fields: [...REQUIRED_COMPONENTS],
       params: ['created', 'nonce', 'keyid', 'alg'],
-      paramValues: { created: opts.created ?? new Date(), nonce: opts.nonce ?? randomBytes(16).toString('base64url'), keyid: key.keyid },
+      paramValues: {
+        created: opts.created ?? new Date(),
+        nonce: opts.nonce ?? randomBytes(16).toString('base64url'),
+        keyid: key.keyid,
+      },
     },
     toMessage(withDigest),
   );
   const h = Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
-  return { 'content-digest': withDigest.headers['content-digest'], 'signature-input': h['signature-input']!, signature: h.signature! };
+  return {
+    'content-digest': withDigest.headers['content-digest'],
+    'signature-input': h['signature-input']!,
+    signature: h.signature!,
+  };
 }
 
 /**

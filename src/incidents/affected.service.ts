@@ -51,7 +51,9 @@ export function createAffectedService(deps: {
     if (e.ok && EMAIL.test(e.value.indexed)) return { kind: 'email', value: e.value.indexed };
     const p = normalizePhone(v, deps.region as 'VN');
     if (p.ok) return { kind: 'phone', value: p.value.e164 };
-    throw new InvalidInput('give a phone number or an e-mail address', [{ path: '/identifier', problem: 'not a phone number or e-mail address' }]);
+    throw new InvalidInput('give a phone number or an e-mail address', [
+      { path: '/identifier', problem: 'not a phone number or e-mail address' },
+    ]);
   }
 
   return {
@@ -59,23 +61,38 @@ export function createAffectedService(deps: {
     async start(identifier: string, client: string): Promise<{ challenge: string; expiresAt: string }> {
       const id = canonical(identifier);
       const now = deps.clock.now();
-      if (!(await budgets.take(`affected:client:${client}`, PER_CLIENT))) throw new RateLimited('too many checks from here; try again in an hour');
-      if (!(await budgets.take(`affected:id:${hmacSha256(deps.key, id.value).toString('hex')}`, PER_IDENTIFIER))) throw new RateLimited('too many checks for this identifier; try again in an hour');
+      if (!(await budgets.take(`affected:client:${client}`, PER_CLIENT)))
+        throw new RateLimited('too many checks from here; try again in an hour');
+      if (!(await budgets.take(`affected:id:${hmacSha256(deps.key, id.value).toString('hex')}`, PER_IDENTIFIER)))
+        throw new RateLimited('too many checks for this identifier; try again in an hour');
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
       const challenge = randomId('chk');
       const expiresAt = new Date(now.getTime() + CODE_MINUTES * 60_000).toISOString();
       const nonce = randomBytes(12);
       await deps.db
         .insertInto('affected_checks')
-        .values({ id: challenge, kind: id.kind, identifier: seal(deps.key, Buffer.from(id.value), aad, nonce), code_hash: hmacSha256(deps.key, `${challenge}|${code}`), attempts: 0, expires_at: expiresAt })
+        .values({
+          id: challenge,
+          kind: id.kind,
+          identifier: seal(deps.key, Buffer.from(id.value), aad, nonce),
+          code_hash: hmacSha256(deps.key, `${challenge}|${code}`),
+          attempts: 0,
+          expires_at: expiresAt,
+        })
         .execute();
-      await deps.sender.send(id.value, `Cloak: your code is ${code}. It expires in ${CODE_MINUTES} minutes. Nobody from the company will ask you for it.`);
+      await deps.sender.send(
+        id.value,
+        `Cloak: your code is ${code}. It expires in ${CODE_MINUTES} minutes. Nobody from the company will ask you for it.`,
+      );
       return { challenge, expiresAt };
     },
 
     /** With the right code, whether that identifier was in an incident, which data, what to do. */
     async verify(challenge: string, code: string): Promise<AffectedAnswer> {
-      const wrong = () => new InvalidInput('the code is wrong or has expired; ask for a new one', [{ path: '/code', problem: 'wrong or expired' }]);
+      const wrong = () =>
+        new InvalidInput('the code is wrong or has expired; ask for a new one', [
+          { path: '/code', problem: 'wrong or expired' },
+        ]);
       // An attempt is counted before the code is compared, in one statement that also checks
       // the limit and the expiry: of concurrent guesses only the attempts left are compared.
       const r =
@@ -90,7 +107,11 @@ export function createAffectedService(deps: {
               .executeTakeFirst()
           : undefined;
       if (!r) throw wrong();
-      if (typeof code !== 'string' || !constantTimeEqual(hmacSha256(deps.key, `${challenge}|${code}`), Buffer.from(r.code_hash))) throw wrong();
+      if (
+        typeof code !== 'string' ||
+        !constantTimeEqual(hmacSha256(deps.key, `${challenge}|${code}`), Buffer.from(r.code_hash))
+      )
+        throw wrong();
       // Once used, gone: of concurrent uses of the right code only the one that deletes it answers.
       const used = await deps.db.deleteFrom('affected_checks').where('id', '=', challenge).executeTakeFirst();
       if (used.numDeletedRows === 0n) throw wrong();

@@ -52,9 +52,18 @@ describe('notifyDecision', () => {
     for (let mask = 1; mask < 16; mask++)
       for (const highRisk of [false, true]) {
         const js = all.filter((_, i) => mask & (1 << i));
-        const d = notifyDecision({ byJurisdiction: Object.fromEntries(js.map((j) => [j, 1])), categories: ['phone', 'name'], highRisk });
-        const owed = d.items.filter((i) => i.notify).map((i) => `${i.jurisdiction}/${i.audience}`).sort();
-        const due = deadlinesFor(new Set(js), new Date('2026-01-02T00:00:00Z'), highRisk).map((x) => `${x.jurisdiction}/${x.kind}`).sort();
+        const d = notifyDecision({
+          byJurisdiction: Object.fromEntries(js.map((j) => [j, 1])),
+          categories: ['phone', 'name'],
+          highRisk,
+        });
+        const owed = d.items
+          .filter((i) => i.notify)
+          .map((i) => `${i.jurisdiction}/${i.audience}`)
+          .sort();
+        const due = deadlinesFor(new Set(js), new Date('2026-01-02T00:00:00Z'), highRisk)
+          .map((x) => `${x.jurisdiction}/${x.kind}`)
+          .sort();
         assert.deepEqual(owed, due, `${js.join('+')} high=${highRisk}`);
       }
   });
@@ -66,6 +75,9 @@ describe('notifyDecision', () => {
   });
 
   test('notices go out in the language of the customer’s jurisdiction', () => {
-    assert.deepEqual(['VN', 'EU', 'CN', 'other'].map((j) => noticeLangOf(j as 'VN')), ['vi', 'en', 'zh', 'en']);
+    assert.deepEqual(
+      ['VN', 'EU', 'CN', 'other'].map((j) => noticeLangOf(j as 'VN')),
+      ['vi', 'en', 'zh', 'en'],
+    );
   });
 });

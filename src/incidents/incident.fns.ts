@@ -12,11 +12,46 @@
  */
 
 export type Jurisdiction = 'VN' | 'EU' | 'CN' | 'other';
-export type Deadline = { readonly jurisdiction: Jurisdiction; readonly kind: 'regulator' | 'individuals'; readonly to: string; readonly law: string; readonly due: string; readonly rule: string };
+export type Deadline = {
+  readonly jurisdiction: Jurisdiction;
+  readonly kind: 'regulator' | 'individuals';
+  readonly to: string;
+  readonly law: string;
+  readonly due: string;
+  readonly rule: string;
+};
 export type Lang = 'vi' | 'en' | 'zh';
 export const LANGS: readonly Lang[] = ['vi', 'en', 'zh'];
 
-const EU_CALLING_CODES = new Set(['30', '31', '32', '33', '34', '36', '39', '40', '43', '45', '46', '48', '49', '351', '352', '353', '356', '357', '358', '359', '370', '371', '372', '385', '386', '420', '421']);
+const EU_CALLING_CODES = new Set([
+  '30',
+  '31',
+  '32',
+  '33',
+  '34',
+  '36',
+  '39',
+  '40',
+  '43',
+  '45',
+  '46',
+  '48',
+  '49',
+  '351',
+  '352',
+  '353',
+  '356',
+  '357',
+  '358',
+  '359',
+  '370',
+  '371',
+  '372',
+  '385',
+  '386',
+  '420',
+  '421',
+]);
 
 /**
  * The jurisdiction of a customer from the country calling code kept in their phone mask
@@ -38,18 +73,58 @@ const HOUR = 3_600_000;
  * The deadlines that follow from a breach discovered at `discoveredAt` touching people of these
  * jurisdictions. `highRisk` (GDPR art. 34) adds the notice to individuals in the EU.
  */
-export function deadlinesFor(jurisdictions: ReadonlySet<Jurisdiction>, discoveredAt: Date, highRisk: boolean): Deadline[] {
+export function deadlinesFor(
+  jurisdictions: ReadonlySet<Jurisdiction>,
+  discoveredAt: Date,
+  highRisk: boolean,
+): Deadline[] {
   const at = (h: number) => new Date(discoveredAt.getTime() + h * HOUR).toISOString();
   const out: Deadline[] = [];
   if (jurisdictions.has('VN'))
-    out.push({ jurisdiction: 'VN', kind: 'regulator', to: 'Ministry of Public Security, personal data protection agency (A05)', law: 'Vietnam Personal Data Protection Law', due: at(72), rule: '72 hours from discovery' });
+    out.push({
+      jurisdiction: 'VN',
+      kind: 'regulator',
+      to: 'Ministry of Public Security, personal data protection agency (A05)',
+      law: 'Vietnam Personal Data Protection Law',
+      due: at(72),
+      rule: '72 hours from discovery',
+    });
   if (jurisdictions.has('EU')) {
-    out.push({ jurisdiction: 'EU', kind: 'regulator', to: 'the competent supervisory authority', law: 'GDPR art. 33', due: at(72), rule: 'without undue delay, within 72 hours of becoming aware' });
-    if (highRisk) out.push({ jurisdiction: 'EU', kind: 'individuals', to: 'the affected individuals', law: 'GDPR art. 34', due: at(72), rule: 'without undue delay (high risk); tracked at 72 hours' });
+    out.push({
+      jurisdiction: 'EU',
+      kind: 'regulator',
+      to: 'the competent supervisory authority',
+      law: 'GDPR art. 33',
+      due: at(72),
+      rule: 'without undue delay, within 72 hours of becoming aware',
+    });
+    if (highRisk)
+      out.push({
+        jurisdiction: 'EU',
+        kind: 'individuals',
+        to: 'the affected individuals',
+        law: 'GDPR art. 34',
+        due: at(72),
+        rule: 'without undue delay (high risk); tracked at 72 hours',
+      });
   }
   if (jurisdictions.has('CN')) {
-    out.push({ jurisdiction: 'CN', kind: 'regulator', to: 'the personal information protection authorities', law: 'PIPL art. 57', due: at(0), rule: 'immediately' });
-    out.push({ jurisdiction: 'CN', kind: 'individuals', to: 'the affected individuals', law: 'PIPL art. 57', due: at(0), rule: 'immediately' });
+    out.push({
+      jurisdiction: 'CN',
+      kind: 'regulator',
+      to: 'the personal information protection authorities',
+      law: 'PIPL art. 57',
+      due: at(0),
+      rule: 'immediately',
+    });
+    out.push({
+      jurisdiction: 'CN',
+      kind: 'individuals',
+      to: 'the affected individuals',
+      law: 'PIPL art. 57',
+      due: at(0),
+      rule: 'immediately',
+    });
   }
   return out.sort((a, b) => (a.due < b.due ? -1 : a.due > b.due ? 1 : 0));
 }
@@ -69,25 +144,50 @@ export type ReportFacts = {
 
 const CATEGORY_NAMES: Record<Lang, Record<string, string>> = {
   vi: { phone: 'số điện thoại', email: 'địa chỉ e-mail', name: 'họ tên', address: 'địa chỉ', tracking: 'mã vận đơn' },
-  en: { phone: 'phone numbers', email: 'e-mail addresses', name: 'names', address: 'addresses', tracking: 'tracking numbers' },
+  en: {
+    phone: 'phone numbers',
+    email: 'e-mail addresses',
+    name: 'names',
+    address: 'addresses',
+    tracking: 'tracking numbers',
+  },
   zh: { phone: '电话号码', email: '电子邮件地址', name: '姓名', address: '地址', tracking: '运单号' },
 };
-const cats = (lang: Lang, c: readonly string[]) => c.map((x) => CATEGORY_NAMES[lang][x] ?? x).join(lang === 'zh' ? '、' : ', ');
+const cats = (lang: Lang, c: readonly string[]) =>
+  c.map((x) => CATEGORY_NAMES[lang][x] ?? x).join(lang === 'zh' ? '、' : ', ');
 /** What the exposed categories make likely, for the report and the notice. */
 function consequences(lang: Lang, c: readonly string[]): string {
   const scam = c.includes('phone') || c.includes('email');
   const parcel = c.includes('tracking') || c.includes('address');
   return {
-    vi: [scam ? 'cuộc gọi, tin nhắn hoặc e-mail lừa đảo mạo danh công ty' : '', parcel ? 'lừa đảo viện dẫn mã vận đơn hoặc địa chỉ giao hàng thật' : ''].filter(Boolean).join('; ') || 'rủi ro thấp',
-    en: [scam ? 'scam calls, messages or e-mails impersonating the company' : '', parcel ? 'fraud quoting a real tracking number or delivery address' : ''].filter(Boolean).join('; ') || 'low risk',
-    zh: [scam ? '冒充本公司的诈骗电话、短信或电子邮件' : '', parcel ? '引用真实运单号或收货地址的诈骗' : ''].filter(Boolean).join('；') || '风险较低',
+    vi:
+      [
+        scam ? 'cuộc gọi, tin nhắn hoặc e-mail lừa đảo mạo danh công ty' : '',
+        parcel ? 'lừa đảo viện dẫn mã vận đơn hoặc địa chỉ giao hàng thật' : '',
+      ]
+        .filter(Boolean)
+        .join('; ') || 'rủi ro thấp',
+    en:
+      [
+        scam ? 'scam calls, messages or e-mails impersonating the company' : '',
+        parcel ? 'fraud quoting a real tracking number or delivery address' : '',
+      ]
+        .filter(Boolean)
+        .join('; ') || 'low risk',
+    zh:
+      [scam ? '冒充本公司的诈骗电话、短信或电子邮件' : '', parcel ? '引用真实运单号或收货地址的诈骗' : '']
+        .filter(Boolean)
+        .join('；') || '风险较低',
   }[lang];
 }
 
 /** The report to the regulator: what happened, when and where, categories and counts, likely consequences, measures, the DPO. */
 export function regulatorReport(f: ReportFacts, lang: Lang): string {
   const order: Jurisdiction[] = ['VN', 'EU', 'CN', 'other'];
-  const j = order.filter((k) => f.byJurisdiction[k]).map((k) => `${k}: ${f.byJurisdiction[k]}`).join(', ');
+  const j = order
+    .filter((k) => f.byJurisdiction[k])
+    .map((k) => `${k}: ${f.byJurisdiction[k]}`)
+    .join(', ');
   const t = {
     vi: [
       `BÁO CÁO VI PHẠM DỮ LIỆU CÁ NHÂN — ${f.id}`,
@@ -158,7 +258,14 @@ export function customerNotice(f: ReportFacts, lang: Lang): string {
 }
 
 /** Why a notification is or is not owed; the dashboard words each in the reader's language. */
-export type NotifyReason = 'vn_regulator_72h' | 'vn_individuals_not_required' | 'gdpr33_regulator' | 'gdpr34_high_risk' | 'gdpr34_not_high_risk' | 'pipl57_immediately' | 'no_rule';
+export type NotifyReason =
+  | 'vn_regulator_72h'
+  | 'vn_individuals_not_required'
+  | 'gdpr33_regulator'
+  | 'gdpr34_high_risk'
+  | 'gdpr34_not_high_risk'
+  | 'pipl57_immediately'
+  | 'no_rule';
 export type NotifyItem = {
   readonly jurisdiction: Jurisdiction;
   readonly audience: 'regulator' | 'individuals';
@@ -175,7 +282,12 @@ export type NotifyDecision = {
   readonly individuals: boolean;
   readonly regulators: string[];
   /** What makes the risk high (or not): the exposed categories that weigh. */
-  readonly risk: { readonly high: boolean; readonly contact: string[]; readonly identity: string[]; readonly setByHand: boolean };
+  readonly risk: {
+    readonly high: boolean;
+    readonly contact: string[];
+    readonly identity: string[];
+    readonly setByHand: boolean;
+  };
 };
 
 /**
@@ -184,7 +296,11 @@ export type NotifyDecision = {
  * scope, so the decision shown is the one the deadlines follow.
  * @example notifyDecision({ byJurisdiction: { EU: 3 }, categories: ['phone', 'name'], highRisk: true }).individuals // true
  */
-export function notifyDecision(f: { readonly byJurisdiction: Readonly<Partial<Record<Jurisdiction, number>>>; readonly categories: readonly string[]; readonly highRisk: boolean }): NotifyDecision {
+export function notifyDecision(f: {
+  readonly byJurisdiction: Readonly<Partial<Record<Jurisdiction, number>>>;
+  readonly categories: readonly string[];
+  readonly highRisk: boolean;
+}): NotifyDecision {
   const contact = f.categories.filter((c) => c === 'phone' || c === 'email');
   const identity = f.categories.filter((c) => c === 'name' || c === 'address');
   const derived = contact.length > 0 && identity.length > 0;
@@ -197,18 +313,69 @@ export function notifyDecision(f: { readonly byJurisdiction: Readonly<Partial<Re
   const items: NotifyItem[] = [];
   const count = (j: Jurisdiction) => f.byJurisdiction[j] ?? 0;
   if (count('VN') > 0) {
-    items.push({ jurisdiction: 'VN', audience: 'regulator', notify: true, law: 'Vietnam Personal Data Protection Law', reason: 'vn_regulator_72h', rationale: `${count('VN')} people in Vietnam: notify the A05 agency of the Ministry of Public Security within 72 hours of discovery` });
-    items.push({ jurisdiction: 'VN', audience: 'individuals', notify: false, law: 'Vietnam Personal Data Protection Law', reason: 'vn_individuals_not_required', rationale: 'the rule encoded here sets no deadline to tell the people; telling them is still advised when phones are exposed' });
+    items.push({
+      jurisdiction: 'VN',
+      audience: 'regulator',
+      notify: true,
+      law: 'Vietnam Personal Data Protection Law',
+      reason: 'vn_regulator_72h',
+      rationale: `${count('VN')} people in Vietnam: notify the A05 agency of the Ministry of Public Security within 72 hours of discovery`,
+    });
+    items.push({
+      jurisdiction: 'VN',
+      audience: 'individuals',
+      notify: false,
+      law: 'Vietnam Personal Data Protection Law',
+      reason: 'vn_individuals_not_required',
+      rationale:
+        'the rule encoded here sets no deadline to tell the people; telling them is still advised when phones are exposed',
+    });
   }
   if (count('EU') > 0) {
-    items.push({ jurisdiction: 'EU', audience: 'regulator', notify: true, law: 'GDPR art. 33', reason: 'gdpr33_regulator', rationale: `${count('EU')} people in the EU: personal data was exposed, so the supervisory authority is told within 72 hours` });
-    items.push({ jurisdiction: 'EU', audience: 'individuals', notify: f.highRisk, law: 'GDPR art. 34', reason: f.highRisk ? 'gdpr34_high_risk' : 'gdpr34_not_high_risk', rationale: `GDPR art. 34: ${riskWhy}` });
+    items.push({
+      jurisdiction: 'EU',
+      audience: 'regulator',
+      notify: true,
+      law: 'GDPR art. 33',
+      reason: 'gdpr33_regulator',
+      rationale: `${count('EU')} people in the EU: personal data was exposed, so the supervisory authority is told within 72 hours`,
+    });
+    items.push({
+      jurisdiction: 'EU',
+      audience: 'individuals',
+      notify: f.highRisk,
+      law: 'GDPR art. 34',
+      reason: f.highRisk ? 'gdpr34_high_risk' : 'gdpr34_not_high_risk',
+      rationale: `GDPR art. 34: ${riskWhy}`,
+    });
   }
   if (count('CN') > 0) {
-    items.push({ jurisdiction: 'CN', audience: 'regulator', notify: true, law: 'PIPL art. 57', reason: 'pipl57_immediately', rationale: `${count('CN')} people in China: PIPL art. 57, notify the authorities immediately` });
-    items.push({ jurisdiction: 'CN', audience: 'individuals', notify: true, law: 'PIPL art. 57', reason: 'pipl57_immediately', rationale: 'PIPL art. 57: notify the individuals immediately' });
+    items.push({
+      jurisdiction: 'CN',
+      audience: 'regulator',
+      notify: true,
+      law: 'PIPL art. 57',
+      reason: 'pipl57_immediately',
+      rationale: `${count('CN')} people in China: PIPL art. 57, notify the authorities immediately`,
+    });
+    items.push({
+      jurisdiction: 'CN',
+      audience: 'individuals',
+      notify: true,
+      law: 'PIPL art. 57',
+      reason: 'pipl57_immediately',
+      rationale: 'PIPL art. 57: notify the individuals immediately',
+    });
   }
-  if (count('other') > 0) items.push({ jurisdiction: 'other', audience: 'regulator', notify: false, law: '—', reason: 'no_rule', rationale: `${count('other')} people whose jurisdiction has no rule encoded here: a person must decide` });
+  if (count('other') > 0)
+    items.push({
+      jurisdiction: 'other',
+      audience: 'regulator',
+      notify: false,
+      law: '—',
+      reason: 'no_rule',
+      rationale: `${count('other')} people whose jurisdiction has no rule encoded here: a person must decide`,
+    });
   return {
     items,
     individuals: items.some((i) => i.audience === 'individuals' && i.notify),

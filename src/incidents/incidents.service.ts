@@ -5,7 +5,16 @@ import { InvalidInput, NotFound } from '../lib/errors.ts';
 import type { Database, IncidentTable } from '../store/schema.ts';
 import type { AuditLog } from '../audit/log.service.ts';
 import type { VaultService } from '../vault/vault.service.ts';
-import { customerNotice, deadlinesFor, jurisdictionOfPhoneMask, regulatorReport, type Deadline, type Jurisdiction, type Lang, type ReportFacts } from './incident.fns.ts';
+import {
+  customerNotice,
+  deadlinesFor,
+  jurisdictionOfPhoneMask,
+  regulatorReport,
+  type Deadline,
+  type Jurisdiction,
+  type Lang,
+  type ReportFacts,
+} from './incident.fns.ts';
 
 export type Incident = {
   readonly id: string;
@@ -55,7 +64,13 @@ const view = (r: IncidentTable): Incident => ({
  * is decrypted), and the regulator report and customer notices in Vietnamese, English and
  * Chinese. Opening one and meeting each deadline are in the audit log.
  */
-export function createIncidentService(deps: { db: Kysely<Database>; clock: Clock; audit: Pick<AuditLog, 'append'>; vault: Pick<VaultService, 'getMasked'>; dpo: string }) {
+export function createIncidentService(deps: {
+  db: Kysely<Database>;
+  clock: Clock;
+  audit: Pick<AuditLog, 'append'>;
+  vault: Pick<VaultService, 'getMasked'>;
+  dpo: string;
+}) {
   const { db, clock } = deps;
   async function row(id: string): Promise<IncidentTable> {
     const r = await db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
@@ -79,10 +94,14 @@ export function createIncidentService(deps: { db: Kysely<Database>; clock: Clock
     async open(req: OpenIncident, by: string): Promise<Incident> {
       const discovered = req.discoveredAt === undefined ? clock.now() : new Date(req.discoveredAt);
       const details = [
-        ...(typeof req.title === 'string' && req.title.trim().length >= 3 && req.title.length <= 200 ? [] : [{ path: '/title', problem: '3-200 characters' }]),
+        ...(typeof req.title === 'string' && req.title.trim().length >= 3 && req.title.length <= 200
+          ? []
+          : [{ path: '/title', problem: '3-200 characters' }]),
         ...(Number.isNaN(discovered.getTime()) ? [{ path: '/discoveredAt', problem: 'not an ISO 8601 time' }] : []),
         ...(req.subjects.length > 0 ? [] : [{ path: '/subjects', problem: 'at least one affected customer' }]),
-        ...(typeof req.measures === 'string' && req.measures.trim().length > 0 ? [] : [{ path: '/measures', problem: 'say what was done' }]),
+        ...(typeof req.measures === 'string' && req.measures.trim().length > 0
+          ? []
+          : [{ path: '/measures', problem: 'say what was done' }]),
       ];
       if (details.length) throw new InvalidInput('the incident is not valid', details);
       const counts: Partial<Record<Jurisdiction, number>> = {};
@@ -91,8 +110,14 @@ export function createIncidentService(deps: { db: Kysely<Database>; clock: Clock
         const j = jurisdictionOfPhoneMask(m?.fields.phone);
         counts[j] = (counts[j] ?? 0) + 1;
       }
-      const highRisk = req.highRisk ?? ((req.categories.includes('phone') || req.categories.includes('email')) && (req.categories.includes('name') || req.categories.includes('address')));
-      const deadlines = deadlinesFor(new Set(Object.keys(counts) as Jurisdiction[]), discovered, highRisk).map((d) => ({ ...d, met: null }));
+      const highRisk =
+        req.highRisk ??
+        ((req.categories.includes('phone') || req.categories.includes('email')) &&
+          (req.categories.includes('name') || req.categories.includes('address')));
+      const deadlines = deadlinesFor(new Set(Object.keys(counts) as Jurisdiction[]), discovered, highRisk).map((d) => ({
+        ...d,
+        met: null,
+      }));
       const r: IncidentTable = {
         id: randomId('inc'),
         title: req.title.trim(),
@@ -109,7 +134,19 @@ export function createIncidentService(deps: { db: Kysely<Database>; clock: Clock
         opened_at: clock.now().toISOString(),
       };
       await db.insertInto('incidents').values(r).execute();
-      await deps.audit.append([{ kind: 'incident', actor: by, result: 'opened', data: { incident: r.id, subjects: JSON.parse(r.subjects).length, categories: JSON.parse(r.categories), jurisdictions: Object.keys(counts) } }]);
+      await deps.audit.append([
+        {
+          kind: 'incident',
+          actor: by,
+          result: 'opened',
+          data: {
+            incident: r.id,
+            subjects: JSON.parse(r.subjects).length,
+            categories: JSON.parse(r.categories),
+            jurisdictions: Object.keys(counts),
+          },
+        },
+      ]);
       return view(r);
     },
 
@@ -123,10 +160,22 @@ export function createIncidentService(deps: { db: Kysely<Database>; clock: Clock
     async meet(id: string, index: number, by: string): Promise<Incident> {
       const r = await row(id);
       const ds = JSON.parse(r.deadlines) as Incident['deadlines'];
-      if (!ds[index]) throw new InvalidInput('no deadline has this number', [{ path: '/index', problem: 'out of range' }]);
+      if (!ds[index])
+        throw new InvalidInput('no deadline has this number', [{ path: '/index', problem: 'out of range' }]);
       ds[index] = { ...ds[index]!, met: clock.now().toISOString() };
-      await db.updateTable('incidents').set({ deadlines: JSON.stringify(ds) }).where('id', '=', id).execute();
-      await deps.audit.append([{ kind: 'incident', actor: by, result: 'deadline_met', data: { incident: id, law: ds[index]!.law, deadline: ds[index]!.kind } }]);
+      await db
+        .updateTable('incidents')
+        .set({ deadlines: JSON.stringify(ds) })
+        .where('id', '=', id)
+        .execute();
+      await deps.audit.append([
+        {
+          kind: 'incident',
+          actor: by,
+          result: 'deadline_met',
+          data: { incident: id, law: ds[index]!.law, deadline: ds[index]!.kind },
+        },
+      ]);
       return view({ ...r, deadlines: JSON.stringify(ds) });
     },
 
@@ -134,7 +183,9 @@ export function createIncidentService(deps: { db: Kysely<Database>; clock: Clock
     async containing(tokens: readonly string[]): Promise<{ discoveredAt: string; categories: string[] }[]> {
       const want = new Set(tokens);
       const rows = await db.selectFrom('incidents').select(['subjects', 'discovered_at', 'categories']).execute();
-      return rows.filter((r) => (JSON.parse(r.subjects) as string[]).some((t) => want.has(t))).map((r) => ({ discoveredAt: r.discovered_at, categories: JSON.parse(r.categories) as string[] }));
+      return rows
+        .filter((r) => (JSON.parse(r.subjects) as string[]).some((t) => want.has(t)))
+        .map((r) => ({ discoveredAt: r.discovered_at, categories: JSON.parse(r.categories) as string[] }));
     },
 
     /** Who opened an incident and the vault tokens of its affected customers (for sending notices). */

@@ -5,14 +5,35 @@ import { sha256 } from '../lib/crypto.ts';
 import { Conflict, Forbidden, InvalidInput } from '../lib/errors.ts';
 import type { Database } from '../store/schema.ts';
 import type { VaultService } from '../vault/vault.service.ts';
-import { jurisdictionOfPhoneMask, LANGS, noticeLangOf, notifyDecision, type Lang, type NotifyDecision } from './incident.fns.ts';
+import {
+  jurisdictionOfPhoneMask,
+  LANGS,
+  noticeLangOf,
+  notifyDecision,
+  type Lang,
+  type NotifyDecision,
+} from './incident.fns.ts';
 import type { IncidentService } from './incidents.service.ts';
 import type { MessageSender } from './outbox.ts';
 
 export const DOCS = ['report', 'notice'] as const;
 export type Doc = (typeof DOCS)[number];
-export type IncidentDocument = { readonly doc: Doc; readonly lang: Lang; readonly text: string; readonly sha256: string; readonly approvedBy: string | null; readonly approvedAt: string | null };
-export type NoticeSend = { readonly id: string; readonly langs: Partial<Record<Lang, number>>; readonly sent: number; readonly unreachable: number; readonly by: string; readonly at: string };
+export type IncidentDocument = {
+  readonly doc: Doc;
+  readonly lang: Lang;
+  readonly text: string;
+  readonly sha256: string;
+  readonly approvedBy: string | null;
+  readonly approvedAt: string | null;
+};
+export type NoticeSend = {
+  readonly id: string;
+  readonly langs: Partial<Record<Lang, number>>;
+  readonly sent: number;
+  readonly unreachable: number;
+  readonly by: string;
+  readonly at: string;
+};
 
 /** Contacts tried for a notice, in order: e-mail first (it carries the whole text), then the phone. */
 const CONTACT_FIELDS = ['email', 'phone'] as const;
@@ -37,13 +58,18 @@ export function createNoticeService(deps: {
   sender: MessageSender;
 }) {
   const { db, clock } = deps;
-  const text = (id: string, doc: Doc, lang: Lang) => (doc === 'report' ? deps.incidents.report(id, lang) : deps.incidents.notice(id, lang));
+  const text = (id: string, doc: Doc, lang: Lang) =>
+    doc === 'report' ? deps.incidents.report(id, lang) : deps.incidents.notice(id, lang);
   const hash = (t: string) => sha256(t).toString('hex');
 
   function checkDocLang(doc: string, lang: string): { doc: Doc; lang: Lang } {
     const details = [
-      ...((DOCS as readonly string[]).includes(doc) ? [] : [{ path: '/doc', problem: `must be one of ${DOCS.join(', ')}` }]),
-      ...((LANGS as readonly string[]).includes(lang) ? [] : [{ path: '/lang', problem: `must be one of ${LANGS.join(', ')}` }]),
+      ...((DOCS as readonly string[]).includes(doc)
+        ? []
+        : [{ path: '/doc', problem: `must be one of ${DOCS.join(', ')}` }]),
+      ...((LANGS as readonly string[]).includes(lang)
+        ? []
+        : [{ path: '/lang', problem: `must be one of ${LANGS.join(', ')}` }]),
     ];
     if (details.length) throw new InvalidInput('no such document', details);
     return { doc: doc as Doc, lang: lang as Lang };
@@ -58,36 +84,84 @@ export function createNoticeService(deps: {
         const h = hash(t);
         // An approval counts only for the very text approved.
         const a = approvals.find((x) => x.doc === doc && x.lang === lang && x.text_sha256 === h);
-        out.push({ doc, lang, text: t, sha256: h, approvedBy: a?.approved_by ?? null, approvedAt: a?.approved_at ?? null });
+        out.push({
+          doc,
+          lang,
+          text: t,
+          sha256: h,
+          approvedBy: a?.approved_by ?? null,
+          approvedAt: a?.approved_at ?? null,
+        });
       }
     return out;
   }
 
   async function sends(id: string): Promise<NoticeSend[]> {
-    const rows = await db.selectFrom('incident_sends').selectAll().where('incident', '=', id).orderBy('sent_at').execute();
-    return rows.map((r) => ({ id: r.id, langs: JSON.parse(r.langs) as NoticeSend['langs'], sent: Number(r.sent), unreachable: Number(r.unreachable), by: r.sent_by, at: r.sent_at }));
+    const rows = await db
+      .selectFrom('incident_sends')
+      .selectAll()
+      .where('incident', '=', id)
+      .orderBy('sent_at')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      langs: JSON.parse(r.langs) as NoticeSend['langs'],
+      sent: Number(r.sent),
+      unreachable: Number(r.unreachable),
+      by: r.sent_by,
+      at: r.sent_at,
+    }));
   }
 
   return {
     /** The notify decision, the six texts with their approvals, and the sent log. */
-    async overview(id: string): Promise<{ decision: NotifyDecision; documents: IncidentDocument[]; sends: NoticeSend[] }> {
+    async overview(
+      id: string,
+    ): Promise<{ decision: NotifyDecision; documents: IncidentDocument[]; sends: NoticeSend[] }> {
       const i = await deps.incidents.get(id);
-      return { decision: notifyDecision({ byJurisdiction: i.jurisdictions, categories: i.categories, highRisk: i.highRisk }), documents: await documents(id), sends: await sends(id) };
+      return {
+        decision: notifyDecision({ byJurisdiction: i.jurisdictions, categories: i.categories, highRisk: i.highRisk }),
+        documents: await documents(id),
+        sends: await sends(id),
+      };
     },
 
     /** An officer approves one text; not the officer who opened the incident (four eyes). */
     async approve(id: string, docName: string, langName: string, by: string): Promise<IncidentDocument> {
       const { doc, lang } = checkDocLang(docName, langName);
       const { openedBy } = await deps.incidents.scope(id);
-      if (openedBy === by) throw new Forbidden('the officer who opened the incident does not approve its texts: a second officer does');
+      if (openedBy === by)
+        throw new Forbidden('the officer who opened the incident does not approve its texts: a second officer does');
       const t = await text(id, doc, lang);
       const h = hash(t);
-      const prior = await db.selectFrom('incident_approvals').selectAll().where('incident', '=', id).where('doc', '=', doc).where('lang', '=', lang).executeTakeFirst();
-      if (prior?.text_sha256 === h) throw new Conflict(`this ${doc} (${lang}) was already approved by ${prior.approved_by} at ${prior.approved_at}`);
+      const prior = await db
+        .selectFrom('incident_approvals')
+        .selectAll()
+        .where('incident', '=', id)
+        .where('doc', '=', doc)
+        .where('lang', '=', lang)
+        .executeTakeFirst();
+      if (prior?.text_sha256 === h)
+        throw new Conflict(
+          `this ${doc} (${lang}) was already approved by ${prior.approved_by} at ${prior.approved_at}`,
+        );
       const at = clock.now().toISOString();
-      if (prior) await db.updateTable('incident_approvals').set({ text_sha256: h, approved_by: by, approved_at: at }).where('incident', '=', id).where('doc', '=', doc).where('lang', '=', lang).execute();
-      else await db.insertInto('incident_approvals').values({ incident: id, doc, lang, text_sha256: h, approved_by: by, approved_at: at }).execute();
-      await deps.audit.append([{ kind: 'incident', actor: by, result: 'text_approved', data: { incident: id, doc, lang, sha256: h } }]);
+      if (prior)
+        await db
+          .updateTable('incident_approvals')
+          .set({ text_sha256: h, approved_by: by, approved_at: at })
+          .where('incident', '=', id)
+          .where('doc', '=', doc)
+          .where('lang', '=', lang)
+          .execute();
+      else
+        await db
+          .insertInto('incident_approvals')
+          .values({ incident: id, doc, lang, text_sha256: h, approved_by: by, approved_at: at })
+          .execute();
+      await deps.audit.append([
+        { kind: 'incident', actor: by, result: 'text_approved', data: { incident: id, doc, lang, sha256: h } },
+      ]);
       return { doc, lang, text: t, sha256: h, approvedBy: by, approvedAt: at };
     },
 
@@ -99,7 +173,8 @@ export function createNoticeService(deps: {
     async send(id: string, lang: string | undefined, by: string): Promise<NoticeSend> {
       if (lang !== undefined) checkDocLang('notice', lang);
       const { subjects } = await deps.incidents.scope(id);
-      if ((await sends(id)).length > 0) throw new Conflict('the notices of this incident were already sent: see its sent log');
+      if ((await sends(id)).length > 0)
+        throw new Conflict('the notices of this incident were already sent: see its sent log');
       // Each customer's language, from the country code kept in the phone mask (nothing decrypted).
       const langOf = new Map<string, Lang>();
       for (const t of subjects) {
@@ -112,13 +187,20 @@ export function createNoticeService(deps: {
       const needed = [...new Set(langOf.values())];
       const docs = await documents(id);
       const unapproved = needed.filter((l) => !docs.find((d) => d.doc === 'notice' && d.lang === l)?.approvedBy);
-      if (unapproved.length) throw new Conflict(`approve the customer notice in ${unapproved.join(', ')} before sending it`, unapproved.map((l) => ({ path: `/documents/notice/${l}`, problem: 'not approved' })));
+      if (unapproved.length)
+        throw new Conflict(
+          `approve the customer notice in ${unapproved.join(', ')} before sending it`,
+          unapproved.map((l) => ({ path: `/documents/notice/${l}`, problem: 'not approved' })),
+        );
       const textOf = new Map(docs.filter((d) => d.doc === 'notice').map((d) => [d.lang, d.text]));
       // The sending is claimed first, so two officers cannot both send.
       const sendId = `${id}:notices`;
       const at = clock.now().toISOString();
       try {
-        await db.insertInto('incident_sends').values({ id: sendId, incident: id, langs: '{}', sent: 0, unreachable: 0, sent_by: by, sent_at: at }).execute();
+        await db
+          .insertInto('incident_sends')
+          .values({ id: sendId, incident: id, langs: '{}', sent: 0, unreachable: 0, sent_by: by, sent_at: at })
+          .execute();
       } catch {
         throw new Conflict('the notices of this incident are being sent or were sent: see its sent log');
       }
@@ -142,8 +224,19 @@ export function createNoticeService(deps: {
         unreachable++;
       };
       for (let i = 0; i < subjects.length; i += PARALLEL) await Promise.all(subjects.slice(i, i + PARALLEL).map(one));
-      await db.updateTable('incident_sends').set({ langs: JSON.stringify(perLang), sent, unreachable }).where('id', '=', sendId).execute();
-      await deps.audit.append([{ kind: 'incident', actor: by, result: 'notices_sent', data: { incident: id, sent, unreachable, langs: Object.entries(perLang).map(([l, n]) => `${l}:${n}`) } }]);
+      await db
+        .updateTable('incident_sends')
+        .set({ langs: JSON.stringify(perLang), sent, unreachable })
+        .where('id', '=', sendId)
+        .execute();
+      await deps.audit.append([
+        {
+          kind: 'incident',
+          actor: by,
+          result: 'notices_sent',
+          data: { incident: id, sent, unreachable, langs: Object.entries(perLang).map(([l, n]) => `${l}:${n}`) },
+        },
+      ]);
       return { id: sendId, langs: perLang, sent, unreachable, by, at };
     },
   };

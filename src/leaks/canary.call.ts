@@ -34,11 +34,16 @@ export function createCanaryCallWatch(deps: {
   return {
     /** Takes one inbound call; InvalidInput (and nothing done) if `to` or `at` is not usable. */
     async inbound(call: InboundCall): Promise<void> {
-      const to = typeof call.to === 'string' ? normalizePhone(call.to, deps.region) : ({ ok: false, problem: 'is missing' } as const);
+      const to =
+        typeof call.to === 'string'
+          ? normalizePhone(call.to, deps.region)
+          : ({ ok: false, problem: 'is missing' } as const);
       const at = call.at === undefined ? deps.clock.now() : new Date(Date.parse(call.at));
       const details = [
         ...(to.ok ? [] : [{ path: '/to', problem: to.problem }]),
-        ...(call.at === undefined || (typeof call.at === 'string' && !Number.isNaN(at.getTime())) ? [] : [{ path: '/at', problem: 'must be an ISO 8601 time' }]),
+        ...(call.at === undefined || (typeof call.at === 'string' && !Number.isNaN(at.getTime()))
+          ? []
+          : [{ path: '/at', problem: 'must be an ISO 8601 time' }]),
       ];
       if (!to.ok || details.length) throw new InvalidInput('the inbound call cannot be read', details);
       const tokens = (await deps.vault.matchValues('phone', [to.value.e164])).get(to.value.e164) ?? [];
@@ -47,7 +52,9 @@ export function createCanaryCallWatch(deps: {
       if (planted.size === 0) return;
       // Withheld caller ids come as "anonymous", "private" or nothing: an unknown caller.
       const from = typeof call.from === 'string' ? normalizePhone(call.from, deps.region) : undefined;
-      const actor = from?.ok ? `phone:${hmacSha256(deps.callerKey, from.value.e164).toString('hex').slice(0, 16)}` : 'phone:unknown';
+      const actor = from?.ok
+        ? `phone:${hmacSha256(deps.callerKey, from.value.e164).toString('hex').slice(0, 16)}`
+        : 'phone:unknown';
       const when = at.toISOString();
       for (const [token, c] of planted) {
         deps.log.warn({ actor, channel: c.channel }, 'leaks: a canary number was called');

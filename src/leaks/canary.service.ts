@@ -16,7 +16,16 @@ export type Canary = { readonly token: string; readonly fields: Readonly<Record<
  * @example const [c] = await canaries.plant('export:exp_…', 'to partner-x', 2);
  */
 /** Canary e-mail domains by default: the common ones customers use (a domain listed twice is picked twice as often). */
-export const DEFAULT_CANARY_EMAIL_DOMAINS = ['gmail.com', 'gmail.com', 'gmail.com', 'yahoo.com', 'yahoo.com.vn', 'outlook.com', 'hotmail.com', 'icloud.com'];
+export const DEFAULT_CANARY_EMAIL_DOMAINS = [
+  'gmail.com',
+  'gmail.com',
+  'gmail.com',
+  'yahoo.com',
+  'yahoo.com.vn',
+  'outlook.com',
+  'hotmail.com',
+  'icloud.com',
+];
 
 /**
  * An id of the same shape as `like`: each digit another random digit (a leading non-zero one
@@ -49,7 +58,13 @@ function writtenAsPeopleDo(e164: string): string {
   return ways[randomInt(0, ways.length)]!;
 }
 
-export function createCanaryService(deps: { db: Kysely<Database>; vault: Pick<VaultService, 'createSubjects'>; clock: Clock; phonePrefix: string; emailDomains?: readonly string[] | undefined }) {
+export function createCanaryService(deps: {
+  db: Kysely<Database>;
+  vault: Pick<VaultService, 'createSubjects'>;
+  clock: Clock;
+  phonePrefix: string;
+  emailDomains?: readonly string[] | undefined;
+}) {
   const { db } = deps;
   // Every canary's channel, in memory for the live watch (a few per export: small), re-read
   // now and then so canaries planted by another node are known here too.
@@ -57,7 +72,12 @@ export function createCanaryService(deps: { db: Kysely<Database>; vault: Pick<Va
   let loadedAt = 0;
   async function all(): Promise<Map<string, { channel: string; detail: string }>> {
     if (!known || deps.clock.now().getTime() - loadedAt > 60_000) {
-      known = new Map((await db.selectFrom('canaries').selectAll().execute()).map((r) => [r.token, { channel: r.channel, detail: r.detail }]));
+      known = new Map(
+        (await db.selectFrom('canaries').selectAll().execute()).map((r) => [
+          r.token,
+          { channel: r.channel, detail: r.detail },
+        ]),
+      );
       loadedAt = deps.clock.now().getTime();
     }
     return known;
@@ -88,17 +108,34 @@ export function createCanaryService(deps: { db: Kysely<Database>; vault: Pick<Va
       const made = chosen.map((p) => {
         const local = p.email.split('@')[0]!;
         const e164 = `${deps.phonePrefix}${String(randomInt(0, 10 ** (12 - deps.phonePrefix.length))).padStart(12 - deps.phonePrefix.length, '0')}`;
-        const fields = { name: p.name, phone: writtenAsPeopleDo(e164), email: `${local}@${domains[randomInt(0, domains.length)]}`, address: p.address };
+        const fields = {
+          name: p.name,
+          phone: writtenAsPeopleDo(e164),
+          email: `${local}@${domains[randomInt(0, domains.length)]}`,
+          address: p.address,
+        };
         return fields;
       });
       // External ids shaped like the latest real customers' (a canary without one would stand out).
-      const real = (await db.selectFrom('vault_subjects').select('external_id').where('kind', '=', 'customer').where('external_id', 'is not', null).orderBy('id', 'desc').limit(50).execute()).map((r) => r.external_id!);
-      const idLike = () => (real.length ? sameShape(real[randomInt(0, real.length)]!) : String(randomInt(10_000_000, 100_000_000)));
+      const real = (
+        await db
+          .selectFrom('vault_subjects')
+          .select('external_id')
+          .where('kind', '=', 'customer')
+          .where('external_id', 'is not', null)
+          .orderBy('id', 'desc')
+          .limit(50)
+          .execute()
+      ).map((r) => r.external_id!);
+      const idLike = () =>
+        real.length ? sameShape(real[randomInt(0, real.length)]!) : String(randomInt(10_000_000, 100_000_000));
       const created: { token: string }[] = [];
       for (const fields of made) {
         // An id already taken would name the real customer (imports are idempotent on it): draw again.
         for (let i = 0; ; i++) {
-          const [c] = await deps.vault.createSubjects([{ kind: 'customer', externalId: i < 20 ? idLike() : undefined, fields }]);
+          const [c] = await deps.vault.createSubjects([
+            { kind: 'customer', externalId: i < 20 ? idLike() : undefined, fields },
+          ]);
           if (c!.created) {
             created.push(c!);
             break;
@@ -106,19 +143,26 @@ export function createCanaryService(deps: { db: Kysely<Database>; vault: Pick<Va
         }
       }
       const now = deps.clock.now().toISOString();
-      await db.insertInto('canaries').values(created.map((c) => ({ token: c.token, channel, detail, created_at: now }))).execute();
+      await db
+        .insertInto('canaries')
+        .values(created.map((c) => ({ token: c.token, channel, detail, created_at: now })))
+        .execute();
       for (const c of created) known?.set(c.token, { channel, detail });
       return created.map((c, i) => ({ token: c.token, fields: made[i]! }));
     },
 
     /** The canaries planted in one channel (e.g. `device:<id>`). */
     async ofChannel(channel: string): Promise<string[]> {
-      return (await db.selectFrom('canaries').select('token').where('channel', '=', channel).execute()).map((r) => r.token);
+      return (await db.selectFrom('canaries').select('token').where('channel', '=', channel).execute()).map(
+        (r) => r.token,
+      );
     },
 
     /** Every canary, newest first: token, channel and detail (never its values). */
     async list(): Promise<{ token: string; channel: string; detail: string; createdAt: string }[]> {
-      return (await db.selectFrom('canaries').selectAll().orderBy('created_at', 'desc').orderBy('token').execute()).map((r) => ({ token: r.token, channel: r.channel, detail: r.detail, createdAt: r.created_at }));
+      return (await db.selectFrom('canaries').selectAll().orderBy('created_at', 'desc').orderBy('token').execute()).map(
+        (r) => ({ token: r.token, channel: r.channel, detail: r.detail, createdAt: r.created_at }),
+      );
     },
 
     /** Which of these tokens are canaries, with their channel. */
@@ -134,7 +178,13 @@ export function createCanaryService(deps: { db: Kysely<Database>; vault: Pick<Va
         }
         return out;
       }
-      for (let i = 0; i < tokens.length; i += 500) for (const r of await db.selectFrom('canaries').selectAll().where('token', 'in', tokens.slice(i, i + 500)).execute()) out.set(r.token, { channel: r.channel, detail: r.detail });
+      for (let i = 0; i < tokens.length; i += 500)
+        for (const r of await db
+          .selectFrom('canaries')
+          .selectAll()
+          .where('token', 'in', tokens.slice(i, i + 500))
+          .execute())
+          out.set(r.token, { channel: r.channel, detail: r.detail });
       return out;
     },
   };

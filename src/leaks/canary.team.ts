@@ -60,8 +60,17 @@ export function createTeamCanaryService(deps: {
 
   /** What real closed work of `kind` looks like: its ids, its durations, and who files it. */
   async function realWork(kind: ExplanationKind, staffId: string) {
-    const rows = await db.selectFrom('explanations').select(['id', 'staff_id', 'opened_at', 'closed_at']).where('kind', '=', kind).where('status', '=', 'closed').orderBy('opened_at', 'desc').limit(SAMPLE).execute();
-    const durations = (rows.some((r) => r.staff_id === staffId) ? rows.filter((r) => r.staff_id === staffId) : rows).map((r) => Date.parse(r.closed_at!) - Date.parse(r.opened_at)).filter((d) => d > 0);
+    const rows = await db
+      .selectFrom('explanations')
+      .select(['id', 'staff_id', 'opened_at', 'closed_at'])
+      .where('kind', '=', kind)
+      .where('status', '=', 'closed')
+      .orderBy('opened_at', 'desc')
+      .limit(SAMPLE)
+      .execute();
+    const durations = (rows.some((r) => r.staff_id === staffId) ? rows.filter((r) => r.staff_id === staffId) : rows)
+      .map((r) => Date.parse(r.closed_at!) - Date.parse(r.opened_at))
+      .filter((d) => d > 0);
     // Who files work of this kind, as the log says (one of them, as often as they do).
     const filed = await deps.audit.search({ kind: 'explanation', limit: SAMPLE });
     const filers = filed.flatMap((r) => {
@@ -75,7 +84,9 @@ export function createTeamCanaryService(deps: {
   async function file(kind: ExplanationKind, staffId: string, subject: string): Promise<void> {
     const real = await realWork(kind, staffId);
     const now = deps.clock.now().getTime();
-    const duration = real.durations.length ? Math.max(MINUTE, Math.round(pick(real.durations)! * (0.6 + randomInt(0, 800) / 1000))) : defaultDuration();
+    const duration = real.durations.length
+      ? Math.max(MINUTE, Math.round(pick(real.durations)! * (0.6 + randomInt(0, 800) / 1000)))
+      : defaultDuration();
     // Closed some time in the last month (at least an hour ago), opened `duration` before.
     const closed = now - randomInt(3_600_000, 30 * DAY);
     const opened = closed - duration;
@@ -85,28 +96,65 @@ export function createTeamCanaryService(deps: {
       const id = like && attempt < 20 ? sameShape(like) : randomId(kind);
       const r = await db
         .insertInto('explanations')
-        .values({ id, kind, staff_id: staffId, subject, status: 'closed', opened_at: new Date(opened).toISOString(), expires_at: null, closed_at: new Date(closed).toISOString() })
+        .values({
+          id,
+          kind,
+          staff_id: staffId,
+          subject,
+          status: 'closed',
+          opened_at: new Date(opened).toISOString(),
+          expires_at: null,
+          closed_at: new Date(closed).toISOString(),
+        })
         .onConflict((oc) => oc.column('id').doNothing())
         .executeTakeFirst();
       if (Number(r.numInsertedOrUpdatedRows ?? 0n) === 0) continue;
       // The same entries real work leaves, by the same filer.
-      await deps.audit.append([{ kind: 'explanation', actor: by, subject, result: 'open', data: { explanation: id, type: kind, staff: staffId, until: null } }]);
-      await deps.audit.append([{ kind: 'explanation', actor: by, subject, result: 'closed', data: { explanation: id, type: kind, staff: staffId } }]);
+      await deps.audit.append([
+        {
+          kind: 'explanation',
+          actor: by,
+          subject,
+          result: 'open',
+          data: { explanation: id, type: kind, staff: staffId, until: null },
+        },
+      ]);
+      await deps.audit.append([
+        {
+          kind: 'explanation',
+          actor: by,
+          subject,
+          result: 'closed',
+          data: { explanation: id, type: kind, staff: staffId },
+        },
+      ]);
       return;
     }
   }
 
   return {
     /** Plants `count` (1-10, default 2) canaries in `team`'s history; returns their tokens, never their values. */
-    async plant(req: { team: string; count?: number | undefined }, by: string): Promise<{ channel: string; tokens: string[] }> {
+    async plant(
+      req: { team: string; count?: number | undefined },
+      by: string,
+    ): Promise<{ channel: string; tokens: string[] }> {
       const count = req.count ?? 2;
       const details = [
-        ...(typeof req.team === 'string' && TEAM.test(req.team) ? [] : [{ path: '/team', problem: 'must be a team name of 1-64 letters, digits, spaces, . _ or -' }]),
-        ...(Number.isInteger(count) && count >= 1 && count <= MAX_TEAM_CANARIES ? [] : [{ path: '/count', problem: `must be a whole number from 1 to ${MAX_TEAM_CANARIES}` }]),
+        ...(typeof req.team === 'string' && TEAM.test(req.team)
+          ? []
+          : [{ path: '/team', problem: 'must be a team name of 1-64 letters, digits, spaces, . _ or -' }]),
+        ...(Number.isInteger(count) && count >= 1 && count <= MAX_TEAM_CANARIES
+          ? []
+          : [{ path: '/count', problem: `must be a whole number from 1 to ${MAX_TEAM_CANARIES}` }]),
       ];
       if (details.length) throw new InvalidInput('the canaries cannot be planted', details);
-      const members = (await deps.staff.list()).filter((s) => s.team === req.team && !s.disabledAt && s.role !== 'seller');
-      if (members.length === 0) throw new InvalidInput('no active staff member (other than sellers) is in this team', [{ path: '/team', problem: 'no active member' }]);
+      const members = (await deps.staff.list()).filter(
+        (s) => s.team === req.team && !s.disabledAt && s.role !== 'seller',
+      );
+      if (members.length === 0)
+        throw new InvalidInput('no active staff member (other than sellers) is in this team', [
+          { path: '/team', problem: 'no active member' },
+        ]);
       const channel = `team:${req.team}`;
       const planted = await deps.canaries.plant(channel, `closed work in the history of team ${req.team}`, count);
       // Spread over the members from a random one, so no member is always the one given a canary.
@@ -120,7 +168,19 @@ export function createTeamCanaryService(deps: {
       const tokens = planted.map((c) => c.token);
       // The log says a planting happened, by whom, where, and commits to which tokens (a hash of
       // them, sorted), without telling its readers which customers are canaries.
-      await deps.audit.append([{ kind: 'canary', actor: by, result: 'planted', data: { channel, count: tokens.length, staff: [...new Set(linked)].sort(), tokens_sha256: sha256([...tokens].sort().join(',')).toString('hex') } }]);
+      await deps.audit.append([
+        {
+          kind: 'canary',
+          actor: by,
+          result: 'planted',
+          data: {
+            channel,
+            count: tokens.length,
+            staff: [...new Set(linked)].sort(),
+            tokens_sha256: sha256([...tokens].sort().join(',')).toString('hex'),
+          },
+        },
+      ]);
       deps.log.info({ channel, count: tokens.length }, 'leaks: team canaries planted');
       return { channel, tokens };
     },

@@ -16,7 +16,8 @@ const people = createPeople(6060);
 for (const d of DIALECTS) {
   describe(`team canaries and canary calls (${d.name})`, () => {
     const h = appOn(d.fresh);
-    const signIn = async (id: string, role: string, team?: string) => h.app.staff.authenticate((await h.app.staff.create({ id, role, team }, 'system')).token);
+    const signIn = async (id: string, role: string, team?: string) =>
+      h.app.staff.authenticate((await h.app.staff.create({ id, role, team }, 'system')).token);
     const openCases = async () => {
       await h.app.detection.idle();
       return h.app.cases.list({ status: 'open' });
@@ -51,7 +52,9 @@ for (const d of DIALECTS) {
       assert.match(String(entry.tokens_sha256), /^[0-9a-f]{64}$/);
       const body = Buffer.from(rows[0]!.body).toString();
       for (const t of r.tokens) assert.ok(!body.includes(t));
-      for (const t of r.tokens) for (const v of [await app.vault.decryptField(t, 'phone'), await app.vault.decryptField(t, 'email')]) assert.ok(!body.includes(v));
+      for (const t of r.tokens)
+        for (const v of [await app.vault.decryptField(t, 'phone'), await app.vault.decryptField(t, 'email')])
+          assert.ok(!body.includes(v));
 
       // Bad input: a clear error, and nothing planted.
       for (const [req, path] of [
@@ -61,7 +64,10 @@ for (const d of DIALECTS) {
         [{ team: 'support', count: 11 }, '/count'],
         [{ team: 'support', count: 1.5 }, '/count'],
       ] as const) {
-        await assert.rejects(app.teamCanaries.plant(req, 'staff:u-admin'), (e: unknown) => e instanceof InvalidInput && e.details.some((x) => x.path === path));
+        await assert.rejects(
+          app.teamCanaries.plant(req, 'staff:u-admin'),
+          (e: unknown) => e instanceof InvalidInput && e.details.some((x) => x.path === path),
+        );
       }
       await signIn('s-alone', 'seller', 'sellers-only');
       await assert.rejects(app.teamCanaries.plant({ team: 'sellers-only' }, 'staff:u-admin'), InvalidInput);
@@ -71,12 +77,21 @@ for (const d of DIALECTS) {
     test("a support agent's refused reveal of a team canary is a touch naming the team; the platform drawing its masks is not", async () => {
       const app = h.app;
       const [token] = await app.canaries.ofChannel('team:support');
-      const agent = await app.staff.authenticate((await app.staff.create({ id: 'u-agent2', role: 'support', team: 'support' }, 'system')).token);
+      const agent = await app.staff.authenticate(
+        (await app.staff.create({ id: 'u-agent2', role: 'support', team: 'support' }, 'system')).token,
+      );
       // The platform shows the team's history, masked: no alert on it.
       await app.vault.getMasked(token!, { actor: 'service:key_platform' });
-      await assert.rejects(app.reveals.reveal(agent, { subject: token!, field: 'phone', purpose: 'ticket_followup' }), /refused|no policy/);
+      await assert.rejects(
+        app.reveals.reveal(agent, { subject: token!, field: 'phone', purpose: 'ticket_followup' }),
+        /refused|no policy/,
+      );
       const cases = await openCases();
-      assert.equal(cases.some((c) => c.actor === 'service:key_platform'), false, 'drawing masks is not a touch');
+      assert.equal(
+        cases.some((c) => c.actor === 'service:key_platform'),
+        false,
+        'drawing masks is not a touch',
+      );
       const touched = cases.find((c) => c.actor === 'staff:u-agent2');
       const alert = touched?.alerts.find((a) => a.rule === 'canary-touched');
       assert.ok(alert, JSON.stringify(cases.map((c) => [c.actor, c.alerts.map((a) => a.rule)])));
@@ -89,25 +104,48 @@ for (const d of DIALECTS) {
       const app = h.app;
       const [unseen, seen] = await app.canaries.ofChannel('team:support');
       const night = await signIn('u-night', 'support', 'support');
-      const shown = await app.reveals.reveal(night, { subject: seen!, field: 'phone', purpose: 'fraud_check', breakGlass: { justification: 'caller says this account was taken over tonight' } });
+      const shown = await app.reveals.reveal(night, {
+        subject: seen!,
+        field: 'phone',
+        purpose: 'fraud_check',
+        breakGlass: { justification: 'caller says this account was taken over tonight' },
+      });
       assert.equal(shown.result, 'break_glass');
       const real = Array.from({ length: 6 }, (_, i) => people.person(i));
-      await app.vault.createSubjects(real.map((p, i) => ({ externalId: `real-${d.name}-${i}`, fields: { name: p.name, phone: p.phone } })));
+      await app.vault.createSubjects(
+        real.map((p, i) => ({ externalId: `real-${d.name}-${i}`, fields: { name: p.name, phone: p.phone } })),
+      );
       const file = join(dir, `leak-${d.name}.csv`);
       writeFileSync(file, `phone\n${[shown.value, ...real.map((p) => p.phone)].join('\n')}\n`);
       const report = await app.tracer.trace(file);
-      assert.deepEqual(report.canaryHits.map((c) => c.channel), ['team:support']);
+      assert.deepEqual(
+        report.canaryHits.map((c) => c.channel),
+        ['team:support'],
+      );
       assert.equal(report.affected.includes(seen!), false, 'a canary is nobody');
       assert.equal(report.sources[0]!.kind, 'staff', JSON.stringify(report.sources));
       assert.equal(report.sources[0]!.id, 'u-night');
       assert.equal(report.sources[0]!.score, 1);
-      assert.match(report.sources[0]!.evidence, /^canary: was shown a customer planted only in team support's closed work/);
+      assert.match(
+        report.sources[0]!.evidence,
+        /^canary: was shown a customer planted only in team support's closed work/,
+      );
       // The one nobody was shown (u-agent2 was refused): the team is the channel, nobody is proven.
       const other = join(dir, `leak2-${d.name}.csv`);
-      writeFileSync(other, `phone\n${[await app.vault.decryptField(unseen!, 'phone'), people.person(0).phone, people.person(1).phone].join('\n')}\n`);
+      writeFileSync(
+        other,
+        `phone\n${[await app.vault.decryptField(unseen!, 'phone'), people.person(0).phone, people.person(1).phone].join('\n')}\n`,
+      );
       const r2 = await app.tracer.trace(other);
-      assert.deepEqual(r2.canaryHits.map((c) => [c.token, c.channel]), [[unseen, 'team:support']]);
-      assert.equal(r2.sources.some((s) => s.score === 1), false, JSON.stringify(r2.sources));
+      assert.deepEqual(
+        r2.canaryHits.map((c) => [c.token, c.channel]),
+        [[unseen, 'team:support']],
+      );
+      assert.equal(
+        r2.sources.some((s) => s.score === 1),
+        false,
+        JSON.stringify(r2.sources),
+      );
     });
 
     test("a call to a canary's number files canary-called naming the channel; other numbers nothing; bad input a clear error", async () => {
@@ -116,7 +154,11 @@ for (const d of DIALECTS) {
       const phone = await app.vault.decryptField(token!, 'phone');
       const before = (await openCases()).length;
       // A real customer's number, an unknown one, and the canary's from a withheld caller id.
-      const real = (await app.vault.createSubjects([{ externalId: `called-${d.name}`, fields: { name: people.person(30).name, phone: people.person(30).phone } }]))[0]!;
+      const real = (
+        await app.vault.createSubjects([
+          { externalId: `called-${d.name}`, fields: { name: people.person(30).name, phone: people.person(30).phone } },
+        ])
+      )[0]!;
       await app.canaryCalls.inbound({ to: people.person(30).phone, from: '+84 912 000 111' });
       await app.canaryCalls.inbound({ to: '+84 912 999 888' });
       assert.equal((await openCases()).length, before, 'calls to other numbers file nothing');
@@ -127,15 +169,22 @@ for (const d of DIALECTS) {
       await app.canaryCalls.inbound({ to: phone, from: '+84912000111' });
       await app.canaryCalls.inbound({ to: phone, from: 'anonymous' });
       const cases = (await openCases()).filter((c) => c.alerts.some((a) => a.rule === 'canary-called'));
-      assert.deepEqual(cases.map((c) => c.actor).sort(), [cases.find((c) => c.actor !== 'phone:unknown')!.actor, 'phone:unknown'].sort());
+      assert.deepEqual(
+        cases.map((c) => c.actor).sort(),
+        [cases.find((c) => c.actor !== 'phone:unknown')!.actor, 'phone:unknown'].sort(),
+      );
       const caller = cases.find((c) => c.actor !== 'phone:unknown')!;
       assert.match(caller.actor, /^phone:[0-9a-f]{16}$/);
       assert.equal(caller.alerts.length, 2);
       assert.equal(caller.alerts[0]!.at, '2026-03-02T08:00:00.000Z');
-      assert.match(caller.summary, /called the number of a canary customer that exists only in team:support \(closed work in the history of team support\)/);
+      assert.match(
+        caller.summary,
+        /called the number of a canary customer that exists only in team:support \(closed work in the history of team support\)/,
+      );
       assert.deepEqual(caller.actions, [], 'nothing to restrict: a caller is no device or staff member');
       const text = JSON.stringify(cases);
-      for (const needle of [phone.slice(-7), '912000111', '0912 000 111']) assert.ok(!text.includes(needle), `${needle} in an alert`);
+      for (const needle of [phone.slice(-7), '912000111', '0912 000 111'])
+        assert.ok(!text.includes(needle), `${needle} in an alert`);
       assert.match(cases.find((c) => c.actor === 'phone:unknown')!.summary, /^an unknown caller called/);
       // Bad input: a clear error naming the field, and nothing filed.
       const n = (await openCases()).length;
@@ -146,7 +195,11 @@ for (const d of DIALECTS) {
         [{ to: phone, at: 'yesterday' }, '/at'],
         [{} as { to: string }, '/to'],
       ] as const) {
-        await assert.rejects(app.canaryCalls.inbound(call), (e: unknown) => e instanceof InvalidInput && e.details.some((x) => x.path === path) && !e.message.includes(phone.slice(-7)));
+        await assert.rejects(
+          app.canaryCalls.inbound(call),
+          (e: unknown) =>
+            e instanceof InvalidInput && e.details.some((x) => x.path === path) && !e.message.includes(phone.slice(-7)),
+        );
       }
       assert.equal((await openCases()).length, n);
     });

@@ -10,7 +10,12 @@ import type { CanaryService } from './canary.service.ts';
  * restricted and a person's grants suspended). A refused reveal is a touch too: the attempt
  * shows the customer was sought.
  */
-export function watchCanaries(deps: { bus: Pick<EventBus, 'subscribe'>; canaries: Pick<CanaryService, 'channelOf'>; file: (a: Alert) => void; log: Logger }): () => void {
+export function watchCanaries(deps: {
+  bus: Pick<EventBus, 'subscribe'>;
+  canaries: Pick<CanaryService, 'channelOf'>;
+  file: (a: Alert) => void;
+  log: Logger;
+}): () => void {
   return deps.bus.subscribe(async (e) => {
     // Cloak's own work (the export placing its canaries) is not a touch.
     if ((e.type !== 'reveal' && e.type !== 'lookup') || !e.customer || e.actor.startsWith('system:')) return;
@@ -21,7 +26,12 @@ export function watchCanaries(deps: { bus: Pick<EventBus, 'subscribe'>; canaries
     // A team canary is meant to show masked in the team's lists: the platform reading its masks
     // to draw them is the placement working, not a touch. Revealing one is.
     if (team && e.type === 'lookup' && e.actor.startsWith('service:')) return;
-    const what = e.type === 'lookup' ? 'read' : e.result === 'denied' ? `tried to see the ${e.field} of` : `was shown the ${e.field} of`;
+    const what =
+      e.type === 'lookup'
+        ? 'read'
+        : e.result === 'denied'
+          ? `tried to see the ${e.field} of`
+          : `was shown the ${e.field} of`;
     deps.log.warn({ actor: e.actor, channel: c.channel }, 'leaks: a canary was touched');
     deps.file({
       at: e.at,
@@ -32,7 +42,15 @@ export function watchCanaries(deps: { bus: Pick<EventBus, 'subscribe'>; canaries
       summary: team
         ? `${e.actor} ${what} a canary customer that exists only in ${c.channel} (${c.detail}): closed work nobody has a reason to open`
         : `${e.actor} ${what} a canary customer that exists only in ${c.channel} (${c.detail}): that copy has reached them`,
-      evidence: [{ type: e.type, at: e.at, customer: e.customer, channel: c.channel, ...(e.type === 'reveal' ? { field: e.field, result: e.result } : {}) }],
+      evidence: [
+        {
+          type: e.type,
+          at: e.at,
+          customer: e.customer,
+          channel: c.channel,
+          ...(e.type === 'reveal' ? { field: e.field, result: e.result } : {}),
+        },
+      ],
     });
   });
 }

@@ -34,12 +34,19 @@ export type Investigation = {
 };
 
 /** What the API returns of a report: the affected list is long, so only its first entries and its size. */
-export type ReportSummary = Omit<TraceReport, 'affected'> & { readonly affected: string[]; readonly affectedCount: number };
+export type ReportSummary = Omit<TraceReport, 'affected'> & {
+  readonly affected: string[];
+  readonly affectedCount: number;
+};
 const AFFECTED_SHOWN = 1000;
 
 /** A name for the upload safe to show and store: no path, no control characters, at most 200 characters. */
 function cleanName(name: string | undefined): string {
-  const base = (name ?? '').split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  const base = (name ?? '')
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim();
   return base.slice(0, 200) || 'upload';
 }
 
@@ -89,19 +96,35 @@ export function createInvestigationService(deps: {
     return Number(r?.held ?? 0);
   }
   const overQuota = (h: number) =>
-    new RateLimited(`you hold ${h} bytes of uploaded leak files and may hold ${quota} (CLOAK_TRACE_QUOTA_BYTES): a privacy officer deleting finished investigations makes room`, [{ path: '/body', problem: 'over the upload quota' }]);
+    new RateLimited(
+      `you hold ${h} bytes of uploaded leak files and may hold ${quota} (CLOAK_TRACE_QUOTA_BYTES): a privacy officer deleting finished investigations makes room`,
+      [{ path: '/body', problem: 'over the upload quota' }],
+    );
 
   /** Removes the files of traced investigations older than the retention period; their records stay. */
   async function purgeExpired(): Promise<number> {
     if (deps.keepDays === undefined) return 0;
     const before = new Date(deps.clock.now().getTime() - deps.keepDays * 24 * HOUR_MS).toISOString();
-    const old = await db.selectFrom('leak_traces').select(['id', 'bytes', 'uploaded_by']).where('status', 'in', ['done', 'failed']).where('purged_at', 'is', null).where('uploaded_at', '<', before).execute();
+    const old = await db
+      .selectFrom('leak_traces')
+      .select(['id', 'bytes', 'uploaded_by'])
+      .where('status', 'in', ['done', 'failed'])
+      .where('purged_at', 'is', null)
+      .where('uploaded_at', '<', before)
+      .execute();
     let n = 0;
     for (const r of old) {
       const done = await db.transaction().execute(async (trx) => {
-        const u = await trx.updateTable('leak_traces').set({ purged_at: deps.clock.now().toISOString() }).where('id', '=', r.id).where('purged_at', 'is', null).executeTakeFirst();
+        const u = await trx
+          .updateTable('leak_traces')
+          .set({ purged_at: deps.clock.now().toISOString() })
+          .where('id', '=', r.id)
+          .where('purged_at', 'is', null)
+          .executeTakeFirst();
         if (Number(u.numUpdatedRows) === 0) return false; // another node purged it
-        await sql`update trace_quotas set held = held - ${Number(r.bytes)} where uploader = ${r.uploaded_by}`.execute(trx);
+        await sql`update trace_quotas set held = held - ${Number(r.bytes)} where uploader = ${r.uploaded_by}`.execute(
+          trx,
+        );
         return true;
       });
       if (!done) continue;
@@ -150,13 +173,27 @@ export function createInvestigationService(deps: {
         investigation: id,
         onProgress: (progress, rows) => live.set(id, { progress, rows }),
       });
-      await db.updateTable('leak_traces').set({ status: 'done', report: JSON.stringify(report), finished_at: deps.clock.now().toISOString() }).where('id', '=', id).execute();
-      deps.log.info({ investigation: id, rows: report.rowsRead, affected: report.affected.length }, 'leaks: investigation traced');
+      await db
+        .updateTable('leak_traces')
+        .set({ status: 'done', report: JSON.stringify(report), finished_at: deps.clock.now().toISOString() })
+        .where('id', '=', id)
+        .execute();
+      deps.log.info(
+        { investigation: id, rows: report.rowsRead, affected: report.affected.length },
+        'leaks: investigation traced',
+      );
     } catch (e) {
       // The reader's errors say what is wrong with the file, never what is in it.
-      const message = e instanceof InvalidInput ? e.message.replace(fileOf(id), r.name) : 'the file could not be traced (see the server log)';
+      const message =
+        e instanceof InvalidInput
+          ? e.message.replace(fileOf(id), r.name)
+          : 'the file could not be traced (see the server log)';
       if (!(e instanceof InvalidInput)) deps.log.error({ err: e, investigation: id }, 'leaks: investigation failed');
-      await db.updateTable('leak_traces').set({ status: 'failed', error: message, finished_at: deps.clock.now().toISOString() }).where('id', '=', id).execute();
+      await db
+        .updateTable('leak_traces')
+        .set({ status: 'failed', error: message, finished_at: deps.clock.now().toISOString() })
+        .where('id', '=', id)
+        .execute();
     } finally {
       live.delete(id);
     }
@@ -179,10 +216,18 @@ export function createInvestigationService(deps: {
     async resume(): Promise<number> {
       await purgeExpired();
       if (deps.keepDays !== undefined && !purgeTimer) {
-        purgeTimer = setInterval(() => void purgeExpired().catch((err: unknown) => deps.log.error({ err }, 'leaks: retention purge failed')), HOUR_MS);
+        purgeTimer = setInterval(
+          () => void purgeExpired().catch((err: unknown) => deps.log.error({ err }, 'leaks: retention purge failed')),
+          HOUR_MS,
+        );
         purgeTimer.unref();
       }
-      const left = await db.selectFrom('leak_traces').select('id').where('status', 'in', ['queued', 'tracing']).orderBy('uploaded_at').execute();
+      const left = await db
+        .selectFrom('leak_traces')
+        .select('id')
+        .where('status', 'in', ['queued', 'tracing'])
+        .orderBy('uploaded_at')
+        .execute();
       for (const r of left) queue.push(r.id);
       kick();
       return left.length;
@@ -192,9 +237,15 @@ export function createInvestigationService(deps: {
      * Stores an uploaded file (at most `maxBytes`) and queues its trace. The upload is
      * acknowledged only once the whole file is on disk and recorded.
      */
-    async receive(body: Readable, meta: { name?: string | undefined; actor: string; declared?: number | undefined }): Promise<Investigation> {
+    async receive(
+      body: Readable,
+      meta: { name?: string | undefined; actor: string; declared?: number | undefined },
+    ): Promise<Investigation> {
       const streaming = inFlight.get(meta.actor) ?? 0;
-      if (streaming >= UPLOADS_IN_FLIGHT) throw new RateLimited(`you have ${streaming} uploads still arriving; send the next when one is done`, [{ path: '/body', problem: 'too many uploads at once' }]);
+      if (streaming >= UPLOADS_IN_FLIGHT)
+        throw new RateLimited(`you have ${streaming} uploads still arriving; send the next when one is done`, [
+          { path: '/body', problem: 'too many uploads at once' },
+        ]);
       const already = await held(meta.actor);
       if (already + (meta.declared ?? 1) > quota) throw overQuota(already);
       inFlight.set(meta.actor, streaming + 1);
@@ -208,7 +259,11 @@ export function createInvestigationService(deps: {
     },
 
     /** Streams one upload to disk (at most `limit` bytes), then records it within the uploader's quota. */
-    async store(body: Readable, meta: { name?: string | undefined; actor: string }, limit: number): Promise<Investigation> {
+    async store(
+      body: Readable,
+      meta: { name?: string | undefined; actor: string },
+      limit: number,
+    ): Promise<Investigation> {
       const id = randomId('inv');
       const path = fileOf(id);
       const hash = createHash('sha256');
@@ -219,8 +274,14 @@ export function createInvestigationService(deps: {
           if (bytes > limit)
             return done(
               limit < deps.maxBytes
-                ? new RateLimited(`the file would take you past the ${quota} bytes of uploads you may hold (CLOAK_TRACE_QUOTA_BYTES); nothing was kept`, [{ path: '/body', problem: 'over the upload quota' }])
-                : new InvalidInput(`the file is larger than the ${limit} bytes an upload may have (CLOAK_TRACE_MAX_BYTES)`, [{ path: '/body', problem: 'too large' }]),
+                ? new RateLimited(
+                    `the file would take you past the ${quota} bytes of uploads you may hold (CLOAK_TRACE_QUOTA_BYTES); nothing was kept`,
+                    [{ path: '/body', problem: 'over the upload quota' }],
+                  )
+                : new InvalidInput(
+                    `the file is larger than the ${limit} bytes an upload may have (CLOAK_TRACE_MAX_BYTES)`,
+                    [{ path: '/body', problem: 'too large' }],
+                  ),
             );
           hash.update(chunk);
           done(null, chunk);
@@ -233,18 +294,36 @@ export function createInvestigationService(deps: {
         // The file may be opened after the stream failed: remove it once it is closed.
         if (!out.closed) await once(out, 'close').catch(() => undefined);
         rmSync(path, { force: true });
-        throw e instanceof InvalidInput || e instanceof RateLimited ? e : new InvalidInput('the upload was cut off before its end; nothing was kept', [{ path: '/body', problem: 'incomplete upload' }]);
+        throw e instanceof InvalidInput || e instanceof RateLimited
+          ? e
+          : new InvalidInput('the upload was cut off before its end; nothing was kept', [
+              { path: '/body', problem: 'incomplete upload' },
+            ]);
       }
       if (bytes === 0) {
         rmSync(path, { force: true });
         throw new InvalidInput('the upload is empty', [{ path: '/body', problem: 'empty file' }]);
       }
       const now = deps.clock.now().toISOString();
-      const r: LeakTraceTable = { id, name: cleanName(meta.name), bytes, sha256: hash.digest('hex'), status: 'queued', error: null, report: null, uploaded_by: meta.actor, uploaded_at: now, finished_at: null, purged_at: null };
+      const r: LeakTraceTable = {
+        id,
+        name: cleanName(meta.name),
+        bytes,
+        sha256: hash.digest('hex'),
+        status: 'queued',
+        error: null,
+        report: null,
+        uploaded_by: meta.actor,
+        uploaded_at: now,
+        finished_at: null,
+        purged_at: null,
+      };
       // The quota is taken and the upload recorded in one transaction: of concurrent uploads
       // (on any node) only those that fit pass; a refused one leaves no row and no file.
       const recorded = await db.transaction().execute(async (trx) => {
-        const took = await sql<{ held: number }>`insert into trace_quotas (uploader, held) select cast(${meta.actor} as text), cast(${bytes} as bigint) where cast(${bytes} as bigint) <= cast(${quota} as bigint)
+        const took = await sql<{
+          held: number;
+        }>`insert into trace_quotas (uploader, held) select cast(${meta.actor} as text), cast(${bytes} as bigint) where cast(${bytes} as bigint) <= cast(${quota} as bigint)
           on conflict (uploader) do update set held = trace_quotas.held + excluded.held where trace_quotas.held + excluded.held <= cast(${quota} as bigint)
           returning held`.execute(trx);
         if (took.rows.length === 0) return false;
@@ -262,38 +341,84 @@ export function createInvestigationService(deps: {
     },
 
     async list(): Promise<Investigation[]> {
-      return (await db.selectFrom('leak_traces').select(['id', 'name', 'bytes', 'sha256', 'status', 'error', 'uploaded_by', 'uploaded_at', 'finished_at', 'purged_at']).orderBy('uploaded_at', 'desc').limit(200).execute()).map((r) => view({ ...r, report: null }));
+      return (
+        await db
+          .selectFrom('leak_traces')
+          .select([
+            'id',
+            'name',
+            'bytes',
+            'sha256',
+            'status',
+            'error',
+            'uploaded_by',
+            'uploaded_at',
+            'finished_at',
+            'purged_at',
+          ])
+          .orderBy('uploaded_at', 'desc')
+          .limit(200)
+          .execute()
+      ).map((r) => view({ ...r, report: null }));
     },
 
     async get(id: string): Promise<Investigation & { report: ReportSummary | null }> {
       const r = await row(id);
       const report = r.report ? (JSON.parse(r.report) as TraceReport) : null;
-      return { ...view(r), report: report ? { ...report, affected: report.affected.slice(0, AFFECTED_SHOWN), affectedCount: report.affected.length } : null };
+      return {
+        ...view(r),
+        report: report
+          ? { ...report, affected: report.affected.slice(0, AFFECTED_SHOWN), affectedCount: report.affected.length }
+          : null,
+      };
     },
 
     /** The whole report (every affected token), once traced. */
     async report(id: string): Promise<{ investigation: Investigation; report: TraceReport }> {
       const r = await row(id);
-      if (!r.report) throw new Conflict(`this investigation is ${r.status}: it has no report${r.status === 'failed' ? '' : ' yet'}`);
+      if (!r.report)
+        throw new Conflict(`this investigation is ${r.status}: it has no report${r.status === 'failed' ? '' : ' yet'}`);
       return { investigation: view(r), report: JSON.parse(r.report) as TraceReport };
     },
 
     /** Opens an incident from a traced file: its affected customers and data categories, discovered now unless said. */
-    async openIncident(id: string, req: { title: string; where: string; measures: string; discoveredAt?: string | undefined; highRisk?: boolean | undefined }, by: string): Promise<Incident> {
+    async openIncident(
+      id: string,
+      req: {
+        title: string;
+        where: string;
+        measures: string;
+        discoveredAt?: string | undefined;
+        highRisk?: boolean | undefined;
+      },
+      by: string,
+    ): Promise<Incident> {
       const { investigation, report } = await this.report(id);
-      if (report.affected.length === 0) throw new Conflict('this file holds no known customer: there is no one to open an incident for');
+      if (report.affected.length === 0)
+        throw new Conflict('this file holds no known customer: there is no one to open an incident for');
       const categories = Object.keys(report.categories).filter((c) => /^[a-z]{2,20}$/.test(c));
-      return deps.incidents.open({ ...req, discoveredAt: req.discoveredAt ?? investigation.uploadedAt, subjects: report.affected, categories }, by);
+      return deps.incidents.open(
+        { ...req, discoveredAt: req.discoveredAt ?? investigation.uploadedAt, subjects: report.affected, categories },
+        by,
+      );
     },
 
     /** Deletes the uploaded file (the evidence) and its record; refused while it is being traced. */
     async remove(id: string): Promise<void> {
       const r = await row(id);
-      if (r.status === 'tracing' || r.status === 'queued') throw new Conflict('this file is still being traced; delete it when it is done');
+      if (r.status === 'tracing' || r.status === 'queued')
+        throw new Conflict('this file is still being traced; delete it when it is done');
       await db.transaction().execute(async (trx) => {
         // What the row was when deleted (another node may have purged its file meanwhile).
-        const d = await trx.deleteFrom('leak_traces').where('id', '=', id).returning(['purged_at', 'bytes']).executeTakeFirst();
-        if (d && d.purged_at === null) await sql`update trace_quotas set held = held - ${Number(d.bytes)} where uploader = ${r.uploaded_by}`.execute(trx);
+        const d = await trx
+          .deleteFrom('leak_traces')
+          .where('id', '=', id)
+          .returning(['purged_at', 'bytes'])
+          .executeTakeFirst();
+        if (d && d.purged_at === null)
+          await sql`update trace_quotas set held = held - ${Number(d.bytes)} where uploader = ${r.uploaded_by}`.execute(
+            trx,
+          );
       });
       rmSync(fileOf(id), { force: true });
     },

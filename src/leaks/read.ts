@@ -45,7 +45,10 @@ function sniffEncoding(head: Buffer): { encoding: Encoding; bom: number } {
 }
 
 function sniffDelimiter(text: string): string {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '').slice(0, 20);
+  const lines = text
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '')
+    .slice(0, 20);
   let best = ',';
   let bestScore = -1;
   for (const d of [',', ';', '\t', '|']) {
@@ -59,7 +62,12 @@ function sniffDelimiter(text: string): string {
 }
 
 /** A decoded text stream of the file (after the byte-order mark), read in 1 MiB chunks. */
-async function* decoded(path: string, encoding: Encoding, skip: number, stats: { bytesRead: number }): AsyncGenerator<string> {
+async function* decoded(
+  path: string,
+  encoding: Encoding,
+  skip: number,
+  stats: { bytesRead: number },
+): AsyncGenerator<string> {
   const fd = openSync(path, 'r');
   const dec = new TextDecoder(encoding);
   const buf = Buffer.alloc(1 << 20);
@@ -80,12 +88,14 @@ async function* decoded(path: string, encoding: Encoding, skip: number, stats: {
 }
 
 /** A header row: every cell a word, none an identifier (5+ digits, or an e-mail's @). */
-const looksLikeHeader = (cells: readonly string[]) => cells.length > 0 && cells.every((c) => c.trim() !== '' && !/\d{5,}|@/.test(c));
+const looksLikeHeader = (cells: readonly string[]) =>
+  cells.length > 0 && cells.every((c) => c.trim() !== '' && !/\d{5,}|@/.test(c));
 
 /** An OLE compound file: a legacy .xls, or an .xlsx saved with a password (encrypted). */
 const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 
-const cell = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const cell = (v: unknown): string =>
+  v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
 
 /**
  * Opens a leaked file for reading (never for writing): finds its encoding, format, delimiter
@@ -97,7 +107,9 @@ export async function openLeak(path: string): Promise<LeakFile> {
   try {
     fd = openSync(path, 'r');
   } catch (e) {
-    throw new InvalidInput(`cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, [{ path, problem: 'unreadable' }]);
+    throw new InvalidInput(`cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, [
+      { path, problem: 'unreadable' },
+    ]);
   }
   const bytes = fstatSync(fd).size;
   const head = Buffer.alloc(Math.min(HEAD, bytes));
@@ -118,10 +130,18 @@ export async function openLeak(path: string): Promise<LeakFile> {
       rows: () => workbook.rows(),
     };
   }
-  if (head.subarray(0, 8).equals(OLE_MAGIC)) throw new InvalidInput(`${path} is a legacy .xls or a password-protected workbook, which Cloak does not read: save it unprotected as .xlsx or CSV to trace it`, [{ path, problem: 'binary' }]);
+  if (head.subarray(0, 8).equals(OLE_MAGIC))
+    throw new InvalidInput(
+      `${path} is a legacy .xls or a password-protected workbook, which Cloak does not read: save it unprotected as .xlsx or CSV to trace it`,
+      [{ path, problem: 'binary' }],
+    );
   const { encoding, bom } = sniffEncoding(head);
   const text = new TextDecoder(encoding).decode(head.subarray(bom));
-  if (/\u0000/.test(text.slice(0, 4096))) throw new InvalidInput(`${path} looks like a binary file, not text (of the binary formats only XLSX workbooks are read)`, [{ path, problem: 'binary' }]);
+  if (/\u0000/.test(text.slice(0, 4096)))
+    throw new InvalidInput(
+      `${path} looks like a binary file, not text (of the binary formats only XLSX workbooks are read)`,
+      [{ path, problem: 'binary' }],
+    );
   const first = text.trimStart()[0];
 
   if (looksLikeSql(text)) {
@@ -143,17 +163,26 @@ export async function openLeak(path: string): Promise<LeakFile> {
   }
 
   if (first === '[') {
-    if (bytes > MAX_JSON_BYTES) throw new InvalidInput(`${path} is a JSON array over ${MAX_JSON_BYTES >> 20} MiB: convert it to NDJSON (one object per line) to trace it`, [{ path, problem: 'too large for a JSON array' }]);
+    if (bytes > MAX_JSON_BYTES)
+      throw new InvalidInput(
+        `${path} is a JSON array over ${MAX_JSON_BYTES >> 20} MiB: convert it to NDJSON (one object per line) to trace it`,
+        [{ path, problem: 'too large for a JSON array' }],
+      );
     let whole = '';
     for await (const t of decoded(path, encoding, bom, stats)) whole += t;
     let items: unknown;
     try {
       items = JSON.parse(whole);
     } catch (e) {
-      throw new InvalidInput(`${path} starts like a JSON array but is not valid JSON (${(e as Error).message.slice(0, 80)})`, [{ path, problem: 'invalid JSON' }]);
+      throw new InvalidInput(
+        `${path} starts like a JSON array but is not valid JSON (${(e as Error).message.slice(0, 80)})`,
+        [{ path, problem: 'invalid JSON' }],
+      );
     }
     const list = Array.isArray(items) ? items : [];
-    const objects = list.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x));
+    const objects = list.filter(
+      (x): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x),
+    );
     const headers = [...new Set(objects.slice(0, 1000).flatMap((o) => Object.keys(o)))];
     stats.skipped = list.length - objects.length;
     return {
@@ -174,7 +203,8 @@ export async function openLeak(path: string): Promise<LeakFile> {
     for (const line of text.split(/\r?\n/).slice(0, 200)) {
       try {
         const o = JSON.parse(line) as unknown;
-        if (o && typeof o === 'object' && !Array.isArray(o)) for (const k of Object.keys(o)) if (!headers.includes(k)) headers.push(k);
+        if (o && typeof o === 'object' && !Array.isArray(o))
+          for (const k of Object.keys(o)) if (!headers.includes(k)) headers.push(k);
       } catch {
         // A cut-off last line of the sample, or a bad line: counted when read for real.
       }
@@ -231,7 +261,9 @@ export async function openLeak(path: string): Promise<LeakFile> {
     async *rows() {
       // PapaParse (about four times csv-parse's speed here): rows as arrays, quotes as RFC 4180,
       // a stray quote kept as text; its stream takes the decoded text, whatever the encoding.
-      const parser = Readable.from(decoded(path, encoding, bom, stats)).pipe(Papa.parse(Papa.NODE_STREAM_INPUT, { delimiter, skipEmptyLines: 'greedy' }));
+      const parser = Readable.from(decoded(path, encoding, bom, stats)).pipe(
+        Papa.parse(Papa.NODE_STREAM_INPUT, { delimiter, skipEmptyLines: 'greedy' }),
+      );
       headers = isHeader ? firstCells : undefined;
       let first = isHeader;
       for await (const r of parser as AsyncIterable<unknown>) {

@@ -15,15 +15,23 @@ const TOKENS_SHOWN = 1000;
  * holds tokens, counts and column headers, never a value read from the file.
  * @example writeFileSync('report.html', renderTraceHtml(report, { name: 'dump.csv', sha256, tracedAt }))
  */
-export function renderTraceHtml(r: TraceReport, meta: { name: string; sha256?: string | undefined; tracedAt: string }): string {
+export function renderTraceHtml(
+  r: TraceReport,
+  meta: { name: string; sha256?: string | undefined; tracedAt: string },
+): string {
   const e = escapeHtml;
   const n = (x: number) => x.toLocaleString('en-US');
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const row = (cells: readonly string[]) => `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
   const table = (head: readonly string[], rows: readonly string[]) =>
-    rows.length ? `<table><thead><tr>${head.map((h) => `<th scope="col">${e(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>` : '<p class="none">None.</p>';
+    rows.length
+      ? `<table><thead><tr>${head.map((h) => `<th scope="col">${e(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`
+      : '<p class="none">None.</p>';
   const cats = Object.entries(r.categories);
-  const matched = Object.entries(r.matchedBy).map(([k, v]) => `${n(v)} by ${e(k)}`).join(', ') || 'none';
+  const matched =
+    Object.entries(r.matchedBy)
+      .map(([k, v]) => `${n(v)} by ${e(k)}`)
+      .join(', ') || 'none';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Leak trace: ${e(meta.name)}</title>
@@ -46,14 +54,33 @@ ${meta.sha256 ? `<dt>File SHA-256</dt><dd><code>${e(meta.sha256)}</code></dd>` :
 <p>Coverage: the share of the leaked customers the source had access to. Precision: the share of what it had that is in the file. A canary or a watermark is proof and ranks first.</p>
 ${table(
   ['#', 'Kind', 'Who', 'Coverage', 'Precision', 'Score', 'Evidence'],
-  r.sources.map((s, i) => row([String(i + 1), e(s.kind), `<code>${e(s.id)}</code>`, pct(s.coverage), pct(s.precision), s.score.toFixed(3), `<span${s.score === 1 ? ' class="proof"' : ''}>${e(s.evidence)}</span>`])),
+  r.sources.map((s, i) =>
+    row([
+      String(i + 1),
+      e(s.kind),
+      `<code>${e(s.id)}</code>`,
+      pct(s.coverage),
+      pct(s.precision),
+      s.score.toFixed(3),
+      `<span${s.score === 1 ? ' class="proof"' : ''}>${e(s.evidence)}</span>`,
+    ]),
+  ),
 )}
 <h2>Canaries found</h2>
-${table(['Canary', 'Planted in', 'Where'], r.canaryHits.map((c) => row([`<code>${e(c.token)}</code>`, e(c.channel), e(c.detail)])))}
+${table(
+  ['Canary', 'Planted in', 'Where'],
+  r.canaryHits.map((c) => row([`<code>${e(c.token)}</code>`, e(c.channel), e(c.detail)])),
+)}
 <h2>Data exposed</h2>
-${table(['Category', 'Non-empty values'], cats.map(([c, v]) => row([e(c), n(v ?? 0)])))}
+${table(
+  ['Category', 'Non-empty values'],
+  cats.map(([c, v]) => row([e(c), n(v ?? 0)])),
+)}
 <h2>Columns recognised</h2>
-${table(['Column', 'Header', 'Holds', 'Confidence'], r.columns.map((c) => row([String(c.index + 1), e(c.header ?? '(no header)'), e(c.category), pct(c.confidence)])))}
+${table(
+  ['Column', 'Header', 'Holds', 'Confidence'],
+  r.columns.map((c) => row([String(c.index + 1), e(c.header ?? '(no header)'), e(c.category), pct(c.confidence)])),
+)}
 <h2>Affected customers (vault tokens)</h2>
 ${r.affected.length ? `<details><summary>${r.affected.length > TOKENS_SHOWN ? `The first ${n(TOKENS_SHOWN)} of ${n(r.affected.length)} (all are in the JSON report)` : `All ${n(r.affected.length)}`}</summary><p><code>${r.affected.slice(0, TOKENS_SHOWN).map(e).join(' ')}</code></p></details>` : '<p class="none">None.</p>'}
 </body></html>

@@ -41,7 +41,8 @@ export function createSqlRowReader() {
       const out: string[][] = [];
       for (const ch of text) {
         if (comment) {
-          if ((comment === 'line' && ch === '\n') || (comment === 'block' && prev === '*' && ch === '/')) comment = undefined;
+          if ((comment === 'line' && ch === '\n') || (comment === 'block' && prev === '*' && ch === '/'))
+            comment = undefined;
           prev = ch;
           continue;
         }
@@ -53,8 +54,7 @@ export function createSqlRowReader() {
           else if (ch === quote) {
             justClosed = quote;
             quote = undefined;
-          }
-          else if (state === 'header') header += ch;
+          } else if (state === 'header') header += ch;
           else cell += ch;
           prev = ch;
           continue;
@@ -136,4 +136,5 @@ export function createSqlRowReader() {
 }
 
 /** Whether a file's first text looks like a SQL dump. */
-export const looksLikeSql = (text: string) => /^\s*(--|\/\*|INSERT\s+INTO|CREATE\s+TABLE|SET\s|BEGIN|PRAGMA|LOCK\s+TABLES|DROP\s+TABLE)/i.test(text);
+export const looksLikeSql = (text: string) =>
+  /^\s*(--|\/\*|INSERT\s+INTO|CREATE\s+TABLE|SET\s|BEGIN|PRAGMA|LOCK\s+TABLES|DROP\s+TABLE)/i.test(text);

@@ -19,10 +19,22 @@ for (const d of DIALECTS) {
       const app = h.app;
       await app.staff.create({ id: TRACER, role: 'investigator', team: 'soc' }, 'system');
       const P = Array.from({ length: 6 }, (_, i) => people.person(i));
-      const subjects = await app.vault.createSubjects(P.map((p, i) => ({ kind: 'customer', externalId: `tr-${i}`, fields: { name: p.name, phone: p.phone, email: p.email } })));
+      const subjects = await app.vault.createSubjects(
+        P.map((p, i) => ({
+          kind: 'customer',
+          externalId: `tr-${i}`,
+          fields: { name: p.name, phone: p.phone, email: p.email },
+        })),
+      );
       // The leaked file holds the first four customers' phones (and e-mails for two).
-      const csv = ['name,phone,email', ...P.slice(0, 4).map((p, i) => `${p.name},${p.phone},${i < 2 ? p.email : ''}`)].join('\n') + '\n';
-      const inv = await app.investigations.receive(Readable.from([Buffer.from(csv)]), { name: 'dump.csv', actor: `staff:${TRACER}` });
+      const csv =
+        ['name,phone,email', ...P.slice(0, 4).map((p, i) => `${p.name},${p.phone},${i < 2 ? p.email : ''}`)].join(
+          '\n',
+        ) + '\n';
+      const inv = await app.investigations.receive(Readable.from([Buffer.from(csv)]), {
+        name: 'dump.csv',
+        actor: `staff:${TRACER}`,
+      });
       for (let i = 0; (await app.investigations.get(inv.id)).status !== 'done'; i++) {
         assert.ok(i < 600, JSON.stringify(await app.investigations.get(inv.id)));
         await sleep(50);
@@ -47,8 +59,18 @@ for (const d of DIALECTS) {
         assert.equal(e.investigation, inv.id);
         const everything = JSON.stringify(report) + entry.toString();
         assert.equal(everything.includes(TRACER), false, 'the staff id is not in the report');
-        for (const o of subjects) if (o.token !== s.token) assert.equal(everything.includes(o.token), false, "another customer's token is not in the report");
-        assert.ok(rfcVerifyInclusion(t.index, report.checkpoint.size, rfcLeafHash(entry), t.proof.map((p) => Buffer.from(p, 'base64')), Buffer.from(report.checkpoint.root, 'base64')));
+        for (const o of subjects)
+          if (o.token !== s.token)
+            assert.equal(everything.includes(o.token), false, "another customer's token is not in the report");
+        assert.ok(
+          rfcVerifyInclusion(
+            t.index,
+            report.checkpoint.size,
+            rfcLeafHash(entry),
+            t.proof.map((p) => Buffer.from(p, 'base64')),
+            Buffer.from(report.checkpoint.root, 'base64'),
+          ),
+        );
       }
     });
   });

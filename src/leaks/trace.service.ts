@@ -12,7 +12,12 @@ import { openLeak, type LeakFile } from './read.ts';
 import { millisOf, watermarkMs, WATERMARK_MIN_ROWS, WATERMARK_MIN_SHARE } from '../lib/watermark.ts';
 
 export type TraceReport = {
-  readonly file: { readonly format: string; readonly encoding: string; readonly delimiter?: string | undefined; readonly bytes: number };
+  readonly file: {
+    readonly format: string;
+    readonly encoding: string;
+    readonly delimiter?: string | undefined;
+    readonly bytes: number;
+  };
   readonly columns: readonly ColumnGuess[];
   readonly rowsRead: number;
   readonly rowsSkipped: number;
@@ -100,7 +105,12 @@ export function createTraceService(deps: {
    * it had. A leak of millions is judged on a random sample of SOURCE_SAMPLE customers (the
    * shares are estimated within a percent), in a few bulk queries, not one per customer.
    */
-  async function accessors(sample: readonly string[], leakedCount: number, marked: ReadonlySet<string> = new Set(), devicesMarked: ReadonlyMap<string, string> = new Map()): Promise<Accessor[]> {
+  async function accessors(
+    sample: readonly string[],
+    leakedCount: number,
+    marked: ReadonlySet<string> = new Set(),
+    devicesMarked: ReadonlyMap<string, string> = new Map(),
+  ): Promise<Accessor[]> {
     const out = new Map<string, Accessor>();
     const add = (kind: Source['kind'], id: string, token: string, how: string) => {
       const k = `${kind}:${id}`;
@@ -124,10 +134,19 @@ export function createTraceService(deps: {
       const hit = [...held].filter((t) => inSample.has(t));
       // Its precision: the share of what it held that leaked (estimated from the sample).
       const accessed = Math.max(1, Math.round((held.size * sample.length) / Math.max(1, leakedCount)));
-      if (hit.length || marked.has(x.id)) out.set(k, { kind: 'export', id: x.id, had: new Set(hit), accessed, how: `exported ${x.dataset} to ${x.recipient} on ${x.decidedAt ?? x.requestedAt} (requested by ${x.requester})` });
+      if (hit.length || marked.has(x.id))
+        out.set(k, {
+          kind: 'export',
+          id: x.id,
+          had: new Set(hit),
+          accessed,
+          how: `exported ${x.dataset} to ${x.recipient} on ${x.decidedAt ?? x.requestedAt} (requested by ${x.requester})`,
+        });
     }
     // A device whose own canary is in the file is a source even if it had nothing else.
-    for (const id of devicesMarked.keys()) if (!out.has(`device:${id}`)) out.set(`device:${id}`, { kind: 'device', id, had: new Set(), accessed: 0, how: 'its manifest' });
+    for (const id of devicesMarked.keys())
+      if (!out.has(`device:${id}`))
+        out.set(`device:${id}`, { kind: 'device', id, had: new Set(), accessed: 0, how: 'its manifest' });
     // What each device or staff member had access to in all, to weigh how specific it is.
     for (const x of out.values()) if (x.accessed === 0) x.accessed = x.had.size;
     return [...out.values()];
@@ -142,26 +161,51 @@ export function createTraceService(deps: {
     if (stamped.length < WATERMARK_MIN_ROWS) return out;
     for (const x of await deps.exports.list({ status: 'written' })) {
       const m = stamped.filter((r) => r.tokens.some((t) => watermarkMs(deps.watermarkKey, x.id, t) === r.ms)).length;
-      if (m >= WATERMARK_MIN_ROWS && m / stamped.length >= WATERMARK_MIN_SHARE) out.set(x.id, `watermark: ${m} of ${stamped.length} timestamped rows carry this export's mark (by chance: under 10^-${3 * Math.min(m, 100)})`);
+      if (m >= WATERMARK_MIN_ROWS && m / stamped.length >= WATERMARK_MIN_SHARE)
+        out.set(
+          x.id,
+          `watermark: ${m} of ${stamped.length} timestamped rows carry this export's mark (by chance: under 10^-${3 * Math.min(m, 100)})`,
+        );
     }
     return out;
   }
 
-  function rank(sample: readonly string[], leakedCount: number, found: readonly Accessor[], watermarks: ReadonlyMap<string, string>, deviceCanaries: ReadonlyMap<string, string> = new Map()): Source[] {
+  function rank(
+    sample: readonly string[],
+    leakedCount: number,
+    found: readonly Accessor[],
+    watermarks: ReadonlyMap<string, string>,
+    deviceCanaries: ReadonlyMap<string, string> = new Map(),
+  ): Source[] {
     const sampled = sample.length < leakedCount;
     return found
       .map((x) => {
         const coverage = sample.length ? x.had.size / sample.length : 0;
         const precision = x.accessed ? Math.min(1, x.had.size / x.accessed) : 0;
-        const mark = x.kind === 'export' ? watermarks.get(x.id) : x.kind === 'device' ? deviceCanaries.get(x.id) : undefined;
-        const count = sampled ? `about ${Math.round(coverage * leakedCount)} (from a random sample of ${sample.length})` : `${x.had.size}`;
+        const mark =
+          x.kind === 'export' ? watermarks.get(x.id) : x.kind === 'device' ? deviceCanaries.get(x.id) : undefined;
+        const count = sampled
+          ? `about ${Math.round(coverage * leakedCount)} (from a random sample of ${sample.length})`
+          : `${x.had.size}`;
         // A watermark or a canary is proof, not a likelihood: it puts its export first.
-        return { kind: x.kind, id: x.id, coverage, precision, score: mark ? 1 : coverage * (0.6 + 0.4 * precision) * 0.99, evidence: `${mark ? `${mark}; ` : ''}${count} of the ${leakedCount} leaked customers: ${x.how}` };
+        return {
+          kind: x.kind,
+          id: x.id,
+          coverage,
+          precision,
+          score: mark ? 1 : coverage * (0.6 + 0.4 * precision) * 0.99,
+          evidence: `${mark ? `${mark}; ` : ''}${count} of the ${leakedCount} leaked customers: ${x.how}`,
+        };
       })
       .filter((x) => x.coverage >= MIN_COVERAGE || x.score === 1)
       .sort((a, b) => b.score - a.score || b.coverage - a.coverage)
       .slice(0, MAX_SOURCES)
-      .map((x) => ({ ...x, coverage: Number(x.coverage.toFixed(3)), precision: Number(x.precision.toFixed(3)), score: Number(x.score.toFixed(3)) }));
+      .map((x) => ({
+        ...x,
+        coverage: Number(x.coverage.toFixed(3)),
+        precision: Number(x.precision.toFixed(3)),
+        score: Number(x.score.toFixed(3)),
+      }));
   }
 
   return {
@@ -169,7 +213,15 @@ export function createTraceService(deps: {
      * Traces the file at `path`. `investigation` and `role` (of the actor who asked) are named in
      * the entry each affected customer's access report shows.
      */
-    async trace(path: string, opts: { actor?: string; role?: string | undefined; investigation?: string | undefined; onProgress?: (fraction: number, rows: number) => void } = {}): Promise<TraceReport> {
+    async trace(
+      path: string,
+      opts: {
+        actor?: string;
+        role?: string | undefined;
+        investigation?: string | undefined;
+        onProgress?: (fraction: number, rows: number) => void;
+      } = {},
+    ): Promise<TraceReport> {
       const file: LeakFile = await openLeak(path);
       const rows = file.rows();
       // Classify on a sample, then stream the rest in batches.
@@ -182,9 +234,12 @@ export function createTraceService(deps: {
       }
       const columns = classifyColumns(file.headers, sample);
       // Columns that carry an export's watermark: a millisecond timestamp, and the token if kept.
-      const share = (i: number, re: RegExp) => sample.filter((r) => re.test((r[i] ?? '').trim())).length / Math.max(1, sample.length);
+      const share = (i: number, re: RegExp) =>
+        sample.filter((r) => re.test((r[i] ?? '').trim())).length / Math.max(1, sample.length);
       const width = Math.max(0, ...sample.map((r) => r.length));
-      const stampCol = [...Array(width).keys()].find((i) => share(i, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}/) >= 0.6);
+      const stampCol = [...Array(width).keys()].find(
+        (i) => share(i, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}/) >= 0.6,
+      );
       const tokenCol = [...Array(width).keys()].find((i) => share(i, /^sub_[a-z2-9]{26}$/) >= 0.6);
       const stamped: { tokens: string[]; ms: number }[] = [];
       const byCat = (c: Category) => columns.filter((x) => x.category === c).map((x) => x.index);
@@ -204,10 +259,11 @@ export function createTraceService(deps: {
       const flush = async (batch: string[][]) => {
         const values = (idx: number[], at: (r: readonly string[], i: number) => string) => {
           const out: string[] = [];
-          for (const r of batch) for (const i of idx) {
-            const v = at(r, i);
-            if (v) out.push(v);
-          }
+          for (const r of batch)
+            for (const i of idx) {
+              const v = at(r, i);
+              if (v) out.push(v);
+            }
           return out;
         };
         const [byPhone, byEmail, byTracking] = await Promise.all([
@@ -265,13 +321,40 @@ export function createTraceService(deps: {
       const watermarks = await watermarkEvidence(stamped);
       for (const h of canaryHits) {
         const [kind, id] = [h.channel.slice(0, h.channel.indexOf(':')), h.channel.slice(h.channel.indexOf(':') + 1)];
-        if (kind === 'export') watermarks.set(id, `canary: a customer planted only in this export (${h.detail}) is in the file${watermarks.has(id) ? `; ${watermarks.get(id)}` : ''}`);
-        if (kind === 'device') deviceCanaries.set(id, `canary: a parcel listed only in this device's ${h.detail.split(' ')[0]} is in the file`);
+        if (kind === 'export')
+          watermarks.set(
+            id,
+            `canary: a customer planted only in this export (${h.detail}) is in the file${watermarks.has(id) ? `; ${watermarks.get(id)}` : ''}`,
+          );
+        if (kind === 'device')
+          deviceCanaries.set(
+            id,
+            `canary: a parcel listed only in this device's ${h.detail.split(' ')[0]} is in the file`,
+          );
         // A team canary is in nobody's work: whoever was shown it (audit log) is the source; else the team, in canaryHits.
-        if (kind === 'team') for (const e of await deps.audit.actorsOfSubjects([h.token], ['reveal'])) if ((e.result === 'ok' || e.result === 'break_glass') && /^(staff|seller):/.test(e.actor) && !staffCanaries.has(e.actor.slice(e.actor.indexOf(':') + 1))) staffCanaries.set(e.actor.slice(e.actor.indexOf(':') + 1), `canary: was shown a customer planted only in team ${id}'s closed work, who is in the file`);
+        if (kind === 'team')
+          for (const e of await deps.audit.actorsOfSubjects([h.token], ['reveal']))
+            if (
+              (e.result === 'ok' || e.result === 'break_glass') &&
+              /^(staff|seller):/.test(e.actor) &&
+              !staffCanaries.has(e.actor.slice(e.actor.indexOf(':') + 1))
+            )
+              staffCanaries.set(
+                e.actor.slice(e.actor.indexOf(':') + 1),
+                `canary: was shown a customer planted only in team ${id}'s closed work, who is in the file`,
+              );
       }
       const judged = sampleOf(leaked, SOURCE_SAMPLE);
-      const sources = leaked.length || watermarks.size || deviceCanaries.size ? rank(judged, leaked.length, await accessors(judged, leaked.length, new Set(watermarks.keys()), deviceCanaries), watermarks, deviceCanaries) : [];
+      const sources =
+        leaked.length || watermarks.size || deviceCanaries.size
+          ? rank(
+              judged,
+              leaked.length,
+              await accessors(judged, leaked.length, new Set(watermarks.keys()), deviceCanaries),
+              watermarks,
+              deviceCanaries,
+            )
+          : [];
       const report: TraceReport = {
         file: { format: file.format, encoding: file.encoding, delimiter: file.delimiter, bytes: file.bytes },
         columns,
@@ -285,7 +368,20 @@ export function createTraceService(deps: {
         canaryHits,
       };
       const actor = opts.actor ?? 'system';
-      await deps.audit.append([{ kind: 'trace', actor, result: 'traced', data: { rows: rowsRead, matched: rowsMatched, affected: report.affected.length, categories: Object.keys(categories), investigation: opts.investigation ?? null } }]);
+      await deps.audit.append([
+        {
+          kind: 'trace',
+          actor,
+          result: 'traced',
+          data: {
+            rows: rowsRead,
+            matched: rowsMatched,
+            affected: report.affected.length,
+            categories: Object.keys(categories),
+            investigation: opts.investigation ?? null,
+          },
+        },
+      ]);
       // Each customer found learns of it in their access report: one entry each (the actor a
       // salted commitment there, README of audit), appended in batches the log writes in one
       // transaction each, awaited in turn so a trace of millions holds no more than one in memory.
@@ -297,7 +393,12 @@ export function createTraceService(deps: {
             actor,
             subject,
             result: 'matched',
-            data: { role, field: affected.get(subject)!, purpose: TRACE_PURPOSE, investigation: opts.investigation ?? null },
+            data: {
+              role,
+              field: affected.get(subject)!,
+              purpose: TRACE_PURPOSE,
+              investigation: opts.investigation ?? null,
+            },
           })),
         );
       }
@@ -313,7 +414,11 @@ function withCanaryStaff(sources: readonly Source[], shown: ReadonlyMap<string, 
   if (shown.size === 0) return [...sources];
   const marked = [...shown].map(([id, mark]): Source => {
     const had = sources.find((s) => s.kind === 'staff' && s.id === id);
-    return had ? { ...had, score: 1, evidence: `${mark}; ${had.evidence}` } : { kind: 'staff', id, coverage: 0, precision: 0, score: 1, evidence: mark };
+    return had
+      ? { ...had, score: 1, evidence: `${mark}; ${had.evidence}` }
+      : { kind: 'staff', id, coverage: 0, precision: 0, score: 1, evidence: mark };
   });
-  return [...marked, ...sources.filter((s) => !(s.kind === 'staff' && shown.has(s.id)))].sort((a, b) => b.score - a.score || b.coverage - a.coverage).slice(0, MAX_SOURCES);
+  return [...marked, ...sources.filter((s) => !(s.kind === 'staff' && shown.has(s.id)))]
+    .sort((a, b) => b.score - a.score || b.coverage - a.coverage)
+    .slice(0, MAX_SOURCES);
 }

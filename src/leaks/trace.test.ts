@@ -26,13 +26,28 @@ describe('reading leaked files', () => {
   test('columns are found from Vietnamese, Chinese and English headers and from the values themselves', () => {
     const rows = P.slice(0, 20).map((p) => [p.name, p.phone, p.email, p.address]);
     const vi = classifyColumns(['Họ tên', 'SĐT', 'Thư điện tử', 'Địa chỉ'], rows);
-    assert.deepEqual(vi.map((c) => c.category), ['name', 'phone', 'email', 'address']);
+    assert.deepEqual(
+      vi.map((c) => c.category),
+      ['name', 'phone', 'email', 'address'],
+    );
     const zh = classifyColumns(['姓名', '手机号', '邮箱', '收货地址'], rows);
-    assert.deepEqual(zh.map((c) => c.category), ['name', 'phone', 'email', 'address']);
+    assert.deepEqual(
+      zh.map((c) => c.category),
+      ['name', 'phone', 'email', 'address'],
+    );
     // No header at all: the values decide (names by their shape).
-    assert.deepEqual(classifyColumns(undefined, rows).map((c) => c.category), ['name', 'phone', 'email']);
+    assert.deepEqual(
+      classifyColumns(undefined, rows).map((c) => c.category),
+      ['name', 'phone', 'email'],
+    );
     // A header that lies is overruled by the values.
-    assert.deepEqual(classifyColumns(['email', 'note'], rows.map((r) => [r[1]!, 'x'])).map((c) => c.category), ['phone']);
+    assert.deepEqual(
+      classifyColumns(
+        ['email', 'note'],
+        rows.map((r) => [r[1]!, 'x']),
+      ).map((c) => c.category),
+      ['phone'],
+    );
     assert.equal(modernizeVietnamesePhone('0168 123 4567'), '0381234567');
     assert.equal(modernizeVietnamesePhone('+84 1203 456 789'), '070' + '3456789');
     assert.equal(modernizeVietnamesePhone('0912 345 678'), '0912 345 678');
@@ -44,9 +59,46 @@ describe('reading leaked files', () => {
         fc.oneof(
           fc.uint8Array({ maxLength: 3000 }),
           fc.string({ maxLength: 2000 }).map((s) => new Uint8Array(Buffer.from(s))),
-          fc.array(fc.array(fc.oneof(fc.string(), fc.constantFrom('"', '""', ',', ';', '\t', '\n', '\r', '{', '[', '\u0000', '0912 345 678', 'a@b.vn')), { maxLength: 6 }), { maxLength: 30 }).map((rows) => new Uint8Array(Buffer.from(rows.map((r) => r.join(',')).join('\n')))),
-          fc.constantFrom(new Uint8Array([0xff, 0xfe]), new Uint8Array([0xef, 0xbb, 0xbf]), new Uint8Array(Buffer.from('[{"a":1},')), new Uint8Array(Buffer.from('{"a":\n{"b":2}\n'))),
-          fc.array(fc.oneof(fc.string(), fc.constantFrom("INSERT INTO t (a,b) VALUES (", "'", "''", '\\', '),(', ');', '-- x\n', '/*', '*/', 'NULL', '(', ')')), { maxLength: 40 }).map((parts) => new Uint8Array(Buffer.from(`INSERT INTO t VALUES ${parts.join('')}`))),
+          fc
+            .array(
+              fc.array(
+                fc.oneof(
+                  fc.string(),
+                  fc.constantFrom('"', '""', ',', ';', '\t', '\n', '\r', '{', '[', '\u0000', '0912 345 678', 'a@b.vn'),
+                ),
+                { maxLength: 6 },
+              ),
+              { maxLength: 30 },
+            )
+            .map((rows) => new Uint8Array(Buffer.from(rows.map((r) => r.join(',')).join('\n')))),
+          fc.constantFrom(
+            new Uint8Array([0xff, 0xfe]),
+            new Uint8Array([0xef, 0xbb, 0xbf]),
+            new Uint8Array(Buffer.from('[{"a":1},')),
+            new Uint8Array(Buffer.from('{"a":\n{"b":2}\n')),
+          ),
+          fc
+            .array(
+              fc.oneof(
+                fc.string(),
+                fc.constantFrom(
+                  'INSERT INTO t (a,b) VALUES (',
+                  "'",
+                  "''",
+                  '\\',
+                  '),(',
+                  ');',
+                  '-- x\n',
+                  '/*',
+                  '*/',
+                  'NULL',
+                  '(',
+                  ')',
+                ),
+              ),
+              { maxLength: 40 },
+            )
+            .map((parts) => new Uint8Array(Buffer.from(`INSERT INTO t VALUES ${parts.join('')}`))),
         ),
         async (bytes) => {
           const p = write('fuzz.bin', Buffer.from(bytes));
@@ -77,11 +129,20 @@ for (const d of DIALECTS) {
 
     before(async () => {
       const app = h.app;
-      const created = await app.vault.createSubjects(P.slice(0, 50).map((p) => ({ externalId: p.externalId, fields: { name: p.name, phone: p.phone, email: p.email, address: p.address } })));
+      const created = await app.vault.createSubjects(
+        P.slice(0, 50).map((p) => ({
+          externalId: p.externalId,
+          fields: { name: p.name, phone: p.phone, email: p.email, address: p.address },
+        })),
+      );
       tokens = created.map((c) => c.token);
       await app.devices.createStation({ id: 'hub', name: 'hub', kind: 'hub' });
       await app.devices.createStation({ id: 'q1', name: 'q1', kind: 'delivery' });
-      for (const t of tokens.slice(0, 10)) trackingOf.set(t, (await app.waybill.createParcel({ recipient: t, origin: 'hub', destination: 'q1' })).tracking);
+      for (const t of tokens.slice(0, 10))
+        trackingOf.set(
+          t,
+          (await app.waybill.createParcel({ recipient: t, origin: 'hub', destination: 'q1' })).tracking,
+        );
     });
 
     test('a partial, reordered copy of customer data in any encoding and shape gives exactly the customers it holds', async () => {
@@ -92,10 +153,22 @@ for (const d of DIALECTS) {
       const expected = tokens.slice(5, 35).sort();
       const files = [
         write('dump.csv', `name,phone,email\n${leaked.map((p) => `"${p.name}",${p.phone},${p.email}`).join('\n')}\n`),
-        write('dump-semicolon-noheader.txt', leaked.map((p) => `${p.email};${p.name};${p.address.replace(/;/g, ' ')}`).join('\r\n')),
-        write('dump-utf16.tsv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`Họ tên\tSĐT\n${leaked.map((p) => `${p.name}\t${p.phone}`).join('\n')}`, 'utf16le')])),
+        write(
+          'dump-semicolon-noheader.txt',
+          leaked.map((p) => `${p.email};${p.name};${p.address.replace(/;/g, ' ')}`).join('\r\n'),
+        ),
+        write(
+          'dump-utf16.tsv',
+          Buffer.concat([
+            Buffer.from([0xff, 0xfe]),
+            Buffer.from(`Họ tên\tSĐT\n${leaked.map((p) => `${p.name}\t${p.phone}`).join('\n')}`, 'utf16le'),
+          ]),
+        ),
         write('dump-gb18030.csv', Buffer.from(new TextEncoder().encode(''))),
-        write('dump.ndjson', leaked.map((p) => JSON.stringify({ user: { n: p.name }, mail: p.email, tel: p.phone })).join('\n')),
+        write(
+          'dump.ndjson',
+          leaked.map((p) => JSON.stringify({ user: { n: p.name }, mail: p.email, tel: p.phone })).join('\n'),
+        ),
         write('dump.json', JSON.stringify(leaked.map((p) => ({ 手机号: p.phone, 姓名: p.name })))),
         write(
           'dump.sql',
@@ -104,7 +177,10 @@ for (const d of DIALECTS) {
       ];
       // GB18030 bytes, written by hand for the Chinese header row (TextEncoder only writes UTF-8).
       const gbHeader = Buffer.from([0xca, 0xd6, 0xbb, 0xfa, 0xba, 0xc5]); // 手机号 in GB18030
-      writeFileSync(files[3]!, Buffer.concat([gbHeader, Buffer.from(`,x\n${leaked.map((p) => `${p.phone},1`).join('\n')}\n`)]));
+      writeFileSync(
+        files[3]!,
+        Buffer.concat([gbHeader, Buffer.from(`,x\n${leaked.map((p) => `${p.phone},1`).join('\n')}\n`)]),
+      );
       for (const f of files) {
         const r = await app.tracer.trace(f);
         assert.deepEqual(r.affected, expected, `${f}: ${JSON.stringify(r.columns)}`);
@@ -118,7 +194,14 @@ for (const d of DIALECTS) {
 
     test('a scanner’s harvest of tracking numbers gives their recipients; the CLI prints the report and reads the file only', async () => {
       const app = h.app;
-      const loot = write('loot.txt', `tracking|sort\n${[...trackingOf.values()].slice(0, 7).reverse().map((t) => `${t}|Q1`).join('\n')}\nCK000000000VN|Q1\n`);
+      const loot = write(
+        'loot.txt',
+        `tracking|sort\n${[...trackingOf.values()]
+          .slice(0, 7)
+          .reverse()
+          .map((t) => `${t}|Q1`)
+          .join('\n')}\nCK000000000VN|Q1\n`,
+      );
       const r = await app.tracer.trace(loot);
       assert.deepEqual(r.affected, tokens.slice(0, 7).sort());
       assert.deepEqual(r.matchedBy, { tracking: 7 });

@@ -36,7 +36,11 @@ const refusal = async (path: string): Promise<InvalidInput> => {
 };
 
 /** An .xlsx written by exceljs, as Excel users' tools write them. */
-async function workbook(name: string, sheets: Record<string, unknown[][]>, fill?: (ws: ExcelJS.Worksheet) => void): Promise<string> {
+async function workbook(
+  name: string,
+  sheets: Record<string, unknown[][]>,
+  fill?: (ws: ExcelJS.Worksheet) => void,
+): Promise<string> {
   const wb = new ExcelJS.Workbook();
   for (const [title, rows] of Object.entries(sheets)) {
     const ws = wb.addWorksheet(title);
@@ -92,42 +96,70 @@ function zip(parts: Part[], method: 0 | 8 = 8): Buffer {
   return Buffer.concat([...out, cd, end]);
 }
 
-const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
+const NS =
+  'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
 const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 /** The parts of a minimal workbook with these sheets' XML (`<sheetData>` content) and shared strings. */
 function parts(sheets: string[], shared?: string, opts: { date1904?: boolean; extra?: Part[] } = {}): Part[] {
   return [
-    { name: '_rels/.rels', data: `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>` },
-    { name: 'xl/workbook.xml', data: `<workbook ${NS}>${opts.date1904 ? '<workbookPr date1904="1"/>' : ''}<sheets>${sheets.map((_, i) => `<sheet name="S${i + 1}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('')}</sheets></workbook>` },
+    {
+      name: '_rels/.rels',
+      data: `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+    },
+    {
+      name: 'xl/workbook.xml',
+      data: `<workbook ${NS}>${opts.date1904 ? '<workbookPr date1904="1"/>' : ''}<sheets>${sheets.map((_, i) => `<sheet name="S${i + 1}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('')}</sheets></workbook>`,
+    },
     {
       name: 'xl/_rels/workbook.xml.rels',
       data: `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${sheets.map((_, i) => `<Relationship Id="rId${i + 1}" Type="${REL}/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`).join('')}<Relationship Id="rS" Type="${REL}/sharedStrings" Target="sharedStrings.xml"/><Relationship Id="rT" Type="${REL}/styles" Target="styles.xml"/></Relationships>`,
     },
-    { name: 'xl/styles.xml', data: `<styleSheet ${NS}><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd hh:mm:ss.000"/></numFmts><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="49"/></cellXfs></styleSheet>` },
+    {
+      name: 'xl/styles.xml',
+      data: `<styleSheet ${NS}><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd hh:mm:ss.000"/></numFmts><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="49"/></cellXfs></styleSheet>`,
+    },
     ...(shared === undefined ? [] : [{ name: 'xl/sharedStrings.xml', data: `<sst ${NS}>${shared}</sst>` }]),
-    ...sheets.map((s, i) => ({ name: `xl/worksheets/sheet${i + 1}.xml`, data: `<worksheet ${NS}><sheetData>${s}</sheetData></worksheet>` })),
+    ...sheets.map((s, i) => ({
+      name: `xl/worksheets/sheet${i + 1}.xml`,
+      data: `<worksheet ${NS}><sheetData>${s}</sheetData></worksheet>`,
+    })),
     ...(opts.extra ?? []),
   ];
 }
 
 describe('reading leaked XLSX workbooks', () => {
   test('an Excel workbook is found by its content and read sheet by sheet: numbers in full, dates to the millisecond, formulas, rich text, links', async () => {
-    const p = await workbook(
-      'export.dat',
-      {
-        'Khách hàng': [
-          ['Họ tên', 'Số điện thoại', 'Email', 'Mã vận đơn', 'Ngày tạo'],
-          ['Nguyễn Thị Hường', 84912345678, 'huong.nguyen@gmail.com', 'EB123456785VN', new Date(Date.UTC(2024, 2, 5, 7, 8, 9, 123))],
-          ['Trần Văn Đức', 912345678, 'duc@yahoo.com.vn', 'EB987654321VN', new Date(Date.UTC(2023, 11, 31, 23, 59, 59, 999))],
-          ['Lê Ánh', '0912 345 678', { text: 'anh.le@vnn.vn', hyperlink: 'mailto:anh.le@vnn.vn' }, null, 1234.5],
-          [{ richText: [{ text: 'Phạm ', font: { bold: true } }, { text: 'Quỳnh' }] }, { formula: 'B2+1', result: 84912345679 }, { formula: 'LOWER("A@B.VN")', result: 'a@b.vn' }, 1e20, true],
+    const p = await workbook('export.dat', {
+      'Khách hàng': [
+        ['Họ tên', 'Số điện thoại', 'Email', 'Mã vận đơn', 'Ngày tạo'],
+        [
+          'Nguyễn Thị Hường',
+          84912345678,
+          'huong.nguyen@gmail.com',
+          'EB123456785VN',
+          new Date(Date.UTC(2024, 2, 5, 7, 8, 9, 123)),
         ],
-        'Đơn hàng': [
-          ['Email', 'Họ tên', 'Số điện thoại'],
-          ['vy@gmail.com', 'Đặng Thảo Vy', 84987654321],
+        [
+          'Trần Văn Đức',
+          912345678,
+          'duc@yahoo.com.vn',
+          'EB987654321VN',
+          new Date(Date.UTC(2023, 11, 31, 23, 59, 59, 999)),
         ],
-      },
-    );
+        ['Lê Ánh', '0912 345 678', { text: 'anh.le@vnn.vn', hyperlink: 'mailto:anh.le@vnn.vn' }, null, 1234.5],
+        [
+          { richText: [{ text: 'Phạm ', font: { bold: true } }, { text: 'Quỳnh' }] },
+          { formula: 'B2+1', result: 84912345679 },
+          { formula: 'LOWER("A@B.VN")', result: 'a@b.vn' },
+          1e20,
+          true,
+        ],
+      ],
+      'Đơn hàng': [
+        ['Email', 'Họ tên', 'Số điện thoại'],
+        ['vy@gmail.com', 'Đặng Thảo Vy', 84987654321],
+      ],
+    });
     const { f, rows } = await readAll(p);
     assert.equal(f.format, 'xlsx');
     assert.equal(f.encoding, 'utf-8');
@@ -144,7 +176,8 @@ describe('reading leaked XLSX workbooks', () => {
   });
 
   test('SpreadsheetML as other tools write it: inline strings, phonetic guides, ISO dates, the 1904 calendar, prefixes, gaps, a cell past column XFD', async () => {
-    const shared = '<si><t>Số điện thoại</t></si><si><r><t>Ngô </t></r><r><t xml:space="preserve">Bảo Châu</t></r><rPh sb="0" eb="1"><t>ゴ</t></rPh></si><si><t>Họ tên</t></si>';
+    const shared =
+      '<si><t>Số điện thoại</t></si><si><r><t>Ngô </t></r><r><t xml:space="preserve">Bảo Châu</t></r><rPh sb="0" eb="1"><t>ゴ</t></rPh></si><si><t>Họ tên</t></si>';
     const sheet =
       '<row r="1"><c r="A1" t="s"><v>2</v></c><c r="B1" t="s"><v>0</v></c></row>' +
       '<row r="2"/>' +
@@ -161,7 +194,14 @@ describe('reading leaked XLSX workbooks', () => {
       ['FALSE', '#N/A'],
     ]);
     assert.equal(f.stats.skipped, 1, 'the row with a cell past XFD');
-    const mac = write('mac.xlsx', zip(parts(['<row><c t="inlineStr"><is><t>Ngày</t></is></c></row><row><c s="1"><v>0.5</v></c></row>'], undefined, { date1904: true })));
+    const mac = write(
+      'mac.xlsx',
+      zip(
+        parts(['<row><c t="inlineStr"><is><t>Ngày</t></is></c></row><row><c s="1"><v>0.5</v></c></row>'], undefined, {
+          date1904: true,
+        }),
+      ),
+    );
     assert.deepEqual((await readAll(mac)).rows, [['1904-01-01T12:00:00.000Z']]);
   });
 
@@ -171,9 +211,24 @@ describe('reading leaked XLSX workbooks', () => {
       [zip([{ name: 'word/document.xml', data: '<w:document/>' }]), /is a ZIP archive but not an XLSX workbook/],
       [good.subarray(0, good.length >> 1), /cannot be opened as one .*truncated or damaged/],
       [good.subarray(0, 4), /cannot be opened as one/],
-      [zip(parts(['<row><c t="s"><v>0</v></c></row>'], '<si><t>secret@gmail.com</t>')), /is a damaged workbook: the shared-strings table is not well-formed XML/],
-      [zip([...parts([]).filter((x) => x.name === 'xl/workbook.xml'), { name: '_rels/.rels', data: `<Relationships xmlns="x"><Relationship Id="a" Type="${REL}/officeDocument" Target="xl/workbook.bin"/></Relationships>` }]), /XLSB/],
-      [Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(600)]), /legacy \.xls or a password-protected workbook/],
+      [
+        zip(parts(['<row><c t="s"><v>0</v></c></row>'], '<si><t>secret@gmail.com</t>')),
+        /is a damaged workbook: the shared-strings table is not well-formed XML/,
+      ],
+      [
+        zip([
+          ...parts([]).filter((x) => x.name === 'xl/workbook.xml'),
+          {
+            name: '_rels/.rels',
+            data: `<Relationships xmlns="x"><Relationship Id="a" Type="${REL}/officeDocument" Target="xl/workbook.bin"/></Relationships>`,
+          },
+        ]),
+        /XLSB/,
+      ],
+      [
+        Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(600)]),
+        /legacy \.xls or a password-protected workbook/,
+      ],
     ];
     for (const [i, [bytes, message]] of cases.entries()) {
       const e = await refusal(write(`bad-${i}.xlsx`, bytes));
@@ -188,12 +243,27 @@ describe('reading leaked XLSX workbooks', () => {
     const huge = 1.5 * 2 ** 30;
     const cases: { parts: Part[]; message: RegExp; stored?: true }[] = [
       { parts: bomb, message: /looks like a zip bomb: a part inflates \d+ times \(more than 200\)/ },
-      { parts: parts(['', '', '']).map((x) => (x.name.includes('worksheets/') ? { ...x, declare: huge } : x)), message: /is a workbook of 4608 MiB once inflated, more than Cloak reads \(4 GiB\)/ },
-      { parts: parts([''], '<si><t>x</t></si>').map((x) => (x.name.endsWith('sharedStrings.xml') ? { ...x, declare: 300 * 2 ** 20 } : x)), message: /shared-strings table of 300 MiB once inflated, more than Cloak holds \(256 MiB\)/ },
+      {
+        parts: parts(['', '', '']).map((x) => (x.name.includes('worksheets/') ? { ...x, declare: huge } : x)),
+        message: /is a workbook of 4608 MiB once inflated, more than Cloak reads \(4 GiB\)/,
+      },
+      {
+        parts: parts([''], '<si><t>x</t></si>').map((x) =>
+          x.name.endsWith('sharedStrings.xml') ? { ...x, declare: 300 * 2 ** 20 } : x,
+        ),
+        message: /shared-strings table of 300 MiB once inflated, more than Cloak holds \(256 MiB\)/,
+      },
       // Declares a modest size (no bomb on paper) and inflates to 34 MiB: stopped at the declared size.
-      { parts: bomb.map((x) => (x.name.endsWith('sheet1.xml') ? { ...x, declare: 2 ** 20 } : x)), message: /sheet 1 does not inflate to the size the ZIP declares/ },
+      {
+        parts: bomb.map((x) => (x.name.endsWith('sheet1.xml') ? { ...x, declare: 2 ** 20 } : x)),
+        message: /sheet 1 does not inflate to the size the ZIP declares/,
+      },
       // One value of 9 MiB, stored (no ratio to see): the XML parser is not left holding it.
-      { parts: parts([`<row><c t="inlineStr"><is><t>${'0912 345 678 '.repeat(750_000)}</t></is></c></row>`]), message: /sheet 1 holds a single value or tag of over 8 MiB/, stored: true },
+      {
+        parts: parts([`<row><c t="inlineStr"><is><t>${'0912 345 678 '.repeat(750_000)}</t></is></c></row>`]),
+        message: /sheet 1 holds a single value or tag of over 8 MiB/,
+        stored: true,
+      },
     ];
     for (const [i, { parts: ps, message, stored }] of cases.entries()) {
       const p = write(`bomb-${i}.xlsx`, zip(ps, stored ? 0 : 8));
@@ -206,9 +276,30 @@ describe('reading leaked XLSX workbooks', () => {
 
   test('malformed and hostile workbooks never crash, hang or leak a value: rows or a clear InvalidInput, and the file untouched', async () => {
     const seeds = [
-      readFileSync(await workbook('seed.xlsx', { 'Khách hàng': [['Họ tên', 'SĐT', 'Email', 'Ngày'], ...Array.from({ length: 30 }, (_, i) => [`Nguyễn Văn ${i}`, 84912000000 + i, `kh${i}@gmail.com`, new Date(Date.UTC(2024, 0, 1, 0, 0, i, i))])], 'Sheet 2': [['SĐT'], ['0912 345 678']] })),
+      readFileSync(
+        await workbook('seed.xlsx', {
+          'Khách hàng': [
+            ['Họ tên', 'SĐT', 'Email', 'Ngày'],
+            ...Array.from({ length: 30 }, (_, i) => [
+              `Nguyễn Văn ${i}`,
+              84912000000 + i,
+              `kh${i}@gmail.com`,
+              new Date(Date.UTC(2024, 0, 1, 0, 0, i, i)),
+            ]),
+          ],
+          'Sheet 2': [['SĐT'], ['0912 345 678']],
+        }),
+      ),
       // Stored, not deflated: damage reaches the XML itself.
-      zip(parts(['<row><c t="s"><v>0</v></c><c t="s"><v>1</v></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>Võ Minh</t></is></c><c r="B2"><v>84912000111</v></c><c r="C2" s="1"><v>45356.5</v></c></row>'], '<si><t>Họ tên</t></si><si><r><t>SĐT</t></r></si>'), 0),
+      zip(
+        parts(
+          [
+            '<row><c t="s"><v>0</v></c><c t="s"><v>1</v></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>Võ Minh</t></is></c><c r="B2"><v>84912000111</v></c><c r="C2" s="1"><v>45356.5</v></c></row>',
+          ],
+          '<si><t>Họ tên</t></si><si><r><t>SĐT</t></r></si>',
+        ),
+        0,
+      ),
     ];
     const stray: unknown[] = [];
     const onStray = (e: unknown) => stray.push(e);
@@ -219,16 +310,25 @@ describe('reading leaked XLSX workbooks', () => {
         fc.asyncProperty(
           fc.nat({ max: seeds.length - 1 }),
           fc.oneof(
-            fc.array(fc.tuple(fc.nat(), fc.nat({ max: 7 })), { minLength: 1, maxLength: 8 }).map((flips) => (b: Buffer) => {
-              for (const [at, bit] of flips) b[at % b.length]! ^= 1 << bit;
-              return b;
-            }),
+            fc
+              .array(fc.tuple(fc.nat(), fc.nat({ max: 7 })), { minLength: 1, maxLength: 8 })
+              .map((flips) => (b: Buffer) => {
+                for (const [at, bit] of flips) b[at % b.length]! ^= 1 << bit;
+                return b;
+              }),
             fc.nat().map((at) => (b: Buffer) => b.subarray(0, at % b.length)),
-            fc.tuple(fc.nat(), fc.nat({ max: 64 }), fc.uint8Array({ maxLength: 64 })).map(([at, cut, junk]) => (b: Buffer) => Buffer.concat([b.subarray(0, at % b.length), junk, b.subarray((at % b.length) + cut)])),
+            fc.tuple(fc.nat(), fc.nat({ max: 64 }), fc.uint8Array({ maxLength: 64 })).map(
+              ([at, cut, junk]) =>
+                (b: Buffer) =>
+                  Buffer.concat([b.subarray(0, at % b.length), junk, b.subarray((at % b.length) + cut)]),
+            ),
           ),
           async (seed, mutate) => {
             const p = write('fuzz.xlsx', mutate(Buffer.from(seeds[seed]!)));
-            const before = { hash: createHash('sha256').update(readFileSync(p)).digest('hex'), mtime: statSync(p).mtimeMs };
+            const before = {
+              hash: createHash('sha256').update(readFileSync(p)).digest('hex'),
+              mtime: statSync(p).mtimeMs,
+            };
             let timer: NodeJS.Timeout | undefined;
             const hang = new Promise<'hang'>((resolve) => (timer = setTimeout(() => resolve('hang'), 5000)));
             const read = (async () => {
@@ -244,10 +344,17 @@ describe('reading leaked XLSX workbooks', () => {
             clearTimeout(timer);
             assert.notEqual(outcome, 'hang', 'read within 5 s');
             if (outcome !== 'rows') {
-              assert.ok(outcome instanceof InvalidInput, `unexpected ${(outcome as Error)?.name}: ${(outcome as Error)?.message}`);
+              assert.ok(
+                outcome instanceof InvalidInput,
+                `unexpected ${(outcome as Error)?.name}: ${(outcome as Error)?.message}`,
+              );
               assert.doesNotMatch(outcome.message, /gmail|Nguyễn|849120|Võ Minh/);
             }
-            assert.deepEqual({ hash: createHash('sha256').update(readFileSync(p)).digest('hex'), mtime: statSync(p).mtimeMs }, before, 'the file is untouched');
+            assert.deepEqual(
+              { hash: createHash('sha256').update(readFileSync(p)).digest('hex'), mtime: statSync(p).mtimeMs },
+              before,
+              'the file is untouched',
+            );
           },
         ),
         { numRuns: 500 },
@@ -263,20 +370,42 @@ describe('reading leaked XLSX workbooks', () => {
 describe('tracing a leaked workbook', () => {
   const h = appOn(freshSqlite);
   const people = createPeople(5151);
-  const P = Array.from({ length: 80 }, (_, i) => people.person(i)).filter((p) => p.country === 'VN').slice(0, 40);
+  const P = Array.from({ length: 80 }, (_, i) => people.person(i))
+    .filter((p) => p.country === 'VN')
+    .slice(0, 40);
 
   test('phones stored as numbers or text and e-mails on two sheets give exactly the customers they hold', async () => {
-    const created = await h.app.vault.createSubjects(P.slice(0, 30).map((p) => ({ externalId: p.externalId, fields: { name: p.name, phone: p.phone, email: p.email } })));
+    const created = await h.app.vault.createSubjects(
+      P.slice(0, 30).map((p) => ({
+        externalId: p.externalId,
+        fields: { name: p.name, phone: p.phone, email: p.email },
+      })),
+    );
     const tokens = created.map((c) => c.token);
     // 9 national digits, as Excel keeps a number typed with its leading 0 or +84 dropped.
     const national = (phone: string) => Number(phone.replace(/\D/g, '').replace(/^84|^0/, ''));
     const p = await workbook('leak.xlsx', {
-      'Tháng 1': [['Họ tên', 'Số điện thoại', 'Email'], ...P.slice(0, 12).map((x, i) => [x.name, i % 2 ? national(x.phone) : 84e9 + national(x.phone), x.email]), ...P.slice(30, 35).map((x) => [x.name, national(x.phone), x.email])],
-      'Tháng 2': [['Email', 'Họ tên', 'Số điện thoại'], ...P.slice(12, 20).map((x) => ['', x.name, x.phone]), ...P.slice(35, 40).map((x) => [x.email, x.name, x.phone])],
+      'Tháng 1': [
+        ['Họ tên', 'Số điện thoại', 'Email'],
+        ...P.slice(0, 12).map((x, i) => [x.name, i % 2 ? national(x.phone) : 84e9 + national(x.phone), x.email]),
+        ...P.slice(30, 35).map((x) => [x.name, national(x.phone), x.email]),
+      ],
+      'Tháng 2': [
+        ['Email', 'Họ tên', 'Số điện thoại'],
+        ...P.slice(12, 20).map((x) => ['', x.name, x.phone]),
+        ...P.slice(35, 40).map((x) => [x.email, x.name, x.phone]),
+      ],
     });
     const r = await h.app.tracer.trace(p);
     assert.equal(r.file.format, 'xlsx');
-    assert.deepEqual(r.columns.map((c) => [c.header, c.category]), [['Họ tên', 'name'], ['Số điện thoại', 'phone'], ['Email', 'email']]);
+    assert.deepEqual(
+      r.columns.map((c) => [c.header, c.category]),
+      [
+        ['Họ tên', 'name'],
+        ['Số điện thoại', 'phone'],
+        ['Email', 'email'],
+      ],
+    );
     assert.equal(r.rowsRead, 30);
     assert.equal(r.rowsMatched, 20);
     assert.deepEqual(r.affected, tokens.slice(0, 20).sort());

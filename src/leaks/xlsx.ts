@@ -56,16 +56,29 @@ export type XlsxRows = {
   rows(): AsyncGenerator<string[]>;
 };
 
-type Ctx = { path: string; bytes: number; zip: ZipFile; parts: Map<string, Entry>; stats: { skipped: number; bytesRead: number }; done: number; total: number };
+type Ctx = {
+  path: string;
+  bytes: number;
+  zip: ZipFile;
+  parts: Map<string, Entry>;
+  stats: { skipped: number; bytesRead: number };
+  done: number;
+  total: number;
+};
 type Tag = { name: string; attrs: Record<string, string> };
 type XmlEvent = { open: Tag } | { close: string } | { text: string };
 type Workbook = { sheets: Entry[]; sharedStrings: Entry | undefined; styles: Entry | undefined; date1904: boolean };
 
-const refuse = (path: string, problem: string, message: string) => new InvalidInput(`${path} ${message}`, [{ path, problem }]);
+const refuse = (path: string, problem: string, message: string) =>
+  new InvalidInput(`${path} ${message}`, [{ path, problem }]);
 /** A library's message up to its first detail (which may quote the file). */
-const brief = (e: unknown) => String((e as Error)?.message ?? e).split(/[:.]\s/)[0]!.slice(0, 80);
+const brief = (e: unknown) =>
+  String((e as Error)?.message ?? e)
+    .split(/[:.]\s/)[0]!
+    .slice(0, 80);
 const localName = (name: string) => name.slice(name.indexOf(':') + 1);
-const attr = (t: Tag, suffix: string) => Object.entries(t.attrs).find(([k]) => k === suffix || k.endsWith(`:${suffix}`))?.[1];
+const attr = (t: Tag, suffix: string) =>
+  Object.entries(t.attrs).find(([k]) => k === suffix || k.endsWith(`:${suffix}`))?.[1];
 
 /**
  * Opens a ZIP file as an XLSX workbook: checks that it has a workbook part, and that the parts
@@ -73,7 +86,12 @@ const attr = (t: Tag, suffix: string) => Object.entries(t.attrs).find(([k]) => k
  * not a workbook, or a workbook too large to read.
  * @example const x = await openXlsx('leak.xlsx', size, looksLikeHeader, stats); for await (const r of x.rows()) …
  */
-export async function openXlsx(path: string, bytes: number, isHeader: (cells: readonly string[]) => boolean, stats: { skipped: number; bytesRead: number }): Promise<XlsxRows> {
+export async function openXlsx(
+  path: string,
+  bytes: number,
+  isHeader: (cells: readonly string[]) => boolean,
+  stats: { skipped: number; bytesRead: number },
+): Promise<XlsxRows> {
   const probe = await openZip(path, bytes, stats);
   try {
     await describe(probe);
@@ -144,13 +162,23 @@ async function openZip(path: string, bytes: number, stats: Ctx['stats']): Promis
   try {
     zip = await yauzl.openPromise(path, { autoClose: false, validateEntrySizes: true, strictFileNames: false });
   } catch (e) {
-    throw refuse(path, 'damaged ZIP', `starts like a ZIP file (as XLSX workbooks do) but cannot be opened as one (${brief(e)}): it may be truncated or damaged`);
+    throw refuse(
+      path,
+      'damaged ZIP',
+      `starts like a ZIP file (as XLSX workbooks do) but cannot be opened as one (${brief(e)}): it may be truncated or damaged`,
+    );
   }
   try {
-    if (zip.entryCount > LIMIT.entries) throw refuse(path, 'too many parts', `is a ZIP file of ${zip.entryCount} parts, more than an XLSX workbook Cloak reads (${LIMIT.entries})`);
+    if (zip.entryCount > LIMIT.entries)
+      throw refuse(
+        path,
+        'too many parts',
+        `is a ZIP file of ${zip.entryCount} parts, more than an XLSX workbook Cloak reads (${LIMIT.entries})`,
+      );
     const parts = new Map<string, Entry>();
     // Part names are case-insensitive (OPC); a name given twice keeps its first part.
-    for await (const entry of zip.eachEntry()) if (!parts.has(entry.fileName.toLowerCase())) parts.set(entry.fileName.toLowerCase(), entry);
+    for await (const entry of zip.eachEntry())
+      if (!parts.has(entry.fileName.toLowerCase())) parts.set(entry.fileName.toLowerCase(), entry);
     return { path, bytes, zip, parts, stats, done: 0, total: 0 };
   } catch (e) {
     zip.close();
@@ -163,9 +191,19 @@ async function openZip(path: string, bytes: number, stats: Ctx['stats']): Promis
 async function describe(ctx: Ctx): Promise<Workbook> {
   const root = await relationships(ctx, '_rels/.rels', '');
   const main = root.find((r) => r.type.endsWith('/officeDocument'))?.target ?? 'xl/workbook.xml';
-  if (main.toLowerCase().endsWith('.bin')) throw refuse(ctx.path, 'binary workbook', 'is an XLSB (binary) workbook, which Cloak does not read: save it as .xlsx or CSV to trace it');
+  if (main.toLowerCase().endsWith('.bin'))
+    throw refuse(
+      ctx.path,
+      'binary workbook',
+      'is an XLSB (binary) workbook, which Cloak does not read: save it as .xlsx or CSV to trace it',
+    );
   const book = ctx.parts.get(main.toLowerCase());
-  if (!book) throw refuse(ctx.path, 'not a workbook', 'is a ZIP archive but not an XLSX workbook (it has no workbook part); among ZIP files only .xlsx spreadsheets are read');
+  if (!book)
+    throw refuse(
+      ctx.path,
+      'not a workbook',
+      'is a ZIP archive but not an XLSX workbook (it has no workbook part); among ZIP files only .xlsx spreadsheets are read',
+    );
   const dir = posix.dirname(main);
   const rels = await relationships(ctx, `${dir}/_rels/${posix.basename(main)}.rels`, dir);
   const byId = new Map(rels.map((r) => [r.id, r]));
@@ -183,7 +221,10 @@ async function describe(ctx: Ctx): Promise<Workbook> {
   let sheets = [...new Set(order.map(part).filter((e): e is Entry => e !== undefined))];
   if (!sheets.length) {
     const numbered = /^xl\/worksheets\/sheet(\d+)\.xml$/;
-    sheets = [...ctx.parts.entries()].filter(([k]) => numbered.test(k)).sort(([a], [b]) => Number(numbered.exec(a)![1]) - Number(numbered.exec(b)![1])).map(([, e]) => e);
+    sheets = [...ctx.parts.entries()]
+      .filter(([k]) => numbered.test(k))
+      .sort(([a], [b]) => Number(numbered.exec(a)![1]) - Number(numbered.exec(b)![1]))
+      .map(([, e]) => e);
   }
   const wb: Workbook = {
     sheets,
@@ -194,15 +235,29 @@ async function describe(ctx: Ctx): Promise<Workbook> {
   const read = [...sheets, wb.sharedStrings, wb.styles].filter((e): e is Entry => e !== undefined);
   ctx.total = read.reduce((sum, e) => sum + e.uncompressedSize, 0);
   ctx.done = 0;
-  if (ctx.total > LIMIT.total) throw refuse(ctx.path, 'too large', `is a workbook of ${Math.round(ctx.total / 2 ** 20)} MiB once inflated, more than Cloak reads (${LIMIT.total / 2 ** 30} GiB): split it, or export it as CSV`);
-  if (wb.sharedStrings && wb.sharedStrings.uncompressedSize > LIMIT.sharedStrings) throw refuse(ctx.path, 'too large', `has a shared-strings table of ${Math.round(wb.sharedStrings.uncompressedSize / 2 ** 20)} MiB once inflated, more than Cloak holds (${LIMIT.sharedStrings >> 20} MiB): export it as CSV`);
+  if (ctx.total > LIMIT.total)
+    throw refuse(
+      ctx.path,
+      'too large',
+      `is a workbook of ${Math.round(ctx.total / 2 ** 20)} MiB once inflated, more than Cloak reads (${LIMIT.total / 2 ** 30} GiB): split it, or export it as CSV`,
+    );
+  if (wb.sharedStrings && wb.sharedStrings.uncompressedSize > LIMIT.sharedStrings)
+    throw refuse(
+      ctx.path,
+      'too large',
+      `has a shared-strings table of ${Math.round(wb.sharedStrings.uncompressedSize / 2 ** 20)} MiB once inflated, more than Cloak holds (${LIMIT.sharedStrings >> 20} MiB): export it as CSV`,
+    );
   for (const e of read) checkRatio(ctx, e);
   return wb;
 }
 
 function checkRatio(ctx: Ctx, e: Entry): void {
   if (e.uncompressedSize > LIMIT.ratioFrom && e.uncompressedSize > LIMIT.ratio * Math.max(1, e.compressedSize))
-    throw refuse(ctx.path, 'zip bomb', `looks like a zip bomb: a part inflates ${Math.round(e.uncompressedSize / Math.max(1, e.compressedSize))} times (more than ${LIMIT.ratio}), to ${Math.round(e.uncompressedSize / 2 ** 20)} MiB`);
+    throw refuse(
+      ctx.path,
+      'zip bomb',
+      `looks like a zip bomb: a part inflates ${Math.round(e.uncompressedSize / Math.max(1, e.compressedSize))} times (more than ${LIMIT.ratio}), to ${Math.round(e.uncompressedSize / 2 ** 20)} MiB`,
+    );
 }
 
 type Rel = { id: string; type: string; target: string };
@@ -214,13 +269,20 @@ async function relationships(ctx: Ctx, name: string, dir: string): Promise<Rel[]
   await eachEvent(ctx, entry, 'a relationships part', LIMIT.part, (e) => {
     if (!('open' in e) || e.open.name !== 'Relationship' || e.open.attrs.TargetMode === 'External') return;
     const target = e.open.attrs.Target ?? '';
-    out.push({ id: e.open.attrs.Id ?? '', type: e.open.attrs.Type ?? '', target: posix.normalize(target.startsWith('/') ? target : posix.join(dir, target)).replace(/^\/+/, '') });
+    out.push({
+      id: e.open.attrs.Id ?? '',
+      type: e.open.attrs.Type ?? '',
+      target: posix.normalize(target.startsWith('/') ? target : posix.join(dir, target)).replace(/^\/+/, ''),
+    });
   });
   return out;
 }
 
 /** Excel's built-in date and time formats (14–22, 45–47; 27–36 and 50–58 in Chinese, Japanese and Korean). */
-const BUILT_IN_DATES = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
+const BUILT_IN_DATES = new Set([
+  14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56,
+  57, 58,
+]);
 /** A number format shows a date when, quoted text, escapes and [colours] aside, it has y m d h or s. */
 const isDateFormat = (code: string) => /[ymdhs]/i.test(code.replace(/"[^"]*"|\\.|[_*].|\[[^\]]*\]/g, ''));
 
@@ -230,7 +292,8 @@ async function dateStyles(ctx: Ctx, entry: Entry): Promise<(style: number) => bo
   const styles: number[] = [];
   let inCellXfs = false;
   await eachEvent(ctx, entry, 'the styles part', LIMIT.part, (e) => {
-    if ('open' in e && e.open.name === 'numFmt') formats.set(Number(e.open.attrs.numFmtId), e.open.attrs.formatCode ?? '');
+    if ('open' in e && e.open.name === 'numFmt')
+      formats.set(Number(e.open.attrs.numFmtId), e.open.attrs.formatCode ?? '');
     else if ('open' in e && e.open.name === 'cellXfs') inCellXfs = true;
     else if ('close' in e && e.close === 'cellXfs') inCellXfs = false;
     else if ('open' in e && e.open.name === 'xf' && inCellXfs) styles.push(Number(e.open.attrs.numFmtId ?? 0));
@@ -350,8 +413,19 @@ function excelDate(serial: number, date1904: boolean): string | undefined {
 }
 
 /** Every event of a small part, handled in order. */
-async function eachEvent(ctx: Ctx, entry: Entry, what: string, limit: number, on: (e: XmlEvent) => void): Promise<void> {
-  if (entry.uncompressedSize > limit) throw refuse(ctx.path, 'too large', `is a workbook too large to read: ${what} declares ${Math.round(entry.uncompressedSize / 2 ** 20)} MiB once inflated, more than Cloak reads (${limit >> 20} MiB)`);
+async function eachEvent(
+  ctx: Ctx,
+  entry: Entry,
+  what: string,
+  limit: number,
+  on: (e: XmlEvent) => void,
+): Promise<void> {
+  if (entry.uncompressedSize > limit)
+    throw refuse(
+      ctx.path,
+      'too large',
+      `is a workbook too large to read: ${what} declares ${Math.round(entry.uncompressedSize / 2 ** 20)} MiB once inflated, more than Cloak reads (${limit >> 20} MiB)`,
+    );
   checkRatio(ctx, entry);
   for await (const batch of xmlEvents(ctx, entry, what)) for (const e of batch) on(e);
 }
@@ -359,7 +433,12 @@ async function eachEvent(ctx: Ctx, entry: Entry, what: string, limit: number, on
 /** A part's XML events in batches, as it inflates. Any failure is an `InvalidInput` naming the part (never its content). */
 async function* xmlEvents(ctx: Ctx, entry: Entry, what: string): AsyncGenerator<XmlEvent[]> {
   const damaged = (why: string) => refuse(ctx.path, 'damaged workbook', `is a damaged workbook: ${what} ${why}`);
-  if (!entry.canDecodeFileData()) throw refuse(ctx.path, 'unsupported workbook', `is a workbook Cloak cannot read: ${what} is encrypted or compressed in a way Cloak does not read`);
+  if (!entry.canDecodeFileData())
+    throw refuse(
+      ctx.path,
+      'unsupported workbook',
+      `is a workbook Cloak cannot read: ${what} is encrypted or compressed in a way Cloak does not read`,
+    );
   const parser = new SaxesParser();
   let batch: XmlEvent[] = [];
   let lastEvent = 0;
@@ -387,12 +466,23 @@ async function* xmlEvents(ctx: Ctx, entry: Entry, what: string): AsyncGenerator<
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       // XML parts are UTF-8, or UTF-16 with a byte-order mark.
-      decoder ??= new TextDecoder(chunk[0] === 0xff && chunk[1] === 0xfe ? 'utf-16le' : chunk[0] === 0xfe && chunk[1] === 0xff ? 'utf-16be' : 'utf-8');
+      decoder ??= new TextDecoder(
+        chunk[0] === 0xff && chunk[1] === 0xfe
+          ? 'utf-16le'
+          : chunk[0] === 0xfe && chunk[1] === 0xff
+            ? 'utf-16be'
+            : 'utf-8',
+      );
       inflated += chunk.length;
       // Progress by share of the inflated bytes to read, once `describe` has counted them.
-      if (ctx.total) ctx.stats.bytesRead = Math.min(ctx.bytes, Math.max(ctx.stats.bytesRead, Math.round(((base + inflated) / Math.max(1, ctx.total)) * ctx.bytes)));
+      if (ctx.total)
+        ctx.stats.bytesRead = Math.min(
+          ctx.bytes,
+          Math.max(ctx.stats.bytesRead, Math.round(((base + inflated) / Math.max(1, ctx.total)) * ctx.bytes)),
+        );
       parser.write(decoder.decode(chunk, { stream: true }));
-      if (parser.position - lastEvent > LIMIT.token) throw damaged(`holds a single value or tag of over ${LIMIT.token >> 20} MiB`);
+      if (parser.position - lastEvent > LIMIT.token)
+        throw damaged(`holds a single value or tag of over ${LIMIT.token >> 20} MiB`);
       if (batch.length) yield batch.splice(0);
     }
     parser.write(decoder?.decode() ?? '');
@@ -402,7 +492,8 @@ async function* xmlEvents(ctx: Ctx, entry: Entry, what: string): AsyncGenerator<
     if (e instanceof InvalidInput) throw e;
     const err = e as NodeJS.ErrnoException;
     if (typeof err?.code === 'string' && err.code.startsWith('Z_')) throw damaged('has corrupt compressed data');
-    if (/bytes in the stream/.test(String(err?.message))) throw damaged('does not inflate to the size the ZIP declares');
+    if (/bytes in the stream/.test(String(err?.message)))
+      throw damaged('does not inflate to the size the ZIP declares');
     if (e instanceof RangeError) throw damaged('is too large to read');
     if (err?.code) throw damaged(`cannot be read (${err.code})`);
     throw damaged(`is not well-formed XML (line ${parser.line})`);

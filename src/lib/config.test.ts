@@ -19,10 +19,13 @@ function configFile(content: unknown): string {
 /** Asserts that loading fails with InvalidInput whose details name `envVar`; returns the error. */
 function refused(env: NodeJS.ProcessEnv, envVar: string, overrides?: Parameters<typeof loadConfig>[1]): InvalidInput {
   let caught: unknown;
-  assert.throws(() => loadConfig(env, overrides), (e: unknown) => {
-    caught = e;
-    return e instanceof InvalidInput;
-  });
+  assert.throws(
+    () => loadConfig(env, overrides),
+    (e: unknown) => {
+      caught = e;
+      return e instanceof InvalidInput;
+    },
+  );
   const e = caught as InvalidInput;
   assert.ok(
     e.details.some((d) => d.path === envVar),
@@ -181,8 +184,14 @@ describe('loadConfig', () => {
 
   test('trusted proxies: none by default; addresses and CIDR ranges, comma-separated; anything else refused by name', () => {
     assert.deepEqual(loadConfig({}).trustedProxies, []);
-    assert.deepEqual(loadConfig({ CLOAK_TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1,fd00::/8,loopback' }).trustedProxies, ['10.0.0.0/8', '127.0.0.1', 'fd00::/8', 'loopback']);
-    for (const bad of ['10.0.0.0/33', 'proxy.example.com', '10.0.0.1/8/1', '*']) refused({ CLOAK_TRUSTED_PROXIES: bad }, 'CLOAK_TRUSTED_PROXIES');
+    assert.deepEqual(loadConfig({ CLOAK_TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1,fd00::/8,loopback' }).trustedProxies, [
+      '10.0.0.0/8',
+      '127.0.0.1',
+      'fd00::/8',
+      'loopback',
+    ]);
+    for (const bad of ['10.0.0.0/33', 'proxy.example.com', '10.0.0.1/8/1', '*'])
+      refused({ CLOAK_TRUSTED_PROXIES: bad }, 'CLOAK_TRUSTED_PROXIES');
   });
 
   test('every setting is described by its environment variable', () => {

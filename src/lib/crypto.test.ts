@@ -1,7 +1,19 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { KEY_BYTES, OpenFailed, RandomPool, constantTimeEqual, deriveKey, hmacSha256, newKey, open, randomId, seal, sha256 } from './crypto.ts';
+import {
+  KEY_BYTES,
+  OpenFailed,
+  RandomPool,
+  constantTimeEqual,
+  deriveKey,
+  hmacSha256,
+  newKey,
+  open,
+  randomId,
+  seal,
+  sha256,
+} from './crypto.ts';
 
 const RUNS = { numRuns: 200 };
 const hex = (s: string) => Buffer.from(s, 'hex');
@@ -104,12 +116,17 @@ describe('seal / open', () => {
     const pool = new RandomPool();
     const k = key();
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 0, maxLength: 64 }), fc.nat(), fc.integer({ min: 0, max: 7 }), (pt, at, bit) => {
-        const sealed = seal(k, Buffer.from(pt), aad, pool.nonce());
-        const i = at % sealed.length;
-        sealed[i]! ^= 1 << bit;
-        assert.throws(() => open(k, sealed, aad), OpenFailed);
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 0, maxLength: 64 }),
+        fc.nat(),
+        fc.integer({ min: 0, max: 7 }),
+        (pt, at, bit) => {
+          const sealed = seal(k, Buffer.from(pt), aad, pool.nonce());
+          const i = at % sealed.length;
+          sealed[i]! ^= 1 << bit;
+          assert.throws(() => open(k, sealed, aad), OpenFailed);
+        },
+      ),
       RUNS,
     );
   });
@@ -233,8 +250,14 @@ describe('keys and ids', () => {
 describe('hashes and derivation', () => {
   test('sha256 and hmacSha256 known answers (FIPS 180-2, RFC 4231 case 2)', () => {
     assert.equal(sha256('abc').toString('hex'), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
-    assert.equal(hmacSha256(Buffer.from('Jefe'), 'what do ya want for nothing?').toString('hex'), '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
-    assert.deepEqual(hmacSha256(Buffer.from('Jefe'), Buffer.from('what do ya want for nothing?')), hmacSha256(Buffer.from('Jefe'), 'what do ya want for nothing?'));
+    assert.equal(
+      hmacSha256(Buffer.from('Jefe'), 'what do ya want for nothing?').toString('hex'),
+      '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
+    );
+    assert.deepEqual(
+      hmacSha256(Buffer.from('Jefe'), Buffer.from('what do ya want for nothing?')),
+      hmacSha256(Buffer.from('Jefe'), 'what do ya want for nothing?'),
+    );
   });
 
   test('deriveKey is HKDF-SHA256 with an empty salt (RFC 5869 case 3), 32 bytes', () => {
@@ -247,6 +270,9 @@ describe('hashes and derivation', () => {
     const root = newKey();
     assert.deepEqual(deriveKey(root, 'cloak/blind-index/v1/phone'), deriveKey(root, 'cloak/blind-index/v1/phone'));
     assert.notDeepEqual(deriveKey(root, 'cloak/blind-index/v1/phone'), deriveKey(root, 'cloak/blind-index/v1/email'));
-    assert.notDeepEqual(deriveKey(root, 'cloak/blind-index/v1/phone'), deriveKey(newKey(), 'cloak/blind-index/v1/phone'));
+    assert.notDeepEqual(
+      deriveKey(root, 'cloak/blind-index/v1/phone'),
+      deriveKey(newKey(), 'cloak/blind-index/v1/phone'),
+    );
   });
 });

@@ -1,4 +1,13 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, randomFillSync, timingSafeEqual, createHash } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  randomFillSync,
+  timingSafeEqual,
+  createHash,
+} from 'node:crypto';
 
 /**
  * Crypto primitives, all on node:crypto (OpenSSL). Nothing here invents a mode: AES-256-GCM

@@ -15,7 +15,15 @@ export type ErrorDetail = {
 };
 
 /** The codes of the error classes below: the ones Cloak raises on purpose. */
-export const CLOAK_ERROR_CODES = ['invalid_input', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'rate_limited', 'unavailable'] as const;
+export const CLOAK_ERROR_CODES = [
+  'invalid_input',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'rate_limited',
+  'unavailable',
+] as const;
 export type CloakErrorCode = (typeof CLOAK_ERROR_CODES)[number];
 
 /**
@@ -23,7 +31,13 @@ export type CloakErrorCode = (typeof CLOAK_ERROR_CODES)[number];
  * another media type (415), one too large (413) or too slow (408), another client error of
  * the framework (`bad_request`, with its own 4xx), and an error nobody raised on purpose (500).
  */
-export const TRANSPORT_ERROR_CODES = ['unsupported_media_type', 'too_large', 'request_timeout', 'bad_request', 'internal'] as const;
+export const TRANSPORT_ERROR_CODES = [
+  'unsupported_media_type',
+  'too_large',
+  'request_timeout',
+  'bad_request',
+  'internal',
+] as const;
 export type TransportErrorCode = (typeof TRANSPORT_ERROR_CODES)[number];
 
 /** Every `code` an error answer of the API can carry, and nothing else: clients may switch on it. */

@@ -5,7 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Conflict, InvalidInput } from './errors.ts';
 import { OpenFailed, newKey } from './crypto.ts';
-import { KeyVersionUnknown, blindIndexKey, createLocalKms, loadKeyring, retireKeyVersion, rotateKeyring, type KeyringSource } from './keyring.ts';
+import {
+  KeyVersionUnknown,
+  blindIndexKey,
+  createLocalKms,
+  loadKeyring,
+  retireKeyVersion,
+  rotateKeyring,
+  type KeyringSource,
+} from './keyring.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'cloak-keyring-test-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -101,7 +109,10 @@ describe('loadKeyring', () => {
     assert.equal(created, false);
     assert.equal(ring.active, 1);
     assert.throws(() => statSync(src.file), /ENOENT/);
-    assert.throws(() => loadKeyring({ file: src.file, inline: '{' }), (e: unknown) => e instanceof InvalidInput && e.message.startsWith('CLOAK_KEYRING'));
+    assert.throws(
+      () => loadKeyring({ file: src.file, inline: '{' }),
+      (e: unknown) => e instanceof InvalidInput && e.message.startsWith('CLOAK_KEYRING'),
+    );
   });
 });
 
@@ -132,7 +143,10 @@ describe('rotate and retire', () => {
   test('retire refuses the active version and unknown versions, and removes an old one', () => {
     const src = fresh();
     loadKeyring(src);
-    assert.throws(() => retireKeyVersion(src, 1), (e: unknown) => e instanceof Conflict && /active/.test(e.message));
+    assert.throws(
+      () => retireKeyVersion(src, 1),
+      (e: unknown) => e instanceof Conflict && /active/.test(e.message),
+    );
     rotateKeyring(src);
     assert.throws(() => retireKeyVersion(src, 2), Conflict);
     assert.throws(() => retireKeyVersion(src, 7), InvalidInput);
@@ -154,7 +168,10 @@ describe('rotate and retire', () => {
 
   test('a keyring from CLOAK_KEYRING cannot be rotated or retired here (Conflict)', () => {
     const src = { file: join(root, 'inline', 'keyring.json'), inline: inlineRing() };
-    assert.throws(() => rotateKeyring(src), (e: unknown) => e instanceof Conflict && /CLOAK_KEYRING/.test(e.message));
+    assert.throws(
+      () => rotateKeyring(src),
+      (e: unknown) => e instanceof Conflict && /CLOAK_KEYRING/.test(e.message),
+    );
     assert.throws(() => retireKeyVersion(src, 1), Conflict);
     assert.throws(() => statSync(src.file), /ENOENT/);
   });
@@ -252,7 +269,10 @@ test('a key edit while another holds the lock is refused, and the keyring is lef
     const file = join(dir, 'keyring.json');
     loadKeyring({ file });
     writeFileSync(`${file}.lock`, '');
-    assert.throws(() => rotateKeyring({ file }), (e: unknown) => e instanceof Conflict && /another key operation/.test((e as Error).message));
+    assert.throws(
+      () => rotateKeyring({ file }),
+      (e: unknown) => e instanceof Conflict && /another key operation/.test((e as Error).message),
+    );
     assert.equal(loadKeyring({ file }).ring.active, 1);
     rmSync(`${file}.lock`);
     assert.equal(rotateKeyring({ file }), 2);

@@ -1,4 +1,15 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { InvalidInput, Conflict } from './errors.ts';
@@ -39,12 +50,19 @@ function parseKeyring(text: string, where: string): { ring: Keyring; file: Keyri
   const p = fileSchema.safeParse(json);
   if (!p.success) {
     const details = p.error.issues.map((i) => ({ path: '/' + i.path.join('/'), problem: i.message }));
-    throw new InvalidInput(`${where}: the keyring is malformed (${details.map((d) => `${d.path}: ${d.problem}`).join('; ')})`, details);
+    throw new InvalidInput(
+      `${where}: the keyring is malformed (${details.map((d) => `${d.path}: ${d.problem}`).join('; ')})`,
+      details,
+    );
   }
   const keks = new Map(p.data.keks.map((k) => [k.version, k.key]));
   if (keks.size !== p.data.keks.length) throw new InvalidInput(`${where}: the keyring lists a key version twice`);
-  if (!keks.has(p.data.active)) throw new InvalidInput(`${where}: the active version ${p.data.active} is not in the keyring`);
-  return { ring: Object.freeze({ active: p.data.active, keks, indexRoot: p.data.indexRoot }), file: json as KeyringFile };
+  if (!keks.has(p.data.active))
+    throw new InvalidInput(`${where}: the active version ${p.data.active} is not in the keyring`);
+  return {
+    ring: Object.freeze({ active: p.data.active, keks, indexRoot: p.data.indexRoot }),
+    file: json as KeyringFile,
+  };
 }
 
 function writeAtomically(file: string, data: string): void {
@@ -108,14 +126,18 @@ export function loadKeyring(src: KeyringSource): { ring: Keyring; created: boole
   }
   const mode = statSync(src.file).mode & 0o777;
   if (mode & 0o077) {
-    throw new InvalidInput(`${src.file}: the key file is readable by other users (mode ${mode.toString(8)}); run chmod 600 on it`);
+    throw new InvalidInput(
+      `${src.file}: the key file is readable by other users (mode ${mode.toString(8)}); run chmod 600 on it`,
+    );
   }
   return { ring: parseKeyring(readFileSync(src.file, 'utf8'), src.file).ring, created: false };
 }
 
 function editFile(src: KeyringSource, edit: (f: KeyringFile) => KeyringFile): Keyring {
   if (src.inline) {
-    throw new Conflict('the keyring comes from CLOAK_KEYRING; edit that variable (add a version, set "active") and restart');
+    throw new Conflict(
+      'the keyring comes from CLOAK_KEYRING; edit that variable (add a version, set "active") and restart',
+    );
   }
   // One edit at a time: a retire racing a rotate must not write back a file without the new version.
   const lock = `${src.file}.lock`;
@@ -123,7 +145,10 @@ function editFile(src: KeyringSource, edit: (f: KeyringFile) => KeyringFile): Ke
   try {
     fd = openSync(lock, 'wx', 0o600);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new Conflict(`another key operation holds ${lock}; wait for it, or delete that file if no cloak command is running`);
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new Conflict(
+        `another key operation holds ${lock}; wait for it, or delete that file if no cloak command is running`,
+      );
     throw e;
   }
   try {
@@ -143,7 +168,11 @@ function editFile(src: KeyringSource, edit: (f: KeyringFile) => KeyringFile): Ke
 export function rotateKeyring(src: KeyringSource): number {
   const ring = editFile(src, (f) => {
     const version = Math.max(...f.keks.map((k) => k.version)) + 1;
-    return { ...f, active: version, keks: [...f.keks, { version, key: newKey().toString('base64'), createdAt: new Date().toISOString() }] };
+    return {
+      ...f,
+      active: version,
+      keks: [...f.keks, { version, key: newKey().toString('base64'), createdAt: new Date().toISOString() }],
+    };
   });
   return ring.active;
 }

@@ -40,7 +40,12 @@ export function safeErrorSerializer(err: unknown): Record<string, unknown> {
   const frames = (err.stack ?? '').split('\n').filter((l) => l.trimStart().startsWith('at '));
   if (isCloakError(err)) return { type: err.name, code: err.code, message: err.message, details: err.details };
   const code = (err as { code?: unknown }).code;
-  return { type: err.name, code: typeof code === 'string' ? code : undefined, message: '[withheld: may quote input]', stack: frames.join('\n') };
+  return {
+    type: err.name,
+    code: typeof code === 'string' ? code : undefined,
+    message: '[withheld: may quote input]',
+    stack: frames.join('\n'),
+  };
 }
 
 /**

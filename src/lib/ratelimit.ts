@@ -20,7 +20,10 @@ export type RateBudgets = {
 };
 
 /** The fixed window `nowMs` falls in, and the part of the one before that still counts. */
-export function windowAt(nowMs: number, windowMs: number): { readonly start: number; readonly previous: number; readonly carried: (previousUsed: number) => number } {
+export function windowAt(
+  nowMs: number,
+  windowMs: number,
+): { readonly start: number; readonly previous: number; readonly carried: (previousUsed: number) => number } {
   const start = Math.floor(nowMs / windowMs) * windowMs;
   // In integers (as the database computes it too): the window before times the part of it
   // that still overlaps the last `windowMs`, rounded down.

@@ -26,11 +26,21 @@ const DEMO_TICKET = 'DEMO-T1';
  * Idempotent on their external ids: a second start adds nothing.
  * @example await seedDemo(app.vault) // { created: 200 }
  */
-export async function seedDemo(vault: Pick<VaultService, 'importBatch'>, count = DEMO_CUSTOMERS): Promise<{ created: number }> {
+export async function seedDemo(
+  vault: Pick<VaultService, 'importBatch'>,
+  count = DEMO_CUSTOMERS,
+): Promise<{ created: number }> {
   const people = createPeople(2026);
   const items = Array.from({ length: count }, (_, i) => {
     const p = people.person(i);
-    return { line: i + 1, input: { kind: 'customer', externalId: `demo-${p.externalId}`, fields: { name: p.name, phone: p.phone, email: p.email, address: p.address } } };
+    return {
+      line: i + 1,
+      input: {
+        kind: 'customer',
+        externalId: `demo-${p.externalId}`,
+        fields: { name: p.name, phone: p.phone, email: p.email, address: p.address },
+      },
+    };
   });
   const r = await vault.importBatch(items);
   return { created: r.created };
@@ -52,7 +62,9 @@ export async function seedDemoStaff(deps: {
     create(req: { id: string; role: string; team?: string }, by: string): Promise<{ token: string }>;
     newToken(id: string, by: string): Promise<{ token: string }>;
   };
-  explanations: { open(req: { kind: string; id: string; staff: string; subject: string }, by: string): Promise<unknown> };
+  explanations: {
+    open(req: { kind: string; id: string; staff: string; subject: string }, by: string): Promise<unknown>;
+  };
   vault: { page(cursor: number, limit: number, kind?: string): Promise<{ rows: { token: string }[] }> };
 }): Promise<DemoStaff | undefined> {
   const first = (await deps.vault.page(0, 1, 'customer')).rows[0];
@@ -63,8 +75,14 @@ export async function seedDemoStaff(deps: {
     const had = known.get(s.id);
     // A demo account an operator disabled stays disabled.
     if (had?.disabledAt) continue;
-    const { token } = had ? await deps.staff.newToken(s.id, 'system:demo') : await deps.staff.create({ id: s.id, role: s.role, team: 'demo' }, 'system:demo');
-    if (!had && s.id === 'demo-agent') await deps.explanations.open({ kind: 'ticket', id: DEMO_TICKET, staff: s.id, subject: first.token }, 'system:demo');
+    const { token } = had
+      ? await deps.staff.newToken(s.id, 'system:demo')
+      : await deps.staff.create({ id: s.id, role: s.role, team: 'demo' }, 'system:demo');
+    if (!had && s.id === 'demo-agent')
+      await deps.explanations.open(
+        { kind: 'ticket', id: DEMO_TICKET, staff: s.id, subject: first.token },
+        'system:demo',
+      );
     signIns.push({ id: s.id, role: s.role, token });
   }
   return { signIns, customer: first.token, ticket: DEMO_TICKET };
@@ -94,7 +112,8 @@ export function demoEvents(seed = DEMO_SEED): { events: CloakEvent[]; fleetBuild
   const w = simulateWorld({ days: 1, stations: 2, seed, parcelsPerStation: 25 });
   const t0 = Date.parse('2026-03-02T00:00:00Z');
   const attackers = new Set(w.truth.map((t) => t.actor));
-  const actorOf = (e: CloakEvent): string | undefined => (e.type === 'device' ? `device:${e.id}` : 'actor' in e ? (e as { actor: string }).actor : undefined);
+  const actorOf = (e: CloakEvent): string | undefined =>
+    e.type === 'device' ? `device:${e.id}` : 'actor' in e ? (e as { actor: string }).actor : undefined;
   const setup: CloakEvent[] = [];
   const benign: CloakEvent[] = [];
   const byAttacker = new Map<string, CloakEvent[]>();
@@ -115,7 +134,13 @@ export function demoEvents(seed = DEMO_SEED): { events: CloakEvent[]; fleetBuild
     if (i % 2 === 1 && a < attacks.length) out.push(attacks[a++]!);
   }
   out.push(...attacks.slice(a));
-  const fleetBuilds = new Set(w.events.flatMap((e) => (e.type === 'device' && !attackers.has(`device:${e.id}`) ? [createHash('sha256').update(e.build).digest('hex')] : [])));
+  const fleetBuilds = new Set(
+    w.events.flatMap((e) =>
+      e.type === 'device' && !attackers.has(`device:${e.id}`)
+        ? [createHash('sha256').update(e.build).digest('hex')]
+        : [],
+    ),
+  );
   return { events: out, fleetBuilds: [...fleetBuilds] };
 }
 
@@ -124,7 +149,10 @@ export function demoEvents(seed = DEMO_SEED): { events: CloakEvent[]; fleetBuild
  * keys, which sign their requests) so that a restart drives the same fleet instead of
  * enrolling another. Demo devices only; a real device's key never leaves the device.
  */
-function demoDevices(dir: string): { knownDevices: Map<string, LiveDevice>; onEnrolled: (worldId: string, d: LiveDevice) => void } {
+function demoDevices(dir: string): {
+  knownDevices: Map<string, LiveDevice>;
+  onEnrolled: (worldId: string, d: LiveDevice) => void;
+} {
   const file = join(dir, 'demo-devices.json');
   type Saved = Record<string, { id: string; key: string; kind: string; station: string }>;
   const saved: Saved = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Saved) : {};
@@ -132,7 +160,12 @@ function demoDevices(dir: string): { knownDevices: Map<string, LiveDevice>; onEn
   return {
     knownDevices,
     onEnrolled(worldId, d) {
-      saved[worldId] = { id: d.id, key: d.key.export({ type: 'pkcs8', format: 'pem' }).toString(), kind: d.kind, station: d.station };
+      saved[worldId] = {
+        id: d.id,
+        key: d.key.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        kind: d.kind,
+        station: d.station,
+      };
       writeFileSync(file, JSON.stringify(saved), { mode: 0o600 });
     },
   };
@@ -146,7 +179,11 @@ function demoDevices(dir: string): { knownDevices: Map<string, LiveDevice>; onEn
  */
 export function startDemoTraffic(deps: {
   url: string;
-  apiKeys: { create(req: { name: string; scopes: readonly string[]; by?: string }): Promise<{ id: string; secret: string }>; list(): Promise<{ id: string; name: string; revokedAt: string | null }[]>; revoke(id: string, by?: string): Promise<void> };
+  apiKeys: {
+    create(req: { name: string; scopes: readonly string[]; by?: string }): Promise<{ id: string; secret: string }>;
+    list(): Promise<{ id: string; name: string; revokedAt: string | null }[]>;
+    revoke(id: string, by?: string): Promise<void>;
+  };
   staff: { newToken(id: string, by: string): Promise<{ token: string }> };
   log: Pick<Logger, 'info' | 'error'>;
   rate?: number;
@@ -156,13 +193,18 @@ export function startDemoTraffic(deps: {
   const abort = new AbortController();
   const done = (async () => {
     // A key left by a run that did not stop cleanly is revoked first.
-    for (const k of await deps.apiKeys.list()) if (k.name === 'demo-traffic' && !k.revokedAt) await deps.apiKeys.revoke(k.id, 'system:demo');
+    for (const k of await deps.apiKeys.list())
+      if (k.name === 'demo-traffic' && !k.revokedAt) await deps.apiKeys.revoke(k.id, 'system:demo');
     const key = await deps.apiKeys.create({ name: 'demo-traffic', scopes: ['admin'], by: 'system:demo' });
     try {
       const { events, fleetBuilds } = demoEvents();
       // The fleet's builds are known good; a scanner reporting another one is worth a look.
       for (const build of fleetBuilds) {
-        const r = await fetch(`${deps.url}/v1/device-builds`, { method: 'POST', headers: { authorization: `Bearer ${key.secret}`, 'content-type': 'application/json' }, body: JSON.stringify({ build, note: 'demo fleet build' }) });
+        const r = await fetch(`${deps.url}/v1/device-builds`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key.secret}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ build, note: 'demo fleet build' }),
+        });
         if (!r.ok) throw new Error(`allowing the demo fleet's build answered ${r.status}`);
       }
       deps.log.info({ events: events.length }, 'demo: simulated traffic started');
@@ -175,7 +217,10 @@ export function startDemoTraffic(deps: {
         existingStaff: async (id) => (await deps.staff.newToken(id, 'system:demo')).token,
         ...(deps.dir ? demoDevices(deps.dir) : {}),
       });
-      deps.log.info({ sent: r.sent, skipped: r.skipped, stopped: abort.signal.aborted }, 'demo: simulated traffic ended');
+      deps.log.info(
+        { sent: r.sent, skipped: r.skipped, stopped: abort.signal.aborted },
+        'demo: simulated traffic ended',
+      );
       return r;
     } finally {
       await deps.apiKeys.revoke(key.id, 'system:demo');

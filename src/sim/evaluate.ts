@@ -16,7 +16,14 @@ import { generateSecondWorld } from './second/world.ts';
 export type WorldSize = { readonly days: number; readonly stations: number };
 type Truth = { readonly actor: string; readonly family: string; readonly start: string; readonly variant: string };
 
-export type FamilyScore = { family: string; attackers: number; detected: number; recall: number; medianMinutesToDetect: number | null; byVariant: Record<string, { attackers: number; detected: number }> };
+export type FamilyScore = {
+  family: string;
+  attackers: number;
+  detected: number;
+  recall: number;
+  medianMinutesToDetect: number | null;
+  byVariant: Record<string, { attackers: number; detected: number }>;
+};
 export type Evaluation = {
   generator: Generator;
   seeds: number[];
@@ -68,8 +75,21 @@ export function world(generator: Generator, seed: number, size: WorldSize): { ev
  * Scores the engine on the worlds of one generator, one per seed.
  * @example evaluate('second', [101, 102], { days: 14, stations: 16 }).actorPrecision
  */
-export function evaluate(generator: Generator, seeds: readonly number[], size: WorldSize, opts: { gates?: ResponseGates } = {}): Evaluation {
-  const found = new Map<string, { attackers: number; detected: number; ttd: number[]; byVariant: Record<string, { attackers: number; detected: number }> }>();
+export function evaluate(
+  generator: Generator,
+  seeds: readonly number[],
+  size: WorldSize,
+  opts: { gates?: ResponseGates } = {},
+): Evaluation {
+  const found = new Map<
+    string,
+    {
+      attackers: number;
+      detected: number;
+      ttd: number[];
+      byVariant: Record<string, { attackers: number; detected: number }>;
+    }
+  >();
   let alerted = 0;
   let trueAlerted = 0;
   const falseActors: string[] = [];
@@ -109,7 +129,8 @@ export function evaluate(generator: Generator, seeds: readonly number[], size: W
       const bad = attackers.has(actor);
       if (bad) trueAlerted++;
       else falseActors.push(`${seed}:${actor}:${as[0]!.rule}`);
-      if (!bad && as.some((a) => a.response !== undefined && a.response !== 'none')) respondedBenign.push(`${seed}:${actor}`);
+      if (!bad && as.some((a) => a.response !== undefined && a.response !== 'none'))
+        respondedBenign.push(`${seed}:${actor}`);
       for (const a of as) {
         const r = (rules[a.rule] ??= { alerts: 0, onAttackers: 0, scores: [] });
         r.alerts++;
@@ -118,7 +139,9 @@ export function evaluate(generator: Generator, seeds: readonly number[], size: W
       }
     }
     for (const t of w.truth) {
-      const f = found.get(t.family) ?? found.set(t.family, { attackers: 0, detected: 0, ttd: [], byVariant: {} }).get(t.family)!;
+      const f =
+        found.get(t.family) ??
+        found.set(t.family, { attackers: 0, detected: 0, ttd: [], byVariant: {} }).get(t.family)!;
       f.attackers++;
       const v = (f.byVariant[t.variant] ??= { attackers: 0, detected: 0 });
       v.attackers++;
@@ -136,7 +159,16 @@ export function evaluate(generator: Generator, seeds: readonly number[], size: W
   return {
     generator,
     seeds: [...seeds],
-    families: [...found].sort(([a], [b]) => a.localeCompare(b)).map(([family, f]) => ({ family, attackers: f.attackers, detected: f.detected, recall: f.attackers ? f.detected / f.attackers : 1, medianMinutesToDetect: median(f.ttd), byVariant: f.byVariant })),
+    families: [...found]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([family, f]) => ({
+        family,
+        attackers: f.attackers,
+        detected: f.detected,
+        recall: f.attackers ? f.detected / f.attackers : 1,
+        medianMinutesToDetect: median(f.ttd),
+        byVariant: f.byVariant,
+      })),
     actorPrecision: alerted ? trueAlerted / alerted : 1,
     alertedActors: alerted,
     falseActors,

@@ -35,7 +35,12 @@ export type LiveOptions = {
   readonly onEnrolled?: (worldId: string, device: LiveDevice) => void;
 };
 /** A simulated device as Cloak enrolled it: its id there and the key that signs its requests. */
-export type LiveDevice = { readonly id: string; readonly key: KeyObject; readonly kind: string; readonly station: string };
+export type LiveDevice = {
+  readonly id: string;
+  readonly key: KeyObject;
+  readonly kind: string;
+  readonly station: string;
+};
 export type LiveResult = {
   sent: number;
   skipped: number;
@@ -75,17 +80,45 @@ export async function driveLive(events: readonly CloakEvent[], opts: LiveOptions
     result.byStatus[k] = (result.byStatus[k] ?? 0) + 1;
   };
 
-  async function call(what: string, method: string, path: string, body?: unknown, token = opts.adminKey): Promise<{ status: number; json: any }> {
-    const r = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+  async function call(
+    what: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    token = opts.adminKey,
+  ): Promise<{ status: number; json: any }> {
+    const r = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await r.text();
     tally(what, r.status);
     return { status: r.status, json: text ? JSON.parse(text) : undefined };
   }
-  async function signed(what: string, d: Device, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  async function signed(
+    what: string,
+    d: Device,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: any }> {
     const raw = Buffer.from(body === undefined ? '' : JSON.stringify(body));
-    const req = { method, url: path, headers: { host, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body: raw };
+    const req = {
+      method,
+      url: path,
+      headers: { host, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: raw,
+    };
     const headers = { ...req.headers, ...(await signDeviceRequest(req, { keyid: d.id, privateKey: d.key })) };
-    const r = await fetch(`${base}${path}`, { method, headers, body: method === 'GET' ? undefined : new Uint8Array(raw) });
+    const r = await fetch(`${base}${path}`, {
+      method,
+      headers,
+      body: method === 'GET' ? undefined : new Uint8Array(raw),
+    });
     const text = await r.text();
     tally(what, r.status);
     return { status: r.status, json: text ? JSON.parse(text) : undefined };
@@ -99,7 +132,11 @@ export async function driveLive(events: readonly CloakEvent[], opts: LiveOptions
     const known = subjects.get(customer);
     if (known) return known;
     const p = people.person(Number(customer.replace(/\D/g, '')) || subjects.size);
-    const r = await call('subject', 'POST', '/v1/subjects', { kind, externalId: `sim-${customer}`, fields: { name: p.name, phone: p.phone, email: p.email, address: p.address } });
+    const r = await call('subject', 'POST', '/v1/subjects', {
+      kind,
+      externalId: `sim-${customer}`,
+      fields: { name: p.name, phone: p.phone, email: p.email, address: p.address },
+    });
     if (r.status >= 300) return undefined;
     subjects.set(customer, r.json.token);
     return r.json.token as string;
@@ -107,7 +144,12 @@ export async function driveLive(events: readonly CloakEvent[], opts: LiveOptions
   async function staff(id: string, role: string, team?: string): Promise<string | undefined> {
     if (staffTokens.has(id)) return staffTokens.get(id);
     const r = await call('staff', 'POST', '/v1/staff', { id: `sim-${id}`, role, ...(team ? { team } : {}) });
-    const token = r.status === 201 ? (r.json.token as string) : r.status === 409 ? await opts.existingStaff?.(`sim-${id}`) : undefined;
+    const token =
+      r.status === 201
+        ? (r.json.token as string)
+        : r.status === 409
+          ? await opts.existingStaff?.(`sim-${id}`)
+          : undefined;
     if (!token) return undefined;
     staffTokens.set(id, token);
     staffRoles.set(id, role);
@@ -137,10 +179,16 @@ export async function driveLive(events: readonly CloakEvent[], opts: LiveOptions
         if (known) await signed('device build', known, 'POST', '/v1/device/build', { build: sha(e.build) });
         else {
           await station(e.station);
-          const code = await call('enrollment code', 'POST', `/v1/stations/${e.station}/enrollment-codes`, { kind: e.kind ?? 'scanner' });
+          const code = await call('enrollment code', 'POST', `/v1/stations/${e.station}/enrollment-codes`, {
+            kind: e.kind ?? 'scanner',
+          });
           const k = generateKeyPairSync('ed25519');
           const publicKey = Buffer.from(k.publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('base64');
-          const r = await fetch(`${base}/v1/devices/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: code.json.code, publicKey, build: sha(e.build) }) });
+          const r = await fetch(`${base}/v1/devices/enroll`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ code: code.json.code, publicKey, build: sha(e.build) }),
+          });
           tally('enroll', r.status);
           if (r.ok) {
             const id = (await r.json()).id as string;
@@ -157,7 +205,11 @@ export async function driveLive(events: readonly CloakEvent[], opts: LiveOptions
         if (e.origin) await station(e.origin);
         const token = await subject(e.customer);
         if (!token) break;
-        const r = await call('parcel', 'POST', '/v1/parcels', { recipient: token, origin: e.origin ?? e.station, destination: e.destination ?? e.station });
+        const r = await call('parcel', 'POST', '/v1/parcels', {
+          recipient: token,
+          origin: e.origin ?? e.station,
+          destination: e.destination ?? e.station,
+        });
         if (r.status === 201) parcels.set(e.parcel, r.json.tracking);
         break;
       }
@@ -189,7 +241,13 @@ export async function driveLive(events: readonly CloakEvent[], opts: LiveOptions
       case 'ticket': {
         const token = await subject(e.customer);
         if (!token) break;
-        if (e.status === 'open') await call('ticket', 'POST', '/v1/explanations', { kind: 'ticket', id: e.id, staff: `sim-${e.assignee}`, subject: token });
+        if (e.status === 'open')
+          await call('ticket', 'POST', '/v1/explanations', {
+            kind: 'ticket',
+            id: e.id,
+            staff: `sim-${e.assignee}`,
+            subject: token,
+          });
         else await call('ticket close', 'POST', `/v1/explanations/${e.id}/close`);
         break;
       }
@@ -200,24 +258,46 @@ export async function driveLive(events: readonly CloakEvent[], opts: LiveOptions
           sent = false;
           break;
         }
-        await call('reveal', 'POST', '/v1/reveal', {
-          subject: subjectToken,
-          field: e.field,
-          purpose: (e.purpose ?? 'ticket_followup').replace(/[^a-z0-9_]/g, '_'),
-          ...(e.ticket ? { explanation: e.ticket } : {}),
-          ...(e.result === 'break_glass' ? { breakGlass: { justification: 'simulated: urgent case reported by phone, needs contact now' } } : {}),
-        }, token);
+        await call(
+          'reveal',
+          'POST',
+          '/v1/reveal',
+          {
+            subject: subjectToken,
+            field: e.field,
+            purpose: (e.purpose ?? 'ticket_followup').replace(/[^a-z0-9_]/g, '_'),
+            ...(e.ticket ? { explanation: e.ticket } : {}),
+            ...(e.result === 'break_glass'
+              ? { breakGlass: { justification: 'simulated: urgent case reported by phone, needs contact now' } }
+              : {}),
+          },
+          token,
+        );
         break;
       }
       case 'review': {
         const token = await subject(e.customer, 'reviewer');
-        if (token) await call('review', 'POST', '/v1/reviews', { id: e.id, reviewer: token, seller: e.seller, rating: e.rating, ...(e.product ? { product: e.product } : {}) });
+        if (token)
+          await call('review', 'POST', '/v1/reviews', {
+            id: e.id,
+            reviewer: token,
+            seller: e.seller,
+            rating: e.rating,
+            ...(e.product ? { product: e.product } : {}),
+          });
         break;
       }
       case 'moderation': {
         const token = staffTokens.get(actorId(e.actor));
         if (!token) sent = false;
-        else await call('moderation', 'POST', `/v1/reviews/${e.review}/moderation`, { action: e.action, ...(e.reason ? { reason: e.reason } : {}) }, token);
+        else
+          await call(
+            'moderation',
+            'POST',
+            `/v1/reviews/${e.review}/moderation`,
+            { action: e.action, ...(e.reason ? { reason: e.reason } : {}) },
+            token,
+          );
         break;
       }
       case 'export': {
@@ -226,8 +306,19 @@ export async function driveLive(events: readonly CloakEvent[], opts: LiveOptions
           sent = false;
           break;
         }
-        const r = await call('export', 'POST', '/v1/exports', { dataset: e.dataset === 'customers' ? 'customers' : 'sales', recipient: (e.recipient ?? 'unnamed').slice(0, 100), purpose: 'report' }, token);
-        if (r.status === 201) await call('export approval', 'POST', `/v1/exports/${r.json.id}/approve`, undefined, approver);
+        const r = await call(
+          'export',
+          'POST',
+          '/v1/exports',
+          {
+            dataset: e.dataset === 'customers' ? 'customers' : 'sales',
+            recipient: (e.recipient ?? 'unnamed').slice(0, 100),
+            purpose: 'report',
+          },
+          token,
+        );
+        if (r.status === 201)
+          await call('export approval', 'POST', `/v1/exports/${r.json.id}/approve`, undefined, approver);
         break;
       }
       default:

@@ -28,7 +28,10 @@ for (const d of DIALECTS) {
       assert.equal(got.filter(Boolean).length, 7);
       assert.equal(await budgets.used('k', l), 7);
       const rows = await store.db.selectFrom('rate_budgets').selectAll().where('key', '=', 'k').execute();
-      assert.deepEqual(rows.map((r) => Number(r.used)), [7]);
+      assert.deepEqual(
+        rows.map((r) => Number(r.used)),
+        [7],
+      );
       assert.equal(await budgets.take('other', l), true, 'keys are apart');
     });
 
@@ -48,7 +51,10 @@ for (const d of DIALECTS) {
     test('a limit of 0 refuses without writing', async () => {
       const budgets = createRateBudgets(store.db, clock);
       assert.equal(await budgets.take('zero', { limit: 0, windowMs: HOUR }), false);
-      assert.equal((await store.db.selectFrom('rate_budgets').selectAll().where('key', '=', 'zero').execute()).length, 0);
+      assert.equal(
+        (await store.db.selectFrom('rate_budgets').selectAll().where('key', '=', 'zero').execute()).length,
+        0,
+      );
     });
   });
 }

@@ -15,7 +15,12 @@ export function createRateBudgets(db: Kysely<Database> | Transaction<Database>, 
   let takes = 0;
   async function state(key: string, l: Limit) {
     const w = windowAt(clock.now().getTime(), l.windowMs);
-    const rows = await db.selectFrom('rate_budgets').select(['window_start', 'used']).where('key', '=', key).where('window_start', 'in', [w.previous, w.start]).execute();
+    const rows = await db
+      .selectFrom('rate_budgets')
+      .select(['window_start', 'used'])
+      .where('key', '=', key)
+      .where('window_start', 'in', [w.previous, w.start])
+      .execute();
     const of = (start: number) => Number(rows.find((r) => Number(r.window_start) === start)?.used ?? 0);
     return { w, carried: w.carried(of(w.previous)), current: of(w.start) };
   }

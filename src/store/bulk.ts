@@ -21,13 +21,20 @@ function quote(name: string): string {
 const prepared = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
 
 /** SQLite: a cached one-row statement run for each row, on the connection (in its transaction). */
-export function insertRowsPrepared(conn: BetterSqlite3.Database, table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): void {
+export function insertRowsPrepared(
+  conn: BetterSqlite3.Database,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+): void {
   let cache = prepared.get(conn);
   if (!cache) prepared.set(conn, (cache = new Map()));
   const key = `${table}|${columns.join(',')}`;
   let st = cache.get(key);
   if (!st) {
-    st = conn.prepare(`insert into ${quote(table)} (${columns.map(quote).join(', ')}) values (${columns.map(() => '?').join(', ')})`);
+    st = conn.prepare(
+      `insert into ${quote(table)} (${columns.map(quote).join(', ')}) values (${columns.map(() => '?').join(', ')})`,
+    );
     cache.set(key, st);
   }
   for (const r of rows) st.run(...r);
@@ -38,7 +45,11 @@ export function insertRowsPrepared(conn: BetterSqlite3.Database, table: string, 
  * an index descent of a microsecond or two, where an IN list of hundreds pays to build a
  * temporary index and Kysely's builder pays per value). Returns the rows of each set.
  */
-export function selectEachPrepared(conn: BetterSqlite3.Database, text: string, paramSets: readonly (readonly unknown[])[]): unknown[][] {
+export function selectEachPrepared(
+  conn: BetterSqlite3.Database,
+  text: string,
+  paramSets: readonly (readonly unknown[])[],
+): unknown[][] {
   let cache = prepared.get(conn);
   if (!cache) prepared.set(conn, (cache = new Map()));
   let st = cache.get(text);
@@ -54,7 +65,12 @@ const ROWS_PER_STATEMENT = 500;
 const texts = new Map<string, string>();
 
 /** PostgreSQL: multi-row INSERTs whose text is built once per shape. */
-export async function insertRowsMultiValues(tx: Transaction<Database>, table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<void> {
+export async function insertRowsMultiValues(
+  tx: Transaction<Database>,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+): Promise<void> {
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
     const key = `${table}|${columns.join(',')}|${chunk.length}`;

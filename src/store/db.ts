@@ -2,7 +2,15 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type Transaction } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type MigrationProvider,
+  type Transaction,
+} from 'kysely';
 import { insertRowsMultiValues, insertRowsPrepared, selectEachPrepared } from './bulk.ts';
 import { Unavailable } from '../lib/errors.ts';
 import { KEY_SCHEMA, type Database } from './schema.ts';
@@ -26,7 +34,12 @@ export type Store = {
    * Inserts many rows fast, inside the transaction `tx` (bulk writes of the vault).
    * Column names come from code, never from input.
    */
-  insertRows<T extends keyof Database & string>(tx: Transaction<Database>, table: T, columns: readonly (keyof Database[T] & string)[], rows: readonly (readonly unknown[])[]): Promise<void>;
+  insertRows<T extends keyof Database & string>(
+    tx: Transaction<Database>,
+    table: T,
+    columns: readonly (keyof Database[T] & string)[],
+    rows: readonly (readonly unknown[])[],
+  ): Promise<void>;
   /**
    * SQLite only: runs one read statement (text from code) for each parameter set, on a
    * statement prepared once, and returns each set's rows as arrays. PostgreSQL has none:
@@ -132,7 +145,10 @@ function openBulkReader(file: string): BetterSqlite3.Database {
 
 async function openPostgres(url: string): Promise<Store> {
   // bigint (int8) columns come back as numbers: ids and counts stay far below 2^53.
-  const types = { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser };
+  const types = {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+  };
   const pool = new pg.Pool({ connectionString: url, max: 10, types });
   // An idle client's error (the server restarting) must not crash the process.
   pool.on('error', () => undefined);
@@ -141,7 +157,9 @@ async function openPostgres(url: string): Promise<Store> {
     c.release();
   } catch (e) {
     await pool.end();
-    throw new Unavailable(`cannot connect to PostgreSQL at ${redactUrl(url)} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new Unavailable(
+      `cannot connect to PostgreSQL at ${redactUrl(url)} (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {

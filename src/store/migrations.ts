@@ -12,7 +12,11 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001_vault': {
       async up(db: Kysely<any>) {
-        await db.schema.createTable('id_alloc').addColumn('name', 'text', (c) => c.primaryKey()).addColumn('next_id', 'bigint', (c) => c.notNull()).execute();
+        await db.schema
+          .createTable('id_alloc')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('next_id', 'bigint', (c) => c.notNull())
+          .execute();
         await db.insertInto('id_alloc').values({ name: 'subject', next_id: 1 }).execute();
         await db.schema
           .createTable('vault_subjects')
@@ -25,7 +29,12 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('created_at', 'text', (c) => c.notNull())
           .addColumn('erased_at', 'text')
           .execute();
-        await db.schema.createIndex('vault_subjects_external').on('vault_subjects').columns(['kind', 'external_id']).unique().execute();
+        await db.schema
+          .createIndex('vault_subjects_external')
+          .on('vault_subjects')
+          .columns(['kind', 'external_id'])
+          .unique()
+          .execute();
         await db.schema
           .createTable('vault_fields')
           .addColumn('subject_id', 'bigint', (c) => c.notNull())
@@ -57,9 +66,10 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('created_at', 'text', (c) => c.notNull())
           .execute();
         // SQLite names the schema on the index, PostgreSQL on the table.
-        await (dialect === 'sqlite'
-          ? sql`create index ${sql.id(KEY_SCHEMA, 'vault_data_keys_kek')} on ${sql.id('vault_data_keys')} (kek_version)`
-          : sql`create index ${sql.id('vault_data_keys_kek')} on ${sql.id(KEY_SCHEMA, 'vault_data_keys')} (kek_version)`
+        await (
+          dialect === 'sqlite'
+            ? sql`create index ${sql.id(KEY_SCHEMA, 'vault_data_keys_kek')} on ${sql.id('vault_data_keys')} (kek_version)`
+            : sql`create index ${sql.id('vault_data_keys_kek')} on ${sql.id(KEY_SCHEMA, 'vault_data_keys')} (kek_version)`
         ).execute(db);
         await db.schema
           .createTable('api_keys')
@@ -75,7 +85,11 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0002_meta': {
       async up(db: Kysely<any>) {
         // Facts about this database itself, such as which keyring it belongs to.
-        await db.schema.createTable('cloak_meta').addColumn('key', 'text', (c) => c.primaryKey()).addColumn('value', 'text', (c) => c.notNull()).execute();
+        await db.schema
+          .createTable('cloak_meta')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .execute();
       },
     },
     '0003_devices': {
@@ -139,7 +153,11 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('device', 'text', (c) => c.notNull())
           .execute();
         await db.schema.createIndex('parcel_scans_tracking').on('parcel_scans').columns(['tracking', 'at']).execute();
-        await db.schema.createIndex('parcel_scans_station').on('parcel_scans').columns(['station', 'tracking']).execute();
+        await db.schema
+          .createIndex('parcel_scans_station')
+          .on('parcel_scans')
+          .columns(['station', 'tracking'])
+          .execute();
       },
     },
     '0005_contact': {
@@ -161,8 +179,16 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('created_at', 'text', (c) => c.notNull())
           .addColumn('expires_at', 'text', (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('relay_bindings_number').on('relay_bindings').columns(['number', 'expires_at']).execute();
-        await db.schema.createIndex('relay_bindings_parcel').on('relay_bindings').columns(['tracking', 'courier']).execute();
+        await db.schema
+          .createIndex('relay_bindings_number')
+          .on('relay_bindings')
+          .columns(['number', 'expires_at'])
+          .execute();
+        await db.schema
+          .createIndex('relay_bindings_parcel')
+          .on('relay_bindings')
+          .columns(['tracking', 'courier'])
+          .execute();
       },
     },
     '0006_device_activity': {
@@ -233,7 +259,11 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('expires_at', 'text')
           .addColumn('closed_at', 'text')
           .execute();
-        await db.schema.createIndex('explanations_holder').on('explanations').columns(['staff_id', 'subject']).execute();
+        await db.schema
+          .createIndex('explanations_holder')
+          .on('explanations')
+          .columns(['staff_id', 'subject'])
+          .execute();
         await db.schema
           .createTable('reviews')
           .addColumn('id', 'text', (c) => c.primaryKey())
@@ -293,8 +323,20 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         // The audit log: entries (their exact bytes are the Merkle leaves), full hash tiles as
         // c2sp.org/tlog-tiles serves them (level 0 once complete; higher levels as they fill),
         // the head (size and root) and signed checkpoints.
-        await db.schema.createTable('audit_head').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('size', big, (c) => c.notNull()).addColumn('root', bytes, (c) => c.notNull()).execute();
-        await db.insertInto('audit_head').values({ id: 1, size: 0, root: Buffer.from('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 'hex') }).execute();
+        await db.schema
+          .createTable('audit_head')
+          .addColumn('id', 'integer', (c) => c.primaryKey())
+          .addColumn('size', big, (c) => c.notNull())
+          .addColumn('root', bytes, (c) => c.notNull())
+          .execute();
+        await db
+          .insertInto('audit_head')
+          .values({
+            id: 1,
+            size: 0,
+            root: Buffer.from('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 'hex'),
+          })
+          .execute();
         await db.schema
           .createTable('audit_entries')
           .addColumn('idx', big, (c) => c.primaryKey())
@@ -308,7 +350,11 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('leaf', bytes, (c) => c.notNull())
           .execute();
         await db.schema.createIndex('audit_entries_subject').on('audit_entries').columns(['subject', 'idx']).execute();
-        await db.schema.createIndex('audit_entries_actor').on('audit_entries').columns(['actor', 'kind', 'at']).execute();
+        await db.schema
+          .createIndex('audit_entries_actor')
+          .on('audit_entries')
+          .columns(['actor', 'kind', 'at'])
+          .execute();
         await db.schema
           .createTable('audit_tiles')
           .addColumn('level', 'integer', (c) => c.notNull())
@@ -457,7 +503,11 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('sent_by', 'text', (c) => c.notNull())
           .addColumn('sent_at', 'text', (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('incident_sends_incident').on('incident_sends').columns(['incident', 'sent_at']).execute();
+        await db.schema
+          .createIndex('incident_sends_incident')
+          .on('incident_sends')
+          .columns(['incident', 'sent_at'])
+          .execute();
       },
     },
     '0018_limits': {
@@ -487,8 +537,16 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('api_keys').addColumn('expires_at', 'text').execute();
         await db.schema.alterTable('api_keys').addColumn('rotated_at', 'text').execute();
         const now = Date.now();
-        await db.updateTable('staff').set({ token_expires_at: new Date(now + 12 * 3_600_000).toISOString() }).where('token_expires_at', 'is', null).execute();
-        await db.updateTable('api_keys').set({ expires_at: new Date(now + 90 * 86_400_000).toISOString() }).where('expires_at', 'is', null).execute();
+        await db
+          .updateTable('staff')
+          .set({ token_expires_at: new Date(now + 12 * 3_600_000).toISOString() })
+          .where('token_expires_at', 'is', null)
+          .execute();
+        await db
+          .updateTable('api_keys')
+          .set({ expires_at: new Date(now + 90 * 86_400_000).toISOString() })
+          .where('expires_at', 'is', null)
+          .execute();
       },
     },
     '0020_trace_quotas': {
@@ -502,14 +560,19 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('uploader', 'text', (c) => c.primaryKey())
           .addColumn('held', dialect === 'sqlite' ? 'integer' : 'bigint', (c) => c.notNull())
           .execute();
-        await sql`insert into trace_quotas (uploader, held) select uploaded_by, sum(bytes) from leak_traces group by uploaded_by`.execute(db);
+        await sql`insert into trace_quotas (uploader, held) select uploaded_by, sum(bytes) from leak_traces group by uploaded_by`.execute(
+          db,
+        );
       },
     },
     '0021_checkpoint_chain': {
       async up(db: Kysely<any>) {
         // The head row names the latest signed checkpoint (and each new checkpoint's note the
         // one before it), so a deleted checkpoint row is seen.
-        await db.schema.alterTable('audit_head').addColumn('signed_size', dialect === 'sqlite' ? 'integer' : 'bigint').execute();
+        await db.schema
+          .alterTable('audit_head')
+          .addColumn('signed_size', dialect === 'sqlite' ? 'integer' : 'bigint')
+          .execute();
         await sql`update audit_head set signed_size = (select max(size) from audit_checkpoints)`.execute(db);
       },
     },

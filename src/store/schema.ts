@@ -95,12 +95,34 @@ export interface Database {
   /** A canary subject and the channel it was planted in (`export:<id>`, …). */
   canaries: { token: string; channel: string; detail: string; created_at: string };
   incidents: IncidentTable;
-  affected_checks: { id: string; kind: string; identifier: Buffer; code_hash: Buffer; attempts: number; expires_at: string };
+  affected_checks: {
+    id: string;
+    kind: string;
+    identifier: Buffer;
+    code_hash: Buffer;
+    attempts: number;
+    expires_at: string;
+  };
   leak_traces: LeakTraceTable;
   /** An officer's approval of an incident's report or notice in one language, bound to the text's hash. */
-  incident_approvals: { incident: string; doc: string; lang: string; text_sha256: string; approved_by: string; approved_at: string };
+  incident_approvals: {
+    incident: string;
+    doc: string;
+    lang: string;
+    text_sha256: string;
+    approved_by: string;
+    approved_at: string;
+  };
   /** A sending of an incident's customer notices: `langs` is JSON (language → count); counts only. */
-  incident_sends: { id: string; incident: string; langs: string; sent: number; unreachable: number; sent_by: string; sent_at: string };
+  incident_sends: {
+    id: string;
+    incident: string;
+    langs: string;
+    sent: number;
+    unreachable: number;
+    sent_by: string;
+    sent_at: string;
+  };
   /** How much of a key's limit one fixed window (start and end in ms since the epoch) has used. */
   rate_budgets: { key: string; window_start: number; used: number; expires_at: number };
   /** Bytes of leak uploads one person holds (files not deleted or purged). */
@@ -334,4 +356,3 @@ export interface DeviceTable {
   enrolled_at: string;
   status_at: string;
 }
-

@@ -12,7 +12,12 @@ import { DIALECTS, appOn, freshSqlite } from '../../test/dialects.ts';
 import { dekContext, fieldAad } from './vault.seal.ts';
 import { open } from '../lib/crypto.ts';
 
-const VICTIM = { name: 'Phạm Thị Hồng', phone: '0933 111 222', email: 'hong.pham@example.vn', address: '7 Hai Bà Trưng, Phường Tân Định, Quận 1, TP. Hồ Chí Minh' };
+const VICTIM = {
+  name: 'Phạm Thị Hồng',
+  phone: '0933 111 222',
+  email: 'hong.pham@example.vn',
+  address: '7 Hai Bà Trưng, Phường Tân Định, Quận 1, TP. Hồ Chí Minh',
+};
 
 /** Tries every data key the key store still holds on every sealed field given: true if any opens. */
 async function anyKeyOpens(app: App, sealed: { token: string; field: string; sealed: Buffer }[]): Promise<boolean> {
@@ -42,7 +47,12 @@ for (const d of DIALECTS) {
       ]);
       // The backup of the data, taken before the erase: every sealed field of the victim.
       const backup = (
-        await h.app.store.db.selectFrom('vault_fields').innerJoin('vault_subjects', 'vault_subjects.id', 'vault_fields.subject_id').select(['token', 'field', 'sealed']).where('token', '=', victim!.token).execute()
+        await h.app.store.db
+          .selectFrom('vault_fields')
+          .innerJoin('vault_subjects', 'vault_subjects.id', 'vault_fields.subject_id')
+          .select(['token', 'field', 'sealed'])
+          .where('token', '=', victim!.token)
+          .execute()
       ).map((r) => ({ ...r, sealed: Buffer.from(r.sealed) }));
       assert.equal(backup.length, 4);
       assert.equal(await anyKeyOpens(h.app, backup), true, 'before the erase the victim’s key opens the backup');
@@ -50,7 +60,11 @@ for (const d of DIALECTS) {
       await h.app.vault.erase(victim!.token);
 
       assert.equal(await anyKeyOpens(h.app, backup), false, 'no key left in the key store opens the victim’s fields');
-      assert.equal(await h.app.vault.decryptField(other!.token, 'phone'), '+84944555666', 'other subjects are untouched');
+      assert.equal(
+        await h.app.vault.decryptField(other!.token, 'phone'),
+        '+84944555666',
+        'other subjects are untouched',
+      );
     });
   });
 }
@@ -63,7 +77,13 @@ describe('erase on SQLite: the key store files themselves', () => {
       { externalId: 'v', fields: VICTIM },
       { externalId: 'o', fields: { email: 'someone@example.vn' } },
     ]);
-    const wrapped = (await h.app.store.db.selectFrom('cloak_keys.vault_data_keys').select('wrapped').where('token', '=', victim!.token).executeTakeFirstOrThrow()).wrapped;
+    const wrapped = (
+      await h.app.store.db
+        .selectFrom('cloak_keys.vault_data_keys')
+        .select('wrapped')
+        .where('token', '=', victim!.token)
+        .executeTakeFirstOrThrow()
+    ).wrapped;
     // Back up the data file as an operator would (a consistent copy through SQLite's backup).
     const backupDir = join(h.db.dataDir, 'backup');
     mkdirSync(backupDir);
@@ -80,7 +100,8 @@ describe('erase on SQLite: the key store files themselves', () => {
     // The live key store's files no longer hold the wrapped key's bytes (secure_delete, WAL truncated).
     for (const f of [SQLITE_FILES.keys, `${SQLITE_FILES.keys}-wal`]) {
       const p = join(h.db.dataDir, f);
-      if (existsSync(p)) assert.equal(readFileSync(p).indexOf(Buffer.from(wrapped)), -1, `${f} still holds the shredded key`);
+      if (existsSync(p))
+        assert.equal(readFileSync(p).indexOf(Buffer.from(wrapped)), -1, `${f} still holds the shredded key`);
     }
 
     // Restore: the old data file beside today's key store and keyring.
@@ -88,8 +109,13 @@ describe('erase on SQLite: the key store files themselves', () => {
     copyFileSync(h.app.config.keyringFile, join(backupDir, 'keyring.json'));
     const restored = await createApp(loadConfig({ ...h.db.env, CLOAK_DATA_DIR: backupDir }));
     try {
-      assert.equal((await restored.vault.getMasked(victim!.token, { actor: 'service:test' })).externalId, 'v', 'the copy does predate the erase');
-      for (const f of ['name', 'phone', 'email', 'address']) await assert.rejects(restored.vault.decryptField(victim!.token, f), NotFound);
+      assert.equal(
+        (await restored.vault.getMasked(victim!.token, { actor: 'service:test' })).externalId,
+        'v',
+        'the copy does predate the erase',
+      );
+      for (const f of ['name', 'phone', 'email', 'address'])
+        await assert.rejects(restored.vault.decryptField(victim!.token, f), NotFound);
       assert.equal(await restored.vault.decryptField(other!.token, 'email'), 'someone@example.vn');
     } finally {
       await restored.close();
@@ -101,16 +127,28 @@ describe('erase on SQLite: the key store files themselves', () => {
     await h.app.vault.rewrap();
     retireKeyVersion({ file: h.app.config.keyringFile }, 1);
     const old = new BetterSqlite3(oldKeyStore, { readonly: true });
-    const row = old.prepare('select kek_version, wrapped from vault_data_keys where token = ?').get(victim!.token) as { kek_version: number; wrapped: Buffer };
+    const row = old.prepare('select kek_version, wrapped from vault_data_keys where token = ?').get(victim!.token) as {
+      kek_version: number;
+      wrapped: Buffer;
+    };
     old.close();
     assert.equal(row.kek_version, 1);
     const kms = createLocalKms({ file: h.app.config.keyringFile });
-    await assert.rejects(kms.unwrap({ kekVersion: row.kek_version, wrapped: row.wrapped }, dekContext(victim!.token)), /version 1/);
+    await assert.rejects(
+      kms.unwrap({ kekVersion: row.kek_version, wrapped: row.wrapped }, dekContext(victim!.token)),
+      /version 1/,
+    );
   });
 
   test('a reader holding the key store log delays the purge, never the erase; the next purge completes it', async () => {
     const [victim] = await h.app.vault.createSubjects([{ externalId: 'held', fields: VICTIM }]);
-    const wrapped = (await h.app.store.db.selectFrom('cloak_keys.vault_data_keys').select('wrapped').where('token', '=', victim!.token).executeTakeFirstOrThrow()).wrapped;
+    const wrapped = (
+      await h.app.store.db
+        .selectFrom('cloak_keys.vault_data_keys')
+        .select('wrapped')
+        .where('token', '=', victim!.token)
+        .executeTakeFirstOrThrow()
+    ).wrapped;
     // Another process reading the key store (a backup, say) keeps a snapshot open.
     const reader = new BetterSqlite3(join(h.db.dataDir, SQLITE_FILES.keys), { readonly: true });
     reader.prepare('begin').run();
@@ -123,7 +161,8 @@ describe('erase on SQLite: the key store files themselves', () => {
     assert.equal(await h.app.store.purgeDeletedKeys(), true);
     for (const f of [SQLITE_FILES.keys, `${SQLITE_FILES.keys}-wal`]) {
       const p = join(h.db.dataDir, f);
-      if (existsSync(p)) assert.equal(readFileSync(p).indexOf(Buffer.from(wrapped)), -1, `${f} still holds the shredded key`);
+      if (existsSync(p))
+        assert.equal(readFileSync(p).indexOf(Buffer.from(wrapped)), -1, `${f} still holds the shredded key`);
     }
   });
 });

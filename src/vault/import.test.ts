@@ -23,14 +23,20 @@ test('property: any CSV a standard writer produces reads back cell for cell, eac
         const file = join(dir, 'p.csv');
         writeFileSync(file, stringify([['external_id', 'name', 'note'], ...data]));
         const got = await read(file);
-        assert.deepEqual(got.map((r) => r.record), [['external_id', 'name', 'note'], ...data]);
+        assert.deepEqual(
+          got.map((r) => r.record),
+          [['external_id', 'name', 'note'], ...data],
+        );
         let line = 1;
         const starts = [['external_id', 'name', 'note'], ...data].map((row) => {
           const at = line;
           line += stringify([row]).split('\n').length - 1;
           return at;
         });
-        assert.deepEqual(got.map((r) => r.line), starts);
+        assert.deepEqual(
+          got.map((r) => r.line),
+          starts,
+        );
       }),
       { numRuns: 150 },
     );

@@ -26,9 +26,21 @@ export type ImportOptions = {
   readonly onProgress?: (p: ImportProgress) => void;
 };
 
-export type ImportProgress = { readonly bytesRead: number; readonly totalBytes: number; readonly rows: number; readonly phase: 'check' | 'import' };
+export type ImportProgress = {
+  readonly bytesRead: number;
+  readonly totalBytes: number;
+  readonly rows: number;
+  readonly phase: 'check' | 'import';
+};
 export type BadRow = { readonly line: number; readonly errors: readonly ErrorDetail[] };
-export type ImportReport = { readonly rows: number; readonly created: number; readonly existing: number; readonly bad: readonly BadRow[]; readonly ignoredColumns: readonly string[]; readonly imported: boolean };
+export type ImportReport = {
+  readonly rows: number;
+  readonly created: number;
+  readonly existing: number;
+  readonly bad: readonly BadRow[];
+  readonly ignoredColumns: readonly string[];
+  readonly imported: boolean;
+};
 
 type Row = { readonly line: number; readonly input?: SubjectInput; readonly errors?: readonly ErrorDetail[] };
 
@@ -38,7 +50,10 @@ const DEFAULT_FIELDS = ['name', 'phone', 'email', 'address'];
 /** Guesses the format from the file name. */
 export function formatOf(file: string, given?: string): ImportFormat {
   const f = given ?? (/\.(nd)?jsonl?$/i.test(file) ? 'ndjson' : 'csv');
-  if (f !== 'csv' && f !== 'ndjson') throw new InvalidInput(`unknown format "${f}"; use csv or ndjson`, [{ path: '--format', problem: 'must be csv or ndjson' }]);
+  if (f !== 'csv' && f !== 'ndjson')
+    throw new InvalidInput(`unknown format "${f}"; use csv or ndjson`, [
+      { path: '--format', problem: 'must be csv or ndjson' },
+    ]);
   return f;
 }
 
@@ -91,7 +106,11 @@ const MAX_RECORD_LINES = 50;
  * and then parsed alone, so one broken row (an unclosed or stray quote) is reported by its
  * line and the rest of the file still reads: csv-parse's own recovery skips what follows.
  */
-export async function* csvRecords(file: string, delimiter: string, count: { bytes: number }): AsyncGenerator<{ line: number; record?: string[]; problem?: string }> {
+export async function* csvRecords(
+  file: string,
+  delimiter: string,
+  count: { bytes: number },
+): AsyncGenerator<{ line: number; record?: string[]; problem?: string }> {
   const stream = createReadStream(file, { encoding: 'utf8' });
   stream.on('data', (c) => (count.bytes += Buffer.byteLength(c as string)));
   let pending: { line: number; text: string }[] = [];
@@ -141,29 +160,47 @@ export async function* csvRecords(file: string, delimiter: string, count: { byte
   if (pending.length) {
     yield { line: pending[0]!.line, problem: 'has a quote that is never closed' };
     // The lines after it may still be whole records.
-    for (const p of pending.slice(1)) if (p.text.trim() !== '' && countQuotes(p.text) % 2 === 0) yield parseOne(p.line, p.text);
+    for (const p of pending.slice(1))
+      if (p.text.trim() !== '' && countQuotes(p.text) % 2 === 0) yield parseOne(p.line, p.text);
   }
 }
 
-async function* csvRows(file: string, opts: ImportOptions, ignored: Set<string>, count: { bytes: number }): AsyncGenerator<Row> {
+async function* csvRows(
+  file: string,
+  opts: ImportOptions,
+  ignored: Set<string>,
+  count: { bytes: number },
+): AsyncGenerator<Row> {
   let header: string[] | undefined;
   for await (const r of csvRecords(file, opts.delimiter ?? ',', count)) {
     if (!r.record) {
-      if (!header) throw new InvalidInput(`${file}: the first line must be a header naming the columns (line ${r.line} ${r.problem})`);
+      if (!header)
+        throw new InvalidInput(
+          `${file}: the first line must be a header naming the columns (line ${r.line} ${r.problem})`,
+        );
       yield { line: r.line, errors: [{ problem: r.problem! }] };
       continue;
     }
     if (!header) {
       header = r.record.map((h) => h.trim());
       // A file without a header would have its first customer read as column names.
-      const known = new Set([...Object.values(columnMap(opts)), ...ID_COLUMNS, ...(opts.idColumn ? [opts.idColumn] : [])]);
+      const known = new Set([
+        ...Object.values(columnMap(opts)),
+        ...ID_COLUMNS,
+        ...(opts.idColumn ? [opts.idColumn] : []),
+      ]);
       if (!header.some((h) => known.has(h))) {
-        throw new InvalidInput(`${file}: the first line must be a header naming the columns; none of its ${header.length} names is an id column (external_id, id, or --id-column) or a mapped field (name, phone, email, address, or --map)`);
+        throw new InvalidInput(
+          `${file}: the first line must be a header naming the columns; none of its ${header.length} names is an id column (external_id, id, or --id-column) or a mapped field (name, phone, email, address, or --map)`,
+        );
       }
       continue;
     }
     if (r.record.length !== header.length) {
-      yield { line: r.line, errors: [{ problem: `has ${r.record.length} columns where the header has ${header.length}` }] };
+      yield {
+        line: r.line,
+        errors: [{ problem: `has ${r.record.length} columns where the header has ${header.length}` }],
+      };
       continue;
     }
     const rec: Record<string, string> = {};
@@ -172,7 +209,12 @@ async function* csvRows(file: string, opts: ImportOptions, ignored: Set<string>,
   }
 }
 
-async function* ndjsonRows(file: string, opts: ImportOptions, ignored: Set<string>, count: { bytes: number }): AsyncGenerator<Row> {
+async function* ndjsonRows(
+  file: string,
+  opts: ImportOptions,
+  ignored: Set<string>,
+  count: { bytes: number },
+): AsyncGenerator<Row> {
   const stream = createReadStream(file, { encoding: 'utf8' });
   stream.on('data', (c) => (count.bytes += Buffer.byteLength(c as string)));
   let line = 0;
@@ -194,8 +236,15 @@ async function* ndjsonRows(file: string, opts: ImportOptions, ignored: Set<strin
   }
 }
 
-function rowsOf(file: string, opts: ImportOptions, ignored: Set<string>, count: { bytes: number }): AsyncGenerator<Row> {
-  return formatOf(file, opts.format) === 'ndjson' ? ndjsonRows(file, opts, ignored, count) : csvRows(file, opts, ignored, count);
+function rowsOf(
+  file: string,
+  opts: ImportOptions,
+  ignored: Set<string>,
+  count: { bytes: number },
+): AsyncGenerator<Row> {
+  return formatOf(file, opts.format) === 'ndjson'
+    ? ndjsonRows(file, opts, ignored, count)
+    : csvRows(file, opts, ignored, count);
 }
 
 /** The strict pre-check: every row validated, external ids checked for repeats; nothing written. */
@@ -216,7 +265,8 @@ async function check(file: string, opts: ImportOptions, totalBytes: number): Pro
       else {
         const key = externalKey(r.input!)!;
         const first = seen.get(key);
-        if (first !== undefined) errors.push({ path: 'externalId', problem: `repeats the external id of line ${first}` });
+        if (first !== undefined)
+          errors.push({ path: 'externalId', problem: `repeats the external id of line ${first}` });
         else seen.set(key, r.line);
       }
       if (errors.length) bad.push({ line: r.line, errors });
@@ -233,17 +283,24 @@ async function check(file: string, opts: ImportOptions, totalBytes: number): Pro
  * their line numbers and the good ones imported, unless `strict` is set.
  * @example await importFile(vault, 'customers.csv', { region: 'VN', map: { name: 'full_name' } })
  */
-export async function importFile(vault: Pick<VaultService, 'importBatch' | 'sweepOrphanKeys'>, file: string, opts: ImportOptions): Promise<ImportReport> {
+export async function importFile(
+  vault: Pick<VaultService, 'importBatch' | 'sweepOrphanKeys'>,
+  file: string,
+  opts: ImportOptions,
+): Promise<ImportReport> {
   let totalBytes: number;
   try {
     totalBytes = statSync(file).size;
   } catch (e) {
-    throw new InvalidInput(`cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, [{ path: file, problem: 'cannot be read' }]);
+    throw new InvalidInput(`cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, [
+      { path: file, problem: 'cannot be read' },
+    ]);
   }
   formatOf(file, opts.format);
   if (opts.strict) {
     const c = await check(file, opts, totalBytes);
-    if (c.bad.length > 0) return { rows: c.rows, created: 0, existing: 0, bad: c.bad, ignoredColumns: [], imported: false };
+    if (c.bad.length > 0)
+      return { rows: c.rows, created: 0, existing: 0, bad: c.bad, ignoredColumns: [], imported: false };
   }
   // Keys of batches a killed import wrote without their subjects.
   await vault.sweepOrphanKeys(10 * 60_000);

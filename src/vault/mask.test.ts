@@ -13,7 +13,9 @@ const DOT = '•';
  * Valid phones from every country libphonenumber knows: its example mobile with the last
  * digits replaced at random, kept when still valid.
  */
-const countriesWithExamples = getCountries().filter((c) => (examples as Partial<Record<CountryCode, string>>)[c] !== undefined);
+const countriesWithExamples = getCountries().filter(
+  (c) => (examples as Partial<Record<CountryCode, string>>)[c] !== undefined,
+);
 const anyValidPhone: fc.Arbitrary<NormalizedPhone> = fc
   .record({
     country: fc.constantFrom(...countriesWithExamples),
@@ -29,7 +31,10 @@ const anyValidPhone: fc.Arbitrary<NormalizedPhone> = fc
 
 describe('maskPhone', () => {
   test('keeps the country code and the last 3 digits', () => {
-    assert.equal(maskPhone({ e164: '+84912345678', countryCallingCode: '84', nationalNumber: '912345678' }), '+84 ••••••678');
+    assert.equal(
+      maskPhone({ e164: '+84912345678', countryCallingCode: '84', nationalNumber: '912345678' }),
+      '+84 ••••••678',
+    );
     const cn = normalizePhone('+86 138 0013 8000', 'VN');
     assert.ok(cn.ok);
     assert.equal(maskPhone(cn.value), '+86 ••••••••000');
@@ -46,7 +51,8 @@ describe('maskPhone', () => {
         assert.equal(rest.slice(-3), n.slice(-3));
         // No run of 4+ digits anywhere, so no stretch of the national number but its last 3.
         assert.doesNotMatch(mask, /\d{4,}/);
-        for (let i = 0; i + 4 <= n.length; i++) assert.ok(!mask.includes(n.slice(i, i + 4)), `${mask} shows ${n.slice(i, i + 4)}`);
+        for (let i = 0; i + 4 <= n.length; i++)
+          assert.ok(!mask.includes(n.slice(i, i + 4)), `${mask} shows ${n.slice(i, i + 4)}`);
         assert.notEqual(mask, p.e164);
         // The dots hide the length of what they hide, not more.
         assert.equal([...rest].filter((c) => c === DOT).length, Math.max(n.length - 3, 1));
@@ -72,16 +78,22 @@ describe('maskName', () => {
 
   test('property: the mask of a name of 2+ words is its initials, never the name', () => {
     const letters = [...'abcdeghiklmnopqrstuvxyzăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ'];
-    const word = fc.mixedCase(fc.array(fc.constantFrom(...letters), { minLength: 1, maxLength: 10 }).map((w) => w.join('')));
+    const word = fc.mixedCase(
+      fc.array(fc.constantFrom(...letters), { minLength: 1, maxLength: 10 }).map((w) => w.join('')),
+    );
     fc.assert(
       fc.property(fc.array(word, { minLength: 2, maxLength: 5 }), (words) => {
         const n = normalizeName(words.join(' '));
         assert.ok(n.ok);
         const mask = maskName(n.value);
         assert.notEqual(mask, n.value);
-        const expected = n.value.split(' ').map((w) => `${[...w][0]!.toLocaleUpperCase()}.`).join(' ');
+        const expected = n.value
+          .split(' ')
+          .map((w) => `${[...w][0]!.toLocaleUpperCase()}.`)
+          .join(' ');
         assert.equal(mask, expected);
-        for (const w of n.value.split(' ')) if ([...w].length >= 2) assert.ok(!mask.toLowerCase().includes(w.toLowerCase()), `${mask} shows ${w}`);
+        for (const w of n.value.split(' '))
+          if ([...w].length >= 2) assert.ok(!mask.toLowerCase().includes(w.toLowerCase()), `${mask} shows ${w}`);
       }),
       RUNS,
     );
@@ -141,9 +153,16 @@ describe('maskAddress', () => {
 
   test('drops a trailing country, however it is written', () => {
     for (const country of ['Việt Nam', 'Viet Nam', 'VIETNAM', 'VN', 'vn']) {
-      assert.equal(maskAddress(`12 Lê Lợi, Phường Bến Thành, Quận 1, TP. Hồ Chí Minh, ${country}`), 'Quận 1, TP. Hồ Chí Minh', country);
+      assert.equal(
+        maskAddress(`12 Lê Lợi, Phường Bến Thành, Quận 1, TP. Hồ Chí Minh, ${country}`),
+        'Quận 1, TP. Hồ Chí Minh',
+        country,
+      );
     }
-    assert.equal(maskAddress('12 Lê Lợi, Phường Bến Thành, Quận 1, TP. Hồ Chí Minh, Việt Nam'.normalize('NFC')), 'Quận 1, TP. Hồ Chí Minh');
+    assert.equal(
+      maskAddress('12 Lê Lợi, Phường Bến Thành, Quận 1, TP. Hồ Chí Minh, Việt Nam'.normalize('NFC')),
+      'Quận 1, TP. Hồ Chí Minh',
+    );
   });
 
   test('one part that cannot be read shows only that it is set', () => {
@@ -155,7 +174,8 @@ describe('maskAddress', () => {
     const a = '广东省深圳市南山区科技园科苑路15号';
     const mask = maskAddress(a);
     assert.equal(mask, '南山区, 深圳市, 广东省');
-    for (const street of ['科技园', '科苑路', '15号', '15']) assert.ok(!mask.includes(street), `${mask} shows ${street}`);
+    for (const street of ['科技园', '科苑路', '15号', '15'])
+      assert.ok(!mask.includes(street), `${mask} shows ${street}`);
     assert.equal(maskAddress(`中国${a}`), '南山区, 深圳市, 广东省');
     assert.equal(maskAddress('北京市朝阳区建国路88号'), '朝阳区, 北京市');
     assert.equal(maskAddress('上海市浦东新区世纪大道100号'), '浦东新区, 上海市');
@@ -164,21 +184,32 @@ describe('maskAddress', () => {
 
   test('a Chinese address written with commas is still read from the province down, never by its last parts', () => {
     // Chinese addresses run from the province to the street, so "the last two parts" would be the street.
-    for (const a of ['广东省深圳市南山区，科技园科苑路15号', '广东省, 深圳市, 南山区, 科技园科苑路15号', '中国，广东省，深圳市，南山区，科苑路15号', '广东省 深圳市 南山区 科苑路15号']) {
+    for (const a of [
+      '广东省深圳市南山区，科技园科苑路15号',
+      '广东省, 深圳市, 南山区, 科技园科苑路15号',
+      '中国，广东省，深圳市，南山区，科苑路15号',
+      '广东省 深圳市 南山区 科苑路15号',
+    ]) {
       const mask = maskAddress(a);
       assert.equal(mask, '南山区, 深圳市, 广东省', a);
     }
   });
 
   test('a Chinese address given street first (as parts are joined) reads the same', () => {
-    for (const a of ['科技园科苑路15号, 南山区, 深圳市, 广东省', '科苑路15号, 南山区, 深圳市, 广东省, 中国', '科苑路15号，南山区，深圳市，广东省，China', '科苑路15号, 南山区, 深圳市, 广东省, Trung Quốc']) {
+    for (const a of [
+      '科技园科苑路15号, 南山区, 深圳市, 广东省',
+      '科苑路15号, 南山区, 深圳市, 广东省, 中国',
+      '科苑路15号，南山区，深圳市，广东省，China',
+      '科苑路15号, 南山区, 深圳市, 广东省, Trung Quốc',
+    ]) {
       assert.equal(maskAddress(a), '南山区, 深圳市, 广东省', a);
     }
     assert.equal(maskAddress('南山区, 广东省'), '南山区, 广东省');
   });
 
   test('a Chinese address with no province or city to anchor on shows nothing', () => {
-    for (const a of ['南山区科技园科苑路15号', '南山区, 科苑路15号', '科苑路15号, 南山区']) assert.equal(maskAddress(a), '•••', a);
+    for (const a of ['南山区科技园科苑路15号', '南山区, 科苑路15号', '科苑路15号, 南山区'])
+      assert.equal(maskAddress(a), '•••', a);
   });
 
   test('a Chinese address without a district does not take its street or compound for one', () => {
@@ -190,12 +221,14 @@ describe('maskAddress', () => {
     ] as const) {
       const mask = maskAddress(a);
       assert.equal(mask, expected, a);
-      for (const street of ['科苑路', '小区', '社区', '锦厦', '阳光', '振安', '15号', '123号']) assert.ok(!mask.includes(street), `${a} -> ${mask}`);
+      for (const street of ['科苑路', '小区', '社区', '锦厦', '阳光', '振安', '15号', '123号'])
+        assert.ok(!mask.includes(street), `${a} -> ${mask}`);
     }
   });
 
   test('property: a Vietnamese address shows its district and province, never its street or ward', () => {
-    const part = (prefix: string) => fc.stringMatching(/^[A-Z][a-z]{2,8}( [A-Z][a-z]{2,8})?$/).map((s) => `${prefix}${s}`);
+    const part = (prefix: string) =>
+      fc.stringMatching(/^[A-Z][a-z]{2,8}( [A-Z][a-z]{2,8})?$/).map((s) => `${prefix}${s}`);
     fc.assert(
       fc.property(
         fc.record({
@@ -252,7 +285,8 @@ describe('maskAddress', () => {
           const line = units.join(a.sep);
           const mask = maskAddress(line);
           assert.equal(mask, [district, city, province].filter(Boolean).join(', '), line);
-          for (const secret of [a.road, `${a.no}号`, a.compound, a.building, a.town]) if (secret) assert.ok(!mask.includes(secret), `${line} -> ${mask}`);
+          for (const secret of [a.road, `${a.no}号`, a.compound, a.building, a.town])
+            if (secret) assert.ok(!mask.includes(secret), `${line} -> ${mask}`);
         },
       ),
       RUNS,

@@ -46,7 +46,8 @@ const COUNTRIES = new Set(['viet nam', 'việt nam', 'vietnam', 'vn', 'china', '
 // 省/市, then 市, then 区/县/旗. Each unit is short and holds no other unit's marker and no
 // digit, and a 小区/社区 (housing estate, community) is no district, so a street is never
 // swept in, even when the address has no district.
-const CN_UNITS = /^(?:中国)?([^省市区县\d０-９]{2,10}?(?:省|自治区|特别行政区|市))([^省市区县\d０-９]{1,10}?市)?([^省市区县\d０-９]{1,10}?(?<![小社])(?:区|县|旗))?/u;
+const CN_UNITS =
+  /^(?:中国)?([^省市区县\d０-９]{2,10}?(?:省|自治区|特别行政区|市))([^省市区县\d０-９]{1,10}?市)?([^省市区县\d０-９]{1,10}?(?<![小社])(?:区|县|旗))?/u;
 
 /**
  * An address keeps its district and province. A one-line address is read as

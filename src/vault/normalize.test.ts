@@ -1,7 +1,15 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { foldedNameIndexForm, hasCjk, nameIndexForm, normalizeEmail, normalizeName, normalizePhone, phoneLookupForm } from './normalize.ts';
+import {
+  foldedNameIndexForm,
+  hasCjk,
+  nameIndexForm,
+  normalizeEmail,
+  normalizeName,
+  normalizePhone,
+  phoneLookupForm,
+} from './normalize.ts';
 
 const RUNS = { numRuns: 300 };
 
@@ -16,7 +24,8 @@ const VN_PREFIXES = [
   ...['081', '082', '083', '084', '085', '086', '087', '088', '089'],
   ...['032', '033', '034', '035', '036', '037', '038', '039'],
 ];
-const digits = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((d) => d.join(''));
+const digits = (n: number) =>
+  fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((d) => d.join(''));
 /** The national significant number (9 digits, no trunk 0) of a valid Vietnamese mobile. */
 const vnMobileNsn = fc
   .tuple(fc.constantFrom(...VN_PREFIXES), digits(7))
@@ -42,7 +51,14 @@ const CANARY = '\u2603';
 
 describe('normalizePhone', () => {
   test('Vietnamese numbers written four ways all give the same E.164', () => {
-    for (const raw of ['0912 345 678', '+84 912 345 678', '84912345678', '(+84) 91-234-5678', '0912.345.678', '0912345678']) {
+    for (const raw of [
+      '0912 345 678',
+      '+84 912 345 678',
+      '84912345678',
+      '(+84) 91-234-5678',
+      '0912.345.678',
+      '0912345678',
+    ]) {
       const r = normalizePhone(raw, 'VN');
       assert.ok(r.ok, `${raw} should be accepted`);
       assert.equal(r.value.e164, '+84912345678', raw);
@@ -69,11 +85,24 @@ describe('normalizePhone', () => {
   });
 
   test('junk, too short, too long and empty are refused with a problem that does not quote them', () => {
-    for (const raw of ['', '   ', 'abc', '12', '0912', '0123456789', '+84 912 345 6789', 'not a phone', '1'.repeat(41), `${CANARY}0912`, `0912 ${CANARY}${CANARY}`]) {
+    for (const raw of [
+      '',
+      '   ',
+      'abc',
+      '12',
+      '0912',
+      '0123456789',
+      '+84 912 345 6789',
+      'not a phone',
+      '1'.repeat(41),
+      `${CANARY}0912`,
+      `0912 ${CANARY}${CANARY}`,
+    ]) {
       const r = normalizePhone(raw, 'VN');
       assert.equal(r.ok, false, `${JSON.stringify(raw)} should be refused`);
       assert.ok(r.problem.length > 0);
-      if (raw.trim().length > 0) assert.ok(!r.problem.includes(raw.trim()), `problem quotes ${JSON.stringify(raw)}: ${r.problem}`);
+      if (raw.trim().length > 0)
+        assert.ok(!r.problem.includes(raw.trim()), `problem quotes ${JSON.stringify(raw)}: ${r.problem}`);
       assert.ok(!r.problem.includes(CANARY));
     }
     const empty = normalizePhone('  ', 'VN');
@@ -96,13 +125,17 @@ describe('normalizePhone', () => {
 
   test('property: normalizing is idempotent (the E.164 output normalizes to itself, in any region)', () => {
     fc.assert(
-      fc.property(vnWritten, fc.constantFrom('VN', 'CN', 'US', 'GB') as fc.Arbitrary<'VN' | 'CN' | 'US' | 'GB'>, ({ written }, region) => {
-        const once = normalizePhone(written, 'VN');
-        assert.ok(once.ok);
-        const twice = normalizePhone(once.value.e164, region);
-        assert.ok(twice.ok);
-        assert.deepEqual(twice.value, once.value);
-      }),
+      fc.property(
+        vnWritten,
+        fc.constantFrom('VN', 'CN', 'US', 'GB') as fc.Arbitrary<'VN' | 'CN' | 'US' | 'GB'>,
+        ({ written }, region) => {
+          const once = normalizePhone(written, 'VN');
+          assert.ok(once.ok);
+          const twice = normalizePhone(once.value.e164, region);
+          assert.ok(twice.ok);
+          assert.deepEqual(twice.value, once.value);
+        },
+      ),
       RUNS,
     );
   });
@@ -123,7 +156,12 @@ describe('phoneLookupForm (the lookup shortcut for Vietnamese mobiles)', () => {
   // Every number of the shortcut's shape (valid, unassigned or not a number at all), written
   // every way a file might: where libphonenumber gives an E.164 the shortcut gives the same,
   // and where libphonenumber refuses, the shortcut's form is no number the vault could hold.
-  const shaped = fc.tuple(fc.constantFrom(...'3579'.split('')), digits(8), fc.constantFrom('0', '84', '+84', '+84 ', '0 '), fc.constantFrom('', ' ', '.', '-'));
+  const shaped = fc.tuple(
+    fc.constantFrom(...'3579'.split('')),
+    digits(8),
+    fc.constantFrom('0', '84', '+84', '+84 ', '0 '),
+    fc.constantFrom('', ' ', '.', '-'),
+  );
   test('property: agrees with normalizePhone on every written form of the shape, in regions VN and CN', () => {
     fc.assert(
       fc.property(shaped, fc.constantFrom('VN', 'CN'), ([first, rest, prefix, sep], region) => {
@@ -132,7 +170,8 @@ describe('phoneLookupForm (the lookup shortcut for Vietnamese mobiles)', () => {
         const slow = normalizePhone(written, region as 'VN');
         const fast = phoneLookupForm(written, region as 'VN');
         if (slow.ok) assert.equal(fast, slow.value.e164, written);
-        else if (fast !== undefined) assert.equal(normalizePhone(fast, 'VN').ok, false, `${written} -> ${fast} is a number the vault could hold`);
+        else if (fast !== undefined)
+          assert.equal(normalizePhone(fast, 'VN').ok, false, `${written} -> ${fast} is a number the vault could hold`);
       }),
       { numRuns: 3000 },
     );
@@ -152,7 +191,20 @@ describe('normalizeEmail', () => {
   });
 
   test('invalid addresses are refused without echoing them', () => {
-    const bad = ['', '   ', 'an.nguyen', 'an.nguyen@', '@example.vn', 'an@example', 'an nguyen@example.vn', 'an@@example.vn', 'a@b@example.vn', 'an@example.v', `${'x'.repeat(65)}@example.vn`, `a@${'x'.repeat(250)}.vn`];
+    const bad = [
+      '',
+      '   ',
+      'an.nguyen',
+      'an.nguyen@',
+      '@example.vn',
+      'an@example',
+      'an nguyen@example.vn',
+      'an@@example.vn',
+      'a@b@example.vn',
+      'an@example.v',
+      `${'x'.repeat(65)}@example.vn`,
+      `a@${'x'.repeat(250)}.vn`,
+    ];
     for (const raw of bad) {
       const r = normalizeEmail(raw);
       assert.equal(r.ok, false, `${JSON.stringify(raw)} should be refused`);
@@ -186,11 +238,14 @@ describe('normalizeEmail', () => {
 
   test('property: anything without an @ is refused, without echoing it', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 60 }).map((s) => CANARY + s.replace(/@/g, '')), (raw) => {
-        const r = normalizeEmail(raw);
-        assert.ok(!r.ok);
-        assert.ok(!r.problem.includes(CANARY));
-      }),
+      fc.property(
+        fc.string({ maxLength: 60 }).map((s) => CANARY + s.replace(/@/g, '')),
+        (raw) => {
+          const r = normalizeEmail(raw);
+          assert.ok(!r.ok);
+          assert.ok(!r.problem.includes(CANARY));
+        },
+      ),
       RUNS,
     );
   });
@@ -272,14 +327,21 @@ describe('name index forms', () => {
 
   test('property: index forms are idempotent and blind to runs of white space', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 8 }).filter((w) => !/\s/u.test(w)), { minLength: 1, maxLength: 4 }), fc.constantFrom(' ', '  ', '\t', ' \n '), (words, gap) => {
-        const single = words.join(' ');
-        const spread = gap + words.join(gap) + gap;
-        assert.equal(nameIndexForm(spread), nameIndexForm(single));
-        assert.equal(foldedNameIndexForm(spread), foldedNameIndexForm(single));
-        assert.equal(nameIndexForm(nameIndexForm(single)), nameIndexForm(single));
-        assert.equal(foldedNameIndexForm(foldedNameIndexForm(single)), foldedNameIndexForm(single));
-      }),
+      fc.property(
+        fc.array(
+          fc.string({ unit: 'grapheme', minLength: 1, maxLength: 8 }).filter((w) => !/\s/u.test(w)),
+          { minLength: 1, maxLength: 4 },
+        ),
+        fc.constantFrom(' ', '  ', '\t', ' \n '),
+        (words, gap) => {
+          const single = words.join(' ');
+          const spread = gap + words.join(gap) + gap;
+          assert.equal(nameIndexForm(spread), nameIndexForm(single));
+          assert.equal(foldedNameIndexForm(spread), foldedNameIndexForm(single));
+          assert.equal(nameIndexForm(nameIndexForm(single)), nameIndexForm(single));
+          assert.equal(foldedNameIndexForm(foldedNameIndexForm(single)), foldedNameIndexForm(single));
+        },
+      ),
       RUNS,
     );
   });

@@ -8,7 +8,11 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/
 
 export type Normalized<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: string };
 
-export type NormalizedPhone = { readonly e164: string; readonly countryCallingCode: string; readonly nationalNumber: string };
+export type NormalizedPhone = {
+  readonly e164: string;
+  readonly countryCallingCode: string;
+  readonly nationalNumber: string;
+};
 
 /**
  * A phone number in E.164, validated against libphonenumber's full ("max") metadata.
@@ -23,8 +27,15 @@ export function normalizePhone(raw: string, region: CountryCode): Normalized<Nor
   // of a sentence (or drop an extension) and store something other than what was written.
   if (/[^\d\s+().\-/]/u.test(s)) return { ok: false, problem: 'may hold only digits, spaces and + ( ) - . /' };
   const p = parsePhoneNumberFromString(s, region);
-  if (!p || !p.isValid()) return { ok: false, problem: `is not a valid phone number (numbers without a country code are read in region ${region})` };
-  return { ok: true, value: { e164: p.number, countryCallingCode: p.countryCallingCode, nationalNumber: p.nationalNumber } };
+  if (!p || !p.isValid())
+    return {
+      ok: false,
+      problem: `is not a valid phone number (numbers without a country code are read in region ${region})`,
+    };
+  return {
+    ok: true,
+    value: { e164: p.number, countryCallingCode: p.countryCallingCode, nationalNumber: p.nationalNumber },
+  };
 }
 
 /** A Vietnamese mobile number in one of its usual written shapes: 0…, 84…, +84…, spaced, dotted or dashed. */
@@ -57,7 +68,8 @@ export function normalizeEmail(raw: string): Normalized<{ readonly display: stri
   const s = raw.trim().normalize('NFC');
   if (s.length === 0) return { ok: false, problem: 'is empty' };
   if (s.length > 254) return { ok: false, problem: 'is longer than 254 characters' };
-  if (!EMAIL.test(s)) return { ok: false, problem: 'is not an e-mail address (expected one @ and a dotted domain, no spaces)' };
+  if (!EMAIL.test(s))
+    return { ok: false, problem: 'is not an e-mail address (expected one @ and a dotted domain, no spaces)' };
   return { ok: true, value: { display: s, indexed: s.toLowerCase() } };
 }
 

@@ -5,10 +5,17 @@ import { prepareSubject } from './vault.fns.ts';
 import { sealSubject, type IndexKeys } from './vault.seal.ts';
 import type { IndexScope, SealedSubject, SubjectInput } from './vault.types.ts';
 
-export type SealOutcome = { readonly ok: true; readonly sealed: SealedSubject } | { readonly ok: false; readonly errors: readonly ErrorDetail[] };
+export type SealOutcome =
+  | { readonly ok: true; readonly sealed: SealedSubject }
+  | { readonly ok: false; readonly errors: readonly ErrorDetail[] };
 
 /** Validates, normalizes and seals a batch, in order. The same code runs in workers and inline. */
-export function sealBatch(items: readonly SubjectInput[], keys: IndexKeys, region: CountryCode, pool: RandomPool): SealOutcome[] {
+export function sealBatch(
+  items: readonly SubjectInput[],
+  keys: IndexKeys,
+  region: CountryCode,
+  pool: RandomPool,
+): SealOutcome[] {
   return items.map((item) => {
     const p = prepareSubject(item, region);
     return p.ok ? { ok: true, sealed: sealSubject(p.subject, keys, pool) } : { ok: false, errors: p.errors };
@@ -29,7 +36,10 @@ type PackedSubject = {
   fields: { field: string; mask: string; sealed: Span }[];
   index: { scope: IndexScope; hash: Span }[];
 };
-export type PackedBatch = { readonly bytes: ArrayBuffer; readonly outcomes: ({ ok: true; sealed: PackedSubject } | { ok: false; errors: readonly ErrorDetail[] })[] };
+export type PackedBatch = {
+  readonly bytes: ArrayBuffer;
+  readonly outcomes: ({ ok: true; sealed: PackedSubject } | { ok: false; errors: readonly ErrorDetail[] })[];
+};
 
 export function packBatch(outcomes: readonly SealOutcome[]): PackedBatch {
   const parts: Buffer[] = [];

@@ -4,8 +4,16 @@ import { randomBytes } from 'node:crypto';
 import { createSealer } from './seal.pool.ts';
 import type { IndexKeys } from './vault.seal.ts';
 
-const keys = { name: randomBytes(32), name_folded: randomBytes(32), phone: randomBytes(32), email: randomBytes(32) } as IndexKeys;
-const items = Array.from({ length: 100 }, (_, i) => ({ externalId: `w-${i}`, fields: { phone: `0912 345 ${String(i).padStart(3, '0')}`, name: 'Lê Văn An' } }));
+const keys = {
+  name: randomBytes(32),
+  name_folded: randomBytes(32),
+  phone: randomBytes(32),
+  email: randomBytes(32),
+} as IndexKeys;
+const items = Array.from({ length: 100 }, (_, i) => ({
+  externalId: `w-${i}`,
+  fields: { phone: `0912 345 ${String(i).padStart(3, '0')}`, name: 'Lê Văn An' },
+}));
 
 test('worker sealing gives the same shapes as inline sealing, in order', async () => {
   const sealer = createSealer({ keys, region: 'VN', workers: 2 });

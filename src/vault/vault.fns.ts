@@ -19,7 +19,9 @@ export function externalKey(input: SubjectInput): string | undefined {
   return `${typeof input.kind === 'string' ? input.kind : DEFAULT_KIND}\u0000${input.externalId}`;
 }
 
-export type Prepared = { readonly ok: true; readonly subject: PreparedSubject } | { readonly ok: false; readonly errors: readonly ErrorDetail[] };
+export type Prepared =
+  | { readonly ok: true; readonly subject: PreparedSubject }
+  | { readonly ok: false; readonly errors: readonly ErrorDetail[] };
 
 /**
  * Validates and normalizes one subject: each field's value to encrypt, its mask and its
@@ -29,12 +31,15 @@ export type Prepared = { readonly ok: true; readonly subject: PreparedSubject } 
 export function prepareSubject(input: SubjectInput, region: CountryCode, at = ''): Prepared {
   const errors: ErrorDetail[] = [];
   const bad = (path: string, problem: string) => errors.push({ path: `${at}${path}`, problem });
-  if (typeof input !== 'object' || input === null) return { ok: false, errors: [{ path: at || '/', problem: 'must be an object' }] };
+  if (typeof input !== 'object' || input === null)
+    return { ok: false, errors: [{ path: at || '/', problem: 'must be an object' }] };
   const kind = input.kind ?? DEFAULT_KIND;
-  if (typeof kind !== 'string' || !KIND.test(kind)) bad('/kind', 'must be 2-32 lower-case letters, digits or _ (e.g. customer, recipient, reviewer)');
+  if (typeof kind !== 'string' || !KIND.test(kind))
+    bad('/kind', 'must be 2-32 lower-case letters, digits or _ (e.g. customer, recipient, reviewer)');
   let externalId: string | null = null;
   if (input.externalId !== undefined && input.externalId !== null) {
-    if (typeof input.externalId !== 'string' || !EXTERNAL_ID.test(input.externalId)) bad('/externalId', 'must be 1-128 printable ASCII characters without spaces');
+    if (typeof input.externalId !== 'string' || !EXTERNAL_ID.test(input.externalId))
+      bad('/externalId', 'must be 1-128 printable ASCII characters without spaces');
     else externalId = input.externalId;
   }
   const fields: PreparedField[] = [];
@@ -56,7 +61,12 @@ export function prepareSubject(input: SubjectInput, region: CountryCode, at = ''
     }
     const value = raw[name];
     if (value === undefined || value === null) continue;
-    const r = name === 'address' ? prepareAddress(value) : typeof value === 'string' ? prepareField(name, value, region) : { problem: 'must be a string' };
+    const r =
+      name === 'address'
+        ? prepareAddress(value)
+        : typeof value === 'string'
+          ? prepareField(name, value, region)
+          : { problem: 'must be a string' };
     if ('problem' in r) bad(path, r.problem);
     else fields.push(r);
   }
@@ -72,12 +82,22 @@ function prepareField(field: string, value: string, region: CountryCode): FieldO
     case 'phone': {
       const p = normalizePhone(value, region);
       if (!p.ok) return p;
-      return { field, value: p.value.e164, mask: maskPhone(p.value), index: [{ scope: 'phone', normalized: p.value.e164 }] };
+      return {
+        field,
+        value: p.value.e164,
+        mask: maskPhone(p.value),
+        index: [{ scope: 'phone', normalized: p.value.e164 }],
+      };
     }
     case 'email': {
       const e = normalizeEmail(value);
       if (!e.ok) return e;
-      return { field, value: e.value.display, mask: maskEmail(e.value.display), index: [{ scope: 'email', normalized: e.value.indexed }] };
+      return {
+        field,
+        value: e.value.display,
+        mask: maskEmail(e.value.display),
+        index: [{ scope: 'email', normalized: e.value.indexed }],
+      };
     }
     case 'name': {
       const n = normalizeName(value);
@@ -101,8 +121,10 @@ function prepareAddress(value: unknown): FieldOrProblem {
   else if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const a = value as Partial<Record<keyof AddressParts, unknown>>;
     const parts = (['street', 'ward', 'district', 'province', 'country'] as const).map((k) => a[k]);
-    if (parts.some((p) => p !== undefined && typeof p !== 'string')) return { problem: 'address parts must be strings' };
-    if (typeof a.province !== 'string' || a.province.trim() === '') return { problem: 'an address given in parts needs a province' };
+    if (parts.some((p) => p !== undefined && typeof p !== 'string'))
+      return { problem: 'address parts must be strings' };
+    if (typeof a.province !== 'string' || a.province.trim() === '')
+      return { problem: 'an address given in parts needs a province' };
     line = parts
       .filter((p): p is string => typeof p === 'string' && p.trim() !== '')
       .map((p) => p.normalize('NFC').trim())
@@ -119,7 +141,12 @@ function prepareAddress(value: unknown): FieldOrProblem {
  * The normalized forms a lookup searches for. Names search the diacritics-free index
  * unless `exact` is asked for.
  */
-export function lookupForms(field: string, value: string, region: CountryCode, exact: boolean): { ok: true; scope: IndexScope; normalized: string } | { ok: false; problem: string } {
+export function lookupForms(
+  field: string,
+  value: string,
+  region: CountryCode,
+  exact: boolean,
+): { ok: true; scope: IndexScope; normalized: string } | { ok: false; problem: string } {
   switch (field) {
     case 'phone': {
       const p = normalizePhone(value, region);
@@ -132,7 +159,9 @@ export function lookupForms(field: string, value: string, region: CountryCode, e
     case 'name': {
       const n = normalizeName(value);
       if (!n.ok) return n;
-      return exact ? { ok: true, scope: 'name', normalized: nameIndexForm(n.value) } : { ok: true, scope: 'name_folded', normalized: foldedNameIndexForm(n.value) };
+      return exact
+        ? { ok: true, scope: 'name', normalized: nameIndexForm(n.value) }
+        : { ok: true, scope: 'name_folded', normalized: foldedNameIndexForm(n.value) };
     }
     default:
       return { ok: false, problem: 'is not an indexed field (name, phone or email)' };

@@ -12,7 +12,13 @@ function chunks<T>(rows: readonly T[], size = CHUNK): T[][] {
   return out;
 }
 
-export type DataKeyRow = { readonly subjectId: number; readonly token: string; readonly dekVersion: number; readonly kekVersion: number; readonly wrapped: Buffer };
+export type DataKeyRow = {
+  readonly subjectId: number;
+  readonly token: string;
+  readonly dekVersion: number;
+  readonly kekVersion: number;
+  readonly wrapped: Buffer;
+};
 /** A sealed subject with the internal id it is stored under. */
 export type NumberedSubject = { readonly id: number; readonly sealed: SealedSubject };
 
@@ -23,7 +29,8 @@ export type NumberedSubject = { readonly id: number; readonly sealed: SealedSubj
  * Every method takes an optional transaction.
  */
 /** A subject by one blind index value (SQLite's bulk path: one point lookup each). */
-const FIND_BY_INDEX = 'select s.token from vault_index i join vault_subjects s on s.id = i.subject_id where i.scope = ? and i.hash = ? and s.erased_at is null';
+const FIND_BY_INDEX =
+  'select s.token from vault_index i join vault_subjects s on s.id = i.subject_id where i.scope = ? and i.hash = ? and s.erased_at is null';
 
 export function createVaultRepo(store: Pick<Store, 'db' | 'insertRows' | 'selectEach'>) {
   const db = store.db;
@@ -32,7 +39,12 @@ export function createVaultRepo(store: Pick<Store, 'db' | 'insertRows' | 'select
 
     /** Reserves `n` sequential subject ids (gaps are harmless; ids are never shown). */
     async allocateIds(n: number, tx: Db = db): Promise<number> {
-      const r = await tx.updateTable('id_alloc').set((eb) => ({ next_id: eb('next_id', '+', n) })).where('name', '=', 'subject').returning('next_id').executeTakeFirstOrThrow();
+      const r = await tx
+        .updateTable('id_alloc')
+        .set((eb) => ({ next_id: eb('next_id', '+', n) }))
+        .where('name', '=', 'subject')
+        .returning('next_id')
+        .executeTakeFirstOrThrow();
       return Number(r.next_id) - n;
     },
 
@@ -49,7 +61,12 @@ export function createVaultRepo(store: Pick<Store, 'db' | 'insertRows' | 'select
     },
 
     /** Stores sealed subjects with their fields and indexes, in the transaction `tx`. */
-    async insertSubjects(subjects: readonly NumberedSubject[], createdAt: string, dekVersion: number, tx: Transaction<Database>): Promise<void> {
+    async insertSubjects(
+      subjects: readonly NumberedSubject[],
+      createdAt: string,
+      dekVersion: number,
+      tx: Transaction<Database>,
+    ): Promise<void> {
       await store.insertRows(
         tx,
         'vault_subjects',
@@ -79,14 +96,33 @@ export function createVaultRepo(store: Pick<Store, 'db' | 'insertRows' | 'select
     },
 
     /** Live subjects after internal id `after`, in id order, with their masks (exports). */
-    async pageSubjects(after: number, limit: number, kind?: string): Promise<{ id: number; token: string; kind: string; created_at: string; masks: Record<string, string> }[]> {
-      let q = db.selectFrom('vault_subjects').select(['id', 'token', 'kind', 'created_at']).where('id', '>', after).where('erased_at', 'is', null).orderBy('id').limit(limit);
+    async pageSubjects(
+      after: number,
+      limit: number,
+      kind?: string,
+    ): Promise<{ id: number; token: string; kind: string; created_at: string; masks: Record<string, string> }[]> {
+      let q = db
+        .selectFrom('vault_subjects')
+        .select(['id', 'token', 'kind', 'created_at'])
+        .where('id', '>', after)
+        .where('erased_at', 'is', null)
+        .orderBy('id')
+        .limit(limit);
       if (kind) q = q.where('kind', '=', kind);
       const subjects = await q.execute();
       if (subjects.length === 0) return [];
-      const masks = await db.selectFrom('vault_fields').select(['subject_id', 'field', 'mask']).where('subject_id', 'in', subjects.map((s) => s.id)).execute();
+      const masks = await db
+        .selectFrom('vault_fields')
+        .select(['subject_id', 'field', 'mask'])
+        .where(
+          'subject_id',
+          'in',
+          subjects.map((s) => s.id),
+        )
+        .execute();
       const by = new Map<number, Record<string, string>>();
-      for (const m of masks) (by.get(Number(m.subject_id)) ?? by.set(Number(m.subject_id), {}).get(Number(m.subject_id))!)[m.field] = m.mask;
+      for (const m of masks)
+        (by.get(Number(m.subject_id)) ?? by.set(Number(m.subject_id), {}).get(Number(m.subject_id))!)[m.field] = m.mask;
       return subjects.map((s) => ({ ...s, id: Number(s.id), masks: by.get(Number(s.id)) ?? {} }));
     },
 
@@ -95,15 +131,29 @@ export function createVaultRepo(store: Pick<Store, 'db' | 'insertRows' | 'select
     },
 
     async getMasks(subjectId: number, tx: Db = db): Promise<{ field: string; mask: string }[]> {
-      return tx.selectFrom('vault_fields').select(['field', 'mask']).where('subject_id', '=', subjectId).orderBy('field').execute();
+      return tx
+        .selectFrom('vault_fields')
+        .select(['field', 'mask'])
+        .where('subject_id', '=', subjectId)
+        .orderBy('field')
+        .execute();
     },
 
     async getSealedField(subjectId: number, field: string, tx: Db = db) {
-      return tx.selectFrom('vault_fields').select(['sealed']).where('subject_id', '=', subjectId).where('field', '=', field).executeTakeFirst();
+      return tx
+        .selectFrom('vault_fields')
+        .select(['sealed'])
+        .where('subject_id', '=', subjectId)
+        .where('field', '=', field)
+        .executeTakeFirst();
     },
 
     async getDataKey(subjectId: number, tx: Db = db): Promise<DataKeyRow | undefined> {
-      const r = await tx.selectFrom('cloak_keys.vault_data_keys').selectAll().where('subject_id', '=', subjectId).executeTakeFirst();
+      const r = await tx
+        .selectFrom('cloak_keys.vault_data_keys')
+        .selectAll()
+        .where('subject_id', '=', subjectId)
+        .executeTakeFirst();
       return r && toKeyRow(r);
     },
 
@@ -111,7 +161,13 @@ export function createVaultRepo(store: Pick<Store, 'db' | 'insertRows' | 'select
     /** Live subjects' tokens for many blind-index hashes of one scope at once, by hash (hex). */
     /** The live subjects' tokens of each hash, in the order of `hashes` (tracing a leak). */
     async findEachByIndex(scope: IndexScope, hashes: readonly Buffer[]): Promise<string[][]> {
-      if (store.selectEach) return store.selectEach(FIND_BY_INDEX, hashes.map((h) => [scope, h])).map((rows) => rows.map((r) => (r as [string])[0]));
+      if (store.selectEach)
+        return store
+          .selectEach(
+            FIND_BY_INDEX,
+            hashes.map((h) => [scope, h]),
+          )
+          .map((rows) => rows.map((r) => (r as [string])[0]));
       const byHex = new Map<string, string[]>();
       for (let i = 0; i < hashes.length; i += 500) {
         const rows = await db
@@ -146,7 +202,10 @@ export function createVaultRepo(store: Pick<Store, 'db' | 'insertRows' | 'select
 
     /** Destroys a subject's wrapped data key: the crypto-shred. */
     async deleteDataKey(subjectId: number, tx: Db = db): Promise<boolean> {
-      const r = await tx.deleteFrom('cloak_keys.vault_data_keys').where('subject_id', '=', subjectId).executeTakeFirst();
+      const r = await tx
+        .deleteFrom('cloak_keys.vault_data_keys')
+        .where('subject_id', '=', subjectId)
+        .executeTakeFirst();
       return r.numDeletedRows > 0n;
     },
 
@@ -158,17 +217,35 @@ export function createVaultRepo(store: Pick<Store, 'db' | 'insertRows' | 'select
     async eraseSubjectData(subjectId: number, erasedAt: string, tx: Db = db): Promise<void> {
       await tx.deleteFrom('vault_fields').where('subject_id', '=', subjectId).execute();
       await tx.deleteFrom('vault_index').where('subject_id', '=', subjectId).execute();
-      await tx.updateTable('vault_subjects').set({ erased_at: erasedAt, external_id: null }).where('id', '=', subjectId).where('erased_at', 'is', null).execute();
+      await tx
+        .updateTable('vault_subjects')
+        .set({ erased_at: erasedAt, external_id: null })
+        .where('id', '=', subjectId)
+        .where('erased_at', 'is', null)
+        .execute();
     },
 
     /** Data keys still wrapped under another KEK version than `active`, after `afterId`. */
     async keysNotUnder(active: number, afterId: number, limit: number, tx: Db = db): Promise<DataKeyRow[]> {
-      const rows = await tx.selectFrom('cloak_keys.vault_data_keys').selectAll().where('kek_version', '!=', active).where('subject_id', '>', afterId).orderBy('subject_id').limit(limit).execute();
+      const rows = await tx
+        .selectFrom('cloak_keys.vault_data_keys')
+        .selectAll()
+        .where('kek_version', '!=', active)
+        .where('subject_id', '>', afterId)
+        .orderBy('subject_id')
+        .limit(limit)
+        .execute();
       return rows.map(toKeyRow);
     },
 
     /** Replaces a wrapped key, only if it is still wrapped under `fromVersion` (another rewrapper may have won). */
-    async replaceWrapped(subjectId: number, fromVersion: number, toVersion: number, wrapped: Buffer, tx: Db = db): Promise<boolean> {
+    async replaceWrapped(
+      subjectId: number,
+      fromVersion: number,
+      toVersion: number,
+      wrapped: Buffer,
+      tx: Db = db,
+    ): Promise<boolean> {
       const r = await tx
         .updateTable('cloak_keys.vault_data_keys')
         .set({ kek_version: toVersion, wrapped })
@@ -196,20 +273,42 @@ export function createVaultRepo(store: Pick<Store, 'db' | 'insertRows' | 'select
         .deleteFrom('cloak_keys.vault_data_keys')
         .where('created_at', '<', before)
         .where(({ not, exists, selectFrom }) =>
-          not(exists(selectFrom('vault_subjects').select('vault_subjects.id').whereRef('vault_subjects.id', '=', 'cloak_keys.vault_data_keys.subject_id'))),
+          not(
+            exists(
+              selectFrom('vault_subjects')
+                .select('vault_subjects.id')
+                .whereRef('vault_subjects.id', '=', 'cloak_keys.vault_data_keys.subject_id'),
+            ),
+          ),
         )
         .executeTakeFirst();
       return Number(r.numDeletedRows);
     },
 
     async countSubjects(tx: Db = db): Promise<number> {
-      const r = await tx.selectFrom('vault_subjects').select((eb) => eb.fn.countAll<string | number>().as('n')).where('erased_at', 'is', null).executeTakeFirstOrThrow();
+      const r = await tx
+        .selectFrom('vault_subjects')
+        .select((eb) => eb.fn.countAll<string | number>().as('n'))
+        .where('erased_at', 'is', null)
+        .executeTakeFirstOrThrow();
       return Number(r.n);
     },
   };
 }
 export type VaultRepo = ReturnType<typeof createVaultRepo>;
 
-function toKeyRow(r: { subject_id: number; token: string; dek_version: number; kek_version: number; wrapped: Buffer }): DataKeyRow {
-  return { subjectId: Number(r.subject_id), token: r.token, dekVersion: r.dek_version, kekVersion: r.kek_version, wrapped: r.wrapped };
+function toKeyRow(r: {
+  subject_id: number;
+  token: string;
+  dek_version: number;
+  kek_version: number;
+  wrapped: Buffer;
+}): DataKeyRow {
+  return {
+    subjectId: Number(r.subject_id),
+    token: r.token,
+    dekVersion: r.dek_version,
+    kekVersion: r.kek_version,
+    wrapped: r.wrapped,
+  };
 }

@@ -33,7 +33,9 @@ export function sealSubject(p: PreparedSubject, keys: IndexKeys, pool: RandomPoo
     sealed: seal(dek, Buffer.from(f.value, 'utf8'), fieldAad(token, f.field, DEK_VERSION), pool.nonce()),
     mask: f.mask,
   }));
-  const index = p.fields.flatMap((f) => f.index.map((i) => ({ scope: i.scope, hash: blindIndex(keys, i.scope, i.normalized) })));
+  const index = p.fields.flatMap((f) =>
+    f.index.map((i) => ({ scope: i.scope, hash: blindIndex(keys, i.scope, i.normalized) })),
+  );
   return { token, kind: p.kind, externalId: p.externalId, dek, fields, index };
 }
 

@@ -12,7 +12,14 @@ import { DEFAULT_KIND, FIELD_NAME, externalKey, lookupForms, prepareSubject } fr
 import type { VaultRepo } from './vault.repo.ts';
 import { blindIndex, dekContext, openField, type IndexKeys } from './vault.seal.ts';
 import { phoneLookupForm } from './normalize.ts';
-import { DEK_VERSION, type CreateResult, type IndexScope, type MaskedSubject, type SealedSubject, type SubjectInput } from './vault.types.ts';
+import {
+  DEK_VERSION,
+  type CreateResult,
+  type IndexScope,
+  type MaskedSubject,
+  type SealedSubject,
+  type SubjectInput,
+} from './vault.types.ts';
 
 export type VaultDeps = {
   repo: VaultRepo;
@@ -66,7 +73,13 @@ export function createVaultService(deps: VaultDeps) {
     const first = await repo.allocateIds(sealed.length);
     const numbered = sealed.map((s, i) => ({ id: first + i, sealed: s }));
     await repo.insertDataKeys(
-      numbered.map(({ id, sealed: s }, i) => ({ subjectId: id, token: s.token, dekVersion: DEK_VERSION, kekVersion: wrapped[i]!.kekVersion, wrapped: wrapped[i]!.wrapped })),
+      numbered.map(({ id, sealed: s }, i) => ({
+        subjectId: id,
+        token: s.token,
+        dekVersion: DEK_VERSION,
+        kekVersion: wrapped[i]!.kekVersion,
+        wrapped: wrapped[i]!.wrapped,
+      })),
       now,
     );
     try {
@@ -78,7 +91,11 @@ export function createVaultService(deps: VaultDeps) {
       await repo.transaction(async (trx) => {
         const fresh: typeof numbered = [];
         for (const [kind, list] of groupByKind(numbered)) {
-          const taken = await repo.tokensByExternalId(kind, list.flatMap((n) => (n.sealed.externalId ? [n.sealed.externalId] : [])), trx);
+          const taken = await repo.tokensByExternalId(
+            kind,
+            list.flatMap((n) => (n.sealed.externalId ? [n.sealed.externalId] : [])),
+            trx,
+          );
           for (const n of list) {
             const t = n.sealed.externalId ? taken.get(n.sealed.externalId) : undefined;
             if (t) existing.set(n.sealed, t);
@@ -102,7 +119,9 @@ export function createVaultService(deps: VaultDeps) {
       else byKind.set(k, [i.externalId]);
     }
     const found = new Map<string, string>();
-    for (const [kind, ids] of byKind) for (const [id, t] of await repo.tokensByExternalId(kind, ids)) found.set(externalKey({ kind, externalId: id, fields: {} })!, t);
+    for (const [kind, ids] of byKind)
+      for (const [id, t] of await repo.tokensByExternalId(kind, ids))
+        found.set(externalKey({ kind, externalId: id, fields: {} })!, t);
     return inputs.map((i) => {
       const key = externalKey(i);
       return key === undefined ? undefined : found.get(key);
@@ -127,14 +146,18 @@ export function createVaultService(deps: VaultDeps) {
      * external id is already stored returns the existing token with `created: false`.
      * @example await vault.createSubjects([{ kind: 'customer', externalId: 'c-1', fields: { phone: '0912345678' } }])
      */
-    async createSubjects(inputs: readonly SubjectInput[], itemPath: (n: number) => string = (n) => `/subjects/${n}`): Promise<CreateResult[]> {
+    async createSubjects(
+      inputs: readonly SubjectInput[],
+      itemPath: (n: number) => string = (n) => `/subjects/${n}`,
+    ): Promise<CreateResult[]> {
       const dup = new Map<string, number>();
       const errors: ErrorDetail[] = [];
       inputs.forEach((i, n) => {
         const key = externalKey(i);
         if (key === undefined) return;
         const first = dup.get(key);
-        if (first !== undefined) errors.push({ path: `${itemPath(n)}/externalId`, problem: `repeats the external id of item ${first}` });
+        if (first !== undefined)
+          errors.push({ path: `${itemPath(n)}/externalId`, problem: `repeats the external id of item ${first}` });
         else dup.set(key, n);
       });
       const already = await known(inputs);
@@ -150,25 +173,43 @@ export function createVaultService(deps: VaultDeps) {
       outcomes.forEach((o, k) => {
         if (!o.ok) errors.push(...o.errors.map((e) => ({ ...e, path: `${itemPath(todo[k]!.n)}${e.path ?? ''}` })));
       });
-      if (errors.length > 0) throw new InvalidInput(`${errors.length} problem(s) in the request; nothing was stored`, errors);
+      if (errors.length > 0)
+        throw new InvalidInput(`${errors.length} problem(s) in the request; nothing was stored`, errors);
       const sealed = outcomes.map((o) => (o as Extract<SealOutcome, { ok: true }>).sealed);
       const raced = await store(sealed);
       const results: CreateResult[] = inputs.map((i, n) => {
         const t = already[n];
-        return { token: t ?? '', created: false, externalId: typeof i.externalId === 'string' ? i.externalId : null, fields: {} };
+        return {
+          token: t ?? '',
+          created: false,
+          externalId: typeof i.externalId === 'string' ? i.externalId : null,
+          fields: {},
+        };
       });
       sealed.forEach((s, k) => {
         const n = todo[k]!.n;
         const other = raced.get(s);
-        results[n] = { token: other ?? s.token, created: !other, externalId: s.externalId, fields: other ? {} : masksOf(s) };
+        results[n] = {
+          token: other ?? s.token,
+          created: !other,
+          externalId: s.externalId,
+          fields: other ? {} : masksOf(s),
+        };
       });
       // Existing subjects answer with their stored masks, so a retried create looks like the first.
       for (const r of results) {
         if (r.created) continue;
         const s = await repo.getSubject(r.token);
-        if (s) Object.assign(r.fields as Record<string, string>, Object.fromEntries((await repo.getMasks(s.id)).map((m) => [m.field, m.mask])));
+        if (s)
+          Object.assign(
+            r.fields as Record<string, string>,
+            Object.fromEntries((await repo.getMasks(s.id)).map((m) => [m.field, m.mask])),
+          );
       }
-      log.info({ created: results.filter((r) => r.created).length, existing: results.filter((r) => !r.created).length }, 'vault: subjects written');
+      log.info(
+        { created: results.filter((r) => r.created).length, existing: results.filter((r) => !r.created).length },
+        'vault: subjects written',
+      );
       return results;
     },
 
@@ -182,12 +223,19 @@ export function createVaultService(deps: VaultDeps) {
       const candidates: ImportItem[] = [];
       for (const it of items) {
         if (typeof it.input.externalId !== 'string' || it.input.externalId === '') {
-          bad.push({ line: it.line, errors: [{ path: 'externalId', problem: 'is missing (imports are idempotent on the external id)' }] });
+          bad.push({
+            line: it.line,
+            errors: [{ path: 'externalId', problem: 'is missing (imports are idempotent on the external id)' }],
+          });
           continue;
         }
         const key = externalKey(it.input)!;
         const first = firstLine.get(key);
-        if (first !== undefined) bad.push({ line: it.line, errors: [{ path: 'externalId', problem: `repeats the external id of line ${first}` }] });
+        if (first !== undefined)
+          bad.push({
+            line: it.line,
+            errors: [{ path: 'externalId', problem: `repeats the external id of line ${first}` }],
+          });
         else {
           firstLine.set(key, it.line);
           candidates.push(it);
@@ -197,7 +245,9 @@ export function createVaultService(deps: VaultDeps) {
       const todo = candidates.filter((_, n) => already[n] === undefined);
       const outcomes = await sealer.seal(todo.map((t) => t.input));
       const good: SealedSubject[] = [];
-      outcomes.forEach((o, k) => (o.ok ? good.push(o.sealed) : bad.push({ line: todo[k]!.line, errors: [...o.errors] })));
+      outcomes.forEach((o, k) =>
+        o.ok ? good.push(o.sealed) : bad.push({ line: todo[k]!.line, errors: [...o.errors] }),
+      );
       const raced = await store(good);
       bad.sort((a, b) => a.line - b.line);
       return { created: good.length - raced.size, existing: candidates.length - todo.length + raced.size, bad };
@@ -213,9 +263,19 @@ export function createVaultService(deps: VaultDeps) {
      * Live subjects in a stable order, masks only, a page at a time (bulk exports, which are
      * approved, limited and logged by the export service). Pass the returned cursor back.
      */
-    async page(cursor: number, limit: number, kind?: string): Promise<{ rows: { token: string; kind: string; createdAt: string; fields: Record<string, string> }[]; cursor: number }> {
+    async page(
+      cursor: number,
+      limit: number,
+      kind?: string,
+    ): Promise<{
+      rows: { token: string; kind: string; createdAt: string; fields: Record<string, string> }[];
+      cursor: number;
+    }> {
       const rows = await repo.pageSubjects(cursor, limit, kind);
-      return { rows: rows.map((r) => ({ token: r.token, kind: r.kind, createdAt: r.created_at, fields: r.masks })), cursor: rows.length ? rows[rows.length - 1]!.id : cursor };
+      return {
+        rows: rows.map((r) => ({ token: r.token, kind: r.kind, createdAt: r.created_at, fields: r.masks })),
+        cursor: rows.length ? rows[rows.length - 1]!.id : cursor,
+      };
     },
 
     /**
@@ -224,7 +284,11 @@ export function createVaultService(deps: VaultDeps) {
      * (a trace of a million rows is one operation, recorded by its caller). Returns, for each
      * value that matched, the tokens.
      */
-    async matchValues(field: 'phone' | 'email' | 'name', values: readonly string[], opts: { region?: CountryCode; alsoRegions?: readonly CountryCode[] } = {}): Promise<Map<string, string[]>> {
+    async matchValues(
+      field: 'phone' | 'email' | 'name',
+      values: readonly string[],
+      opts: { region?: CountryCode; alsoRegions?: readonly CountryCode[] } = {},
+    ): Promise<Map<string, string[]>> {
       const region = opts.region ?? deps.region;
       // Each distinct normalized form once, with the values written that way.
       const byForm = new Map<string, string[]>();
@@ -251,7 +315,10 @@ export function createVaultService(deps: VaultDeps) {
       const out = new Map<string, string[]>();
       if (!scope || byForm.size === 0) return out;
       const forms = [...byForm.keys()];
-      const found = await repo.findEachByIndex(scope, forms.map((f) => blindIndex(deps.indexKeys, scope, f)));
+      const found = await repo.findEachByIndex(
+        scope,
+        forms.map((f) => blindIndex(deps.indexKeys, scope, f)),
+      );
       forms.forEach((f, i) => {
         if (found[i]!.length) for (const v of byForm.get(f)!) out.set(v, found[i]!);
       });
@@ -268,7 +335,14 @@ export function createVaultService(deps: VaultDeps) {
       const s = await liveSubject(token);
       const masks = await repo.getMasks(s.id);
       const fields = Object.fromEntries(masks.map((m) => [m.field, m.mask]));
-      await deps.bus.publish({ type: 'lookup', at: clock.now().toISOString(), actor: ctx.actor, result: 'ok', customer: token, fields: Object.keys(fields) });
+      await deps.bus.publish({
+        type: 'lookup',
+        at: clock.now().toISOString(),
+        actor: ctx.actor,
+        result: 'ok',
+        customer: token,
+        fields: Object.keys(fields),
+      });
       return { token: s.token, kind: s.kind, externalId: s.external_id, createdAt: s.created_at, fields };
     },
 
@@ -277,12 +351,28 @@ export function createVaultService(deps: VaultDeps) {
      * Names match without diacritics or case unless `exact` is set.
      * @example await vault.lookup('phone', '+84 912 345 678', {}, ctx) // ['sub_…']
      */
-    async lookup(field: string, value: string, opts: { exact?: boolean; region?: CountryCode }, ctx: Ctx): Promise<string[]> {
-      if (typeof value !== 'string') throw new InvalidInput('the lookup value must be a string', [{ path: '/value', problem: 'must be a string' }]);
+    async lookup(
+      field: string,
+      value: string,
+      opts: { exact?: boolean; region?: CountryCode },
+      ctx: Ctx,
+    ): Promise<string[]> {
+      if (typeof value !== 'string')
+        throw new InvalidInput('the lookup value must be a string', [{ path: '/value', problem: 'must be a string' }]);
       const f = lookupForms(field, value, opts.region ?? deps.region, opts.exact ?? false);
-      if (!f.ok) throw new InvalidInput(`cannot look up by ${FIELD_NAME.test(field) ? field : 'this field'}: the value ${f.problem}`, [{ path: '/value', problem: f.problem }]);
+      if (!f.ok)
+        throw new InvalidInput(
+          `cannot look up by ${FIELD_NAME.test(field) ? field : 'this field'}: the value ${f.problem}`,
+          [{ path: '/value', problem: f.problem }],
+        );
       const tokens = await repo.findByIndex(f.scope, blindIndex(deps.indexKeys, f.scope, f.normalized), LOOKUP_LIMIT);
-      await deps.bus.publish({ type: 'lookup', at: clock.now().toISOString(), actor: ctx.actor, result: 'ok', fields: [field] });
+      await deps.bus.publish({
+        type: 'lookup',
+        at: clock.now().toISOString(),
+        actor: ctx.actor,
+        result: 'ok',
+        fields: [field],
+      });
       return tokens;
     },
 
@@ -291,7 +381,8 @@ export function createVaultService(deps: VaultDeps) {
      * policy and writes the audit log first) may be handed this method.
      */
     async decryptField(token: string, field: string): Promise<string> {
-      if (!FIELD_NAME.test(field)) throw new InvalidInput('not a field name', [{ path: '/field', problem: 'must be a field name' }]);
+      if (!FIELD_NAME.test(field))
+        throw new InvalidInput('not a field name', [{ path: '/field', problem: 'must be a field name' }]);
       const s = await liveSubject(token);
       const row = await repo.getSealedField(s.id, field);
       if (!row) throw new NotFound(`this subject has no ${field} field`);
@@ -301,14 +392,21 @@ export function createVaultService(deps: VaultDeps) {
       try {
         dek = await kms.unwrap({ kekVersion: key.kekVersion, wrapped: key.wrapped }, dekContext(token));
       } catch (e) {
-        if (e instanceof KeyVersionUnknown) throw new Unavailable(`the data key is wrapped under key version ${e.version}, which this keyring no longer holds`);
-        if (e instanceof OpenFailed) throw new Unavailable('the data key does not unwrap under this keyring: the key store or the keyring was altered');
+        if (e instanceof KeyVersionUnknown)
+          throw new Unavailable(
+            `the data key is wrapped under key version ${e.version}, which this keyring no longer holds`,
+          );
+        if (e instanceof OpenFailed)
+          throw new Unavailable(
+            'the data key does not unwrap under this keyring: the key store or the keyring was altered',
+          );
         throw e;
       }
       try {
         return openField(dek, token, field, s.dek_version, row.sealed);
       } catch (e) {
-        if (e instanceof OpenFailed) throw new Unavailable('a stored value does not open under its key: the data or the key store was altered');
+        if (e instanceof OpenFailed)
+          throw new Unavailable('a stored value does not open under its key: the data or the key store was altered');
         throw e;
       } finally {
         dek.fill(0);
@@ -339,12 +437,14 @@ export function createVaultService(deps: VaultDeps) {
      * Rewraps data keys still under an older KEK version with the active one. No field value
      * is re-encrypted. Safe to run while serving and from several processes at once.
      */
-    async rewrap(opts: { batchSize?: number; onProgress?: (done: number) => void } = {}): Promise<{ rewrapped: number; unreadable: number }> {
+    async rewrap(
+      opts: { batchSize?: number; onProgress?: (done: number) => void } = {},
+    ): Promise<{ rewrapped: number; unreadable: number }> {
       kms.reload();
       const active = kms.activeVersion();
       let rewrapped = 0;
       let unreadable = 0;
-      for (let after = 0; ; ) {
+      for (let after = 0; ;) {
         const rows = await repo.keysNotUnder(active, after, opts.batchSize ?? 500);
         if (rows.length === 0) break;
         after = rows[rows.length - 1]!.subjectId;
@@ -360,7 +460,16 @@ export function createVaultService(deps: VaultDeps) {
         const wrapped = await kms.wrapMany(readable.map((r) => ({ key: r.dek, context: dekContext(r.row.token) })));
         await repo.transaction(async (trx) => {
           for (const [k, r] of readable.entries()) {
-            if (await repo.replaceWrapped(r.row.subjectId, r.row.kekVersion, wrapped[k]!.kekVersion, wrapped[k]!.wrapped, trx)) rewrapped++;
+            if (
+              await repo.replaceWrapped(
+                r.row.subjectId,
+                r.row.kekVersion,
+                wrapped[k]!.kekVersion,
+                wrapped[k]!.wrapped,
+                trx,
+              )
+            )
+              rewrapped++;
           }
         });
         for (const r of readable) r.dek.fill(0);
@@ -372,10 +481,20 @@ export function createVaultService(deps: VaultDeps) {
     },
 
     /** Which KEK versions exist and how many data keys each still wraps. */
-    async keyStatus(): Promise<{ active: number; versions: number[]; dataKeysByVersion: Record<string, number>; subjects: number }> {
+    async keyStatus(): Promise<{
+      active: number;
+      versions: number[];
+      dataKeysByVersion: Record<string, number>;
+      subjects: number;
+    }> {
       kms.reload();
       const counts = await repo.countKeysByVersion();
-      return { active: kms.activeVersion(), versions: [...kms.versions()], dataKeysByVersion: Object.fromEntries([...counts].map(([v, n]) => [String(v), n])), subjects: await repo.countSubjects() };
+      return {
+        active: kms.activeVersion(),
+        versions: [...kms.versions()],
+        dataKeysByVersion: Object.fromEntries([...counts].map(([v, n]) => [String(v), n])),
+        subjects: await repo.countSubjects(),
+      };
     },
 
     /** Deletes data keys left behind by a crash between writing a key and its subject, and purges deleted keys. */

@@ -7,7 +7,6 @@ import { createApp } from '../app.ts';
 import { loadConfig } from '../lib/config.ts';
 import type { CloakEvent } from '../bus/events.ts';
 
-
 for (const d of DIALECTS) {
   describe(`masked contact on ${d.name}`, () => {
     // 09:00 in Hồ Chí Minh City.
@@ -19,19 +18,43 @@ for (const d of DIALECTS) {
       const app = h.app;
       await app.devices.createStation({ id: 'hub', name: 'hub', kind: 'hub' });
       await app.devices.createStation({ id: 'q3', name: 'Quận 3', kind: 'delivery' });
-      const [r] = await app.vault.createSubjects([{ externalId: 'ct-1', fields: { name: 'Lý Thị Mỹ', phone: '0933 456 789', address: '9 Võ Văn Tần, Phường 6, Quận 3, TP. Hồ Chí Minh' } }]);
+      const [r] = await app.vault.createSubjects([
+        {
+          externalId: 'ct-1',
+          fields: {
+            name: 'Lý Thị Mỹ',
+            phone: '0933 456 789',
+            address: '9 Võ Văn Tần, Phường 6, Quận 3, TP. Hồ Chí Minh',
+          },
+        },
+      ]);
       const p = await app.waybill.createParcel({ recipient: r!.token, origin: 'hub', destination: 'q3' });
       const courier = await enrollDevice(app, 'q3', 'courier_app');
       const other = await enrollDevice(app, 'q3', 'courier_app');
       const scanner = await enrollDevice(app, 'q3', 'scanner');
-      await assert.rejects(app.contact.assign(p.tracking, scanner.id), InvalidInput, 'only courier apps take assignments');
+      await assert.rejects(
+        app.contact.assign(p.tracking, scanner.id),
+        InvalidInput,
+        'only courier apps take assignments',
+      );
       await app.contact.assign(p.tracking, courier.id);
 
       const seen: unknown[] = [];
       const view = await app.contact.courierView(courier, p.tracking);
-      assert.deepEqual(view.recipient, { name: 'L. T. M.', address: '9 Võ Văn Tần, Phường 6, Quận 3, TP. Hồ Chí Minh' }, 'the address needed to deliver');
+      assert.deepEqual(
+        view.recipient,
+        { name: 'L. T. M.', address: '9 Võ Văn Tần, Phường 6, Quận 3, TP. Hồ Chí Minh' },
+        'the address needed to deliver',
+      );
       const reveal = events.find((e) => e.type === 'reveal' && e.actor === `device:${courier.id}`);
-      assert.ok(reveal && reveal.type === 'reveal' && reveal.field === 'address' && reveal.purpose === 'delivery' && reveal.customer === r!.token, 'the reveal is published');
+      assert.ok(
+        reveal &&
+          reveal.type === 'reveal' &&
+          reveal.field === 'address' &&
+          reveal.purpose === 'delivery' &&
+          reveal.customer === r!.token,
+        'the reveal is published',
+      );
       assert.equal(view.relay, null);
       const relay = await app.contact.bindRelay(courier, p.tracking);
       seen.push(relay, await app.contact.bindRelay(courier, p.tracking));
@@ -40,9 +63,13 @@ for (const d of DIALECTS) {
       seen.push(call, await app.contact.courierView(courier, p.tracking));
       assert.equal(call.via, relay.number);
       const calls = (app.telephony as { calls(): readonly { callId: string; to: string; parcel: string }[] }).calls();
-      assert.deepEqual(calls.map((c) => [c.callId, c.parcel, c.to]), [[call.callId, p.tracking, '+84 ••••789']]);
+      assert.deepEqual(
+        calls.map((c) => [c.callId, c.parcel, c.to]),
+        [[call.callId, p.tracking, '+84 ••••789']],
+      );
       const everything = JSON.stringify(seen) + JSON.stringify(calls);
-      for (const v of ['933456789', '0933 456 789', '+84933456789', 'Lý Thị Mỹ']) assert.ok(!everything.includes(v), `"${v}" reached the courier`);
+      for (const v of ['933456789', '0933 456 789', '+84933456789', 'Lý Thị Mỹ'])
+        assert.ok(!everything.includes(v), `"${v}" reached the courier`);
 
       // Another courier, at the same station: nothing.
       await assert.rejects(app.contact.courierView(other, p.tracking), NotFound);
@@ -53,7 +80,11 @@ for (const d of DIALECTS) {
       await app.waybill.ingestScans(scanner, [{ parcel: p.tracking, step: 'delivered' }]);
       now = new Date(now.getTime() + 60 * 60_000);
       assert.ok(await app.contact.call(courier, p.tracking));
-      assert.equal((await app.contact.bindRelay(courier, p.tracking)).number, relay.number, 'during the grace period the binding in force is returned');
+      assert.equal(
+        (await app.contact.bindRelay(courier, p.tracking)).number,
+        relay.number,
+        'during the grace period the binding in force is returned',
+      );
       now = new Date(now.getTime() + 61 * 60_000);
       await assert.rejects(app.contact.call(courier, p.tracking), Forbidden);
       const after = await app.contact.courierView(courier, p.tracking);
@@ -109,7 +140,10 @@ for (const d of DIALECTS) {
     test('two couriers asking at once for the last free number: one gets it, the other is told to retry; it is reused once free', async () => {
       const db = await d.fresh();
       let now = new Date('2026-11-30T02:00:00Z');
-      const app = await createApp(loadConfig({ ...db.env, CLOAK_RELAY_NUMBERS: '+842871000999', CLOAK_RELAY_GRACE_MINUTES: '10' }), { clock: { now: () => now } });
+      const app = await createApp(
+        loadConfig({ ...db.env, CLOAK_RELAY_NUMBERS: '+842871000999', CLOAK_RELAY_GRACE_MINUTES: '10' }),
+        { clock: { now: () => now } },
+      );
       try {
         await app.devices.createStation({ id: 'hub', name: 'hub', kind: 'hub' });
         await app.devices.createStation({ id: 'q5', name: 'Quận 5', kind: 'delivery' });

@@ -13,7 +13,12 @@ import type { Caller } from './waybill.types.ts';
 
 /** Couriers work by the Vietnamese day: "assigned today" is today in Hồ Chí Minh City. */
 const TIME_ZONE = 'Asia/Ho_Chi_Minh';
-const DAY = new Intl.DateTimeFormat('en-US', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+const DAY = new Intl.DateTimeFormat('en-US', {
+  timeZone: TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
 export function dayOf(d: Date): string {
   // From parts, not a locale's whole format, which ICU versions have changed.
   const part = (t: string) => DAY.formatToParts(d).find((p) => p.type === t)!.value;
@@ -52,8 +57,28 @@ export type CourierView = {
  */
 export function createContactService(deps: ContactDeps) {
   /** A courier app's reveal, as the audit log keeps it: the parcel's assignment is its explanation. */
-  async function recordReveal(caller: Caller, subject: string, field: string, purpose: string, tracking: string): Promise<void> {
-    await deps.audit.append([{ kind: 'reveal', actor: `device:${caller.id}`, subject, result: 'ok', data: { role: 'courier', field, purpose, explanation: `assignment:${tracking}`, rule: 'assigned-today-not-delivered' } }]);
+  async function recordReveal(
+    caller: Caller,
+    subject: string,
+    field: string,
+    purpose: string,
+    tracking: string,
+  ): Promise<void> {
+    await deps.audit.append([
+      {
+        kind: 'reveal',
+        actor: `device:${caller.id}`,
+        subject,
+        result: 'ok',
+        data: {
+          role: 'courier',
+          field,
+          purpose,
+          explanation: `assignment:${tracking}`,
+          rule: 'assigned-today-not-delivered',
+        },
+      },
+    ]);
   }
   const { repo, clock, bus } = deps;
 
@@ -65,12 +90,22 @@ export function createContactService(deps: ContactDeps) {
   }
 
   async function refuse(caller: Caller, tracking: string, what: string): Promise<never> {
-    await bus.publish({ type: 'lookup', at: clock.now().toISOString(), actor: `device:${caller.id}`, result: 'denied', ...(isTrackingNumber(tracking) ? { parcel: tracking } : {}), fields: [what] });
+    await bus.publish({
+      type: 'lookup',
+      at: clock.now().toISOString(),
+      actor: `device:${caller.id}`,
+      result: 'denied',
+      ...(isTrackingNumber(tracking) ? { parcel: tracking } : {}),
+      fields: [what],
+    });
     throw new NotFound('no parcel with this tracking number is assigned to this courier today');
   }
 
   /** When a binding stops working: its own end, or the delivery plus the grace period, whichever comes first. */
-  async function effectiveExpiry(b: { tracking: string; expires_at: string }, tables: RelayTables = repo): Promise<string> {
+  async function effectiveExpiry(
+    b: { tracking: string; expires_at: string },
+    tables: RelayTables = repo,
+  ): Promise<string> {
     const delivered = await tables.deliveredAt(b.tracking);
     if (!delivered) return b.expires_at;
     const afterDelivery = new Date(new Date(delivered).getTime() + deps.graceMinutes * 60_000).toISOString();
@@ -87,9 +122,13 @@ export function createContactService(deps: ContactDeps) {
   return {
     /** The platform assigns a parcel to a courier (its courier app) for today. */
     async assign(tracking: string, courier: string): Promise<{ tracking: string; courier: string; day: string }> {
-      if (!isTrackingNumber(tracking) || !(await repo.getParcel(tracking))) throw new NotFound('no parcel has this tracking number');
+      if (!isTrackingNumber(tracking) || !(await repo.getParcel(tracking)))
+        throw new NotFound('no parcel has this tracking number');
       const d = await deps.devices.get(courier).catch(() => undefined);
-      if (!d || d.kind !== 'courier_app') throw new InvalidInput('courier must be the id of an enrolled courier app', [{ path: '/courier', problem: 'not a courier app' }]);
+      if (!d || d.kind !== 'courier_app')
+        throw new InvalidInput('courier must be the id of an enrolled courier app', [
+          { path: '/courier', problem: 'not a courier app' },
+        ]);
       if (d.status === 'revoked') throw new Conflict('this courier app is revoked');
       const now = clock.now();
       const day = dayOf(now);
@@ -111,10 +150,23 @@ export function createContactService(deps: ContactDeps) {
       let address = m.fields.address ?? '';
       if (m.fields.address && !(await repo.deliveredAt(tracking))) {
         await recordReveal(caller, p.recipient, 'address', 'delivery', tracking);
-        await bus.publish({ type: 'reveal', at: clock.now().toISOString(), actor: `device:${caller.id}`, customer: p.recipient, field: 'address', result: 'ok', purpose: 'delivery' });
+        await bus.publish({
+          type: 'reveal',
+          at: clock.now().toISOString(),
+          actor: `device:${caller.id}`,
+          customer: p.recipient,
+          field: 'address',
+          result: 'ok',
+          purpose: 'delivery',
+        });
         address = await deps.vault.decryptField(p.recipient, 'address');
       }
-      return { tracking, status: p.status, recipient: { name: m.fields.name ?? '', address }, relay: b ? { number: b.number, expiresAt: b.until } : null };
+      return {
+        tracking,
+        status: p.status,
+        recipient: { name: m.fields.name ?? '', address },
+        relay: b ? { number: b.number, expiresAt: b.until } : null,
+      };
     },
 
     /** Binds a free virtual number to (courier, recipient, parcel), or returns the binding in force. */
@@ -127,7 +179,8 @@ export function createContactService(deps: ContactDeps) {
       return repo.withParcelLock(tracking, async (t) => {
         const current = await activeBinding(caller, tracking, t);
         if (current) return { number: current.number, expiresAt: current.until };
-        if (await t.deliveredAt(tracking)) throw new Conflict('this parcel was delivered; no new relay is bound after delivery');
+        if (await t.deliveredAt(tracking))
+          throw new Conflict('this parcel was delivered; no new relay is bound after delivery');
         const now = clock.now();
         // Read in this order: leases, then which of their bindings exist, then the bindings in
         // force. A claim made by another courier is then seen either as a lease without its
@@ -137,7 +190,8 @@ export function createContactService(deps: ContactDeps) {
         const existing = await t.existingBindings([...leases.values()].map((l) => l.holder));
         // Busy: bound, and the binding still in force (delivery plus grace may have ended it early).
         const busy = new Set<string>();
-        for (const b of await t.bindingsInForce(now.toISOString())) if ((await effectiveExpiry(b, t)) > now.toISOString()) busy.add(b.number);
+        for (const b of await t.bindingsInForce(now.toISOString()))
+          if ((await effectiveExpiry(b, t)) > now.toISOString()) busy.add(b.number);
         // A lease whose binding is not written yet is a claim in flight, not a free number
         // (unless it is old: a claim that died before writing its binding).
         const inFlight = (n: string) => {
@@ -158,7 +212,15 @@ export function createContactService(deps: ContactDeps) {
           }
         }
         if (!number) throw new Unavailable('every relay number is in use; try again shortly');
-        await t.insertBinding({ id, number, tracking, courier: caller.id, recipient: p.recipient, created_at: now.toISOString(), expires_at: expiresAt });
+        await t.insertBinding({
+          id,
+          number,
+          tracking,
+          courier: caller.id,
+          recipient: p.recipient,
+          created_at: now.toISOString(),
+          expires_at: expiresAt,
+        });
         deps.log.info({ device: caller.id, parcel: tracking }, 'contact: relay bound');
         return { number, expiresAt };
       });
@@ -170,10 +232,19 @@ export function createContactService(deps: ContactDeps) {
       if (!(await assignedToday(caller, tracking))) return refuse(caller, tracking, 'relay');
       if (caller.status !== 'active') throw new Forbidden('a restricted device reads routing data only');
       const b = await activeBinding(caller, tracking);
-      if (!b) throw new Forbidden('no relay binding of this courier for this parcel is in force (expired, or never bound)');
+      if (!b)
+        throw new Forbidden('no relay binding of this courier for this parcel is in force (expired, or never bound)');
       // The phone leaves the vault for the telephony provider only; the reveal is recorded first.
       await recordReveal(caller, b.recipient, 'phone', 'relay_call', tracking);
-      await bus.publish({ type: 'reveal', at: clock.now().toISOString(), actor: `device:${caller.id}`, customer: b.recipient, field: 'phone', result: 'ok', purpose: 'relay_call' });
+      await bus.publish({
+        type: 'reveal',
+        at: clock.now().toISOString(),
+        actor: `device:${caller.id}`,
+        customer: b.recipient,
+        field: 'phone',
+        result: 'ok',
+        purpose: 'relay_call',
+      });
       let to: string;
       try {
         to = await deps.vault.decryptField(b.recipient, 'phone');

@@ -5,11 +5,29 @@ import { appOn, freshSqlite } from '../../test/dialects.ts';
 import { labelPdf, labelPng, labelSvg, labelZpl, qrPayload } from './label.ts';
 import { isTrackingNumber } from './waybill.fns.ts';
 
-const RECIPIENT = { name: 'Trần Thị Hường', phone: '0987 654 321', email: 'huong.tran@example.vn', address: '45 Nguyễn Huệ, Phường Bến Nghé, Quận 1, TP. Hồ Chí Minh' };
+const RECIPIENT = {
+  name: 'Trần Thị Hường',
+  phone: '0987 654 321',
+  email: 'huong.tran@example.vn',
+  address: '45 Nguyễn Huệ, Phường Bến Nghé, Quận 1, TP. Hồ Chí Minh',
+};
 const SENDER = { name: 'Cửa hàng Điện máy Sài Gòn', phone: '028 3822 1234' };
 
 /** The clear values a thief would look for, and the parts of them a leak would most likely show. */
-const CLEAR = [RECIPIENT.name, 'Hường', 'Trần', '987654321', '0987 654 321', '+84987654321', 'huong.tran', '45 Nguyễn Huệ', 'Bến Nghé', 'Điện máy', '38221234', '3822 1234'];
+const CLEAR = [
+  RECIPIENT.name,
+  'Hường',
+  'Trần',
+  '987654321',
+  '0987 654 321',
+  '+84987654321',
+  'huong.tran',
+  '45 Nguyễn Huệ',
+  'Bến Nghé',
+  'Điện máy',
+  '38221234',
+  '3822 1234',
+];
 
 /** Every character the PDF's fonts can show (their ToUnicode maps), decoded from its streams. */
 function pdfCharacters(pdf: Buffer): Set<string> {
@@ -47,7 +65,12 @@ describe('privacy waybills', () => {
       { externalId: 'lbl-r', kind: 'recipient', fields: RECIPIENT },
       { externalId: 'lbl-s', kind: 'sender', fields: SENDER },
     ]);
-    const p = await app.waybill.createParcel({ recipient: r!.token, sender: s!.token, origin: 'hub-sg', destination: 'q1' });
+    const p = await app.waybill.createParcel({
+      recipient: r!.token,
+      sender: s!.token,
+      origin: 'hub-sg',
+      destination: 'q1',
+    });
     const model = await app.waybill.label(p.tracking, { actor: 'service:test' });
     assert.deepEqual(model.recipient, { name: 'T. T. H.', phone: '+84 ••••••321', address: 'Quận 1, TP. Hồ Chí Minh' });
     assert.equal(model.sender?.name, 'C. H. Đ. M. S. G.');

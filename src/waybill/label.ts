@@ -55,7 +55,8 @@ function zplText(s: string): string {
 
 /** The label as ZPL II for a 203 dpi printer; the printer draws the barcodes itself. */
 export function labelZpl(m: LabelModel): string {
-  const t = (x: number, y: number, size: number, text: string) => `^FO${x},${y}^A0N,${size},${size}^FH^FD${zplText(text)}^FS`;
+  const t = (x: number, y: number, size: number, text: string) =>
+    `^FO${x},${y}^A0N,${size},${size}^FH^FD${zplText(text)}^FS`;
   return [
     '^XA',
     '^CI28', // UTF-8
@@ -82,7 +83,14 @@ export function labelZpl(m: LabelModel): string {
 
 async function barcodes(m: LabelModel): Promise<{ code128: Buffer; qr: Buffer }> {
   const [code128, qr] = await Promise.all([
-    bwipjs.toBuffer({ bcid: 'code128', text: m.tracking, scale: 3, height: 22, includetext: true, textxalign: 'center' }),
+    bwipjs.toBuffer({
+      bcid: 'code128',
+      text: m.tracking,
+      scale: 3,
+      height: 22,
+      includetext: true,
+      textxalign: 'center',
+    }),
     bwipjs.toBuffer({ bcid: 'qrcode', text: qrPayload(m), scale: 4 }),
   ]);
   return { code128, qr };
@@ -93,24 +101,46 @@ const MM = 72 / 25.4;
 /** The label as a one-page PDF, 100 × 150 mm, barcodes drawn by bwip-js. */
 export async function labelPdf(m: LabelModel): Promise<Buffer> {
   const { code128, qr } = await barcodes(m);
-  const doc = new PDFDocument({ size: [100 * MM, 150 * MM], margin: 0, info: { Title: `Waybill ${m.tracking}`, Producer: 'Cloak', Creator: 'Cloak' } });
+  const doc = new PDFDocument({
+    size: [100 * MM, 150 * MM],
+    margin: 0,
+    info: { Title: `Waybill ${m.tracking}`, Producer: 'Cloak', Creator: 'Cloak' },
+  });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<void>((resolve) => doc.on('end', () => resolve()));
   doc.registerFont('body', FONT);
   doc.registerFont('bold', FONT_BOLD);
   const x = 5 * MM;
-  doc.font('bold').fontSize(26).text(m.sortCode, x, 5 * MM);
-  doc.font('body').fontSize(10).text(`${m.origin} > ${m.destination}`, x, 16 * MM);
+  doc
+    .font('bold')
+    .fontSize(26)
+    .text(m.sortCode, x, 5 * MM);
+  doc
+    .font('body')
+    .fontSize(10)
+    .text(`${m.origin} > ${m.destination}`, x, 16 * MM);
   doc.image(code128, x, 22 * MM, { width: 60 * MM });
   doc.image(qr, 70 * MM, 22 * MM, { width: 25 * MM });
   doc.fontSize(10).text(`REF ${m.ref}`, x, 52 * MM);
-  doc.moveTo(x, 70 * MM).lineTo(95 * MM, 70 * MM).stroke();
+  doc
+    .moveTo(x, 70 * MM)
+    .lineTo(95 * MM, 70 * MM)
+    .stroke();
   doc.fontSize(9).text('TO', x, 73 * MM);
-  doc.font('bold').fontSize(16).text(m.recipient.name, x, 78 * MM);
-  doc.font('body').fontSize(13).text(m.recipient.phone, x, 86 * MM);
+  doc
+    .font('bold')
+    .fontSize(16)
+    .text(m.recipient.name, x, 78 * MM);
+  doc
+    .font('body')
+    .fontSize(13)
+    .text(m.recipient.phone, x, 86 * MM);
   doc.fontSize(12).text(m.recipient.address, x, 93 * MM, { width: 90 * MM });
-  doc.moveTo(x, 108 * MM).lineTo(95 * MM, 108 * MM).stroke();
+  doc
+    .moveTo(x, 108 * MM)
+    .lineTo(95 * MM, 108 * MM)
+    .stroke();
   doc.fontSize(9).text('FROM', x, 111 * MM);
   doc.fontSize(11).text(m.sender ? `${m.sender.name}  ${m.sender.phone}` : '-', x, 116 * MM);
   doc.fontSize(7).text(`Cloak privacy waybill  ${m.createdAt.slice(0, 10)}`, x, 142 * MM);
@@ -125,9 +155,17 @@ function esc(s: string): string {
 
 /** The label as SVG (text and bwip-js barcodes); the PNG is rendered from it. */
 export function labelSvg(m: LabelModel): string {
-  const code128 = bwipjs.toSVG({ bcid: 'code128', text: m.tracking, scale: 3, height: 22, includetext: true, textxalign: 'center' });
+  const code128 = bwipjs.toSVG({
+    bcid: 'code128',
+    text: m.tracking,
+    scale: 3,
+    height: 22,
+    includetext: true,
+    textxalign: 'center',
+  });
   const qr = bwipjs.toSVG({ bcid: 'qrcode', text: qrPayload(m), scale: 4 });
-  const nest = (svg: string, x: number, y: number, w: number) => svg.replace('<svg ', `<svg x="${x}" y="${y}" width="${w}" preserveAspectRatio="xMinYMin meet" `);
+  const nest = (svg: string, x: number, y: number, w: number) =>
+    svg.replace('<svg ', `<svg x="${x}" y="${y}" width="${w}" preserveAspectRatio="xMinYMin meet" `);
   const text = (x: number, y: number, size: number, s: string, bold = false) =>
     `<text x="${x}" y="${y}" font-family="DejaVu Sans" font-size="${size}"${bold ? ' font-weight="bold"' : ''}>${esc(s)}</text>`;
   return [
@@ -153,6 +191,9 @@ export function labelSvg(m: LabelModel): string {
 
 /** The label as a PNG, 800 × 1200 px (203 dpi). */
 export function labelPng(m: LabelModel): Buffer {
-  const r = new Resvg(labelSvg(m), { font: { fontFiles: [FONT, FONT_BOLD], loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' }, background: '#ffffff' });
+  const r = new Resvg(labelSvg(m), {
+    font: { fontFiles: [FONT, FONT_BOLD], loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' },
+    background: '#ffffff',
+  });
   return r.render().asPng();
 }

@@ -58,12 +58,20 @@ export function createWaybillService(deps: WaybillDeps) {
   const { repo, clock, bus } = deps;
 
   const service = {
-    async createParcel(req: { recipient: string; sender?: string; origin: string; destination: string }): Promise<Parcel> {
+    async createParcel(req: {
+      recipient: string;
+      sender?: string;
+      origin: string;
+      destination: string;
+    }): Promise<Parcel> {
       const errors = [];
-      if (!(await deps.vault.exists(req.recipient))) errors.push({ path: '/recipient', problem: 'is not the token of a subject in the vault' });
-      if (req.sender !== undefined && !(await deps.vault.exists(req.sender))) errors.push({ path: '/sender', problem: 'is not the token of a subject in the vault' });
+      if (!(await deps.vault.exists(req.recipient)))
+        errors.push({ path: '/recipient', problem: 'is not the token of a subject in the vault' });
+      if (req.sender !== undefined && !(await deps.vault.exists(req.sender)))
+        errors.push({ path: '/sender', problem: 'is not the token of a subject in the vault' });
       if (!(await deps.devices.station(req.origin))) errors.push({ path: '/origin', problem: 'is not a station' });
-      if (!(await deps.devices.station(req.destination))) errors.push({ path: '/destination', problem: 'is not a station' });
+      if (!(await deps.devices.station(req.destination)))
+        errors.push({ path: '/destination', problem: 'is not a station' });
       if (errors.length) throw new InvalidInput('the parcel cannot be created', errors);
       const now = clock.now().toISOString();
       for (let attempt = 0; ; attempt++) {
@@ -83,16 +91,30 @@ export function createWaybillService(deps: WaybillDeps) {
           await repo.insertParcel(row);
         } catch (e) {
           // A random serial can collide with an existing one: draw another.
-          if (attempt < 5 && /UNIQUE|23505|PRIMARYKEY/i.test(String((e as { code?: string }).code ?? (e as Error).message))) continue;
+          if (
+            attempt < 5 &&
+            /UNIQUE|23505|PRIMARYKEY/i.test(String((e as { code?: string }).code ?? (e as Error).message))
+          )
+            continue;
           throw e;
         }
-        await bus.publish({ type: 'parcel', at: now, parcel: row.tracking, customer: row.recipient, station: row.destination, origin: row.origin, destination: row.destination });
+        await bus.publish({
+          type: 'parcel',
+          at: now,
+          parcel: row.tracking,
+          customer: row.recipient,
+          station: row.destination,
+          origin: row.origin,
+          destination: row.destination,
+        });
         return toParcel(row);
       }
     },
 
     /** For tracing: the parcels of these customers, and which devices scanned each. */
-    async parcelsAndScannersOf(tokens: readonly string[]): Promise<{ parcels: Map<string, string>; scanners: { tracking: string; device: string }[] }> {
+    async parcelsAndScannersOf(
+      tokens: readonly string[],
+    ): Promise<{ parcels: Map<string, string>; scanners: { tracking: string; device: string }[] }> {
       const parcels = new Map((await deps.repo.parcelsOfRecipients(tokens)).map((p) => [p.tracking, p.recipient]));
       return { parcels, scanners: await deps.repo.scannersOf([...parcels.keys()]) };
     },
@@ -105,18 +127,47 @@ export function createWaybillService(deps: WaybillDeps) {
     },
 
     /** Shipments (sales data: tokens and routes, no personal data) a page at a time, for exports. */
-    async page(after: string, limit: number): Promise<{ rows: { tracking: string; recipient: string; sender: string | null; origin: string; destination: string; status: string; createdAt: string }[]; cursor: string }> {
+    async page(
+      after: string,
+      limit: number,
+    ): Promise<{
+      rows: {
+        tracking: string;
+        recipient: string;
+        sender: string | null;
+        origin: string;
+        destination: string;
+        status: string;
+        createdAt: string;
+      }[];
+      cursor: string;
+    }> {
       const rows = await deps.repo.pageParcels(after, limit);
       return {
-        rows: rows.map((p) => ({ tracking: p.tracking, recipient: p.recipient, sender: p.sender, origin: p.origin, destination: p.destination, status: p.status, createdAt: p.created_at })),
+        rows: rows.map((p) => ({
+          tracking: p.tracking,
+          recipient: p.recipient,
+          sender: p.sender,
+          origin: p.origin,
+          destination: p.destination,
+          status: p.status,
+          createdAt: p.created_at,
+        })),
         cursor: rows.length ? rows[rows.length - 1]!.tracking : after,
       };
     },
 
-    async get(tracking: string): Promise<Parcel & { timeline: { at: string; step: string; station: string; device: string }[] }> {
+    async get(
+      tracking: string,
+    ): Promise<Parcel & { timeline: { at: string; step: string; station: string; device: string }[] }> {
       const p = isTrackingNumber(tracking) ? await repo.getParcel(tracking) : undefined;
       if (!p) throw new NotFound('no parcel has this tracking number');
-      const timeline = (await repo.timeline(tracking)).map((s) => ({ at: s.at, step: s.step, station: s.station, device: s.device }));
+      const timeline = (await repo.timeline(tracking)).map((s) => ({
+        at: s.at,
+        step: s.step,
+        station: s.station,
+        device: s.device,
+      }));
       return { ...toParcel(p), timeline };
     },
 
@@ -126,8 +177,16 @@ export function createWaybillService(deps: WaybillDeps) {
     },
 
     /** A device's recent scans, newest first (for the quarantine view). */
-    async recentScans(device: string, limit = 100): Promise<{ at: string; step: string; parcel: string; station: string }[]> {
-      return (await repo.scansByDevice(device, limit)).map((s) => ({ at: s.at, step: s.step, parcel: s.tracking, station: s.station }));
+    async recentScans(
+      device: string,
+      limit = 100,
+    ): Promise<{ at: string; step: string; parcel: string; station: string }[]> {
+      return (await repo.scansByDevice(device, limit)).map((s) => ({
+        at: s.at,
+        step: s.step,
+        parcel: s.tracking,
+        station: s.station,
+      }));
     },
 
     /**
@@ -155,10 +214,15 @@ export function createWaybillService(deps: WaybillDeps) {
      * Ingests one signed batch of scans from a device: each scan is checked, the good ones
      * stored together, the bad ones listed by index. The station is the device's own.
      */
-    async ingestScans(caller: Caller, scans: readonly ScanIn[]): Promise<{ accepted: number; rejected: { index: number; problem: string }[] }> {
+    async ingestScans(
+      caller: Caller,
+      scans: readonly ScanIn[],
+    ): Promise<{ accepted: number; rejected: { index: number; problem: string }[] }> {
       if (caller.kind !== 'scanner') throw new Forbidden('only scanners send scans');
       if (!Array.isArray(scans) || scans.length === 0 || scans.length > MAX_SCAN_BATCH) {
-        throw new InvalidInput(`a batch holds 1 to ${MAX_SCAN_BATCH} scans`, [{ path: '/scans', problem: 'wrong number of scans' }]);
+        throw new InvalidInput(`a batch holds 1 to ${MAX_SCAN_BATCH} scans`, [
+          { path: '/scans', problem: 'wrong number of scans' },
+        ]);
       }
       const now = clock.now();
       const parcels = await repo.getParcels(scans.map((s) => (typeof s?.parcel === 'string' ? s.parcel : '')));
@@ -168,18 +232,43 @@ export function createWaybillService(deps: WaybillDeps) {
         const p = typeof s?.parcel === 'string' ? parcels.get(s.parcel) : undefined;
         // One answer for "no such parcel" and "not routed through here": a scanner cannot use
         // scans to find which tracking numbers exist, nor scan its way into another flow.
-        if (!p || (p.origin !== caller.station && p.destination !== caller.station)) return void rejected.push({ index, problem: 'unknown parcel, or not routed through this station' });
-        if (!(SCAN_STEPS as readonly string[]).includes(s.step)) return void rejected.push({ index, problem: `step must be one of ${SCAN_STEPS.join(', ')}` });
-        if (s.step === 'delivered' && p.destination !== caller.station) return void rejected.push({ index, problem: 'only the destination station delivers' });
-        if (s.at !== undefined && !ISO_TIME.test(s.at)) return void rejected.push({ index, problem: 'at must be an ISO 8601 time with a zone, e.g. 2026-11-29T08:15:00Z' });
+        if (!p || (p.origin !== caller.station && p.destination !== caller.station))
+          return void rejected.push({ index, problem: 'unknown parcel, or not routed through this station' });
+        if (!(SCAN_STEPS as readonly string[]).includes(s.step))
+          return void rejected.push({ index, problem: `step must be one of ${SCAN_STEPS.join(', ')}` });
+        if (s.step === 'delivered' && p.destination !== caller.station)
+          return void rejected.push({ index, problem: 'only the destination station delivers' });
+        if (s.at !== undefined && !ISO_TIME.test(s.at))
+          return void rejected.push({
+            index,
+            problem: 'at must be an ISO 8601 time with a zone, e.g. 2026-11-29T08:15:00Z',
+          });
         const at = s.at === undefined ? now : new Date(s.at);
-        if (Number.isNaN(at.getTime()) || at.getTime() > now.getTime() + MAX_SCAN_AHEAD_MS || at.getTime() < now.getTime() - MAX_SCAN_AGE_MS) {
+        if (
+          Number.isNaN(at.getTime()) ||
+          at.getTime() > now.getTime() + MAX_SCAN_AHEAD_MS ||
+          at.getTime() < now.getTime() - MAX_SCAN_AGE_MS
+        ) {
           return void rejected.push({ index, problem: 'at must be an ISO time within the last 7 days' });
         }
-        good.push({ tracking: s.parcel, at: at.toISOString(), step: s.step as ScanStep, station: caller.station, device: caller.id });
+        good.push({
+          tracking: s.parcel,
+          at: at.toISOString(),
+          step: s.step as ScanStep,
+          station: caller.station,
+          device: caller.id,
+        });
       });
       if (good.length) await repo.recordScans(good, now.toISOString());
-      for (const g of good) await bus.publish({ type: 'scan', at: g.at, device: caller.id, parcel: g.tracking, station: g.station, step: g.step });
+      for (const g of good)
+        await bus.publish({
+          type: 'scan',
+          at: g.at,
+          device: caller.id,
+          parcel: g.tracking,
+          station: g.station,
+          step: g.step,
+        });
       return { accepted: good.length, rejected };
     },
 
@@ -204,24 +293,50 @@ export function createWaybillService(deps: WaybillDeps) {
       }
       const rows = await repo.manifest(caller.station, MANIFEST_LIMIT);
       const planted = await deps.canaries.which(rows.map((r) => r.recipient));
-      await bus.publish({ type: 'lookup', at: clock.now().toISOString(), actor: `device:${caller.id}`, result: 'ok', fields: ['manifest'] });
-      return rows.filter((r) => planted.get(r.recipient)?.channel === undefined || planted.get(r.recipient)!.channel === channel).map((r) => {
-        const p = toParcel(r);
-        return { tracking: p.tracking, sortCode: p.sortCode, nextHop: p.nextHop, status: p.status };
+      await bus.publish({
+        type: 'lookup',
+        at: clock.now().toISOString(),
+        actor: `device:${caller.id}`,
+        result: 'ok',
+        fields: ['manifest'],
       });
+      return rows
+        .filter((r) => planted.get(r.recipient)?.channel === undefined || planted.get(r.recipient)!.channel === channel)
+        .map((r) => {
+          const p = toParcel(r);
+          return { tracking: p.tracking, sortCode: p.sortCode, nextHop: p.nextHop, status: p.status };
+        });
     },
 
     async readForDevice(caller: Caller, tracking: string): Promise<Routing> {
       const at = clock.now().toISOString();
       const p = isTrackingNumber(tracking) ? await repo.getParcel(tracking) : undefined;
       // The route decides, not the scans: a scan is no way into another station's flow.
-      const inFlow = p !== undefined && caller.kind === 'scanner' && (p.origin === caller.station || p.destination === caller.station);
+      const inFlow =
+        p !== undefined &&
+        caller.kind === 'scanner' &&
+        (p.origin === caller.station || p.destination === caller.station);
       if (!p || !inFlow) {
-        await bus.publish({ type: 'lookup', at, actor: `device:${caller.id}`, result: 'denied', ...(p ? { parcel: p.tracking } : {}), fields: ['routing'] });
+        await bus.publish({
+          type: 'lookup',
+          at,
+          actor: `device:${caller.id}`,
+          result: 'denied',
+          ...(p ? { parcel: p.tracking } : {}),
+          fields: ['routing'],
+        });
         deps.log.info({ device: caller.id, known: p !== undefined }, 'waybill: device read refused');
         throw new NotFound('no parcel with this tracking number is in this device’s flow');
       }
-      await bus.publish({ type: 'lookup', at, actor: `device:${caller.id}`, result: 'ok', parcel: p.tracking, customer: p.recipient, fields: ['routing'] });
+      await bus.publish({
+        type: 'lookup',
+        at,
+        actor: `device:${caller.id}`,
+        result: 'ok',
+        parcel: p.tracking,
+        customer: p.recipient,
+        fields: ['routing'],
+      });
       const parcel = toParcel(p);
       return { tracking: parcel.tracking, sortCode: parcel.sortCode, nextHop: parcel.nextHop, status: parcel.status };
     },

@@ -23,4 +23,9 @@ export type Routing = {
 
 export type ScanIn = { readonly parcel: string; readonly step: string; readonly at?: string };
 /** The device a request came from, as the device gateway established it. */
-export type Caller = { readonly id: string; readonly station: string; readonly kind: 'scanner' | 'courier_app'; readonly status: 'active' | 'restricted' | 'revoked' };
+export type Caller = {
+  readonly id: string;
+  readonly station: string;
+  readonly kind: 'scanner' | 'courier_app';
+  readonly status: 'active' | 'restricted' | 'revoked';
+};

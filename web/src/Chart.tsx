@@ -9,7 +9,15 @@ export type Series = { readonly label: string; readonly values: readonly number[
  * that draw one. The canvas is hidden from screen readers: each chart's caller also gives the
  * figures as a table.
  */
-export default function Chart({ hours, series, height = 180 }: { hours: readonly string[]; series: readonly Series[]; height?: number }) {
+export default function Chart({
+  hours,
+  series,
+  height = 180,
+}: {
+  hours: readonly string[];
+  series: readonly Series[];
+  height?: number;
+}) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;

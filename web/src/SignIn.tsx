@@ -28,9 +28,22 @@ export function SignIn() {
       <form onSubmit={submit}>
         <p id="token-help">{t.signInHelp}</p>
         <label htmlFor="token">{t.token}</label>
-        <input id="token" name="token" type="password" autoComplete="off" aria-describedby="token-help" value={token} onChange={(e) => setToken(e.target.value)} required />
+        <input
+          id="token"
+          name="token"
+          type="password"
+          autoComplete="off"
+          aria-describedby="token-help"
+          value={token}
+          onChange={(e) => setToken(e.target.value)}
+          required
+        />
         <button type="submit">{t.signIn}</button>
-        {error ? <p role="alert" className="error">{error}</p> : null}
+        {error ? (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        ) : null}
       </form>
     </main>
   );

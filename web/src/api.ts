@@ -24,7 +24,10 @@ export class ApiError extends Error {
  * customer token). JSON in, JSON (or text) out; errors become ApiError.
  * @example const me = await api<{ id: string }>('/v1/me');
  */
-export async function api<T>(path: string, opts: { method?: string; body?: unknown; raw?: BodyInit; type?: string; token?: string | null; text?: boolean } = {}): Promise<T> {
+export async function api<T>(
+  path: string,
+  opts: { method?: string; body?: unknown; raw?: BodyInit; type?: string; token?: string | null; text?: boolean } = {},
+): Promise<T> {
   const token = opts.token === undefined ? session.get() : opts.token;
   const headers: Record<string, string> = {};
   if (token) headers['authorization'] = `Bearer ${token}`;
@@ -45,7 +48,12 @@ export async function api<T>(path: string, opts: { method?: string; body?: unkno
       // Not JSON: the status says enough.
     }
     if (r.status === 401 && !opts.token) session.clear();
-    throw new ApiError(r.status, e.error?.code ?? String(r.status), e.error?.message ?? r.statusText, e.error?.details ?? []);
+    throw new ApiError(
+      r.status,
+      e.error?.code ?? String(r.status),
+      e.error?.message ?? r.statusText,
+      e.error?.details ?? [],
+    );
   }
   if (r.status === 204) return undefined as T;
   return (opts.text ? await r.text() : await r.json()) as T;

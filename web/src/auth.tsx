@@ -9,14 +9,24 @@ const Ctx = createContext<{ me: Me | null; signOut: () => void }>({ me: null, si
 export function AuthProvider({ children }: { children: ReactNode }) {
   const qc = useQueryClient();
   const token = session.get();
-  const me = useQuery({ queryKey: ['me', token], queryFn: () => api<Me>('/v1/me'), enabled: !!token, retry: false, staleTime: 60_000 });
+  const me = useQuery({
+    queryKey: ['me', token],
+    queryFn: () => api<Me>('/v1/me'),
+    enabled: !!token,
+    retry: false,
+    staleTime: 60_000,
+  });
   const signOut = () => {
     session.clear();
     qc.clear();
     location.hash = '#/';
     location.reload();
   };
-  return <Ctx.Provider value={{ me: token && me.data ? me.data : null, signOut }}>{me.isLoading ? null : children}</Ctx.Provider>;
+  return (
+    <Ctx.Provider value={{ me: token && me.data ? me.data : null, signOut }}>
+      {me.isLoading ? null : children}
+    </Ctx.Provider>
+  );
 }
 
 export const useMe = () => useContext(Ctx);

@@ -42,7 +42,8 @@ export const useLang = () => useContext(Ctx);
 export function useT<K extends string>(strings: Strings<K>): Record<K, string> {
   return strings[useLang().lang];
 }
-export const fill = (s: string, values: Record<string, string | number>) => s.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? `{${k}}`));
+export const fill = (s: string, values: Record<string, string | number>) =>
+  s.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? `{${k}}`));
 
 /** Dates and numbers in the current language's conventions. */
 export function useFormat() {

@@ -1,7 +1,22 @@
 import type { Strings } from './i18n.tsx';
 
 /** The shell's strings: sign-in, navigation, common words. */
-export const shell: Strings<'product' | 'signIn' | 'signInHelp' | 'token' | 'signOut' | 'language' | 'signedInAs' | 'badToken' | 'loading' | 'error' | 'notAllowed' | 'skip' | 'nav' | 'retry'> = {
+export const shell: Strings<
+  | 'product'
+  | 'signIn'
+  | 'signInHelp'
+  | 'token'
+  | 'signOut'
+  | 'language'
+  | 'signedInAs'
+  | 'badToken'
+  | 'loading'
+  | 'error'
+  | 'notAllowed'
+  | 'skip'
+  | 'nav'
+  | 'retry'
+> = {
   en: {
     product: 'Cloak',
     signIn: 'Sign in',

@@ -17,7 +17,13 @@
 /** The part of WebCrypto used here (the browser's, or Node's `globalThis.crypto.subtle`). */
 type Subtle = {
   digest(algorithm: string, data: Uint8Array): Promise<ArrayBuffer>;
-  importKey(format: 'raw', keyData: Uint8Array, algorithm: { name: string }, extractable: boolean, usages: string[]): Promise<unknown>;
+  importKey(
+    format: 'raw',
+    keyData: Uint8Array,
+    algorithm: { name: string },
+    extractable: boolean,
+    usages: string[],
+  ): Promise<unknown>;
   verify(algorithm: { name: string }, key: unknown, signature: Uint8Array, data: Uint8Array): Promise<boolean>;
 };
 const subtle = (): Subtle => {
@@ -79,7 +85,11 @@ export function toBase64(b: Uint8Array): string {
   let s = '';
   for (let i = 0; i < b.length; i += 3) {
     const n = (b[i]! << 16) | ((b[i + 1] ?? 0) << 8) | (b[i + 2] ?? 0);
-    s += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + (i + 1 < b.length ? B64[(n >> 6) & 63]! : '=') + (i + 2 < b.length ? B64[n & 63]! : '=');
+    s +=
+      B64[(n >> 18) & 63]! +
+      B64[(n >> 12) & 63]! +
+      (i + 1 < b.length ? B64[(n >> 6) & 63]! : '=') +
+      (i + 2 < b.length ? B64[n & 63]! : '=');
   }
   return s;
 }
@@ -101,7 +111,8 @@ const concat = (...parts: Uint8Array[]): Uint8Array => {
   return out;
 };
 
-export const equalBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+export const equalBytes = (a: Uint8Array, b: Uint8Array): boolean =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -116,7 +127,8 @@ async function sha256(data: Uint8Array): Promise<Uint8Array> {
 export const leafHash = (entry: Uint8Array): Promise<Uint8Array> => sha256(concat(Uint8Array.of(0), entry));
 
 /** An interior node: SHA-256(0x01 ‖ left ‖ right). */
-export const nodeHash = (left: Uint8Array, right: Uint8Array): Promise<Uint8Array> => sha256(concat(Uint8Array.of(1), left, right));
+export const nodeHash = (left: Uint8Array, right: Uint8Array): Promise<Uint8Array> =>
+  sha256(concat(Uint8Array.of(1), left, right));
 
 function whole(n: number | bigint, what: string): bigint {
   if (typeof n === 'bigint') {
@@ -132,10 +144,16 @@ function whole(n: number | bigint, what: string): bigint {
  * algorithm of RFC 9162 §2.1.3.2 (sizes as BigInt: no 32-bit bit operators). Throws
  * VerifyError('bad-proof') when the proof cannot be a proof for this index and size.
  */
-export async function rootFromInclusionProof(index: number | bigint, size: number | bigint, leaf: Uint8Array, proof: readonly Uint8Array[]): Promise<Uint8Array> {
+export async function rootFromInclusionProof(
+  index: number | bigint,
+  size: number | bigint,
+  leaf: Uint8Array,
+  proof: readonly Uint8Array[],
+): Promise<Uint8Array> {
   const leafIndex = whole(index, 'the index');
   const treeSize = whole(size, 'the tree size');
-  if (leafIndex >= treeSize) throw new VerifyError('bad-proof', `index ${leafIndex} is not inside a tree of ${treeSize}`);
+  if (leafIndex >= treeSize)
+    throw new VerifyError('bad-proof', `index ${leafIndex} is not inside a tree of ${treeSize}`);
   if (leaf.length !== 32) throw new VerifyError('bad-proof', 'a leaf hash is 32 bytes');
   let fn = leafIndex;
   let sn = treeSize - 1n;
@@ -160,7 +178,13 @@ export async function rootFromInclusionProof(index: number | bigint, size: numbe
 }
 
 /** Whether `proof` proves `leaf` at `index` in the tree of `size` whose root is `root`. */
-export async function verifyInclusion(index: number | bigint, size: number | bigint, leaf: Uint8Array, proof: readonly Uint8Array[], root: Uint8Array): Promise<boolean> {
+export async function verifyInclusion(
+  index: number | bigint,
+  size: number | bigint,
+  leaf: Uint8Array,
+  proof: readonly Uint8Array[],
+  root: Uint8Array,
+): Promise<boolean> {
   try {
     return equalBytes(await rootFromInclusionProof(index, size, leaf, proof), root);
   } catch (e) {
@@ -209,7 +233,8 @@ export async function parseVerifierKey(vkey: string): Promise<VerifierKey> {
   if (!validName(name)) throw new VerifyError('bad-key', 'the key name is empty or holds a space or a +');
   if (!/^[0-9a-f]{8}$/.test(idHex)) throw new VerifyError('bad-key', 'the key ID is not 8 hex digits');
   if (!raw) throw new VerifyError('bad-key', 'the key is not base64');
-  if (raw.length !== 33 || raw[0] !== 0x01) throw new VerifyError('bad-key', 'not an Ed25519 key (type 0x01, 32 bytes)');
+  if (raw.length !== 33 || raw[0] !== 0x01)
+    throw new VerifyError('bad-key', 'not an Ed25519 key (type 0x01, 32 bytes)');
   const id = await keyIdOf(name, raw);
   if (id !== Number.parseInt(idHex, 16)) throw new VerifyError('bad-key', 'the key ID does not match the name and key');
   const publicKey = raw.slice(1);
@@ -217,7 +242,11 @@ export async function parseVerifierKey(vkey: string): Promise<VerifierKey> {
   return { name, id, idHex, publicKey, fingerprint: fp.match(/..../g)!.join(' '), text };
 }
 
-export type OpenedNote = { readonly text: string; readonly sigs: readonly string[]; readonly unverifiedSigs: readonly string[] };
+export type OpenedNote = {
+  readonly text: string;
+  readonly sigs: readonly string[];
+  readonly unverifiedSigs: readonly string[];
+};
 const MAX_SIGNATURES = 100;
 
 /**
@@ -243,7 +272,8 @@ export async function openNote(input: string | Uint8Array, known: readonly Verif
   if (blank < 0) throw malformed('no blank line before the signatures');
   const text = msg.slice(0, blank + 1);
   const lines = msg.slice(blank + 2);
-  if (lines === '' || !lines.endsWith('\n')) throw malformed('no signature line, or the last does not end with a newline');
+  if (lines === '' || !lines.endsWith('\n'))
+    throw malformed('no signature line, or the last does not end with a newline');
   const verified: string[] = [];
   const unverified: string[] = [];
   const seenVerified = new Set<string>();
@@ -258,7 +288,8 @@ export async function openNote(input: string | Uint8Array, known: readonly Verif
     const name = sp < 0 ? rest : rest.slice(0, sp);
     const sig64 = sp < 0 ? '' : rest.slice(sp + 1);
     const sig = fromBase64(sig64);
-    if (!validName(name) || sig64 === '' || !sig || sig.length < 5) throw malformed('a signature line reads "— name base64"');
+    if (!validName(name) || sig64 === '' || !sig || sig.length < 5)
+      throw malformed('a signature line reads "— name base64"');
     const id = ((sig[0]! << 24) | (sig[1]! << 16) | (sig[2]! << 8) | sig[3]!) >>> 0;
     const key = known.find((k) => k.name === name && k.id === id);
     if (!key) {
@@ -279,16 +310,28 @@ export async function openNote(input: string | Uint8Array, known: readonly Verif
       if (e instanceof VerifyError) throw e;
       ok = false;
     }
-    if (!ok) throw new VerifyError('bad-signature', `the signature by ${name} does not verify: the note was altered or signed by another key`);
+    if (!ok)
+      throw new VerifyError(
+        'bad-signature',
+        `the signature by ${name} does not verify: the note was altered or signed by another key`,
+      );
     verified.push(name);
   }
   if (verified.length === 0) {
-    throw Object.assign(new VerifyError('unknown-key', `no signature by a known key (signed by: ${unverified.join(', ') || 'nobody'})`), { unverifiedSigs: unverified });
+    throw Object.assign(
+      new VerifyError('unknown-key', `no signature by a known key (signed by: ${unverified.join(', ') || 'nobody'})`),
+      { unverifiedSigs: unverified },
+    );
   }
   return { text, sigs: verified, unverifiedSigs: unverified };
 }
 
-export type Checkpoint = { readonly origin: string; readonly size: bigint; readonly root: Uint8Array; readonly extensions: readonly string[] };
+export type Checkpoint = {
+  readonly origin: string;
+  readonly size: bigint;
+  readonly root: Uint8Array;
+  readonly extensions: readonly string[];
+};
 
 /**
  * Reads a checkpoint body (c2sp.org/tlog-checkpoint), strictly: a non-empty origin line, the
@@ -299,9 +342,11 @@ export function parseCheckpoint(body: string): Checkpoint {
   const bad = (why: string) => new VerifyError('malformed-checkpoint', `the checkpoint is malformed: ${why}`);
   if (!body.endsWith('\n')) throw bad('it does not end with a newline');
   const [origin, sizeText, rootText, ...extensions] = body.slice(0, -1).split('\n');
-  if (origin === undefined || sizeText === undefined || rootText === undefined) throw bad('it needs an origin, a size and a root hash');
+  if (origin === undefined || sizeText === undefined || rootText === undefined)
+    throw bad('it needs an origin, a size and a root hash');
   if (origin === '') throw bad('the origin is empty');
-  if (!/^(?:0|[1-9][0-9]{0,19})$/.test(sizeText) || BigInt(sizeText) >= 2n ** 64n) throw bad('the size is not a 64-bit decimal number');
+  if (!/^(?:0|[1-9][0-9]{0,19})$/.test(sizeText) || BigInt(sizeText) >= 2n ** 64n)
+    throw bad('the size is not a 64-bit decimal number');
   const root = fromBase64(rootText);
   if (!root || root.length !== 32) throw bad('the root hash is not 32 bytes of base64');
   if (extensions.some((e) => e === '')) throw bad('an extension line is empty');
@@ -344,20 +389,36 @@ export async function verifyEntry(p: EntryProof): Promise<Verified> {
   const key = await parseVerifierKey(p.vkey);
   const opened = await openNote(p.note, [key]);
   const checkpoint = parseCheckpoint(opened.text);
-  if (checkpoint.origin !== (p.origin ?? key.name)) throw new VerifyError('wrong-origin', `the checkpoint is of the log "${checkpoint.origin}", not "${p.origin ?? key.name}"`);
+  if (checkpoint.origin !== (p.origin ?? key.name))
+    throw new VerifyError(
+      'wrong-origin',
+      `the checkpoint is of the log "${checkpoint.origin}", not "${p.origin ?? key.name}"`,
+    );
   const size = whole(p.size, 'the tree size');
-  if (checkpoint.size !== size) throw new VerifyError('size-mismatch', `the proof is for a tree of ${size} entries, the checkpoint for ${checkpoint.size}`);
+  if (checkpoint.size !== size)
+    throw new VerifyError(
+      'size-mismatch',
+      `the proof is for a tree of ${size} entries, the checkpoint for ${checkpoint.size}`,
+    );
   const index = whole(p.index, 'the index');
   let inside: unknown;
-  if (!p.entry && !(p.leaf && p.leaf.length === 32)) throw new VerifyError('bad-proof', 'neither the entry nor its 32-byte leaf hash was given');
+  if (!p.entry && !(p.leaf && p.leaf.length === 32))
+    throw new VerifyError('bad-proof', 'neither the entry nor its 32-byte leaf hash was given');
   try {
-    inside = p.entry ? (JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(p.entry)) as { i?: unknown }).i : undefined;
+    inside = p.entry
+      ? (JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(p.entry)) as { i?: unknown }).i
+      : undefined;
   } catch {
     inside = undefined;
   }
-  if (typeof inside === 'number' && BigInt(inside) !== index) throw new VerifyError('index-mismatch', `the entry says it is entry ${inside}, not ${index}`);
+  if (typeof inside === 'number' && BigInt(inside) !== index)
+    throw new VerifyError('index-mismatch', `the entry says it is entry ${inside}, not ${index}`);
   const leaf = p.entry ? await leafHash(p.entry) : p.leaf!;
   const root = await rootFromInclusionProof(index, size, leaf, p.proof);
-  if (!equalBytes(root, checkpoint.root)) throw new VerifyError('root-mismatch', "the proof does not lead to the checkpoint's root: the entry, its index or the proof was altered");
+  if (!equalBytes(root, checkpoint.root))
+    throw new VerifyError(
+      'root-mismatch',
+      "the proof does not lead to the checkpoint's root: the entry, its index or the proof was altered",
+    );
   return { checkpoint, key, leafHash: leaf };
 }

@@ -14,7 +14,14 @@ const Id = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$' });
 const Token = Type.String({ pattern: '^sub_[a-z2-9]{26}$', description: 'A subject token' });
 const Code = (examples: string[]) => Type.String({ pattern: '^[a-z][a-z0-9_]{1,39}$', examples });
 const Field = Type.String({ pattern: '^[a-z][a-z0-9_]{0,31}$', examples: ['email'] });
-const StaffOut = Type.Object({ id: Type.String(), role: Type.String(), team: Type.Union([Type.String(), Type.Null()]), station: Type.Union([Type.String(), Type.Null()]), createdAt: Type.String(), disabledAt: Type.Union([Type.String(), Type.Null()]) });
+const StaffOut = Type.Object({
+  id: Type.String(),
+  role: Type.String(),
+  team: Type.Union([Type.String(), Type.Null()]),
+  station: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+  disabledAt: Type.Union([Type.String(), Type.Null()]),
+});
 const ExplanationOut = Type.Object({
   id: Type.String(),
   kind: Type.String(),
@@ -25,7 +32,15 @@ const ExplanationOut = Type.Object({
   expiresAt: Type.Union([Type.String(), Type.Null()]),
   closedAt: Type.Union([Type.String(), Type.Null()]),
 });
-const ReviewOut = Type.Object({ id: Type.String(), seller: Type.String(), rating: Type.Number(), product: Type.Union([Type.String(), Type.Null()]), status: Type.String(), createdAt: Type.String(), reviewer: Type.Optional(Type.String()) });
+const ReviewOut = Type.Object({
+  id: Type.String(),
+  seller: Type.String(),
+  rating: Type.Number(),
+  product: Type.Union([Type.String(), Type.Null()]),
+  status: Type.String(),
+  createdAt: Type.String(),
+  reviewer: Type.Optional(Type.String()),
+});
 const GrantOut = Type.Object({
   id: Type.String(),
   requester: Type.String(),
@@ -65,7 +80,14 @@ const ExportOut = Type.Object({
   requestedAt: Type.String(),
   decidedAt: Type.Union([Type.String(), Type.Null()]),
 });
-const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse };
+const errors = {
+  400: ErrorResponse,
+  401: ErrorResponse,
+  403: ErrorResponse,
+  404: ErrorResponse,
+  409: ErrorResponse,
+  429: ErrorResponse,
+};
 
 export type AccessRoutesDeps = {
   apiKeys: Pick<ApiKeyService, 'verify'>;
@@ -94,18 +116,47 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
         tags: ['staff'],
         summary: 'Add a staff member (the sign-in token is shown once)',
         security: key,
-        body: Type.Object({ id: Id, role: Type.String({ examples: ['support'] }), team: Type.Optional(Type.String()), station: Type.Optional(Type.String()) }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            id: Id,
+            role: Type.String({ examples: ['support'] }),
+            team: Type.Optional(Type.String()),
+            station: Type.Optional(Type.String()),
+          },
+          { additionalProperties: false },
+        ),
         response: { 201: Type.Composite([StaffOut, Type.Object({ token: Type.String() })]), ...errors },
       },
     },
     async (req, reply) => reply.status(201).send(await d.staff.create(req.body, actorOf(req).actor)),
   );
-  app.get('/v1/staff', { preHandler: admin, schema: { tags: ['staff'], summary: 'List staff members', security: key, response: { 200: Type.Object({ staff: Type.Array(StaffOut) }) } } }, async () => ({
-    staff: await d.staff.list(),
-  }));
+  app.get(
+    '/v1/staff',
+    {
+      preHandler: admin,
+      schema: {
+        tags: ['staff'],
+        summary: 'List staff members',
+        security: key,
+        response: { 200: Type.Object({ staff: Type.Array(StaffOut) }) },
+      },
+    },
+    async () => ({
+      staff: await d.staff.list(),
+    }),
+  );
   app.post(
     '/v1/staff/:id/disable',
-    { preHandler: admin, schema: { tags: ['staff'], summary: 'Disable a staff member (their token stops working)', security: key, params: Type.Object({ id: Id }), response: { 204: Type.Null(), ...errors } } },
+    {
+      preHandler: admin,
+      schema: {
+        tags: ['staff'],
+        summary: 'Disable a staff member (their token stops working)',
+        security: key,
+        params: Type.Object({ id: Id }),
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
     async (req, reply) => {
       await d.staff.disable(req.params.id, actorOf(req).actor);
       return reply.status(204).send(null);
@@ -138,12 +189,30 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
   );
   app.post(
     '/v1/explanations/:id/close',
-    { preHandler: platform, schema: { tags: ['staff'], summary: 'Close a ticket, case or assignment', security: key, params: Type.Object({ id: Id }), response: { 200: ExplanationOut, ...errors } } },
+    {
+      preHandler: platform,
+      schema: {
+        tags: ['staff'],
+        summary: 'Close a ticket, case or assignment',
+        security: key,
+        params: Type.Object({ id: Id }),
+        response: { 200: ExplanationOut, ...errors },
+      },
+    },
     async (req) => d.explanations.close(req.params.id, actorOf(req).actor),
   );
   app.get(
     '/v1/explanations/:id',
-    { preHandler: platform, schema: { tags: ['staff'], summary: 'Read a ticket, case or assignment', security: key, params: Type.Object({ id: Id }), response: { 200: ExplanationOut, ...errors } } },
+    {
+      preHandler: platform,
+      schema: {
+        tags: ['staff'],
+        summary: 'Read a ticket, case or assignment',
+        security: key,
+        params: Type.Object({ id: Id }),
+        response: { 200: ExplanationOut, ...errors },
+      },
+    },
     async (req) => d.explanations.get(req.params.id),
   );
 
@@ -156,7 +225,16 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
         tags: ['reviews'],
         summary: 'Record a review a customer posted',
         security: key,
-        body: Type.Object({ id: Id, reviewer: Token, seller: Id, rating: Type.Integer({ minimum: 1, maximum: 5 }), product: Type.Optional(Id) }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            id: Id,
+            reviewer: Token,
+            seller: Id,
+            rating: Type.Integer({ minimum: 1, maximum: 5 }),
+            product: Type.Optional(Id),
+          },
+          { additionalProperties: false },
+        ),
         response: { 201: ReviewOut, ...errors },
       },
     },
@@ -164,7 +242,16 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
   );
   app.get(
     '/v1/reviews/:id',
-    { preHandler: signedIn, schema: { tags: ['reviews'], summary: 'Read a review (moderators and sellers never see who wrote it)', security: staffAuth, params: Type.Object({ id: Id }), response: { 200: ReviewOut, ...errors } } },
+    {
+      preHandler: signedIn,
+      schema: {
+        tags: ['reviews'],
+        summary: 'Read a review (moderators and sellers never see who wrote it)',
+        security: staffAuth,
+        params: Type.Object({ id: Id }),
+        response: { 200: ReviewOut, ...errors },
+      },
+    },
     async (req) => d.reviews.get(req.params.id, staffOf(req)),
   );
   app.post(
@@ -176,7 +263,13 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
         summary: 'Delete, hide or restore a review (recorded in the audit log)',
         security: staffAuth,
         params: Type.Object({ id: Id }),
-        body: Type.Object({ action: Type.Union([Type.Literal('delete'), Type.Literal('hide'), Type.Literal('restore')]), reason: Type.Optional(Code(['spam', 'abusive', 'off_topic'])) }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            action: Type.Union([Type.Literal('delete'), Type.Literal('hide'), Type.Literal('restore')]),
+            reason: Type.Optional(Code(['spam', 'abusive', 'off_topic'])),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: ReviewOut, ...errors },
       },
     },
@@ -190,7 +283,8 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
       preHandler: signedIn,
       schema: {
         tags: ['reveal'],
-        summary: 'Show one field of a customer in clear, if policy allows it for the stated purpose (logged before it is returned)',
+        summary:
+          'Show one field of a customer in clear, if policy allows it for the stated purpose (logged before it is returned)',
         security: staffAuth,
         body: Type.Object(
           {
@@ -198,11 +292,24 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
             field: Field,
             purpose: Code(['ticket_followup', 'delivery_problem', 'fraud_check']),
             explanation: Type.Optional(Id),
-            breakGlass: Type.Optional(Type.Object({ justification: Type.String({ minLength: 20, maxLength: 2000 }) }, { additionalProperties: false })),
+            breakGlass: Type.Optional(
+              Type.Object(
+                { justification: Type.String({ minLength: 20, maxLength: 2000 }) },
+                { additionalProperties: false },
+              ),
+            ),
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ value: Type.String(), result: Type.String(), policies: Type.Array(Type.String()), auditIndex: Type.Number() }), ...errors },
+        response: {
+          200: Type.Object({
+            value: Type.String(),
+            result: Type.String(),
+            policies: Type.Array(Type.String()),
+            auditIndex: Type.Number(),
+          }),
+          ...errors,
+        },
       },
     },
     async (req, reply) => {
@@ -220,16 +327,37 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
         tags: ['reveal'],
         summary: 'Ask for a time-boxed grant to see fields of a customer for a purpose (a second person approves)',
         security: staffAuth,
-        body: Type.Object({ subject: Token, fields: Type.Array(Field, { minItems: 1 }), purpose: Code(['fraud_check']), minutes: Type.Integer({ minimum: 1, maximum: 480 }), reason: Type.String({ minLength: 10, maxLength: 2000 }) }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            subject: Token,
+            fields: Type.Array(Field, { minItems: 1 }),
+            purpose: Code(['fraud_check']),
+            minutes: Type.Integer({ minimum: 1, maximum: 480 }),
+            reason: Type.String({ minLength: 10, maxLength: 2000 }),
+          },
+          { additionalProperties: false },
+        ),
         response: { 201: GrantOut, ...errors },
       },
     },
     async (req, reply) => reply.status(201).send(await d.reveals.requestGrant(staffOf(req), req.body)),
   );
-  for (const [verb, approve] of [['approve', true], ['refuse', false]] as const) {
+  for (const [verb, approve] of [
+    ['approve', true],
+    ['refuse', false],
+  ] as const) {
     app.post(
       `/v1/grants/:id/${verb}`,
-      { preHandler: approver, schema: { tags: ['reveal'], summary: `${verb === 'approve' ? 'Approve' : 'Refuse'} a grant (not one's own)`, security: staffAuth, params: Type.Object({ id: Type.String() }), response: { 200: GrantOut, ...errors } } },
+      {
+        preHandler: approver,
+        schema: {
+          tags: ['reveal'],
+          summary: `${verb === 'approve' ? 'Approve' : 'Refuse'} a grant (not one's own)`,
+          security: staffAuth,
+          params: Type.Object({ id: Type.String() }),
+          response: { 200: GrantOut, ...errors },
+        },
+      },
       async (req) => d.reveals.decideGrant(staffOf(req), req.params.id, approve),
     );
   }
@@ -237,7 +365,20 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
     '/v1/grants',
     {
       preHandler: approver,
-      schema: { tags: ['reveal'], summary: 'List grants', security: staffAuth, querystring: Type.Object({ status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('refused')])) }, { additionalProperties: false }), response: { 200: Type.Object({ grants: Type.Array(GrantOut) }) } },
+      schema: {
+        tags: ['reveal'],
+        summary: 'List grants',
+        security: staffAuth,
+        querystring: Type.Object(
+          {
+            status: Type.Optional(
+              Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('refused')]),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ grants: Type.Array(GrantOut) }) },
+      },
     },
     async (req) => ({ grants: await d.reveals.grants(req.query) }),
   );
@@ -247,7 +388,13 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
     '/v1/break-glass',
     {
       preHandler: approver,
-      schema: { tags: ['reveal'], summary: 'Break-glass reveals (by default those not yet signed off)', security: staffAuth, querystring: Type.Object({ all: Type.Optional(Type.Literal('true')) }, { additionalProperties: false }), response: { 200: Type.Object({ breakGlass: Type.Array(BreakGlassOut) }) } },
+      schema: {
+        tags: ['reveal'],
+        summary: 'Break-glass reveals (by default those not yet signed off)',
+        security: staffAuth,
+        querystring: Type.Object({ all: Type.Optional(Type.Literal('true')) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ breakGlass: Type.Array(BreakGlassOut) }) },
+      },
     },
     async (req) => ({ breakGlass: await d.reveals.breakGlass({ pending: req.query.all !== 'true' }) }),
   );
@@ -255,7 +402,14 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
     '/v1/break-glass/:index/sign-off',
     {
       preHandler: approver,
-      schema: { tags: ['reveal'], summary: 'Sign a break-glass reveal off after review', security: staffAuth, params: Type.Object({ index: Type.String({ pattern: '^[0-9]{1,15}$' }) }), body: Type.Object({ note: Type.String({ minLength: 5, maxLength: 2000 }) }, { additionalProperties: false }), response: { 200: BreakGlassOut, ...errors } },
+      schema: {
+        tags: ['reveal'],
+        summary: 'Sign a break-glass reveal off after review',
+        security: staffAuth,
+        params: Type.Object({ index: Type.String({ pattern: '^[0-9]{1,15}$' }) }),
+        body: Type.Object({ note: Type.String({ minLength: 5, maxLength: 2000 }) }, { additionalProperties: false }),
+        response: { 200: BreakGlassOut, ...errors },
+      },
     },
     async (req) => d.reveals.signOff(staffOf(req), Number(req.params.index), req.body.note),
   );
@@ -272,7 +426,9 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
         body: Type.Object(
           {
             dataset: Type.Union([Type.Literal('customers'), Type.Literal('sales')]),
-            fields: Type.Optional(Type.Array(Field, { description: 'customers: the fields to export (masked unless listed in clear)' })),
+            fields: Type.Optional(
+              Type.Array(Field, { description: 'customers: the fields to export (masked unless listed in clear)' }),
+            ),
             clear: Type.Optional(Type.Array(Field)),
             recipient: Type.String({ minLength: 1, maxLength: 100, description: 'who receives the file' }),
             purpose: Code(['monthly_report']),
@@ -284,10 +440,22 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
     },
     async (req, reply) => reply.status(201).send(await d.exports.request(staffOf(req), req.body)),
   );
-  for (const [verb, approve] of [['approve', true], ['refuse', false]] as const) {
+  for (const [verb, approve] of [
+    ['approve', true],
+    ['refuse', false],
+  ] as const) {
     app.post(
       `/v1/exports/:id/${verb}`,
-      { preHandler: approver, schema: { tags: ['exports'], summary: `${verb === 'approve' ? 'Approve (and write)' : 'Refuse'} an export (not one's own)`, security: staffAuth, params: Type.Object({ id: Type.String() }), response: { 200: ExportOut, ...errors } } },
+      {
+        preHandler: approver,
+        schema: {
+          tags: ['exports'],
+          summary: `${verb === 'approve' ? 'Approve (and write)' : 'Refuse'} an export (not one's own)`,
+          security: staffAuth,
+          params: Type.Object({ id: Type.String() }),
+          response: { 200: ExportOut, ...errors },
+        },
+      },
       async (req) => d.exports.decide(staffOf(req), req.params.id, approve),
     );
   }
@@ -295,21 +463,51 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
     '/v1/exports',
     {
       preHandler: approver,
-      schema: { tags: ['exports'], summary: 'List exports', security: staffAuth, querystring: Type.Object({ status: Type.Optional(Type.String({ pattern: '^[a-z]{1,20}$' })) }, { additionalProperties: false }), response: { 200: Type.Object({ exports: Type.Array(ExportOut) }) } },
+      schema: {
+        tags: ['exports'],
+        summary: 'List exports',
+        security: staffAuth,
+        querystring: Type.Object(
+          { status: Type.Optional(Type.String({ pattern: '^[a-z]{1,20}$' })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ exports: Type.Array(ExportOut) }) },
+      },
     },
     async (req) => ({ exports: await d.exports.list(req.query) }),
   );
   app.get(
     '/v1/exports/:id',
-    { preHandler: signedIn, schema: { tags: ['exports'], summary: 'Read an export request', security: staffAuth, params: Type.Object({ id: Type.String() }), response: { 200: ExportOut, ...errors } } },
+    {
+      preHandler: signedIn,
+      schema: {
+        tags: ['exports'],
+        summary: 'Read an export request',
+        security: staffAuth,
+        params: Type.Object({ id: Type.String() }),
+        response: { 200: ExportOut, ...errors },
+      },
+    },
     async (req) => d.exports.get(staffOf(req), req.params.id),
   );
   app.get(
     '/v1/exports/:id/file',
-    { preHandler: signedIn, schema: { tags: ['exports'], summary: 'Download a written export (its requester only; logged)', security: staffAuth, params: Type.Object({ id: Type.String() }) } },
+    {
+      preHandler: signedIn,
+      schema: {
+        tags: ['exports'],
+        summary: 'Download a written export (its requester only; logged)',
+        security: staffAuth,
+        params: Type.Object({ id: Type.String() }),
+      },
+    },
     async (req, reply) => {
       const f = await d.exports.file(staffOf(req), req.params.id);
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${f.name}"`).header('cache-control', 'no-store').send(createReadStream(f.path));
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${f.name}"`)
+        .header('cache-control', 'no-store')
+        .send(createReadStream(f.path));
     },
   );
 };

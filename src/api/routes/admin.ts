@@ -16,12 +16,24 @@ const KeyInfo = Type.Object({
   expiresAt: Type.Union([Type.String(), Type.Null()], { description: 'when its current secret stops working' }),
   rotatedAt: Type.Union([Type.String(), Type.Null()], { description: 'when its secret was last replaced' }),
 });
-const Days = Type.Integer({ minimum: 1, maximum: 3650, description: 'lifetime in days (at most CLOAK_API_KEY_DAYS, the default)' });
+const Days = Type.Integer({
+  minimum: 1,
+  maximum: 3650,
+  description: 'lifetime in days (at most CLOAK_API_KEY_DAYS, the default)',
+});
 
-export type AdminRoutesDeps = { vault: Pick<VaultService, 'keyStatus' | 'rewrap'>; apiKeys: ApiKeyService; metrics: Metrics; staff: Pick<StaffService, 'newToken' | 'revokeToken'> };
+export type AdminRoutesDeps = {
+  vault: Pick<VaultService, 'keyStatus' | 'rewrap'>;
+  apiKeys: ApiKeyService;
+  metrics: Metrics;
+  staff: Pick<StaffService, 'newToken' | 'revokeToken'>;
+};
 
 /** Operators' endpoints: API keys (create, rotate, revoke), staff tokens (issue, revoke), key-encryption-key status and rewrap, metrics. All need `admin`. */
-export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesDeps> = async (app, { vault, apiKeys, metrics, staff }) => {
+export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesDeps> = async (
+  app,
+  { vault, apiKeys, metrics, staff },
+) => {
   const admin = requireScope(apiKeys, 'admin');
   const security = [{ bearer: [] }];
 
@@ -33,20 +45,48 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesDeps> = async (ap
         tags: ['admin'],
         summary: 'Create an API key (its secret is shown once)',
         security,
-        body: Type.Object({ name: Type.String({ examples: ['order-system'] }), scopes: Type.Array(Type.Union(SCOPES.map((s) => Type.Literal(s))), { minItems: 1 }), days: Type.Optional(Days) }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            name: Type.String({ examples: ['order-system'] }),
+            scopes: Type.Array(Type.Union(SCOPES.map((s) => Type.Literal(s))), { minItems: 1 }),
+            days: Type.Optional(Days),
+          },
+          { additionalProperties: false },
+        ),
         response: { 201: Type.Composite([KeyInfo, Type.Object({ secret: Type.String() })]), 400: ErrorResponse },
       },
     },
     async (req, reply) => reply.status(201).send(await apiKeys.create({ ...req.body, by: actorOf(req).actor })),
   );
 
-  app.get('/v1/api-keys', { preHandler: admin, schema: { tags: ['admin'], summary: 'List API keys (never their secrets)', security, response: { 200: Type.Object({ keys: Type.Array(KeyInfo) }) } } }, async () => ({
-    keys: await apiKeys.list(),
-  }));
+  app.get(
+    '/v1/api-keys',
+    {
+      preHandler: admin,
+      schema: {
+        tags: ['admin'],
+        summary: 'List API keys (never their secrets)',
+        security,
+        response: { 200: Type.Object({ keys: Type.Array(KeyInfo) }) },
+      },
+    },
+    async () => ({
+      keys: await apiKeys.list(),
+    }),
+  );
 
   app.delete(
     '/v1/api-keys/:id',
-    { preHandler: admin, schema: { tags: ['admin'], summary: 'Revoke an API key', security, params: Type.Object({ id: Type.String() }), response: { 204: Type.Null(), 404: ErrorResponse } } },
+    {
+      preHandler: admin,
+      schema: {
+        tags: ['admin'],
+        summary: 'Revoke an API key',
+        security,
+        params: Type.Object({ id: Type.String() }),
+        response: { 204: Type.Null(), 404: ErrorResponse },
+      },
+    },
     async (req, reply) => {
       await apiKeys.revoke(req.params.id, actorOf(req).actor);
       return reply.status(204).send(null);
@@ -62,11 +102,30 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesDeps> = async (ap
         summary: 'Rotate an API key: a new secret (shown once), a new lifetime; the old secret stops working at once',
         security,
         params: Type.Object({ id: Type.String() }),
-        querystring: Type.Object({ days: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$', description: 'lifetime in days (default: as long as its current secret was given; at most CLOAK_API_KEY_DAYS)' })) }, { additionalProperties: false }),
-        response: { 200: Type.Composite([KeyInfo, Type.Object({ secret: Type.String() })]), 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
+        querystring: Type.Object(
+          {
+            days: Type.Optional(
+              Type.String({
+                pattern: '^[0-9]{1,4}$',
+                description:
+                  'lifetime in days (default: as long as its current secret was given; at most CLOAK_API_KEY_DAYS)',
+              }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Composite([KeyInfo, Type.Object({ secret: Type.String() })]),
+          400: ErrorResponse,
+          404: ErrorResponse,
+          409: ErrorResponse,
+        },
       },
     },
-    async (req) => apiKeys.rotate(req.params.id, actorOf(req).actor, { days: req.query.days === undefined ? undefined : Number(req.query.days) }),
+    async (req) =>
+      apiKeys.rotate(req.params.id, actorOf(req).actor, {
+        days: req.query.days === undefined ? undefined : Number(req.query.days),
+      }),
   );
 
   const StaffParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' }) });
@@ -76,17 +135,30 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesDeps> = async (ap
       preHandler: admin,
       schema: {
         tags: ['staff'],
-        summary: "Issue a staff member a fresh sign-in token (shown once; CLOAK_STAFF_TOKEN_HOURS long): the old one stops working at once",
+        summary:
+          'Issue a staff member a fresh sign-in token (shown once; CLOAK_STAFF_TOKEN_HOURS long): the old one stops working at once',
         security,
         params: StaffParams,
-        response: { 201: Type.Object({ id: Type.String(), token: Type.String(), expiresAt: Type.String() }), 404: ErrorResponse },
+        response: {
+          201: Type.Object({ id: Type.String(), token: Type.String(), expiresAt: Type.String() }),
+          404: ErrorResponse,
+        },
       },
     },
     async (req, reply) => reply.status(201).send(await staff.newToken(req.params.id, actorOf(req).actor)),
   );
   app.post(
     '/v1/staff/:id/token/revoke',
-    { preHandler: admin, schema: { tags: ['staff'], summary: "Revoke a staff member's sign-in token at once (the member stays; a new token brings them back)", security, params: StaffParams, response: { 204: Type.Null(), 404: ErrorResponse, 409: ErrorResponse } } },
+    {
+      preHandler: admin,
+      schema: {
+        tags: ['staff'],
+        summary: "Revoke a staff member's sign-in token at once (the member stays; a new token brings them back)",
+        security,
+        params: StaffParams,
+        response: { 204: Type.Null(), 404: ErrorResponse, 409: ErrorResponse },
+      },
+    },
     async (req, reply) => {
       await staff.revokeToken(req.params.id, actorOf(req).actor);
       return reply.status(204).send(null);
@@ -101,7 +173,14 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesDeps> = async (ap
         tags: ['admin'],
         summary: 'Key-encryption-key versions and how many data keys each wraps',
         security,
-        response: { 200: Type.Object({ active: Type.Number(), versions: Type.Array(Type.Number()), dataKeysByVersion: Type.Record(Type.String(), Type.Number()), subjects: Type.Number() }) },
+        response: {
+          200: Type.Object({
+            active: Type.Number(),
+            versions: Type.Array(Type.Number()),
+            dataKeysByVersion: Type.Record(Type.String(), Type.Number()),
+            subjects: Type.Number(),
+          }),
+        },
       },
     },
     async () => vault.keyStatus(),
@@ -109,11 +188,24 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesDeps> = async (ap
 
   app.post(
     '/v1/keys/rewrap',
-    { preHandler: admin, schema: { tags: ['admin'], summary: 'Rewrap every data key under the active key version now', security, response: { 200: Type.Object({ rewrapped: Type.Number(), unreadable: Type.Number() }) } } },
+    {
+      preHandler: admin,
+      schema: {
+        tags: ['admin'],
+        summary: 'Rewrap every data key under the active key version now',
+        security,
+        response: { 200: Type.Object({ rewrapped: Type.Number(), unreadable: Type.Number() }) },
+      },
+    },
     async () => vault.rewrap(),
   );
 
-  app.get('/metrics', { preHandler: admin, schema: { tags: ['admin'], summary: 'Prometheus metrics (no personal data in any label)', security } }, async (_req, reply) =>
-    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  app.get(
+    '/metrics',
+    {
+      preHandler: admin,
+      schema: { tags: ['admin'], summary: 'Prometheus metrics (no personal data in any label)', security },
+    },
+    async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
 };

@@ -17,7 +17,13 @@ import { decodeEntry } from '../../audit/entry.ts';
 const Num = (description: string) => Type.String({ pattern: '^(0|[1-9][0-9]{0,14})$', description });
 const b64 = (h: Buffer) => h.toString('base64');
 const Proof = Type.Array(Type.String({ description: 'base64 SHA-256 hashes, in RFC 9162 order' }));
-const PolicyInfo = Type.Object({ version: Type.Number(), hash: Type.String(), files: Type.Array(Type.String()), policies: Type.Array(Type.String()), loadedAt: Type.String() });
+const PolicyInfo = Type.Object({
+  version: Type.Number(),
+  hash: Type.String(),
+  files: Type.Array(Type.String()),
+  policies: Type.Array(Type.String()),
+  loadedAt: Type.String(),
+});
 const Access = Type.Object({
   at: Type.String(),
   role: Type.String(),
@@ -25,8 +31,18 @@ const Access = Type.Object({
   purpose: Type.String(),
   result: Type.String(),
   index: Type.Number(),
-  entry: Type.Optional(Type.String({ description: "the log entry's public form, base64: its leaf hash is SHA-256(0x00 ‖ entry); the actor and internal references in it are salted commitments" })),
-  leaf: Type.Optional(Type.String({ description: 'instead of `entry`, for an entry written before salts (it names the staff member): its leaf hash, base64' })),
+  entry: Type.Optional(
+    Type.String({
+      description:
+        "the log entry's public form, base64: its leaf hash is SHA-256(0x00 ‖ entry); the actor and internal references in it are salted commitments",
+    }),
+  ),
+  leaf: Type.Optional(
+    Type.String({
+      description:
+        'instead of `entry`, for an entry written before salts (it names the staff member): its leaf hash, base64',
+    }),
+  ),
   proof: Proof,
 });
 
@@ -46,32 +62,50 @@ export type AuditRoutesDeps = {
  * Entries are served in their public form (entry.ts); staff reading one entry get its stored
  * form too, which opens its commitments.
  */
-export const auditRoutes: FastifyPluginAsyncTypebox<AuditRoutesDeps> = async (app, { apiKeys, staff, audit, reports, policies }) => {
+export const auditRoutes: FastifyPluginAsyncTypebox<AuditRoutesDeps> = async (
+  app,
+  { apiKeys, staff, audit, reports, policies },
+) => {
   const auditor = requireScope(apiKeys, 'audit');
   const reader = requireStaffOrScope(staff, DASHBOARD_ROLES, apiKeys, 'audit');
   const admin = requireScope(apiKeys, 'admin');
   const platform = requireScope(apiKeys, 'platform');
   const key = [{ bearer: [] }];
 
-  app.get('/log/checkpoint', { schema: { tags: ['audit'], summary: 'The latest signed checkpoint (c2sp.org/tlog-checkpoint)' } }, async (_req, reply) => {
-    const cp = await audit.latest();
-    return reply.type('text/plain; charset=utf-8').header('cache-control', 'no-cache').send(cp.note);
-  });
-  app.get('/log/key', { schema: { tags: ['audit'], summary: "The verifier key of the log's checkpoints (c2sp.org/signed-note)" } }, async (_req, reply) =>
-    reply.type('text/plain; charset=utf-8').send(`${audit.verifierKey}\n`),
+  app.get(
+    '/log/checkpoint',
+    { schema: { tags: ['audit'], summary: 'The latest signed checkpoint (c2sp.org/tlog-checkpoint)' } },
+    async (_req, reply) => {
+      const cp = await audit.latest();
+      return reply.type('text/plain; charset=utf-8').header('cache-control', 'no-cache').send(cp.note);
+    },
   );
-  app.get('/log/tile/*', { schema: { tags: ['audit'], summary: 'Hash tiles (public) and entry bundles (audit key) per c2sp.org/tlog-tiles' } }, async (req, reply) => {
-    const ref = parseTilePath((req.params as { '*': string })['*']);
-    if (!ref) throw new NotFound('not a tile path: tile/<L>/<N>[.p/<W>] or tile/entries/<N>[.p/<W>]');
-    let body: Buffer | undefined;
-    if (ref.level === 'entries') {
-      await auditor(req, reply);
-      body = await audit.entries(ref.index, ref.width);
-    } else body = await audit.tile(ref.level, ref.index, ref.width);
-    if (!body) throw new NotFound('this tile does not exist (yet) at this width');
-    // A tile of a given width never changes (a wider one has another path).
-    return reply.type('application/octet-stream').header('cache-control', 'public, max-age=31536000, immutable').send(body);
-  });
+  app.get(
+    '/log/key',
+    { schema: { tags: ['audit'], summary: "The verifier key of the log's checkpoints (c2sp.org/signed-note)" } },
+    async (_req, reply) => reply.type('text/plain; charset=utf-8').send(`${audit.verifierKey}\n`),
+  );
+  app.get(
+    '/log/tile/*',
+    {
+      schema: { tags: ['audit'], summary: 'Hash tiles (public) and entry bundles (audit key) per c2sp.org/tlog-tiles' },
+    },
+    async (req, reply) => {
+      const ref = parseTilePath((req.params as { '*': string })['*']);
+      if (!ref) throw new NotFound('not a tile path: tile/<L>/<N>[.p/<W>] or tile/entries/<N>[.p/<W>]');
+      let body: Buffer | undefined;
+      if (ref.level === 'entries') {
+        await auditor(req, reply);
+        body = await audit.entries(ref.index, ref.width);
+      } else body = await audit.tile(ref.level, ref.index, ref.width);
+      if (!body) throw new NotFound('this tile does not exist (yet) at this width');
+      // A tile of a given width never changes (a wider one has another path).
+      return reply
+        .type('application/octet-stream')
+        .header('cache-control', 'public, max-age=31536000, immutable')
+        .send(body);
+    },
+  );
 
   app.get(
     '/v1/audit/entries/:index',
@@ -79,16 +113,23 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRoutesDeps> = async (ap
       preHandler: reader,
       schema: {
         tags: ['audit'],
-        summary: 'One log entry and its inclusion proof against the latest checkpoint (or the tree of `size`: the checkpoint a verifier holds)',
+        summary:
+          'One log entry and its inclusion proof against the latest checkpoint (or the tree of `size`: the checkpoint a verifier holds)',
         security: [...key, { staffToken: [] }],
         params: Type.Object({ index: Num('entry index') }),
-        querystring: Type.Object({ size: Type.Optional(Num('tree size (default: latest checkpoint)')) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { size: Type.Optional(Num('tree size (default: latest checkpoint)')) },
+          { additionalProperties: false },
+        ),
         response: {
           200: Type.Object({
             index: Type.Number(),
             size: Type.Number(),
             entry: Type.String({ description: "the entry's public form, base64 (the leaf's bytes)" }),
-            stored: Type.String({ description: 'the entry as stored, base64: its salt and every value in clear, which open the commitments in `entry`' }),
+            stored: Type.String({
+              description:
+                'the entry as stored, base64: its salt and every value in clear, which open the commitments in `entry`',
+            }),
             proof: Proof,
           }),
           400: ErrorResponse,
@@ -97,8 +138,12 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRoutesDeps> = async (ap
       },
     },
     async (req) => {
-      const p = await audit.inclusion(Number(req.params.index), req.query.size === undefined ? undefined : Number(req.query.size));
-      if (!mayReadKind(req, decodeEntry(p.stored)?.kind ?? '')) throw new NotFound(`entry ${p.index} is not in the log`);
+      const p = await audit.inclusion(
+        Number(req.params.index),
+        req.query.size === undefined ? undefined : Number(req.query.size),
+      );
+      if (!mayReadKind(req, decodeEntry(p.stored)?.kind ?? ''))
+        throw new NotFound(`entry ${p.index} is not in the log`);
       return { index: p.index, size: p.size, entry: b64(p.entry), stored: b64(p.stored), proof: p.proof.map(b64) };
     },
   );
@@ -106,10 +151,25 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRoutesDeps> = async (ap
     '/v1/audit/proofs/inclusion',
     {
       preHandler: reader,
-      schema: { tags: ['audit'], summary: 'Inclusion proof of an entry in the tree of a given size', security: [...key, { staffToken: [] }], querystring: Type.Object({ index: Num('entry index'), size: Type.Optional(Num('tree size (default: latest checkpoint)')) }, { additionalProperties: false }), response: { 200: Type.Object({ index: Type.Number(), size: Type.Number(), leafHash: Type.String(), proof: Proof }), 400: ErrorResponse } },
+      schema: {
+        tags: ['audit'],
+        summary: 'Inclusion proof of an entry in the tree of a given size',
+        security: [...key, { staffToken: [] }],
+        querystring: Type.Object(
+          { index: Num('entry index'), size: Type.Optional(Num('tree size (default: latest checkpoint)')) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ index: Type.Number(), size: Type.Number(), leafHash: Type.String(), proof: Proof }),
+          400: ErrorResponse,
+        },
+      },
     },
     async (req) => {
-      const p = await audit.inclusion(Number(req.query.index), req.query.size === undefined ? undefined : Number(req.query.size));
+      const p = await audit.inclusion(
+        Number(req.query.index),
+        req.query.size === undefined ? undefined : Number(req.query.size),
+      );
       return { index: p.index, size: p.size, leafHash: b64(leafHash(p.entry)), proof: p.proof.map(b64) };
     },
   );
@@ -117,7 +177,13 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRoutesDeps> = async (ap
     '/v1/audit/proofs/consistency',
     {
       preHandler: auditor,
-      schema: { tags: ['audit'], summary: 'Consistency proof between two sizes of the log', security: key, querystring: Type.Object({ from: Num('older size'), to: Num('newer size') }, { additionalProperties: false }), response: { 200: Type.Object({ from: Type.Number(), to: Type.Number(), proof: Proof }), 400: ErrorResponse } },
+      schema: {
+        tags: ['audit'],
+        summary: 'Consistency proof between two sizes of the log',
+        security: key,
+        querystring: Type.Object({ from: Num('older size'), to: Num('newer size') }, { additionalProperties: false }),
+        response: { 200: Type.Object({ from: Type.Number(), to: Type.Number(), proof: Proof }), 400: ErrorResponse },
+      },
     },
     async (req) => {
       const p = await audit.consistency(Number(req.query.from), Number(req.query.to));
@@ -125,11 +191,26 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRoutesDeps> = async (ap
     },
   );
 
-  app.get('/v1/policies', { preHandler: admin, schema: { tags: ['audit'], summary: 'The policies in force', security: key, response: { 200: PolicyInfo } } }, async () => policies.info());
+  app.get(
+    '/v1/policies',
+    {
+      preHandler: admin,
+      schema: { tags: ['audit'], summary: 'The policies in force', security: key, response: { 200: PolicyInfo } },
+    },
+    async () => policies.info(),
+  );
   app.post(
     '/v1/policies/reload',
     // An admin API key, or an admin signed in to the dashboard (the policies page).
-    { preHandler: requireStaffOrScope(staff, ['admin'], apiKeys, 'admin'), schema: { tags: ['audit'], summary: 'Reload the policy files: a broken file is refused with its errors and the policies in force stay', security: [...key, { staffToken: [] }], response: { 200: PolicyInfo, 400: ErrorResponse } } },
+    {
+      preHandler: requireStaffOrScope(staff, ['admin'], apiKeys, 'admin'),
+      schema: {
+        tags: ['audit'],
+        summary: 'Reload the policy files: a broken file is refused with its errors and the policies in force stay',
+        security: [...key, { staffToken: [] }],
+        response: { 200: PolicyInfo, 400: ErrorResponse },
+      },
+    },
     async (req) => policies.reload(actorOf(req).actor),
   );
 
@@ -137,7 +218,13 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRoutesDeps> = async (ap
     '/v1/subjects/:token/report-tokens',
     {
       preHandler: platform,
-      schema: { tags: ['subjects'], summary: "Issue a short-lived customer token that opens this customer's access report", security: key, params: Type.Object({ token: Type.String() }), response: { 201: Type.Object({ token: Type.String(), expiresAt: Type.String() }), 404: ErrorResponse } },
+      schema: {
+        tags: ['subjects'],
+        summary: "Issue a short-lived customer token that opens this customer's access report",
+        security: key,
+        params: Type.Object({ token: Type.String() }),
+        response: { 201: Type.Object({ token: Type.String(), expiresAt: Type.String() }), 404: ErrorResponse },
+      },
     },
     async (req, reply) => reply.status(201).send(await reports.issueToken(req.params.token)),
   );
@@ -146,8 +233,10 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRoutesDeps> = async (ap
     {
       schema: {
         tags: ['subjects'],
-        summary: 'For the customer: every access to their data (when, which role, which field, why: reveals, and leak traces that matched them), each with an inclusion proof against the signed checkpoint',
-        description: 'Each entry is given in its public form: the role, field and purpose in clear, the staff member, device or key and any ticket or other internal reference only as a salted commitment that the customer cannot open. Entries written before salts name the staff member: for those only the leaf hash is given.',
+        summary:
+          'For the customer: every access to their data (when, which role, which field, why: reveals, and leak traces that matched them), each with an inclusion proof against the signed checkpoint',
+        description:
+          'Each entry is given in its public form: the role, field and purpose in clear, the staff member, device or key and any ticket or other internal reference only as a salted commitment that the customer cannot open. Entries written before salts name the staff member: for those only the leaf hash is given.',
         security: [{ customerToken: [] }],
         params: Type.Object({ token: Type.String() }),
         response: {

@@ -8,10 +8,18 @@ import { actorOf, requireStaffOrScope } from '../auth.ts';
 import { ErrorResponse } from './shared.ts';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse };
-const Channel = Type.String({ description: 'Where the canary was planted: `export:<id>`, `device:<id>` or `team:<team>`', examples: ['team:support'] });
+const Channel = Type.String({
+  description: 'Where the canary was planted: `export:<id>`, `device:<id>` or `team:<team>`',
+  examples: ['team:support'],
+});
 
 /** Canary customers, for admins (staff token or admin API key): plant them in a staff team's work, list them all. */
-export const canaryRoutes: FastifyPluginAsyncTypebox<{ apiKeys: Pick<ApiKeyService, 'verify'>; staff: StaffService; canaries: Pick<CanaryService, 'list'>; teamCanaries: TeamCanaryService }> = async (app, d) => {
+export const canaryRoutes: FastifyPluginAsyncTypebox<{
+  apiKeys: Pick<ApiKeyService, 'verify'>;
+  staff: StaffService;
+  canaries: Pick<CanaryService, 'list'>;
+  teamCanaries: TeamCanaryService;
+}> = async (app, d) => {
   const admin = requireStaffOrScope(d.staff, ['admin'], d.apiKeys, 'admin');
   const security: Record<string, string[]>[] = [{ staffToken: [] }, { bearer: [] }];
 
@@ -27,16 +35,39 @@ export const canaryRoutes: FastifyPluginAsyncTypebox<{ apiKeys: Pick<ApiKeyServi
         security,
         body: Type.Object(
           {
-            channel: Type.Literal('team', { description: 'Where to plant: `team` (exports and scanners get theirs automatically)' }),
-            team: Type.String({ minLength: 1, maxLength: 64, description: 'The staff team, as given to its members (`POST /v1/staff`)', examples: ['support'] }),
-            count: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_TEAM_CANARIES, default: 2, description: 'How many canaries (default 2)' })),
+            channel: Type.Literal('team', {
+              description: 'Where to plant: `team` (exports and scanners get theirs automatically)',
+            }),
+            team: Type.String({
+              minLength: 1,
+              maxLength: 64,
+              description: 'The staff team, as given to its members (`POST /v1/staff`)',
+              examples: ['support'],
+            }),
+            count: Type.Optional(
+              Type.Integer({
+                minimum: 1,
+                maximum: MAX_TEAM_CANARIES,
+                default: 2,
+                description: 'How many canaries (default 2)',
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Object({ channel: Channel, tokens: Type.Array(Type.String({ description: 'A canary subject token' })) }), ...errors },
+        response: {
+          201: Type.Object({
+            channel: Channel,
+            tokens: Type.Array(Type.String({ description: 'A canary subject token' })),
+          }),
+          ...errors,
+        },
       },
     },
-    async (req, reply) => reply.status(201).send(await d.teamCanaries.plant({ team: req.body.team, count: req.body.count }, actorOf(req).actor)),
+    async (req, reply) =>
+      reply
+        .status(201)
+        .send(await d.teamCanaries.plant({ team: req.body.team, count: req.body.count }, actorOf(req).actor)),
   );
 
   app.get(
@@ -47,7 +78,14 @@ export const canaryRoutes: FastifyPluginAsyncTypebox<{ apiKeys: Pick<ApiKeyServi
         tags: ['leaks'],
         summary: 'Every canary customer, newest first: token, channel and detail (never its values)',
         security,
-        response: { 200: Type.Object({ canaries: Type.Array(Type.Object({ token: Type.String(), channel: Channel, detail: Type.String(), createdAt: Type.String() })) }), ...errors },
+        response: {
+          200: Type.Object({
+            canaries: Type.Array(
+              Type.Object({ token: Type.String(), channel: Channel, detail: Type.String(), createdAt: Type.String() }),
+            ),
+          }),
+          ...errors,
+        },
       },
     },
     async () => ({ canaries: await d.canaries.list() }),

@@ -21,14 +21,26 @@ const Counts = Type.Record(Type.String(), Type.Number());
  * (alerts by severity per hour, reveals per hour by outcome, devices by state, open incidents
  * with their deadlines), counts only.
  */
-export const dashboardRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; audit: Pick<AuditLog, 'countByHour'>; cases: Pick<CaseService, 'list'>; devices: Pick<DevicesService, 'list'>; incidents: Pick<IncidentService, 'list'>; clock: Clock }> = async (
-  app,
-  { staff, audit, cases, devices, incidents, clock },
-) => {
+export const dashboardRoutes: FastifyPluginAsyncTypebox<{
+  staff: StaffService;
+  audit: Pick<AuditLog, 'countByHour'>;
+  cases: Pick<CaseService, 'list'>;
+  devices: Pick<DevicesService, 'list'>;
+  incidents: Pick<IncidentService, 'list'>;
+  clock: Clock;
+}> = async (app, { staff, audit, cases, devices, incidents, clock }) => {
   const security = [{ staffToken: [] }];
   app.get(
     '/v1/me',
-    { preHandler: requireStaff(staff), schema: { tags: ['access'], summary: 'The signed-in staff member (id, role, team)', security, response: { 200: Type.Object({ id: Type.String(), role: Type.String(), team: Type.String() }), ...errors } } },
+    {
+      preHandler: requireStaff(staff),
+      schema: {
+        tags: ['access'],
+        summary: 'The signed-in staff member (id, role, team)',
+        security,
+        response: { 200: Type.Object({ id: Type.String(), role: Type.String(), team: Type.String() }), ...errors },
+      },
+    },
     async (req) => {
       const s = staffOf(req);
       return { id: s.id, role: s.role, team: s.team };
@@ -41,17 +53,34 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; a
       preHandler: requireStaff(staff, DASHBOARD_ROLES),
       schema: {
         tags: ['detection'],
-        summary: 'The overview: the last 24 hours of alerts (by severity) and reveals (by outcome) per hour, devices by state, open incidents and their deadlines',
+        summary:
+          'The overview: the last 24 hours of alerts (by severity) and reveals (by outcome) per hour, devices by state, open incidents and their deadlines',
         security,
         response: {
           200: Type.Object({
             now: Type.String(),
             hours: Type.Array(Type.String({ description: 'YYYY-MM-DDTHH (UTC), oldest first' })),
             alerts: Type.Record(Type.String(), Type.Array(Type.Number()), { description: 'severity → count per hour' }),
-            reveals: Type.Record(Type.String(), Type.Array(Type.Number()), { description: 'allowed, refused, break_glass → count per hour' }),
+            reveals: Type.Record(Type.String(), Type.Array(Type.Number()), {
+              description: 'allowed, refused, break_glass → count per hour',
+            }),
             openCases: Counts,
             devices: Counts,
-            incidents: Type.Array(Type.Object({ id: Type.String(), title: Type.String(), subjects: Type.Number(), deadlines: Type.Array(Type.Object({ jurisdiction: Type.String(), kind: Type.String(), due: Type.String(), met: Type.Union([Type.String(), Type.Null()]) })) })),
+            incidents: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                title: Type.String(),
+                subjects: Type.Number(),
+                deadlines: Type.Array(
+                  Type.Object({
+                    jurisdiction: Type.String(),
+                    kind: Type.String(),
+                    due: Type.String(),
+                    met: Type.Union([Type.String(), Type.Null()]),
+                  }),
+                ),
+              }),
+            ),
           }),
           ...errors,
         },
@@ -60,9 +89,12 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; a
     async () => {
       const now = clock.now();
       const first = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000 - (HOURS - 1) * 3_600_000);
-      const hours = Array.from({ length: HOURS }, (_, i) => new Date(first.getTime() + i * 3_600_000).toISOString().slice(0, 13));
+      const hours = Array.from({ length: HOURS }, (_, i) =>
+        new Date(first.getTime() + i * 3_600_000).toISOString().slice(0, 13),
+      );
       const slot = new Map(hours.map((h, i) => [h, i]));
-      const series = (keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, hours.map(() => 0)])) as Record<string, number[]>;
+      const series = (keys: readonly string[]) =>
+        Object.fromEntries(keys.map((k) => [k, hours.map(() => 0)])) as Record<string, number[]>;
 
       const alerts = series(['high', 'medium', 'low']);
       const openCases: Record<string, number> = {};
@@ -85,7 +117,12 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; a
       for (const d of await devices.list()) byState[d.status] = (byState[d.status] ?? 0) + 1;
       const open = (await incidents.list())
         .filter((x) => x.deadlines.some((d) => !d.met))
-        .map((x) => ({ id: x.id, title: x.title, subjects: x.subjects, deadlines: x.deadlines.map((d) => ({ jurisdiction: d.jurisdiction, kind: d.kind, due: d.due, met: d.met })) }));
+        .map((x) => ({
+          id: x.id,
+          title: x.title,
+          subjects: x.subjects,
+          deadlines: x.deadlines.map((d) => ({ jurisdiction: d.jurisdiction, kind: d.kind, due: d.due, met: d.met })),
+        }));
       return { now: now.toISOString(), hours, alerts, reveals, openCases, devices: byState, incidents: open };
     },
   );

@@ -36,16 +36,35 @@ const Device = Type.Object({
   enrolledAt: Type.String(),
   statusAt: Type.String(),
 });
-const DeviceListed = Type.Intersect([Device, Type.Object({ lastActivity: Type.Union([Type.String(), Type.Null()], { description: 'its latest scan or gateway read; null if none yet' }) })]);
+const DeviceListed = Type.Intersect([
+  Device,
+  Type.Object({
+    lastActivity: Type.Union([Type.String(), Type.Null()], {
+      description: 'its latest scan or gateway read; null if none yet',
+    }),
+  }),
+]);
 const Build = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the software build, hex' });
 
-export type DeviceRoutesDeps = { devices: DevicesService; waybill: Pick<WaybillService, 'ingestScans' | 'readForDevice' | 'recentScans' | 'manifest' | 'lastScans'>; contact: Pick<ContactService, 'courierView' | 'bindRelay' | 'call'>; apiKeys: Pick<ApiKeyService, 'verify'>; clock: Clock; maxSkewSeconds: number; staff: StaffAuthenticator; audit: Pick<AuditLog, 'append'> };
+export type DeviceRoutesDeps = {
+  devices: DevicesService;
+  waybill: Pick<WaybillService, 'ingestScans' | 'readForDevice' | 'recentScans' | 'manifest' | 'lastScans'>;
+  contact: Pick<ContactService, 'courierView' | 'bindRelay' | 'call'>;
+  apiKeys: Pick<ApiKeyService, 'verify'>;
+  clock: Clock;
+  maxSkewSeconds: number;
+  staff: StaffAuthenticator;
+  audit: Pick<AuditLog, 'append'>;
+};
 
 /**
  * Stations and devices (admin), enrollment (the one-time code is the credential), and the
  * device gateway: every `/v1/device/…` request must carry an RFC 9421 signature.
  */
-export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (app, { devices, waybill, contact, apiKeys, clock, maxSkewSeconds, staff, audit }) => {
+export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
+  app,
+  { devices, waybill, contact, apiKeys, clock, maxSkewSeconds, staff, audit },
+) => {
   // Changes: an admin API key, or dashboard staff who run the fleet (admins, supervisors).
   const admin = requireStaffOrScope(staff, ['admin', 'supervisor'], apiKeys, 'admin');
   // Reading the fleet: analysts too (they investigate devices; they do not change them).
@@ -55,7 +74,8 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
   const signedDevice = async (req: FastifyRequest) => {
     // Only JSON bodies are kept as received; any other body could not be checked against its digest.
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-    if (hasBody && req.rawBody === undefined) throw new InvalidInput('device requests send their body as application/json');
+    if (hasBody && req.rawBody === undefined)
+      throw new InvalidInput('device requests send their body as application/json');
     const { keyid } = await verifyDeviceRequest(
       { method: req.method, url: req.url, headers: req.headers as Record<string, string>, body: req.rawBody },
       { keyOf: devices.keyOf, nonces, now: clock.now(), maxSkewSeconds },
@@ -63,7 +83,8 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
     req.deviceId = keyid;
     // A restricted (quarantined) device keeps working, slowly: five requests in five seconds.
     const d = await devices.get(keyid);
-    if (d.status === 'restricted' && !(await devices.takeRestrictedBudget(keyid))) throw new RateLimited('this device is restricted to one request a second');
+    if (d.status === 'restricted' && !(await devices.takeRestrictedBudget(keyid)))
+      throw new RateLimited('this device is restricted to one request a second');
   };
   const signed = [{ httpSignature: [] }];
 
@@ -71,13 +92,34 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
     '/v1/stations',
     {
       preHandler: admin,
-      schema: { tags: ['devices'], summary: 'Create a station', security, body: Type.Object({ id: Type.String(), name: Type.String(), kind: StationKind }, { additionalProperties: false }), response: { 201: Station, 400: ErrorResponse, 409: ErrorResponse } },
+      schema: {
+        tags: ['devices'],
+        summary: 'Create a station',
+        security,
+        body: Type.Object(
+          { id: Type.String(), name: Type.String(), kind: StationKind },
+          { additionalProperties: false },
+        ),
+        response: { 201: Station, 400: ErrorResponse, 409: ErrorResponse },
+      },
     },
     async (req, reply) => reply.status(201).send(await devices.createStation(req.body)),
   );
-  app.get('/v1/stations', { preHandler: reader, schema: { tags: ['devices'], summary: 'List stations', security, response: { 200: Type.Object({ stations: Type.Array(Station) }) } } }, async () => ({
-    stations: await devices.listStations(),
-  }));
+  app.get(
+    '/v1/stations',
+    {
+      preHandler: reader,
+      schema: {
+        tags: ['devices'],
+        summary: 'List stations',
+        security,
+        response: { 200: Type.Object({ stations: Type.Array(Station) }) },
+      },
+    },
+    async () => ({
+      stations: await devices.listStations(),
+    }),
+  );
   app.post(
     '/v1/stations/:id/enrollment-codes',
     {
@@ -87,14 +129,36 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
         summary: 'Issue a one-time enrollment code for a device of this station (shown once)',
         security,
         params: Type.Object({ id: Type.String() }),
-        body: Type.Object({ kind: DeviceKind, ttlMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 10080 })) }, { additionalProperties: false }),
-        response: { 201: Type.Object({ code: Type.String(), station: Type.String(), kind: Type.String(), expiresAt: Type.String() }), 404: ErrorResponse },
+        body: Type.Object(
+          { kind: DeviceKind, ttlMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 10080 })) },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({
+            code: Type.String(),
+            station: Type.String(),
+            kind: Type.String(),
+            expiresAt: Type.String(),
+          }),
+          404: ErrorResponse,
+        },
       },
     },
     async (req, reply) => {
-      const c = await devices.issueEnrollmentCode({ station: req.params.id, kind: req.body.kind, ttlMinutes: req.body.ttlMinutes });
+      const c = await devices.issueEnrollmentCode({
+        station: req.params.id,
+        kind: req.body.kind,
+        ttlMinutes: req.body.ttlMinutes,
+      });
       // Who issued a code, for which station and kind, until when: never the code.
-      await audit.append([{ kind: 'device', actor: actorOf(req).actor, result: 'enrollment_code', data: { station: c.station, device_kind: c.kind, expires: c.expiresAt } }]);
+      await audit.append([
+        {
+          kind: 'device',
+          actor: actorOf(req).actor,
+          result: 'enrollment_code',
+          data: { station: c.station, device_kind: c.kind, expires: c.expiresAt },
+        },
+      ]);
       return reply.status(201).send(c);
     },
   );
@@ -105,7 +169,14 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
         tags: ['devices'],
         summary: 'Enroll a device: its one-time code, the Ed25519 public key it generated, its build',
         description: 'No API key: the code is the credential. The device id returned is the keyid of its signatures.',
-        body: Type.Object({ code: Type.String(), publicKey: Type.String({ description: 'raw 32 bytes in base64, or a PEM' }), build: Build }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            code: Type.String(),
+            publicKey: Type.String({ description: 'raw 32 bytes in base64, or a PEM' }),
+            build: Build,
+          },
+          { additionalProperties: false },
+        ),
         response: { 201: Device, 400: ErrorResponse, 401: ErrorResponse },
       },
     },
@@ -121,10 +192,22 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
         security,
         params: Type.Object({ id: Type.String() }),
         // Query strings are text, and the API coerces nothing: a number is written as digits.
-        querystring: Type.Object({ limit: Type.Optional(Type.String({ pattern: '^(?:[1-9]\\d{0,2}|1000)$', description: '1 to 1000 (default 100)' })) }),
+        querystring: Type.Object({
+          limit: Type.Optional(
+            Type.String({ pattern: '^(?:[1-9]\\d{0,2}|1000)$', description: '1 to 1000 (default 100)' }),
+          ),
+        }),
         response: {
           200: Type.Object({
-            activity: Type.Array(Type.Object({ at: Type.String(), action: Type.String(), parcel: Type.Union([Type.String(), Type.Null()]), result: Type.String(), station: Type.Optional(Type.String()) })),
+            activity: Type.Array(
+              Type.Object({
+                at: Type.String(),
+                action: Type.String(),
+                parcel: Type.Union([Type.String(), Type.Null()]),
+                result: Type.String(),
+                station: Type.Optional(Type.String()),
+              }),
+            ),
           }),
           404: ErrorResponse,
         },
@@ -132,18 +215,47 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
     },
     async (req) => {
       const limit = req.query.limit ? Number(req.query.limit) : 100;
-      const [reads, scans] = await Promise.all([devices.activity(req.params.id, limit), waybill.recentScans(req.params.id, limit)]);
-      const merged = [...reads, ...scans.map((s) => ({ at: s.at, action: `scan ${s.step}`, parcel: s.parcel, result: 'ok', station: s.station }))];
+      const [reads, scans] = await Promise.all([
+        devices.activity(req.params.id, limit),
+        waybill.recentScans(req.params.id, limit),
+      ]);
+      const merged = [
+        ...reads,
+        ...scans.map((s) => ({
+          at: s.at,
+          action: `scan ${s.step}`,
+          parcel: s.parcel,
+          result: 'ok',
+          station: s.station,
+        })),
+      ];
       return { activity: merged.sort((a, b) => b.at.localeCompare(a.at)).slice(0, limit) };
     },
   );
   app.get(
     '/v1/devices',
-    { preHandler: reader, schema: { tags: ['devices'], summary: 'List devices, with the time of each one’s latest scan or read', security, querystring: Type.Object({ station: Type.Optional(Type.String()) }), response: { 200: Type.Object({ devices: Type.Array(DeviceListed) }) } } },
+    {
+      preHandler: reader,
+      schema: {
+        tags: ['devices'],
+        summary: 'List devices, with the time of each one’s latest scan or read',
+        security,
+        querystring: Type.Object({ station: Type.Optional(Type.String()) }),
+        response: { 200: Type.Object({ devices: Type.Array(DeviceListed) }) },
+      },
+    },
     async (req) => {
       // Two grouped queries for the whole fleet, not one per device.
-      const [list, reads, scans] = await Promise.all([devices.list(req.query.station), devices.lastActivity(), waybill.lastScans()]);
-      const latest = (id: string) => [reads.get(id), scans.get(id)].filter((x): x is string => x !== undefined).sort().pop() ?? null;
+      const [list, reads, scans] = await Promise.all([
+        devices.list(req.query.station),
+        devices.lastActivity(),
+        waybill.lastScans(),
+      ]);
+      const latest = (id: string) =>
+        [reads.get(id), scans.get(id)]
+          .filter((x): x is string => x !== undefined)
+          .sort()
+          .pop() ?? null;
       return { devices: list.map((d) => ({ ...d, lastActivity: latest(d.id) })) };
     },
   );
@@ -156,7 +268,8 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
       preHandler: statusSetter,
       schema: {
         tags: ['devices'],
-        summary: 'Quarantine or release a device: restricted (routing only), revoked (every request refused), active (admins, supervisors, admin keys)',
+        summary:
+          'Quarantine or release a device: restricted (routing only), revoked (every request refused), active (admins, supervisors, admin keys)',
         security,
         params: Type.Object({ id: Type.String() }),
         body: Type.Object({ status: DeviceStatus }, { additionalProperties: false }),
@@ -164,31 +277,66 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
       },
     },
     async (req) => {
-      assertMay(req.principal ? { actor: req.principal.actor, scopes: req.principal.scopes } : staffOf(req), { on: 'device', action: req.body.status });
+      assertMay(req.principal ? { actor: req.principal.actor, scopes: req.principal.scopes } : staffOf(req), {
+        on: 'device',
+        action: req.body.status,
+      });
       const before = await devices.get(req.params.id);
       const d = await devices.setStatus(req.params.id, req.body.status);
       // The device event records the change itself (actor system); this records who made it.
-      await audit.append([{ kind: 'device', actor: actorOf(req).actor, result: 'status_set', data: { device: d.id, station: d.station, from: before.status, status: d.status } }]);
+      await audit.append([
+        {
+          kind: 'device',
+          actor: actorOf(req).actor,
+          result: 'status_set',
+          data: { device: d.id, station: d.station, from: before.status, status: d.status },
+        },
+      ]);
       return d;
     },
   );
   app.post(
     '/v1/device-builds',
-    { preHandler: admin, schema: { tags: ['devices'], summary: 'Allow a software build', security, body: Type.Object({ build: Build, note: Type.String({ maxLength: 200 }) }, { additionalProperties: false }), response: { 204: Type.Null() } } },
+    {
+      preHandler: admin,
+      schema: {
+        tags: ['devices'],
+        summary: 'Allow a software build',
+        security,
+        body: Type.Object({ build: Build, note: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
+        response: { 204: Type.Null() },
+      },
+    },
     async (req, reply) => {
       await devices.allowBuild(req.body.build, req.body.note);
       return reply.status(204).send(null);
     },
   );
 
-  app.get('/v1/device/me', { preHandler: signedDevice, schema: { tags: ['device gateway'], summary: 'The calling device, as Cloak knows it (signed request)', security: signed, response: { 200: Device, 401: ErrorResponse, 403: ErrorResponse } } }, async (req) =>
-    devices.get(req.deviceId!),
+  app.get(
+    '/v1/device/me',
+    {
+      preHandler: signedDevice,
+      schema: {
+        tags: ['device gateway'],
+        summary: 'The calling device, as Cloak knows it (signed request)',
+        security: signed,
+        response: { 200: Device, 401: ErrorResponse, 403: ErrorResponse },
+      },
+    },
+    async (req) => devices.get(req.deviceId!),
   );
   app.post(
     '/v1/device/build',
     {
       preHandler: signedDevice,
-      schema: { tags: ['device gateway'], summary: 'Report the build the device now runs (signed request)', security: signed, body: Type.Object({ build: Build }, { additionalProperties: false }), response: { 200: Device, 401: ErrorResponse, 403: ErrorResponse } },
+      schema: {
+        tags: ['device gateway'],
+        summary: 'Report the build the device now runs (signed request)',
+        security: signed,
+        body: Type.Object({ build: Build }, { additionalProperties: false }),
+        response: { 200: Device, 401: ErrorResponse, 403: ErrorResponse },
+      },
     },
     async (req) => devices.reportBuild(req.deviceId!, req.body.build),
   );
@@ -208,10 +356,25 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
         summary: `A signed batch of scans (up to ${MAX_SCAN_BATCH}) at the device's station`,
         security: signed,
         body: Type.Object(
-          { scans: Type.Array(Type.Object({ parcel: Type.String(), step: Type.String(), at: Type.Optional(Type.String()) }, { additionalProperties: false }), { minItems: 1, maxItems: MAX_SCAN_BATCH }) },
+          {
+            scans: Type.Array(
+              Type.Object(
+                { parcel: Type.String(), step: Type.String(), at: Type.Optional(Type.String()) },
+                { additionalProperties: false },
+              ),
+              { minItems: 1, maxItems: MAX_SCAN_BATCH },
+            ),
+          },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ accepted: Type.Integer(), rejected: Type.Array(Type.Object({ index: Type.Integer(), problem: Type.String() })) }), 401: ErrorResponse, 403: ErrorResponse },
+        response: {
+          200: Type.Object({
+            accepted: Type.Integer(),
+            rejected: Type.Array(Type.Object({ index: Type.Integer(), problem: Type.String() })),
+          }),
+          401: ErrorResponse,
+          403: ErrorResponse,
+        },
       },
     },
     async (req) => waybill.ingestScans(await caller(req), req.body.scans),
@@ -224,7 +387,21 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
         tags: ['device gateway'],
         summary: 'A scanner’s manifest: parcels coming to or leaving its station (routing data only)',
         security: signed,
-        response: { 200: Type.Object({ parcels: Type.Array(Type.Object({ tracking: Type.String(), sortCode: Type.String(), nextHop: Type.Union([Type.String(), Type.Null()]), status: Type.String() })) }), 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
+        response: {
+          200: Type.Object({
+            parcels: Type.Array(
+              Type.Object({
+                tracking: Type.String(),
+                sortCode: Type.String(),
+                nextHop: Type.Union([Type.String(), Type.Null()]),
+                status: Type.String(),
+              }),
+            ),
+          }),
+          401: ErrorResponse,
+          403: ErrorResponse,
+          404: ErrorResponse,
+        },
       },
     },
     async (req) => ({ parcels: await waybill.manifest(await caller(req)) }),
@@ -236,12 +413,18 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
       schema: {
         tags: ['device gateway'],
         summary: 'What this device may read of a parcel',
-        description: 'A scanner: routing data (sort code, next hop, status) for parcels in its station’s flow. A courier app: for parcels assigned to it today, the masked name, the delivery address (revealed for the delivery, and recorded) and its relay number. Anything else: 404, recorded.',
+        description:
+          'A scanner: routing data (sort code, next hop, status) for parcels in its station’s flow. A courier app: for parcels assigned to it today, the masked name, the delivery address (revealed for the delivery, and recorded) and its relay number. Anything else: 404, recorded.',
         security: signed,
         params: Type.Object({ tracking: Type.String() }),
         response: {
           200: Type.Union([
-            Type.Object({ tracking: Type.String(), sortCode: Type.String(), nextHop: Type.Union([Type.String(), Type.Null()]), status: Type.String() }),
+            Type.Object({
+              tracking: Type.String(),
+              sortCode: Type.String(),
+              nextHop: Type.Union([Type.String(), Type.Null()]),
+              status: Type.String(),
+            }),
             Type.Object({
               tracking: Type.String(),
               status: Type.String(),
@@ -255,7 +438,9 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
     },
     async (req) => {
       const c = await caller(req);
-      return c.kind === 'courier_app' ? contact.courierView(c, req.params.tracking) : waybill.readForDevice(c, req.params.tracking);
+      return c.kind === 'courier_app'
+        ? contact.courierView(c, req.params.tracking)
+        : waybill.readForDevice(c, req.params.tracking);
     },
   );
   app.post(
@@ -267,7 +452,11 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
         summary: 'A courier app asks for the virtual number to call the customer of a parcel assigned to it',
         security: signed,
         params: Type.Object({ tracking: Type.String() }),
-        response: { 200: Type.Object({ number: Type.String(), expiresAt: Type.String() }), 403: ErrorResponse, 404: ErrorResponse },
+        response: {
+          200: Type.Object({ number: Type.String(), expiresAt: Type.String() }),
+          403: ErrorResponse,
+          404: ErrorResponse,
+        },
       },
     },
     async (req) => contact.bindRelay(await caller(req), req.params.tracking),
@@ -278,10 +467,15 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
       preHandler: signedDevice,
       schema: {
         tags: ['device gateway'],
-        summary: 'Connect the courier to the customer through its relay binding (the customer’s number never reaches the app)',
+        summary:
+          'Connect the courier to the customer through its relay binding (the customer’s number never reaches the app)',
         security: signed,
         params: Type.Object({ tracking: Type.String() }),
-        response: { 200: Type.Object({ callId: Type.String(), via: Type.String() }), 403: ErrorResponse, 404: ErrorResponse },
+        response: {
+          200: Type.Object({ callId: Type.String(), via: Type.String() }),
+          403: ErrorResponse,
+          404: ErrorResponse,
+        },
       },
     },
     async (req) => contact.call(await caller(req), req.params.tracking),

@@ -10,9 +10,30 @@ import { ErrorResponse } from './shared.ts';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 const LangT = Type.Union([Type.Literal('vi'), Type.Literal('en'), Type.Literal('zh')]);
-const Document = Type.Object({ doc: Type.String(), lang: Type.String(), text: Type.String(), sha256: Type.String(), approvedBy: Type.Union([Type.String(), Type.Null()]), approvedAt: Type.Union([Type.String(), Type.Null()]) });
-const Send = Type.Object({ id: Type.String(), langs: Type.Record(Type.String(), Type.Number()), sent: Type.Number(), unreachable: Type.Number(), by: Type.String(), at: Type.String() });
-const NotifyItem = Type.Object({ jurisdiction: Type.String(), audience: Type.String(), notify: Type.Boolean(), law: Type.String(), reason: Type.String(), rationale: Type.String() });
+const Document = Type.Object({
+  doc: Type.String(),
+  lang: Type.String(),
+  text: Type.String(),
+  sha256: Type.String(),
+  approvedBy: Type.Union([Type.String(), Type.Null()]),
+  approvedAt: Type.Union([Type.String(), Type.Null()]),
+});
+const Send = Type.Object({
+  id: Type.String(),
+  langs: Type.Record(Type.String(), Type.Number()),
+  sent: Type.Number(),
+  unreachable: Type.Number(),
+  by: Type.String(),
+  at: Type.String(),
+});
+const NotifyItem = Type.Object({
+  jurisdiction: Type.String(),
+  audience: Type.String(),
+  notify: Type.Boolean(),
+  law: Type.String(),
+  reason: Type.String(),
+  rationale: Type.String(),
+});
 
 /** Who reads policies and asks dry runs: those who answer for access (analysts investigate it). */
 export const POLICY_READERS = ['admin', 'supervisor', 'privacy', 'analyst'] as const;
@@ -39,7 +60,8 @@ export const operationsRoutes: FastifyPluginAsyncTypebox<{
       preHandler: officer,
       schema: {
         tags: ['incidents'],
-        summary: 'Whom to notify and why; the regulator report and customer notice in vi, en and zh with their approvals; the notices’ sent log',
+        summary:
+          'Whom to notify and why; the regulator report and customer notice in vi, en and zh with their approvals; the notices’ sent log',
         security,
         params: Params,
         response: {
@@ -48,7 +70,12 @@ export const operationsRoutes: FastifyPluginAsyncTypebox<{
               items: Type.Array(NotifyItem),
               individuals: Type.Boolean(),
               regulators: Type.Array(Type.String()),
-              risk: Type.Object({ high: Type.Boolean(), contact: Type.Array(Type.String()), identity: Type.Array(Type.String()), setByHand: Type.Boolean() }),
+              risk: Type.Object({
+                high: Type.Boolean(),
+                contact: Type.Array(Type.String()),
+                identity: Type.Array(Type.String()),
+                setByHand: Type.Boolean(),
+              }),
             }),
             documents: Type.Array(Document),
             sends: Type.Array(Send),
@@ -65,9 +92,14 @@ export const operationsRoutes: FastifyPluginAsyncTypebox<{
       preHandler: officer,
       schema: {
         tags: ['incidents'],
-        summary: 'Approve the report or notice in one language, as it reads now (by an officer other than the one who opened the incident)',
+        summary:
+          'Approve the report or notice in one language, as it reads now (by an officer other than the one who opened the incident)',
         security,
-        params: Type.Object({ id: Type.String(), doc: Type.Union([Type.Literal('report'), Type.Literal('notice')]), lang: LangT }),
+        params: Type.Object({
+          id: Type.String(),
+          doc: Type.Union([Type.Literal('report'), Type.Literal('notice')]),
+          lang: LangT,
+        }),
         response: { 200: Document, ...errors },
       },
     },
@@ -79,8 +111,10 @@ export const operationsRoutes: FastifyPluginAsyncTypebox<{
       preHandler: officer,
       schema: {
         tags: ['incidents'],
-        summary: 'Send the approved customer notice to every affected customer (in `lang`, or each in their jurisdiction’s language); once',
-        description: 'Each customer’s e-mail (else phone) goes from the vault to the message provider only; the log keeps counts.',
+        summary:
+          'Send the approved customer notice to every affected customer (in `lang`, or each in their jurisdiction’s language); once',
+        description:
+          'Each customer’s e-mail (else phone) goes from the vault to the message provider only; the log keeps counts.',
         security,
         params: Params,
         body: Type.Object({ lang: Type.Optional(LangT) }, { additionalProperties: false }),
@@ -100,8 +134,16 @@ export const operationsRoutes: FastifyPluginAsyncTypebox<{
         security,
         response: {
           200: Type.Object({
-            info: Type.Object({ version: Type.Number(), hash: Type.String(), files: Type.Array(Type.String()), policies: Type.Array(Type.String()), loadedAt: Type.String() }),
-            policies: Type.Array(Type.Object({ id: Type.String(), file: Type.String(), comment: Type.String(), text: Type.String() })),
+            info: Type.Object({
+              version: Type.Number(),
+              hash: Type.String(),
+              files: Type.Array(Type.String()),
+              policies: Type.Array(Type.String()),
+              loadedAt: Type.String(),
+            }),
+            policies: Type.Array(
+              Type.Object({ id: Type.String(), file: Type.String(), comment: Type.String(), text: Type.String() }),
+            ),
           }),
           ...errors,
         },
@@ -115,13 +157,18 @@ export const operationsRoutes: FastifyPluginAsyncTypebox<{
       preHandler: reader,
       schema: {
         tags: ['audit'],
-        summary: 'Would this staff member be allowed to reveal this customer’s field for this purpose now? The same decision as a reveal, without revealing',
+        summary:
+          'Would this staff member be allowed to reveal this customer’s field for this purpose now? The same decision as a reveal, without revealing',
         description:
           'Quota, explanation (ticket, case, assignment), grants and the Cedar policies, as a real reveal would weigh them now. Nothing is decrypted and no reveal is recorded; the dry run itself is in the audit log (kind policy, result dry_run), since whether someone may see a customer’s data is itself worth knowing who asked.',
         security,
         body: Type.Object(
           {
-            staff: Type.String({ minLength: 1, maxLength: 64, description: 'the staff id whose access is asked about' }),
+            staff: Type.String({
+              minLength: 1,
+              maxLength: 64,
+              description: 'the staff id whose access is asked about',
+            }),
             subject: Type.String({ minLength: 1, maxLength: 64, description: 'the customer’s vault token' }),
             field: Type.String({ minLength: 1, maxLength: 32 }),
             purpose: Type.String({ minLength: 1, maxLength: 40 }),
@@ -177,7 +224,15 @@ export const operationsRoutes: FastifyPluginAsyncTypebox<{
           actor: asker.actor,
           subject: b.subject,
           result: 'dry_run',
-          data: { staff: target.id, field: b.field, purpose: b.purpose, explanation: b.explanation ?? null, decision: out.decision, policy: out.policies, reason: out.reason },
+          data: {
+            staff: target.id,
+            field: b.field,
+            purpose: b.purpose,
+            explanation: b.explanation ?? null,
+            decision: out.decision,
+            policy: out.policies,
+            reason: out.reason,
+          },
         },
       ]);
       return out;

@@ -35,7 +35,15 @@ export const parcelRoutes: FastifyPluginAsyncTypebox<{
         tags: ['parcels'],
         summary: 'Create a parcel for a recipient (a vault token) from one station to another',
         security,
-        body: Type.Object({ recipient: Type.String(), sender: Type.Optional(Type.String()), origin: Type.String(), destination: Type.String() }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            recipient: Type.String(),
+            sender: Type.Optional(Type.String()),
+            origin: Type.String(),
+            destination: Type.String(),
+          },
+          { additionalProperties: false },
+        ),
         response: { 201: Parcel, 400: ErrorResponse },
       },
     },
@@ -50,7 +58,17 @@ export const parcelRoutes: FastifyPluginAsyncTypebox<{
         summary: 'A parcel and its scan timeline',
         security,
         params: Type.Object({ tracking: Type.String() }),
-        response: { 200: Type.Composite([Parcel, Type.Object({ timeline: Type.Array(Type.Object({ at: Type.String(), step: Type.String(), station: Type.String(), device: Type.String() })) })]), 404: ErrorResponse },
+        response: {
+          200: Type.Composite([
+            Parcel,
+            Type.Object({
+              timeline: Type.Array(
+                Type.Object({ at: Type.String(), step: Type.String(), station: Type.String(), device: Type.String() }),
+              ),
+            }),
+          ]),
+          404: ErrorResponse,
+        },
       },
     },
     async (req) => waybill.get(req.params.tracking),
@@ -64,8 +82,15 @@ export const parcelRoutes: FastifyPluginAsyncTypebox<{
         summary: 'Assign a parcel to a courier (its courier app) for today',
         security,
         params: Type.Object({ tracking: Type.String() }),
-        body: Type.Object({ courier: Type.String({ description: 'the courier app’s device id' }) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ tracking: Type.String(), courier: Type.String(), day: Type.String() }), 400: ErrorResponse, 404: ErrorResponse },
+        body: Type.Object(
+          { courier: Type.String({ description: 'the courier app’s device id' }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ tracking: Type.String(), courier: Type.String(), day: Type.String() }),
+          400: ErrorResponse,
+          404: ErrorResponse,
+        },
       },
     },
     async (req) => contact.assign(req.params.tracking, req.body.courier),
@@ -77,11 +102,21 @@ export const parcelRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags: ['parcels'],
         summary: 'The privacy waybill: ZPL (203 dpi thermal printers), PDF or PNG, 100 × 150 mm',
-        description: 'Tracking number, signed reference, route and masked values only; the barcodes hold the tracking number (Code 128) and the tracking number with its reference (QR).',
+        description:
+          'Tracking number, signed reference, route and masked values only; the barcodes hold the tracking number (Code 128) and the tracking number with its reference (QR).',
         security,
         params: Type.Object({ tracking: Type.String() }),
-        querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('zpl'), Type.Literal('pdf'), Type.Literal('png')])) }),
-        response: { 200: Type.Unsafe<string | Buffer>({ type: 'string', format: 'binary', description: 'the label, in the format asked' }), 404: ErrorResponse },
+        querystring: Type.Object({
+          format: Type.Optional(Type.Union([Type.Literal('zpl'), Type.Literal('pdf'), Type.Literal('png')])),
+        }),
+        response: {
+          200: Type.Unsafe<string | Buffer>({
+            type: 'string',
+            format: 'binary',
+            description: 'the label, in the format asked',
+          }),
+          404: ErrorResponse,
+        },
       },
     },
     async (req, reply) => {

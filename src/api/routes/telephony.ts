@@ -6,7 +6,10 @@ import { requireScope } from '../auth.ts';
 import { ErrorResponse } from './shared.ts';
 
 /** The telephony provider's webhooks (API key with the `telephony` scope). */
-export const telephonyRoutes: FastifyPluginAsyncTypebox<{ apiKeys: Pick<ApiKeyService, 'verify'>; canaryCalls: Pick<CanaryCallWatch, 'inbound'> }> = async (app, d) => {
+export const telephonyRoutes: FastifyPluginAsyncTypebox<{
+  apiKeys: Pick<ApiKeyService, 'verify'>;
+  canaryCalls: Pick<CanaryCallWatch, 'inbound'>;
+}> = async (app, d) => {
   app.post(
     '/v1/telephony/inbound',
     {
@@ -19,13 +22,31 @@ export const telephonyRoutes: FastifyPluginAsyncTypebox<{ apiKeys: Pick<ApiKeySe
         security: [{ bearer: [] }],
         body: Type.Object(
           {
-            to: Type.String({ minLength: 1, maxLength: 40, description: 'The number called, E.164 or national (read in CLOAK_DEFAULT_REGION)', examples: ['+84391234567'] }),
-            from: Type.Optional(Type.String({ maxLength: 64, description: 'The caller id as the network gave it; withheld ones ("anonymous", empty) make an unknown caller' })),
-            at: Type.Optional(Type.String({ maxLength: 40, description: 'When the call came, ISO 8601 (default: now)' })),
+            to: Type.String({
+              minLength: 1,
+              maxLength: 40,
+              description: 'The number called, E.164 or national (read in CLOAK_DEFAULT_REGION)',
+              examples: ['+84391234567'],
+            }),
+            from: Type.Optional(
+              Type.String({
+                maxLength: 64,
+                description:
+                  'The caller id as the network gave it; withheld ones ("anonymous", empty) make an unknown caller',
+              }),
+            ),
+            at: Type.Optional(
+              Type.String({ maxLength: 40, description: 'When the call came, ISO 8601 (default: now)' }),
+            ),
           },
           { additionalProperties: false },
         ),
-        response: { 202: Type.Object({ received: Type.Literal(true) }), 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
+        response: {
+          202: Type.Object({ received: Type.Literal(true) }),
+          400: ErrorResponse,
+          401: ErrorResponse,
+          403: ErrorResponse,
+        },
       },
     },
     async (req, reply) => {

@@ -17,20 +17,36 @@ const InvestigationOut = Type.Object({
   status: Type.Union([Type.Literal('queued'), Type.Literal('tracing'), Type.Literal('done'), Type.Literal('failed')]),
   progress: Type.Number({ description: 'share of the file read, 0 to 1' }),
   rowsRead: Type.Number(),
-  error: Type.Union([Type.String(), Type.Null()], { description: 'why a failed file could not be traced (what is wrong with it, never its content)' }),
+  error: Type.Union([Type.String(), Type.Null()], {
+    description: 'why a failed file could not be traced (what is wrong with it, never its content)',
+  }),
   uploadedBy: Type.String(),
   uploadedAt: Type.String(),
   finishedAt: Type.Union([Type.String(), Type.Null()]),
-  purgedAt: Type.Union([Type.String(), Type.Null()], { description: 'when the retention period (CLOAK_TRACE_KEEP_DAYS) removed the file; its record, SHA-256 and report stay' }),
+  purgedAt: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'when the retention period (CLOAK_TRACE_KEEP_DAYS) removed the file; its record, SHA-256 and report stay',
+  }),
 });
-const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 413: ErrorResponse };
+const errors = {
+  400: ErrorResponse,
+  401: ErrorResponse,
+  403: ErrorResponse,
+  404: ErrorResponse,
+  409: ErrorResponse,
+  413: ErrorResponse,
+};
 
 /**
  * Leak investigations, for investigators, analysts, privacy officers and admins: upload a
  * leaked file (the raw bytes as the body), watch its trace's progress, read the report as JSON
  * or HTML, open an incident from it.
  */
-export const traceRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; investigations: InvestigationService; maxBytes: number }> = async (app, { staff, investigations, maxBytes }) => {
+export const traceRoutes: FastifyPluginAsyncTypebox<{
+  staff: StaffService;
+  investigations: InvestigationService;
+  maxBytes: number;
+}> = async (app, { staff, investigations, maxBytes }) => {
   const investigator = requireStaff(staff, ['investigator', 'analyst', 'privacy', 'admin', 'supervisor']);
   const officer = requireStaff(staff, ['privacy', 'admin', 'supervisor']);
   const security = [{ staffToken: [] }];
@@ -43,7 +59,8 @@ export const traceRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; inves
   await app.register(async (upload) => {
     upload.removeAllContentTypeParsers();
     upload.addContentTypeParser('*', { bodyLimit: maxBytes }, (req, payload, done) => {
-      if (Number(req.headers['content-length'] ?? 0) > maxBytes) return done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE(), undefined);
+      if (Number(req.headers['content-length'] ?? 0) > maxBytes)
+        return done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE(), undefined);
       done(null, payload);
     });
     upload.withTypeProvider<TypeBoxTypeProvider>().post(
@@ -53,50 +70,106 @@ export const traceRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; inves
         bodyLimit: maxBytes,
         schema: {
           tags: ['leaks'],
-          summary: 'Upload a leaked file to trace (CSV/TSV, NDJSON, JSON, SQL dump, XLSX): its bytes are the body; 202, then follow its progress',
+          summary:
+            'Upload a leaked file to trace (CSV/TSV, NDJSON, JSON, SQL dump, XLSX): its bytes are the body; 202, then follow its progress',
           security,
-          querystring: Type.Object({ name: Type.Optional(Type.String({ maxLength: 255, description: 'the file name, for the report' })) }, { additionalProperties: false }),
+          querystring: Type.Object(
+            { name: Type.Optional(Type.String({ maxLength: 255, description: 'the file name, for the report' })) },
+            { additionalProperties: false },
+          ),
           response: { 202: InvestigationOut, ...errors },
         },
       },
       async (req, reply) => {
         // No body at all reaches no parser: there is no stream to read (it used to wait forever).
-        if (!(req.body instanceof Readable)) throw new InvalidInput('the upload is empty', [{ path: '/body', problem: 'empty file' }]);
-        return reply.status(202).send(await investigations.receive(req.body, { name: req.query.name, actor: staffOf(req).actor, declared: req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']) }));
+        if (!(req.body instanceof Readable))
+          throw new InvalidInput('the upload is empty', [{ path: '/body', problem: 'empty file' }]);
+        return reply
+          .status(202)
+          .send(
+            await investigations.receive(req.body, {
+              name: req.query.name,
+              actor: staffOf(req).actor,
+              declared: req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']),
+            }),
+          );
       },
     );
   });
-  app.get('/v1/traces', { preHandler: investigator, schema: { tags: ['leaks'], summary: 'Leak investigations, newest first', security, response: { 200: Type.Object({ investigations: Type.Array(InvestigationOut) }), ...errors } } }, async () => ({
-    investigations: await investigations.list(),
-  }));
+  app.get(
+    '/v1/traces',
+    {
+      preHandler: investigator,
+      schema: {
+        tags: ['leaks'],
+        summary: 'Leak investigations, newest first',
+        security,
+        response: { 200: Type.Object({ investigations: Type.Array(InvestigationOut) }), ...errors },
+      },
+    },
+    async () => ({
+      investigations: await investigations.list(),
+    }),
+  );
   app.get(
     '/v1/traces/:id',
     {
       preHandler: investigator,
       schema: {
         tags: ['leaks'],
-        summary: 'An investigation: its progress, and once traced its report (columns, rows, the first 1,000 affected tokens and their count, categories, canaries, ranked sources with evidence)',
+        summary:
+          'An investigation: its progress, and once traced its report (columns, rows, the first 1,000 affected tokens and their count, categories, canaries, ranked sources with evidence)',
         security,
         params: Params,
-        response: { 200: Type.Intersect([InvestigationOut, Type.Object({ report: Type.Union([Type.Any(), Type.Null()]) })]), ...errors },
+        response: {
+          200: Type.Intersect([InvestigationOut, Type.Object({ report: Type.Union([Type.Any(), Type.Null()]) })]),
+          ...errors,
+        },
       },
     },
     async (req) => investigations.get(req.params.id),
   );
   app.get(
     '/v1/traces/:id/affected',
-    { preHandler: investigator, schema: { tags: ['leaks'], summary: 'Every affected customer (vault tokens), one per line', security, params: Params, response: { 200: Type.String(), ...errors } } },
-    async (req, reply) => reply.type('text/plain; charset=utf-8').send((await investigations.report(req.params.id)).report.affected.join('\n') + '\n'),
+    {
+      preHandler: investigator,
+      schema: {
+        tags: ['leaks'],
+        summary: 'Every affected customer (vault tokens), one per line',
+        security,
+        params: Params,
+        response: { 200: Type.String(), ...errors },
+      },
+    },
+    async (req, reply) =>
+      reply
+        .type('text/plain; charset=utf-8')
+        .send((await investigations.report(req.params.id)).report.affected.join('\n') + '\n'),
   );
   app.get(
     '/v1/traces/:id/report.html',
-    { preHandler: investigator, schema: { tags: ['leaks'], summary: 'The report as a readable, self-contained HTML page', security, params: Params, response: { 200: Type.String(), ...errors } } },
+    {
+      preHandler: investigator,
+      schema: {
+        tags: ['leaks'],
+        summary: 'The report as a readable, self-contained HTML page',
+        security,
+        params: Params,
+        response: { 200: Type.String(), ...errors },
+      },
+    },
     async (req, reply) => {
       const { investigation, report } = await investigations.report(req.params.id);
       return reply
         .type('text/html; charset=utf-8')
         .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
-        .send(renderTraceHtml(report, { name: investigation.name, sha256: investigation.sha256, tracedAt: investigation.finishedAt ?? investigation.uploadedAt }));
+        .send(
+          renderTraceHtml(report, {
+            name: investigation.name,
+            sha256: investigation.sha256,
+            tracedAt: investigation.finishedAt ?? investigation.uploadedAt,
+          }),
+        );
     },
   );
   app.post(
@@ -105,7 +178,8 @@ export const traceRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; inves
       preHandler: officer,
       schema: {
         tags: ['leaks'],
-        summary: "Open an incident from a traced file: its affected customers and data categories; discovered when the file was uploaded unless said",
+        summary:
+          'Open an incident from a traced file: its affected customers and data categories; discovered when the file was uploaded unless said',
         security,
         params: Params,
         body: Type.Object(
@@ -121,11 +195,21 @@ export const traceRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; inves
         response: { 201: Type.Any(), ...errors },
       },
     },
-    async (req, reply) => reply.status(201).send(await investigations.openIncident(req.params.id, req.body, staffOf(req).actor)),
+    async (req, reply) =>
+      reply.status(201).send(await investigations.openIncident(req.params.id, req.body, staffOf(req).actor)),
   );
   app.delete(
     '/v1/traces/:id',
-    { preHandler: officer, schema: { tags: ['leaks'], summary: 'Delete an uploaded file (the evidence) and its report', security, params: Params, response: { 204: Type.Null(), ...errors } } },
+    {
+      preHandler: officer,
+      schema: {
+        tags: ['leaks'],
+        summary: 'Delete an uploaded file (the evidence) and its report',
+        security,
+        params: Params,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
     async (req, reply) => {
       await investigations.remove(req.params.id);
       return reply.status(204).send(null);

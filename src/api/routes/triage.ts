@@ -28,7 +28,13 @@ const AlertRow = Type.Object({
 });
 const Classification = Type.Union(CLASSIFICATIONS.map((c) => Type.Literal(c)));
 
-export type TriageDeps = { staff: StaffService; cases: CaseService; entities: EntityService; incidents: Pick<IncidentService, 'open'>; waybill: Pick<WaybillService, 'recipientsOf'> };
+export type TriageDeps = {
+  staff: StaffService;
+  cases: CaseService;
+  entities: EntityService;
+  incidents: Pick<IncidentService, 'open'>;
+  waybill: Pick<WaybillService, 'recipientsOf'>;
+};
 
 /**
  * The analyst's triage: the alert queue (filtered by the server), bulk assign and close,
@@ -54,7 +60,9 @@ export const triageRoutes: FastifyPluginAsyncTypebox<TriageDeps> = async (app, d
             severity: Type.Optional(Type.Union([Type.Literal('low'), Type.Literal('medium'), Type.Literal('high')])),
             status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('resolved')])),
             rule: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,60}$' })),
-            actor: Type.Optional(Type.String({ pattern: '^[a-z]+:[A-Za-z0-9_.-]{1,80}$', description: 'e.g. device:dev_… or staff:u-17' })),
+            actor: Type.Optional(
+              Type.String({ pattern: '^[a-z]+:[A-Za-z0-9_.-]{1,80}$', description: 'e.g. device:dev_… or staff:u-17' }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -64,7 +72,8 @@ export const triageRoutes: FastifyPluginAsyncTypebox<TriageDeps> = async (app, d
     async (req) => {
       const alerts = await d.cases.alerts(req.query);
       // The rules to filter by: those of every alert, whatever the filter.
-      const all = req.query.rule || req.query.severity || req.query.status || req.query.actor ? await d.cases.alerts({}) : alerts;
+      const all =
+        req.query.rule || req.query.severity || req.query.status || req.query.actor ? await d.cases.alerts({}) : alerts;
       return { alerts, rules: [...new Set(all.map((a) => a.rule))].sort() };
     },
   );
@@ -86,7 +95,19 @@ export const triageRoutes: FastifyPluginAsyncTypebox<TriageDeps> = async (app, d
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ cases: Type.Array(Type.Object({ id: Type.String(), status: Type.String(), assignee: Type.Union([Type.String(), Type.Null()]), resolution: Type.Union([Type.String(), Type.Null()]) })) }), ...errors },
+        response: {
+          200: Type.Object({
+            cases: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                status: Type.String(),
+                assignee: Type.Union([Type.String(), Type.Null()]),
+                resolution: Type.Union([Type.String(), Type.Null()]),
+              }),
+            ),
+          }),
+          ...errors,
+        },
       },
     },
     async (req) => ({ cases: await d.cases.bulk(req.body, staffOf(req)) }),
@@ -97,17 +118,44 @@ export const triageRoutes: FastifyPluginAsyncTypebox<TriageDeps> = async (app, d
       preHandler: escalator,
       schema: {
         tags: ['detection', 'incidents'],
-        summary: "Escalate a case to an incident: its scope is the customers and categories in the case's evidence; the case is linked to it",
+        summary:
+          "Escalate a case to an incident: its scope is the customers and categories in the case's evidence; the case is linked to it",
         security,
         params: Type.Object({ id: Type.String() }),
         body: Type.Object(
-          { title: Type.String({ minLength: 3, maxLength: 200 }), where: Type.String({ minLength: 1, maxLength: 200 }), measures: Type.String({ minLength: 1, maxLength: 4000 }), highRisk: Type.Optional(Type.Boolean()) },
+          {
+            title: Type.String({ minLength: 3, maxLength: 200 }),
+            where: Type.String({ minLength: 1, maxLength: 200 }),
+            measures: Type.String({ minLength: 1, maxLength: 4000 }),
+            highRisk: Type.Optional(Type.Boolean()),
+          },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Object({ case: Type.Object({ id: Type.String(), incident: Type.Union([Type.String(), Type.Null()]) }), incident: Type.Object({ id: Type.String(), subjects: Type.Number(), categories: Type.Array(Type.String()), highRisk: Type.Boolean() }) }), ...errors },
+        response: {
+          201: Type.Object({
+            case: Type.Object({ id: Type.String(), incident: Type.Union([Type.String(), Type.Null()]) }),
+            incident: Type.Object({
+              id: Type.String(),
+              subjects: Type.Number(),
+              categories: Type.Array(Type.String()),
+              highRisk: Type.Boolean(),
+            }),
+          }),
+          ...errors,
+        },
       },
     },
-    async (req, reply) => reply.status(201).send(await escalateCase({ cases: d.cases, incidents: d.incidents, waybill: d.waybill }, req.params.id, req.body, staffOf(req))),
+    async (req, reply) =>
+      reply
+        .status(201)
+        .send(
+          await escalateCase(
+            { cases: d.cases, incidents: d.incidents, waybill: d.waybill },
+            req.params.id,
+            req.body,
+            staffOf(req),
+          ),
+        ),
   );
   app.get(
     '/v1/entities/:kind/:id',
@@ -115,9 +163,13 @@ export const triageRoutes: FastifyPluginAsyncTypebox<TriageDeps> = async (app, d
       preHandler: analyst,
       schema: {
         tags: ['detection'],
-        summary: 'A staff member or a device: risk over time, recent actions (explained ones marked), evidence of its alerts',
+        summary:
+          'A staff member or a device: risk over time, recent actions (explained ones marked), evidence of its alerts',
         security,
-        params: Type.Object({ kind: Type.Union([Type.Literal('staff'), Type.Literal('device')]), id: Type.String({ minLength: 1, maxLength: 80 }) }),
+        params: Type.Object({
+          kind: Type.Union([Type.Literal('staff'), Type.Literal('device')]),
+          id: Type.String({ minLength: 1, maxLength: 80 }),
+        }),
         response: { 200: Type.Any({ description: 'see Entity in src/detect/entity.service.ts' }), ...errors },
       },
     },
@@ -135,7 +187,10 @@ export const triageRoutes: FastifyPluginAsyncTypebox<TriageDeps> = async (app, d
         summary: "Restrict or revoke a device (audited under the analyst's name)",
         security,
         params: Type.Object({ id: Type.String() }),
-        body: Type.Object({ status: Type.Union([Type.Literal('restricted'), Type.Literal('revoked')]) }, { additionalProperties: false }),
+        body: Type.Object(
+          { status: Type.Union([Type.Literal('restricted'), Type.Literal('revoked')]) },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ id: Type.String(), status: Type.String() }), ...errors },
       },
     },
@@ -145,7 +200,13 @@ export const triageRoutes: FastifyPluginAsyncTypebox<TriageDeps> = async (app, d
     '/v1/entities/staff/:id/suspend-grants',
     {
       preHandler: analyst,
-      schema: { tags: ['detection', 'reveal'], summary: "Suspend a staff member's grants in force (audited)", security, params: Type.Object({ id: Type.String() }), response: { 200: Type.Object({ grants: Type.Array(Type.String()) }), ...errors } },
+      schema: {
+        tags: ['detection', 'reveal'],
+        summary: "Suspend a staff member's grants in force (audited)",
+        security,
+        params: Type.Object({ id: Type.String() }),
+        response: { 200: Type.Object({ grants: Type.Array(Type.String()) }), ...errors },
+      },
     },
     async (req) => d.entities.suspendGrants(req.params.id, staffOf(req)),
   );

@@ -16,7 +16,15 @@ export function foreignParcels(w: World, t: number, notFor: (p: Parcel) => boole
 
 /** A device in service over the whole window from t on. */
 export function steadyDevice(w: World, pl: Planter, t: number, filter: (d: Device) => boolean): Device | undefined {
-  const pool = w.devices.filter((d) => d.kind === 'scanner' && d.from < w.clock.start && d.to === Infinity && !pl.taken.has(d.id) && filter(d) && t > d.from);
+  const pool = w.devices.filter(
+    (d) =>
+      d.kind === 'scanner' &&
+      d.from < w.clock.start &&
+      d.to === Infinity &&
+      !pl.taken.has(d.id) &&
+      filter(d) &&
+      t > d.from,
+  );
   if (pool.length === 0) return undefined;
   const d = w.rng.pick(pool);
   pl.taken.add(d.id);
@@ -33,9 +41,18 @@ export function harvestingScanner(w: World, pl: Planter, v: Variant): void {
   const actor = `device:${dev.id}`;
   const fam = 'harvesting-scanner';
   if (rng.chance(0.65)) dev.builds.push({ t: start - rng.range(1, 8) * HOUR, build: newBuild(w) });
-  const notMine = (p: Parcel): boolean => p.station !== site.id && p.first !== site.id && (site.kind === 'station' || (p.origin !== site.id && w.siteById.get(p.station)!.hub !== site.id));
+  const notMine = (p: Parcel): boolean =>
+    p.station !== site.id &&
+    p.first !== site.id &&
+    (site.kind === 'station' || (p.origin !== site.id && w.siteById.get(p.station)!.hub !== site.id));
   const read = (t: number, p: Parcel): void =>
-    pl.emit(actor, fam, v, t, { type: 'lookup', actor, parcel: p.id, fields: rng.chance(0.8) ? ['route', 'masked_name'] : ['route', 'masked_name', 'masked_phone'], result: 'ok' });
+    pl.emit(actor, fam, v, t, {
+      type: 'lookup',
+      actor,
+      parcel: p.id,
+      fields: rng.chance(0.8) ? ['route', 'masked_name'] : ['route', 'masked_name', 'masked_phone'],
+      result: 'ok',
+    });
   if (v === 'fast') {
     let night = clock.dayOf(start);
     for (let b = rng.int(1, 2); b > 0; b--, night++) {
@@ -71,8 +88,22 @@ export function harvestingCourier(w: World, pl: Planter, v: Variant): void {
     return out;
   };
   const harvest = (t: number, p: Parcel): void => {
-    pl.emit(actor, fam, v, t, { type: 'lookup', actor, parcel: p.id, fields: ['route', 'masked_name', 'masked_address'], result: 'ok' });
-    if (rng.chance(0.85)) pl.emit(actor, fam, v, t + rng.range(5, 60) * SEC, { type: 'reveal', actor, customer: p.customer, field: 'phone', result: 'ok', purpose: 'delivery' });
+    pl.emit(actor, fam, v, t, {
+      type: 'lookup',
+      actor,
+      parcel: p.id,
+      fields: ['route', 'masked_name', 'masked_address'],
+      result: 'ok',
+    });
+    if (rng.chance(0.85))
+      pl.emit(actor, fam, v, t + rng.range(5, 60) * SEC, {
+        type: 'reveal',
+        actor,
+        customer: p.customer,
+        field: 'phone',
+        result: 'ok',
+        purpose: 'delivery',
+      });
   };
   const days = pl.workDays(c, clock.dayOf(start));
   if (v === 'fast') {
@@ -81,10 +112,11 @@ export function harvestingCourier(w: World, pl: Planter, v: Variant): void {
     for (const p of targets(d, rng.int(40, 120))) harvest((t += rng.range(30, 180) * SEC), p);
     return;
   }
-  for (const d of days) for (const p of targets(d, rng.int(2, 6))) {
-    const t = clock.at(d, rng.range(8.5, 18.5));
-    if (t >= start && t > p.created) harvest(t, p);
-  }
+  for (const d of days)
+    for (const p of targets(d, rng.int(2, 6))) {
+      const t = clock.at(d, rng.range(8.5, 18.5));
+      if (t >= start && t > p.created) harvest(t, p);
+    }
 }
 
 export function reviewBroker(w: World, pl: Planter, v: Variant): void {
@@ -96,7 +128,8 @@ export function reviewBroker(w: World, pl: Planter, v: Variant): void {
   const actor = `staff:${agent.id}`;
   const fam = 'review-broker';
   const negatives = new Map<string, number>();
-  for (const r of w.reviews) if (r.rating <= 2 && r.t < clock.end - DAY) negatives.set(r.seller, (negatives.get(r.seller) ?? 0) + 1);
+  for (const r of w.reviews)
+    if (r.rating <= 2 && r.t < clock.end - DAY) negatives.set(r.seller, (negatives.get(r.seller) ?? 0) + 1);
   const top = [...negatives.entries()].sort((a, b) => b[1] - a[1]).slice(0, 4);
   if (top.length === 0) return;
   const seller = rng.pick(top)[0];
@@ -108,8 +141,22 @@ export function reviewBroker(w: World, pl: Planter, v: Variant): void {
     done.add(r.id);
     const purpose = agent.role === 'support' ? 'ticket' : 'moderation';
     pl.emit(actor, fam, v, t, { type: 'reveal', actor, customer: r.customer, field: 'phone', result: 'ok', purpose });
-    if (rng.chance(0.5)) pl.emit(actor, fam, v, t + rng.range(10, 90) * SEC, { type: 'reveal', actor, customer: r.customer, field: 'email', result: 'ok', purpose });
-    pl.emit(actor, fam, v, t + rng.range(2, 25) * MIN, { type: 'moderation', actor, review: r.id, action: rng.chance(0.6) ? 'hide' : 'delete', reason: rng.pick(['abuse', 'off_topic', 'abuse']) });
+    if (rng.chance(0.5))
+      pl.emit(actor, fam, v, t + rng.range(10, 90) * SEC, {
+        type: 'reveal',
+        actor,
+        customer: r.customer,
+        field: 'email',
+        result: 'ok',
+        purpose,
+      });
+    pl.emit(actor, fam, v, t + rng.range(2, 25) * MIN, {
+      type: 'moderation',
+      actor,
+      review: r.id,
+      action: rng.chance(0.6) ? 'hide' : 'delete',
+      reason: rng.pick(['abuse', 'off_topic', 'abuse']),
+    });
     return true;
   };
   const days = pl.workDays(agent, clock.dayOf(start));
@@ -140,7 +187,10 @@ export function dataSeller(w: World, pl: Planter, v: Variant): void {
   const fam = 'data-seller';
   const to = rng.pick(DEAD_DROPS);
   const ex = (t: number, rows: number): void =>
-    pl.emit(actor, fam, v, t, { ...exportEvent(actor, 'customers', rows, to), fields: ['customer', 'name', 'phone', 'address', 'email'] });
+    pl.emit(actor, fam, v, t, {
+      ...exportEvent(actor, 'customers', rows, to),
+      fields: ['customer', 'name', 'phone', 'address', 'email'],
+    });
   if (v === 'fast') {
     const d = clock.dayOf(start);
     let t = Math.max(start, clock.at(d, rng.range(18, 23)));
@@ -164,7 +214,14 @@ export function breakGlassAbuse(w: World, pl: Planter, v: Variant): void {
   const fam = 'break-glass-abuse';
   const glass = (t: number): void => {
     const s = rng.pick(stationsOf(w));
-    pl.emit(actor, fam, v, t, { type: 'reveal', actor, customer: rng.pick(s.customers), field: rng.pick(['phone', 'phone', 'address', 'email']), result: 'break_glass', purpose: 'incident' });
+    pl.emit(actor, fam, v, t, {
+      type: 'reveal',
+      actor,
+      customer: rng.pick(s.customers),
+      field: rng.pick(['phone', 'phone', 'address', 'email']),
+      result: 'break_glass',
+      purpose: 'incident',
+    });
   };
   if (v === 'fast') {
     const shift = pl.nextShift(p, start);

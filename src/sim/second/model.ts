@@ -38,7 +38,7 @@ export class Clock {
 
   /** Local hour of day in [0, 24). */
   hourOf(t: number): number {
-    return (((t - this.local0) % DAY) + DAY) % DAY / HOUR;
+    return ((((t - this.local0) % DAY) + DAY) % DAY) / HOUR;
   }
 
   /** 0 = Monday ... 6 = Sunday, of local day d. */
@@ -210,9 +210,15 @@ export function works(p: Person, d: number): boolean {
 /** The shift window [from, to) of a person on day d. */
 export function shiftOf(w: World, p: Person, d: number): [number, number] {
   if (p.shift === 'night') return [w.clock.at(d, 19), w.clock.at(d, 31)];
-  if (p.role === 'support' || p.role === 'analyst' || p.role === 'engineer' || p.role === 'admin' || p.role === 'moderator') {
+  if (
+    p.role === 'support' ||
+    p.role === 'analyst' ||
+    p.role === 'engineer' ||
+    p.role === 'admin' ||
+    p.role === 'moderator'
+  ) {
     // office roles: a personal start between 08:00 and 10:00, nine hours
-    const s = 8 + ((hashId(p.id) % 5) / 2);
+    const s = 8 + (hashId(p.id) % 5) / 2;
     return [w.clock.at(d, s), w.clock.at(d, s + 9)];
   }
   return [w.clock.at(d, 7), w.clock.at(d, 19)];

@@ -7,7 +7,16 @@ export function buildSites(w: World, stations: number): void {
   const hubs = stations <= 5 ? 2 : stations <= 12 ? 3 : 4;
   for (let h = 0; h < hubs; h++) {
     const id = `hub-${h + 1}`;
-    w.sites.push({ id, kind: 'hub', region: h, hub: id, volume: 0, night: true, net: `10.${20 + h}.${rng.int(0, 3)}`, customers: [] });
+    w.sites.push({
+      id,
+      kind: 'hub',
+      region: h,
+      hub: id,
+      volume: 0,
+      night: true,
+      net: `10.${20 + h}.${rng.int(0, 3)}`,
+      customers: [],
+    });
   }
   // regions of uneven size, each fed by its hub
   const busy = new Set(rng.sample([...Array(stations).keys()], Math.max(1, Math.round(stations * 0.18))));
@@ -16,7 +25,16 @@ export function buildSites(w: World, stations: number): void {
     const base = rng.range(110, 230);
     const volume = Math.round(busy.has(i) ? base * rng.range(1.8, 2.3) : base);
     const id = `st-${String(i + 1).padStart(2, '0')}`;
-    w.sites.push({ id, kind: 'station', region, hub: `hub-${region + 1}`, volume, night: false, net: `10.${40 + i}.${rng.int(0, 3)}`, customers: [] });
+    w.sites.push({
+      id,
+      kind: 'station',
+      region,
+      hub: `hub-${region + 1}`,
+      volume,
+      night: false,
+      net: `10.${40 + i}.${rng.int(0, 3)}`,
+      customers: [],
+    });
   }
   // the busiest few stations also run a night shift
   const byVolume = stationsOf(w).sort((a, b) => b.volume - a.volume);
@@ -53,7 +71,16 @@ export function buildScanners(w: World): void {
     const n = s.kind === 'hub' ? rng.int(6, 12) : Math.min(5, Math.max(2, Math.round(s.volume / 110) + rng.int(0, 2)));
     for (let k = 0; k < n; k++) {
       const skew = rng.chance(0.25) ? rng.range(-2500, 2500) : rng.range(-400, 400);
-      w.devices.push({ id: freshId(w, 'sc-', 1000, 9999), kind: 'scanner', site: s.id, from: clock.start - DAY, to: Infinity, skew, weight: rng.range(0.4, 1.6), builds: [] });
+      w.devices.push({
+        id: freshId(w, 'sc-', 1000, 9999),
+        kind: 'scanner',
+        site: s.id,
+        from: clock.start - DAY,
+        to: Infinity,
+        skew,
+        weight: rng.range(0.4, 1.6),
+        builds: [],
+      });
     }
   }
 }
@@ -79,7 +106,8 @@ export function rollOut(w: World, kind: Device['kind']): void {
   const fleet = w.devices.filter((d) => d.kind === kind);
   const old = newBuild(w);
   const current = newBuild(w);
-  for (const d of fleet) d.builds = [{ t: d.from, build: rng.chance(kind === 'scanner' ? 0.07 : 0.12) ? old : current }];
+  for (const d of fleet)
+    d.builds = [{ t: d.from, build: rng.chance(kind === 'scanner' ? 0.07 : 0.12) ? old : current }];
   let at = clock.start + rng.range(1, Math.min(4, Math.max(1.2, clock.days - 1.5))) * DAY;
   while (at < clock.end - 0.5 * DAY) {
     const build = newBuild(w);
@@ -90,7 +118,10 @@ export function rollOut(w: World, kind: Device['kind']): void {
       const r = rng.next();
       const lag = kind === 'scanner' ? [0.07, 0.03] : [0.1, 0.05];
       if (r < lag[1]!) continue; // never updates in the window
-      let t = kind === 'scanner' ? siteAt.get(d.site)! + rng.range(0, 5 * HOUR) : at + rng.next() * span + rng.range(0, 3 * HOUR);
+      let t =
+        kind === 'scanner'
+          ? siteAt.get(d.site)! + rng.range(0, 5 * HOUR)
+          : at + rng.next() * span + rng.range(0, 3 * HOUR);
       if (r < lag[0]! + lag[1]!) t += rng.range(2, 6) * DAY;
       t = duringWork(w, t);
       if (t < d.to && t < clock.end) d.builds.push({ t, build });
@@ -117,9 +148,22 @@ export function replaceBroken(w: World): void {
       if (!rng.chance(perDay)) continue;
       const t = duringWork(w, clock.at(day, rng.range(8, 17)));
       if (t <= d.from || t >= d.to || t >= clock.end) break;
-      const fresh: Device = { ...d, id: freshId(w, d.kind === 'scanner' ? 'sc-' : 'ca-', d.kind === 'scanner' ? 1000 : 10000, d.kind === 'scanner' ? 9999 : 99999), from: t + rng.range(10 * MIN, 3 * HOUR), builds: [] };
+      const fresh: Device = {
+        ...d,
+        id: freshId(
+          w,
+          d.kind === 'scanner' ? 'sc-' : 'ca-',
+          d.kind === 'scanner' ? 1000 : 10000,
+          d.kind === 'scanner' ? 9999 : 99999,
+        ),
+        from: t + rng.range(10 * MIN, 3 * HOUR),
+        builds: [],
+      };
       const before = d.builds.filter((b) => b.t <= fresh.from);
-      fresh.builds = [{ t: fresh.from, build: before[before.length - 1]!.build }, ...d.builds.filter((b) => b.t > fresh.from)];
+      fresh.builds = [
+        { t: fresh.from, build: before[before.length - 1]!.build },
+        ...d.builds.filter((b) => b.t > fresh.from),
+      ];
       d.builds = d.builds.filter((b) => b.t < t);
       d.to = t;
       w.devices.push(fresh);

@@ -42,22 +42,52 @@ export function teamOf(w: World, station: string): string {
   return list[w.siteById.get(station)!.region % list.length]!;
 }
 
-export function reveal(w: World, p: Person, t: number, customer: string, field: string, result: string, purpose?: string, ticket?: string): void {
-  w.sink.push(t, { type: 'reveal', actor: `staff:${p.id}`, customer, field, result, ...(purpose ? { purpose } : {}), ...(ticket ? { ticket } : {}) });
+export function reveal(
+  w: World,
+  p: Person,
+  t: number,
+  customer: string,
+  field: string,
+  result: string,
+  purpose?: string,
+  ticket?: string,
+): void {
+  w.sink.push(t, {
+    type: 'reveal',
+    actor: `staff:${p.id}`,
+    customer,
+    field,
+    result,
+    ...(purpose ? { purpose } : {}),
+    ...(ticket ? { ticket } : {}),
+  });
 }
 
 /** Opens a ticket and works it: reads before and after filing, reveals, reassignment, closing, call-backs. */
-export function workTicket(w: World, agent: Person, t: number, customer: string, parcel: Parcel | undefined, team: string): TicketRec {
+export function workTicket(
+  w: World,
+  agent: Person,
+  t: number,
+  customer: string,
+  parcel: Parcel | undefined,
+  team: string,
+): TicketRec {
   const { rng, clock } = w;
   const agents = byRole(w, 'support');
   const id = `t-${w.counters.ticket++}`;
   const fresh = agent.joinDay > 0 && clock.dayOf(t) - agent.joinDay < 3;
   if (rng.chance(0.45)) {
     staffRead(w, agent, t - rng.range(1, 8) * MIN, { customer, fields: ['name', 'masked_phone', 'masked_address'] });
-    if (rng.chance(0.12)) reveal(w, agent, t - rng.range(0.3, 1) * MIN, customer, rng.pick(CONTACT), 'ok', 'ticket', id);
+    if (rng.chance(0.12))
+      reveal(w, agent, t - rng.range(0.3, 1) * MIN, customer, rng.pick(CONTACT), 'ok', 'ticket', id);
   }
   w.sink.push(t, { type: 'ticket', id, customer, assignee: agent.id, status: 'open' });
-  if (parcel) staffRead(w, agent, t + rng.range(0.5, 10) * MIN, { parcel: parcel.id, customer, fields: ['route', 'masked_name'] });
+  if (parcel)
+    staffRead(w, agent, t + rng.range(0.5, 10) * MIN, {
+      parcel: parcel.id,
+      customer,
+      fields: ['route', 'masked_name'],
+    });
   if (rng.chance(0.55)) {
     for (let k = rng.chance(0.7) ? 1 : 2; k > 0; k--) {
       const at = t + rng.range(1, 20) * MIN;
@@ -72,12 +102,18 @@ export function workTicket(w: World, agent: Person, t: number, customer: string,
   let owner = agent;
   if (rng.chance(0.12)) {
     const at = t + rng.range(1, 30) * HOUR;
-    const other = onShift(w, agents.filter((a) => a !== agent), at, team);
+    const other = onShift(
+      w,
+      agents.filter((a) => a !== agent),
+      at,
+      team,
+    );
     if (other) {
       owner = other;
       w.sink.push(at, { type: 'ticket', id, customer, assignee: other.id, status: 'open' });
       staffRead(w, other, at + rng.range(1, 15) * MIN, { customer, fields: ['name', 'masked_phone'] });
-      if (rng.chance(0.4)) reveal(w, other, at + rng.range(5, 30) * MIN, customer, rng.pick(CONTACT), 'ok', 'ticket', id);
+      if (rng.chance(0.4))
+        reveal(w, other, at + rng.range(5, 30) * MIN, customer, rng.pick(CONTACT), 'ok', 'ticket', id);
     }
   }
   const close = t + 10 * MIN + rng.exp(20 * HOUR);
@@ -122,7 +158,15 @@ export function runSupport(w: World): void {
       for (let k = rng.poisson(3 * a.pace); k > 0; k--) {
         const t = rng.range(from, to);
         const p = recentParcel(w, t);
-        if (p) staffRead(w, a, t, rng.chance(0.5) ? { customer: p.customer, fields: ['name', 'masked_phone'] } : { parcel: p.id, customer: p.customer, fields: ['route'] });
+        if (p)
+          staffRead(
+            w,
+            a,
+            t,
+            rng.chance(0.5)
+              ? { customer: p.customer, fields: ['name', 'masked_phone'] }
+              : { parcel: p.id, customer: p.customer, fields: ['route'] },
+          );
       }
     }
   }
@@ -135,7 +179,8 @@ function eveningFollowUp(w: World, a: Person, d: number): void {
   const mine = w.tickets.filter((x) => x.assignee === a.id && x.open < t && x.open > t - 3 * DAY);
   if (mine.length === 0) return;
   const ip = rng.chance(0.8) ? a.homeIp : newAddress(w);
-  if (rng.chance(0.1)) w.sink.push(t - rng.range(10, 40) * SEC, { type: 'login', actor: `staff:${a.id}`, result: 'failed', ip });
+  if (rng.chance(0.1))
+    w.sink.push(t - rng.range(10, 40) * SEC, { type: 'login', actor: `staff:${a.id}`, result: 'failed', ip });
   w.sink.push(t, { type: 'login', actor: `staff:${a.id}`, result: 'ok', ip });
   for (let k = rng.int(1, 4); k > 0; k--) {
     const tk = rng.pick(mine);
@@ -158,7 +203,14 @@ export function runReviews(w: World): void {
   const volume = stationsOf(w).reduce((a, s) => a + s.volume, 0);
   const post = (t: number, customer: string, seller: string, rating: number): string => {
     const id = `r-${w.counters.review++}`;
-    w.sink.push(t, { type: 'review', id, customer, seller, rating, product: `pr-${seller.slice(2)}-${rng.int(1, 40)}` });
+    w.sink.push(t, {
+      type: 'review',
+      id,
+      customer,
+      seller,
+      rating,
+      product: `pr-${seller.slice(2)}-${rng.int(1, 40)}`,
+    });
     w.reviews.push({ id, customer, seller, rating, t });
     return id;
   };
@@ -180,7 +232,12 @@ export function runReviews(w: World): void {
       const rating = rng.chance(bad.get(seller)!) ? rng.pick([1, 1, 2]) : rng.pick(RATINGS);
       const id = post(t, rng.pick(rng.pick(stationsOf(w)).customers), seller, rating);
       if (rng.chance(0.04)) {
-        const done = moderate(t, id, rng.chance(0.6) ? 'hide' : 'delete', rng.pick(['abuse', 'off_topic', 'abuse', 'spam']));
+        const done = moderate(
+          t,
+          id,
+          rng.chance(0.6) ? 'hide' : 'delete',
+          rng.pick(['abuse', 'off_topic', 'abuse', 'spam']),
+        );
         if (done && rng.chance(0.1)) moderate(done, id, 'restore');
       }
     }
@@ -191,7 +248,8 @@ export function runReviews(w: World): void {
     const start = clock.start + rng.next() * Math.max(HOUR, clock.end - clock.start - 8 * HOUR);
     const ids: string[] = [];
     const len = rng.range(30, 180) * MIN;
-    for (let j = rng.int(25, 90); j > 0; j--) ids.push(post(start + rng.next() * len, nextCustomer(w), seller, rng.pick([5, 5, 5, 5, 1, 1, 4, 2, 3])));
+    for (let j = rng.int(25, 90); j > 0; j--)
+      ids.push(post(start + rng.next() * len, nextCustomer(w), seller, rng.pick([5, 5, 5, 5, 1, 1, 4, 2, 3])));
     let t = start + len + rng.range(0.5, 5) * HOUR;
     let m = onShift(w, mods, t);
     for (let j = 0; !m && j < 24; j++) m = onShift(w, mods, (t += HOUR));
@@ -199,12 +257,26 @@ export function runReviews(w: World): void {
     for (const id of ids) {
       if (rng.chance(0.08)) continue;
       t += rng.range(4, 40) * SEC;
-      w.sink.push(t, { type: 'moderation', actor: `staff:${m.id}`, review: id, action: rng.chance(0.85) ? 'delete' : 'hide', reason: 'spam' });
+      w.sink.push(t, {
+        type: 'moderation',
+        actor: `staff:${m.id}`,
+        review: id,
+        action: rng.chance(0.85) ? 'delete' : 'hide',
+        reason: 'spam',
+      });
     }
   }
 }
 
-const RECIPIENTS = ['bi-team', 'finance', 'internal-audit', 'ops-planning', 'marketing', 'cx-insights', 'logistics-kpi'];
+const RECIPIENTS = [
+  'bi-team',
+  'finance',
+  'internal-audit',
+  'ops-planning',
+  'marketing',
+  'cx-insights',
+  'logistics-kpi',
+];
 const DATASETS = ['orders', 'sales', 'customers', 'reviews'];
 const DATASET_FIELDS: Record<string, string[]> = {
   orders: ['parcel', 'customer', 'station', 'status', 'created'],
@@ -231,7 +303,10 @@ export function runAnalysts(w: World): void {
   const analysts = byRole(w, 'analyst');
   const agents = byRole(w, 'support');
   for (let d = 0; d < clock.localDays; d++) {
-    w.sink.push(clock.at(d, 1.5) + rng.range(0, 20 * MIN), exportEvent('staff:svc-dwh', 'orders', rng.int(100_000, 150_000), 'dwh'));
+    w.sink.push(
+      clock.at(d, 1.5) + rng.range(0, 20 * MIN),
+      exportEvent('staff:svc-dwh', 'orders', rng.int(100_000, 150_000), 'dwh'),
+    );
     for (const a of analysts) {
       if (!works(a, d)) continue;
       const habit = habitOf(w, a);
@@ -239,7 +314,10 @@ export function runAnalysts(w: World): void {
       const weekly = clock.weekday(d) === 0 ? 1 : 0;
       for (let k = rng.poisson(1.2 * a.pace) + weekly; k > 0; k--) {
         const rows = Math.round(habit.rows * rng.spread(0.4) * (k === 1 && weekly ? 3 : 1));
-        w.sink.push(rng.range(from, to), exportEvent(`staff:${a.id}`, rng.pick(habit.datasets), rows, rng.pick(habit.recipients)));
+        w.sink.push(
+          rng.range(from, to),
+          exportEvent(`staff:${a.id}`, rng.pick(habit.datasets), rows, rng.pick(habit.recipients)),
+        );
       }
       if (rng.chance(0.5)) {
         const p = recentParcel(w, from + HOUR);
@@ -257,13 +335,25 @@ export function runAnalysts(w: World): void {
       const p = recentParcel(w, t);
       if (!p) continue;
       customers.push(p.customer);
-      reveal(w, a, t + j * rng.range(1, 6) * MIN, p.customer, rng.pick(['phone', 'address', 'email']), 'break_glass', 'incident');
+      reveal(
+        w,
+        a,
+        t + j * rng.range(1, 6) * MIN,
+        p.customer,
+        rng.pick(['phone', 'address', 'email']),
+        'break_glass',
+        'incident',
+      );
       const at = t + rng.range(5, 55) * MIN;
       const agent = onShift(w, agents, at) ?? onShift(w, agents, clock.at(clock.dayOf(at) + 1, 10));
       if (!agent) continue;
       workTicket(w, agent, at, p.customer, p, agent.team!);
     }
-    if (customers.length > 0 && rng.chance(0.45)) w.sink.push(t + rng.range(1, 3) * HOUR, exportEvent(`staff:${a.id}`, 'customers', customers.length, 'internal-audit'));
+    if (customers.length > 0 && rng.chance(0.45))
+      w.sink.push(
+        t + rng.range(1, 3) * HOUR,
+        exportEvent(`staff:${a.id}`, 'customers', customers.length, 'internal-audit'),
+      );
   }
 }
 
@@ -278,7 +368,13 @@ export function runEngineers(w: World): void {
       for (let k = rng.poisson(1.2); k > 0; k--) {
         const t = rng.range(from, to);
         const p = recentParcel(w, t);
-        if (p) staffRead(w, e, t, rng.chance(0.7) ? { parcel: p.id, fields: ['route'] } : { customer: p.customer, fields: ['masked_name'] });
+        if (p)
+          staffRead(
+            w,
+            e,
+            t,
+            rng.chance(0.7) ? { parcel: p.id, fields: ['route'] } : { customer: p.customer, fields: ['masked_name'] },
+          );
       }
     }
   }
@@ -287,7 +383,10 @@ export function runEngineers(w: World): void {
     const d = rng.int(1, clock.localDays - 1);
     const start = clock.at(d, rng.range(9, 16));
     const end = start + rng.range(1, 3) * HOUR;
-    const crew = rng.sample(tech.filter((e) => works(e, d)), rng.int(2, 3));
+    const crew = rng.sample(
+      tech.filter((e) => works(e, d)),
+      rng.int(2, 3),
+    );
     for (const e of crew) {
       for (let j = rng.int(1, 4); j > 0; j--) {
         const t = rng.range(start, end);

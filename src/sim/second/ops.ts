@@ -3,7 +3,12 @@ import { hubsOf, neighbours, stationsOf } from './network.ts';
 import { crewOn } from './people.ts';
 import { MIN, SEC, dayKey, type Obj, type Parcel, type Person, type World } from './model.ts';
 
-const OP_FIELDS: string[][] = [['route', 'masked_name'], ['route'], ['masked_name', 'masked_address'], ['route', 'masked_name', 'masked_phone']];
+const OP_FIELDS: string[][] = [
+  ['route', 'masked_name'],
+  ['route'],
+  ['masked_name', 'masked_address'],
+  ['route', 'masked_name', 'masked_phone'],
+];
 
 /**
  * A staff read, with the benign failures: now and then the session has expired (denied, a
@@ -15,7 +20,12 @@ export function staffRead(w: World, p: Person, t: number, fields: Obj): void {
   if (rng.chance(0.003) || (w.clock.dayOf(t) === p.joinDay && p.joinDay > 0 && rng.chance(0.15))) {
     w.sink.push(t, { type: 'lookup', actor, ...fields, result: 'denied' });
     const again = t + rng.range(20 * SEC, 6 * MIN);
-    w.sink.push(again - rng.range(3 * SEC, 15 * SEC), { type: 'login', actor, result: 'ok', ip: `${w.siteById.get(p.siteByDay[w.clock.dayOf(t)] ?? '')?.net ?? '10.8.1'}.${rng.int(10, 49)}` });
+    w.sink.push(again - rng.range(3 * SEC, 15 * SEC), {
+      type: 'login',
+      actor,
+      result: 'ok',
+      ip: `${w.siteById.get(p.siteByDay[w.clock.dayOf(t)] ?? '')?.net ?? '10.8.1'}.${rng.int(10, 49)}`,
+    });
     w.sink.push(again, { type: 'lookup', actor, ...fields, result: 'ok' });
     return;
   }

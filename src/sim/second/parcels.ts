@@ -1,7 +1,18 @@
 /** Parcels moving through the network: routing, hub and station scans, scanner lookups, couriers' rounds. */
 import { hubsOf, neighbours, stationsOf } from './network.ts';
 import { crewOn } from './people.ts';
-import { HOUR, MIN, SEC, dayKey, deviceAt, type Device, type Parcel, type Person, type Site, type World } from './model.ts';
+import {
+  HOUR,
+  MIN,
+  SEC,
+  dayKey,
+  deviceAt,
+  type Device,
+  type Parcel,
+  type Person,
+  type Site,
+  type World,
+} from './model.ts';
 
 /** Relative volume by weekday, Monday first. */
 const WEEKDAY = [1.1, 1, 1, 1, 1.05, 0.7, 0.5];
@@ -37,13 +48,20 @@ export function runParcels(w: World, ix: ParcelIndex): void {
     if (list[list.length - 1] !== p) list.push(p);
   };
   const lookup = (dev: Device, p: Parcel, t: number): void => {
-    w.sink.push(t, { type: 'lookup', actor: `device:${dev.id}`, parcel: p.id, fields: ['route', 'masked_name'], result: 'ok' });
+    w.sink.push(t, {
+      type: 'lookup',
+      actor: `device:${dev.id}`,
+      parcel: p.id,
+      fields: ['route', 'masked_name'],
+      result: 'ok',
+    });
   };
   const scan = (site: Site, t: number, p: Parcel, step: string, lookupShare: number): Device | undefined => {
     const dev = deviceAt(w, ix.scanners.get(site.id) ?? [], t);
     if (!dev) return undefined;
     w.sink.push(t, { type: 'scan', device: dev.id, parcel: p.id, station: site.id, step });
-    if (site.kind === 'hub') (w.hubScans.get(site.id) ?? w.hubScans.set(site.id, []).get(site.id)!).push({ t, parcel: p });
+    if (site.kind === 'hub')
+      (w.hubScans.get(site.id) ?? w.hubScans.set(site.id, []).get(site.id)!).push({ t, parcel: p });
     if (rng.chance(lookupShare)) lookup(dev, p, t + rng.range(300, 2500) + dev.skew);
     return dev;
   };
@@ -65,20 +83,31 @@ export function runParcels(w: World, ix: ParcelIndex): void {
   for (let d = 0; d < clock.localDays; d++) for (const s of stations) courierDay(s, d);
 
   function createParcel(s: Site, d: number): void {
-    const customer = rng.chance(0.3) ? s.customers[rng.int(0, Math.floor(s.customers.length / 10))]! : rng.pick(s.customers);
+    const customer = rng.chance(0.3)
+      ? s.customers[rng.int(0, Math.floor(s.customers.length / 10))]!
+      : rng.pick(s.customers);
     const created = clock.at(d, 8 + 7 * (rng.next() + rng.next()));
     const p: Parcel = { id: `p-${seq++}`, customer, station: s.id, first: s.id, created, arrive: NaN };
     w.parcels.push(p);
     const local = rng.chance(0.09);
     const origin = local ? undefined : rng.chance(0.55) ? w.siteById.get(s.hub)! : rng.pick(hubs);
     if (origin) p.origin = origin.id;
-    w.sink.push(created, { type: 'parcel', parcel: p.id, customer, station: s.id, ...(origin ? { origin: origin.id } : {}) });
+    w.sink.push(created, {
+      type: 'parcel',
+      parcel: p.id,
+      customer,
+      station: s.id,
+      ...(origin ? { origin: origin.id } : {}),
+    });
     reg(s.id, d, p);
     let final = s;
     let arrive: number;
     if (!origin) {
       const drop = created + rng.range(0.5, 4) * HOUR;
-      arrive = clock.hourOf(drop) > 20 || clock.hourOf(drop) < 7 ? clock.at(clock.dayOf(drop) + (clock.hourOf(drop) > 20 ? 1 : 0), rng.range(8, 9.5)) : drop;
+      arrive =
+        clock.hourOf(drop) > 20 || clock.hourOf(drop) < 7
+          ? clock.at(clock.dayOf(drop) + (clock.hourOf(drop) > 20 ? 1 : 0), rng.range(8, 9.5))
+          : drop;
     } else {
       let t = created + rng.range(2, 9) * HOUR;
       scan(origin, t, p, 'inbound', 0.15);
@@ -91,11 +120,14 @@ export function runParcels(w: World, ix: ParcelIndex): void {
       if (rng.chance(0.02)) {
         // re-routed mid-way: the customer changed the address, or the station is full
         const near = neighbours(w, s);
-        const to = near.length > 0 && rng.chance(0.8) ? rng.pick(near) : rng.pick(stations.filter((o) => o.id !== s.id));
+        const to =
+          near.length > 0 && rng.chance(0.8) ? rng.pick(near) : rng.pick(stations.filter((o) => o.id !== s.id));
         const rr = created + rng.range(HOUR, Math.max(1.5 * HOUR, ready - created));
         w.sink.push(rr, { type: 'parcel', parcel: p.id, customer, station: to.id, origin: origin.id });
         final = to;
-        if (to.hub !== s.hub) ready = crossDock(w.siteById.get(to.hub)!, Math.max(ready, rr) + rng.range(2, 4) * HOUR) + rng.range(1.5, 3) * HOUR;
+        if (to.hub !== s.hub)
+          ready =
+            crossDock(w.siteById.get(to.hub)!, Math.max(ready, rr) + rng.range(2, 4) * HOUR) + rng.range(1.5, 3) * HOUR;
       } else if (rng.chance(0.012)) {
         // mis-sorted: it reaches a neighbouring station first and is sent on
         const near = neighbours(w, s);
@@ -129,7 +161,13 @@ export function runParcels(w: World, ix: ParcelIndex): void {
       const dev = deviceAt(w, ix.scanners.get(final.id) ?? [], t);
       if (dev) {
         lookup(dev, p, t);
-        w.sink.push(t + rng.range(20 * SEC, 3 * MIN), { type: 'scan', device: dev.id, parcel: p.id, station: final.id, step: 'delivered' });
+        w.sink.push(t + rng.range(20 * SEC, 3 * MIN), {
+          type: 'scan',
+          device: dev.id,
+          parcel: p.id,
+          station: final.id,
+          step: 'delivered',
+        });
         p.delivered = t;
       }
       return;
@@ -156,18 +194,34 @@ export function runParcels(w: World, ix: ParcelIndex): void {
   }
 
   function courierLookup(c: Person, p: Parcel, t: number): void {
-    w.sink.push(t, { type: 'lookup', actor: `staff:${c.id}`, parcel: p.id, fields: ['route', 'masked_name', 'masked_address'], result: 'ok' });
+    w.sink.push(t, {
+      type: 'lookup',
+      actor: `staff:${c.id}`,
+      parcel: p.id,
+      fields: ['route', 'masked_name', 'masked_address'],
+      result: 'ok',
+    });
   }
 
   function call(c: Person, p: Parcel, t: number): void {
-    w.sink.push(t, { type: 'reveal', actor: `staff:${c.id}`, customer: p.customer, field: 'phone', result: 'ok', purpose: 'delivery' });
+    w.sink.push(t, {
+      type: 'reveal',
+      actor: `staff:${c.id}`,
+      customer: p.customer,
+      field: 'phone',
+      result: 'ok',
+      purpose: 'delivery',
+    });
   }
 
   function courierDay(s: Site, d: number): void {
     const list = deliveries.get(dayKey(s.id, d));
     if (!list || list.length === 0) return;
     let crew = crewOn(w, 'courier', s.id, d);
-    if (crew.length === 0) crew = w.people.filter((p) => p.role === 'courier' && p.siteByDay[d] === s.id && d >= p.joinDay && d < p.leaveDay);
+    if (crew.length === 0)
+      crew = w.people.filter(
+        (p) => p.role === 'courier' && p.siteByDay[d] === s.id && d >= p.joinDay && d < p.leaveDay,
+      );
     if (crew.length === 0) return;
     const loads = new Map<Person, Parcel[]>();
     for (const p of rng.shuffle(list)) {

@@ -1,6 +1,18 @@
 /** The staff: who works where, on which shifts and days, who joins, moves and leaves; their sign-ins. */
 import { hubsOf, neighbours, stationsOf } from './network.ts';
-import { DAY, HOUR, MIN, SEC, freshId, shiftOf, works, type Person, type Shift, type Site, type World } from './model.ts';
+import {
+  DAY,
+  HOUR,
+  MIN,
+  SEC,
+  freshId,
+  shiftOf,
+  works,
+  type Person,
+  type Shift,
+  type Site,
+  type World,
+} from './model.ts';
 
 export const SUPPORT_TEAMS = ['cx-north', 'cx-south', 'cx-east', 'cx-west'];
 
@@ -20,20 +32,33 @@ export function buildPeople(w: World, stations: number): void {
   for (const s of stationsOf(w)) {
     const day = rng.int(2, 4) + (s.volume > 330 ? 1 : 0);
     for (let k = 0; k < day; k++) drafts.push({ role: 'station_operator', site: s, shift: 'day', office: false });
-    if (s.night) for (let k = rng.int(1, 2); k > 0; k--) drafts.push({ role: 'station_operator', site: s, shift: 'night', office: false });
+    if (s.night)
+      for (let k = rng.int(1, 2); k > 0; k--)
+        drafts.push({ role: 'station_operator', site: s, shift: 'night', office: false });
     const couriers = Math.min(8, Math.max(3, Math.round(s.volume / 48) + rng.int(-1, 1)));
     for (let k = 0; k < couriers; k++) drafts.push({ role: 'courier', site: s, shift: 'day', office: false });
   }
   for (const h of hubsOf(w)) {
-    for (let k = rng.int(3, 5); k > 0; k--) drafts.push({ role: 'station_operator', site: h, shift: 'day', office: false });
-    for (let k = rng.int(3, 5); k > 0; k--) drafts.push({ role: 'station_operator', site: h, shift: 'night', office: false });
+    for (let k = rng.int(3, 5); k > 0; k--)
+      drafts.push({ role: 'station_operator', site: h, shift: 'day', office: false });
+    for (let k = rng.int(3, 5); k > 0; k--)
+      drafts.push({ role: 'station_operator', site: h, shift: 'night', office: false });
   }
   const teams = SUPPORT_TEAMS.slice(0, Math.min(4, Math.max(2, Math.round(stations / 5))));
   const agents = Math.max(4, Math.round(stations * rng.range(1.3, 1.7)));
-  for (let k = 0; k < agents; k++) drafts.push({ role: 'support', team: teams[k % teams.length]!, shift: 'day', office: false });
-  for (let k = 2 + Math.floor(stations / 6); k > 0; k--) drafts.push({ role: 'moderator', team: 'trust-safety', shift: 'day', office: false });
-  for (let k = 3 + Math.floor(stations / 5); k > 0; k--) drafts.push({ role: 'analyst', team: rng.chance(0.7) ? 'analytics' : 'finance-analytics', shift: 'day', office: true });
-  for (let k = 3 + Math.floor(stations / 8); k > 0; k--) drafts.push({ role: 'engineer', team: 'platform', shift: 'day', office: true });
+  for (let k = 0; k < agents; k++)
+    drafts.push({ role: 'support', team: teams[k % teams.length]!, shift: 'day', office: false });
+  for (let k = 2 + Math.floor(stations / 6); k > 0; k--)
+    drafts.push({ role: 'moderator', team: 'trust-safety', shift: 'day', office: false });
+  for (let k = 3 + Math.floor(stations / 5); k > 0; k--)
+    drafts.push({
+      role: 'analyst',
+      team: rng.chance(0.7) ? 'analytics' : 'finance-analytics',
+      shift: 'day',
+      office: true,
+    });
+  for (let k = 3 + Math.floor(stations / 8); k > 0; k--)
+    drafts.push({ role: 'engineer', team: 'platform', shift: 'day', office: true });
   for (let k = 2; k > 0; k--) drafts.push({ role: 'admin', team: 'it', shift: 'day', office: true });
 
   const days = w.clock.localDays;
@@ -43,14 +68,36 @@ export function buildPeople(w: World, stations: number): void {
   }
   // the nightly warehouse load runs under a service account in the analyst role
   w.people.push({
-    id: 'svc-dwh', role: 'analyst', team: 'data-platform', siteByDay: Array(days).fill(undefined), shift: 'night', pace: 1,
-    joinDay: 0, leaveDay: days, off: Array(days).fill(false), moves: [], homeIp: '10.5.0.12', homeShare: 0, steady: false, callShare: 0,
+    id: 'svc-dwh',
+    role: 'analyst',
+    team: 'data-platform',
+    siteByDay: Array(days).fill(undefined),
+    shift: 'night',
+    pace: 1,
+    joinDay: 0,
+    leaveDay: days,
+    off: Array(days).fill(false),
+    moves: [],
+    homeIp: '10.5.0.12',
+    homeShare: 0,
+    steady: false,
+    callShare: 0,
   });
   for (const p of w.people) {
     if (p.role !== 'courier') continue;
     const from = p.joinDay > 0 ? w.clock.at(p.joinDay, 6.2) : w.clock.start - DAY;
     const to = p.leaveDay < days ? w.clock.at(p.leaveDay, 0) : Infinity;
-    w.devices.push({ id: freshId(w, 'ca-', 10000, 99999), kind: 'courier_app', site: p.siteByDay[Math.max(0, p.joinDay)]!, from, to, skew: rng.range(-1500, 1500), weight: 1, builds: [], owner: p.id });
+    w.devices.push({
+      id: freshId(w, 'ca-', 10000, 99999),
+      kind: 'courier_app',
+      site: p.siteByDay[Math.max(0, p.joinDay)]!,
+      from,
+      to,
+      skew: rng.range(-1500, 1500),
+      weight: 1,
+      builds: [],
+      owner: p.id,
+    });
   }
 }
 
@@ -80,16 +127,27 @@ function person(w: World, dr: Draft, days: number): Person {
   const moveList: { day: number; site: string }[] = [];
   if (moves && dr.site) {
     const near = neighbours(w, dr.site);
-    const to = near.length > 0 && rng.chance(0.7) ? rng.pick(near) : rng.pick(stationsOf(w).filter((s) => s.id !== dr.site!.id));
+    const to =
+      near.length > 0 && rng.chance(0.7) ? rng.pick(near) : rng.pick(stationsOf(w).filter((s) => s.id !== dr.site!.id));
     const day = rng.int(2, days - 2);
     for (let d = day; d < days; d++) siteByDay[d] = to.id;
     moveList.push({ day, site: to.id });
   }
   return {
-    id, role: dr.role, ...(dr.team ? { team: dr.team } : {}), siteByDay, shift: dr.shift, pace: rng.spread(0.35),
-    joinDay, leaveDay, off, moves: moveList, homeIp: `${rng.pick([113, 115, 116, 171, 14])}.${rng.int(160, 250)}.${rng.int(0, 255)}.${rng.int(1, 254)}`,
+    id,
+    role: dr.role,
+    ...(dr.team ? { team: dr.team } : {}),
+    siteByDay,
+    shift: dr.shift,
+    pace: rng.spread(0.35),
+    joinDay,
+    leaveDay,
+    off,
+    moves: moveList,
+    homeIp: `${rng.pick([113, 115, 116, 171, 14])}.${rng.int(160, 250)}.${rng.int(0, 255)}.${rng.int(1, 254)}`,
     homeShare: dr.office || dr.role === 'support' ? rng.pick([0, 0, 0.05, 0.1, 0.3]) : 0,
-    steady: !joins && !leaves && !moves && !longLeave, callShare: rng.range(0.15, 0.6),
+    steady: !joins && !leaves && !moves && !longLeave,
+    callShare: rng.range(0.15, 0.6),
   };
 }
 
@@ -101,12 +159,19 @@ export function emitStaff(w: World): void {
     // the roster as the window opens comes first, within its first few milliseconds
     const t = p.joinDay > 0 ? clock.at(p.joinDay, rng.range(6, 7)) : clock.start + Math.floor(k++ / 8);
     w.sink.push(t, staffEvent(p, p.siteByDay[Math.max(0, p.joinDay)]));
-    for (const m of p.moves) if (m.day < p.leaveDay) w.sink.push(clock.at(m.day, rng.range(5.5, 6.8)), staffEvent(p, m.site));
+    for (const m of p.moves)
+      if (m.day < p.leaveDay) w.sink.push(clock.at(m.day, rng.range(5.5, 6.8)), staffEvent(p, m.site));
   }
 }
 
 function staffEvent(p: Person, site: string | undefined): Record<string, unknown> {
-  return { type: 'staff', id: p.id, role: p.role, ...(p.team ? { team: p.team } : {}), ...(site ? { station: site } : {}) };
+  return {
+    type: 'staff',
+    id: p.id,
+    role: p.role,
+    ...(p.team ? { team: p.team } : {}),
+    ...(site ? { station: site } : {}),
+  };
 }
 
 const OFFICE_NETS = ['10.8.1', '10.8.2', '10.9.4'];
@@ -141,7 +206,12 @@ export function emitLogins(w: World): void {
     for (let d = 0; d < clock.localDays; d++) {
       if (!works(p, d)) continue;
       if (p.id === 'svc-dwh') {
-        w.sink.push(clock.at(d, 1.4) + rng.range(0, 5 * MIN), { type: 'login', actor: `staff:${p.id}`, result: 'ok', ip: p.homeIp });
+        w.sink.push(clock.at(d, 1.4) + rng.range(0, 5 * MIN), {
+          type: 'login',
+          actor: `staff:${p.id}`,
+          result: 'ok',
+          ip: p.homeIp,
+        });
         continue;
       }
       const [from, to] = shiftOf(w, p, d);
@@ -149,17 +219,26 @@ export function emitLogins(w: World): void {
       const ip = loginIp(w, p, d);
       if (rng.chance(0.035)) {
         const fails = rng.chance(0.8) ? 1 : rng.int(2, 3);
-        for (let k = fails; k > 0; k--) w.sink.push(t - k * rng.range(8 * SEC, 40 * SEC), { type: 'login', actor: `staff:${p.id}`, result: 'failed', ip });
+        for (let k = fails; k > 0; k--)
+          w.sink.push(t - k * rng.range(8 * SEC, 40 * SEC), {
+            type: 'login',
+            actor: `staff:${p.id}`,
+            result: 'failed',
+            ip,
+          });
       }
       w.sink.push(t, { type: 'login', actor: `staff:${p.id}`, result: 'ok', ip });
-      if (rng.chance(0.12)) w.sink.push(rng.range(from + 2 * HOUR, to - HOUR), { type: 'login', actor: `staff:${p.id}`, result: 'ok', ip });
+      if (rng.chance(0.12))
+        w.sink.push(rng.range(from + 2 * HOUR, to - HOUR), { type: 'login', actor: `staff:${p.id}`, result: 'ok', ip });
     }
   }
 }
 
 /** People of a role at a site who work on day d. */
 export function crewOn(w: World, role: string, site: string, d: number, shift?: Shift): Person[] {
-  return w.people.filter((p) => p.role === role && p.siteByDay[d] === site && works(p, d) && (!shift || p.shift === shift));
+  return w.people.filter(
+    (p) => p.role === role && p.siteByDay[d] === site && works(p, d) && (!shift || p.shift === shift),
+  );
 }
 
 export function byRole(w: World, role: string): Person[] {

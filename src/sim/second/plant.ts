@@ -35,9 +35,15 @@ export class Planter {
    * A steady person of one of the roles, not yet planted, who has a shift left after start
    * (unless the attack does not need one: it happens after hours).
    */
-  person(roles: string[], start: number, filter: (p: Person) => boolean = () => true, needShift = true): Person | undefined {
+  person(
+    roles: string[],
+    start: number,
+    filter: (p: Person) => boolean = () => true,
+    needShift = true,
+  ): Person | undefined {
     const pool = this.w.people.filter((p) => {
-      if (!roles.includes(p.role) || !p.steady || p.id === 'svc-dwh' || this.taken.has(p.id) || !filter(p)) return false;
+      if (!roles.includes(p.role) || !p.steady || p.id === 'svc-dwh' || this.taken.has(p.id) || !filter(p))
+        return false;
       if (!needShift) return true;
       const s = this.nextShift(p, start);
       return s !== undefined && s[0] < this.w.clock.end - 2 * HOUR;

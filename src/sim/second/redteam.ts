@@ -24,10 +24,24 @@ export function ticketCover(w: World, pl: Planter, v: Variant): void {
     const customer = rng.pick(s.customers);
     const id = `t-${w.counters.ticket++}`;
     pl.emit(actor, fam, v, t, { type: 'ticket', id, customer, assignee: agent.id, status: 'open' });
-    pl.emit(actor, fam, v, t + rng.range(0.5, 3) * MIN, { type: 'lookup', actor, customer, fields: ['name', 'masked_phone', 'masked_address'], result: 'ok' });
+    pl.emit(actor, fam, v, t + rng.range(0.5, 3) * MIN, {
+      type: 'lookup',
+      actor,
+      customer,
+      fields: ['name', 'masked_phone', 'masked_address'],
+      result: 'ok',
+    });
     let at = t + rng.range(1, 6) * MIN;
     for (const field of rng.sample(['phone', 'address', 'email'], rng.int(1, 3))) {
-      pl.emit(actor, fam, v, at, { type: 'reveal', actor, customer, field, result: 'ok', purpose: 'ticket', ticket: id });
+      pl.emit(actor, fam, v, at, {
+        type: 'reveal',
+        actor,
+        customer,
+        field,
+        result: 'ok',
+        purpose: 'ticket',
+        ticket: id,
+      });
       at += rng.range(10, 90) * SEC;
     }
     w.sink.push(at + rng.range(5, 60) * MIN, { type: 'ticket', id, customer, assignee: agent.id, status: 'closed' });
@@ -62,12 +76,28 @@ export function ownStationSweep(w: World, pl: Planter, v: Variant): void {
   const fam = 'own-station-sweep';
   const station = op.siteByDay[0]!;
   const read = (t: number, p: Parcel): void => {
-    pl.emit(actor, fam, v, t, { type: 'lookup', actor, parcel: p.id, customer: p.customer, fields: ['route', 'name', 'phone', 'address'], result: 'ok' });
-    if (rng.chance(0.25)) pl.emit(actor, fam, v, t + rng.range(3, 30) * SEC, { type: 'reveal', actor, customer: p.customer, field: 'phone', result: 'ok', purpose: 'delivery' });
+    pl.emit(actor, fam, v, t, {
+      type: 'lookup',
+      actor,
+      parcel: p.id,
+      customer: p.customer,
+      fields: ['route', 'name', 'phone', 'address'],
+      result: 'ok',
+    });
+    if (rng.chance(0.25))
+      pl.emit(actor, fam, v, t + rng.range(3, 30) * SEC, {
+        type: 'reveal',
+        actor,
+        customer: p.customer,
+        field: 'phone',
+        result: 'ok',
+        purpose: 'delivery',
+      });
   };
   const own = (d: number): Parcel[] => {
     const seen = new Set<Parcel>();
-    for (let k = d - 2; k <= d; k++) for (const p of w.stationDay.get(dayKey(station, k)) ?? []) if (p.station === station) seen.add(p);
+    for (let k = d - 2; k <= d; k++)
+      for (const p of w.stationDay.get(dayKey(station, k)) ?? []) if (p.station === station) seen.add(p);
     return [...seen];
   };
   if (v === 'fast') {
@@ -97,21 +127,37 @@ export function spreadThin(w: World, pl: Planter, v: Variant): void {
   const target = rng.pick(stationsOf(w));
   const fam = 'spread-thin';
   const oldest = new Map<string, number>();
-  for (const d of w.devices) if (d.kind === 'scanner') oldest.set(d.builds[0]!.build, (oldest.get(d.builds[0]!.build) ?? 0) + 1);
+  for (const d of w.devices)
+    if (d.kind === 'scanner') oldest.set(d.builds[0]!.build, (oldest.get(d.builds[0]!.build) ?? 0) + 1);
   const rare = [...oldest.entries()].sort((a, b) => a[1] - b[1])[0]?.[0];
   const used = new Set<string>();
   const crew = [];
   for (let k = rng.int(3, 5); k > 0; k--) {
     const pickOld = rng.chance(0.6);
-    const dev = steadyDevice(w, pl, start, (d) => {
-      const s = w.siteById.get(d.site)!;
-      return s.kind === 'station' && s.region !== target.region && !used.has(s.id) && (!pickOld || d.builds[0]!.build === rare);
-    }) ?? steadyDevice(w, pl, start, (d) => w.siteById.get(d.site)!.kind === 'station' && d.site !== target.id && !used.has(d.site));
+    const dev =
+      steadyDevice(w, pl, start, (d) => {
+        const s = w.siteById.get(d.site)!;
+        return (
+          s.kind === 'station' &&
+          s.region !== target.region &&
+          !used.has(s.id) &&
+          (!pickOld || d.builds[0]!.build === rare)
+        );
+      }) ??
+      steadyDevice(
+        w,
+        pl,
+        start,
+        (d) => w.siteById.get(d.site)!.kind === 'station' && d.site !== target.id && !used.has(d.site),
+      );
     if (!dev) break;
     used.add(dev.site);
     crew.push(dev);
   }
-  const notMine = (site: string) => (p: Parcel): boolean => p.station === target.id && p.first !== site && p.station !== site;
+  const notMine =
+    (site: string) =>
+    (p: Parcel): boolean =>
+      p.station === target.id && p.first !== site && p.station !== site;
   for (const dev of crew) {
     const actor = `device:${dev.id}`;
     const d0 = clock.dayOf(start) + (v === 'fast' ? 0 : rng.int(0, 1));
@@ -120,7 +166,14 @@ export function spreadThin(w: World, pl: Planter, v: Variant): void {
       const n = v === 'fast' ? rng.int(20, 50) : rng.int(2, 6);
       for (const p of foreignParcels(w, clock.at(d, 12), notMine(dev.site), n * 3).slice(0, n)) {
         const t = rng.chance(0.6) ? clock.at(d, rng.range(7, 19)) : clock.at(d, rng.range(19, 30));
-        if (t >= start && t > p.created) pl.emit(actor, fam, v, t, { type: 'lookup', actor, parcel: p.id, fields: ['route', 'masked_name'], result: 'ok' });
+        if (t >= start && t > p.created)
+          pl.emit(actor, fam, v, t, {
+            type: 'lookup',
+            actor,
+            parcel: p.id,
+            fields: ['route', 'masked_name'],
+            result: 'ok',
+          });
       }
     }
   }
@@ -141,14 +194,30 @@ export function accountTakeover(w: World, pl: Planter, v: Variant): void {
   const ip = newAddress(w);
   const session = (t0: number, customers: number, failFirst: boolean): void => {
     let t = t0;
-    if (failFirst) for (let k = rng.int(1, 4); k > 0; k--) pl.emit(actor, fam, v, (t += rng.range(5, 40) * SEC), { type: 'login', actor, result: 'failed', ip });
+    if (failFirst)
+      for (let k = rng.int(1, 4); k > 0; k--)
+        pl.emit(actor, fam, v, (t += rng.range(5, 40) * SEC), { type: 'login', actor, result: 'failed', ip });
     pl.emit(actor, fam, v, (t += rng.range(5, 40) * SEC), { type: 'login', actor, result: 'ok', ip });
     const queue = w.tickets.filter((x) => x.team === victim.team && x.open < t && x.close > t - 2 * DAY);
     for (let k = 0; k < customers && queue.length > 0; k++) {
       const tk = rng.pick(queue);
-      pl.emit(actor, fam, v, (t += rng.range(20, 120) * SEC), { type: 'lookup', actor, customer: tk.customer, fields: ['name', 'masked_phone', 'masked_address'], result: 'ok' });
+      pl.emit(actor, fam, v, (t += rng.range(20, 120) * SEC), {
+        type: 'lookup',
+        actor,
+        customer: tk.customer,
+        fields: ['name', 'masked_phone', 'masked_address'],
+        result: 'ok',
+      });
       for (const field of rng.sample(['phone', 'address', 'email'], rng.int(1, 2))) {
-        pl.emit(actor, fam, v, (t += rng.range(10, 60) * SEC), { type: 'reveal', actor, customer: tk.customer, field, result: 'ok', purpose: 'ticket', ticket: tk.id });
+        pl.emit(actor, fam, v, (t += rng.range(10, 60) * SEC), {
+          type: 'reveal',
+          actor,
+          customer: tk.customer,
+          field,
+          result: 'ok',
+          purpose: 'ticket',
+          ticket: tk.id,
+        });
       }
     }
   };

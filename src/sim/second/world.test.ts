@@ -5,7 +5,10 @@ import { SECOND_FAMILIES, generateSecondWorld } from './world.ts';
 /** The replay contract's table (docs/contracts/replay-events.md): required and optional fields per type. */
 type Check = (v: unknown) => boolean;
 const str: Check = (v) => typeof v === 'string' && v.length > 0;
-const oneOf = (...xs: string[]): Check => (v) => typeof v === 'string' && xs.includes(v);
+const oneOf =
+  (...xs: string[]): Check =>
+  (v) =>
+    typeof v === 'string' && xs.includes(v);
 const strings: Check = (v) => Array.isArray(v) && v.every((x) => typeof x === 'string' && x.length > 0);
 const actor: Check = (v) => typeof v === 'string' && /^(staff|device|seller):[^\s:]+$/.test(v);
 const bare: Check = (v) => typeof v === 'string' && v.length > 0 && !v.includes(':');
@@ -13,14 +16,37 @@ const CONTRACT: Record<string, { required: Record<string, Check>; optional: Reco
   staff: { required: { id: bare, role: str }, optional: { team: str, station: bare } },
   device: { required: { id: bare, station: bare, build: str }, optional: { kind: oneOf('scanner', 'courier_app') } },
   parcel: { required: { parcel: bare, customer: bare, station: bare }, optional: { origin: bare, destination: str } },
-  scan: { required: { device: bare, parcel: bare, station: bare, step: oneOf('inbound', 'sort', 'outbound', 'delivered') }, optional: {} },
+  scan: {
+    required: { device: bare, parcel: bare, station: bare, step: oneOf('inbound', 'sort', 'outbound', 'delivered') },
+    optional: {},
+  },
   assignment: { required: { parcel: bare, courier: bare }, optional: {} },
-  lookup: { required: { actor, result: oneOf('ok', 'denied') }, optional: { parcel: bare, customer: bare, fields: strings } },
-  reveal: { required: { actor, customer: bare, field: str, result: oneOf('ok', 'denied', 'break_glass') }, optional: { purpose: str, ticket: bare } },
+  lookup: {
+    required: { actor, result: oneOf('ok', 'denied') },
+    optional: { parcel: bare, customer: bare, fields: strings },
+  },
+  reveal: {
+    required: { actor, customer: bare, field: str, result: oneOf('ok', 'denied', 'break_glass') },
+    optional: { purpose: str, ticket: bare },
+  },
   ticket: { required: { id: bare, customer: bare, assignee: bare, status: oneOf('open', 'closed') }, optional: {} },
-  review: { required: { id: bare, customer: bare, seller: bare, rating: (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 5 }, optional: { product: str } },
-  moderation: { required: { actor, review: bare, action: oneOf('delete', 'hide', 'restore') }, optional: { reason: str } },
-  export: { required: { actor, dataset: str, rows: (v) => Number.isInteger(v) && (v as number) >= 0 }, optional: { recipient: str, fields: strings } },
+  review: {
+    required: {
+      id: bare,
+      customer: bare,
+      seller: bare,
+      rating: (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 5,
+    },
+    optional: { product: str },
+  },
+  moderation: {
+    required: { actor, review: bare, action: oneOf('delete', 'hide', 'restore') },
+    optional: { reason: str },
+  },
+  export: {
+    required: { actor, dataset: str, rows: (v) => Number.isInteger(v) && (v as number) >= 0 },
+    optional: { recipient: str, fields: strings },
+  },
   login: { required: { actor, result: oneOf('ok', 'failed') }, optional: { ip: str } },
 };
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -29,7 +55,8 @@ const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 function shapeError(e: Record<string, unknown>): string | undefined {
   const spec = CONTRACT[e.type as string];
   if (!spec) return `unknown type ${String(e.type)}`;
-  if (typeof e.at !== 'string' || !ISO_MS.test(e.at) || new Date(e.at).toISOString() !== e.at) return `bad at ${String(e.at)}`;
+  if (typeof e.at !== 'string' || !ISO_MS.test(e.at) || new Date(e.at).toISOString() !== e.at)
+    return `bad at ${String(e.at)}`;
   for (const [k, ok] of Object.entries(spec.required)) if (!ok(e[k])) return `${e.type}: bad or missing ${k}`;
   for (const [k, v] of Object.entries(e)) {
     if (k === 'type' || k === 'at' || k in spec.required) continue;
@@ -89,12 +116,19 @@ describe('second world', () => {
       assert.ok(t >= lo && t < hi, `event outside the window: ${e.at as string}`);
     }
     for (const e of events) {
-      if (typeof e.actor === 'string' && e.actor.startsWith('staff:')) assert.ok(staff.has(e.actor.slice(6)), `unknown staff ${e.actor}`);
-      if (typeof e.actor === 'string' && e.actor.startsWith('device:')) assert.ok(devices.has(e.actor.slice(7)), `unknown device ${e.actor}`);
+      if (typeof e.actor === 'string' && e.actor.startsWith('staff:'))
+        assert.ok(staff.has(e.actor.slice(6)), `unknown staff ${e.actor}`);
+      if (typeof e.actor === 'string' && e.actor.startsWith('device:'))
+        assert.ok(devices.has(e.actor.slice(7)), `unknown device ${e.actor}`);
       if (e.type === 'scan') assert.ok(devices.has(e.device as string), `scan by unknown device ${e.device as string}`);
-      if (e.type === 'assignment') assert.ok(staff.has(e.courier as string), `assignment to unknown courier ${e.courier as string}`);
+      if (e.type === 'assignment')
+        assert.ok(staff.has(e.courier as string), `assignment to unknown courier ${e.courier as string}`);
     }
-    for (const type of Object.keys(CONTRACT)) assert.ok(events.some((e) => e.type === type), `no ${type} event`);
+    for (const type of Object.keys(CONTRACT))
+      assert.ok(
+        events.some((e) => e.type === type),
+        `no ${type} event`,
+      );
   });
 
   it('plants truth actors that act in the world under ordinary ids, after the first two days', () => {
@@ -115,7 +149,10 @@ describe('second world', () => {
       assert.match(t.actor, ORDINARY);
       assert.doesNotMatch(t.actor, /attack|evil|bad|mal|x-/i);
       assert.ok(Date.parse(t.start) >= Date.parse(start) + 2 * 86_400_000, `${t.family} starts too early`);
-      assert.ok(events.some((e) => e.at === t.start && named(e).includes(t.actor)), `${t.actor} has no event at its start`);
+      assert.ok(
+        events.some((e) => e.at === t.start && named(e).includes(t.actor)),
+        `${t.actor} has no event at its start`,
+      );
       // an insider was there before the attack: their first event precedes its start
       assert.ok(firstBy.get(t.actor)! <= t.start);
     }
@@ -145,7 +182,8 @@ describe('second world', () => {
     assert.ok(s < 20, `${s.toFixed(1)} s of CPU`);
     const families = new Set(truth.map((t) => t.family));
     for (const f of SECOND_FAMILIES) assert.ok(families.has(f), `${f} not planted`);
-    for (const f of SECOND_FAMILIES) assert.ok(truth.filter((t) => t.family === f).length <= (f === 'spread-thin' ? 5 : 2), f);
+    for (const f of SECOND_FAMILIES)
+      assert.ok(truth.filter((t) => t.family === f).length <= (f === 'spread-thin' ? 5 : 2), f);
     for (let i = 1; i < events.length; i++) assert.ok((events[i - 1]!.at as string) <= (events[i]!.at as string));
   });
 });

@@ -29,7 +29,9 @@ const PLANTERS = {
 } as const;
 
 /** Every family the generator can plant: the brief's five, then the red team's. */
-export const SECOND_FAMILIES: readonly (keyof typeof PLANTERS)[] = Object.freeze(Object.keys(PLANTERS) as (keyof typeof PLANTERS)[]);
+export const SECOND_FAMILIES: readonly (keyof typeof PLANTERS)[] = Object.freeze(
+  Object.keys(PLANTERS) as (keyof typeof PLANTERS)[],
+);
 
 /** Families that may get a second attacker in a larger world. */
 const DOUBLED = new Set(['harvesting-scanner', 'harvesting-courier', 'break-glass-abuse']);
@@ -55,15 +57,34 @@ export interface SecondWorld {
  */
 export function generateSecondWorld(opts: SecondWorldOptions): SecondWorld {
   if (!Number.isInteger(opts.seed)) throw new Error('seed must be an integer');
-  if (!Number.isInteger(opts.days) || opts.days < 3 || opts.days > 60) throw new Error('days must be an integer from 3 to 60');
-  if (!Number.isInteger(opts.stations) || opts.stations < 2 || opts.stations > 64) throw new Error('stations must be an integer from 2 to 64');
+  if (!Number.isInteger(opts.days) || opts.days < 3 || opts.days > 60)
+    throw new Error('days must be an integer from 3 to 60');
+  if (!Number.isInteger(opts.stations) || opts.stations < 2 || opts.stations > 64)
+    throw new Error('stations must be an integer from 2 to 64');
   const clock = new Clock(opts.start ?? '2026-05-04T00:00:00Z', opts.days);
   const root = new Rng(opts.seed);
   const w: World = {
-    rng: root.fork(), clock, sink: new Sink(), sites: [], siteById: new Map(), devices: [], people: [], parcels: [],
-    stationDay: new Map(), hubScans: new Map(), tickets: [], reviews: [], sellers: [],
-    counters: { ticket: 40_000 + root.int(0, 9_000), review: 700_000 + root.int(0, 90_000), customer: 200_000 + root.int(0, 50_000), device: 0 },
-    builds: new Set(), used: new Set(),
+    rng: root.fork(),
+    clock,
+    sink: new Sink(),
+    sites: [],
+    siteById: new Map(),
+    devices: [],
+    people: [],
+    parcels: [],
+    stationDay: new Map(),
+    hubScans: new Map(),
+    tickets: [],
+    reviews: [],
+    sellers: [],
+    counters: {
+      ticket: 40_000 + root.int(0, 9_000),
+      review: 700_000 + root.int(0, 90_000),
+      customer: 200_000 + root.int(0, 50_000),
+      device: 0,
+    },
+    builds: new Set(),
+    used: new Set(),
   };
   // each part draws from its own stream, so that changing one part leaves the others' draws alone
   const part = <T>(fn: () => T): T => {

@@ -34,7 +34,12 @@ if (!values.out) {
 const out = values.out;
 const seed = int('seed', values.seed);
 const t0 = performance.now();
-const { events, truth } = generateSecondWorld({ seed, days: int('days', values.days), stations: int('stations', values.stations), ...(values.start ? { start: values.start } : {}) });
+const { events, truth } = generateSecondWorld({
+  seed,
+  days: int('days', values.days),
+  stations: int('stations', values.stations),
+  ...(values.start ? { start: values.start } : {}),
+});
 const ms = performance.now() - t0;
 
 const file = createWriteStream(out);
@@ -49,5 +54,7 @@ for (const e of events) {
 }
 file.end(buf, () => {
   writeFileSync(`${out}.truth.json`, JSON.stringify({ seed, attackers: truth }, null, 2) + '\n');
-  process.stdout.write(`${events.length} events, ${truth.length} attackers, generated in ${(ms / 1000).toFixed(1)} s -> ${out}\n`);
+  process.stdout.write(
+    `${events.length} events, ${truth.length} attackers, generated in ${(ms / 1000).toFixed(1)} s -> ${out}\n`,
+  );
 });

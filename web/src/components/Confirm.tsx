@@ -9,7 +9,23 @@ import { componentStrings } from './components.strings.ts';
  * shown in the dialog.
  * @example <Confirm label="Revoke" title="Revoke this device?" onConfirm={() => api(...)}>It will refuse every request.</Confirm>
  */
-export function Confirm({ label, title, children, onConfirm, danger, disabled, confirmLabel }: { label: string; title: string; children: ReactNode; onConfirm: () => Promise<unknown>; danger?: boolean; disabled?: boolean; confirmLabel?: string }) {
+export function Confirm({
+  label,
+  title,
+  children,
+  onConfirm,
+  danger,
+  disabled,
+  confirmLabel,
+}: {
+  label: string;
+  title: string;
+  children: ReactNode;
+  onConfirm: () => Promise<unknown>;
+  danger?: boolean;
+  disabled?: boolean;
+  confirmLabel?: string;
+}) {
   const t = useT(componentStrings);
   const ref = useRef<HTMLDialogElement>(null);
   const id = useId();
@@ -33,7 +49,12 @@ export function Confirm({ label, title, children, onConfirm, danger, disabled, c
   }
   return (
     <>
-      <button type="button" className={danger ? 'danger' : undefined} disabled={disabled} onClick={() => ref.current?.showModal()}>
+      <button
+        type="button"
+        className={danger ? 'danger' : undefined}
+        disabled={disabled}
+        onClick={() => ref.current?.showModal()}
+      >
         {label}
       </button>
       <dialog ref={ref} aria-labelledby={`${id}-t`} aria-describedby={`${id}-d`} onClose={() => setError(null)}>
@@ -48,7 +69,13 @@ export function Confirm({ label, title, children, onConfirm, danger, disabled, c
           <button type="button" className="secondary" onClick={close} disabled={busy}>
             {t.cancel}
           </button>
-          <button type="button" className={danger ? 'danger' : undefined} onClick={() => void go()} disabled={busy} data-confirm="">
+          <button
+            type="button"
+            className={danger ? 'danger' : undefined}
+            onClick={() => void go()}
+            disabled={busy}
+            data-confirm=""
+          >
             {busy ? t.working : (confirmLabel ?? t.confirm)}
           </button>
         </div>

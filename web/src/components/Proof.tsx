@@ -1,4 +1,14 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type FormEvent,
+  type ReactNode,
+} from 'react';
 import { fill, useT } from '../i18n.tsx';
 import { fromBase64, parseVerifierKey, verifyEntry, VerifyError, type VerifierKey } from '../verify.ts';
 import { proofStrings, reasonStrings } from './proof.strings.ts';
@@ -55,7 +65,15 @@ export function TrustedKeyProvider({ serverKey, children }: { serverKey: string 
   }, []);
   const current = parsed?.for === vkey ? parsed : undefined;
   const value = useMemo<Trusted>(
-    () => ({ vkey, source: pinned ? 'pinned' : 'server', serverKey: serverKey?.trim(), parsed: current?.key, error: current?.error, pin, unpin }),
+    () => ({
+      vkey,
+      source: pinned ? 'pinned' : 'server',
+      serverKey: serverKey?.trim(),
+      parsed: current?.key,
+      error: current?.error,
+      pin,
+      unpin,
+    }),
     [vkey, pinned, serverKey, current, pin, unpin],
   );
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
@@ -120,7 +138,15 @@ export function KeyPanel({ headingLevel = 2 }: { headingLevel?: 2 | 3 }) {
       <form className="toolbar" onSubmit={submit}>
         <label>
           {t.pasteKey}
-          <input className="mono" value={paste} onChange={(e) => setPaste(e.target.value)} autoComplete="off" spellCheck={false} size={48} required />
+          <input
+            className="mono"
+            value={paste}
+            onChange={(e) => setPaste(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+            size={48}
+            required
+          />
         </label>
         <button type="submit" className="secondary">
           {t.pinPasted}
@@ -138,7 +164,11 @@ export function KeyPanel({ headingLevel = 2 }: { headingLevel?: 2 | 3 }) {
 /** An inclusion proof as fetched: the tree size it is for, its hashes, and the signed checkpoint of that size. */
 export type LoadedProof = { readonly size: number; readonly proof: readonly string[]; readonly note: string };
 
-type State = { kind: 'idle' } | { kind: 'running' } | { kind: 'ok'; size: string; name: string; fingerprint: string; source: 'pinned' | 'server' } | { kind: 'fail'; reason: keyof (typeof reasonStrings)['en']; message: string };
+type State =
+  | { kind: 'idle' }
+  | { kind: 'running' }
+  | { kind: 'ok'; size: string; name: string; fingerprint: string; source: 'pinned' | 'server' }
+  | { kind: 'fail'; reason: keyof (typeof reasonStrings)['en']; message: string };
 
 /**
  * Verifies one entry in the browser: its exact bytes as shown (`entry`, base64) at `index`,
@@ -146,7 +176,19 @@ type State = { kind: 'idle' } | { kind: 'running' } | { kind: 'ok'; size: string
  * it runs as soon as the key is known; otherwise on the Verify button. The outcome is in an
  * element with `data-verified="true"` or `"false"`.
  */
-export function Verify({ entry, index, load, auto = false, label }: { entry: string; index: number; load: () => Promise<LoadedProof>; auto?: boolean; label?: string }) {
+export function Verify({
+  entry,
+  index,
+  load,
+  auto = false,
+  label,
+}: {
+  entry: string;
+  index: number;
+  load: () => Promise<LoadedProof>;
+  auto?: boolean;
+  label?: string;
+}) {
   const t = useT(proofStrings);
   const r = useT(reasonStrings);
   const key = useTrustedKey();
@@ -165,10 +207,27 @@ export function Verify({ entry, index, load, auto = false, label }: { entry: str
       const bytes = fromBase64(entry);
       const proof = p.proof.map((h) => fromBase64(h));
       if (!bytes || proof.some((h) => !h)) throw new VerifyError('bad-proof', 'not base64');
-      const v = await verifyEntry({ entry: bytes, index, size: p.size, proof: proof as Uint8Array[], note: p.note, vkey: key.vkey });
-      setState({ kind: 'ok', size: v.checkpoint.size.toString(), name: v.key.name, fingerprint: v.key.fingerprint, source: key.source });
+      const v = await verifyEntry({
+        entry: bytes,
+        index,
+        size: p.size,
+        proof: proof as Uint8Array[],
+        note: p.note,
+        vkey: key.vkey,
+      });
+      setState({
+        kind: 'ok',
+        size: v.checkpoint.size.toString(),
+        name: v.key.name,
+        fingerprint: v.key.fingerprint,
+        source: key.source,
+      });
     } catch (e) {
-      setState(e instanceof VerifyError ? { kind: 'fail', reason: e.reason, message: e.message } : { kind: 'fail', reason: 'unsupported', message: (e as Error).message });
+      setState(
+        e instanceof VerifyError
+          ? { kind: 'fail', reason: e.reason, message: e.message }
+          : { kind: 'fail', reason: 'unsupported', message: (e as Error).message },
+      );
     }
   }, [entry, index, load, key.vkey, key.source]);
   const latest = useRef(run);
@@ -181,7 +240,12 @@ export function Verify({ entry, index, load, auto = false, label }: { entry: str
   return (
     <div className="verify">
       {auto ? null : (
-        <button type="button" className="verify-button" onClick={() => void run()} disabled={state.kind === 'running' || !key.vkey}>
+        <button
+          type="button"
+          className="verify-button"
+          onClick={() => void run()}
+          disabled={state.kind === 'running' || !key.vkey}
+        >
           {state.kind === 'running' ? t.verifying : t.verify}
           {label ? <span className="sr-only"> {label}</span> : null}
         </button>
@@ -190,7 +254,8 @@ export function Verify({ entry, index, load, auto = false, label }: { entry: str
         {state.kind === 'running' && auto ? <span className="muted">{t.verifying}</span> : null}
         {state.kind === 'ok' ? (
           <p className="ok verify-result" data-verified="true" data-checkpoint={state.size}>
-            ✓ {fill(t.verified, { size: state.size, name: state.name, fingerprint: state.fingerprint })} <span className="muted">{state.source === 'pinned' ? t.verifiedPinned : t.verifiedServer}</span>
+            ✓ {fill(t.verified, { size: state.size, name: state.name, fingerprint: state.fingerprint })}{' '}
+            <span className="muted">{state.source === 'pinned' ? t.verifiedPinned : t.verifiedServer}</span>
           </p>
         ) : null}
         {state.kind === 'fail' ? (

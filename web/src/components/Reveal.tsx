@@ -14,7 +14,15 @@ export const REVEAL_SECONDS = 30;
  * cache, no storage) and is dropped when the time is up or the component goes away.
  * @example <Reveal subject={token} field="phone" />
  */
-export function Reveal({ subject, field, explanation: suggested }: { subject: string; field: string; explanation?: string }) {
+export function Reveal({
+  subject,
+  field,
+  explanation: suggested,
+}: {
+  subject: string;
+  field: string;
+  explanation?: string;
+}) {
   const t = useT(componentStrings);
   const id = useId();
   const dialog = useRef<HTMLDialogElement>(null);
@@ -56,7 +64,10 @@ export function Reveal({ subject, field, explanation: suggested }: { subject: st
       dialog.current?.close();
       setValue(r.value);
     } catch (err) {
-      const msg = err instanceof ApiError ? [err.message, ...err.details.map((d) => `${d.path ?? ''} ${d.problem}`.trim())].join(' — ') : (err as Error).message;
+      const msg =
+        err instanceof ApiError
+          ? [err.message, ...err.details.map((d) => `${d.path ?? ''} ${d.problem}`.trim())].join(' — ')
+          : (err as Error).message;
       setError(fill(t.refused, { message: msg }));
     } finally {
       setBusy(false);
@@ -102,18 +113,33 @@ export function Reveal({ subject, field, explanation: suggested }: { subject: st
           </label>
           <label>
             {t.explanation}
-            <input name="explanation" value={explanation} onChange={(e) => setExplanation(e.target.value)} aria-describedby={`${id}-eh`} maxLength={80} />
+            <input
+              name="explanation"
+              value={explanation}
+              onChange={(e) => setExplanation(e.target.value)}
+              aria-describedby={`${id}-eh`}
+              maxLength={80}
+            />
           </label>
           <p id={`${id}-eh`} className="muted">
             {t.explanationHelp}
           </p>
           <label className="inline">
-            <input type="checkbox" checked={glass} onChange={(e) => setGlass(e.target.checked)} name="breakGlass" /> {t.breakGlass}
+            <input type="checkbox" checked={glass} onChange={(e) => setGlass(e.target.checked)} name="breakGlass" />{' '}
+            {t.breakGlass}
           </label>
           {glass ? (
             <label>
               {t.justification}
-              <textarea name="justification" value={justification} onChange={(e) => setJustification(e.target.value)} minLength={20} maxLength={2000} required aria-describedby={`${id}-jh`} />
+              <textarea
+                name="justification"
+                value={justification}
+                onChange={(e) => setJustification(e.target.value)}
+                minLength={20}
+                maxLength={2000}
+                required
+                aria-describedby={`${id}-jh`}
+              />
               <span id={`${id}-jh`} className="muted">
                 {t.justificationHelp}
               </span>

@@ -26,7 +26,8 @@ export const componentStrings: Strings<
     revealTitle: 'Reveal the {field} of {subject}',
     purpose: 'Purpose',
     explanation: 'Explanation (ticket, case or assignment id)',
-    explanationHelp: 'The ticket, moderation case or assignment that gives you a reason. It is written to the audit log and shown to the customer.',
+    explanationHelp:
+      'The ticket, moderation case or assignment that gives you a reason. It is written to the audit log and shown to the customer.',
     breakGlass: 'Break the glass (no ticket covers this)',
     justification: 'Justification',
     justificationHelp: '20 to 2000 characters. Every break-glass reveal is reviewed by a second person.',
@@ -46,7 +47,8 @@ export const componentStrings: Strings<
     revealTitle: 'Xem {field} của {subject}',
     purpose: 'Mục đích',
     explanation: 'Căn cứ (mã phiếu hỗ trợ, vụ việc hoặc phân công)',
-    explanationHelp: 'Phiếu hỗ trợ, vụ kiểm duyệt hoặc phân công cho bạn lý do để xem. Căn cứ này được ghi vào nhật ký kiểm toán và hiển thị cho khách hàng.',
+    explanationHelp:
+      'Phiếu hỗ trợ, vụ kiểm duyệt hoặc phân công cho bạn lý do để xem. Căn cứ này được ghi vào nhật ký kiểm toán và hiển thị cho khách hàng.',
     breakGlass: 'Truy cập khẩn cấp (không có phiếu nào bao gồm việc này)',
     justification: 'Lý do',
     justificationHelp: 'Từ 20 đến 2000 ký tự. Mọi lượt truy cập khẩn cấp đều được người thứ hai xem xét.',

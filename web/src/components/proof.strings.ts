@@ -33,7 +33,8 @@ export const proofStrings: Strings<
     verifying: 'Verifying…',
     verified: 'Verified in this browser against checkpoint {size} signed by {name} ({fingerprint}).',
     verifiedPinned: 'The key is the one pinned in this browser.',
-    verifiedServer: 'The key came from this same server: compare its fingerprint with one obtained elsewhere, or pin a key you trust.',
+    verifiedServer:
+      'The key came from this same server: compare its fingerprint with one obtained elsewhere, or pin a key you trust.',
     failed: 'Not verified: {reason}',
     proof: 'Inclusion proof',
     index: 'Entry index',
@@ -44,9 +45,11 @@ export const proofStrings: Strings<
     keyName: 'Name',
     fingerprint: 'Fingerprint',
     keyText: 'Verifier key',
-    keyFromServer: 'Fetched from this server. Checking against a key from the server being checked is the weak point: compare it with the key your security team publishes (“cloak audit key”, or /log/key), then pin it.',
+    keyFromServer:
+      'Fetched from this server. Checking against a key from the server being checked is the weak point: compare it with the key your security team publishes (“cloak audit key”, or /log/key), then pin it.',
     keyPinned: 'Pinned in this browser: proofs are checked against this key, whatever the server says.',
-    keyDiffers: 'Warning: the server now presents another key than the one pinned. Proofs are still checked against the pinned key.',
+    keyDiffers:
+      'Warning: the server now presents another key than the one pinned. Proofs are still checked against the pinned key.',
     pinThis: 'Pin this key',
     unpin: 'Forget the pinned key',
     pasteKey: 'Or paste a key you trust',
@@ -59,7 +62,8 @@ export const proofStrings: Strings<
     verifying: 'Đang xác minh…',
     verified: 'Đã xác minh trong trình duyệt này theo điểm kiểm tra {size} do {name} ký ({fingerprint}).',
     verifiedPinned: 'Khóa là khóa đã ghim trong trình duyệt này.',
-    verifiedServer: 'Khóa được lấy từ chính máy chủ này: hãy so dấu vân tay với một nguồn khác, hoặc ghim một khóa bạn tin cậy.',
+    verifiedServer:
+      'Khóa được lấy từ chính máy chủ này: hãy so dấu vân tay với một nguồn khác, hoặc ghim một khóa bạn tin cậy.',
     failed: 'Không xác minh được: {reason}',
     proof: 'Bằng chứng bao hàm',
     index: 'Số thứ tự mục',
@@ -70,9 +74,11 @@ export const proofStrings: Strings<
     keyName: 'Tên',
     fingerprint: 'Dấu vân tay',
     keyText: 'Khóa xác minh',
-    keyFromServer: 'Lấy từ máy chủ này. Kiểm tra bằng khóa do chính máy chủ đang bị kiểm tra cung cấp là điểm yếu: hãy so với khóa do đội bảo mật công bố (“cloak audit key” hoặc /log/key), rồi ghim khóa đó.',
+    keyFromServer:
+      'Lấy từ máy chủ này. Kiểm tra bằng khóa do chính máy chủ đang bị kiểm tra cung cấp là điểm yếu: hãy so với khóa do đội bảo mật công bố (“cloak audit key” hoặc /log/key), rồi ghim khóa đó.',
     keyPinned: 'Đã ghim trong trình duyệt này: bằng chứng được kiểm tra theo khóa này, bất kể máy chủ nói gì.',
-    keyDiffers: 'Cảnh báo: máy chủ hiện đưa ra một khóa khác với khóa đã ghim. Bằng chứng vẫn được kiểm tra theo khóa đã ghim.',
+    keyDiffers:
+      'Cảnh báo: máy chủ hiện đưa ra một khóa khác với khóa đã ghim. Bằng chứng vẫn được kiểm tra theo khóa đã ghim.',
     pinThis: 'Ghim khóa này',
     unpin: 'Bỏ khóa đã ghim',
     pasteKey: 'Hoặc dán một khóa bạn tin cậy',
@@ -96,7 +102,8 @@ export const proofStrings: Strings<
     keyName: '名称',
     fingerprint: '指纹',
     keyText: '验证密钥',
-    keyFromServer: '从本服务器获取。用被检查的服务器提供的密钥来检查是薄弱环节：请与安全团队公布的密钥（“cloak audit key” 或 /log/key）比对，然后固定它。',
+    keyFromServer:
+      '从本服务器获取。用被检查的服务器提供的密钥来检查是薄弱环节：请与安全团队公布的密钥（“cloak audit key” 或 /log/key）比对，然后固定它。',
     keyPinned: '已固定在本浏览器中：无论服务器如何回应，证明都用此密钥检查。',
     keyDiffers: '警告：服务器现在提供的密钥与已固定的不同。证明仍用已固定的密钥检查。',
     pinThis: '固定此密钥',
@@ -120,7 +127,8 @@ export const reasonStrings: Strings<Reason | 'network'> = {
     'wrong-origin': 'the checkpoint is of another log.',
     'size-mismatch': 'the proof is for another tree size than the checkpoint.',
     'bad-proof': 'the inclusion proof does not fit this index and tree size.',
-    'root-mismatch': "the entry and its proof do not lead to the checkpoint's root: the entry, its index or the proof was altered.",
+    'root-mismatch':
+      "the entry and its proof do not lead to the checkpoint's root: the entry, its index or the proof was altered.",
     'index-mismatch': 'the entry names another index than the one given.',
     network: 'the proof or the checkpoint could not be loaded.',
   },

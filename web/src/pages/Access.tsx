@@ -12,12 +12,38 @@ import { QueryError } from '../components/QueryError.tsx';
 import { TableHead } from '../components/TableHead.tsx';
 
 /** One entry of the log as the search returns it: its columns and its exact bytes (base64). */
-type Hit = { index: number; at: string; kind: string; actor: string; subject: string | null; result: string | null; entry: string };
+type Hit = {
+  index: number;
+  at: string;
+  kind: string;
+  actor: string;
+  subject: string | null;
+  result: string | null;
+  entry: string;
+};
 type SearchPage = { entries: Hit[]; next: string | null };
 const FILTERS = ['actor', 'subject', 'purpose', 'device', 'kind', 'from', 'to'] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
 const EMPTY: Filters = { actor: '', subject: '', purpose: '', device: '', kind: '', from: '', to: '' };
-const KINDS = ['reveal', 'export', 'grant', 'break_glass_review', 'explanation', 'ticket', 'moderation', 'device', 'case', 'response', 'incident', 'trace', 'canary', 'staff', 'api_key', 'policy', 'key'];
+const KINDS = [
+  'reveal',
+  'export',
+  'grant',
+  'break_glass_review',
+  'explanation',
+  'ticket',
+  'moderation',
+  'device',
+  'case',
+  'response',
+  'incident',
+  'trace',
+  'canary',
+  'staff',
+  'api_key',
+  'policy',
+  'key',
+];
 
 /** The entry's own fields, read from the bytes that are hashed (not from anything else the server says). */
 export function decodeEntry(entry: string): Record<string, unknown> {
@@ -28,7 +54,8 @@ export function decodeEntry(entry: string): Record<string, unknown> {
     return {};
   }
 }
-const show = (v: unknown): string => (Array.isArray(v) ? v.join(', ') : v === null || v === undefined ? '—' : String(v));
+const show = (v: unknown): string =>
+  Array.isArray(v) ? v.join(', ') : v === null || v === undefined ? '—' : String(v);
 
 /** What an entry is about, in a few words: the field and purpose of a reveal, the device and its status, the case… */
 function detailOf(d: Record<string, unknown>): string {
@@ -54,7 +81,13 @@ async function loadProof(index: number): Promise<LoadedProof> {
 
 function EntryDetails({ hit }: { hit: Hit }) {
   const t = useT(accessStrings);
-  const q = useQuery({ queryKey: ['audit-proof', hit.index], queryFn: () => loadProof(hit.index), staleTime: 0, gcTime: 0, retry: false });
+  const q = useQuery({
+    queryKey: ['audit-proof', hit.index],
+    queryFn: () => loadProof(hit.index),
+    staleTime: 0,
+    gcTime: 0,
+    retry: false,
+  });
   const data = useMemo(() => decodeEntry(hit.entry), [hit.entry]);
   const load = async () => {
     const r = await q.refetch();
@@ -92,7 +125,14 @@ function SearchForm({ initial, onSearch }: { initial: Filters; onSearch: (f: Fil
     <form className="toolbar search" onSubmit={submit} role="search" aria-label={t.search}>
       <label>
         {t.actor}
-        <input id="q-actor" value={f.actor} onChange={set('actor')} placeholder="staff:u-17" aria-describedby="q-actor-help" autoComplete="off" />
+        <input
+          id="q-actor"
+          value={f.actor}
+          onChange={set('actor')}
+          placeholder="staff:u-17"
+          aria-describedby="q-actor-help"
+          autoComplete="off"
+        />
         <span id="q-actor-help" className="muted sr-only">
           {t.actorHelp}
         </span>
@@ -103,7 +143,13 @@ function SearchForm({ initial, onSearch }: { initial: Filters; onSearch: (f: Fil
       </label>
       <label>
         {t.purpose}
-        <input id="q-purpose" value={f.purpose} onChange={set('purpose')} placeholder="ticket_followup" autoComplete="off" />
+        <input
+          id="q-purpose"
+          value={f.purpose}
+          onChange={set('purpose')}
+          placeholder="ticket_followup"
+          autoComplete="off"
+        />
       </label>
       <label>
         {t.device}
@@ -111,7 +157,14 @@ function SearchForm({ initial, onSearch }: { initial: Filters; onSearch: (f: Fil
       </label>
       <label>
         {t.kind}
-        <input id="q-kind" list="q-kinds" value={f.kind} onChange={set('kind')} placeholder={t.anyKind} autoComplete="off" />
+        <input
+          id="q-kind"
+          list="q-kinds"
+          value={f.kind}
+          onChange={set('kind')}
+          placeholder={t.anyKind}
+          autoComplete="off"
+        />
         <datalist id="q-kinds">
           {KINDS.map((k) => (
             <option key={k} value={k} />
@@ -168,17 +221,38 @@ function Results({ filters }: { filters: Filters }) {
   const columns = useMemo<ColumnDef<Hit>[]>(
     () => [
       { id: 'index', header: t.index, accessorKey: 'index' },
-      { id: 'at', header: t.at, accessorKey: 'at', cell: (c) => <time dateTime={c.row.original.at}>{fmt.time(c.row.original.at)}</time> },
-      { id: 'kind', header: t.kind, accessorKey: 'kind', cell: (c) => <span className="badge">{c.row.original.kind}</span> },
+      {
+        id: 'at',
+        header: t.at,
+        accessorKey: 'at',
+        cell: (c) => <time dateTime={c.row.original.at}>{fmt.time(c.row.original.at)}</time>,
+      },
+      {
+        id: 'kind',
+        header: t.kind,
+        accessorKey: 'kind',
+        cell: (c) => <span className="badge">{c.row.original.kind}</span>,
+      },
       { id: 'actor', header: t.actor, accessorKey: 'actor', cell: (c) => <ActorLink actor={c.row.original.actor} /> },
-      { id: 'subject', header: t.subject, accessorKey: 'subject', cell: (c) => <span className="mono">{c.row.original.subject ?? '—'}</span> },
+      {
+        id: 'subject',
+        header: t.subject,
+        accessorKey: 'subject',
+        cell: (c) => <span className="mono">{c.row.original.subject ?? '—'}</span>,
+      },
       { id: 'result', header: t.result, accessorKey: 'result', cell: (c) => c.row.original.result ?? '—' },
       { id: 'detail', header: t.detail, cell: (c) => detailOf(decodeEntry(c.row.original.entry)) },
       {
         id: 'expand',
         header: () => <span className="sr-only">{t.details}</span>,
         cell: (c) => (
-          <button type="button" className="secondary details-button" data-index={c.row.original.index} aria-expanded={c.row.getIsExpanded()} onClick={c.row.getToggleExpandedHandler()}>
+          <button
+            type="button"
+            className="secondary details-button"
+            data-index={c.row.original.index}
+            aria-expanded={c.row.getIsExpanded()}
+            onClick={c.row.getToggleExpandedHandler()}
+          >
             {c.row.getIsExpanded() ? t.hide : t.details}
             <span className="sr-only"> {fill(t.entryOf, { index: c.row.original.index })}</span>
           </button>
@@ -187,7 +261,15 @@ function Results({ filters }: { filters: Filters }) {
     ],
     [t, fmt],
   );
-  const table = useReactTable({ data: hits, columns, state: { expanded }, onExpandedChange: setExpanded, getRowCanExpand: () => true, getCoreRowModel: getCoreRowModel(), getRowId: (r) => String(r.index) });
+  const table = useReactTable({
+    data: hits,
+    columns,
+    state: { expanded },
+    onExpandedChange: setExpanded,
+    getRowCanExpand: () => true,
+    getCoreRowModel: getCoreRowModel(),
+    getRowId: (r) => String(r.index),
+  });
   if (q.isError) {
     const e = q.error;
     const where = e instanceof ApiError ? e.details.map((d) => `${d.path ?? ''} ${d.problem}`.trim()).join('; ') : '';
@@ -200,7 +282,13 @@ function Results({ filters }: { filters: Filters }) {
   }
   if (!q.data) return <p role="status">{s.loading}</p>;
   return (
-    <section aria-labelledby="h-results" className="card wide" data-ready="access" data-count={hits.length} data-query={queryOf(filters, null)}>
+    <section
+      aria-labelledby="h-results"
+      className="card wide"
+      data-ready="access"
+      data-count={hits.length}
+      data-query={queryOf(filters, null)}
+    >
       <h2 id="h-results">{t.results}</h2>
       {hits.length === 0 ? <p>{t.none}</p> : <p className="muted">{fill(t.count, { n: hits.length })}</p>}
       {hits.length > 0 ? (
@@ -227,7 +315,12 @@ function Results({ filters }: { filters: Filters }) {
         </table>
       ) : null}
       {q.hasNextPage ? (
-        <button type="button" className="secondary" onClick={() => void q.fetchNextPage()} disabled={q.isFetchingNextPage}>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => void q.fetchNextPage()}
+          disabled={q.isFetchingNextPage}
+        >
           {t.more}
         </button>
       ) : null}
@@ -239,7 +332,11 @@ function Results({ filters }: { filters: Filters }) {
 export default function AccessPage() {
   const t = useT(accessStrings);
   const [filters, setFilters] = useState<Filters>(EMPTY);
-  const key = useQuery({ queryKey: ['log-key'], queryFn: () => api<string>('/log/key', { text: true, token: null }), staleTime: 60_000 });
+  const key = useQuery({
+    queryKey: ['log-key'],
+    queryFn: () => api<string>('/log/key', { text: true, token: null }),
+    staleTime: 60_000,
+  });
   return (
     <TrustedKeyProvider serverKey={key.data}>
       <h1>{t.title}</h1>

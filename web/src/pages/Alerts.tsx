@@ -1,5 +1,11 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type RowSelectionState } from '@tanstack/react-table';
+import {
+  createColumnHelper,
+  flexRender,
+  getCoreRowModel,
+  useReactTable,
+  type RowSelectionState,
+} from '@tanstack/react-table';
 import { useMemo, useState, type FormEvent } from 'react';
 import { Link } from 'wouter';
 import { api } from '../api.ts';
@@ -31,36 +37,85 @@ export default function AlertsPage() {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 
   const qs = new URLSearchParams(Object.entries(filters).filter(([, v]) => v !== '')).toString();
-  const q = useQuery({ queryKey: ['alerts', qs], queryFn: () => api<{ alerts: AlertRow[]; rules: string[] }>(`/v1/alerts${qs ? `?${qs}` : ''}`) });
+  const q = useQuery({
+    queryKey: ['alerts', qs],
+    queryFn: () => api<{ alerts: AlertRow[]; rules: string[] }>(`/v1/alerts${qs ? `?${qs}` : ''}`),
+  });
   const rows = useMemo(() => q.data?.alerts ?? [], [q.data]);
 
   const columns = useMemo(
     () => [
       col.display({
         id: 'select',
-        header: ({ table }) => <input type="checkbox" aria-label={t.selectAll} checked={table.getIsAllRowsSelected()} ref={(el) => void (el && (el.indeterminate = table.getIsSomeRowsSelected()))} onChange={table.getToggleAllRowsSelectedHandler()} />,
-        cell: ({ row }) => <input type="checkbox" aria-label={fill(t.selectRow, { rule: row.original.rule, actor: row.original.actor, at: f.time(row.original.at) })} checked={row.getIsSelected()} onChange={row.getToggleSelectedHandler()} />,
+        header: ({ table }) => (
+          <input
+            type="checkbox"
+            aria-label={t.selectAll}
+            checked={table.getIsAllRowsSelected()}
+            ref={(el) => void (el && (el.indeterminate = table.getIsSomeRowsSelected()))}
+            onChange={table.getToggleAllRowsSelectedHandler()}
+          />
+        ),
+        cell: ({ row }) => (
+          <input
+            type="checkbox"
+            aria-label={fill(t.selectRow, {
+              rule: row.original.rule,
+              actor: row.original.actor,
+              at: f.time(row.original.at),
+            })}
+            checked={row.getIsSelected()}
+            onChange={row.getToggleSelectedHandler()}
+          />
+        ),
       }),
       col.accessor('at', { header: t.at, cell: (c) => <time dateTime={c.getValue()}>{f.time(c.getValue())}</time> }),
       col.accessor('actor', {
         header: t.actor,
         cell: (c) => {
           const p = entityPath(c.getValue());
-          return p ? <Link href={p} className="mono">{c.getValue()}</Link> : <span className="mono">{c.getValue()}</span>;
+          return p ? (
+            <Link href={p} className="mono">
+              {c.getValue()}
+            </Link>
+          ) : (
+            <span className="mono">{c.getValue()}</span>
+          );
         },
       }),
       col.accessor('rule', { header: t.rule, cell: (c) => <code>{c.getValue()}</code> }),
-      col.accessor('severity', { header: t.severity, cell: (c) => <span className={`badge sev-${c.getValue()}`}>{t[c.getValue()]}</span> }),
+      col.accessor('severity', {
+        header: t.severity,
+        cell: (c) => <span className={`badge sev-${c.getValue()}`}>{t[c.getValue()]}</span>,
+      }),
       col.accessor('score', { header: t.score, cell: (c) => c.getValue().toFixed(2) }),
       col.accessor('summary', { header: t.summary }),
-      col.accessor('case', { header: t.case, cell: (c) => <Link href={`/cases/${c.getValue()}`} className="mono">{c.getValue()}</Link> }),
+      col.accessor('case', {
+        header: t.case,
+        cell: (c) => (
+          <Link href={`/cases/${c.getValue()}`} className="mono">
+            {c.getValue()}
+          </Link>
+        ),
+      }),
       col.accessor('status', { header: t.status, cell: (c) => t[c.getValue()] }),
       col.accessor('assignee', { header: t.assignee, cell: (c) => c.getValue() ?? '—' }),
-      col.accessor('classification', { header: t.classification, cell: (c) => (c.getValue() ? t[c.getValue() as 'benign'] ?? c.getValue() : '—') }),
+      col.accessor('classification', {
+        header: t.classification,
+        cell: (c) => (c.getValue() ? (t[c.getValue() as 'benign'] ?? c.getValue()) : '—'),
+      }),
     ],
     [t, f],
   );
-  const table = useReactTable({ data: rows, columns, state: { rowSelection: selection }, onRowSelectionChange: setSelection, getRowId: (r) => `${r.case}:${r.index}`, enableRowSelection: true, getCoreRowModel: getCoreRowModel() });
+  const table = useReactTable({
+    data: rows,
+    columns,
+    state: { rowSelection: selection },
+    onRowSelectionChange: setSelection,
+    getRowId: (r) => `${r.case}:${r.index}`,
+    enableRowSelection: true,
+    getCoreRowModel: getCoreRowModel(),
+  });
   const picked = table.getSelectedRowModel().rows.map((r) => r.original);
   const caseIds = [...new Set(picked.map((r) => r.case))];
 
@@ -83,7 +138,11 @@ export default function AlertsPage() {
       <form className="toolbar" onSubmit={apply} aria-label={t.filters}>
         <label>
           {t.severity}
-          <select name="severity" value={draft.severity} onChange={(e) => setDraft({ ...draft, severity: e.target.value })}>
+          <select
+            name="severity"
+            value={draft.severity}
+            onChange={(e) => setDraft({ ...draft, severity: e.target.value })}
+          >
             <option value="">{t.any}</option>
             <option value="high">{t.high}</option>
             <option value="medium">{t.medium}</option>
@@ -111,7 +170,12 @@ export default function AlertsPage() {
         </label>
         <label>
           {t.actor}
-          <input name="actor" value={draft.actor} placeholder={t.actorHelp} onChange={(e) => setDraft({ ...draft, actor: e.target.value.trim() })} />
+          <input
+            name="actor"
+            value={draft.actor}
+            placeholder={t.actorHelp}
+            onChange={(e) => setDraft({ ...draft, actor: e.target.value.trim() })}
+          />
         </label>
         <button type="submit">{t.apply}</button>
         <button
@@ -135,16 +199,32 @@ export default function AlertsPage() {
         <div className="toolbar">
           <label>
             {t.assignTo}
-            <input name="assignee" value={assignee} onChange={(e) => setAssignee(e.target.value.trim())} pattern="[A-Za-z0-9][A-Za-z0-9_\-]{0,63}" />
+            <input
+              name="assignee"
+              value={assignee}
+              onChange={(e) => setAssignee(e.target.value.trim())}
+              pattern="[A-Za-z0-9][A-Za-z0-9_\-]{0,63}"
+            />
           </label>
-          <Confirm label={t.assign} title={t.assign} disabled={caseIds.length === 0 || assignee === ''} onConfirm={() => bulk({ action: 'assign', assignee })}>
-            <p>{fill(t.selected, { n: picked.length, m: caseIds.length })} → {assignee}</p>
+          <Confirm
+            label={t.assign}
+            title={t.assign}
+            disabled={caseIds.length === 0 || assignee === ''}
+            onConfirm={() => bulk({ action: 'assign', assignee })}
+          >
+            <p>
+              {fill(t.selected, { n: picked.length, m: caseIds.length })} → {assignee}
+            </p>
           </Confirm>
         </div>
         <div className="toolbar">
           <label>
             {t.classify}
-            <select name="classification" value={classification} onChange={(e) => setClassification(e.target.value as (typeof CLASSES)[number])}>
+            <select
+              name="classification"
+              value={classification}
+              onChange={(e) => setClassification(e.target.value as (typeof CLASSES)[number])}
+            >
               {CLASSES.map((c) => (
                 <option key={c} value={c}>
                   {t[c]}
@@ -154,9 +234,22 @@ export default function AlertsPage() {
           </label>
           <label className="grow">
             {t.reason}
-            <textarea name="reason" value={reason} maxLength={500} rows={2} onChange={(e) => setReason(e.target.value)} aria-describedby="reason-help" />
+            <textarea
+              name="reason"
+              value={reason}
+              maxLength={500}
+              rows={2}
+              onChange={(e) => setReason(e.target.value)}
+              aria-describedby="reason-help"
+            />
           </label>
-          <Confirm label={t.close} title={fill(t.closeTitle, { m: caseIds.length })} danger disabled={caseIds.length === 0 || reason.trim() === ''} onConfirm={() => bulk({ action: 'close', classification, reason: reason.trim() }).then(() => setReason(''))}>
+          <Confirm
+            label={t.close}
+            title={fill(t.closeTitle, { m: caseIds.length })}
+            danger
+            disabled={caseIds.length === 0 || reason.trim() === ''}
+            onConfirm={() => bulk({ action: 'close', classification, reason: reason.trim() }).then(() => setReason(''))}
+          >
             <p>{fill(t.closeBody, { c: t[classification] })}</p>
           </Confirm>
         </div>
@@ -181,7 +274,7 @@ export default function AlertsPage() {
               <TableHead table={table} />
               <tbody>
                 {table.getRowModel().rows.map((r) => (
-                  <tr key={r.id} data-case={r.original.case} data-selected={r.getIsSelected() ? "" : undefined}>
+                  <tr key={r.id} data-case={r.original.case} data-selected={r.getIsSelected() ? '' : undefined}>
                     {r.getVisibleCells().map((c) => (
                       <td key={c.id}>{flexRender(c.column.columnDef.cell, c.getContext())}</td>
                     ))}

@@ -10,7 +10,16 @@ import { EvidenceList } from './Evidence.tsx';
 import { entityPath, type Evidence } from './triage.fns.ts';
 import { QueryError } from '../components/QueryError.tsx';
 
-type CaseAction = { type: string; device?: string; staff?: string; from?: string; to?: string; grants?: string[]; at: string; undone?: string };
+type CaseAction = {
+  type: string;
+  device?: string;
+  staff?: string;
+  from?: string;
+  to?: string;
+  grants?: string[];
+  at: string;
+  undone?: string;
+};
 type Case = {
   id: string;
   actor: string;
@@ -29,11 +38,20 @@ type Case = {
   updatedAt: string;
 };
 const CLASSES = ['true_positive', 'benign', 'false_positive'] as const;
-const message = (e: unknown) => (e instanceof ApiError ? [e.message, ...e.details.map((d) => `${d.path ?? ''} ${d.problem}`.trim())].join(' — ') : (e as Error).message);
+const message = (e: unknown) =>
+  e instanceof ApiError
+    ? [e.message, ...e.details.map((d) => `${d.path ?? ''} ${d.problem}`.trim())].join(' — ')
+    : (e as Error).message;
 
 function ActorLink({ actor }: { actor: string }) {
   const p = entityPath(actor);
-  return p ? <Link href={p} className="mono">{actor}</Link> : <span className="mono">{actor}</span>;
+  return p ? (
+    <Link href={p} className="mono">
+      {actor}
+    </Link>
+  ) : (
+    <span className="mono">{actor}</span>
+  );
 }
 
 function CaseList() {
@@ -41,7 +59,10 @@ function CaseList() {
   const s = useT(shell);
   const f = useFormat();
   const [status, setStatus] = useState('open');
-  const q = useQuery({ queryKey: ['cases', status], queryFn: () => api<{ cases: Case[] }>(`/v1/cases${status ? `?status=${status}` : ''}`) });
+  const q = useQuery({
+    queryKey: ['cases', status],
+    queryFn: () => api<{ cases: Case[] }>(`/v1/cases${status ? `?status=${status}` : ''}`),
+  });
   return (
     <>
       <h1>{t.title}</h1>
@@ -96,7 +117,9 @@ function CaseList() {
                     </td>
                     <td>{c.summary}</td>
                     <td>{c.alerts.length}</td>
-                    <td>{c.status === 'open' ? t.open : `${t.resolved} (${t[c.resolution as 'benign'] ?? c.resolution})`}</td>
+                    <td>
+                      {c.status === 'open' ? t.open : `${t.resolved} (${t[c.resolution as 'benign'] ?? c.resolution})`}
+                    </td>
                     <td>{c.assignee ?? '—'}</td>
                     <td className="mono">{c.incident ?? '—'}</td>
                   </tr>
@@ -139,11 +162,16 @@ function CaseDetail({ id }: { id: string }) {
   }
   function addNote(e: FormEvent) {
     e.preventDefault();
-    run(api(`/v1/cases/${encodeURIComponent(id)}/comments`, { method: 'POST', body: { text: note } }), t.saved).then(() => setNote(''), () => undefined);
+    run(api(`/v1/cases/${encodeURIComponent(id)}/comments`, { method: 'POST', body: { text: note } }), t.saved).then(
+      () => setNote(''),
+      () => undefined,
+    );
   }
   function assign(e: FormEvent) {
     e.preventDefault();
-    run(api(`/v1/cases/${encodeURIComponent(id)}/assign`, { method: 'POST', body: { assignee } }), t.saved).catch(() => undefined);
+    run(api(`/v1/cases/${encodeURIComponent(id)}/assign`, { method: 'POST', body: { assignee } }), t.saved).catch(
+      () => undefined,
+    );
   }
 
   return (
@@ -159,7 +187,9 @@ function CaseDetail({ id }: { id: string }) {
         </p>
       ) : null}
       {!c ? (
-        q.isError ? null : <p role="status">{s.loading}</p>
+        q.isError ? null : (
+          <p role="status">{s.loading}</p>
+        )
       ) : (
         <div className="grid" data-ready="case" data-status={c.status}>
           <section aria-labelledby="h-facts" className="card">
@@ -199,7 +229,8 @@ function CaseDetail({ id }: { id: string }) {
             <ul>
               {c.actions.map((a, i) => (
                 <li key={i}>
-                  {a.type}: {a.device ? `${a.device} ${a.from} → ${a.to}` : `${a.staff} (${a.grants?.length ?? 0})`} · {f.time(a.at)}
+                  {a.type}: {a.device ? `${a.device} ${a.from} → ${a.to}` : `${a.staff} (${a.grants?.length ?? 0})`} ·{' '}
+                  {f.time(a.at)}
                   {a.undone ? ` · ${fill(t.undone, { t: f.time(a.undone) })}` : ''}
                 </li>
               ))}
@@ -211,7 +242,13 @@ function CaseDetail({ id }: { id: string }) {
             <form className="toolbar" onSubmit={assign}>
               <label>
                 {t.assignTo}
-                <input name="assignee" value={assignee} required pattern="[A-Za-z0-9][A-Za-z0-9_\-]{0,63}" onChange={(e) => setAssignee(e.target.value.trim())} />
+                <input
+                  name="assignee"
+                  value={assignee}
+                  required
+                  pattern="[A-Za-z0-9][A-Za-z0-9_\-]{0,63}"
+                  onChange={(e) => setAssignee(e.target.value.trim())}
+                />
               </label>
               <button type="submit" disabled={c.status !== 'open'}>
                 {t.assign}
@@ -221,7 +258,11 @@ function CaseDetail({ id }: { id: string }) {
             <div className="toolbar">
               <label>
                 {t.classify}
-                <select name="classification" value={classification} onChange={(e) => setClassification(e.target.value as (typeof CLASSES)[number])}>
+                <select
+                  name="classification"
+                  value={classification}
+                  onChange={(e) => setClassification(e.target.value as (typeof CLASSES)[number])}
+                >
                   {CLASSES.map((x) => (
                     <option key={x} value={x}>
                       {t[x]}
@@ -231,9 +272,30 @@ function CaseDetail({ id }: { id: string }) {
               </label>
               <label className="grow">
                 {t.reason}
-                <textarea name="reason" rows={2} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} aria-describedby="case-reason-help" />
+                <textarea
+                  name="reason"
+                  rows={2}
+                  maxLength={500}
+                  value={reason}
+                  onChange={(e) => setReason(e.target.value)}
+                  aria-describedby="case-reason-help"
+                />
               </label>
-              <Confirm label={t.resolve} title={t.resolveTitle} danger disabled={c.status !== 'open' || reason.trim() === ''} onConfirm={() => run(api(`/v1/cases/${encodeURIComponent(id)}/resolve`, { method: 'POST', body: { resolution: classification, reason: reason.trim() } }), t.saved)}>
+              <Confirm
+                label={t.resolve}
+                title={t.resolveTitle}
+                danger
+                disabled={c.status !== 'open' || reason.trim() === ''}
+                onConfirm={() =>
+                  run(
+                    api(`/v1/cases/${encodeURIComponent(id)}/resolve`, {
+                      method: 'POST',
+                      body: { resolution: classification, reason: reason.trim() },
+                    }),
+                    t.saved,
+                  )
+                }
+              >
                 <p>{fill(t.resolveBody, { c: t[classification] })}</p>
               </Confirm>
             </div>
@@ -250,25 +312,61 @@ function CaseDetail({ id }: { id: string }) {
               <div className="stack">
                 <label>
                   {t.incTitle}
-                  <input name="title" value={esc.title} minLength={3} maxLength={200} onChange={(e) => setEsc({ ...esc, title: e.target.value })} />
+                  <input
+                    name="title"
+                    value={esc.title}
+                    minLength={3}
+                    maxLength={200}
+                    onChange={(e) => setEsc({ ...esc, title: e.target.value })}
+                  />
                 </label>
                 <label>
                   {t.where}
-                  <input name="where" value={esc.where} maxLength={200} onChange={(e) => setEsc({ ...esc, where: e.target.value })} />
+                  <input
+                    name="where"
+                    value={esc.where}
+                    maxLength={200}
+                    onChange={(e) => setEsc({ ...esc, where: e.target.value })}
+                  />
                 </label>
                 <label>
                   {t.measures}
-                  <textarea name="measures" rows={2} maxLength={4000} value={esc.measures} onChange={(e) => setEsc({ ...esc, measures: e.target.value })} />
+                  <textarea
+                    name="measures"
+                    rows={2}
+                    maxLength={4000}
+                    value={esc.measures}
+                    onChange={(e) => setEsc({ ...esc, measures: e.target.value })}
+                  />
                 </label>
                 <label className="inline">
-                  <input type="checkbox" name="highRisk" checked={esc.highRisk} onChange={(e) => setEsc({ ...esc, highRisk: e.target.checked })} /> {t.highRisk}
+                  <input
+                    type="checkbox"
+                    name="highRisk"
+                    checked={esc.highRisk}
+                    onChange={(e) => setEsc({ ...esc, highRisk: e.target.checked })}
+                  />{' '}
+                  {t.highRisk}
                 </label>
                 <div>
                   <Confirm
                     label={t.escalate}
                     title={t.escalateTitle}
                     disabled={esc.title.trim().length < 3 || !esc.where.trim() || !esc.measures.trim()}
-                    onConfirm={() => run(api(`/v1/cases/${encodeURIComponent(id)}/escalate`, { method: 'POST', body: { title: esc.title.trim(), where: esc.where.trim(), measures: esc.measures.trim(), ...(esc.highRisk ? { highRisk: true } : {}) } }), t.saved)}
+                    onConfirm={() =>
+                      run(
+                        api(`/v1/cases/${encodeURIComponent(id)}/escalate`, {
+                          method: 'POST',
+                          body: {
+                            title: esc.title.trim(),
+                            where: esc.where.trim(),
+                            measures: esc.measures.trim(),
+                            ...(esc.highRisk ? { highRisk: true } : {}),
+                          },
+                        }),
+                        t.saved,
+                      )
+                    }
                   >
                     <p>{t.escalateBody}</p>
                   </Confirm>
@@ -291,7 +389,14 @@ function CaseDetail({ id }: { id: string }) {
             <form onSubmit={addNote} className="stack">
               <label>
                 {t.addNote}
-                <textarea name="note" rows={3} maxLength={4000} required value={note} onChange={(e) => setNote(e.target.value)} />
+                <textarea
+                  name="note"
+                  rows={3}
+                  maxLength={4000}
+                  required
+                  value={note}
+                  onChange={(e) => setNote(e.target.value)}
+                />
               </label>
               <div>
                 <button type="submit">{t.save}</button>
@@ -304,7 +409,8 @@ function CaseDetail({ id }: { id: string }) {
             {[...c.alerts].reverse().map((a, i) => (
               <article key={i} aria-labelledby={`cev-${i}`} className="alert-evidence">
                 <h3 id={`cev-${i}`}>
-                  <code>{a.rule}</code> <span className={`badge sev-${a.severity}`}>{a.severity}</span> · {f.time(a.at)} · {a.score.toFixed(2)}
+                  <code>{a.rule}</code> <span className={`badge sev-${a.severity}`}>{a.severity}</span> · {f.time(a.at)}{' '}
+                  · {a.score.toFixed(2)}
                 </h3>
                 <p>{a.summary}</p>
                 <EvidenceList items={a.evidence} />

@@ -7,8 +7,23 @@ import { LangSwitch } from '../Layout.tsx';
 import { shell } from '../strings.ts';
 import { codeWords, customerStrings } from './customer.strings.ts';
 
-type Access = { at: string; role: string; field: string; purpose: string; result: string; index: number; entry: string; proof: string[] };
-type Report = { subject: string; checkpoint: { size: number; root: string; note: string }; verifierKey: string; accesses: Access[]; refused: Access[] };
+type Access = {
+  at: string;
+  role: string;
+  field: string;
+  purpose: string;
+  result: string;
+  index: number;
+  entry: string;
+  proof: string[];
+};
+type Report = {
+  subject: string;
+  checkpoint: { size: number; root: string; note: string };
+  verifierKey: string;
+  accesses: Access[];
+  refused: Access[];
+};
 type Link = { token: string; subject: string };
 
 const KEY = 'cloak.customer';
@@ -57,7 +72,18 @@ function AccessRows({ rows, report }: { rows: Access[]; report: Report }) {
       </thead>
       <tbody>
         {rows.map((a) => (
-          <Row key={a.index} a={a} report={report} cells={[f.time(a.at), word(a.role), word(a.field), word(a.purpose) === a.purpose ? a.purpose : `${word(a.purpose)} (${a.purpose})`, a.result in t ? t[a.result as 'ok'] : a.result]} />
+          <Row
+            key={a.index}
+            a={a}
+            report={report}
+            cells={[
+              f.time(a.at),
+              word(a.role),
+              word(a.field),
+              word(a.purpose) === a.purpose ? a.purpose : `${word(a.purpose)} (${a.purpose})`,
+              a.result in t ? t[a.result as 'ok'] : a.result,
+            ]}
+          />
         ))}
       </tbody>
     </table>
@@ -66,10 +92,21 @@ function AccessRows({ rows, report }: { rows: Access[]; report: Report }) {
 
 function Row({ a, report, cells }: { a: Access; report: Report; cells: string[] }) {
   // The proof and checkpoint came with the report; the browser checks them itself.
-  const load = useMemo(() => () => Promise.resolve({ size: report.checkpoint.size, proof: a.proof, note: report.checkpoint.note }), [a, report]);
+  const load = useMemo(
+    () => () => Promise.resolve({ size: report.checkpoint.size, proof: a.proof, note: report.checkpoint.note }),
+    [a, report],
+  );
   return (
     <tr data-index={a.index} data-result={a.result}>
-      {cells.map((c, i) => (i === 0 ? <th key={i} scope="row">{c}</th> : <td key={i}>{c}</td>))}
+      {cells.map((c, i) =>
+        i === 0 ? (
+          <th key={i} scope="row">
+            {c}
+          </th>
+        ) : (
+          <td key={i}>{c}</td>
+        ),
+      )}
       <td>
         <Verify entry={a.entry} index={a.index} load={load} auto />
       </td>
@@ -136,7 +173,13 @@ function AffectedCheck() {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const failure = (e: unknown, onBadInput: string) =>
-    e instanceof ApiError ? (e.status === 429 ? t.tooMany : e.status === 400 ? onBadInput : fill(t.failed, { message: e.message })) : fill(t.failed, { message: (e as Error).message });
+    e instanceof ApiError
+      ? e.status === 429
+        ? t.tooMany
+        : e.status === 400
+          ? onBadInput
+          : fill(t.failed, { message: e.message })
+      : fill(t.failed, { message: (e as Error).message });
   async function start(e: FormEvent) {
     e.preventDefault();
     setBusy(true);
@@ -157,7 +200,10 @@ function AffectedCheck() {
     setBusy(true);
     setError(undefined);
     try {
-      const answer = await api<Answer>('/v1/affected/verify', { body: { challenge: step.challenge, code: code.trim() }, token: null });
+      const answer = await api<Answer>('/v1/affected/verify', {
+        body: { challenge: step.challenge, code: code.trim() },
+        token: null,
+      });
       setCode('');
       setStep({ at: 'answer', answer });
     } catch (err) {
@@ -179,7 +225,14 @@ function AffectedCheck() {
         <form className="toolbar" onSubmit={start}>
           <label>
             {t.identifier}
-            <input id="affected-identifier" value={identifier} onChange={(e) => setIdentifier(e.target.value)} autoComplete="off" required maxLength={254} />
+            <input
+              id="affected-identifier"
+              value={identifier}
+              onChange={(e) => setIdentifier(e.target.value)}
+              autoComplete="off"
+              required
+              maxLength={254}
+            />
           </label>
           <button type="submit" disabled={busy}>
             {t.sendCode}
@@ -191,7 +244,16 @@ function AffectedCheck() {
           <p role="status">{t.sent}</p>
           <label>
             {t.code}
-            <input id="affected-code" value={code} onChange={(e) => setCode(e.target.value)} inputMode="numeric" pattern="[0-9]{6}" autoComplete="one-time-code" required maxLength={6} />
+            <input
+              id="affected-code"
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+              inputMode="numeric"
+              pattern="[0-9]{6}"
+              autoComplete="one-time-code"
+              required
+              maxLength={6}
+            />
           </label>
           <button type="submit" disabled={busy}>
             {t.check}
@@ -209,8 +271,13 @@ function AffectedCheck() {
               <ul>
                 {step.answer.incidents.map((i, k) => (
                   <li key={k}>
-                    {fill(t.discovered, { date: f.time(i.discoveredAt) })}. {t.dataConcerned}: {i.categories.map(word).join(', ')}.
-                    <p>{i.categories.includes('tracking') || i.categories.includes('phone') ? t.adviceScam : t.adviceGeneral}</p>
+                    {fill(t.discovered, { date: f.time(i.discoveredAt) })}. {t.dataConcerned}:{' '}
+                    {i.categories.map(word).join(', ')}.
+                    <p>
+                      {i.categories.includes('tracking') || i.categories.includes('phone')
+                        ? t.adviceScam
+                        : t.adviceGeneral}
+                    </p>
                   </li>
                 ))}
               </ul>

@@ -1,5 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { createColumnHelper, flexRender, getCoreRowModel, getSortedRowModel, useReactTable, type SortingState } from '@tanstack/react-table';
+import {
+  createColumnHelper,
+  flexRender,
+  getCoreRowModel,
+  getSortedRowModel,
+  useReactTable,
+  type SortingState,
+} from '@tanstack/react-table';
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { Link } from 'wouter';
 import { api } from '../api.ts';
@@ -10,7 +17,17 @@ import { shell } from '../strings.ts';
 import { deviceStrings } from './devices.strings.ts';
 import { QueryError } from '../components/QueryError.tsx';
 
-type Device = { id: string; station: string; kind: 'scanner' | 'courier_app'; build: string; buildKnown: boolean; status: 'active' | 'restricted' | 'revoked'; enrolledAt: string; statusAt: string; lastActivity: string | null };
+type Device = {
+  id: string;
+  station: string;
+  kind: 'scanner' | 'courier_app';
+  build: string;
+  buildKnown: boolean;
+  status: 'active' | 'restricted' | 'revoked';
+  enrolledAt: string;
+  statusAt: string;
+  lastActivity: string | null;
+};
 type Station = { id: string; name: string; kind: string };
 type Code = { code: string; station: string; kind: string; expiresAt: string };
 
@@ -21,11 +38,17 @@ const col = createColumnHelper<Device>();
 
 function StatusActions({ d, onDone }: { d: Device; onDone: () => void }) {
   const t = useT(deviceStrings);
-  const set = (status: string) => api(`/v1/devices/${encodeURIComponent(d.id)}/status`, { body: { status } }).then(onDone);
+  const set = (status: string) =>
+    api(`/v1/devices/${encodeURIComponent(d.id)}/status`, { body: { status } }).then(onDone);
   return (
     <div className="row-actions">
       {d.status === 'active' ? (
-        <Confirm label={t.quarantine} title={fill(t.quarantineTitle, { id: d.id })} danger onConfirm={() => set('restricted')}>
+        <Confirm
+          label={t.quarantine}
+          title={fill(t.quarantineTitle, { id: d.id })}
+          danger
+          onConfirm={() => set('restricted')}
+        >
           <p>{t.quarantineBody}</p>
         </Confirm>
       ) : null}
@@ -50,7 +73,12 @@ function Enrollment({ stations }: { stations: Station[] }) {
   const [station, setStation] = useState(stations[0]?.id ?? '');
   const [kind, setKind] = useState<'scanner' | 'courier_app'>('scanner');
   const [ttl, setTtl] = useState('60');
-  const m = useMutation({ mutationFn: () => api<Code>(`/v1/stations/${encodeURIComponent(station)}/enrollment-codes`, { body: { kind, ttlMinutes: Number(ttl) } }) });
+  const m = useMutation({
+    mutationFn: () =>
+      api<Code>(`/v1/stations/${encodeURIComponent(station)}/enrollment-codes`, {
+        body: { kind, ttlMinutes: Number(ttl) },
+      }),
+  });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     m.mutate();
@@ -89,7 +117,8 @@ function Enrollment({ stations }: { stations: Station[] }) {
       {m.data ? (
         <div role="status" className="code-once" data-code="">
           <p>
-            {t.code} ({m.data.station}, {t[m.data.kind as 'scanner'] ?? m.data.kind}): <output className="mono big">{m.data.code}</output>
+            {t.code} ({m.data.station}, {t[m.data.kind as 'scanner'] ?? m.data.kind}):{' '}
+            <output className="mono big">{m.data.code}</output>
           </p>
           <p className="muted">
             {t.codeOnce} {fill(t.expires, { t: f.time(m.data.expiresAt) })}
@@ -107,7 +136,11 @@ export default function DevicesPage() {
   const { me } = useMe();
   const qc = useQueryClient();
   const manager = !!me && MANAGERS.includes(me.role);
-  const devices = useQuery({ queryKey: ['devices'], queryFn: () => api<{ devices: Device[] }>('/v1/devices'), refetchInterval: 15_000 });
+  const devices = useQuery({
+    queryKey: ['devices'],
+    queryFn: () => api<{ devices: Device[] }>('/v1/devices'),
+    refetchInterval: 15_000,
+  });
   const stations = useQuery({ queryKey: ['stations'], queryFn: () => api<{ stations: Station[] }>('/v1/stations') });
   const [station, setStation] = useState('');
   const [build, setBuild] = useState('');
@@ -116,31 +149,72 @@ export default function DevicesPage() {
   const all = devices.data?.devices;
   const builds = useMemo(() => [...new Set((all ?? []).map((d) => d.build))].sort(), [all]);
   const rows = useMemo(
-    () => (all ?? []).filter((d) => (!station || d.station === station) && (!state || d.status === state) && (!build || (build === 'unknown' ? !d.buildKnown : d.build === build))),
+    () =>
+      (all ?? []).filter(
+        (d) =>
+          (!station || d.station === station) &&
+          (!state || d.status === state) &&
+          (!build || (build === 'unknown' ? !d.buildKnown : d.build === build)),
+      ),
     [all, station, state, build],
   );
   const refresh = () => void qc.invalidateQueries({ queryKey: ['devices'] });
   const columns = useMemo(
     () => [
-      col.accessor('id', { header: t.device, cell: (c) => <Link href={`/entity/device/${c.getValue()}`} className="mono">{c.getValue()}</Link> }),
+      col.accessor('id', {
+        header: t.device,
+        cell: (c) => (
+          <Link href={`/entity/device/${c.getValue()}`} className="mono">
+            {c.getValue()}
+          </Link>
+        ),
+      }),
       col.accessor('station', { header: t.station }),
       col.accessor('kind', { header: t.kind, cell: (c) => t[c.getValue()] }),
       col.accessor('build', {
         header: t.build,
         cell: (c) => (
           <>
-            <code title={c.getValue()}>{c.getValue().slice(0, 12)}…</code> {c.row.original.buildKnown ? null : <span className="badge sev-high">{t.unknownBuild}</span>}
+            <code title={c.getValue()}>{c.getValue().slice(0, 12)}…</code>{' '}
+            {c.row.original.buildKnown ? null : <span className="badge sev-high">{t.unknownBuild}</span>}
           </>
         ),
       }),
-      col.accessor('status', { header: t.state, cell: (c) => <span className={`badge state-${c.getValue()}`} data-status={c.getValue()}>{t[c.getValue()]}</span> }),
-      col.accessor((d) => d.lastActivity ?? '', { id: 'lastActivity', header: t.lastActivity, cell: (c) => (c.row.original.lastActivity ? f.time(c.row.original.lastActivity) : <span className="muted">{t.never}</span>) }),
+      col.accessor('status', {
+        header: t.state,
+        cell: (c) => (
+          <span className={`badge state-${c.getValue()}`} data-status={c.getValue()}>
+            {t[c.getValue()]}
+          </span>
+        ),
+      }),
+      col.accessor((d) => d.lastActivity ?? '', {
+        id: 'lastActivity',
+        header: t.lastActivity,
+        cell: (c) =>
+          c.row.original.lastActivity ? f.time(c.row.original.lastActivity) : <span className="muted">{t.never}</span>,
+      }),
       col.accessor('enrolledAt', { header: t.enrolled, cell: (c) => f.time(c.getValue()) }),
-      ...(manager ? [col.display({ id: 'actions', header: t.actions, cell: (c) => <StatusActions d={c.row.original} onDone={refresh} /> })] : []),
+      ...(manager
+        ? [
+            col.display({
+              id: 'actions',
+              header: t.actions,
+              cell: (c) => <StatusActions d={c.row.original} onDone={refresh} />,
+            }),
+          ]
+        : []),
     ],
     [t, f, manager],
   );
-  const table = useReactTable({ data: rows, columns, state: { sorting }, onSortingChange: setSorting, getCoreRowModel: getCoreRowModel(), getSortedRowModel: getSortedRowModel() });
+  const table = useReactTable({
+    data: rows,
+    columns,
+    state: { sorting },
+    onSortingChange: setSorting,
+    getCoreRowModel: getCoreRowModel(),
+    getSortedRowModel: getSortedRowModel(),
+  });
   const error = devices.error ?? stations.error;
   return (
     <>
@@ -206,9 +280,18 @@ export default function DevicesPage() {
                         const sorted = h.column.getIsSorted();
                         const label = flexRender(h.column.columnDef.header, h.getContext());
                         return (
-                          <th key={h.id} scope="col" aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}>
+                          <th
+                            key={h.id}
+                            scope="col"
+                            aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}
+                          >
                             {h.column.getCanSort() ? (
-                              <button type="button" className="link" onClick={h.column.getToggleSortingHandler()} title={fill(t.sortBy, { col: String(h.column.columnDef.header) })}>
+                              <button
+                                type="button"
+                                className="link"
+                                onClick={h.column.getToggleSortingHandler()}
+                                title={fill(t.sortBy, { col: String(h.column.columnDef.header) })}
+                              >
                                 {label} {sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : ''}
                               </button>
                             ) : (

@@ -13,14 +13,44 @@ import { QueryError } from '../components/QueryError.tsx';
 
 const Chart = lazy(() => import('../Chart.tsx'));
 
-type TimelineItem = { at: string; kind: string; result: string | null; subject: string | null; parcel: string | null; field: string | null; purpose: string | null; explanation: string | null; explained: boolean | null; judgedBy: 'engine' | 'entry' | null; auditIndex: number | null };
+type TimelineItem = {
+  at: string;
+  kind: string;
+  result: string | null;
+  subject: string | null;
+  parcel: string | null;
+  field: string | null;
+  purpose: string | null;
+  explanation: string | null;
+  explained: boolean | null;
+  judgedBy: 'engine' | 'entry' | null;
+  auditIndex: number | null;
+};
 type Entity = {
   kind: 'staff' | 'device';
   id: string;
   actor: string;
-  staff: { role: string; team: string | null; station: string | null; disabledAt: string | null; grantsInForce: number } | null;
-  device: { id: string; station: string; kind: string; build: string; buildKnown: boolean; status: string; statusAt: string } | null;
-  risk: { points: { at: string; score: number; rule: string; severity: string; case: string }[]; hours: string[]; scores: number[] };
+  staff: {
+    role: string;
+    team: string | null;
+    station: string | null;
+    disabledAt: string | null;
+    grantsInForce: number;
+  } | null;
+  device: {
+    id: string;
+    station: string;
+    kind: string;
+    build: string;
+    buildKnown: boolean;
+    status: string;
+    statusAt: string;
+  } | null;
+  risk: {
+    points: { at: string; score: number; rule: string; severity: string; case: string }[];
+    hours: string[];
+    scores: number[];
+  };
   timeline: TimelineItem[];
   evidence: { case: string; rule: string; severity: string; at: string; summary: string; items: Evidence[] }[];
   cases: { id: string; status: string; severity: string; incident: string | null }[];
@@ -35,18 +65,26 @@ export default function EntityPage() {
   const client = useQueryClient();
   const [done, setDone] = useState<string | null>(null);
   const key = ['entity', kind, id];
-  const q = useQuery({ queryKey: key, queryFn: () => api<Entity>(`/v1/entities/${encodeURIComponent(kind)}/${encodeURIComponent(id)}`) });
+  const q = useQuery({
+    queryKey: key,
+    queryFn: () => api<Entity>(`/v1/entities/${encodeURIComponent(kind)}/${encodeURIComponent(id)}`),
+  });
   const e = q.data;
   const series = useMemo(() => (e ? [{ label: t.score, values: e.risk.scores, color: '#b3261e' }] : []), [e, t]);
   const refresh = () => client.invalidateQueries({ queryKey: key });
 
   async function quarantine(status: 'restricted' | 'revoked') {
-    const d = await api<{ status: string }>(`/v1/entities/device/${encodeURIComponent(id)}/status`, { method: 'POST', body: { status } });
+    const d = await api<{ status: string }>(`/v1/entities/device/${encodeURIComponent(id)}/status`, {
+      method: 'POST',
+      body: { status },
+    });
     setDone(fill(t.statusSet, { s: d.status }));
     await refresh();
   }
   async function suspend() {
-    const r = await api<{ grants: string[] }>(`/v1/entities/staff/${encodeURIComponent(id)}/suspend-grants`, { method: 'POST' });
+    const r = await api<{ grants: string[] }>(`/v1/entities/staff/${encodeURIComponent(id)}/suspend-grants`, {
+      method: 'POST',
+    });
     setDone(r.grants.length ? fill(t.suspended, { n: r.grants.length }) : t.nothingSuspended);
     await refresh();
   }
@@ -57,7 +95,9 @@ export default function EntityPage() {
       <h1>{title}</h1>
       <QueryError q={q} />
       {!e ? (
-        q.isError ? null : <p role="status">{s.loading}</p>
+        q.isError ? null : (
+          <p role="status">{s.loading}</p>
+        )
       ) : (
         <div className="grid" data-ready="entity">
           <section aria-labelledby="h-facts" className="card">
@@ -112,10 +152,21 @@ export default function EntityPage() {
             <div className="toolbar">
               {e.device ? (
                 <>
-                  <Confirm label={t.restrict} title={t.restrictTitle} disabled={e.device.status !== 'active'} onConfirm={() => quarantine('restricted')}>
+                  <Confirm
+                    label={t.restrict}
+                    title={t.restrictTitle}
+                    disabled={e.device.status !== 'active'}
+                    onConfirm={() => quarantine('restricted')}
+                  >
                     <p>{t.restrictBody}</p>
                   </Confirm>
-                  <Confirm label={t.revoke} title={t.revokeTitle} danger disabled={e.device.status === 'revoked'} onConfirm={() => quarantine('revoked')}>
+                  <Confirm
+                    label={t.revoke}
+                    title={t.revokeTitle}
+                    danger
+                    disabled={e.device.status === 'revoked'}
+                    onConfirm={() => quarantine('revoked')}
+                  >
                     <p>{t.revokeBody}</p>
                   </Confirm>
                 </>
@@ -172,7 +223,8 @@ export default function EntityPage() {
             {e.evidence.map((a, i) => (
               <article key={i} aria-labelledby={`ev-${i}`} className="alert-evidence">
                 <h3 id={`ev-${i}`}>
-                  <code>{a.rule}</code> <span className={`badge sev-${a.severity}`}>{a.severity}</span> · {f.time(a.at)} ·{' '}
+                  <code>{a.rule}</code> <span className={`badge sev-${a.severity}`}>{a.severity}</span> · {f.time(a.at)}{' '}
+                  ·{' '}
                   <Link href={`/cases/${a.case}`} className="mono">
                     {a.case}
                   </Link>
@@ -211,7 +263,8 @@ export default function EntityPage() {
                         <td>
                           {x.subject ? (
                             <>
-                              <span className="mono">{x.subject}</span> <Reveal subject={x.subject} field={x.field ?? 'phone'} />
+                              <span className="mono">{x.subject}</span>{' '}
+                              <Reveal subject={x.subject} field={x.field ?? 'phone'} />
                             </>
                           ) : (
                             <span className="mono">{x.parcel ?? '—'}</span>
@@ -224,7 +277,10 @@ export default function EntityPage() {
                           {x.explained === null ? (
                             t.notJudged
                           ) : (
-                            <span className={x.explained ? 'ok' : 'late'} title={x.judgedBy === 'engine' ? t.byEngine : undefined}>
+                            <span
+                              className={x.explained ? 'ok' : 'late'}
+                              title={x.judgedBy === 'engine' ? t.byEngine : undefined}
+                            >
                               {x.explained ? t.explained : t.unexplained}
                             </span>
                           )}

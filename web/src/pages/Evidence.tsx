@@ -19,7 +19,8 @@ export function EvidenceList({ items }: { items: readonly Evidence[] }) {
             .map(([k, v]) => (
               <span key={k} className="ev-field">
                 {' · '}
-                <span className="muted">{k}:</span> <span className="mono">{typeof v === 'string' ? v : JSON.stringify(v)}</span>
+                <span className="muted">{k}:</span>{' '}
+                <span className="mono">{typeof v === 'string' ? v : JSON.stringify(v)}</span>
                 {k === 'customer' && typeof v === 'string' ? (
                   <>
                     {' '}

@@ -8,7 +8,15 @@ import { shell } from '../strings.ts';
 import { categoryNames, incidentStrings } from './incidents.strings.ts';
 import { QueryError } from '../components/QueryError.tsx';
 
-type Deadline = { jurisdiction: string; kind: 'regulator' | 'individuals'; to: string; law: string; due: string; rule: string; met: string | null };
+type Deadline = {
+  jurisdiction: string;
+  kind: 'regulator' | 'individuals';
+  to: string;
+  law: string;
+  due: string;
+  rule: string;
+  met: string | null;
+};
 type Incident = {
   id: string;
   title: string;
@@ -23,10 +31,33 @@ type Incident = {
   measures: string;
   openedAt: string;
 };
-type NotifyItem = { jurisdiction: string; audience: 'regulator' | 'individuals'; notify: boolean; law: string; reason: string; rationale: string };
-type Doc = { doc: 'report' | 'notice'; lang: Lang; text: string; sha256: string; approvedBy: string | null; approvedAt: string | null };
+type NotifyItem = {
+  jurisdiction: string;
+  audience: 'regulator' | 'individuals';
+  notify: boolean;
+  law: string;
+  reason: string;
+  rationale: string;
+};
+type Doc = {
+  doc: 'report' | 'notice';
+  lang: Lang;
+  text: string;
+  sha256: string;
+  approvedBy: string | null;
+  approvedAt: string | null;
+};
 type Send = { id: string; langs: Record<string, number>; sent: number; unreachable: number; by: string; at: string };
-type Documents = { decision: { items: NotifyItem[]; individuals: boolean; regulators: string[]; risk: { high: boolean; contact: string[]; identity: string[]; setByHand: boolean } }; documents: Doc[]; sends: Send[] };
+type Documents = {
+  decision: {
+    items: NotifyItem[];
+    individuals: boolean;
+    regulators: string[];
+    risk: { high: boolean; contact: string[]; identity: string[]; setByHand: boolean };
+  };
+  documents: Doc[];
+  sends: Send[];
+};
 
 /** "3 h 05 min", from milliseconds. */
 function span(ms: number): string {
@@ -62,7 +93,11 @@ export default function IncidentsPage() {
   const s = useT(shell);
   const f = useFormat();
   const now = useNow();
-  const q = useQuery({ queryKey: ['incidents'], queryFn: () => api<{ incidents: Incident[] }>('/v1/incidents'), refetchInterval: 15_000 });
+  const q = useQuery({
+    queryKey: ['incidents'],
+    queryFn: () => api<{ incidents: Incident[] }>('/v1/incidents'),
+    refetchInterval: 15_000,
+  });
   return (
     <>
       <h1>{t.title}</h1>
@@ -92,9 +127,21 @@ export default function IncidentsPage() {
                     <Link href={`/incidents/${i.id}`}>{i.title}</Link>
                   </th>
                   <td>{f.number(i.subjects)}</td>
-                  <td>{Object.entries(i.jurisdictions).map(([j, n]) => `${j} ${f.number(n)}`).join(' · ')}</td>
+                  <td>
+                    {Object.entries(i.jurisdictions)
+                      .map(([j, n]) => `${j} ${f.number(n)}`)
+                      .join(' · ')}
+                  </td>
                   <td>{f.time(i.discoveredAt)}</td>
-                  <td>{next ? <>{next.jurisdiction} · {t[next.kind]}: <Countdown due={next.due} now={now} /></> : <span className="ok">{t.allMet}</span>}</td>
+                  <td>
+                    {next ? (
+                      <>
+                        {next.jurisdiction} · {t[next.kind]}: <Countdown due={next.due} now={now} />
+                      </>
+                    ) : (
+                      <span className="ok">{t.allMet}</span>
+                    )}
+                  </td>
                 </tr>
               );
             })}
@@ -111,12 +158,22 @@ function Decision({ d, incident }: { d: Documents['decision']; incident: Inciden
   const cat = (xs: readonly string[]) => xs.map((x) => c[x as 'phone'] ?? x).join(t.and);
   const words = (i: NotifyItem) => {
     const key = i.reason === 'gdpr34_high_risk' && d.risk.setByHand ? 'gdpr34_high_risk_hand' : (i.reason as 'no_rule');
-    return fill(t[key] ?? i.rationale, { n: incident.jurisdictions[i.jurisdiction] ?? 0, contact: cat(d.risk.contact), identity: cat(d.risk.identity), categories: cat(incident.categories) });
+    return fill(t[key] ?? i.rationale, {
+      n: incident.jurisdictions[i.jurisdiction] ?? 0,
+      contact: cat(d.risk.contact),
+      identity: cat(d.risk.identity),
+      categories: cat(incident.categories),
+    });
   };
   return (
     <section aria-labelledby="h-decision" className="card wide" data-decision="">
       <h2 id="h-decision">{t.decision}</h2>
-      <p>{fill(t.decisionSummary, { regulators: d.regulators.join(', ') || '—', individuals: d.individuals ? t.yes : t.decisionNoIndividuals })}</p>
+      <p>
+        {fill(t.decisionSummary, {
+          regulators: d.regulators.join(', ') || '—',
+          individuals: d.individuals ? t.yes : t.decisionNoIndividuals,
+        })}
+      </p>
       <table>
         <caption className="sr-only">{t.decision}</caption>
         <thead>
@@ -130,7 +187,11 @@ function Decision({ d, incident }: { d: Documents['decision']; incident: Inciden
         </thead>
         <tbody>
           {d.items.map((i) => (
-            <tr key={`${i.jurisdiction}/${i.audience}`} data-notify={`${i.jurisdiction}/${i.audience}`} data-reason={i.reason}>
+            <tr
+              key={`${i.jurisdiction}/${i.audience}`}
+              data-notify={`${i.jurisdiction}/${i.audience}`}
+              data-reason={i.reason}
+            >
               <th scope="row">{i.jurisdiction}</th>
               <td>{t[i.audience]}</td>
               <td className={i.notify ? 'soon' : 'muted'}>{i.notify ? t.notifyYes : t.notifyNo}</td>
@@ -152,7 +213,12 @@ function Texts({ id, docs, onChange }: { id: string; docs: Doc[]; onChange: () =
   const tab = (l: Lang) => `${base}-tab-${l}`;
   const onKey = (e: KeyboardEvent) => {
     const i = LANGS.indexOf(lang);
-    const next = e.key === 'ArrowRight' ? LANGS[(i + 1) % LANGS.length] : e.key === 'ArrowLeft' ? LANGS[(i + LANGS.length - 1) % LANGS.length] : undefined;
+    const next =
+      e.key === 'ArrowRight'
+        ? LANGS[(i + 1) % LANGS.length]
+        : e.key === 'ArrowLeft'
+          ? LANGS[(i + LANGS.length - 1) % LANGS.length]
+          : undefined;
     if (next) {
       setLang(next);
       document.getElementById(tab(next))?.focus();
@@ -163,7 +229,18 @@ function Texts({ id, docs, onChange }: { id: string; docs: Doc[]; onChange: () =
       <h2 id="h-docs">{t.documents}</h2>
       <div role="tablist" aria-label={t.languages} className="tabs" onKeyDown={onKey}>
         {LANGS.map((l) => (
-          <button key={l} type="button" role="tab" id={tab(l)} aria-selected={lang === l} aria-controls={`${base}-panel`} tabIndex={lang === l ? 0 : -1} className={lang === l ? 'tab selected' : 'tab'} onClick={() => setLang(l)} lang={l}>
+          <button
+            key={l}
+            type="button"
+            role="tab"
+            id={tab(l)}
+            aria-selected={lang === l}
+            aria-controls={`${base}-panel`}
+            tabIndex={lang === l ? 0 : -1}
+            className={lang === l ? 'tab selected' : 'tab'}
+            onClick={() => setLang(l)}
+            lang={l}
+          >
             {LANG_NAMES[l]}
           </button>
         ))}
@@ -172,7 +249,12 @@ function Texts({ id, docs, onChange }: { id: string; docs: Doc[]; onChange: () =
         {(['report', 'notice'] as const).map((doc) => {
           const d = docs.find((x) => x.doc === doc && x.lang === lang)!;
           return (
-            <article key={doc} aria-labelledby={`${base}-${doc}`} data-doc={doc} data-approved={d.approvedBy ? 'yes' : 'no'}>
+            <article
+              key={doc}
+              aria-labelledby={`${base}-${doc}`}
+              data-doc={doc}
+              data-approved={d.approvedBy ? 'yes' : 'no'}
+            >
               <h3 id={`${base}-${doc}`}>{t[doc]}</h3>
               <pre className="doc" lang={lang}>
                 {d.text}
@@ -183,7 +265,15 @@ function Texts({ id, docs, onChange }: { id: string; docs: Doc[]; onChange: () =
                 ) : (
                   <>
                     <span className="muted">{t.notApproved}</span>{' '}
-                    <Confirm label={t.approve} title={t.approveTitle} onConfirm={() => api(`/v1/incidents/${encodeURIComponent(id)}/documents/${doc}/${lang}/approve`, { method: 'POST' }).then(onChange)}>
+                    <Confirm
+                      label={t.approve}
+                      title={t.approveTitle}
+                      onConfirm={() =>
+                        api(`/v1/incidents/${encodeURIComponent(id)}/documents/${doc}/${lang}/approve`, {
+                          method: 'POST',
+                        }).then(onChange)
+                      }
+                    >
                       <p>{fill(t.approveBody, { doc: t[doc], lang: LANG_NAMES[lang] })}</p>
                     </Confirm>
                   </>
@@ -197,7 +287,17 @@ function Texts({ id, docs, onChange }: { id: string; docs: Doc[]; onChange: () =
   );
 }
 
-function SentLog({ id, sends, subjects, onChange }: { id: string; sends: Send[]; subjects: number; onChange: () => void }) {
+function SentLog({
+  id,
+  sends,
+  subjects,
+  onChange,
+}: {
+  id: string;
+  sends: Send[];
+  subjects: number;
+  onChange: () => void;
+}) {
   const t = useT(incidentStrings);
   const f = useFormat();
   const sid = useId();
@@ -208,7 +308,13 @@ function SentLog({ id, sends, subjects, onChange }: { id: string; sends: Send[];
       {sends.length === 0 ? (
         <>
           <p>{t.sentNone}</p>
-          <Confirm label={t.send} title={fill(t.sendTitle, { n: f.number(subjects) })} onConfirm={() => api(`/v1/incidents/${encodeURIComponent(id)}/notices/send`, { body: lang ? { lang } : {} }).then(onChange)}>
+          <Confirm
+            label={t.send}
+            title={fill(t.sendTitle, { n: f.number(subjects) })}
+            onConfirm={() =>
+              api(`/v1/incidents/${encodeURIComponent(id)}/notices/send`, { body: lang ? { lang } : {} }).then(onChange)
+            }
+          >
             <p>{t.sendBody}</p>
             <label htmlFor={`${sid}-lang`}>{t.sendLang}</label>{' '}
             <select id={`${sid}-lang`} value={lang} onChange={(e) => setLang(e.target.value)}>
@@ -240,7 +346,11 @@ function SentLog({ id, sends, subjects, onChange }: { id: string; sends: Send[];
                 <td>{x.by}</td>
                 <td>{f.number(x.sent)}</td>
                 <td>{f.number(x.unreachable)}</td>
-                <td>{LANGS.filter((l) => x.langs[l]).map((l) => `${l} ${f.number(x.langs[l]!)}`).join(' · ')}</td>
+                <td>
+                  {LANGS.filter((l) => x.langs[l])
+                    .map((l) => `${l} ${f.number(x.langs[l]!)}`)
+                    .join(' · ')}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -260,8 +370,16 @@ export function IncidentPage() {
   const qc = useQueryClient();
   const [, params] = useRoute('/incidents/:id');
   const id = params?.id ?? '';
-  const inc = useQuery({ queryKey: ['incident', id], queryFn: () => api<Incident>(`/v1/incidents/${encodeURIComponent(id)}`), enabled: !!id });
-  const docs = useQuery({ queryKey: ['incident-docs', id], queryFn: () => api<Documents>(`/v1/incidents/${encodeURIComponent(id)}/documents`), enabled: !!id });
+  const inc = useQuery({
+    queryKey: ['incident', id],
+    queryFn: () => api<Incident>(`/v1/incidents/${encodeURIComponent(id)}`),
+    enabled: !!id,
+  });
+  const docs = useQuery({
+    queryKey: ['incident-docs', id],
+    queryFn: () => api<Documents>(`/v1/incidents/${encodeURIComponent(id)}/documents`),
+    enabled: !!id,
+  });
   const refresh = () => {
     void qc.invalidateQueries({ queryKey: ['incident', id] });
     void qc.invalidateQueries({ queryKey: ['incident-docs', id] });
@@ -299,7 +417,11 @@ export function IncidentPage() {
               <dt>{t.subjects}</dt>
               <dd data-subjects={i.subjects}>{f.number(i.subjects)}</dd>
               <dt>{t.jurisdictions}</dt>
-              <dd>{Object.entries(i.jurisdictions).map(([j, n]) => `${j} ${f.number(n)}`).join(' · ')}</dd>
+              <dd>
+                {Object.entries(i.jurisdictions)
+                  .map(([j, n]) => `${j} ${f.number(n)}`)
+                  .join(' · ')}
+              </dd>
               <dt>{t.categories}</dt>
               <dd>{i.categories.map((x) => c[x as 'phone'] ?? x).join(', ')}</dd>
               <dt>{t.highRisk}</dt>
@@ -340,7 +462,15 @@ export function IncidentPage() {
                       ) : (
                         <>
                           <Countdown due={d.due} now={now} />{' '}
-                          <Confirm label={t.markMet} title={t.markMetTitle} onConfirm={() => api(`/v1/incidents/${encodeURIComponent(id)}/deadlines/${k}/met`, { method: 'POST' }).then(refresh)}>
+                          <Confirm
+                            label={t.markMet}
+                            title={t.markMetTitle}
+                            onConfirm={() =>
+                              api(`/v1/incidents/${encodeURIComponent(id)}/deadlines/${k}/met`, {
+                                method: 'POST',
+                              }).then(refresh)
+                            }
+                          >
                             <p>{fill(t.markMetBody, { law: d.law, audience: t[d.kind] })}</p>
                           </Confirm>
                         </>

@@ -9,8 +9,27 @@ import { leakStrings } from './leaks.strings.ts';
 import { QueryError } from '../components/QueryError.tsx';
 
 type Status = 'queued' | 'tracing' | 'done' | 'failed';
-type Investigation = { id: string; name: string; bytes: number; sha256: string; status: Status; progress: number; rowsRead: number; error: string | null; uploadedBy: string; uploadedAt: string; finishedAt: string | null };
-type Source = { kind: 'device' | 'staff' | 'export'; id: string; coverage: number; precision: number; score: number; evidence: string };
+type Investigation = {
+  id: string;
+  name: string;
+  bytes: number;
+  sha256: string;
+  status: Status;
+  progress: number;
+  rowsRead: number;
+  error: string | null;
+  uploadedBy: string;
+  uploadedAt: string;
+  finishedAt: string | null;
+};
+type Source = {
+  kind: 'device' | 'staff' | 'export';
+  id: string;
+  coverage: number;
+  precision: number;
+  score: number;
+  evidence: string;
+};
 type Report = {
   file: { format: string; encoding: string; delimiter?: string; bytes: number };
   columns: { index: number; header?: string; category: string; confidence: number }[];
@@ -42,7 +61,12 @@ function Upload() {
   const [, go] = useLocation();
   const [file, setFile] = useState<File | null>(null);
   const m = useMutation({
-    mutationFn: (f: File) => api<Investigation>(`/v1/traces?name=${encodeURIComponent(f.name)}`, { method: 'POST', raw: f, type: f.type || 'application/octet-stream' }),
+    mutationFn: (f: File) =>
+      api<Investigation>(`/v1/traces?name=${encodeURIComponent(f.name)}`, {
+        method: 'POST',
+        raw: f,
+        type: f.type || 'application/octet-stream',
+      }),
     onSuccess: (inv) => {
       void qc.invalidateQueries({ queryKey: ['traces'] });
       go(`/leaks/${inv.id}`);
@@ -61,7 +85,13 @@ function Upload() {
       <form className="toolbar" onSubmit={submit}>
         <label>
           {t.file}
-          <input type="file" name="file" required aria-describedby={`${id}-help`} onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+          <input
+            type="file"
+            name="file"
+            required
+            aria-describedby={`${id}-help`}
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+          />
         </label>
         <button type="submit" disabled={!file || m.isPending}>
           {m.isPending ? t.sending : t.send}
@@ -80,7 +110,8 @@ export default function LeaksPage() {
   const q = useQuery({
     queryKey: ['traces'],
     queryFn: () => api<{ investigations: Investigation[] }>('/v1/traces'),
-    refetchInterval: (query) => (query.state.data?.investigations.some((i) => i.status === 'queued' || i.status === 'tracing') ? 1000 : 10_000),
+    refetchInterval: (query) =>
+      query.state.data?.investigations.some((i) => i.status === 'queued' || i.status === 'tracing') ? 1000 : 10_000,
   });
   return (
     <>
@@ -170,7 +201,12 @@ function OpenIncident({ id }: { id: string }) {
   const [title, setTitle] = useState('');
   const [where, setWhere] = useState('');
   const [measures, setMeasures] = useState('');
-  const m = useMutation({ mutationFn: () => api<{ id: string; title: string }>(`/v1/traces/${encodeURIComponent(id)}/incident`, { body: { title, where, measures } }) });
+  const m = useMutation({
+    mutationFn: () =>
+      api<{ id: string; title: string }>(`/v1/traces/${encodeURIComponent(id)}/incident`, {
+        body: { title, where, measures },
+      }),
+  });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     m.mutate();
@@ -187,7 +223,14 @@ function OpenIncident({ id }: { id: string }) {
         <form className="stack" onSubmit={submit}>
           <label>
             {t.incTitle}
-            <input value={title} onChange={(e) => setTitle(e.target.value)} name="title" required minLength={3} maxLength={200} />
+            <input
+              value={title}
+              onChange={(e) => setTitle(e.target.value)}
+              name="title"
+              required
+              minLength={3}
+              maxLength={200}
+            />
           </label>
           <label>
             {t.incWhere}
@@ -195,7 +238,14 @@ function OpenIncident({ id }: { id: string }) {
           </label>
           <label>
             {t.incMeasures}
-            <textarea value={measures} onChange={(e) => setMeasures(e.target.value)} name="measures" required maxLength={4000} rows={3} />
+            <textarea
+              value={measures}
+              onChange={(e) => setMeasures(e.target.value)}
+              name="measures"
+              required
+              maxLength={4000}
+              rows={3}
+            />
           </label>
           <div>
             <button type="submit" disabled={m.isPending}>
@@ -256,7 +306,8 @@ function ReportView({ r }: { r: Report }) {
         {r.affected.length ? (
           <details>
             <summary>
-              {t.tokens} {r.affected.length < r.affectedCount ? fill(t.tokensShown, { n: f.number(r.affected.length) }) : null}
+              {t.tokens}{' '}
+              {r.affected.length < r.affectedCount ? fill(t.tokensShown, { n: f.number(r.affected.length) }) : null}
             </summary>
             <ul className="tokens mono">
               {r.affected.map((x) => (
@@ -311,7 +362,19 @@ function ReportView({ r }: { r: Report }) {
                 <tr key={`${x.kind}:${x.id}`} data-source={x.id}>
                   <td>{i + 1}</td>
                   <td>{t[x.kind]}</td>
-                  <th scope="row">{x.kind === 'device' ? <Link href={`/entity/device/${x.id}`} className="mono">{x.id}</Link> : x.kind === 'staff' ? <Link href={`/entity/staff/${x.id.replace(/^(staff|seller):/, '')}`} className="mono">{x.id}</Link> : <code>{x.id}</code>}</th>
+                  <th scope="row">
+                    {x.kind === 'device' ? (
+                      <Link href={`/entity/device/${x.id}`} className="mono">
+                        {x.id}
+                      </Link>
+                    ) : x.kind === 'staff' ? (
+                      <Link href={`/entity/staff/${x.id.replace(/^(staff|seller):/, '')}`} className="mono">
+                        {x.id}
+                      </Link>
+                    ) : (
+                      <code>{x.id}</code>
+                    )}
+                  </th>
                   <td>{pct(x.coverage)}</td>
                   <td>{pct(x.precision)}</td>
                   <td>{x.score.toFixed(3)}</td>
@@ -338,7 +401,8 @@ export function LeakPage() {
     queryKey: ['trace', id],
     queryFn: () => api<Investigation & { report: Report | null }>(`/v1/traces/${encodeURIComponent(id)}`),
     enabled: !!id,
-    refetchInterval: (query) => (query.state.data && (query.state.data.status === 'queued' || query.state.data.status === 'tracing') ? 500 : false),
+    refetchInterval: (query) =>
+      query.state.data && (query.state.data.status === 'queued' || query.state.data.status === 'tracing') ? 500 : false,
   });
   const i = q.data;
   return (
@@ -351,7 +415,11 @@ export function LeakPage() {
       {!i ? (
         <p role="status">{s.loading}</p>
       ) : (
-        <div className="grid" data-ready={i.status === 'done' || i.status === 'failed' ? 'leak' : undefined} data-status={i.status}>
+        <div
+          className="grid"
+          data-ready={i.status === 'done' || i.status === 'failed' ? 'leak' : undefined}
+          data-status={i.status}
+        >
           <section aria-labelledby="h-file" className="card wide">
             <h2 id="h-file">{i.name}</h2>
             <dl className="facts">
@@ -388,7 +456,9 @@ export function LeakPage() {
             {i.status === 'done' ? <HtmlReport id={i.id} name={i.name} /> : null}
           </section>
           {i.report ? <ReportView r={i.report} /> : null}
-          {i.report && i.report.affectedCount > 0 && me && OFFICERS.includes(me.role) ? <OpenIncident id={i.id} /> : null}
+          {i.report && i.report.affectedCount > 0 && me && OFFICERS.includes(me.role) ? (
+            <OpenIncident id={i.id} />
+          ) : null}
         </div>
       )}
     </>

@@ -15,11 +15,42 @@ type Overview = {
   reveals: Record<string, number[]>;
   openCases: Record<string, number>;
   devices: Record<string, number>;
-  incidents: { id: string; title: string; subjects: number; deadlines: { jurisdiction: string; kind: string; due: string; met: string | null }[] }[];
+  incidents: {
+    id: string;
+    title: string;
+    subjects: number;
+    deadlines: { jurisdiction: string; kind: string; due: string; met: string | null }[];
+  }[];
 };
 
 const strings: Strings<
-  'title' | 'active' | 'restricted' | 'revoked' | 'alerts' | 'reveals' | 'devices' | 'incidents' | 'openCases' | 'noIncidents' | 'high' | 'medium' | 'low' | 'allowed' | 'refused' | 'breakGlass' | 'total24h' | 'dueIn' | 'overdue' | 'met' | 'regulator' | 'individuals' | 'people' | 'state' | 'count' | 'series' | 'updated'
+  | 'title'
+  | 'active'
+  | 'restricted'
+  | 'revoked'
+  | 'alerts'
+  | 'reveals'
+  | 'devices'
+  | 'incidents'
+  | 'openCases'
+  | 'noIncidents'
+  | 'high'
+  | 'medium'
+  | 'low'
+  | 'allowed'
+  | 'refused'
+  | 'breakGlass'
+  | 'total24h'
+  | 'dueIn'
+  | 'overdue'
+  | 'met'
+  | 'regulator'
+  | 'individuals'
+  | 'people'
+  | 'state'
+  | 'count'
+  | 'series'
+  | 'updated'
 > = {
   en: {
     title: 'Overview',
@@ -121,7 +152,11 @@ function span(ms: number): string {
 function Countdown({ due, now }: { due: string; now: number }) {
   const t = useT(strings);
   const left = Date.parse(due) - now;
-  return <span className={left < 0 ? 'late' : left < 6 * 3_600_000 ? 'soon' : ''}>{fill(left < 0 ? t.overdue : t.dueIn, { t: span(left) })}</span>;
+  return (
+    <span className={left < 0 ? 'late' : left < 6 * 3_600_000 ? 'soon' : ''}>
+      {fill(left < 0 ? t.overdue : t.dueIn, { t: span(left) })}
+    </span>
+  );
 }
 
 function Totals({ caption, rows }: { caption: string; rows: [string, number][] }) {
@@ -151,7 +186,11 @@ export default function OverviewPage() {
   const t = useT(strings);
   const s = useT(shell);
   const f = useFormat();
-  const q = useQuery({ queryKey: ['overview'], queryFn: () => api<Overview>('/v1/dashboard/overview'), refetchInterval: 5000 });
+  const q = useQuery({
+    queryKey: ['overview'],
+    queryFn: () => api<Overview>('/v1/dashboard/overview'),
+    refetchInterval: 5000,
+  });
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
     const i = setInterval(() => setNow(Date.now()), 1000);
@@ -159,11 +198,25 @@ export default function OverviewPage() {
   }, []);
   const o = q.data;
   const alertSeries = useMemo(
-    () => (o ? [{ label: t.high, values: o.alerts['high'] ?? [], color: '#b3261e' }, { label: t.medium, values: o.alerts['medium'] ?? [], color: '#b26a00' }, { label: t.low, values: o.alerts['low'] ?? [], color: '#3d6b99' }] : []),
+    () =>
+      o
+        ? [
+            { label: t.high, values: o.alerts['high'] ?? [], color: '#b3261e' },
+            { label: t.medium, values: o.alerts['medium'] ?? [], color: '#b26a00' },
+            { label: t.low, values: o.alerts['low'] ?? [], color: '#3d6b99' },
+          ]
+        : [],
     [o, t],
   );
   const revealSeries = useMemo(
-    () => (o ? [{ label: t.allowed, values: o.reveals['allowed'] ?? [], color: '#2e7d32' }, { label: t.refused, values: o.reveals['refused'] ?? [], color: '#b3261e' }, { label: t.breakGlass, values: o.reveals['break_glass'] ?? [], color: '#6a1b9a' }] : []),
+    () =>
+      o
+        ? [
+            { label: t.allowed, values: o.reveals['allowed'] ?? [], color: '#2e7d32' },
+            { label: t.refused, values: o.reveals['refused'] ?? [], color: '#b3261e' },
+            { label: t.breakGlass, values: o.reveals['break_glass'] ?? [], color: '#6a1b9a' },
+          ]
+        : [],
     [o, t],
   );
   const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
@@ -179,7 +232,10 @@ export default function OverviewPage() {
             <h2 id="h-alerts">{t.alerts}</h2>
             <p>
               <Link href="/alerts">
-                {t.openCases}: {Object.entries(o.openCases).map(([k, n]) => `${t[k as 'high'] ?? k} ${n}`).join(' · ') || '0'}
+                {t.openCases}:{' '}
+                {Object.entries(o.openCases)
+                  .map(([k, n]) => `${t[k as 'high'] ?? k} ${n}`)
+                  .join(' · ') || '0'}
               </Link>
             </p>
             <Suspense fallback={<div className="chart" />}>
@@ -223,7 +279,8 @@ export default function OverviewPage() {
                   <ul>
                     {i.deadlines.map((d, k) => (
                       <li key={k}>
-                        {d.jurisdiction} · {d.kind === 'regulator' ? t.regulator : t.individuals}: {d.met ? t.met : <Countdown due={d.due} now={now} />}
+                        {d.jurisdiction} · {d.kind === 'regulator' ? t.regulator : t.individuals}:{' '}
+                        {d.met ? t.met : <Countdown due={d.due} now={now} />}
                       </li>
                     ))}
                   </ul>

@@ -34,7 +34,17 @@ function DryRun({ onAnswer }: { onAnswer: (a: Answer | null) => void }) {
   const [explanation, setExplanation] = useState('');
   const [breakGlass, setBreakGlass] = useState(false);
   const m = useMutation({
-    mutationFn: () => api<Answer>('/v1/policies/dry-run', { body: { staff: staff.trim(), subject: subject.trim(), field, purpose: purpose.trim(), ...(explanation.trim() ? { explanation: explanation.trim() } : {}), ...(breakGlass ? { breakGlass } : {}) } }),
+    mutationFn: () =>
+      api<Answer>('/v1/policies/dry-run', {
+        body: {
+          staff: staff.trim(),
+          subject: subject.trim(),
+          field,
+          purpose: purpose.trim(),
+          ...(explanation.trim() ? { explanation: explanation.trim() } : {}),
+          ...(breakGlass ? { breakGlass } : {}),
+        },
+      }),
     onSuccess: onAnswer,
     onError: () => onAnswer(null),
   });
@@ -54,7 +64,14 @@ function DryRun({ onAnswer }: { onAnswer: (a: Answer | null) => void }) {
         </label>
         <label>
           {t.subject}
-          <input name="subject" value={subject} onChange={(e) => setSubject(e.target.value)} required autoComplete="off" className="mono" />
+          <input
+            name="subject"
+            value={subject}
+            onChange={(e) => setSubject(e.target.value)}
+            required
+            autoComplete="off"
+            className="mono"
+          />
         </label>
         <label>
           {t.field}
@@ -68,7 +85,13 @@ function DryRun({ onAnswer }: { onAnswer: (a: Answer | null) => void }) {
         </label>
         <label>
           {t.purpose}
-          <input name="purpose" value={purpose} onChange={(e) => setPurpose(e.target.value)} list={`${id}-purposes`} required />
+          <input
+            name="purpose"
+            value={purpose}
+            onChange={(e) => setPurpose(e.target.value)}
+            list={`${id}-purposes`}
+            required
+          />
           <datalist id={`${id}-purposes`}>
             {PURPOSES.map((p) => (
               <option key={p} value={p} />
@@ -77,10 +100,22 @@ function DryRun({ onAnswer }: { onAnswer: (a: Answer | null) => void }) {
         </label>
         <label>
           {t.explanation}
-          <input name="explanation" value={explanation} onChange={(e) => setExplanation(e.target.value)} placeholder={t.explanationHelp} autoComplete="off" />
+          <input
+            name="explanation"
+            value={explanation}
+            onChange={(e) => setExplanation(e.target.value)}
+            placeholder={t.explanationHelp}
+            autoComplete="off"
+          />
         </label>
         <label className="check">
-          <input type="checkbox" name="breakGlass" checked={breakGlass} onChange={(e) => setBreakGlass(e.target.checked)} /> {t.breakGlass}
+          <input
+            type="checkbox"
+            name="breakGlass"
+            checked={breakGlass}
+            onChange={(e) => setBreakGlass(e.target.checked)}
+          />{' '}
+          {t.breakGlass}
         </label>
         <button type="submit" disabled={m.isPending}>
           {t.ask}
@@ -91,7 +126,10 @@ function DryRun({ onAnswer }: { onAnswer: (a: Answer | null) => void }) {
         {a ? (
           <div className={`answer ${a.decision}`} data-answer={a.decision} data-policies={a.policies.join(' ')}>
             <h3>
-              {t.answer}: <strong className={a.decision === 'allow' ? 'ok' : 'late'}>{a.decision === 'allow' ? t.allow : t.deny}</strong>
+              {t.answer}:{' '}
+              <strong className={a.decision === 'allow' ? 'ok' : 'late'}>
+                {a.decision === 'allow' ? t.allow : t.deny}
+              </strong>
             </h3>
             <p>
               {t.decidedBy}:{' '}
@@ -101,7 +139,15 @@ function DryRun({ onAnswer }: { onAnswer: (a: Answer | null) => void }) {
                   ? t.reasonDisabled
                   : a.policies.length
                     ? a.policies.map((p) => (
-                        <a key={p} href={`#policy-${p}`} className="mono" onClick={(e) => (e.preventDefault(), document.getElementById(`policy-${p}`)?.scrollIntoView())}>
+                        <a
+                          key={p}
+                          href={`#policy-${p}`}
+                          className="mono"
+                          onClick={(e) => (
+                            e.preventDefault(),
+                            document.getElementById(`policy-${p}`)?.scrollIntoView()
+                          )}
+                        >
                           {p}{' '}
                         </a>
                       ))
@@ -140,7 +186,10 @@ export default function PoliciesPage() {
   const f = useFormat();
   const { me } = useMe();
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: ['policies'], queryFn: () => api<{ info: Info; policies: Source[] }>('/v1/policies/sources') });
+  const q = useQuery({
+    queryKey: ['policies'],
+    queryFn: () => api<{ info: Info; policies: Source[] }>('/v1/policies/sources'),
+  });
   const [deciding, setDeciding] = useState<string[]>([]);
   const [reloaded, setReloaded] = useState<number | null>(null);
   return (
@@ -192,10 +241,23 @@ export default function PoliciesPage() {
               {q.data.policies.map((p) => {
                 const hit = deciding.includes(p.id);
                 return (
-                  <li key={p.id} id={`policy-${p.id}`} data-policy={p.id} data-deciding={hit ? 'yes' : undefined} className={hit ? 'policy deciding' : 'policy'} tabIndex={-1}>
+                  <li
+                    key={p.id}
+                    id={`policy-${p.id}`}
+                    data-policy={p.id}
+                    data-deciding={hit ? 'yes' : undefined}
+                    className={hit ? 'policy deciding' : 'policy'}
+                    tabIndex={-1}
+                  >
                     <h3>
-                      <code>@id("{p.id}")</code> {/^\s*(@[^\n]*\n\s*)*forbid/.test(p.text) ? <span className="badge sev-high">{t.forbid}</span> : <span className="badge sev-low">{t.permit}</span>}{' '}
-                      {hit ? <span className="badge deciding-badge">{t.deciding}</span> : null} <span className="muted">
+                      <code>@id("{p.id}")</code>{' '}
+                      {/^\s*(@[^\n]*\n\s*)*forbid/.test(p.text) ? (
+                        <span className="badge sev-high">{t.forbid}</span>
+                      ) : (
+                        <span className="badge sev-low">{t.permit}</span>
+                      )}{' '}
+                      {hit ? <span className="badge deciding-badge">{t.deciding}</span> : null}{' '}
+                      <span className="muted">
                         {t.file}: {p.file}
                       </span>
                     </h3>

@@ -31,7 +31,8 @@ export const accessStrings: Strings<
 > = {
   en: {
     title: 'Access explorer',
-    intro: 'Search the tamper-evident audit log. Every entry can be proven, in this browser, to be in the log whose checkpoint is signed by the key below.',
+    intro:
+      'Search the tamper-evident audit log. Every entry can be proven, in this browser, to be in the log whose checkpoint is signed by the key below.',
     search: 'Search',
     actor: 'Actor',
     actorHelp: 'as logged: staff:u-17, device:dev_…, system',
@@ -59,7 +60,8 @@ export const accessStrings: Strings<
   },
   vi: {
     title: 'Tra cứu truy cập',
-    intro: 'Tìm trong nhật ký kiểm toán chống sửa đổi. Mỗi mục đều có thể được chứng minh, ngay trong trình duyệt này, là nằm trong nhật ký có điểm kiểm tra được ký bằng khóa bên dưới.',
+    intro:
+      'Tìm trong nhật ký kiểm toán chống sửa đổi. Mỗi mục đều có thể được chứng minh, ngay trong trình duyệt này, là nằm trong nhật ký có điểm kiểm tra được ký bằng khóa bên dưới.',
     search: 'Tìm',
     actor: 'Người thực hiện',
     actorHelp: 'như trong nhật ký: staff:u-17, device:dev_…, system',

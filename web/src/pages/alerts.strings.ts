@@ -121,7 +121,8 @@ export const alertStrings: Strings<
     false_positive: 'Báo nhầm',
     done: 'Xong: đã thay đổi {n} vụ việc.',
     closeTitle: 'Đóng {m} vụ việc?',
-    closeBody: 'Mọi cảnh báo của các vụ việc này được đóng với kết luận {c}. Thao tác được ghi vào nhật ký kiểm toán dưới tên bạn.',
+    closeBody:
+      'Mọi cảnh báo của các vụ việc này được đóng với kết luận {c}. Thao tác được ghi vào nhật ký kiểm toán dưới tên bạn.',
   },
   zh: {
     title: '告警队列',

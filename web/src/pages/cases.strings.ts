@@ -93,7 +93,8 @@ export const caseStrings: Strings<
     false_positive: 'False positive',
     escalate: 'Escalate to an incident',
     escalateTitle: 'Open an incident from this case?',
-    escalateBody: "The incident's scope is the customers and data categories in this case's evidence. The privacy officer takes it from there.",
+    escalateBody:
+      "The incident's scope is the customers and data categories in this case's evidence. The privacy officer takes it from there.",
     incTitle: 'Incident title',
     where: 'Where it happened',
     measures: 'Measures taken',
@@ -144,7 +145,8 @@ export const caseStrings: Strings<
     false_positive: 'Báo nhầm',
     escalate: 'Chuyển thành sự cố',
     escalateTitle: 'Mở sự cố từ vụ việc này?',
-    escalateBody: 'Phạm vi sự cố gồm các khách hàng và loại dữ liệu trong bằng chứng của vụ việc. Cán bộ bảo vệ dữ liệu sẽ tiếp nhận từ đây.',
+    escalateBody:
+      'Phạm vi sự cố gồm các khách hàng và loại dữ liệu trong bằng chứng của vụ việc. Cán bộ bảo vệ dữ liệu sẽ tiếp nhận từ đây.',
     incTitle: 'Tiêu đề sự cố',
     where: 'Nơi xảy ra',
     measures: 'Biện pháp đã thực hiện',

@@ -69,7 +69,8 @@ export const deviceStrings: Strings<
     courier_app: 'courier app',
     quarantine: 'Quarantine',
     quarantineTitle: 'Quarantine device {id}?',
-    quarantineBody: 'It will keep reading routing data only, at one request a second. This is recorded in the audit log and can be undone.',
+    quarantineBody:
+      'It will keep reading routing data only, at one request a second. This is recorded in the audit log and can be undone.',
     revoke: 'Revoke',
     revokeTitle: 'Revoke device {id}?',
     revokeBody: 'Every request it makes will be refused. This is recorded in the audit log and can be undone.',
@@ -77,7 +78,8 @@ export const deviceStrings: Strings<
     releaseTitle: 'Release device {id}?',
     releaseBody: 'It will be active again, with its station’s normal access. This is recorded in the audit log.',
     enroll: 'Enrollment code',
-    enrollHelp: 'A one-time code enrolls one device of this kind at this station. It is shown once, here: give it to the person setting the device up.',
+    enrollHelp:
+      'A one-time code enrolls one device of this kind at this station. It is shown once, here: give it to the person setting the device up.',
     ttl: 'Valid for (minutes)',
     createCode: 'Create a code',
     code: 'Code',
@@ -112,15 +114,18 @@ export const deviceStrings: Strings<
     courier_app: 'ứng dụng giao hàng',
     quarantine: 'Cách ly',
     quarantineTitle: 'Cách ly thiết bị {id}?',
-    quarantineBody: 'Thiết bị chỉ còn đọc được dữ liệu định tuyến, một yêu cầu mỗi giây. Thao tác được ghi vào nhật ký kiểm toán và có thể hoàn tác.',
+    quarantineBody:
+      'Thiết bị chỉ còn đọc được dữ liệu định tuyến, một yêu cầu mỗi giây. Thao tác được ghi vào nhật ký kiểm toán và có thể hoàn tác.',
     revoke: 'Thu hồi',
     revokeTitle: 'Thu hồi thiết bị {id}?',
     revokeBody: 'Mọi yêu cầu của thiết bị sẽ bị từ chối. Thao tác được ghi vào nhật ký kiểm toán và có thể hoàn tác.',
     release: 'Khôi phục',
     releaseTitle: 'Khôi phục thiết bị {id}?',
-    releaseBody: 'Thiết bị sẽ hoạt động lại với quyền truy cập bình thường của trạm. Thao tác được ghi vào nhật ký kiểm toán.',
+    releaseBody:
+      'Thiết bị sẽ hoạt động lại với quyền truy cập bình thường của trạm. Thao tác được ghi vào nhật ký kiểm toán.',
     enroll: 'Mã đăng ký',
-    enrollHelp: 'Mã dùng một lần để đăng ký một thiết bị loại này tại trạm này. Mã chỉ hiển thị một lần, tại đây: hãy đưa cho người cài đặt thiết bị.',
+    enrollHelp:
+      'Mã dùng một lần để đăng ký một thiết bị loại này tại trạm này. Mã chỉ hiển thị một lần, tại đây: hãy đưa cho người cài đặt thiết bị.',
     ttl: 'Hiệu lực (phút)',
     createCode: 'Tạo mã',
     code: 'Mã',

@@ -91,10 +91,12 @@ export const entityStrings: Strings<
     restrictTitle: 'Restrict this device?',
     restrictBody: 'It keeps routing data only, at one request a second. Recorded in the audit log under your name.',
     revokeTitle: 'Revoke this device?',
-    revokeBody: 'Every request it signs will be refused until an administrator puts it back. Recorded in the audit log under your name.',
+    revokeBody:
+      'Every request it signs will be refused until an administrator puts it back. Recorded in the audit log under your name.',
     suspend: 'Suspend grants',
     suspendTitle: 'Suspend every grant of {id}?',
-    suspendBody: 'Their just-in-time grants still in force stop working now. Recorded in the audit log under your name; an administrator can restore them.',
+    suspendBody:
+      'Their just-in-time grants still in force stop working now. Recorded in the audit log under your name; an administrator can restore them.',
     suspended: '{n} grants suspended.',
     nothingSuspended: 'No grant was in force: nothing to suspend.',
     statusSet: 'The device is now {s}.',
@@ -139,12 +141,15 @@ export const entityStrings: Strings<
     restrict: 'Hạn chế thiết bị',
     revoke: 'Thu hồi thiết bị',
     restrictTitle: 'Hạn chế thiết bị này?',
-    restrictBody: 'Thiết bị chỉ còn nhận dữ liệu định tuyến, một yêu cầu mỗi giây. Thao tác được ghi vào nhật ký kiểm toán dưới tên bạn.',
+    restrictBody:
+      'Thiết bị chỉ còn nhận dữ liệu định tuyến, một yêu cầu mỗi giây. Thao tác được ghi vào nhật ký kiểm toán dưới tên bạn.',
     revokeTitle: 'Thu hồi thiết bị này?',
-    revokeBody: 'Mọi yêu cầu có chữ ký của thiết bị sẽ bị từ chối cho đến khi quản trị viên khôi phục. Thao tác được ghi vào nhật ký kiểm toán dưới tên bạn.',
+    revokeBody:
+      'Mọi yêu cầu có chữ ký của thiết bị sẽ bị từ chối cho đến khi quản trị viên khôi phục. Thao tác được ghi vào nhật ký kiểm toán dưới tên bạn.',
     suspend: 'Tạm dừng quyền',
     suspendTitle: 'Tạm dừng mọi quyền của {id}?',
-    suspendBody: 'Các quyền tạm thời còn hiệu lực sẽ ngừng ngay. Thao tác được ghi vào nhật ký kiểm toán dưới tên bạn; quản trị viên có thể khôi phục.',
+    suspendBody:
+      'Các quyền tạm thời còn hiệu lực sẽ ngừng ngay. Thao tác được ghi vào nhật ký kiểm toán dưới tên bạn; quản trị viên có thể khôi phục.',
     suspended: 'Đã tạm dừng {n} quyền.',
     nothingSuspended: 'Không có quyền nào còn hiệu lực: không có gì để tạm dừng.',
     statusSet: 'Thiết bị hiện ở trạng thái {s}.',

@@ -121,12 +121,18 @@ export const incidentStrings: Strings<
     notifyYes: 'required',
     notifyNo: 'not required',
     why: 'Why',
-    vn_regulator_72h: '{n} people in Vietnam: the Personal Data Protection Law asks for a notification to the A05 agency of the Ministry of Public Security within 72 hours of discovery.',
-    vn_individuals_not_required: 'The rule encoded here sets no deadline to tell the people in Vietnam; telling them is still advised when phones are exposed.',
-    gdpr33_regulator: '{n} people in the EU: GDPR art. 33, the supervisory authority is notified within 72 hours of becoming aware.',
-    gdpr34_high_risk: 'GDPR art. 34: high risk, {contact} exposed with {identity} (targeted scams): the people are told without undue delay.',
-    gdpr34_high_risk_hand: 'GDPR art. 34: high risk, as assessed by the officer who opened the incident: the people are told without undue delay.',
-    gdpr34_not_high_risk: 'GDPR art. 34: no high risk found ({categories} exposed without the combination that enables targeted scams): the people need not be told.',
+    vn_regulator_72h:
+      '{n} people in Vietnam: the Personal Data Protection Law asks for a notification to the A05 agency of the Ministry of Public Security within 72 hours of discovery.',
+    vn_individuals_not_required:
+      'The rule encoded here sets no deadline to tell the people in Vietnam; telling them is still advised when phones are exposed.',
+    gdpr33_regulator:
+      '{n} people in the EU: GDPR art. 33, the supervisory authority is notified within 72 hours of becoming aware.',
+    gdpr34_high_risk:
+      'GDPR art. 34: high risk, {contact} exposed with {identity} (targeted scams): the people are told without undue delay.',
+    gdpr34_high_risk_hand:
+      'GDPR art. 34: high risk, as assessed by the officer who opened the incident: the people are told without undue delay.',
+    gdpr34_not_high_risk:
+      'GDPR art. 34: no high risk found ({categories} exposed without the combination that enables targeted scams): the people need not be told.',
     pipl57_immediately: '{n} people in China: PIPL art. 57, notify immediately.',
     no_rule: '{n} people whose jurisdiction has no rule encoded here: a person must decide.',
     documents: 'Report and notices',
@@ -137,12 +143,14 @@ export const incidentStrings: Strings<
     notApproved: 'Not approved yet',
     approve: 'Approve',
     approveTitle: 'Approve this text?',
-    approveBody: 'You approve the {doc} in {lang} exactly as it reads now. A second officer approves: not the one who opened the incident.',
+    approveBody:
+      'You approve the {doc} in {lang} exactly as it reads now. A second officer approves: not the one who opened the incident.',
     sent: 'Sent log',
     sentNone: 'The customer notices have not been sent.',
     send: 'Send the customer notices',
     sendTitle: 'Send the notices to {n} customers?',
-    sendBody: 'Each affected customer gets the approved notice by e-mail, or else by SMS. Their addresses go from the vault to the message provider only. This is done once and recorded in the audit log.',
+    sendBody:
+      'Each affected customer gets the approved notice by e-mail, or else by SMS. Their addresses go from the vault to the message provider only. This is done once and recorded in the audit log.',
     sendLang: 'Language',
     sendAuto: 'each in their jurisdiction’s language',
     sentAt: 'When',
@@ -197,12 +205,17 @@ export const incidentStrings: Strings<
     notifyYes: 'bắt buộc',
     notifyNo: 'không bắt buộc',
     why: 'Lý do',
-    vn_regulator_72h: '{n} người ở Việt Nam: Luật Bảo vệ dữ liệu cá nhân yêu cầu thông báo cho Cục A05, Bộ Công an trong vòng 72 giờ kể từ khi phát hiện.',
-    vn_individuals_not_required: 'Quy định được mã hóa ở đây không đặt thời hạn thông báo cho người ở Việt Nam; vẫn nên thông báo khi số điện thoại bị lộ.',
+    vn_regulator_72h:
+      '{n} người ở Việt Nam: Luật Bảo vệ dữ liệu cá nhân yêu cầu thông báo cho Cục A05, Bộ Công an trong vòng 72 giờ kể từ khi phát hiện.',
+    vn_individuals_not_required:
+      'Quy định được mã hóa ở đây không đặt thời hạn thông báo cho người ở Việt Nam; vẫn nên thông báo khi số điện thoại bị lộ.',
     gdpr33_regulator: '{n} người ở EU: GDPR điều 33, thông báo cho cơ quan giám sát trong vòng 72 giờ kể từ khi biết.',
-    gdpr34_high_risk: 'GDPR điều 34: rủi ro cao, {contact} bị lộ cùng {identity} (lừa đảo có chủ đích): phải thông báo cho chủ thể dữ liệu không chậm trễ.',
-    gdpr34_high_risk_hand: 'GDPR điều 34: rủi ro cao theo đánh giá của người mở sự cố: phải thông báo cho chủ thể dữ liệu không chậm trễ.',
-    gdpr34_not_high_risk: 'GDPR điều 34: không có rủi ro cao ({categories} bị lộ nhưng không đủ để lừa đảo có chủ đích): không bắt buộc thông báo cho chủ thể dữ liệu.',
+    gdpr34_high_risk:
+      'GDPR điều 34: rủi ro cao, {contact} bị lộ cùng {identity} (lừa đảo có chủ đích): phải thông báo cho chủ thể dữ liệu không chậm trễ.',
+    gdpr34_high_risk_hand:
+      'GDPR điều 34: rủi ro cao theo đánh giá của người mở sự cố: phải thông báo cho chủ thể dữ liệu không chậm trễ.',
+    gdpr34_not_high_risk:
+      'GDPR điều 34: không có rủi ro cao ({categories} bị lộ nhưng không đủ để lừa đảo có chủ đích): không bắt buộc thông báo cho chủ thể dữ liệu.',
     pipl57_immediately: '{n} người ở Trung Quốc: PIPL điều 57, thông báo ngay lập tức.',
     no_rule: '{n} người thuộc khu vực chưa có quy định được mã hóa: cần một người quyết định.',
     documents: 'Báo cáo và thông báo',
@@ -213,12 +226,14 @@ export const incidentStrings: Strings<
     notApproved: 'Chưa được duyệt',
     approve: 'Duyệt',
     approveTitle: 'Duyệt văn bản này?',
-    approveBody: 'Bạn duyệt {doc} bằng {lang} đúng như nội dung hiện tại. Người duyệt là cán bộ thứ hai, không phải người đã mở sự cố.',
+    approveBody:
+      'Bạn duyệt {doc} bằng {lang} đúng như nội dung hiện tại. Người duyệt là cán bộ thứ hai, không phải người đã mở sự cố.',
     sent: 'Nhật ký gửi',
     sentNone: 'Chưa gửi thông báo cho khách hàng.',
     send: 'Gửi thông báo cho khách hàng',
     sendTitle: 'Gửi thông báo tới {n} khách hàng?',
-    sendBody: 'Mỗi khách hàng bị ảnh hưởng nhận thông báo đã duyệt qua e-mail, nếu không có thì qua SMS. Địa chỉ của họ chỉ đi từ kho dữ liệu tới nhà cung cấp tin nhắn. Việc gửi chỉ thực hiện một lần và được ghi vào nhật ký kiểm toán.',
+    sendBody:
+      'Mỗi khách hàng bị ảnh hưởng nhận thông báo đã duyệt qua e-mail, nếu không có thì qua SMS. Địa chỉ của họ chỉ đi từ kho dữ liệu tới nhà cung cấp tin nhắn. Việc gửi chỉ thực hiện một lần và được ghi vào nhật ký kiểm toán.',
     sendLang: 'Ngôn ngữ',
     sendAuto: 'theo ngôn ngữ khu vực pháp lý của từng người',
     sentAt: 'Thời điểm',
@@ -294,7 +309,8 @@ export const incidentStrings: Strings<
     sentNone: '客户通知尚未发送。',
     send: '发送客户通知',
     sendTitle: '向 {n} 位客户发送通知？',
-    sendBody: '每位受影响的客户将通过电子邮件（否则通过短信）收到已批准的通知。他们的地址只从数据库发送给消息服务商。只发送一次，并记入审计日志。',
+    sendBody:
+      '每位受影响的客户将通过电子邮件（否则通过短信）收到已批准的通知。他们的地址只从数据库发送给消息服务商。只发送一次，并记入审计日志。',
     sendLang: '语言',
     sendAuto: '按各自司法辖区的语言',
     sentAt: '时间',
@@ -308,7 +324,13 @@ export const incidentStrings: Strings<
 
 /** Data categories as people say them. */
 export const categoryNames: Strings<'phone' | 'email' | 'name' | 'address' | 'tracking'> = {
-  en: { phone: 'phone numbers', email: 'e-mail addresses', name: 'names', address: 'addresses', tracking: 'tracking numbers' },
+  en: {
+    phone: 'phone numbers',
+    email: 'e-mail addresses',
+    name: 'names',
+    address: 'addresses',
+    tracking: 'tracking numbers',
+  },
   vi: { phone: 'số điện thoại', email: 'địa chỉ e-mail', name: 'họ tên', address: 'địa chỉ', tracking: 'mã vận đơn' },
   zh: { phone: '电话号码', email: '电子邮件地址', name: '姓名', address: '地址', tracking: '运单号' },
 };

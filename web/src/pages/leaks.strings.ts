@@ -65,7 +65,8 @@ export const leakStrings: Strings<
   en: {
     title: 'Leak investigations',
     upload: 'Trace a leaked file',
-    uploadHelp: 'CSV/TSV, NDJSON, JSON, SQL dump or XLSX. The file is kept as evidence (with its SHA-256) and traced in the background.',
+    uploadHelp:
+      'CSV/TSV, NDJSON, JSON, SQL dump or XLSX. The file is kept as evidence (with its SHA-256) and traced in the background.',
     file: 'Leaked file',
     send: 'Upload and trace',
     sending: 'Uploading…',
@@ -113,7 +114,8 @@ export const leakStrings: Strings<
     evidence: 'Evidence',
     htmlReport: 'Download the report (HTML)',
     openIncident: 'Open an incident',
-    incidentHelp: 'The incident takes this file’s affected customers and data categories; the deadlines follow from where they are.',
+    incidentHelp:
+      'The incident takes this file’s affected customers and data categories; the deadlines follow from where they are.',
     incTitle: 'Title',
     incWhere: 'Where it happened',
     incMeasures: 'Measures taken',
@@ -127,7 +129,8 @@ export const leakStrings: Strings<
   vi: {
     title: 'Điều tra rò rỉ',
     upload: 'Truy vết tệp bị rò rỉ',
-    uploadHelp: 'CSV/TSV, NDJSON, JSON, bản dump SQL hoặc XLSX. Tệp được giữ làm bằng chứng (kèm SHA-256) và được truy vết ở chế độ nền.',
+    uploadHelp:
+      'CSV/TSV, NDJSON, JSON, bản dump SQL hoặc XLSX. Tệp được giữ làm bằng chứng (kèm SHA-256) và được truy vết ở chế độ nền.',
     file: 'Tệp bị rò rỉ',
     send: 'Tải lên và truy vết',
     sending: 'Đang tải lên…',
@@ -175,7 +178,8 @@ export const leakStrings: Strings<
     evidence: 'Bằng chứng',
     htmlReport: 'Tải báo cáo (HTML)',
     openIncident: 'Mở sự cố',
-    incidentHelp: 'Sự cố lấy danh sách khách hàng bị ảnh hưởng và loại dữ liệu của tệp này; thời hạn được tính theo nơi họ ở.',
+    incidentHelp:
+      'Sự cố lấy danh sách khách hàng bị ảnh hưởng và loại dữ liệu của tệp này; thời hạn được tính theo nơi họ ở.',
     incTitle: 'Tiêu đề',
     incWhere: 'Nơi xảy ra',
     incMeasures: 'Biện pháp đã thực hiện',

@@ -9,9 +9,16 @@ import { serverOn } from '../test/dialects.ts';
 
 describe('tokens that expire (adapted copy: expiry only)', () => {
   let offset = 0;
-  const s = serverOn({ CLOAK_STAFF_TOKEN_HOURS: '8', CLOAK_API_KEY_DAYS: '30' }, { clock: { now: () => new Date(Date.now() + offset) } });
+  const s = serverOn(
+    { CLOAK_STAFF_TOKEN_HOURS: '8', CLOAK_API_KEY_DAYS: '30' },
+    { clock: { now: () => new Date(Date.now() + offset) } },
+  );
   const call = async (method: string, path: string, body?: unknown, token = s.admin) => {
-    const r = await fetch(`${s.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    const r = await fetch(`${s.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     const text = await r.text();
     return { status: r.status, json: text ? JSON.parse(text) : undefined };
   };

@@ -12,7 +12,10 @@ const crypto = createRequire(import.meta.url)('node:crypto') as typeof import('n
 const calls: [number, number][] = [];
 const real = crypto.timingSafeEqual;
 before(() => {
-  crypto.timingSafeEqual = ((a: NodeJS.ArrayBufferView, b: NodeJS.ArrayBufferView) => (calls.push([a.byteLength, b.byteLength]), real(a, b))) as typeof real;
+  crypto.timingSafeEqual = ((a: NodeJS.ArrayBufferView, b: NodeJS.ArrayBufferView) => (
+    calls.push([a.byteLength, b.byteLength]),
+    real(a, b)
+  )) as typeof real;
   syncBuiltinESMExports();
 });
 after(() => {

@@ -16,7 +16,12 @@ import { parseVerifierKey } from './note.ts';
 // Distinctive ids, so that any trace of them in the customer's bytes is found.
 const AGENT = 'zq7731staffx';
 const TICKET = 'TKT-ZX-99812-internal';
-const SUBJECT = { name: 'Đỗ Thị Riêng', phone: '0906 444 555', email: 'rieng.privacy@example.vn', address: '9 Lê Lợi, Quận 1, TP. Hồ Chí Minh' };
+const SUBJECT = {
+  name: 'Đỗ Thị Riêng',
+  phone: '0906 444 555',
+  email: 'rieng.privacy@example.vn',
+  address: '9 Lê Lợi, Quận 1, TP. Hồ Chí Minh',
+};
 
 for (const d of DIALECTS) {
   describe(`what audit entries give away (${d.name})`, () => {
@@ -29,15 +34,26 @@ for (const d of DIALECTS) {
       const [c] = await app.vault.createSubjects([{ kind: 'customer', externalId: 'priv-1', fields: SUBJECT }]);
       const subject = c!.token;
       await app.explanations.open({ kind: 'ticket', id: TICKET, staff: AGENT, subject }, 'service:key_platform');
-      const ok = await app.reveals.reveal(agent, { subject, field: 'phone', purpose: 'ticket_followup', explanation: TICKET });
+      const ok = await app.reveals.reveal(agent, {
+        subject,
+        field: 'phone',
+        purpose: 'ticket_followup',
+        explanation: TICKET,
+      });
       assert.equal(ok.result, 'ok');
       // And one refused (no explanation), which the report lists too.
       await app.reveals.reveal(agent, { subject, field: 'address', purpose: 'ticket_followup' }).catch(() => undefined);
       const report = await app.reports.report(subject);
       assert.equal(report.accesses.length + report.refused.length, 2, JSON.stringify(report));
-      assert.deepEqual([...report.accesses, ...report.refused].map((a) => a.role), ['support', 'support']);
+      assert.deepEqual(
+        [...report.accesses, ...report.refused].map((a) => a.role),
+        ['support', 'support'],
+      );
       // Every byte the customer gets: the JSON and each entry decoded from base64.
-      const everything = [JSON.stringify(report), ...[...report.accesses, ...report.refused].map((a) => Buffer.from(a.entry ?? '', 'base64').toString('utf8'))].join('\n');
+      const everything = [
+        JSON.stringify(report),
+        ...[...report.accesses, ...report.refused].map((a) => Buffer.from(a.entry ?? '', 'base64').toString('utf8')),
+      ].join('\n');
       for (const secret of [AGENT, TICKET]) {
         assert.equal(everything.includes(secret), false, `the customer's report holds ${secret}`);
         assert.equal(everything.includes(Buffer.from(secret).toString('base64')), false);
@@ -47,8 +63,18 @@ for (const d of DIALECTS) {
       for (const a of [...report.accesses, ...report.refused]) {
         const entry = Buffer.from(a.entry!, 'base64');
         const proof = a.proof.map((p) => Buffer.from(p, 'base64'));
-        assert.ok(rfcVerifyInclusion(a.index, report.checkpoint.size, rfcLeafHash(entry), proof, cpRoot), `proof of ${a.index}`);
-        const v = await verifyEntry({ entry, index: a.index, size: report.checkpoint.size, proof, note: report.checkpoint.note, vkey: app.audit.verifierKey });
+        assert.ok(
+          rfcVerifyInclusion(a.index, report.checkpoint.size, rfcLeafHash(entry), proof, cpRoot),
+          `proof of ${a.index}`,
+        );
+        const v = await verifyEntry({
+          entry,
+          index: a.index,
+          size: report.checkpoint.size,
+          proof,
+          note: report.checkpoint.note,
+          vkey: app.audit.verifierKey,
+        });
         assert.equal(v.checkpoint.size, BigInt(report.checkpoint.size));
         assert.equal(JSON.parse(entry.toString()).role, 'support');
       }
@@ -60,7 +86,8 @@ for (const d of DIALECTS) {
       assert.equal(stored.actor, `staff:${AGENT}`);
       assert.equal(stored.explanation, TICKET);
       const salt = Buffer.from(stored.salt!, 'base64url');
-      const open = (k: string, v: string) => createHash('sha256').update(salt).update(`${k}\u0000${v}`).digest('base64url');
+      const open = (k: string, v: string) =>
+        createHash('sha256').update(salt).update(`${k}\u0000${v}`).digest('base64url');
       assert.equal(pub.actor, `staff:#${open('actor', stored.actor)}`);
       assert.equal(pub.explanation, `#${open('explanation', TICKET)}`);
       assert.equal('salt' in pub, false, 'the salt that opens the commitments is not in the public bytes');
@@ -77,7 +104,11 @@ for (const d of DIALECTS) {
       const cp = await app.audit.latest();
       const rows = await app.auditRepo.entries(0, cp.size);
       const row = rows.find((r) => r.kind === 'staff' && r.body.includes('guessme-1'))!;
-      const tile = (await app.audit.tile(0, Math.floor(row.idx / 256), Math.min(256, cp.size - Math.floor(row.idx / 256) * 256)))!;
+      const tile = (await app.audit.tile(
+        0,
+        Math.floor(row.idx / 256),
+        Math.min(256, cp.size - Math.floor(row.idx / 256) * 256),
+      ))!;
       const leafOf = (i: number) => tile.subarray((i % 256) * 32, (i % 256) * 32 + 32);
       // The attacker knows every other field exactly: index, time, kind, actor, result, data.
       const e = JSON.parse(row.body.toString()) as Record<string, unknown>;
@@ -89,14 +120,18 @@ for (const d of DIALECTS) {
         { ...fields },
         { v: 2, ...fields, nonce: Buffer.alloc(16).toString('base64url') },
       ].map((g) => Buffer.from(JSON.stringify(g)));
-      for (const g of guesses) assert.equal(h0(g).equals(leafOf(row.idx)), false, `the tile confirms the guess ${g.toString()}`);
+      for (const g of guesses)
+        assert.equal(h0(g).equals(leafOf(row.idx)), false, `the tile confirms the guess ${g.toString()}`);
       // With the entry's bytes (served only to audit keys and the customer concerned) it matches.
       const p = await app.audit.inclusion(row.idx, cp.size);
       assert.ok(h0(p.entry).equals(leafOf(row.idx)));
       const nonce = JSON.parse(p.entry.toString()).nonce as string;
       assert.ok(Buffer.from(nonce, 'base64url').length >= 16, 'a salt of at least 128 bits in the bytes');
       // Two entries of the same record get different salts.
-      const [a, b] = await app.audit.append([{ kind: 'staff', actor: 'system', result: 'created', data: { staff: 'x' } }, { kind: 'staff', actor: 'system', result: 'created', data: { staff: 'x' } }]);
+      const [a, b] = await app.audit.append([
+        { kind: 'staff', actor: 'system', result: 'created', data: { staff: 'x' } },
+        { kind: 'staff', actor: 'system', result: 'created', data: { staff: 'x' } },
+      ]);
       assert.notEqual(JSON.parse(a!.body.toString()).salt, JSON.parse(b!.body.toString()).salt);
     });
   });
