@@ -97,16 +97,14 @@ export async function buildApi(
     parseJson(req, body as Buffer & string, done);
   });
   const notFound = (req: FastifyRequest, reply: FastifyReply) =>
-    reply
-      .status(404)
-      .send({
-        error: {
-          code: 'not_found',
-          message: `no such route for ${req.method}; the API is described at /docs`,
-          details: [],
-          requestId: req.id,
-        },
-      } satisfies ErrorBody);
+    reply.status(404).send({
+      error: {
+        code: 'not_found',
+        message: `no such route for ${req.method}; the API is described at /docs`,
+        details: [],
+        requestId: req.id,
+      },
+    } satisfies ErrorBody);
   api.setNotFoundHandler(notFound);
 
   // Nothing is read before it is allowed. A route's authenticator (src/api/auth.ts) runs on

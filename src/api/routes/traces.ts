@@ -84,15 +84,13 @@ export const traceRoutes: FastifyPluginAsyncTypebox<{
         // No body at all reaches no parser: there is no stream to read (it used to wait forever).
         if (!(req.body instanceof Readable))
           throw new InvalidInput('the upload is empty', [{ path: '/body', problem: 'empty file' }]);
-        return reply
-          .status(202)
-          .send(
-            await investigations.receive(req.body, {
-              name: req.query.name,
-              actor: staffOf(req).actor,
-              declared: req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']),
-            }),
-          );
+        return reply.status(202).send(
+          await investigations.receive(req.body, {
+            name: req.query.name,
+            actor: staffOf(req).actor,
+            declared: req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']),
+          }),
+        );
       },
     );
   });
