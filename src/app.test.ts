@@ -1,7 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, renameSync, writeFileSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, renameSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createApp } from './app.ts';
+import { building, createDisposers } from './app.base.ts';
 import { loadConfig } from './lib/config.ts';
 import { Conflict } from './lib/errors.ts';
 import { DIALECTS } from '../test/dialects.ts';
@@ -47,3 +50,55 @@ for (const d of DIALECTS) {
     });
   });
 }
+
+for (const d of DIALECTS) {
+  test(`a start that fails half-way (a broken policy file) closes what it opened (its database connections among them), on ${d.name}`, async () => {
+    const db = await d.fresh();
+    const policies = mkdtempSync(join(tmpdir(), 'cloak-policies-'));
+    try {
+      cpSync('policies', policies, { recursive: true });
+      // Settle what a first start opens once for the process (the keyring, the dialect's driver).
+      await (await createApp(loadConfig(db.env))).close();
+      await new Promise((r) => setTimeout(r, 100));
+      const before = process.getActiveResourcesInfo().sort();
+      writeFileSync(join(policies, 'broken.cedar'), 'permit(principal, action, resource) when { ;');
+      await assert.rejects(
+        createApp(loadConfig({ ...db.env, CLOAK_POLICIES_DIR: policies, CLOAK_CRYPTO_WORKERS: '2' })),
+        /broken\.cedar/,
+      );
+      await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(process.getActiveResourcesInfo().sort(), before, 'what the failed start opened is closed');
+    } finally {
+      rmSync(policies, { recursive: true, force: true });
+      await db.drop();
+    }
+  });
+}
+
+test('the disposer stack closes newest first, runs every step when one fails, and throws the first error', async () => {
+  const order: string[] = [];
+  const d = createDisposers();
+  d.push(() => void order.push('store'));
+  d.push(() => {
+    order.push('sealer');
+    throw new Error('sealer would not close');
+  });
+  d.push(async () => void order.push('audit'));
+  await assert.rejects(d.close(), /sealer would not close/);
+  assert.deepEqual(order, ['audit', 'sealer', 'store']);
+  await d.close();
+  assert.deepEqual(order, ['audit', 'sealer', 'store'], 'a second close closes nothing twice');
+});
+
+test('a build that throws closes what it opened before the error goes on', async () => {
+  const closed: string[] = [];
+  await assert.rejects(
+    building(async (d) => {
+      d.push(() => void closed.push('store'));
+      d.push(() => void closed.push('workers'));
+      throw new Error('the policies do not parse');
+    }),
+    /the policies do not parse/,
+  );
+  assert.deepEqual(closed, ['workers', 'store']);
+});

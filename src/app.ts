@@ -1,5 +1,9 @@
 import type { DestinationStream } from 'pino';
-import { auditSignerOf, openKeyedStore } from './app.base.ts';
+import type { Logger } from 'pino';
+import type { Disposers } from './app.base.ts';
+import type { VaultService } from './vault/vault.service.ts';
+import type { AuditLog } from './audit/log.service.ts';
+import { auditSignerOf, building, buildVault, openKeyedStore } from './app.base.ts';
 import { createApiKeyService } from './access/apikey.service.ts';
 import { createDevicesRepo } from './devices/devices.repo.ts';
 import { createDevicesService } from './devices/devices.service.ts';
@@ -10,14 +14,8 @@ import { createEmbeddedTelephony, type EmbeddedTelephony, type TelephonyProvider
 import { createInProcessBus, type EventBus } from './bus/bus.ts';
 import type { Config } from './lib/config.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
-import { createLocalKms, blindIndexKey } from './lib/keyring.ts';
 import { createLogger } from './lib/log.ts';
 import { deriveKey } from './lib/crypto.ts';
-import { createSealer } from './vault/seal.pool.ts';
-import { createVaultRepo } from './vault/vault.repo.ts';
-import { createVaultService } from './vault/vault.service.ts';
-import { INDEX_SCOPES, type IndexKeys } from './vault/vault.seal.ts';
-import type { CountryCode } from 'libphonenumber-js/max';
 import { createAuditRepo } from './audit/log.repo.ts';
 import { createAuditLog } from './audit/log.service.ts';
 import { createReportService } from './audit/report.service.ts';
@@ -30,6 +28,7 @@ import { createExportService } from './access/export.service.ts';
 import { join } from 'node:path';
 import { createCaseService } from './detect/cases.service.ts';
 import { createLiveDetection } from './detect/live.ts';
+import { createEntityService } from './detect/entity.service.ts';
 import { createTraceService } from './leaks/trace.service.ts';
 import { createCanaryService } from './leaks/canary.service.ts';
 import { watchCanaries } from './leaks/canary.watch.ts';
@@ -57,15 +56,20 @@ export type AppOptions = {
  * The HTTP API, the CLI and the tests all start from here.
  * @example const app = await createApp(loadConfig(process.env)); ...; await app.close();
  */
-export async function createApp(config: Config, opts: AppOptions = {}) {
+export function createApp(config: Config, opts: AppOptions = {}) {
+  // Everything opened is registered on one disposer stack: `close()` unwinds it, and so does a
+  // failure half-way through building (no worker thread or connection is left open).
+  return building((disposers) => build(config, opts, disposers));
+}
+
+async function build(config: Config, opts: AppOptions, disposers: Disposers) {
   const log = createLogger(config.logLevel, opts.logDestination);
   const clock = opts.clock ?? systemClock;
   const { ring, firstStart, store } = await openKeyedStore(config);
-  const kms = createLocalKms({ file: config.keyringFile, inline: config.keyring }, ring);
-  const indexKeys = Object.fromEntries(INDEX_SCOPES.map((s) => [s, blindIndexKey(ring, s)])) as unknown as IndexKeys;
-  const region = config.defaultRegion as CountryCode;
-  const sealer = createSealer({ keys: indexKeys, region, workers: config.cryptoWorkers });
+  disposers.push(() => store.close());
   const bus = opts.bus ?? createInProcessBus((err) => log.error({ err }, 'bus: a handler failed'));
+  disposers.push(() => bus.close());
+  const { kms, region, vault } = buildVault(config, { ring, store, bus, clock, log }, disposers);
   const auditSigner = auditSignerOf(config, ring);
   const auditRepo = createAuditRepo(store);
   const audit = createAuditLog({
@@ -75,17 +79,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     log,
     checkpointIntervalMs: config.auditCheckpointMs,
   });
-  const vault = createVaultService({
-    repo: createVaultRepo(store),
-    store,
-    kms,
-    sealer,
-    indexKeys,
-    region,
-    bus,
-    clock,
-    log,
-  });
+  disposers.push(() => audit.close());
   const apiKeys = createApiKeyService({ db: store.db, clock, audit, maxDays: config.apiKeyDays });
   const devices = createDevicesService({ repo: createDevicesRepo(store.db), bus, clock, log });
   bus.subscribe((e) => devices.recordEvent(e));
@@ -132,15 +126,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const staff = createStaffService({ db: store.db, clock, bus, audit, tokenHours: config.staffTokenHours });
   const explanations = createExplanationService({ db: store.db, clock, bus, audit, vault, staff });
   const reviews = createReviewService({ db: store.db, clock, bus, audit, vault });
-  let policy: ReturnType<typeof createPolicyService>;
-  try {
-    policy = createPolicyService({ dir: config.policiesDir, log, now: () => clock.now() });
-  } catch (e) {
-    await audit.close();
-    await sealer.close();
-    await store.close();
-    throw e;
-  }
+  const policy = createPolicyService({ dir: config.policiesDir, log, now: () => clock.now() });
   const justificationKey = deriveKey(ring.indexRoot, 'cloak/audit-justification/v1');
   const reveals = createRevealService({
     db: store.db,
@@ -184,6 +170,20 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     reasonKey: justificationKey,
   });
   const detection = createLiveDetection({ bus, cases, clock, log });
+  disposers.push(async () => {
+    detection.stop();
+    await detection.idle().catch(() => undefined);
+  });
+  const entities = createEntityService({
+    cases,
+    audit,
+    staff,
+    reveals,
+    devices,
+    waybill,
+    detection,
+    clock,
+  });
   const incidents = createIncidentService({ db: store.db, clock, audit, vault, dpo: config.dpoContact });
   const outbox = opts.messages ?? createEmbeddedOutbox();
   const affected = createAffectedService({
@@ -197,7 +197,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   });
   // Customer notices go out through the same message provider as the one-time codes.
   const notices = createNoticeService({ db: store.db, clock, audit, incidents, vault, sender: outbox });
-  const stopCanaryWatch = watchCanaries({ bus, canaries, file: detection.file, log });
+  disposers.push(watchCanaries({ bus, canaries, file: detection.file, log }));
   const teamCanaries = createTeamCanaryService({ db: store.db, clock, canaries, staff, audit, log });
   const canaryCalls = createCanaryCallWatch({
     vault,
@@ -232,6 +232,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     roleOf: async (actor) =>
       actor.startsWith('staff:') ? (await staff.get(actor.slice('staff:'.length))).role : undefined,
   });
+  disposers.push(() => investigations.close());
   /** Reloads the policies (refused, and the old ones kept, if any file is broken); the change is in the audit log. */
   async function reloadPolicies(actor: string) {
     const info = policy.reload();
@@ -258,6 +259,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     reports,
     cases,
     detection,
+    entities,
     tracer,
     investigations,
     canaries,
@@ -284,23 +286,53 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     firstStart,
     /**
      * Starts what a serving node runs in the background (createApp builds, and starts nothing):
-     * live detection, and the leak investigations the last run left (with their retention
-     * sweep). Returns how many investigations were resumed. `close()` stops it all.
+     * live detection, the leak investigations the last run left (with their retention sweep),
+     * and the periodic rewrap after a key rotation. Returns how many investigations were
+     * resumed. `close()` stops it all (each job's stop is on the same disposer stack).
      */
     async start(): Promise<{ resumed: number }> {
       detection.start();
+      const stopRewrap = startRewrap({ vault, audit, log, seconds: config.rewrapIntervalSeconds });
+      disposers.push(stopRewrap);
       return { resumed: await investigations.resume() };
     },
-    async close() {
-      await investigations.close();
-      stopCanaryWatch();
-      detection.stop();
-      await detection.idle().catch(() => undefined);
-      await audit.close();
-      await sealer.close();
-      await bus.close();
-      await store.close();
-    },
+    /** Stops the background work and closes everything opened, newest first. */
+    close: () => disposers.close(),
   };
 }
 export type App = Awaited<ReturnType<typeof createApp>>;
+
+/**
+ * Re-wraps data keys under the current key-encryption key every `seconds` (0: never), one run
+ * at a time; what it did goes to the audit log. Returns the stop, which waits for a run in progress.
+ */
+function startRewrap(deps: {
+  vault: Pick<VaultService, 'rewrap'>;
+  audit: Pick<AuditLog, 'append'>;
+  log: Logger;
+  seconds: number;
+}): () => Promise<void> {
+  if (deps.seconds <= 0) return async () => undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running
+      .then(async () => {
+        const r = await deps.vault.rewrap();
+        if (r.rewrapped > 0 || r.unreadable > 0)
+          await deps.audit.append([
+            {
+              kind: 'key',
+              actor: 'system:rewrap',
+              result: 'rewrapped',
+              data: { rewrapped: r.rewrapped, unreadable: r.unreadable },
+            },
+          ]);
+      })
+      .catch((err) => deps.log.error({ err }, 'background rewrap failed'));
+  }, deps.seconds * 1000);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}

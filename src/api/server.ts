@@ -15,7 +15,6 @@ import { auditRoutes } from './routes/audit.ts';
 import { explorerRoutes } from './routes/explorer.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { triageRoutes } from './routes/triage.ts';
-import { createEntityService } from '../detect/entity.service.ts';
 import { affectedRoutes, incidentRoutes } from './routes/incidents.ts';
 import { traceRoutes } from './routes/traces.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
@@ -54,7 +53,7 @@ export async function buildApi(
     | 'policy'
     | 'reloadPolicies'
     | 'cases'
-    | 'detection'
+    | 'entities'
     | 'incidents'
     | 'affected'
     | 'canaries'
@@ -295,20 +294,10 @@ export async function buildApi(
   });
   await api.register(explorerRoutes, { staff: app.staff, apiKeys: app.apiKeys, audit: app.audit });
   await api.register(caseRoutes, { staff: app.staff, cases: app.cases });
-  const entities = createEntityService({
-    cases: app.cases,
-    audit: app.audit,
-    staff: app.staff,
-    reveals: app.reveals,
-    devices: app.devices,
-    waybill: app.waybill,
-    detection: app.detection,
-    clock: app.clock,
-  });
   await api.register(triageRoutes, {
     staff: app.staff,
     cases: app.cases,
-    entities,
+    entities: app.entities,
     incidents: app.incidents,
     waybill: app.waybill,
   });

@@ -17,9 +17,9 @@ export type Started = {
 
 /**
  * Starts the API with its background work: the first admin key on an empty database, demo
- * data, demo sign-ins and simulated live traffic when asked, the sweep of orphan data keys, the
- * periodic rewrap after a rotation, and the app's own background work (`app.start()`: live
- * detection, investigations left from the last run).
+ * data, demo sign-ins and simulated live traffic when asked, the sweep of orphan data keys, and
+ * the app's own background work (`app.start()`: live detection, investigations left from the
+ * last run, the periodic rewrap after a rotation).
  */
 export async function startServer(app: App, opts: { demo?: boolean } = {}): Promise<Started> {
   let firstAdminKey: string | undefined;
@@ -31,27 +31,6 @@ export async function startServer(app: App, opts: { demo?: boolean } = {}): Prom
   const api = await buildApi(app);
   const address = await api.listen({ host: app.config.host, port: app.config.port });
   const url = address.replace('://[::1]', '://localhost');
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  if (app.config.rewrapIntervalSeconds > 0) {
-    timer = setInterval(() => {
-      running = running
-        .then(async () => {
-          const r = await app.vault.rewrap();
-          if (r.rewrapped > 0 || r.unreadable > 0)
-            await app.audit.append([
-              {
-                kind: 'key',
-                actor: 'system:rewrap',
-                result: 'rewrapped',
-                data: { rewrapped: r.rewrapped, unreadable: r.unreadable },
-              },
-            ]);
-        })
-        .catch((err) => app.log.error({ err }, 'background rewrap failed'));
-    }, app.config.rewrapIntervalSeconds * 1000);
-    timer.unref();
-  }
   // Leaked files received before a stop and not yet traced are traced now.
   const { resumed } = await app.start();
   if (resumed > 0) app.log.info({ resumed }, 'leaks: tracing files left from the last run');
@@ -68,8 +47,6 @@ export async function startServer(app: App, opts: { demo?: boolean } = {}): Prom
     demoTraffic: traffic?.done,
     async close() {
       await traffic?.stop();
-      if (timer) clearInterval(timer);
-      await running;
       await api.close();
     },
   };

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CountryCode } from 'libphonenumber-js/max';
 import { InvalidInput } from '../lib/errors.ts';
-import { withApp, type CliEnv } from './context.ts';
+import { withVault, type CliEnv } from './context.ts';
 import { progress } from './output.ts';
 
 function parseMap(pairs: string[]): Record<string, string> {
@@ -47,9 +47,9 @@ export function importCommand(program: Command, env: CliEnv): void {
         },
       ) => {
         const { describeColumns, importFile } = await import('../vault/import.ts');
-        await withApp(env, async (app) => {
+        await withVault(env, async (vault, config) => {
           const bar = progress(env.io, 'import');
-          const report = await importFile(app.vault, file, {
+          const report = await importFile(vault, file, {
             format: o.format as never,
             map: o.map ? parseMap(o.map) : undefined,
             idColumn: o.idColumn,
@@ -57,7 +57,7 @@ export function importCommand(program: Command, env: CliEnv): void {
             delimiter: o.delimiter === '\\t' ? '\t' : o.delimiter,
             batchSize: Math.max(1, Number.parseInt(o.batch, 10) || 1000),
             strict: o.strict,
-            region: app.config.defaultRegion as CountryCode,
+            region: config.defaultRegion as CountryCode,
             onProgress: (p) =>
               bar.update(
                 p.totalBytes ? p.bytesRead / p.totalBytes : 1,
