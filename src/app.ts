@@ -16,6 +16,7 @@ import { deriveKey } from './lib/crypto.ts';
 import { createSealer } from './vault/seal.pool.ts';
 import { createVaultRepo } from './vault/vault.repo.ts';
 import { createVaultService } from './vault/vault.service.ts';
+import { createClearReader } from './vault/clear.ts';
 import { INDEX_SCOPES, type IndexKeys } from './vault/vault.seal.ts';
 import type { CountryCode } from 'libphonenumber-js/max';
 import { createAuditRepo } from './audit/log.repo.ts';
@@ -75,8 +76,9 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     log,
     checkpointIntervalMs: config.auditCheckpointMs,
   });
+  const vaultRepo = createVaultRepo(store);
   const vault = createVaultService({
-    repo: createVaultRepo(store),
+    repo: vaultRepo,
     store,
     kms,
     sealer,
@@ -86,6 +88,9 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     clock,
     log,
   });
+  // The one reader of clear values, built once, handed below to only the four modules listed in
+  // src/vault/README.md ("Who may read clear values", checked by test/clear-path.test.ts), and not returned.
+  const clear = createClearReader({ repo: vaultRepo, kms });
   const apiKeys = createApiKeyService({ db: store.db, clock, audit, maxDays: config.apiKeyDays });
   const devices = createDevicesService({ repo: createDevicesRepo(store.db), bus, clock, log });
   bus.subscribe((e) => devices.recordEvent(e));
@@ -121,6 +126,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     repo: waybillRepo,
     devices,
     vault,
+    clear,
     telephony,
     numbers: config.relayNumbers.split(','),
     graceMinutes: config.relayGraceMinutes,
@@ -145,6 +151,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const reveals = createRevealService({
     db: store.db,
     vault,
+    clear,
     policy,
     audit,
     explanations,
@@ -156,6 +163,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
   const exports = createExportService({
     db: store.db,
     vault,
+    clear,
     waybill,
     policy,
     audit,
@@ -196,7 +204,7 @@ export async function createApp(config: Config, opts: AppOptions = {}) {
     region: config.defaultRegion,
   });
   // Customer notices go out through the same message provider as the one-time codes.
-  const notices = createNoticeService({ db: store.db, clock, audit, incidents, vault, sender: outbox });
+  const notices = createNoticeService({ db: store.db, clock, audit, incidents, vault, clear, sender: outbox });
   const stopCanaryWatch = watchCanaries({ bus, canaries, file: detection.file, log });
   const teamCanaries = createTeamCanaryService({ db: store.db, clock, canaries, staff, audit, log });
   const canaryCalls = createCanaryCallWatch({
