@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { clearValues } from '../test/clear.ts';
 import { serverOn } from '../test/dialects.ts';
 
 /**
@@ -65,8 +66,8 @@ describe('canary channels over HTTP: team canaries and calls to canary numbers',
     assert.deepEqual(Object.keys(list.json.canaries[0]).sort(), ['channel', 'createdAt', 'detail', 'token']);
     // Their values, to look for later in logs, responses and alerts.
     for (const c of list.json.canaries as { token: string }[]) {
-      const phone = await s.app.vault.decryptField(c.token, 'phone');
-      const email = await s.app.vault.decryptField(c.token, 'email');
+      const phone = await clearValues(s.app)(c.token, 'phone');
+      const email = await clearValues(s.app)(c.token, 'email');
       needles.push(phone, phone.slice(3), `0${phone.slice(3)}`, email, email.split('@')[0]!);
     }
 
@@ -113,7 +114,7 @@ describe('canary channels over HTTP: team canaries and calls to canary numbers',
     const tel = (await call('POST', '/v1/api-keys', s.admin, { name: 'carrier', scopes: ['telephony'] })).json
       .secret as string;
     const [canary] = (await s.app.canaries.list()).filter((c) => c.channel === 'team:support');
-    const canaryPhone = await s.app.vault.decryptField(canary!.token, 'phone');
+    const canaryPhone = await clearValues(s.app)(canary!.token, 'phone');
     const real = await call('POST', '/v1/subjects', s.admin, {
       kind: 'customer',
       externalId: 'cust-called',

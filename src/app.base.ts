@@ -92,8 +92,9 @@ export function buildVault(
   const region = config.defaultRegion as CountryCode;
   const sealer = createSealer({ keys: indexKeys, region, workers: config.cryptoWorkers });
   d.push(() => sealer.close());
+  const repo = createVaultRepo(store);
   const vault = createVaultService({
-    repo: createVaultRepo(store),
+    repo,
     store,
     kms,
     sealer,
@@ -103,7 +104,7 @@ export function buildVault(
     clock: deps.clock,
     log: deps.log,
   });
-  return { kms, indexKeys, region, sealer, vault };
+  return { kms, indexKeys, region, sealer, repo, vault };
 }
 
 /**

@@ -16,6 +16,7 @@ import type { Config } from './lib/config.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { createLogger } from './lib/log.ts';
 import { deriveKey } from './lib/crypto.ts';
+import { createClearReader } from './vault/clear.ts';
 import { createAuditRepo } from './audit/log.repo.ts';
 import { createAuditLog } from './audit/log.service.ts';
 import { createReportService } from './audit/report.service.ts';
@@ -69,7 +70,7 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
   disposers.push(() => store.close());
   const bus = opts.bus ?? createInProcessBus((err) => log.error({ err }, 'bus: a handler failed'));
   disposers.push(() => bus.close());
-  const { kms, region, vault } = buildVault(config, { ring, store, bus, clock, log }, disposers);
+  const { kms, region, vault, repo: vaultRepo } = buildVault(config, { ring, store, bus, clock, log }, disposers);
   const auditSigner = auditSignerOf(config, ring);
   const auditRepo = createAuditRepo(store);
   const audit = createAuditLog({
@@ -80,6 +81,9 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
     checkpointIntervalMs: config.auditCheckpointMs,
   });
   disposers.push(() => audit.close());
+  // The one reader of clear values, built once, handed below to only the four modules listed in
+  // src/vault/README.md ("Who may read clear values", checked by test/clear-path.test.ts), and not returned.
+  const clear = createClearReader({ repo: vaultRepo, kms });
   const apiKeys = createApiKeyService({ db: store.db, clock, audit, maxDays: config.apiKeyDays });
   const devices = createDevicesService({ repo: createDevicesRepo(store.db), bus, clock, log });
   bus.subscribe((e) => devices.recordEvent(e));
@@ -115,6 +119,7 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
     repo: waybillRepo,
     devices,
     vault,
+    clear,
     telephony,
     numbers: config.relayNumbers.split(','),
     graceMinutes: config.relayGraceMinutes,
@@ -131,6 +136,7 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
   const reveals = createRevealService({
     db: store.db,
     vault,
+    clear,
     policy,
     audit,
     explanations,
@@ -142,6 +148,7 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
   const exports = createExportService({
     db: store.db,
     vault,
+    clear,
     waybill,
     policy,
     audit,
@@ -196,7 +203,7 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
     region: config.defaultRegion,
   });
   // Customer notices go out through the same message provider as the one-time codes.
-  const notices = createNoticeService({ db: store.db, clock, audit, incidents, vault, sender: outbox });
+  const notices = createNoticeService({ db: store.db, clock, audit, incidents, vault, clear, sender: outbox });
   disposers.push(watchCanaries({ bus, canaries, file: detection.file, log }));
   const teamCanaries = createTeamCanaryService({ db: store.db, clock, canaries, staff, audit, log });
   const canaryCalls = createCanaryCallWatch({

@@ -14,6 +14,7 @@ import { Conflict, Forbidden, InvalidInput, NotFound, RateLimited } from '../lib
 import type { Database, ExportTable } from '../store/schema.ts';
 import { createRateBudgets } from '../store/budgets.ts';
 import type { AuditLog } from '../audit/log.service.ts';
+import type { ClearReader } from '../vault/clear.ts';
 import type { VaultService } from '../vault/vault.service.ts';
 import type { WaybillService } from '../waybill/waybill.service.ts';
 import type { PolicyService } from './policy.service.ts';
@@ -71,7 +72,9 @@ const view = (r: ExportTable): ExportJob => {
 
 export type ExportDeps = {
   db: Kysely<Database>;
-  vault: Pick<VaultService, 'page' | 'decryptField' | 'getMasked'>;
+  vault: Pick<VaultService, 'page' | 'getMasked'>;
+  /** Clear values: an approved export writes the fields it was approved for in clear into its CSV. */
+  clear: Pick<ClearReader, 'DANGEROUS_decryptField'>;
   waybill: Pick<WaybillService, 'page'>;
   policy: Pick<PolicyService, 'decide'>;
   audit: Pick<AuditLog, 'append'>;
@@ -149,7 +152,7 @@ export function createExportService(deps: ExportDeps) {
             const values = await Promise.all(
               job.fields.map(async (f) =>
                 job.clear.includes(f) && s.fields[f] !== undefined
-                  ? deps.vault.decryptField(s.token, f)
+                  ? deps.clear.DANGEROUS_decryptField(s.token, f)
                   : (s.fields[f] ?? ''),
               ),
             );

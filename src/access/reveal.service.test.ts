@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { clearReaderOf, countingClearReader } from '../../test/clear.ts';
 import { DIALECTS, appOn } from '../../test/dialects.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound, RateLimited } from '../lib/errors.ts';
 import { createRevealService } from './reveal.service.ts';
@@ -115,15 +116,11 @@ for (const d of DIALECTS) {
 
     test('the value leaves the vault only after its reveal is committed to the log', async () => {
       const app = h.app;
-      let decrypted = 0;
+      const { reader, calls } = countingClearReader(app);
       const failing = createRevealService({
         db: app.store.db,
-        vault: {
-          ...app.vault,
-          decryptField: async (t, f) => (decrypted++, app.vault.decryptField(t, f)),
-          kindOf: app.vault.kindOf,
-          exists: app.vault.exists,
-        },
+        vault: app.vault,
+        clear: reader,
         policy: app.policy,
         audit: { append: async () => Promise.reject(new Error('disk full')) },
         explanations: app.explanations,
@@ -141,7 +138,7 @@ for (const d of DIALECTS) {
         }),
         /disk full/,
       );
-      assert.equal(decrypted, 0);
+      assert.equal(calls(), 0);
     });
 
     test('quotas count a role’s reveals in the last hour, and the refusal is logged', async () => {
@@ -149,6 +146,7 @@ for (const d of DIALECTS) {
       const tight = createRevealService({
         db: app.store.db,
         vault: app.vault,
+        clear: clearReaderOf(app),
         policy: app.policy,
         audit: app.audit,
         explanations: app.explanations,
@@ -184,16 +182,11 @@ for (const d of DIALECTS) {
 
     test('a dry run answers as the reveal then does (quota, explanation, grant, Cedar, break-glass), and logs and decrypts nothing', async () => {
       const app = h.app;
-      let decrypted = 0;
-      const vault = {
-        ...app.vault,
-        decryptField: async (t: string, f: string) => (decrypted++, app.vault.decryptField(t, f)),
-        kindOf: app.vault.kindOf,
-        exists: app.vault.exists,
-      };
+      const { reader, calls } = countingClearReader(app);
       const svc = createRevealService({
         db: app.store.db,
-        vault,
+        vault: app.vault,
+        clear: reader,
         policy: app.policy,
         audit: app.audit,
         explanations: app.explanations,
@@ -218,9 +211,10 @@ for (const d of DIALECTS) {
       for (const [who, q] of cases) {
         const req = { subject: token, ...q };
         const before = (await app.audit.head()).size;
+        const decrypted = calls();
         const dry = await svc.dryRun(who, req);
         assert.equal((await app.audit.head()).size, before, 'the dry run appends nothing');
-        assert.equal(decrypted, 0, 'the dry run decrypts nothing');
+        assert.equal(calls(), decrypted, 'the dry run decrypts nothing');
         const real = await svc.reveal(who, req).then(
           (r) => ({ decision: 'allow', result: r.result, policies: r.policies, quota: false }),
           (e: Error) => ({
@@ -238,7 +232,6 @@ for (const d of DIALECTS) {
           [real.decision, real.result, real.policies, real.quota],
           `${who.id} ${JSON.stringify(q)}`,
         );
-        decrypted = 0;
       }
       await assert.rejects(svc.dryRun(people['a-1']!, { subject: token, field: 'Email!', purpose: 'x' }), InvalidInput);
       await assert.rejects(

@@ -6,6 +6,7 @@ import { Conflict, Forbidden, InvalidInput, NotFound, RateLimited } from '../lib
 import type { Database, BreakGlassTable, GrantTable } from '../store/schema.ts';
 import { createRateBudgets } from '../store/budgets.ts';
 import type { AuditLog } from '../audit/log.service.ts';
+import type { ClearReader } from '../vault/clear.ts';
 import type { VaultService } from '../vault/vault.service.ts';
 import type { ExplanationService } from './explanations.service.ts';
 import type { PolicyService } from './policy.service.ts';
@@ -112,7 +113,9 @@ const bgView = (b: BreakGlassTable): BreakGlass => ({
 
 export type RevealDeps = {
   db: Kysely<Database>;
-  vault: Pick<VaultService, 'kindOf' | 'decryptField' | 'exists'>;
+  vault: Pick<VaultService, 'kindOf' | 'exists'>;
+  /** Clear values: a reveal shows the staff member the value itself, once policy allows it and the log holds it. */
+  clear: Pick<ClearReader, 'DANGEROUS_decryptField'>;
   policy: Pick<PolicyService, 'decide'>;
   audit: Pick<AuditLog, 'append'>;
   explanations: Pick<ExplanationService, 'facts'>;
@@ -343,7 +346,7 @@ export function createRevealService(deps: RevealDeps) {
           .execute();
       }
       // Only now, with the reveal committed to the log, does the value leave the vault.
-      const value = await deps.vault.decryptField(req.subject, req.field);
+      const value = await deps.clear.DANGEROUS_decryptField(req.subject, req.field);
       return { value, result, policies: [...d.policies], auditIndex: entry.index };
     },
 

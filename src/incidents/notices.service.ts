@@ -4,6 +4,7 @@ import type { Clock } from '../lib/clock.ts';
 import { sha256 } from '../lib/crypto.ts';
 import { Conflict, Forbidden, InvalidInput } from '../lib/errors.ts';
 import type { Database } from '../store/schema.ts';
+import type { ClearReader } from '../vault/clear.ts';
 import type { VaultService } from '../vault/vault.service.ts';
 import {
   jurisdictionOfPhoneMask,
@@ -54,7 +55,9 @@ export function createNoticeService(deps: {
   clock: Clock;
   audit: Pick<AuditLog, 'append'>;
   incidents: Pick<IncidentService, 'get' | 'report' | 'notice' | 'scope'>;
-  vault: Pick<VaultService, 'getMasked' | 'decryptField'>;
+  vault: Pick<VaultService, 'getMasked'>;
+  /** Clear values: each affected customer's e-mail (else phone) is where the message provider sends the notice. */
+  clear: Pick<ClearReader, 'DANGEROUS_decryptField'>;
   sender: MessageSender;
 }) {
   const { db, clock } = deps;
@@ -211,7 +214,7 @@ export function createNoticeService(deps: {
         for (const field of CONTACT_FIELDS) {
           let to: string;
           try {
-            to = await deps.vault.decryptField(token, field);
+            to = await deps.clear.DANGEROUS_decryptField(token, field);
           } catch {
             continue; // no such field, or erased: try the next, else unreachable
           }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { clearValues } from '../../test/clear.ts';
 import { DIALECTS, appOn } from '../../test/dialects.ts';
 import { runCloak } from '../../test/cli.ts';
 import { decodeEntry } from '../audit/entry.ts';
@@ -53,7 +54,7 @@ for (const d of DIALECTS) {
       const body = Buffer.from(rows[0]!.body).toString();
       for (const t of r.tokens) assert.ok(!body.includes(t));
       for (const t of r.tokens)
-        for (const v of [await app.vault.decryptField(t, 'phone'), await app.vault.decryptField(t, 'email')])
+        for (const v of [await clearValues(app)(t, 'phone'), await clearValues(app)(t, 'email')])
           assert.ok(!body.includes(v));
 
       // Bad input: a clear error, and nothing planted.
@@ -134,7 +135,7 @@ for (const d of DIALECTS) {
       const other = join(dir, `leak2-${d.name}.csv`);
       writeFileSync(
         other,
-        `phone\n${[await app.vault.decryptField(unseen!, 'phone'), people.person(0).phone, people.person(1).phone].join('\n')}\n`,
+        `phone\n${[await clearValues(app)(unseen!, 'phone'), people.person(0).phone, people.person(1).phone].join('\n')}\n`,
       );
       const r2 = await app.tracer.trace(other);
       assert.deepEqual(
@@ -151,7 +152,7 @@ for (const d of DIALECTS) {
     test("a call to a canary's number files canary-called naming the channel; other numbers nothing; bad input a clear error", async () => {
       const app = h.app;
       const [token] = await app.canaries.ofChannel('team:support');
-      const phone = await app.vault.decryptField(token!, 'phone');
+      const phone = await clearValues(app)(token!, 'phone');
       const before = (await openCases()).length;
       // A real customer's number, an unknown one, and the canary's from a withheld caller id.
       const real = (

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { App } from '../app.ts';
 import { rotateKeyring, retireKeyVersion } from '../lib/keyring.ts';
 import { InvalidInput, NotFound } from '../lib/errors.ts';
+import { clearValues } from '../../test/clear.ts';
 import { DIALECTS, appOn } from '../../test/dialects.ts';
 import type { CloakEvent } from '../bus/events.ts';
 
@@ -63,8 +64,8 @@ for (const d of DIALECTS) {
       ]) {
         assert.ok(!cells.includes(v), `found "${v}" in clear in the database`);
       }
-      assert.equal(await h.app.vault.decryptField(r!.token, 'phone'), '+84912345678');
-      assert.equal(await h.app.vault.decryptField(r!.token, 'note'), 'giao giờ hành chính');
+      assert.equal(await clearValues(h.app)(r!.token, 'phone'), '+84912345678');
+      assert.equal(await clearValues(h.app)(r!.token, 'note'), 'giao giờ hành chính');
     });
 
     test('one value encrypted twice gives two different ciphertexts', async () => {
@@ -99,7 +100,7 @@ for (const d of DIALECTS) {
       const m = await h.app.vault.getMasked(r!.token, ctx);
       assert.equal(m.fields.phone, '+84 ••••••678');
       assert.equal(m.externalId, 'mask-1');
-      await assert.rejects(h.app.vault.decryptField(r!.token, 'phone'), NotFound);
+      await assert.rejects(clearValues(h.app)(r!.token, 'phone'), NotFound);
     });
 
     test('lookups by blind index: names without diacritics, phones in any format, e-mails in any case; tokens only', async () => {
@@ -218,8 +219,8 @@ for (const d of DIALECTS) {
       // Once nothing is wrapped under version 1, retiring it leaves every record readable.
       retireKeyVersion({ file: h.app.config.keyringFile }, 1);
       h.app.kms.reload();
-      assert.equal(await h.app.vault.decryptField(old!.token, 'email'), 'old@example.vn');
-      assert.equal(await h.app.vault.decryptField(fresh!.token, 'email'), 'new@example.vn');
+      assert.equal(await clearValues(h.app)(old!.token, 'email'), 'old@example.vn');
+      assert.equal(await clearValues(h.app)(fresh!.token, 'email'), 'new@example.vn');
       const all = await h.app.store.db
         .selectFrom('vault_fields')
         .innerJoin('vault_subjects', 'vault_subjects.id', 'vault_fields.subject_id')
@@ -232,7 +233,7 @@ for (const d of DIALECTS) {
         .where('external_id', '=', 'mask-1')
         .executeTakeFirstOrThrow();
       for (const row of all.filter((x) => x.token !== shredded.token))
-        assert.equal(typeof (await h.app.vault.decryptField(row.token, row.field)), 'string');
+        assert.equal(typeof (await clearValues(h.app)(row.token, row.field)), 'string');
     });
 
     test('erase destroys the data key, the ciphertexts, masks and indexes; erasing twice is fine', async () => {
@@ -248,7 +249,7 @@ for (const d of DIALECTS) {
         (e: unknown) => e instanceof NotFound && e.message === 'no subject has this token',
         'erased reads as unknown',
       );
-      await assert.rejects(h.app.vault.decryptField(t, 'phone'), NotFound);
+      await assert.rejects(clearValues(h.app)(t, 'phone'), NotFound);
       assert.ok(
         !(await h.app.vault.lookup('phone', AN.phone, {}, ctx)).includes(t),
         'an erased subject is not found by lookup',
@@ -290,7 +291,7 @@ for (const d of DIALECTS) {
       ]);
       assert.equal(again!.created, true);
       assert.notEqual(again!.token, first!.token);
-      assert.equal(await h.app.vault.decryptField(again!.token, 'phone'), '+84912444666');
+      assert.equal(await clearValues(h.app)(again!.token, 'phone'), '+84912444666');
     });
 
     test('a repeated create with bad fields is refused, even though the subject exists', async () => {

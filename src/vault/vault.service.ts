@@ -1,16 +1,15 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { EventBus } from '../bus/bus.ts';
 import type { Clock } from '../lib/clock.ts';
-import { InvalidInput, NotFound, Unavailable, type ErrorDetail } from '../lib/errors.ts';
-import { KeyVersionUnknown, type Kms } from '../lib/keyring.ts';
-import { OpenFailed } from '../lib/crypto.ts';
+import { InvalidInput, NotFound, type ErrorDetail } from '../lib/errors.ts';
+import type { Kms } from '../lib/keyring.ts';
 import type { Logger } from '../lib/log.ts';
 import type { Store } from '../store/db.ts';
 import type { SealOutcome } from './seal.batch.ts';
 import type { Sealer } from './seal.pool.ts';
 import { DEFAULT_KIND, FIELD_NAME, externalKey, lookupForms, prepareSubject } from './vault.fns.ts';
 import type { VaultRepo } from './vault.repo.ts';
-import { blindIndex, dekContext, openField, type IndexKeys } from './vault.seal.ts';
+import { blindIndex, dekContext, type IndexKeys } from './vault.seal.ts';
 import { phoneLookupForm } from './normalize.ts';
 import {
   DEK_VERSION,
@@ -54,7 +53,7 @@ function isUniqueViolation(e: unknown): boolean {
 /**
  * The vault: customers' personal data encrypted field by field under per-subject data keys,
  * handed out as tokens and masks, found by blind index, erased by crypto-shredding.
- * `decryptField` returns clear personal data: wire it only into the reveal path.
+ * Nothing here returns a clear value: that is `createClearReader` (`clear.ts`), wired apart.
  */
 export function createVaultService(deps: VaultDeps) {
   const { repo, kms, sealer, clock, log } = deps;
@@ -374,43 +373,6 @@ export function createVaultService(deps: VaultDeps) {
         fields: [field],
       });
       return tokens;
-    },
-
-    /**
-     * Decrypts one field. Returns clear personal data: only the reveal path (which checks
-     * policy and writes the audit log first) may be handed this method.
-     */
-    async decryptField(token: string, field: string): Promise<string> {
-      if (!FIELD_NAME.test(field))
-        throw new InvalidInput('not a field name', [{ path: '/field', problem: 'must be a field name' }]);
-      const s = await liveSubject(token);
-      const row = await repo.getSealedField(s.id, field);
-      if (!row) throw new NotFound(`this subject has no ${field} field`);
-      const key = await repo.getDataKey(s.id);
-      if (!key) throw new NotFound('no subject has this token'); // an erase under way: its key went first
-      let dek: Buffer;
-      try {
-        dek = await kms.unwrap({ kekVersion: key.kekVersion, wrapped: key.wrapped }, dekContext(token));
-      } catch (e) {
-        if (e instanceof KeyVersionUnknown)
-          throw new Unavailable(
-            `the data key is wrapped under key version ${e.version}, which this keyring no longer holds`,
-          );
-        if (e instanceof OpenFailed)
-          throw new Unavailable(
-            'the data key does not unwrap under this keyring: the key store or the keyring was altered',
-          );
-        throw e;
-      }
-      try {
-        return openField(dek, token, field, s.dek_version, row.sealed);
-      } catch (e) {
-        if (e instanceof OpenFailed)
-          throw new Unavailable('a stored value does not open under its key: the data or the key store was altered');
-        throw e;
-      } finally {
-        dek.fill(0);
-      }
     },
 
     /**

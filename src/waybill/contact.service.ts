@@ -5,6 +5,7 @@ import { Conflict, Forbidden, InvalidInput, NotFound, Unavailable } from '../lib
 import type { Logger } from '../lib/log.ts';
 import type { AuditLog } from '../audit/log.service.ts';
 import type { DevicesService } from '../devices/devices.service.ts';
+import type { ClearReader } from '../vault/clear.ts';
 import type { VaultService } from '../vault/vault.service.ts';
 import { isTrackingNumber } from './waybill.fns.ts';
 import type { RelayTables, WaybillRepo } from './waybill.repo.ts';
@@ -28,8 +29,9 @@ export function dayOf(d: Date): string {
 export type ContactDeps = {
   repo: WaybillRepo;
   devices: Pick<DevicesService, 'get'>;
-  /** `decryptField` is used for one thing only: handing the provider the number to bridge to. */
-  vault: Pick<VaultService, 'getMasked' | 'decryptField'>;
+  vault: Pick<VaultService, 'getMasked'>;
+  /** Clear values: the courier app is shown the delivery address, and the provider is handed the phone to bridge to. */
+  clear: Pick<ClearReader, 'DANGEROUS_decryptField'>;
   telephony: TelephonyProvider;
   numbers: readonly string[];
   graceMinutes: number;
@@ -159,7 +161,7 @@ export function createContactService(deps: ContactDeps) {
           result: 'ok',
           purpose: 'delivery',
         });
-        address = await deps.vault.decryptField(p.recipient, 'address');
+        address = await deps.clear.DANGEROUS_decryptField(p.recipient, 'address');
       }
       return {
         tracking,
@@ -247,7 +249,7 @@ export function createContactService(deps: ContactDeps) {
       });
       let to: string;
       try {
-        to = await deps.vault.decryptField(b.recipient, 'phone');
+        to = await deps.clear.DANGEROUS_decryptField(b.recipient, 'phone');
       } catch {
         // (Whatever the vault refuses with, an unknown customer or a key store fault, is not the courier's business.)
         throw new Unavailable('the customer cannot be reached through this relay');

@@ -97,7 +97,7 @@ const LookupIn = Type.Object(
 );
 
 export type SubjectRoutesDeps = {
-  vault: VaultService;
+  vault: Pick<VaultService, 'createSubjects' | 'lookup' | 'getMasked' | 'erase'>;
   apiKeys: Pick<ApiKeyService, 'verify'>;
   audit: Pick<AuditLog, 'append'>;
   metrics: Metrics;
