@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { CloakEvent } from '../bus/events.ts';
 import type { VaultService } from '../vault/vault.service.ts';
 import { driveLive, type LiveDevice, type LiveResult } from './live.ts';
-import { createPeople } from './people.ts';
+import { createPeople } from '../lib/people.ts';
 import { simulateWorld } from './world.ts';
 
 /** How many fake customers a demo start plants. */
