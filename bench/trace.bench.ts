@@ -23,7 +23,7 @@ import { performance } from 'node:perf_hooks';
 import { once } from 'node:events';
 import { createApp, type App } from '../src/app.ts';
 import { loadConfig } from '../src/lib/config.ts';
-import { createPeople, rng, type Person } from '../src/sim/people.ts';
+import { createPeople, rng, type Person } from '../src/lib/people.ts';
 import { openLeak } from '../src/leaks/read.ts';
 import { pipeline } from '../src/lib/pipeline.ts';
 import type { ImportItem } from '../src/vault/vault.service.ts';

@@ -13,7 +13,7 @@ import { sql } from 'kysely';
 import { createApp, type App } from '../src/app.ts';
 import { clearValues } from '../test/clear.ts';
 import { loadConfig } from '../src/lib/config.ts';
-import { createPeople, rng, type Person } from '../src/sim/people.ts';
+import { createPeople, rng, type Person } from '../src/lib/people.ts';
 import { normalizePhone } from '../src/vault/normalize.ts';
 import type { ImportItem } from '../src/vault/vault.service.ts';
 import { pipeline } from '../src/lib/pipeline.ts';

@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { chromium, type Response } from 'playwright-core';
 import { createApp } from '../src/app.ts';
 import { startServer } from '../src/api/start.ts';
+import { serveDemo } from '../src/sim/demo.ts';
 import { loadConfig } from '../src/lib/config.ts';
 import { bench, envCount, percentile, say } from './report.ts';
 
@@ -44,7 +45,7 @@ export async function run(): Promise<void> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   try {
     const t0 = performance.now();
-    const started = await startServer(app, { demo: true });
+    const started = await startServer(app, { demo: serveDemo });
     const token = started.demo?.signIns.find((s) => s.id === 'demo-analyst')?.token;
     if (!token) throw new Error('the demo start printed no analyst sign-in');
     const url = started.url;

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import BetterSqlite3 from 'better-sqlite3';
 import { freshSqlite, type TestDb } from '../test/dialects.ts';
 import { runCloak } from '../test/cli.ts';
-import { createPeople } from '../src/sim/people.ts';
+import { createPeople } from '../src/lib/people.ts';
 
 function csvCell(v: string): string {
   return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { signDeviceRequest } from '../src/devices/httpsig.ts';
-import { createPeople } from '../src/sim/people.ts';
+import { createPeople } from '../src/lib/people.ts';
 import { clearValues } from '../test/clear.ts';
 import { serverOn } from '../test/dialects.ts';
 

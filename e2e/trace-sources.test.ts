@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { appOn, freshSqlite } from '../test/dialects.ts';
 import { enrollDevice } from '../test/devices.ts';
-import { createPeople } from '../src/sim/people.ts';
+import { createPeople } from '../src/lib/people.ts';
 
 /**
  * A leaked file traced back to where it came from: a partial, reordered copy of a data

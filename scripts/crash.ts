@@ -63,7 +63,7 @@ import { rfcLeafHash, rfcVerifyConsistency, rfcVerifyInclusion } from '../test/r
 import { signDeviceRequest } from '../src/devices/httpsig.ts';
 import { openNote, parseCheckpoint, parseVerifierKey, type NoteVerifier } from '../src/audit/note.ts';
 import { decodeEntry } from '../src/audit/entry.ts';
-import { createPeople } from '../src/sim/people.ts';
+import { createPeople } from '../src/lib/people.ts';
 
 export type CrashOptions = {
   readonly db: 'sqlite' | 'postgres';

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import { createApp } from '../src/app.ts';
 import { startServer } from '../src/api/start.ts';
+import { serveDemo } from '../src/sim/demo.ts';
 import { loadConfig } from '../src/lib/config.ts';
 
 const OUT = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
@@ -19,7 +20,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const dir = mkdtempSync(join(tmpdir(), 'cloak-shots-'));
 const app = await createApp(loadConfig({ CLOAK_DATA_DIR: dir, CLOAK_PORT: '0', CLOAK_LOG_LEVEL: 'error' }));
-const started = await startServer(app, { demo: true });
+const started = await startServer(app, { demo: serveDemo });
 const url = started.url;
 const token = (id: string) => started.demo!.signIns.find((s) => s.id === id)!.token;
 const call = async (method: string, path: string, bearer: string, body?: unknown, raw?: string) => {

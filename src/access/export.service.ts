@@ -8,7 +8,7 @@ import type { EventBus } from '../bus/bus.ts';
 import type { Clock } from '../lib/clock.ts';
 import { randomId } from '../lib/crypto.ts';
 import { randomInt } from 'node:crypto';
-import type { CanaryService } from '../leaks/canary.service.ts';
+import type { CanaryService } from '../canaries/canary.service.ts';
 import { watermarkTime } from '../lib/watermark.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound, RateLimited } from '../lib/errors.ts';
 import type { Database, ExportTable } from '../store/schema.ts';

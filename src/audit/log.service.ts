@@ -18,6 +18,9 @@ import {
   tileWidth,
 } from './tiles.fns.ts';
 
+/** A stored entry, as the log's readers get it (the repository's own type, for other capabilities). */
+export type { EntryRow };
+
 export type AuditLogDeps = {
   repo: AuditRepo;
   signer: NoteSigner;

@@ -14,15 +14,17 @@ export function serveCommand(program: Command, cli: CliEnv): void {
     .action(async (o: { demo?: boolean; port?: string; host?: string }) => {
       // The demo's traffic would bury the banner under a line a request: warnings (alerts among them) only, unless asked.
       const quiet = o.demo && !cli.env.CLOAK_LOG_LEVEL ? { logLevel: 'warn' } : {};
-      const [{ createApp }, { startServer }, { loadConfig }] = await Promise.all([
+      // The demo is the simulator's (src/sim/demo.ts), handed to the start: the API never imports the simulator.
+      const [{ createApp }, { startServer }, { loadConfig }, demo] = await Promise.all([
         import('../app.ts'),
         import('../api/start.ts'),
         import('../lib/config.ts'),
+        o.demo ? import('../sim/demo.ts').then((m) => m.serveDemo) : undefined,
       ]);
       const app = await createApp(loadConfig(cli.env, { port: o.port, host: o.host, ...quiet }));
       let started;
       try {
-        started = await startServer(app, { demo: o.demo });
+        started = await startServer(app, { demo });
       } catch (e) {
         await app.close();
         throw e;

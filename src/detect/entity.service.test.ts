@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeEntry, type AuditRecord } from '../audit/entry.ts';
-import type { EntryRow } from '../audit/log.repo.ts';
+import type { EntryRow } from '../audit/log.service.ts';
 import { Conflict, InvalidInput } from '../lib/errors.ts';
 import type { Case } from './cases.service.ts';
 import type { AccessVerdict, Alert } from './engine.ts';

@@ -6,7 +6,7 @@ import { InvalidInput } from '../lib/errors.ts';
 import type { Alert } from '../detect/engine.ts';
 import type { VaultService } from '../vault/vault.service.ts';
 import { normalizePhone } from '../vault/normalize.ts';
-import type { CanaryService } from './canary.service.ts';
+import type { CanaryService } from '../canaries/canary.service.ts';
 
 /** An inbound call as the telephony provider reports it. */
 export type InboundCall = { readonly to: string; readonly from?: string | undefined; readonly at?: string | undefined };

@@ -9,7 +9,7 @@ import type { AuditLog } from '../audit/log.service.ts';
 import { decodeEntry } from '../audit/entry.ts';
 import { TEAM, type StaffService } from '../access/staff.service.ts';
 import type { ExplanationKind } from '../access/explanations.service.ts';
-import { sameShape, type CanaryService } from './canary.service.ts';
+import { sameShape, type CanaryService } from '../canaries/canary.service.ts';
 
 /** Team canaries planted at once, at most. */
 export const MAX_TEAM_CANARIES = 10;

@@ -8,7 +8,7 @@ import { DIALECTS, appOn } from '../../test/dialects.ts';
 import { runCloak } from '../../test/cli.ts';
 import { decodeEntry } from '../audit/entry.ts';
 import { InvalidInput } from '../lib/errors.ts';
-import { createPeople } from '../sim/people.ts';
+import { createPeople } from '../lib/people.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cloak-canary-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

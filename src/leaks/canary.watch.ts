@@ -1,7 +1,7 @@
 import type { EventBus } from '../bus/bus.ts';
 import type { Logger } from '../lib/log.ts';
 import type { Alert } from '../detect/engine.ts';
-import type { CanaryService } from './canary.service.ts';
+import type { CanaryService } from '../canaries/canary.service.ts';
 
 /**
  * Live: anyone shown or reading a canary customer's data has touched something that exists

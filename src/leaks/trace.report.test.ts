@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DIALECTS, appOn } from '../../test/dialects.ts';
 import { rfcLeafHash, rfcVerifyInclusion } from '../../test/rfc9162.ts';
-import { createPeople } from '../sim/people.ts';
+import { createPeople } from '../lib/people.ts';
 
 const TRACER = 'zq5150tracer';
 const people = createPeople(9191);

@@ -6,7 +6,7 @@ import type { VaultService } from '../vault/vault.service.ts';
 import type { WaybillService } from '../waybill/waybill.service.ts';
 import type { DevicesService } from '../devices/devices.service.ts';
 import type { ExportService } from '../access/export.service.ts';
-import type { CanaryService } from './canary.service.ts';
+import type { CanaryService } from '../canaries/canary.service.ts';
 import { classifyColumns, modernizeVietnamesePhone, type Category, type ColumnGuess } from './columns.ts';
 import { openLeak, type LeakFile } from './read.ts';
 import { millisOf, watermarkMs, WATERMARK_MIN_ROWS, WATERMARK_MIN_SHARE } from '../lib/watermark.ts';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { DIALECTS, appOn } from '../../test/dialects.ts';
 import { runCloak } from '../../test/cli.ts';
-import { createPeople } from '../sim/people.ts';
+import { createPeople } from '../lib/people.ts';
 import { InvalidInput } from '../lib/errors.ts';
 import { openLeak } from './read.ts';
 import { classifyColumns, modernizeVietnamesePhone } from './columns.ts';

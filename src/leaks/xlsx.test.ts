@@ -8,7 +8,7 @@ import { crc32, deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { appOn, freshSqlite } from '../../test/dialects.ts';
-import { createPeople } from '../sim/people.ts';
+import { createPeople } from '../lib/people.ts';
 import { InvalidInput } from '../lib/errors.ts';
 import { openLeak } from './read.ts';
 

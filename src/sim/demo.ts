@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { CloakEvent } from '../bus/events.ts';
 import type { VaultService } from '../vault/vault.service.ts';
 import { driveLive, type LiveDevice, type LiveResult } from './live.ts';
-import { createPeople } from './people.ts';
+import { createPeople } from '../lib/people.ts';
 import { simulateWorld } from './world.ts';
 
 /** How many fake customers a demo start plants. */
@@ -238,3 +238,25 @@ export function startDemoTraffic(deps: {
     },
   };
 }
+
+/**
+ * The demo of `serve --demo`, for `startServer(app, { demo: serveDemo })` (src/api/start.ts):
+ * the demo customers and staff before the API listens, the demo traffic once it runs.
+ * @example const started = await startServer(app, { demo: serveDemo }); started.demo?.signIns;
+ */
+export const serveDemo = {
+  async seed(
+    app: Parameters<typeof seedDemoStaff>[0] & { vault: Pick<VaultService, 'importBatch'> },
+  ): Promise<{ created: number; staff: DemoStaff | undefined }> {
+    const { created } = await seedDemo(app.vault);
+    return { created, staff: await seedDemoStaff(app) };
+  },
+  traffic(
+    app: Pick<Parameters<typeof startDemoTraffic>[0], 'apiKeys' | 'staff' | 'log'> & {
+      config: { readonly dataDir: string };
+    },
+    url: string,
+  ) {
+    return startDemoTraffic({ url, apiKeys: app.apiKeys, staff: app.staff, log: app.log, dir: app.config.dataDir });
+  },
+};

@@ -1,7 +1,7 @@
 import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { CloakEvent } from '../bus/events.ts';
 import { signDeviceRequest } from '../devices/httpsig.ts';
-import { createPeople } from './people.ts';
+import { createPeople } from '../lib/people.ts';
 
 /*
  * `cloak simulate --live`: a simulated world driven through a running Cloak's real API, at a

@@ -1,5 +1,5 @@
 import type { CloakEvent } from '../bus/events.ts';
-import { rng } from './people.ts';
+import { rng } from '../lib/people.ts';
 
 /*
  * The world simulator: a logistics network and marketplace that produces events in the

@@ -5,7 +5,7 @@ import { Forbidden, InvalidInput, NotFound } from '../lib/errors.ts';
 import type { Logger } from '../lib/log.ts';
 import type { DevicesService } from '../devices/devices.service.ts';
 import type { VaultService } from '../vault/vault.service.ts';
-import type { CanaryService } from '../leaks/canary.service.ts';
+import type { CanaryService } from '../canaries/canary.service.ts';
 import type { ParcelTable } from '../store/schema.ts';
 import { SCAN_STEPS, isTrackingNumber, sortCode, trackingNumber, type ScanStep } from './waybill.fns.ts';
 import type { WaybillRepo } from './waybill.repo.ts';
@@ -18,7 +18,7 @@ export type WaybillDeps = {
   /** Key of the labels' signed references (derived from the keyring). */
   labelKey: Buffer;
   devices: Pick<DevicesService, 'station'>;
-  /** Each scanner's manifest carries a canary parcel of its own (see leaks/canary.service.ts). */
+  /** Each scanner's manifest carries a canary parcel of its own (see canaries/canary.service.ts). */
   canaries: Pick<CanaryService, 'plant' | 'which' | 'ofChannel'>;
   bus: Pick<EventBus, 'publish'>;
   clock: Clock;

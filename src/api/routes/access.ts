@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ApiKeyService } from '../../access/apikey.service.ts';
 import type { StaffService } from '../../access/staff.service.ts';
 import type { ExplanationService } from '../../access/explanations.service.ts';
-import type { ReviewService } from '../../access/reviews.service.ts';
+import type { ReviewService } from '../../reviews/reviews.service.ts';
 import { APPROVERS, type RevealService } from '../../access/reveal.service.ts';
 import type { ExportService } from '../../access/export.service.ts';
 import { actorOf, requireScope, requireStaff, staffOf } from '../auth.ts';

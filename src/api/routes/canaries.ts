@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ApiKeyService } from '../../access/apikey.service.ts';
 import type { StaffService } from '../../access/staff.service.ts';
-import type { CanaryService } from '../../leaks/canary.service.ts';
+import type { CanaryService } from '../../canaries/canary.service.ts';
 import { MAX_TEAM_CANARIES, type TeamCanaryService } from '../../leaks/canary.team.ts';
 import { actorOf, requireStaffOrScope } from '../auth.ts';
 import { ErrorResponse } from './shared.ts';

@@ -5,7 +5,7 @@ import { Conflict, Forbidden, InvalidInput, NotFound } from '../lib/errors.ts';
 import type { Database, ReviewTable } from '../store/schema.ts';
 import type { AuditLog } from '../audit/log.service.ts';
 import type { VaultService } from '../vault/vault.service.ts';
-import type { StaffPrincipal } from './staff.service.ts';
+import type { StaffPrincipal } from '../access/staff.service.ts';
 
 export const MODERATION_ACTIONS = ['delete', 'hide', 'restore'] as const;
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;

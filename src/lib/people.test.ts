@@ -1,23 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { prepareSubject } from '../vault/vault.fns.ts';
 import { createPeople } from './people.ts';
-
-test('1,000 generated people all pass the vault validation (region VN)', () => {
-  const people = createPeople(7);
-  for (let i = 0; i < 1000; i++) {
-    const p = people.person(i);
-    const r = prepareSubject(
-      {
-        kind: 'customer',
-        externalId: p.externalId,
-        fields: { name: p.name, phone: p.phone, email: p.email, address: p.address },
-      },
-      'VN',
-    );
-    assert.ok(r.ok, `person ${i} (${p.country}) is refused: ${r.ok ? '' : JSON.stringify(r.errors)}`);
-  }
-});
 
 test('a person depends only on the seed and the index', () => {
   const a = createPeople(7);

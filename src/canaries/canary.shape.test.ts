@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { DIALECTS, appOn, serverOn } from '../../test/dialects.ts';
-import { createPeople } from '../sim/people.ts';
+import { createPeople } from '../lib/people.ts';
 
 const people = createPeople(5150);
 /** A value's shape: letters a, digits 9, the rest as it is. */

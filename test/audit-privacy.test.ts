@@ -1,17 +1,18 @@
 // What an entry gives away, and to whom: a customer's access report names the role, never the
 // person or an internal reference (finding 4), and the public hash tiles do not confirm a
 // guessed entry (finding 7). Each entry's proof still verifies, by an independent RFC 9162
-// verifier and by the dashboard's own browser verifier.
+// verifier and by the dashboard's own browser verifier (here in test/, not beside src/audit,
+// because it reads web/: the audit log's code never imports the dashboard).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { DIALECTS, appOn } from '../../test/dialects.ts';
-import { rfcLeafHash, rfcVerifyInclusion } from '../../test/rfc9162.ts';
-import { verifyEntry } from '../../web/src/verify.ts';
+import { DIALECTS, appOn } from './dialects.ts';
+import { rfcLeafHash, rfcVerifyInclusion } from './rfc9162.ts';
+import { verifyEntry } from '../web/src/verify.ts';
 import fc from 'fast-check';
-import { verifyLog } from './verify.ts';
-import { encodeEntry, encodeEntryForms, publicEntry, SALT_BYTES } from './entry.ts';
-import { parseVerifierKey } from './note.ts';
+import { verifyLog } from '../src/audit/verify.ts';
+import { encodeEntry, encodeEntryForms, publicEntry, SALT_BYTES } from '../src/audit/entry.ts';
+import { parseVerifierKey } from '../src/audit/note.ts';
 
 // Distinctive ids, so that any trace of them in the customer's bytes is found.
 const AGENT = 'zq7731staffx';
@@ -175,9 +176,9 @@ for (const d of DIALECTS) {
 }
 
 test('a version 1 entry (before salts) names the staff member: the report withholds its bytes and gives its leaf hash, which the proof proves', async () => {
-  const { createReportService } = await import('./report.service.ts');
-  const { leafHash } = await import('./merkle.ts');
-  const { rfcRoot } = await import('../../test/rfc9162.ts');
+  const { createReportService } = await import('../src/audit/report.service.ts');
+  const { leafHash } = await import('../src/audit/merkle.ts');
+  const { rfcRoot } = await import('./rfc9162.ts');
   // Two entries as the log wrote them before salts, and one of today's.
   const v1 = (i: number) =>
     Buffer.from(
@@ -219,7 +220,7 @@ test('a version 1 entry (before salts) names the staff member: the report withho
   const lh = leaves.map((l) => leafHash(l));
   const node = (a: Buffer, b: Buffer) => createHash('sha256').update(Buffer.of(1)).update(a).update(b).digest();
   const proofs = [[lh[1]!, lh[2]!], [lh[0]!, lh[2]!], [node(lh[0]!, lh[1]!)]];
-  const { signerFromSeed, signNote, formatCheckpoint, verifierKeyOf } = await import('./note.ts');
+  const { signerFromSeed, signNote, formatCheckpoint, verifierKeyOf } = await import('../src/audit/note.ts');
   const signer = signerFromSeed('cloak.local/audit', Buffer.alloc(32, 7));
   const note = signNote(formatCheckpoint({ origin: 'cloak.local/audit', size: 3n, rootHash: root, extensions: [] }), [
     signer,

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../lib/clock.ts';
 import type { Database } from '../store/schema.ts';
 import type { VaultService } from '../vault/vault.service.ts';
-import { createPeople, type Person } from '../sim/people.ts';
+import { createPeople, type Person } from '../lib/people.ts';
 
 export type Canary = { readonly token: string; readonly fields: Readonly<Record<string, string>> };
 
