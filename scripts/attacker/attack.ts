@@ -63,7 +63,7 @@ async function buildLog(env: Record<string, string>, waves: number[]): Promise<v
         )
       )
         break;
-      if (i > 200) throw new Error('cloak serve did not start');
+      if (i > 1200) throw new Error('cloak serve did not start in 120 s');
       await new Promise((r) => setTimeout(r, 100));
     }
     const post = async (path: string, body: unknown, auth = key) => {
