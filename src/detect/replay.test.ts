@@ -4,19 +4,12 @@ import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync,
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { spawn } from 'node:child_process';
 import { replay, parseLine } from './replay.ts';
 import { CLOAK_BIN, runCloak } from '../../test/cli.ts';
 import type { Alert } from './engine.ts';
+import { lines, run } from '../../test/replay.ts';
 
-const lines = (xs: readonly unknown[]) =>
-  Readable.from(xs.map((x) => `${typeof x === 'string' ? x : JSON.stringify(x)}\n`));
-async function run(input: Readable, opts: { strict?: boolean; runLines?: number } = {}) {
-  const alerts: Alert[] = [];
-  const s = await replay(input, { ...opts, onAlert: (a) => alerts.push(a) });
-  return { ...s, alerts };
-}
 /** A harvesting scanner in miniature: one device reads five parcels it never scanned. */
 function harvest(): Record<string, unknown>[] {
   const at = (m: number) => new Date(Date.parse('2026-03-02T08:00:00Z') + m * 60_000).toISOString();

@@ -1,20 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Readable } from 'node:stream';
-import { replay } from '../detect/replay.ts';
-import type { Alert } from '../detect/engine.ts';
 import { simulateWorld } from './world.ts';
+import { lines, run } from '../../test/replay.ts';
 
 // Detection's replay over a simulated world: here, beside the simulator, so detection never
 // imports the simulator (src/detect/replay.test.ts holds the replay's other tests).
-
-const lines = (xs: readonly unknown[]) =>
-  Readable.from(xs.map((x) => `${typeof x === 'string' ? x : JSON.stringify(x)}\n`));
-async function run(input: Readable, opts: { strict?: boolean; runLines?: number } = {}) {
-  const alerts: Alert[] = [];
-  const s = await replay(input, { ...opts, onAlert: (a) => alerts.push(a) });
-  return { ...s, alerts };
-}
 
 describe('replay follows the contract', () => {
   test('lines in any order give the same alerts as sorted ones, with event-time `at` and the input actor ids', async () => {
