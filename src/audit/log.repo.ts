@@ -13,6 +13,11 @@ export type EntryRow = {
   readonly result: string | null;
   readonly body: Buffer;
   readonly leaf: Buffer;
+  /**
+   * Set on rows read back: true when the body or leaf came back as text: Cloak writes both as bytes, so a text
+   * value means the row was retyped behind its back (SQLite keeps whatever type is stored).
+   */
+  readonly retyped?: boolean;
 };
 /**
  * What to search the log for: every given filter must hold. `contains` are exact byte strings
@@ -42,6 +47,7 @@ const toEntry = (r: Database['audit_entries']): EntryRow => ({
   idx: Number(r.idx),
   body: Buffer.from(r.body),
   leaf: Buffer.from(r.leaf),
+  retyped: typeof (r.body as unknown) === 'string' || typeof (r.leaf as unknown) === 'string',
 });
 const toCheckpoint = (r: Database['audit_checkpoints']): CheckpointRow => ({
   ...r,

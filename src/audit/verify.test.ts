@@ -59,6 +59,14 @@ for (const d of DIALECTS) {
       await expectGood();
     });
 
+    test('an entry whose body is stored as text, the same bytes (SQLite keeps the type it is given)', async () => {
+      if (d.name !== 'sqlite') return; // PostgreSQL's bytea column cannot hold text.
+      await sql`update audit_entries set body = cast(body as text) where idx = 7`.execute(db());
+      await expectBad(/entry 7 is stored as text where Cloak writes bytes/);
+      await sql`update audit_entries set body = cast(body as blob) where idx = 7`.execute(db());
+      await expectGood();
+    });
+
     test('a row stored at a negative index', async () => {
       await sql`insert into audit_entries (idx, at, kind, actor, subject, result, body, leaf) select -5, at, kind, actor, subject, result, body, leaf from audit_entries where idx = 7`.execute(
         db(),

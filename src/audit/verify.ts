@@ -95,7 +95,12 @@ export async function verifyLog(repo: AuditRepo, verifier: NoteVerifier, now = D
         break;
       }
       const e = decodeEntry(r.body);
-      if (!e) firstBad ??= { index: expected, reason: `entry ${expected} is not a readable log entry` };
+      if (r.retyped)
+        firstBad ??= {
+          index: expected,
+          reason: `entry ${expected} is stored as text where Cloak writes bytes: its row was rewritten`,
+        };
+      else if (!e) firstBad ??= { index: expected, reason: `entry ${expected} is not a readable log entry` };
       // Its public form is recomputed from the parsed value, so other bytes of the same value
       // (spaces, \u escapes, 1.0 for 1) would hash the same: yet staff search the stored bytes.
       else if (e.v !== 1 && !Buffer.from(JSON.stringify(e), 'utf8').equals(r.body))
