@@ -13,7 +13,8 @@ import { createSealer } from './vault/seal.pool.ts';
 import { createVaultRepo } from './vault/vault.repo.ts';
 import { createVaultService } from './vault/vault.service.ts';
 import { INDEX_SCOPES, type IndexKeys } from './vault/vault.seal.ts';
-import { openStore, type Store } from './store/db.ts';
+import { openStore, storeOf, type Store } from './store/db.ts';
+import { MIGRATIONS, type Database } from './tables.ts';
 
 /*
  * The composition root's foundation (app.ts builds on it): the keyring, the database and the
@@ -63,9 +64,11 @@ export async function building<T>(build: (d: Disposers) => Promise<T>): Promise<
 }
 
 /** The keyring (made at first start) and the store, refused when they do not belong together. */
-export async function openKeyedStore(config: Config): Promise<{ ring: Keyring; firstStart: boolean; store: Store }> {
+export async function openKeyedStore(
+  config: Config,
+): Promise<{ ring: Keyring; firstStart: boolean; store: Store<Database> }> {
   const { ring, created: firstStart } = loadKeyring({ file: config.keyringFile, inline: config.keyring });
-  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const store = await openStore<Database>({ dataDir: config.dataDir, databaseUrl: config.databaseUrl }, MIGRATIONS);
   try {
     await checkKeyringBelongs(store, ring, firstStart ? config.keyringFile : undefined);
   } catch (e) {
@@ -83,7 +86,7 @@ export function auditSignerOf(config: Config, ring: Keyring) {
 /** The vault on an opened store: its key service, blind-index keys and sealing workers (closed through `d`). */
 export function buildVault(
   config: Config,
-  deps: { ring: Keyring; store: Store; bus: Pick<EventBus, 'publish'>; clock: Clock; log: Logger },
+  deps: { ring: Keyring; store: Store<Database>; bus: Pick<EventBus, 'publish'>; clock: Clock; log: Logger },
   d: Disposers,
 ) {
   const { ring, store } = deps;
@@ -92,7 +95,7 @@ export function buildVault(
   const region = config.defaultRegion as CountryCode;
   const sealer = createSealer({ keys: indexKeys, region, workers: config.cryptoWorkers });
   d.push(() => sealer.close());
-  const repo = createVaultRepo(store);
+  const repo = createVaultRepo(storeOf(store));
   const vault = createVaultService({
     repo,
     store,
@@ -132,7 +135,7 @@ export async function openAuditAlone(
 ): Promise<{ repo: AuditRepo; verifierKey: string; close(): Promise<void> }> {
   const { ring, store } = await openKeyedStore(config);
   return {
-    repo: createAuditRepo(store),
+    repo: createAuditRepo(storeOf(store)),
     verifierKey: verifierKeyOf(auditSignerOf(config, ring)),
     close: () => store.close(),
   };
@@ -143,7 +146,11 @@ export async function openAuditAlone(
  * key file went missing would otherwise make a new one and answer every lookup with nothing
  * and every decryption with an error, while writing new data under the wrong keys.
  */
-async function checkKeyringBelongs(store: Store, ring: Keyring, createdFile: string | undefined): Promise<void> {
+async function checkKeyringBelongs(
+  store: Store<Database>,
+  ring: Keyring,
+  createdFile: string | undefined,
+): Promise<void> {
   const fingerprint = keyringFingerprint(ring);
   const row = await store.db
     .selectFrom('cloak_meta')

@@ -40,6 +40,8 @@ import { createIncidentService } from './incidents/incidents.service.ts';
 import { createAffectedService } from './incidents/affected.service.ts';
 import { createEmbeddedOutbox, type EmbeddedOutbox, type MessageSender } from './incidents/outbox.ts';
 import { createNoticeService } from './incidents/notices.service.ts';
+import { storeOf, tablesOf } from './store/db.ts';
+import { createRateBudgets } from './store/budgets.ts';
 
 export type AppOptions = {
   /** Where log lines go (tests capture them); stdout by default. */
@@ -72,7 +74,7 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
   disposers.push(() => bus.close());
   const { kms, region, vault, repo: vaultRepo } = buildVault(config, { ring, store, bus, clock, log }, disposers);
   const auditSigner = auditSignerOf(config, ring);
-  const auditRepo = createAuditRepo(store);
+  const auditRepo = createAuditRepo(storeOf(store));
   const audit = createAuditLog({
     repo: auditRepo,
     signer: auditSigner,
@@ -84,8 +86,14 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
   // The one reader of clear values, built once, handed below to only the four modules listed in
   // src/vault/README.md ("Who may read clear values", checked by test/clear-path.test.ts), and not returned.
   const clear = createClearReader({ repo: vaultRepo, kms });
-  const apiKeys = createApiKeyService({ db: store.db, clock, audit, maxDays: config.apiKeyDays });
-  const devices = createDevicesService({ repo: createDevicesRepo(store.db), bus, clock, log });
+  const apiKeys = createApiKeyService({ db: tablesOf(store.db), clock, audit, maxDays: config.apiKeyDays });
+  const devices = createDevicesService({
+    repo: createDevicesRepo(tablesOf(store.db)),
+    bus,
+    clock,
+    log,
+    budgets: createRateBudgets(tablesOf(store.db), clock),
+  });
   bus.subscribe((e) => devices.recordEvent(e));
   // Device changes (enrollment, build reports, quarantine) go to the audit log as they are published.
   bus.subscribe(async (e) => {
@@ -105,9 +113,9 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
       ]);
   });
   const labelKey = deriveKey(ring.indexRoot, 'cloak/label-ref/v1');
-  const waybillRepo = createWaybillRepo(store);
+  const waybillRepo = createWaybillRepo(storeOf(store));
   const canaries = createCanaryService({
-    db: store.db,
+    db: tablesOf(store.db),
     vault,
     clock,
     phonePrefix: config.canaryPhonePrefix,
@@ -128,13 +136,13 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
     clock,
     log,
   });
-  const staff = createStaffService({ db: store.db, clock, bus, audit, tokenHours: config.staffTokenHours });
-  const explanations = createExplanationService({ db: store.db, clock, bus, audit, vault, staff });
-  const reviews = createReviewService({ db: store.db, clock, bus, audit, vault });
+  const staff = createStaffService({ db: tablesOf(store.db), clock, bus, audit, tokenHours: config.staffTokenHours });
+  const explanations = createExplanationService({ db: tablesOf(store.db), clock, bus, audit, vault, staff });
+  const reviews = createReviewService({ db: tablesOf(store.db), clock, bus, audit, vault });
   const policy = createPolicyService({ dir: config.policiesDir, log, now: () => clock.now() });
   const justificationKey = deriveKey(ring.indexRoot, 'cloak/audit-justification/v1');
   const reveals = createRevealService({
-    db: store.db,
+    db: tablesOf(store.db),
     vault,
     clear,
     policy,
@@ -143,10 +151,11 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
     bus,
     clock,
     quota: parseQuotas(config.revealQuotas),
+    budgets: createRateBudgets(tablesOf(store.db), clock),
     justificationKey,
   });
   const exports = createExportService({
-    db: store.db,
+    db: tablesOf(store.db),
     vault,
     clear,
     waybill,
@@ -156,6 +165,7 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
     clock,
     dir: join(config.dataDir, 'exports'),
     perDay: config.exportsPerDay,
+    budgets: createRateBudgets(tablesOf(store.db), clock),
     maxRows: config.exportMaxRows,
     watermarkKey: deriveKey(ring.indexRoot, 'cloak/export-watermark/v1'),
     canaries,
@@ -168,7 +178,7 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
     minutes: config.customerTokenMinutes,
   });
   const cases = createCaseService({
-    db: store.db,
+    db: tablesOf(store.db),
     clock,
     log,
     audit,
@@ -191,21 +201,30 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
     detection,
     clock,
   });
-  const incidents = createIncidentService({ db: store.db, clock, audit, vault, dpo: config.dpoContact });
+  const incidents = createIncidentService({ db: tablesOf(store.db), clock, audit, vault, dpo: config.dpoContact });
   const outbox = opts.messages ?? createEmbeddedOutbox();
   const affected = createAffectedService({
-    db: store.db,
+    db: tablesOf(store.db),
     clock,
     vault,
     incidents,
     sender: outbox,
     key: deriveKey(ring.indexRoot, 'cloak/affected-check/v1'),
     region: config.defaultRegion,
+    budgets: createRateBudgets(tablesOf(store.db), clock),
   });
   // Customer notices go out through the same message provider as the one-time codes.
-  const notices = createNoticeService({ db: store.db, clock, audit, incidents, vault, clear, sender: outbox });
+  const notices = createNoticeService({
+    db: tablesOf(store.db),
+    clock,
+    audit,
+    incidents,
+    vault,
+    clear,
+    sender: outbox,
+  });
   disposers.push(watchCanaries({ bus, canaries, file: detection.file, log }));
-  const teamCanaries = createTeamCanaryService({ db: store.db, clock, canaries, staff, audit, log });
+  const teamCanaries = createTeamCanaryService({ clock, explanations, canaries, staff, audit, log });
   const canaryCalls = createCanaryCallWatch({
     vault,
     canaries,
@@ -227,7 +246,7 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
     watermarkKey: deriveKey(ring.indexRoot, 'cloak/export-watermark/v1'),
   });
   const investigations = createInvestigationService({
-    db: store.db,
+    db: tablesOf(store.db),
     tracer,
     incidents,
     dir: join(config.dataDir, 'traces'),

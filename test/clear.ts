@@ -1,6 +1,7 @@
 import type { App } from '../src/app.ts';
 import { createClearReader, type ClearReader } from '../src/vault/clear.ts';
 import { createVaultRepo } from '../src/vault/vault.repo.ts';
+import { storeOf } from '../src/store/db.ts';
 
 // The composition root keeps its clear reader to itself (it hands it to the four modules that
 // show or send clear values, and returns it to nobody). Tests and benches that must check what
@@ -9,7 +10,7 @@ import { createVaultRepo } from '../src/vault/vault.repo.ts';
 
 /** A clear reader over an app's vault, built as `createApp` builds its own. */
 export function clearReaderOf(app: Pick<App, 'store' | 'kms'>): ClearReader {
-  return createClearReader({ repo: createVaultRepo(app.store), kms: app.kms });
+  return createClearReader({ repo: createVaultRepo(storeOf(app.store)), kms: app.kms });
 }
 
 /**

@@ -4,6 +4,7 @@ import { Conflict, InvalidInput, NotFound, Unauthorized } from '../lib/errors.ts
 import { DIALECTS, appOn } from '../../test/dialects.ts';
 import { createApiKeyService, hasScope } from './apikey.service.ts';
 import { decodeEntry } from '../audit/entry.ts';
+import { tablesOf } from '../store/db.ts';
 
 for (const d of DIALECTS) {
   describe(`API keys on ${d.name}`, () => {
@@ -130,7 +131,7 @@ describe('a missing key id costs the same work as a wrong secret (finding 11)', 
   test('the constant-time compare runs, on 32-byte hashes, whether or not the id exists', async () => {
     const calls: [number, number][] = [];
     const keys = createApiKeyService({
-      db: h.app.store.db,
+      db: tablesOf(h.app.store.db),
       clock: { now: () => new Date() },
       audit: { append: async () => [] },
       compare: (a, b) => (calls.push([a.length, b.length]), a.equals(b)),

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { constantTimeEqual, randomId, sha256 } from '../lib/crypto.ts';
 import { Conflict, InvalidInput, NotFound, Unauthorized } from '../lib/errors.ts';
 import type { Clock } from '../lib/clock.ts';
-import type { ApiKeyTable, Database } from '../store/schema.ts';
+import type { ApiKeyTable, AccessTables } from './access.tables.ts';
 import type { AuditLog } from '../audit/log.service.ts';
 import { randomBytes } from 'node:crypto';
 
@@ -31,7 +31,7 @@ const DUMMY_HASH = sha256(randomBytes(32));
 const DAY_MS = 86_400_000;
 
 export type ApiKeyDeps = {
-  db: Kysely<Database>;
+  db: Kysely<AccessTables>;
   clock: Clock;
   audit: Pick<AuditLog, 'append'>;
   /** The longest (and default) lifetime of a key, in days, from its creation or rotation (CLOAK_API_KEY_DAYS; default 90). */

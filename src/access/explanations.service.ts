@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { EventBus } from '../bus/bus.ts';
 import type { Clock } from '../lib/clock.ts';
 import { Conflict, InvalidInput, NotFound } from '../lib/errors.ts';
-import type { Database, ExplanationTable } from '../store/schema.ts';
+import type { AccessTables, ExplanationTable } from './access.tables.ts';
 import type { AuditLog } from '../audit/log.service.ts';
 import type { VaultService } from '../vault/vault.service.ts';
 import { STAFF_ID } from './staff.service.ts';
@@ -42,7 +42,7 @@ const view = (r: ExplanationTable): Explanation => ({
  * @example await explanations.open({ kind: 'ticket', id: 'T-1', staff: 'u-17', subject: token }, 'service:key_…')
  */
 export function createExplanationService(deps: {
-  db: Kysely<Database>;
+  db: Kysely<AccessTables>;
   clock: Clock;
   bus: Pick<EventBus, 'publish'>;
   audit: Pick<AuditLog, 'append'>;
@@ -160,6 +160,52 @@ export function createExplanationService(deps: {
         kind: r.kind,
         held: r.subject === subject && r.status === 'open' && (r.expires_at === null || r.expires_at > now),
       };
+    },
+
+    /** The latest `limit` closed explanations of `kind`, latest opened first: what real closed work looks like. */
+    async recentClosed(
+      kind: ExplanationKind,
+      limit: number,
+    ): Promise<{ id: string; staff: string; openedAt: string; closedAt: string | null }[]> {
+      const rows = await db
+        .selectFrom('explanations')
+        .select(['id', 'staff_id', 'opened_at', 'closed_at'])
+        .where('kind', '=', kind)
+        .where('status', '=', 'closed')
+        .orderBy('opened_at', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({ id: r.id, staff: r.staff_id, openedAt: r.opened_at, closedAt: r.closed_at }));
+    },
+
+    /**
+     * Files past work, already closed, linking `staff` to `subject`: no event, no audit entry
+     * (team canaries append the entries real work leaves themselves, as its filer). False,
+     * and nothing written, when the id is taken.
+     */
+    async fileClosed(e: {
+      id: string;
+      kind: ExplanationKind;
+      staff: string;
+      subject: string;
+      openedAt: string;
+      closedAt: string;
+    }): Promise<boolean> {
+      const r = await db
+        .insertInto('explanations')
+        .values({
+          id: e.id,
+          kind: e.kind,
+          staff_id: e.staff,
+          subject: e.subject,
+          status: 'closed',
+          opened_at: e.openedAt,
+          expires_at: null,
+          closed_at: e.closedAt,
+        })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .executeTakeFirst();
+      return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
     },
   };
 }

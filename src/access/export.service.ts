@@ -11,8 +11,7 @@ import { randomInt } from 'node:crypto';
 import type { CanaryService } from '../canaries/canary.service.ts';
 import { watermarkTime } from '../lib/watermark.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound, RateLimited } from '../lib/errors.ts';
-import type { Database, ExportTable } from '../store/schema.ts';
-import { createRateBudgets } from '../store/budgets.ts';
+import type { AccessTables, ExportTable } from './access.tables.ts';
 import type { AuditLog } from '../audit/log.service.ts';
 import type { ClearReader } from '../vault/clear.ts';
 import type { VaultService } from '../vault/vault.service.ts';
@@ -21,6 +20,7 @@ import type { PolicyService } from './policy.service.ts';
 import { APPROVERS, PURPOSE } from './reveal.service.ts';
 import type { StaffPrincipal } from './staff.service.ts';
 import { assertMay } from './duties.fns.ts';
+import type { RateBudgets } from '../lib/ratelimit.ts';
 
 export const DATASETS = ['customers', 'sales'] as const;
 export type Dataset = (typeof DATASETS)[number];
@@ -71,7 +71,7 @@ const view = (r: ExportTable): ExportJob => {
 };
 
 export type ExportDeps = {
-  db: Kysely<Database>;
+  db: Kysely<AccessTables>;
   vault: Pick<VaultService, 'page' | 'getMasked'>;
   /** Clear values: an approved export writes the fields it was approved for in clear into its CSV. */
   clear: Pick<ClearReader, 'DANGEROUS_decryptField'>;
@@ -80,6 +80,11 @@ export type ExportDeps = {
   audit: Pick<AuditLog, 'append'>;
   bus: Pick<EventBus, 'publish'>;
   clock: Clock;
+  /**
+   * The daily limit, in the database and taken atomically: of concurrent requests by one
+   * person exactly the limit passes, on every node and after a restart.
+   */
+  budgets: RateBudgets;
   /** Where export files are written (mode 0600). */
   dir: string;
   perDay: number;
@@ -104,9 +109,7 @@ const CANARIES_PER_EXPORT = 2;
  */
 export function createExportService(deps: ExportDeps) {
   const { db, clock } = deps;
-  // The daily limit, in the database and taken atomically: of concurrent requests by one
-  // person exactly the limit passes, on every node and after a restart.
-  const budgets = createRateBudgets(db, clock);
+  const { budgets } = deps;
 
   async function get(id: string): Promise<ExportTable> {
     const r = await db.selectFrom('exports').selectAll().where('id', '=', id).executeTakeFirst();

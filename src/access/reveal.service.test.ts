@@ -6,6 +6,8 @@ import { Conflict, Forbidden, InvalidInput, NotFound, RateLimited } from '../lib
 import { createRevealService } from './reveal.service.ts';
 import type { StaffPrincipal } from './staff.service.ts';
 import { decodeEntry } from '../audit/entry.ts';
+import { createRateBudgets } from '../store/budgets.ts';
+import { tablesOf } from '../store/db.ts';
 
 const SUBJECT = {
   name: 'Phạm Thị Grantee',
@@ -118,7 +120,7 @@ for (const d of DIALECTS) {
       const app = h.app;
       const { reader, calls } = countingClearReader(app);
       const failing = createRevealService({
-        db: app.store.db,
+        db: tablesOf(app.store.db),
         vault: app.vault,
         clear: reader,
         policy: app.policy,
@@ -128,6 +130,7 @@ for (const d of DIALECTS) {
         clock,
         quota: () => 100,
         justificationKey: Buffer.alloc(32),
+        budgets: createRateBudgets(tablesOf(app.store.db), clock),
       });
       await assert.rejects(
         failing.reveal(people['a-1']!, {
@@ -144,7 +147,7 @@ for (const d of DIALECTS) {
     test('quotas count a role’s reveals in the last hour, and the refusal is logged', async () => {
       const app = h.app;
       const tight = createRevealService({
-        db: app.store.db,
+        db: tablesOf(app.store.db),
         vault: app.vault,
         clear: clearReaderOf(app),
         policy: app.policy,
@@ -154,6 +157,7 @@ for (const d of DIALECTS) {
         clock,
         quota: (role) => (role === 'support' ? 2 : 0),
         justificationKey: Buffer.alloc(32),
+        budgets: createRateBudgets(tablesOf(app.store.db), clock),
       });
       const bg = { justification: 'quota test with a long enough justification' };
       await tight.reveal(people['a-2']!, { subject: token, field: 'email', purpose: 'fraud_check', breakGlass: bg });
@@ -184,7 +188,7 @@ for (const d of DIALECTS) {
       const app = h.app;
       const { reader, calls } = countingClearReader(app);
       const svc = createRevealService({
-        db: app.store.db,
+        db: tablesOf(app.store.db),
         vault: app.vault,
         clear: reader,
         policy: app.policy,
@@ -194,6 +198,7 @@ for (const d of DIALECTS) {
         clock,
         quota: (role) => (role === 'courier' ? 0 : 100),
         justificationKey: Buffer.alloc(32),
+        budgets: createRateBudgets(tablesOf(app.store.db), clock),
       });
       await app.explanations.open({ kind: 'ticket', id: 'T-dry', staff: 'a-1', subject: token }, 'system');
       const bg = { justification: 'a dry run compared with the real reveal' };

@@ -3,8 +3,7 @@ import type { EventBus } from '../bus/bus.ts';
 import type { Clock } from '../lib/clock.ts';
 import { hmacSha256, randomId } from '../lib/crypto.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound, RateLimited } from '../lib/errors.ts';
-import type { Database, BreakGlassTable, GrantTable } from '../store/schema.ts';
-import { createRateBudgets } from '../store/budgets.ts';
+import type { AccessTables, BreakGlassTable, GrantTable } from './access.tables.ts';
 import type { AuditLog } from '../audit/log.service.ts';
 import type { ClearReader } from '../vault/clear.ts';
 import type { VaultService } from '../vault/vault.service.ts';
@@ -12,6 +11,7 @@ import type { ExplanationService } from './explanations.service.ts';
 import type { PolicyService } from './policy.service.ts';
 import type { StaffPrincipal } from './staff.service.ts';
 import { assertMay, DUTY_ROLES } from './duties.fns.ts';
+import type { RateBudgets } from '../lib/ratelimit.ts';
 
 export type RevealRequest = {
   readonly subject: string;
@@ -112,7 +112,7 @@ const bgView = (b: BreakGlassTable): BreakGlass => ({
 });
 
 export type RevealDeps = {
-  db: Kysely<Database>;
+  db: Kysely<AccessTables>;
   vault: Pick<VaultService, 'kindOf' | 'exists'>;
   /** Clear values: a reveal shows the staff member the value itself, once policy allows it and the log holds it. */
   clear: Pick<ClearReader, 'DANGEROUS_decryptField'>;
@@ -123,6 +123,11 @@ export type RevealDeps = {
   clock: Clock;
   /** Reveals a staff member may make in an hour, by role. */
   quota: (role: string) => number;
+  /**
+   * The hourly quota, shared by every node in the database and taken atomically: of
+   * concurrent reveals exactly the quota passes.
+   */
+  budgets: RateBudgets;
   /** Keys the hash of a break-glass justification in the log (the text itself stays in the database). */
   justificationKey: Buffer;
 };
@@ -136,9 +141,7 @@ export type RevealDeps = {
  */
 export function createRevealService(deps: RevealDeps) {
   const { db, clock } = deps;
-  // The hourly quota, shared by every node in the database and taken atomically: of
-  // concurrent reveals exactly the quota passes.
-  const budgets = createRateBudgets(db, clock);
+  const { budgets } = deps;
   const quotaOf = (who: StaffPrincipal) => ({
     key: `reveal:${who.actor}`,
     limit: { limit: deps.quota(who.role), windowMs: 3_600_000 },

@@ -4,6 +4,7 @@ import { Conflict, NotFound, Unauthorized } from '../lib/errors.ts';
 import { createStaffService } from './staff.service.ts';
 import { DIALECTS, appOn } from '../../test/dialects.ts';
 import { decodeEntry } from '../audit/entry.ts';
+import { tablesOf } from '../store/db.ts';
 
 for (const d of DIALECTS) {
   describe(`staff sign-in tokens on ${d.name}`, () => {
@@ -89,7 +90,7 @@ describe('a missing staff id costs the same work as a wrong secret (finding 11)'
   test('the constant-time compare runs, on 32-byte hashes, whether or not the id exists', async () => {
     const calls: [number, number][] = [];
     const staff = createStaffService({
-      db: h.app.store.db,
+      db: tablesOf(h.app.store.db),
       clock: { now: () => new Date() },
       bus: { publish: async () => {} },
       audit: { append: async () => [] },

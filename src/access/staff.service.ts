@@ -4,7 +4,7 @@ import type { EventBus } from '../bus/bus.ts';
 import type { Clock } from '../lib/clock.ts';
 import { constantTimeEqual, sha256 } from '../lib/crypto.ts';
 import { Conflict, InvalidInput, NotFound, Unauthorized } from '../lib/errors.ts';
-import type { Database, StaffTable } from '../store/schema.ts';
+import type { AccessTables, StaffTable } from './access.tables.ts';
 import type { AuditLog } from '../audit/log.service.ts';
 
 export type Staff = {
@@ -56,7 +56,7 @@ const DUMMY_HASH = sha256(randomBytes(32));
 const HOUR_MS = 3_600_000;
 
 export type StaffDeps = {
-  db: Kysely<Database>;
+  db: Kysely<AccessTables>;
   clock: Clock;
   bus: Pick<EventBus, 'publish'>;
   audit: Pick<AuditLog, 'append'>;

@@ -1,8 +1,8 @@
 import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import type { Store } from '../store/db.ts';
-import type { Database } from '../store/schema.ts';
+import type { AuditTables } from './audit.tables.ts';
 
-type Db = Kysely<Database> | Transaction<Database>;
+type Db = Kysely<AuditTables> | Transaction<AuditTables>;
 
 export type EntryRow = {
   readonly idx: number;
@@ -42,21 +42,21 @@ export type CheckpointRow = {
   readonly at: string;
 };
 
-const toEntry = (r: Database['audit_entries']): EntryRow => ({
+const toEntry = (r: AuditTables['audit_entries']): EntryRow => ({
   ...r,
   idx: Number(r.idx),
   body: Buffer.from(r.body),
   leaf: Buffer.from(r.leaf),
   retyped: typeof (r.body as unknown) === 'string' || typeof (r.leaf as unknown) === 'string',
 });
-const toCheckpoint = (r: Database['audit_checkpoints']): CheckpointRow => ({
+const toCheckpoint = (r: AuditTables['audit_checkpoints']): CheckpointRow => ({
   ...r,
   size: Number(r.size),
   root: Buffer.from(r.root),
 });
 
 /** The audit log's tables, and nothing else. */
-export function createAuditRepo(store: Pick<Store, 'db' | 'insertRows' | 'dialect'>) {
+export function createAuditRepo(store: Pick<Store<AuditTables>, 'db' | 'insertRows' | 'dialect'>) {
   const { db } = store;
   // The statements of every append and reveal, written once: built through the query
   // builder they allocated ~50 KB a reveal, and the young-generation collections that
@@ -101,10 +101,10 @@ export function createAuditRepo(store: Pick<Store, 'db' | 'insertRows' | 'dialec
   }
 
   return {
-    transaction: <T>(fn: (trx: Transaction<Database>) => Promise<T>) => db.transaction().execute(fn),
+    transaction: <T>(fn: (trx: Transaction<AuditTables>) => Promise<T>) => db.transaction().execute(fn),
 
     /** Takes the log's write lock (the head row) for the rest of the transaction, and reads the head. */
-    async lockHead(tx: Transaction<Database>): Promise<{ size: number; root: Buffer }> {
+    async lockHead(tx: Transaction<AuditTables>): Promise<{ size: number; root: Buffer }> {
       // A write first: SQLite takes its write lock here, PostgreSQL locks the row until commit.
       await tx.executeQuery(CompiledQuery.raw(LOCK_HEAD, []));
       return headOf((await tx.executeQuery(CompiledQuery.raw(READ_HEAD, []))).rows);
@@ -134,11 +134,11 @@ export function createAuditRepo(store: Pick<Store, 'db' | 'insertRows' | 'dialec
       return rows.map((r) => ({ level: Number(r.level), idx: Number(r.idx), hashes: Buffer.from(r.hashes) }));
     },
 
-    async setHead(tx: Transaction<Database>, size: number, root: Buffer): Promise<void> {
+    async setHead(tx: Transaction<AuditTables>, size: number, root: Buffer): Promise<void> {
       await tx.executeQuery(CompiledQuery.raw(SET_HEAD, [size, root]));
     },
 
-    async insertEntries(tx: Transaction<Database>, rows: readonly EntryRow[]): Promise<void> {
+    async insertEntries(tx: Transaction<AuditTables>, rows: readonly EntryRow[]): Promise<void> {
       await store.insertRows(
         tx,
         'audit_entries',
@@ -148,7 +148,7 @@ export function createAuditRepo(store: Pick<Store, 'db' | 'insertRows' | 'dialec
     },
 
     async putTiles(
-      tx: Transaction<Database>,
+      tx: Transaction<AuditTables>,
       tiles: readonly { level: number; idx: number; hashes: Buffer }[],
     ): Promise<void> {
       for (const t of tiles) {
@@ -319,7 +319,7 @@ export function createAuditRepo(store: Pick<Store, 'db' | 'insertRows' | 'dialec
      * (`lockHead` first): checkpoints are signed one at a time across nodes, each naming the one
      * before it.
      */
-    async putCheckpoint(tx: Transaction<Database>, c: CheckpointRow): Promise<void> {
+    async putCheckpoint(tx: Transaction<AuditTables>, c: CheckpointRow): Promise<void> {
       await tx.insertInto('audit_checkpoints').values(c).execute();
       await tx.updateTable('audit_head').set({ signed_size: c.size }).where('id', '=', 1).execute();
     },

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../lib/clock.ts';
-import type { Database } from '../store/schema.ts';
+import type { CanariesTables } from './canaries.tables.ts';
 import type { VaultService } from '../vault/vault.service.ts';
 import { createPeople, type Person } from '../lib/people.ts';
 
@@ -59,8 +59,8 @@ function writtenAsPeopleDo(e164: string): string {
 }
 
 export function createCanaryService(deps: {
-  db: Kysely<Database>;
-  vault: Pick<VaultService, 'createSubjects'>;
+  db: Kysely<CanariesTables>;
+  vault: Pick<VaultService, 'createSubjects' | 'recentExternalIds'>;
   clock: Clock;
   phonePrefix: string;
   emailDomains?: readonly string[] | undefined;
@@ -117,16 +117,7 @@ export function createCanaryService(deps: {
         return fields;
       });
       // External ids shaped like the latest real customers' (a canary without one would stand out).
-      const real = (
-        await db
-          .selectFrom('vault_subjects')
-          .select('external_id')
-          .where('kind', '=', 'customer')
-          .where('external_id', 'is not', null)
-          .orderBy('id', 'desc')
-          .limit(50)
-          .execute()
-      ).map((r) => r.external_id!);
+      const real = await deps.vault.recentExternalIds('customer', 50);
       const idLike = () =>
         real.length ? sameShape(real[randomInt(0, real.length)]!) : String(randomInt(10_000_000, 100_000_000));
       const created: { token: string }[] = [];

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.ts';
 import { hmacSha256, randomId } from '../lib/crypto.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../lib/errors.ts';
-import type { CaseTable, Database } from '../store/schema.ts';
+import type { CaseTable, DetectTables } from './detect.tables.ts';
 import type { AuditLog } from '../audit/log.service.ts';
 import type { DevicesService } from '../devices/devices.service.ts';
 import type { RevealService } from '../access/reveal.service.ts';
@@ -105,7 +105,7 @@ const view = (r: CaseTable): Case => ({
 });
 
 export type CaseDeps = {
-  db: Kysely<Database>;
+  db: Kysely<DetectTables>;
   clock: Clock;
   log: Logger;
   audit: Pick<AuditLog, 'append'>;

@@ -1,10 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../lib/clock.ts';
-import { createRateBudgets } from '../store/budgets.ts';
-import type { Database, DeviceTable } from '../store/schema.ts';
+import type { DevicesTables, DeviceTable } from './devices.tables.ts';
 
 /** The devices capability's tables: stations, enrollment codes, devices, the build allow-list. */
-export function createDevicesRepo(db: Kysely<Database>) {
+export function createDevicesRepo(db: Kysely<DevicesTables>) {
   return {
     insertStation: (s: { id: string; name: string; kind: string; created_at: string }) =>
       db.insertInto('stations').values(s).execute(),
@@ -77,8 +76,6 @@ export function createDevicesRepo(db: Kysely<Database>) {
         .executeTakeFirst();
       return u.numUpdatedRows > 0n;
     },
-    /** Rate budgets in the database (shared by every node, kept across restarts). */
-    budgets: (clock: Clock) => createRateBudgets(db, clock),
     dropExpiredNonces: (now: number) => db.deleteFrom('device_nonces').where('expires_at', '<', now).execute(),
     insertActivity: (a: { device: string; at: string; action: string; parcel: string | null; result: string }) =>
       db.insertInto('device_activity').values(a).execute(),

@@ -17,9 +17,17 @@ import {
   type StationKind,
 } from './devices.types.ts';
 import type { DeviceKey, NonceStore } from './httpsig.ts';
-import type { DeviceTable } from '../store/schema.ts';
+import type { DeviceTable } from './devices.tables.ts';
+import type { RateBudgets } from '../lib/ratelimit.ts';
 
-export type DevicesDeps = { repo: DevicesRepo; bus: Pick<EventBus, 'publish'>; clock: Clock; log: Logger };
+export type DevicesDeps = {
+  repo: DevicesRepo;
+  bus: Pick<EventBus, 'publish'>;
+  clock: Clock;
+  log: Logger;
+  /** Rate budgets in the database (shared by every node, kept across restarts). */
+  budgets: RateBudgets;
+};
 
 const STATION_ID = /^[a-z0-9][a-z0-9-]{1,39}$/;
 const BUILD = /^[0-9a-f]{64}$/;
@@ -59,7 +67,7 @@ export function parsePublicKey(text: string): Buffer | undefined {
  */
 export function createDevicesService(deps: DevicesDeps) {
   const { repo, clock, log } = deps;
-  const budgets = repo.budgets(clock);
+  const { budgets } = deps;
 
   async function view(d: DeviceTable, known?: boolean): Promise<Device> {
     return {

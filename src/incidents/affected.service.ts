@@ -3,9 +3,8 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../lib/clock.ts';
 import { constantTimeEqual, hmacSha256, open, randomId, seal } from '../lib/crypto.ts';
 import { InvalidInput, RateLimited } from '../lib/errors.ts';
-import type { Limit } from '../lib/ratelimit.ts';
-import { createRateBudgets } from '../store/budgets.ts';
-import type { Database } from '../store/schema.ts';
+import type { Limit, RateBudgets } from '../lib/ratelimit.ts';
+import type { IncidentsTables } from './incidents.tables.ts';
 import type { VaultService } from '../vault/vault.service.ts';
 import { normalizeEmail, normalizePhone } from '../vault/normalize.ts';
 import type { MessageSender } from './outbox.ts';
@@ -30,16 +29,17 @@ export type AffectedAnswer = {
  * limited per identifier and per client; identifiers are kept sealed and never logged.
  */
 export function createAffectedService(deps: {
-  db: Kysely<Database>;
+  db: Kysely<IncidentsTables>;
   clock: Clock;
   vault: Pick<VaultService, 'matchValues'>;
   incidents: { containing(tokens: readonly string[]): Promise<{ discoveredAt: string; categories: string[] }[]> };
   sender: MessageSender;
   key: Buffer;
   region: string;
+  /** Limits of starts, in the database and taken atomically: they hold across nodes, restarts and concurrent starts. */
+  budgets: RateBudgets;
 }) {
-  // In the database, taken atomically: they hold across nodes, restarts and concurrent starts.
-  const budgets = createRateBudgets(deps.db, deps.clock);
+  const { budgets } = deps;
   const aad = Buffer.from('cloak/affected-check/v1');
 
   /** The identifier's canonical form and kind, or a clear error (the value is never echoed). */

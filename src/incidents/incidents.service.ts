@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../lib/clock.ts';
 import { randomId } from '../lib/crypto.ts';
 import { InvalidInput, NotFound } from '../lib/errors.ts';
-import type { Database, IncidentTable } from '../store/schema.ts';
+import type { IncidentsTables, IncidentTable } from './incidents.tables.ts';
 import type { AuditLog } from '../audit/log.service.ts';
 import type { VaultService } from '../vault/vault.service.ts';
 import {
@@ -65,7 +65,7 @@ const view = (r: IncidentTable): Incident => ({
  * Chinese. Opening one and meeting each deadline are in the audit log.
  */
 export function createIncidentService(deps: {
-  db: Kysely<Database>;
+  db: Kysely<IncidentsTables>;
   clock: Clock;
   audit: Pick<AuditLog, 'append'>;
   vault: Pick<VaultService, 'getMasked'>;

@@ -3,7 +3,7 @@ import type { AuditLog } from '../audit/log.service.ts';
 import type { Clock } from '../lib/clock.ts';
 import { sha256 } from '../lib/crypto.ts';
 import { Conflict, Forbidden, InvalidInput } from '../lib/errors.ts';
-import type { Database } from '../store/schema.ts';
+import type { IncidentsTables } from './incidents.tables.ts';
 import type { ClearReader } from '../vault/clear.ts';
 import type { VaultService } from '../vault/vault.service.ts';
 import {
@@ -51,7 +51,7 @@ const PARALLEL = 16;
  * is never returned, logged or stored. The log and the audit entry hold counts only.
  */
 export function createNoticeService(deps: {
-  db: Kysely<Database>;
+  db: Kysely<IncidentsTables>;
   clock: Clock;
   audit: Pick<AuditLog, 'append'>;
   incidents: Pick<IncidentService, 'get' | 'report' | 'notice' | 'scope'>;

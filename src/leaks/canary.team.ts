@@ -1,14 +1,12 @@
 import { randomInt } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { randomId, sha256 } from '../lib/crypto.ts';
 import type { Clock } from '../lib/clock.ts';
 import { InvalidInput } from '../lib/errors.ts';
-import type { Database } from '../store/schema.ts';
 import type { AuditLog } from '../audit/log.service.ts';
 import { decodeEntry } from '../audit/entry.ts';
 import { TEAM, type StaffService } from '../access/staff.service.ts';
-import type { ExplanationKind } from '../access/explanations.service.ts';
+import type { ExplanationKind, ExplanationService } from '../access/explanations.service.ts';
 import { sameShape, type CanaryService } from '../canaries/canary.service.ts';
 
 /** Team canaries planted at once, at most. */
@@ -48,28 +46,20 @@ function defaultDuration(): number {
  * @example const { tokens } = await teamCanaries.plant({ team: 'support', count: 2 }, 'staff:u-admin');
  */
 export function createTeamCanaryService(deps: {
-  db: Kysely<Database>;
   clock: Clock;
+  explanations: Pick<ExplanationService, 'recentClosed' | 'fileClosed'>;
   canaries: Pick<CanaryService, 'plant'>;
   staff: Pick<StaffService, 'list'>;
   audit: Pick<AuditLog, 'append' | 'search'>;
   log: Logger;
 }) {
-  const { db } = deps;
   const pick = <T>(a: readonly T[]): T | undefined => (a.length ? a[randomInt(0, a.length)] : undefined);
 
   /** What real closed work of `kind` looks like: its ids, its durations, and who files it. */
   async function realWork(kind: ExplanationKind, staffId: string) {
-    const rows = await db
-      .selectFrom('explanations')
-      .select(['id', 'staff_id', 'opened_at', 'closed_at'])
-      .where('kind', '=', kind)
-      .where('status', '=', 'closed')
-      .orderBy('opened_at', 'desc')
-      .limit(SAMPLE)
-      .execute();
-    const durations = (rows.some((r) => r.staff_id === staffId) ? rows.filter((r) => r.staff_id === staffId) : rows)
-      .map((r) => Date.parse(r.closed_at!) - Date.parse(r.opened_at))
+    const rows = await deps.explanations.recentClosed(kind, SAMPLE);
+    const durations = (rows.some((r) => r.staff === staffId) ? rows.filter((r) => r.staff === staffId) : rows)
+      .map((r) => Date.parse(r.closedAt!) - Date.parse(r.openedAt))
       .filter((d) => d > 0);
     // Who files work of this kind, as the log says (one of them, as often as they do).
     const filed = await deps.audit.search({ kind: 'explanation', limit: SAMPLE });
@@ -94,21 +84,15 @@ export function createTeamCanaryService(deps: {
     for (let attempt = 0; ; attempt++) {
       const like = pick(real.ids);
       const id = like && attempt < 20 ? sameShape(like) : randomId(kind);
-      const r = await db
-        .insertInto('explanations')
-        .values({
-          id,
-          kind,
-          staff_id: staffId,
-          subject,
-          status: 'closed',
-          opened_at: new Date(opened).toISOString(),
-          expires_at: null,
-          closed_at: new Date(closed).toISOString(),
-        })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .executeTakeFirst();
-      if (Number(r.numInsertedOrUpdatedRows ?? 0n) === 0) continue;
+      const filed = await deps.explanations.fileClosed({
+        id,
+        kind,
+        staff: staffId,
+        subject,
+        openedAt: new Date(opened).toISOString(),
+        closedAt: new Date(closed).toISOString(),
+      });
+      if (!filed) continue;
       // The same entries real work leaves, by the same filer.
       await deps.audit.append([
         {

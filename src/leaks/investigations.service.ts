@@ -10,7 +10,7 @@ import type { Clock } from '../lib/clock.ts';
 import { randomId } from '../lib/crypto.ts';
 import { Conflict, InvalidInput, NotFound, RateLimited } from '../lib/errors.ts';
 import type { Logger } from '../lib/log.ts';
-import type { Database, LeakTraceTable } from '../store/schema.ts';
+import type { LeaksTables, LeakTraceTable } from './leaks.tables.ts';
 import type { Incident, IncidentService } from '../incidents/incidents.service.ts';
 import type { TraceReport, TraceService } from './trace.service.ts';
 
@@ -66,7 +66,7 @@ const HOUR_MS = 3_600_000;
  * @example const inv = await investigations.receive(req.raw, { name: 'dump.csv', actor: 'staff:u-1' });
  */
 export function createInvestigationService(deps: {
-  db: Kysely<Database>;
+  db: Kysely<LeaksTables>;
   tracer: Pick<TraceService, 'trace'>;
   incidents: Pick<IncidentService, 'open'>;
   dir: string;

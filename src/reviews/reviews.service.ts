@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { EventBus } from '../bus/bus.ts';
 import type { Clock } from '../lib/clock.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../lib/errors.ts';
-import type { Database, ReviewTable } from '../store/schema.ts';
+import type { ReviewsTables, ReviewTable } from './reviews.tables.ts';
 import type { AuditLog } from '../audit/log.service.ts';
 import type { VaultService } from '../vault/vault.service.ts';
 import type { StaffPrincipal } from '../access/staff.service.ts';
@@ -29,7 +29,7 @@ export type ReviewView = {
  * `moderation` event, so deletions bought by a seller leave a trail.
  */
 export function createReviewService(deps: {
-  db: Kysely<Database>;
+  db: Kysely<ReviewsTables>;
   clock: Clock;
   bus: Pick<EventBus, 'publish'>;
   audit: Pick<AuditLog, 'append'>;

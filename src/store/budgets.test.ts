@@ -2,6 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DIALECTS, type TestDb } from '../../test/dialects.ts';
 import { openStore, type Store } from './db.ts';
+import { composeMigrations } from './migrate.ts';
+import * as limits from './migrations/0018_limits.ts';
+import type { StoreTables } from './store.tables.ts';
 import { createRateBudgets } from './budgets.ts';
 
 const HOUR = 3_600_000;
@@ -9,12 +12,16 @@ const HOUR = 3_600_000;
 for (const d of DIALECTS) {
   describe(`rate budgets on ${d.name}`, () => {
     let db: TestDb;
-    let store: Store;
+    let store: Store<StoreTables>;
     let now = 100 * HOUR + 60_000;
     const clock = { now: () => new Date(now) };
     before(async () => {
       db = await d.fresh();
-      store = await openStore({ dataDir: db.dataDir, databaseUrl: db.databaseUrl });
+      // The store's own table alone: the base is tested without any capability's migrations.
+      store = await openStore<StoreTables>(
+        { dataDir: db.dataDir, databaseUrl: db.databaseUrl },
+        composeMigrations([limits]),
+      );
     });
     after(async () => {
       await store?.close();

@@ -1,7 +1,7 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../lib/clock.ts';
 import { windowAt, type Limit, type RateBudgets } from '../lib/ratelimit.ts';
-import type { Database } from './schema.ts';
+import type { StoreTables } from './store.tables.ts';
 
 /**
  * Rate budgets in the `rate_budgets` table: one row per key and fixed window. A take is one
@@ -11,7 +11,7 @@ import type { Database } from './schema.ts';
  * budget passes; a refused take writes nothing. Windows two lengths old are dropped now and then.
  * @example const budgets = createRateBudgets(db, clock); await budgets.take('export:s-1', { limit: 3, windowMs: 86_400_000 });
  */
-export function createRateBudgets(db: Kysely<Database> | Transaction<Database>, clock: Clock): RateBudgets {
+export function createRateBudgets(db: Kysely<StoreTables>, clock: Clock): RateBudgets {
   let takes = 0;
   async function state(key: string, l: Limit) {
     const w = windowAt(clock.now().getTime(), l.windowMs);

@@ -1,6 +1,5 @@
 import { CompiledQuery, type Transaction } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Database } from './schema.ts';
 
 /*
  * Bulk inserts for the vault's hot path. Kysely's query builder makes an immutable node per
@@ -66,7 +65,7 @@ const texts = new Map<string, string>();
 
 /** PostgreSQL: multi-row INSERTs whose text is built once per shape. */
 export async function insertRowsMultiValues(
-  tx: Transaction<Database>,
+  tx: Transaction<any>,
   table: string,
   columns: readonly string[],
   rows: readonly (readonly unknown[])[],

@@ -2,25 +2,27 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import {
-  Kysely,
-  Migrator,
-  PostgresDialect,
-  SqliteDialect,
-  sql,
-  type MigrationProvider,
-  type Transaction,
-} from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import { insertRowsMultiValues, insertRowsPrepared, selectEachPrepared } from './bulk.ts';
 import { Unavailable } from '../lib/errors.ts';
-import { KEY_SCHEMA, type Database } from './schema.ts';
-import { migrations, type Dialect } from './migrations.ts';
+import { runMigrations, type ComposedMigration, type Dialect } from './migrate.ts';
 
 export type { Dialect };
 
-/** An open database: the Kysely handle, which dialect it speaks, and how to close it. */
-export type Store = {
-  readonly db: Kysely<Database>;
+/**
+ * The schema of the key store: its own SQLite file (attached under this name) or its own
+ * PostgreSQL schema, so a copy of the data holds no data key. The store sets it apart; the
+ * vault, which owns the data keys, creates its table there.
+ */
+export const KEY_SCHEMA = 'cloak_keys';
+
+/**
+ * An open database: the Kysely handle, which dialect it speaks, and how to close it. `DB` is
+ * the tables it is seen through: the root's whole `Database` where the store is opened, one
+ * capability's part (`Store<VaultTables>`, through `storeOf`) inside that capability.
+ */
+export type Store<DB = any> = {
+  readonly db: Kysely<DB>;
   readonly dialect: Dialect;
   /** Where the data lives (a file path or the URL without its password), for logs and health. */
   readonly location: string;
@@ -34,10 +36,10 @@ export type Store = {
    * Inserts many rows fast, inside the transaction `tx` (bulk writes of the vault).
    * Column names come from code, never from input.
    */
-  insertRows<T extends keyof Database & string>(
-    tx: Transaction<Database>,
+  insertRows<T extends keyof DB & string>(
+    tx: Transaction<DB>,
     table: T,
-    columns: readonly (keyof Database[T] & string)[],
+    columns: readonly (keyof DB[T] & string)[],
     rows: readonly (readonly unknown[])[],
   ): Promise<void>;
   /**
@@ -56,13 +58,14 @@ export const SQLITE_FILES = { data: 'cloak.db', keys: 'keys.db' } as const;
 
 /**
  * Opens SQLite under `dataDir` (default) or PostgreSQL (when `databaseUrl` is set) and
- * brings the schema up to date.
- * @example const store = await openStore({ dataDir: './data' });
+ * brings the schema up to date with `migrations` (the root's list, src/tables.ts: the store
+ * knows no capability's tables). `DB` is the tables those migrations make.
+ * @example const store = await openStore<Database>({ dataDir: './data' }, MIGRATIONS);
  */
-export async function openStore(opts: StoreOptions): Promise<Store> {
-  const store = opts.databaseUrl ? await openPostgres(opts.databaseUrl) : openSqlite(opts.dataDir);
+export async function openStore<DB>(opts: StoreOptions, migrations: readonly ComposedMigration[]): Promise<Store<DB>> {
+  const store = opts.databaseUrl ? await openPostgres<DB>(opts.databaseUrl) : openSqlite<DB>(opts.dataDir);
   try {
-    await migrate(store);
+    await runMigrations(store.db, store.dialect, migrations);
   } catch (e) {
     await store.close();
     throw e;
@@ -70,7 +73,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   return store;
 }
 
-function openSqlite(dataDir: string): Store {
+function openSqlite<DB>(dataDir: string): Store<DB> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, SQLITE_FILES.data);
   const conn = new BetterSqlite3(file);
@@ -94,7 +97,7 @@ function openSqlite(dataDir: string): Store {
   conn.pragma(`${KEY_SCHEMA}.synchronous = FULL`);
   // Deleted rows are overwritten with zeros, so a shredded data key leaves no bytes behind.
   conn.pragma(`${KEY_SCHEMA}.secure_delete = ON`);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: conn }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: conn }) });
   return {
     db,
     dialect: 'sqlite',
@@ -143,7 +146,7 @@ function openBulkReader(file: string): BetterSqlite3.Database {
   return r;
 }
 
-async function openPostgres(url: string): Promise<Store> {
+async function openPostgres<DB>(url: string): Promise<Store<DB>> {
   // bigint (int8) columns come back as numbers: ids and counts stay far below 2^53.
   const types = {
     getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -161,16 +164,19 @@ async function openPostgres(url: string): Promise<Store> {
       `cannot connect to PostgreSQL at ${redactUrl(url)} (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
     );
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
     dialect: 'postgres',
     location: redactUrl(url),
     insertRows: (tx, table, columns, rows) => insertRowsMultiValues(tx, table, columns, rows),
     async purgeDeletedKeys() {
-      // PostgreSQL keeps dead tuples until VACUUM reclaims their space; vacuum the key table
-      // now so the wrapped key is not kept live any longer than needed.
-      await sql`vacuum ${sql.table(`${KEY_SCHEMA}.vault_data_keys`)}`.execute(db);
+      // PostgreSQL keeps dead tuples until VACUUM reclaims their space; vacuum the key store's
+      // tables now so a wrapped key is not kept live any longer than needed.
+      const tables = await sql<{
+        name: string;
+      }>`select tablename as name from pg_tables where schemaname = ${KEY_SCHEMA} order by tablename`.execute(db);
+      for (const t of tables.rows) await sql`vacuum ${sql.id(KEY_SCHEMA, t.name)}`.execute(db);
       return true;
     },
     close: () => db.destroy(),
@@ -188,12 +194,20 @@ export function redactUrl(url: string): string {
   }
 }
 
-async function migrate(store: Store): Promise<void> {
-  const all = migrations(store.dialect);
-  const provider: MigrationProvider = { getMigrations: async () => all };
-  const { error, results } = await new Migrator({ db: store.db, provider }).migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Unavailable(`database migration ${failed} failed (${(error as Error).message})`);
-  }
+/**
+ * The same store seen through the tables of one part (`Part`, a capability's `<Cap>Tables`),
+ * so the compiler refuses a query on any other table there. `DB` must hold `Part`, row types
+ * included; `Part` is read from where the result goes.
+ * @example createVaultRepo(storeOf(store)); // a `Store<VaultTables>`
+ */
+export function storeOf<DB extends Part, Part>(store: Store<DB>): Store<Part> {
+  return store as unknown as Store<Part>;
+}
+
+/**
+ * The Kysely handle seen through the tables of one part, as `storeOf` does for the store.
+ * @example createStaffService({ db: tablesOf(store.db), ... }); // a `Kysely<AccessTables>`
+ */
+export function tablesOf<DB extends Part, Part>(db: Kysely<DB>): Kysely<Part> {
+  return db as unknown as Kysely<Part>;
 }

@@ -1,9 +1,9 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../store/schema.ts';
+import type { VaultTables } from './vault.tables.ts';
 import type { Store } from '../store/db.ts';
 import type { IndexScope, SealedSubject } from './vault.types.ts';
 
-type Db = Kysely<Database> | Transaction<Database>;
+type Db = Kysely<VaultTables> | Transaction<VaultTables>;
 const CHUNK = 500; // ids per IN (...) list
 
 function chunks<T>(rows: readonly T[], size = CHUNK): T[][] {
@@ -32,10 +32,10 @@ export type NumberedSubject = { readonly id: number; readonly sealed: SealedSubj
 const FIND_BY_INDEX =
   'select s.token from vault_index i join vault_subjects s on s.id = i.subject_id where i.scope = ? and i.hash = ? and s.erased_at is null';
 
-export function createVaultRepo(store: Pick<Store, 'db' | 'insertRows' | 'selectEach'>) {
+export function createVaultRepo(store: Pick<Store<VaultTables>, 'db' | 'insertRows' | 'selectEach'>) {
   const db = store.db;
   return {
-    transaction: <T>(fn: (trx: Transaction<Database>) => Promise<T>) => db.transaction().execute(fn),
+    transaction: <T>(fn: (trx: Transaction<VaultTables>) => Promise<T>) => db.transaction().execute(fn),
 
     /** Reserves `n` sequential subject ids (gaps are harmless; ids are never shown). */
     async allocateIds(n: number, tx: Db = db): Promise<number> {
@@ -65,7 +65,7 @@ export function createVaultRepo(store: Pick<Store, 'db' | 'insertRows' | 'select
       subjects: readonly NumberedSubject[],
       createdAt: string,
       dekVersion: number,
-      tx: Transaction<Database>,
+      tx: Transaction<VaultTables>,
     ): Promise<void> {
       await store.insertRows(
         tx,
@@ -292,6 +292,19 @@ export function createVaultRepo(store: Pick<Store, 'db' | 'insertRows' | 'select
         .where('erased_at', 'is', null)
         .executeTakeFirstOrThrow();
       return Number(r.n);
+    },
+
+    /** The external ids of the latest subjects of `kind` that have one, newest first. */
+    async recentExternalIds(kind: string, limit: number, tx: Db = db): Promise<string[]> {
+      const rows = await tx
+        .selectFrom('vault_subjects')
+        .select('external_id')
+        .where('kind', '=', kind)
+        .where('external_id', 'is not', null)
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.external_id!);
     },
   };
 }

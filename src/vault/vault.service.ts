@@ -324,6 +324,14 @@ export function createVaultService(deps: VaultDeps) {
       return out;
     },
 
+    /**
+     * The external ids of the latest `limit` subjects of `kind` that have one (erased ones
+     * included), newest first: for canaries, whose ids must look like real customers'.
+     */
+    async recentExternalIds(kind: string, limit: number): Promise<string[]> {
+      return repo.recentExternalIds(kind, limit);
+    },
+
     /** The kind of a live subject (customer, reviewer, …) for policy decisions; NotFound otherwise. Reads nothing else. */
     async kindOf(token: string): Promise<string> {
       return (await liveSubject(token)).kind;

@@ -1,12 +1,12 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, ParcelScanTable, ParcelTable, RelayBindingTable } from '../store/schema.ts';
+import type { WaybillTables, ParcelScanTable, ParcelTable, RelayBindingTable } from './waybill.tables.ts';
 import type { Store } from '../store/db.ts';
 
 /**
  * What a relay claim reads and writes, on the database or inside the transaction that holds
  * the parcel's lock (see `withParcelLock`).
  */
-function relayTables(db: Kysely<Database> | Transaction<Database>) {
+function relayTables(db: Kysely<WaybillTables> | Transaction<WaybillTables>) {
   return {
     /** When the parcel was delivered, if it was. */
     async deliveredAt(tracking: string): Promise<string | undefined> {
@@ -84,8 +84,8 @@ function relayTables(db: Kysely<Database> | Transaction<Database>) {
 export type RelayTables = ReturnType<typeof relayTables>;
 
 /** The waybill capability's tables: parcels and their scans. */
-export function createWaybillRepo(store: Pick<Store, 'db' | 'insertRows' | 'dialect'>) {
-  const db: Kysely<Database> = store.db;
+export function createWaybillRepo(store: Pick<Store<WaybillTables>, 'db' | 'insertRows' | 'dialect'>) {
+  const db: Kysely<WaybillTables> = store.db;
   return {
     ...relayTables(db),
     /**

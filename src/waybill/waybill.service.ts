@@ -6,7 +6,7 @@ import type { Logger } from '../lib/log.ts';
 import type { DevicesService } from '../devices/devices.service.ts';
 import type { VaultService } from '../vault/vault.service.ts';
 import type { CanaryService } from '../canaries/canary.service.ts';
-import type { ParcelTable } from '../store/schema.ts';
+import type { ParcelTable } from './waybill.tables.ts';
 import { SCAN_STEPS, isTrackingNumber, sortCode, trackingNumber, type ScanStep } from './waybill.fns.ts';
 import type { WaybillRepo } from './waybill.repo.ts';
 import type { Caller, Parcel, Routing, ScanIn } from './waybill.types.ts';
