@@ -4,7 +4,10 @@ import { readFileSync } from 'node:fs';
 import { DIALECTS } from '../test/dialects.ts';
 import { recordedMigrations, schemaListing } from '../test/schema.ts';
 import { openStore } from './store/db.ts';
+import type { Kysely } from 'kysely';
 import { MIGRATIONS, type Database } from './tables.ts';
+import type { CanariesTables } from './canaries/canaries.tables.ts';
+import type { LeaksTables } from './leaks/leaks.tables.ts';
 
 // Each capability owns its tables and migrations; the root joins them. The schema they make
 // together must be the one the single migrations file made (the fixtures were listed from it,
@@ -43,6 +46,17 @@ test('the composed migrations keep the shipped names in order, the mixed ones sp
   );
   const parts = Object.fromEntries(MIGRATIONS.map((m) => [m.name, m.parts.length]));
   assert.deepEqual([parts['0001_vault'], parts['0006_device_activity'], parts['0009_access_audit']], [2, 2, 3]);
+});
+
+test("a capability typed on its own tables cannot query another capability's (checked by the compiler, npm test runs it)", () => {
+  const reads = (canaries: Kysely<CanariesTables>, leaks: Kysely<LeaksTables>) => [
+    canaries.selectFrom('canaries').select('token'),
+    // @ts-expect-error the vault's table: canaries ask the vault (recentExternalIds)
+    canaries.selectFrom('vault_subjects'),
+    // @ts-expect-error access's table: team canaries ask the explanation service
+    leaks.insertInto('explanations'),
+  ];
+  assert.equal(typeof reads, 'function');
 });
 
 for (const d of DIALECTS) {

@@ -183,7 +183,7 @@ describe('(c) a folder reads only its own tables', () => {
       ['src/vault/vault.service.ts', 'src/vault/vault.tables.ts'],
       ['src/app.ts', 'src/devices/devices.repo.ts'],
       ['src/access/reveal.service.ts', 'src/audit/log.service.ts'],
-      ['src/vault/vault.repo.ts', 'src/store/schema.ts'],
+      ['src/vault/vault.repo.ts', 'src/store/db.ts'],
     );
     const found = foreignTables(g);
     assert.equal(found.length, 3, found.join('\n'));
@@ -195,10 +195,33 @@ describe('(c) a folder reads only its own tables', () => {
     assert.match(found[2]!, /src\/incidents\/schema\.ts/u);
   });
 
-  test('the shared schema is allowed only by name: without the exemption it is refused like any table file', () => {
-    const g = edges(['src/access/staff.service.ts', 'src/store/schema.ts']);
-    assert.deepEqual(foreignTables(g), []);
-    assert.equal(foreignTables(g, []).length, 1);
+  test("another folder's migrations are refused; its own, and the root's list of them, are not", () => {
+    const g = edges(
+      ['src/leaks/investigations.service.ts', 'src/vault/migrations/0001_vault.ts'],
+      ['src/access/migrations/0001_vault.ts', 'src/store/migrate.ts'],
+      ['src/vault/migrations/0001_vault.ts', 'src/vault/vault.tables.ts'],
+      ['src/tables.ts', 'src/audit/migrations/0009_access_audit.ts'],
+    );
+    const found = foreignTables(g);
+    assert.equal(found.length, 1, found.join('\n'));
+    assert.match(found[0]!, /^src\/leaks\/investigations\.service\.ts imports src\/vault\/migrations\/0001_vault\.ts/u);
+  });
+
+  test("no table file is shared: the store's tables and a schema.ts are refused to a capability, the whole Database (src/tables.ts) too", () => {
+    const g = edges(
+      ['src/access/staff.service.ts', 'src/store/schema.ts'],
+      ['src/access/reveal.service.ts', 'src/store/store.tables.ts'],
+      ['src/detect/cases.service.ts', 'src/tables.ts'],
+      ['src/store/budgets.ts', 'src/store/store.tables.ts'],
+    );
+    const found = layerProblems(g);
+    assert.equal(found.length, 3, found.join('\n'));
+    assert.match(found[0]!, /^src\/detect\/cases\.service\.ts imports src\/tables\.ts: the composition root/u);
+    assert.match(
+      found[1]!,
+      /^src\/access\/staff\.service\.ts imports src\/store\/schema\.ts: src\/access reaches the tables of src\/store/u,
+    );
+    assert.match(found[2]!, /^src\/access\/reveal\.service\.ts imports src\/store\/store\.tables\.ts/u);
   });
 });
 

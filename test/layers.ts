@@ -17,12 +17,6 @@ export const BASE = ['lib', 'store', 'bus'] as const;
 export const MAY_IMPORT_ROOT = ['api', 'cli'] as const;
 /** The simulator is imported by itself and by the CLI's commands that run it (`simulate`, `evaluate`, `serve --demo`). */
 export const MAY_IMPORT_SIM = ['sim', 'cli'] as const;
-/**
- * Table files every capability may read: store/schema.ts is the base's one Kysely `Database`
- * type, which every repository and service is typed on. Splitting it into each capability's
- * own `<name>.tables.ts` is the convention's next step; until then it is shared, by name here.
- */
-export const SHARED_TABLES = ['src/store/schema.ts'] as const;
 
 /** The top-level folder of src/ a path is in; `(root)` for src/*.ts; undefined outside src/. */
 export function folderOf(path: string): string | undefined {
@@ -201,18 +195,28 @@ export function upwardImports(edges: readonly Edge[]): string[] {
   return out;
 }
 
-/** A repository or table file: `*.repo.ts`, `*.tables.ts`, or a folder's own `schema.ts`. */
+/**
+ * A file of a folder's storage: `*.repo.ts`, `*.tables.ts`, a folder's own `schema.ts`, or
+ * anything in a folder's `migrations/`.
+ */
 export function isTableFile(path: string): boolean {
   const name = posix.basename(path);
+  const parts = path.split('/');
   return (
-    name.endsWith('.repo.ts') || name.endsWith('.tables.ts') || (name === 'schema.ts' && path.split('/').length === 3)
+    name.endsWith('.repo.ts') ||
+    name.endsWith('.tables.ts') ||
+    (name === 'schema.ts' && parts.length === 3) ||
+    (parts.length >= 4 && parts[2] === 'migrations')
   );
 }
 
-/** Rule (c), tables: a folder imports only its own repositories and tables (the composition root all, to wire them). */
-export function foreignTables(edges: readonly Edge[], shared: readonly string[] = SHARED_TABLES): string[] {
+/**
+ * Rule (c), tables: a folder imports only its own repositories, tables and migrations (the
+ * composition root all, to wire them; src/tables.ts, the whole `Database`, is a root file).
+ */
+export function foreignTables(edges: readonly Edge[]): string[] {
   return edges
-    .filter((e) => isTableFile(e.to) && !shared.includes(e.to))
+    .filter((e) => isTableFile(e.to))
     .filter((e) => {
       const [a, b] = [folderOf(e.from), folderOf(e.to)];
       return a !== undefined && a !== '(root)' && a !== b;
