@@ -108,8 +108,7 @@ const CANARIES_PER_EXPORT = 2;
  * whom, and published as an `export` event. Only the requester downloads the file.
  */
 export function createExportService(deps: ExportDeps) {
-  const { db, clock } = deps;
-  const { budgets } = deps;
+  const { db, clock, budgets } = deps;
 
   async function get(id: string): Promise<ExportTable> {
     const r = await db.selectFrom('exports').selectAll().where('id', '=', id).executeTakeFirst();

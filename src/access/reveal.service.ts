@@ -140,8 +140,7 @@ export type RevealDeps = {
  * @example const { value } = await reveals.reveal(agent, { subject, field: 'email', purpose: 'ticket_followup', explanation: 'T-1' });
  */
 export function createRevealService(deps: RevealDeps) {
-  const { db, clock } = deps;
-  const { budgets } = deps;
+  const { db, clock, budgets } = deps;
   const quotaOf = (who: StaffPrincipal) => ({
     key: `reveal:${who.actor}`,
     limit: { limit: deps.quota(who.role), windowMs: 3_600_000 },

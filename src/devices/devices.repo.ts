@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import type { Clock } from '../lib/clock.ts';
 import type { DevicesTables, DeviceTable } from './devices.tables.ts';
 
 /** The devices capability's tables: stations, enrollment codes, devices, the build allow-list. */

@@ -66,8 +66,7 @@ export function parsePublicKey(text: string): Buffer | undefined {
  * enrollment, build report and status change is published as a `device` event.
  */
 export function createDevicesService(deps: DevicesDeps) {
-  const { repo, clock, log } = deps;
-  const { budgets } = deps;
+  const { repo, clock, log, budgets } = deps;
 
   async function view(d: DeviceTable, known?: boolean): Promise<Device> {
     return {
