@@ -23,6 +23,7 @@ import { createReportService } from './audit/report.service.ts';
 import { createStaffService } from './access/staff.service.ts';
 import { createExplanationService } from './access/explanations.service.ts';
 import { createReviewService } from './reviews/reviews.service.ts';
+import { createReviewsRepo } from './reviews/reviews.repo.ts';
 import { createPolicyService } from './access/policy.service.ts';
 import { createRevealService, parseQuotas } from './access/reveal.service.ts';
 import { createExportService } from './access/export.service.ts';
@@ -138,7 +139,7 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
   });
   const staff = createStaffService({ db: tablesOf(store.db), clock, bus, audit, tokenHours: config.staffTokenHours });
   const explanations = createExplanationService({ db: tablesOf(store.db), clock, bus, audit, vault, staff });
-  const reviews = createReviewService({ db: tablesOf(store.db), clock, bus, audit, vault });
+  const reviews = createReviewService({ repo: createReviewsRepo(tablesOf(store.db)), clock, bus, audit, vault });
   const policy = createPolicyService({ dir: config.policiesDir, log, now: () => clock.now() });
   const justificationKey = deriveKey(ring.indexRoot, 'cloak/audit-justification/v1');
   const reveals = createRevealService({

@@ -1,8 +1,8 @@
-import type { Kysely } from 'kysely';
 import type { EventBus } from '../bus/bus.ts';
 import type { Clock } from '../lib/clock.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../lib/errors.ts';
-import type { ReviewsTables, ReviewTable } from './reviews.tables.ts';
+import type { ReviewTable } from './reviews.tables.ts';
+import type { ReviewsRepo } from './reviews.repo.ts';
 import type { AuditLog } from '../audit/log.service.ts';
 import type { VaultService } from '../vault/vault.service.ts';
 import type { StaffPrincipal } from '../access/staff.service.ts';
@@ -29,13 +29,13 @@ export type ReviewView = {
  * `moderation` event, so deletions bought by a seller leave a trail.
  */
 export function createReviewService(deps: {
-  db: Kysely<ReviewsTables>;
+  repo: Pick<ReviewsRepo, 'getReview' | 'insertReview' | 'setStatus'>;
   clock: Clock;
   bus: Pick<EventBus, 'publish'>;
   audit: Pick<AuditLog, 'append'>;
   vault: Pick<VaultService, 'exists'>;
 }) {
-  const { db, clock } = deps;
+  const { repo, clock } = deps;
   const view = (r: ReviewTable, who?: StaffPrincipal): ReviewView => ({
     id: r.id,
     seller: r.seller,
@@ -46,7 +46,7 @@ export function createReviewService(deps: {
     ...(who && ['moderator', 'seller'].includes(who.role) ? {} : { reviewer: r.reviewer }),
   });
   async function row(id: string): Promise<ReviewTable> {
-    const r = await db.selectFrom('reviews').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await repo.getReview(id);
     if (!r) throw new NotFound('no review has this id');
     return r;
   }
@@ -82,13 +82,7 @@ export function createReviewService(deps: {
         status: 'visible',
         created_at: now,
       };
-      const ins = await db
-        .insertInto('reviews')
-        .values(r)
-        .onConflict((oc) => oc.column('id').doNothing())
-        .executeTakeFirst();
-      if (Number(ins.numInsertedOrUpdatedRows ?? 0n) === 0)
-        throw new Conflict(`a review with id ${req.id} already exists`);
+      if (!(await repo.insertReview(r))) throw new Conflict(`a review with id ${req.id} already exists`);
       await deps.bus.publish({
         type: 'review',
         at: now,
@@ -126,7 +120,7 @@ export function createReviewService(deps: {
         ]);
       const r = await row(id);
       const status = req.action === 'delete' ? 'deleted' : req.action === 'hide' ? 'hidden' : 'visible';
-      await db.updateTable('reviews').set({ status }).where('id', '=', id).execute();
+      await repo.setStatus(id, status);
       const now = clock.now().toISOString();
       await deps.audit.append([
         {

@@ -1,6 +1,6 @@
 /**
  * The tables of reviews: the marketplace's reviews and their moderation. Written by
- * reviews.service.ts only. Times are ISO-8601 UTC text in both dialects (sortable, and read back
+ * reviews.repo.ts only. Times are ISO-8601 UTC text in both dialects (sortable, and read back
  * the same from SQLite and PostgreSQL); bytes are Buffers.
  */
 export interface ReviewsTables {
