@@ -33,6 +33,7 @@ import { createLiveDetection } from './detect/live.ts';
 import { createEntityService } from './detect/entity.service.ts';
 import { createTraceService } from './leaks/trace.service.ts';
 import { createCanaryService } from './canaries/canary.service.ts';
+import { createCanariesRepo } from './canaries/canaries.repo.ts';
 import { watchCanaries } from './leaks/canary.watch.ts';
 import { createInvestigationService } from './leaks/investigations.service.ts';
 import { createTeamCanaryService } from './leaks/canary.team.ts';
@@ -116,7 +117,7 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
   const labelKey = deriveKey(ring.indexRoot, 'cloak/label-ref/v1');
   const waybillRepo = createWaybillRepo(storeOf(store));
   const canaries = createCanaryService({
-    db: tablesOf(store.db),
+    repo: createCanariesRepo(tablesOf(store.db)),
     vault,
     clock,
     phonePrefix: config.canaryPhonePrefix,

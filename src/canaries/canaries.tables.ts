@@ -1,6 +1,6 @@
 /**
  * The tables of canaries: which subjects are canaries, and where each was planted. Written by
- * canary.service.ts only. Times are ISO-8601 UTC text in both dialects (sortable, and read back
+ * canaries.repo.ts only. Times are ISO-8601 UTC text in both dialects (sortable, and read back
  * the same from SQLite and PostgreSQL); bytes are Buffers.
  */
 export interface CanariesTables {

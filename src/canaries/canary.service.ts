@@ -1,7 +1,6 @@
 import { randomInt } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { Clock } from '../lib/clock.ts';
-import type { CanariesTables } from './canaries.tables.ts';
+import type { CanariesRepo } from './canaries.repo.ts';
 import type { VaultService } from '../vault/vault.service.ts';
 import { createPeople, type Person } from '../lib/people.ts';
 
@@ -59,25 +58,20 @@ function writtenAsPeopleDo(e164: string): string {
 }
 
 export function createCanaryService(deps: {
-  db: Kysely<CanariesTables>;
+  repo: Pick<CanariesRepo, 'allCanaries' | 'insertCanaries' | 'tokensOfChannel' | 'newestFirst' | 'among'>;
   vault: Pick<VaultService, 'createSubjects' | 'recentExternalIds'>;
   clock: Clock;
   phonePrefix: string;
   emailDomains?: readonly string[] | undefined;
 }) {
-  const { db } = deps;
+  const { repo } = deps;
   // Every canary's channel, in memory for the live watch (a few per export: small), re-read
   // now and then so canaries planted by another node are known here too.
   let known: Map<string, { channel: string; detail: string }> | undefined;
   let loadedAt = 0;
   async function all(): Promise<Map<string, { channel: string; detail: string }>> {
     if (!known || deps.clock.now().getTime() - loadedAt > 60_000) {
-      known = new Map(
-        (await db.selectFrom('canaries').selectAll().execute()).map((r) => [
-          r.token,
-          { channel: r.channel, detail: r.detail },
-        ]),
-      );
+      known = new Map((await repo.allCanaries()).map((r) => [r.token, { channel: r.channel, detail: r.detail }]));
       loadedAt = deps.clock.now().getTime();
     }
     return known;
@@ -134,26 +128,24 @@ export function createCanaryService(deps: {
         }
       }
       const now = deps.clock.now().toISOString();
-      await db
-        .insertInto('canaries')
-        .values(created.map((c) => ({ token: c.token, channel, detail, created_at: now })))
-        .execute();
+      await repo.insertCanaries(created.map((c) => ({ token: c.token, channel, detail, created_at: now })));
       for (const c of created) known?.set(c.token, { channel, detail });
       return created.map((c, i) => ({ token: c.token, fields: made[i]! }));
     },
 
     /** The canaries planted in one channel (e.g. `device:<id>`). */
     async ofChannel(channel: string): Promise<string[]> {
-      return (await db.selectFrom('canaries').select('token').where('channel', '=', channel).execute()).map(
-        (r) => r.token,
-      );
+      return repo.tokensOfChannel(channel);
     },
 
     /** Every canary, newest first: token, channel and detail (never its values). */
     async list(): Promise<{ token: string; channel: string; detail: string; createdAt: string }[]> {
-      return (await db.selectFrom('canaries').selectAll().orderBy('created_at', 'desc').orderBy('token').execute()).map(
-        (r) => ({ token: r.token, channel: r.channel, detail: r.detail, createdAt: r.created_at }),
-      );
+      return (await repo.newestFirst()).map((r) => ({
+        token: r.token,
+        channel: r.channel,
+        detail: r.detail,
+        createdAt: r.created_at,
+      }));
     },
 
     /** Which of these tokens are canaries, with their channel. */
@@ -169,13 +161,7 @@ export function createCanaryService(deps: {
         }
         return out;
       }
-      for (let i = 0; i < tokens.length; i += 500)
-        for (const r of await db
-          .selectFrom('canaries')
-          .selectAll()
-          .where('token', 'in', tokens.slice(i, i + 500))
-          .execute())
-          out.set(r.token, { channel: r.channel, detail: r.detail });
+      for (const r of await repo.among(tokens)) out.set(r.token, { channel: r.channel, detail: r.detail });
       return out;
     },
   };
