@@ -29,6 +29,7 @@ import { createRevealService, parseQuotas } from './access/reveal.service.ts';
 import { createExportService } from './access/export.service.ts';
 import { join } from 'node:path';
 import { createCaseService } from './detect/cases.service.ts';
+import { createDetectRepo } from './detect/detect.repo.ts';
 import { createLiveDetection } from './detect/live.ts';
 import { createEntityService } from './detect/entity.service.ts';
 import { createTraceService } from './leaks/trace.service.ts';
@@ -180,7 +181,7 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
     minutes: config.customerTokenMinutes,
   });
   const cases = createCaseService({
-    db: tablesOf(store.db),
+    repo: createDetectRepo(tablesOf(store.db)),
     clock,
     log,
     audit,

@@ -1,9 +1,9 @@
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.ts';
 import { hmacSha256, randomId } from '../lib/crypto.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../lib/errors.ts';
-import type { CaseTable, DetectTables } from './detect.tables.ts';
+import type { CaseTable } from './detect.tables.ts';
+import type { DetectRepo } from './detect.repo.ts';
 import type { AuditLog } from '../audit/log.service.ts';
 import type { DevicesService } from '../devices/devices.service.ts';
 import type { RevealService } from '../access/reveal.service.ts';
@@ -105,7 +105,17 @@ const view = (r: CaseTable): Case => ({
 });
 
 export type CaseDeps = {
-  db: Kysely<DetectTables>;
+  repo: Pick<
+    DetectRepo,
+    | 'getCase'
+    | 'openCaseOf'
+    | 'insertCase'
+    | 'updateCase'
+    | 'recentCases'
+    | 'casesOfActor'
+    | 'casesByIds'
+    | 'updateAllOpen'
+  >;
   clock: Clock;
   log: Logger;
   audit: Pick<AuditLog, 'append'>;
@@ -121,20 +131,16 @@ export type CaseDeps = {
  * their grants in force. Every response and every undo is in the audit log.
  */
 export function createCaseService(deps: CaseDeps) {
-  const { db, clock } = deps;
+  const { repo, clock } = deps;
   const SYSTEM = 'system:detect';
 
   async function get(id: string): Promise<CaseTable> {
-    const r = await db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await repo.getCase(id);
     if (!r) throw new NotFound('no case has this id');
     return r;
   }
   async function save(id: string, set: Partial<CaseTable>): Promise<Case> {
-    await db
-      .updateTable('cases')
-      .set({ ...set, updated_at: clock.now().toISOString() })
-      .where('id', '=', id)
-      .execute();
+    await repo.updateCase(id, { ...set, updated_at: clock.now().toISOString() });
     return view(await get(id));
   }
 
@@ -237,12 +243,7 @@ export function createCaseService(deps: CaseDeps) {
     /** Files an alert in its actor's open case (opening one if none) and responds to it. */
     async record(alert: Alert): Promise<Case> {
       const now = clock.now().toISOString();
-      let row = await db
-        .selectFrom('cases')
-        .selectAll()
-        .where('actor', '=', alert.actor)
-        .where('status', '=', 'open')
-        .executeTakeFirst();
+      let row = await repo.openCaseOf(alert.actor);
       if (!row) {
         row = {
           id: randomId('case'),
@@ -261,7 +262,7 @@ export function createCaseService(deps: CaseDeps) {
           opened_at: now,
           updated_at: now,
         };
-        await db.insertInto('cases').values(row).execute();
+        await repo.insertCase(row);
       } else {
         const alerts = [...(JSON.parse(row.alerts) as Alert[]), alert].slice(-50);
         const worse = rank[alert.severity]! > rank[row.severity]!;
@@ -272,11 +273,13 @@ export function createCaseService(deps: CaseDeps) {
           score: Math.max(row.score, alert.score),
           summary: worse ? alert.summary : row.summary,
         };
-        await db
-          .updateTable('cases')
-          .set({ alerts: row.alerts, severity: row.severity, score: row.score, summary: row.summary, updated_at: now })
-          .where('id', '=', row.id)
-          .execute();
+        await repo.updateCase(row.id, {
+          alerts: row.alerts,
+          severity: row.severity,
+          score: row.score,
+          summary: row.summary,
+          updated_at: now,
+        });
       }
       const actions = await respond(row, alert);
       if (actions.length)
@@ -285,24 +288,14 @@ export function createCaseService(deps: CaseDeps) {
     },
 
     async list(filter: { status?: string | undefined }): Promise<Case[]> {
-      let q = db.selectFrom('cases').selectAll().orderBy('updated_at', 'desc').limit(500);
-      if (filter.status) q = q.where('status', '=', filter.status);
-      return (await q.execute()).map(view);
+      return (await repo.recentCases({ limit: 500, status: filter.status })).map(view);
     },
 
     get: async (id: string) => view(await get(id)),
 
     /** Every case of one actor (`device:…`, `staff:…`), newest first. */
     async ofActor(actor: string): Promise<Case[]> {
-      return (
-        await db
-          .selectFrom('cases')
-          .selectAll()
-          .where('actor', '=', actor)
-          .orderBy('opened_at', 'desc')
-          .limit(100)
-          .execute()
-      ).map(view);
+      return (await repo.casesOfActor(actor)).map(view);
     },
 
     async assign(id: string, assignee: string, by: By): Promise<Case> {
@@ -349,11 +342,8 @@ export function createCaseService(deps: CaseDeps) {
           : [{ path: '/status', problem: 'open or resolved' }]),
       ];
       if (details.length) throw new InvalidInput('the alert filter is not valid', details);
-      let q = db.selectFrom('cases').selectAll().orderBy('updated_at', 'desc').limit(1000);
-      if (filter.status) q = q.where('status', '=', filter.status);
-      if (filter.actor) q = q.where('actor', '=', filter.actor);
       const rows: AlertRow[] = [];
-      for (const c of (await q.execute()).map(view)) {
+      for (const c of (await repo.recentCases({ limit: 1000, status: filter.status, actor: filter.actor })).map(view)) {
         c.alerts.forEach((a, index) => {
           if (filter.severity && a.severity !== filter.severity) return;
           if (filter.rule && a.rule !== filter.rule) return;
@@ -392,11 +382,7 @@ export function createCaseService(deps: CaseDeps) {
         throw new InvalidInput('assigning needs the staff id of the assignee', [
           { path: '/assignee', problem: 'a staff id: letters, digits, _ or -, up to 64' },
         ]);
-      const rows = await db
-        .selectFrom('cases')
-        .selectAll()
-        .where('id', 'in', [...ids])
-        .execute();
+      const rows = await repo.casesByIds(ids);
       const byId = new Map(rows.map((r) => [r.id, r]));
       // Separation of duties first: a case of one's own in the batch refuses the whole batch.
       const refused = ids.flatMap((id, i) => {
@@ -460,24 +446,12 @@ export function createCaseService(deps: CaseDeps) {
             : closeEntry(byId.get(id)!, req.classification!, by, req.reason, { bulk: ids.length }),
         ),
       );
-      await db.transaction().execute(async (tx) => {
-        // Only still-open cases: one closed meanwhile fails the whole batch.
-        const r = await tx
-          .updateTable('cases')
-          .set(set)
-          .where('id', 'in', [...ids])
-          .where('status', '=', 'open')
-          .executeTakeFirst();
-        if (Number(r.numUpdatedRows) !== ids.length)
-          throw new Conflict('nothing was changed: a case was resolved meanwhile', [
-            { path: '/ids', problem: 'changed meanwhile' },
-          ]);
-      });
-      const after = await db
-        .selectFrom('cases')
-        .selectAll()
-        .where('id', 'in', [...ids])
-        .execute();
+      // Only still-open cases: one closed meanwhile fails the whole batch.
+      if (!(await repo.updateAllOpen(ids, set)))
+        throw new Conflict('nothing was changed: a case was resolved meanwhile', [
+          { path: '/ids', problem: 'changed meanwhile' },
+        ]);
+      const after = await repo.casesByIds(ids);
       const m = new Map(after.map((r) => [r.id, view(r)]));
       return ids.map((id) => m.get(id)!);
     },

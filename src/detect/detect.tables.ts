@@ -1,5 +1,5 @@
 /**
- * The tables of detection: its cases. Written by cases.service.ts only. Times are ISO-8601 UTC
+ * The tables of detection: its cases. Written by detect.repo.ts only. Times are ISO-8601 UTC
  * text in both dialects (sortable, and read back the same from SQLite and PostgreSQL); bytes are
  * Buffers.
  */
