@@ -13,7 +13,8 @@ import { createSealer } from './vault/seal.pool.ts';
 import { createVaultRepo } from './vault/vault.repo.ts';
 import { createVaultService } from './vault/vault.service.ts';
 import { INDEX_SCOPES, type IndexKeys } from './vault/vault.seal.ts';
-import { openStore, storeOf, type Store } from './store/db.ts';
+import { openStore, storeOf, tablesOf, type Store } from './store/db.ts';
+import { createMetaRepo } from './store/meta.repo.ts';
 import { MIGRATIONS, type Database } from './tables.ts';
 
 /*
@@ -152,16 +153,13 @@ async function checkKeyringBelongs(
   createdFile: string | undefined,
 ): Promise<void> {
   const fingerprint = keyringFingerprint(ring);
-  const row = await store.db
-    .selectFrom('cloak_meta')
-    .select('value')
-    .where('key', '=', 'keyring_fingerprint')
-    .executeTakeFirst();
-  if (!row) {
-    await store.db.insertInto('cloak_meta').values({ key: 'keyring_fingerprint', value: fingerprint }).execute();
+  const meta = createMetaRepo(tablesOf(store.db));
+  const recorded = await meta.metaValue('keyring_fingerprint');
+  if (recorded === undefined) {
+    await meta.insertMeta('keyring_fingerprint', fingerprint);
     return;
   }
-  if (row.value === fingerprint) return;
+  if (recorded === fingerprint) return;
   // A key file made by this very start is worthless: remove it so nobody backs it up as the real one.
   if (createdFile) rmSync(createdFile, { force: true });
   throw new Conflict(

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 // Services keep SQL out of their own code: every query is a method of the capability's
 // repository (`<cap>.repo.ts`, typed on its own tables only). This file holds the reviews,
-// detect and canaries folders, and the composition root's foundation, to it.
+// detect and canaries folders, and the composition root's foundation (src/app.base.ts), to it.
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 /** What building or running a query looks like in code. */
@@ -53,4 +53,9 @@ test('reviews, detect and canaries: services hold no SQL (their repositories do)
   assert.ok(files.includes('src/reviews/reviews.service.ts'), files.join(', '));
   const found = files.flatMap((f) => queriesIn(f, readFileSync(`${ROOT}${f}`, 'utf8')));
   assert.deepEqual(found, [], `move these queries into the capability's repository:\n${found.join('\n')}`);
+});
+
+test("the composition root's foundation holds no SQL (the store's meta repository does)", () => {
+  const found = queriesIn('src/app.base.ts', readFileSync(`${ROOT}src/app.base.ts`, 'utf8'));
+  assert.deepEqual(found, [], `move these queries into a repository:\n${found.join('\n')}`);
 });
