@@ -88,7 +88,7 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
   // src/vault/README.md ("Who may read clear values", checked by test/clear-path.test.ts), and not returned.
   const clear = createClearReader({ repo: vaultRepo, kms });
   const accessRepo = createAccessRepo(tablesOf(store.db));
-  const apiKeys = createApiKeyService({ db: tablesOf(store.db), clock, audit, maxDays: config.apiKeyDays });
+  const apiKeys = createApiKeyService({ repo: accessRepo, clock, audit, maxDays: config.apiKeyDays });
   const devices = createDevicesService({
     repo: createDevicesRepo(tablesOf(store.db)),
     bus,
