@@ -139,7 +139,7 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
     log,
   });
   const staff = createStaffService({ repo: accessRepo, clock, bus, audit, tokenHours: config.staffTokenHours });
-  const explanations = createExplanationService({ db: tablesOf(store.db), clock, bus, audit, vault, staff });
+  const explanations = createExplanationService({ repo: accessRepo, clock, bus, audit, vault, staff });
   const reviews = createReviewService({ db: tablesOf(store.db), clock, bus, audit, vault });
   const policy = createPolicyService({ dir: config.policiesDir, log, now: () => clock.now() });
   const justificationKey = deriveKey(ring.indexRoot, 'cloak/audit-justification/v1');
