@@ -5,6 +5,7 @@ import type { VaultService } from './vault/vault.service.ts';
 import type { AuditLog } from './audit/log.service.ts';
 import { auditSignerOf, building, buildVault, openKeyedStore } from './app.base.ts';
 import { createApiKeyService } from './access/apikey.service.ts';
+import { createAccessRepo } from './access/access.repo.ts';
 import { createDevicesRepo } from './devices/devices.repo.ts';
 import { createDevicesService } from './devices/devices.service.ts';
 import { createWaybillRepo } from './waybill/waybill.repo.ts';
@@ -89,7 +90,8 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
   // The one reader of clear values, built once, handed below to only the four modules listed in
   // src/vault/README.md ("Who may read clear values", checked by test/clear-path.test.ts), and not returned.
   const clear = createClearReader({ repo: vaultRepo, kms });
-  const apiKeys = createApiKeyService({ db: tablesOf(store.db), clock, audit, maxDays: config.apiKeyDays });
+  const accessRepo = createAccessRepo(tablesOf(store.db));
+  const apiKeys = createApiKeyService({ repo: accessRepo, clock, audit, maxDays: config.apiKeyDays });
   const devices = createDevicesService({
     repo: createDevicesRepo(tablesOf(store.db)),
     bus,
@@ -139,8 +141,8 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
     clock,
     log,
   });
-  const staff = createStaffService({ db: tablesOf(store.db), clock, bus, audit, tokenHours: config.staffTokenHours });
-  const explanations = createExplanationService({ db: tablesOf(store.db), clock, bus, audit, vault, staff });
+  const staff = createStaffService({ repo: accessRepo, clock, bus, audit, tokenHours: config.staffTokenHours });
+  const explanations = createExplanationService({ repo: accessRepo, clock, bus, audit, vault, staff });
   const reviews = createReviewService({ repo: createReviewsRepo(tablesOf(store.db)), clock, bus, audit, vault });
   const policy = createPolicyService({ dir: config.policiesDir, log, now: () => clock.now() });
   const justificationKey = deriveKey(ring.indexRoot, 'cloak/audit-justification/v1');

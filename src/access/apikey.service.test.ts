@@ -5,6 +5,7 @@ import { DIALECTS, appOn } from '../../test/dialects.ts';
 import { createApiKeyService, hasScope } from './apikey.service.ts';
 import { decodeEntry } from '../audit/entry.ts';
 import { tablesOf } from '../store/db.ts';
+import { createAccessRepo } from './access.repo.ts';
 
 for (const d of DIALECTS) {
   describe(`API keys on ${d.name}`, () => {
@@ -131,7 +132,7 @@ describe('a missing key id costs the same work as a wrong secret (finding 11)', 
   test('the constant-time compare runs, on 32-byte hashes, whether or not the id exists', async () => {
     const calls: [number, number][] = [];
     const keys = createApiKeyService({
-      db: tablesOf(h.app.store.db),
+      repo: createAccessRepo(tablesOf(h.app.store.db)),
       clock: { now: () => new Date() },
       audit: { append: async () => [] },
       compare: (a, b) => (calls.push([a.length, b.length]), a.equals(b)),

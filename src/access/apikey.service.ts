@@ -1,8 +1,8 @@
-import type { Kysely } from 'kysely';
 import { constantTimeEqual, randomId, sha256 } from '../lib/crypto.ts';
 import { Conflict, InvalidInput, NotFound, Unauthorized } from '../lib/errors.ts';
 import type { Clock } from '../lib/clock.ts';
-import type { ApiKeyTable, AccessTables } from './access.tables.ts';
+import type { ApiKeyTable } from './access.tables.ts';
+import type { AccessRepo } from './access.repo.ts';
 import type { AuditLog } from '../audit/log.service.ts';
 import { randomBytes } from 'node:crypto';
 
@@ -31,7 +31,10 @@ const DUMMY_HASH = sha256(randomBytes(32));
 const DAY_MS = 86_400_000;
 
 export type ApiKeyDeps = {
-  db: Kysely<AccessTables>;
+  repo: Pick<
+    AccessRepo,
+    'insertApiKey' | 'getApiKey' | 'listApiKeys' | 'rotateApiKey' | 'revokeApiKey' | 'countApiKeys'
+  >;
   clock: Clock;
   audit: Pick<AuditLog, 'append'>;
   /** The longest (and default) lifetime of a key, in days, from its creation or rotation (CLOAK_API_KEY_DAYS; default 90). */
@@ -58,7 +61,7 @@ const info = (r: ApiKeyTable): ApiKeyInfo => ({
  * @example const { secret } = await apiKeys.create({ name: 'order-system', scopes: ['platform'] });
  */
 export function createApiKeyService(deps: ApiKeyDeps) {
-  const { db, clock } = deps;
+  const { repo, clock } = deps;
   const compare = deps.compare ?? constantTimeEqual;
   const maxDays = deps.maxDays ?? 90;
   const checkDays = (days: unknown): number => {
@@ -97,19 +100,16 @@ export function createApiKeyService(deps: ApiKeyDeps) {
       const now = clock.now();
       const createdAt = now.toISOString();
       const expiresAt = new Date(now.getTime() + days * DAY_MS).toISOString();
-      await db
-        .insertInto('api_keys')
-        .values({
-          id,
-          name,
-          scopes: JSON.stringify(scopes),
-          secret_hash: sha256(secret),
-          created_at: createdAt,
-          revoked_at: null,
-          expires_at: expiresAt,
-          rotated_at: null,
-        })
-        .execute();
+      await repo.insertApiKey({
+        id,
+        name,
+        scopes: JSON.stringify(scopes),
+        secret_hash: sha256(secret),
+        created_at: createdAt,
+        revoked_at: null,
+        expires_at: expiresAt,
+        rotated_at: null,
+      });
       await deps.audit.append([
         { kind: 'api_key', actor: req.by ?? 'system', result: 'created', data: { key: id, scopes, expiresAt } },
       ]);
@@ -132,9 +132,7 @@ export function createApiKeyService(deps: ApiKeyDeps) {
      */
     async verify(presented: string): Promise<Principal> {
       const m = typeof presented === 'string' ? KEY_FORMAT.exec(presented) : null;
-      const row = m
-        ? await db.selectFrom('api_keys').selectAll().where('id', '=', m[1]!).executeTakeFirst()
-        : undefined;
+      const row = m ? await repo.getApiKey(m[1]!) : undefined;
       const matches = compare(sha256(m ? m[2]! : String(presented)), row ? Buffer.from(row.secret_hash) : DUMMY_HASH);
       if (!m || !row || !matches) throw new Unauthorized('the API key is missing, malformed, unknown or revoked');
       if (row.revoked_at) throw new Unauthorized('the API key is missing, malformed, unknown or revoked');
@@ -155,8 +153,7 @@ export function createApiKeyService(deps: ApiKeyDeps) {
     },
 
     async list(): Promise<ApiKeyInfo[]> {
-      const rows = await db.selectFrom('api_keys').selectAll().orderBy('created_at').execute();
-      return rows.map(info);
+      return (await repo.listApiKeys()).map(info);
     },
 
     /**
@@ -169,7 +166,7 @@ export function createApiKeyService(deps: ApiKeyDeps) {
       by = 'system',
       opts: { days?: number | undefined } = {},
     ): Promise<ApiKeyInfo & { secret: string }> {
-      const row = await db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await repo.getApiKey(id);
       if (!row || row.revoked_at) throw new NotFound('no active API key has this id');
       const previous = row.expires_at
         ? Math.round((Date.parse(row.expires_at) - Date.parse(row.rotated_at ?? row.created_at)) / DAY_MS)
@@ -183,14 +180,8 @@ export function createApiKeyService(deps: ApiKeyDeps) {
         expires_at: new Date(now.getTime() + days * DAY_MS).toISOString(),
       };
       // Only from the secret just read: two rotations at once give one winner, the other a Conflict.
-      const r = await db
-        .updateTable('api_keys')
-        .set(set)
-        .where('id', '=', id)
-        .where('revoked_at', 'is', null)
-        .where('secret_hash', '=', row.secret_hash)
-        .executeTakeFirst();
-      if (r.numUpdatedRows === 0n) throw new Conflict('this API key was rotated or revoked meanwhile');
+      if (!(await repo.rotateApiKey(id, row.secret_hash, set)))
+        throw new Conflict('this API key was rotated or revoked meanwhile');
       await deps.audit.append([
         { kind: 'api_key', actor: by, result: 'rotated', data: { key: id, expiresAt: set.expires_at } },
       ]);
@@ -198,22 +189,13 @@ export function createApiKeyService(deps: ApiKeyDeps) {
     },
 
     async revoke(id: string, by = 'system'): Promise<void> {
-      const r = await db
-        .updateTable('api_keys')
-        .set({ revoked_at: clock.now().toISOString() })
-        .where('id', '=', id)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      if (r.numUpdatedRows === 0n) throw new NotFound('no active API key has this id');
+      if (!(await repo.revokeApiKey(id, clock.now().toISOString())))
+        throw new NotFound('no active API key has this id');
       await deps.audit.append([{ kind: 'api_key', actor: by, result: 'revoked', data: { key: id } }]);
     },
 
     async count(): Promise<number> {
-      const r = await db
-        .selectFrom('api_keys')
-        .select((eb) => eb.fn.countAll<string | number>().as('n'))
-        .executeTakeFirstOrThrow();
-      return Number(r.n);
+      return repo.countApiKeys();
     },
   };
 }

@@ -1,8 +1,8 @@
-import type { Kysely } from 'kysely';
 import type { EventBus } from '../bus/bus.ts';
 import type { Clock } from '../lib/clock.ts';
 import { Conflict, InvalidInput, NotFound } from '../lib/errors.ts';
-import type { AccessTables, ExplanationTable } from './access.tables.ts';
+import type { ExplanationTable } from './access.tables.ts';
+import type { AccessRepo } from './access.repo.ts';
 import type { AuditLog } from '../audit/log.service.ts';
 import type { VaultService } from '../vault/vault.service.ts';
 import { STAFF_ID } from './staff.service.ts';
@@ -42,14 +42,14 @@ const view = (r: ExplanationTable): Explanation => ({
  * @example await explanations.open({ kind: 'ticket', id: 'T-1', staff: 'u-17', subject: token }, 'service:key_…')
  */
 export function createExplanationService(deps: {
-  db: Kysely<AccessTables>;
+  repo: Pick<AccessRepo, 'insertExplanation' | 'closeExplanation' | 'getExplanation' | 'recentClosedExplanations'>;
   clock: Clock;
   bus: Pick<EventBus, 'publish'>;
   audit: Pick<AuditLog, 'append'>;
   vault: Pick<VaultService, 'exists'>;
   staff: { get(id: string): Promise<unknown> };
 }) {
-  const { db, clock } = deps;
+  const { repo, clock } = deps;
 
   async function publishTicket(e: Explanation): Promise<void> {
     if (e.kind === 'ticket')
@@ -96,13 +96,7 @@ export function createExplanationService(deps: {
         expires_at: req.until ? new Date(req.until).toISOString() : null,
         closed_at: null,
       };
-      const r = await db
-        .insertInto('explanations')
-        .values(row)
-        .onConflict((oc) => oc.column('id').doNothing())
-        .executeTakeFirst();
-      if (Number(r.numInsertedOrUpdatedRows ?? 0n) === 0)
-        throw new Conflict(`an explanation with id ${req.id} already exists`);
+      if (!(await repo.insertExplanation(row))) throw new Conflict(`an explanation with id ${req.id} already exists`);
       const e = view(row);
       await deps.audit.append([
         {
@@ -119,14 +113,8 @@ export function createExplanationService(deps: {
 
     async close(id: string, by: string): Promise<Explanation> {
       const now = clock.now().toISOString();
-      const r = await db
-        .updateTable('explanations')
-        .set({ status: 'closed', closed_at: now })
-        .where('id', '=', id)
-        .where('status', '=', 'open')
-        .executeTakeFirst();
-      if (r.numUpdatedRows === 0n) throw new NotFound('no open explanation has this id');
-      const e = view(await db.selectFrom('explanations').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+      if (!(await repo.closeExplanation(id, now))) throw new NotFound('no open explanation has this id');
+      const e = view((await repo.getExplanation(id))!);
       await deps.audit.append([
         {
           kind: 'explanation',
@@ -141,7 +129,7 @@ export function createExplanationService(deps: {
     },
 
     async get(id: string): Promise<Explanation> {
-      const r = await db.selectFrom('explanations').selectAll().where('id', '=', id).executeTakeFirst();
+      const r = await repo.getExplanation(id);
       if (!r) throw new NotFound('no explanation has this id');
       return view(r);
     },
@@ -153,7 +141,7 @@ export function createExplanationService(deps: {
      */
     async facts(id: string | undefined, staff: string, subject: string): Promise<ExplanationFacts> {
       if (!id) return { kind: 'none', held: false };
-      const r = await db.selectFrom('explanations').selectAll().where('id', '=', id).executeTakeFirst();
+      const r = await repo.getExplanation(id);
       if (!r || r.staff_id !== staff) return { kind: 'none', held: false };
       const now = clock.now().toISOString();
       return {
@@ -167,14 +155,7 @@ export function createExplanationService(deps: {
       kind: ExplanationKind,
       limit: number,
     ): Promise<{ id: string; staff: string; openedAt: string; closedAt: string | null }[]> {
-      const rows = await db
-        .selectFrom('explanations')
-        .select(['id', 'staff_id', 'opened_at', 'closed_at'])
-        .where('kind', '=', kind)
-        .where('status', '=', 'closed')
-        .orderBy('opened_at', 'desc')
-        .limit(limit)
-        .execute();
+      const rows = await repo.recentClosedExplanations(kind, limit);
       return rows.map((r) => ({ id: r.id, staff: r.staff_id, openedAt: r.opened_at, closedAt: r.closed_at }));
     },
 
@@ -191,21 +172,16 @@ export function createExplanationService(deps: {
       openedAt: string;
       closedAt: string;
     }): Promise<boolean> {
-      const r = await db
-        .insertInto('explanations')
-        .values({
-          id: e.id,
-          kind: e.kind,
-          staff_id: e.staff,
-          subject: e.subject,
-          status: 'closed',
-          opened_at: e.openedAt,
-          expires_at: null,
-          closed_at: e.closedAt,
-        })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .executeTakeFirst();
-      return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+      return repo.insertExplanation({
+        id: e.id,
+        kind: e.kind,
+        staff_id: e.staff,
+        subject: e.subject,
+        status: 'closed',
+        opened_at: e.openedAt,
+        expires_at: null,
+        closed_at: e.closedAt,
+      });
     },
   };
 }

@@ -5,6 +5,7 @@ import { createStaffService } from './staff.service.ts';
 import { DIALECTS, appOn } from '../../test/dialects.ts';
 import { decodeEntry } from '../audit/entry.ts';
 import { tablesOf } from '../store/db.ts';
+import { createAccessRepo } from './access.repo.ts';
 
 for (const d of DIALECTS) {
   describe(`staff sign-in tokens on ${d.name}`, () => {
@@ -90,7 +91,7 @@ describe('a missing staff id costs the same work as a wrong secret (finding 11)'
   test('the constant-time compare runs, on 32-byte hashes, whether or not the id exists', async () => {
     const calls: [number, number][] = [];
     const staff = createStaffService({
-      db: tablesOf(h.app.store.db),
+      repo: createAccessRepo(tablesOf(h.app.store.db)),
       clock: { now: () => new Date() },
       bus: { publish: async () => {} },
       audit: { append: async () => [] },

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { EventBus } from '../bus/bus.ts';
 import type { Clock } from '../lib/clock.ts';
 import { constantTimeEqual, sha256 } from '../lib/crypto.ts';
 import { Conflict, InvalidInput, NotFound, Unauthorized } from '../lib/errors.ts';
-import type { AccessTables, StaffTable } from './access.tables.ts';
+import type { StaffTable } from './access.tables.ts';
+import type { AccessRepo } from './access.repo.ts';
 import type { AuditLog } from '../audit/log.service.ts';
 
 export type Staff = {
@@ -56,7 +56,10 @@ const DUMMY_HASH = sha256(randomBytes(32));
 const HOUR_MS = 3_600_000;
 
 export type StaffDeps = {
-  db: Kysely<AccessTables>;
+  repo: Pick<
+    AccessRepo,
+    'insertStaff' | 'getStaff' | 'staffExists' | 'listStaff' | 'replaceStaffToken' | 'revokeStaffToken' | 'disableStaff'
+  >;
   clock: Clock;
   bus: Pick<EventBus, 'publish'>;
   audit: Pick<AuditLog, 'append'>;
@@ -76,7 +79,7 @@ export const actorOfStaff = (s: { id: string; role: string }) => `${s.role === '
  * @example const { token } = await staff.create({ id: 'u-17', role: 'support', team: 'vn-south' });
  */
 export function createStaffService(deps: StaffDeps) {
-  const { db, clock } = deps;
+  const { repo, clock } = deps;
   const compare = deps.compare ?? constantTimeEqual;
   const lifetimeMs = (deps.tokenHours ?? 12) * HOUR_MS;
   const until = () => new Date(clock.now().getTime() + lifetimeMs).toISOString();
@@ -120,13 +123,7 @@ export function createStaffService(deps: StaffDeps) {
         token_expires_at: expires,
         token_revoked_at: null,
       };
-      const r = await db
-        .insertInto('staff')
-        .values(row)
-        .onConflict((oc) => oc.column('id').doNothing())
-        .executeTakeFirst();
-      if (Number(r.numInsertedOrUpdatedRows ?? 0n) === 0)
-        throw new Conflict(`a staff member with id ${req.id} already exists`);
+      if (!(await repo.insertStaff(row))) throw new Conflict(`a staff member with id ${req.id} already exists`);
       await deps.audit.append([
         {
           kind: 'staff',
@@ -154,7 +151,7 @@ export function createStaffService(deps: StaffDeps) {
      */
     async authenticate(credential: string): Promise<StaffPrincipal> {
       const m = typeof credential === 'string' ? TOKEN.exec(credential) : null;
-      const row = m ? await db.selectFrom('staff').selectAll().where('id', '=', m[1]!).executeTakeFirst() : undefined;
+      const row = m ? await repo.getStaff(m[1]!) : undefined;
       const matches = compare(sha256(m ? m[2]! : String(credential)), row ? Buffer.from(row.token_hash) : DUMMY_HASH);
       if (!m || !row || !matches || row.disabled_at)
         throw new Unauthorized('the staff token is missing, malformed, unknown or disabled');
@@ -178,13 +175,13 @@ export function createStaffService(deps: StaffDeps) {
     },
 
     async get(id: string): Promise<Staff> {
-      const row = await db.selectFrom('staff').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await repo.getStaff(id);
       if (!row) throw new NotFound('no staff member has this id');
       return view(row);
     },
 
     async list(): Promise<Staff[]> {
-      return (await db.selectFrom('staff').selectAll().orderBy('id').execute()).map(view);
+      return (await repo.listStaff()).map(view);
     },
 
     /**
@@ -196,13 +193,12 @@ export function createStaffService(deps: StaffDeps) {
     async newToken(id: string, by: string): Promise<{ id: string; token: string; expiresAt: string }> {
       const secret = randomBytes(32).toString('base64url');
       const expiresAt = until();
-      const r = await db
-        .updateTable('staff')
-        .set({ token_hash: sha256(secret), token_expires_at: expiresAt, token_revoked_at: null })
-        .where('id', '=', id)
-        .where('disabled_at', 'is', null)
-        .executeTakeFirst();
-      if (r.numUpdatedRows === 0n) throw new NotFound('no active staff member has this id');
+      const issued = await repo.replaceStaffToken(id, {
+        token_hash: sha256(secret),
+        token_expires_at: expiresAt,
+        token_revoked_at: null,
+      });
+      if (!issued) throw new NotFound('no active staff member has this id');
       await deps.audit.append([
         { kind: 'staff', actor: by, result: 'token_issued', data: { staff: id, tokenExpiresAt: expiresAt } },
       ]);
@@ -215,15 +211,8 @@ export function createStaffService(deps: StaffDeps) {
      * @example await staff.revokeToken('u-17', 'operator:cli');
      */
     async revokeToken(id: string, by: string): Promise<void> {
-      const r = await db
-        .updateTable('staff')
-        .set({ token_revoked_at: clock.now().toISOString() })
-        .where('id', '=', id)
-        .where('token_revoked_at', 'is', null)
-        .executeTakeFirst();
-      if (r.numUpdatedRows === 0n) {
-        const known = await db.selectFrom('staff').select('id').where('id', '=', id).executeTakeFirst();
-        throw known
+      if (!(await repo.revokeStaffToken(id, clock.now().toISOString()))) {
+        throw (await repo.staffExists(id))
           ? new Conflict('this staff member’s token is already revoked')
           : new NotFound('no staff member has this id');
       }
@@ -232,13 +221,8 @@ export function createStaffService(deps: StaffDeps) {
 
     /** Disables a staff member: their token stops working at once. */
     async disable(id: string, by: string): Promise<void> {
-      const r = await db
-        .updateTable('staff')
-        .set({ disabled_at: clock.now().toISOString() })
-        .where('id', '=', id)
-        .where('disabled_at', 'is', null)
-        .executeTakeFirst();
-      if (r.numUpdatedRows === 0n) throw new NotFound('no active staff member has this id');
+      if (!(await repo.disableStaff(id, clock.now().toISOString())))
+        throw new NotFound('no active staff member has this id');
       await deps.audit.append([{ kind: 'staff', actor: by, result: 'disabled', data: { staff: id } }]);
     },
   };
