@@ -36,6 +36,7 @@ import { watchCanaries } from './leaks/canary.watch.ts';
 import { createInvestigationService } from './leaks/investigations.service.ts';
 import { createTeamCanaryService } from './leaks/canary.team.ts';
 import { createCanaryCallWatch } from './leaks/canary.call.ts';
+import { createIncidentsRepo } from './incidents/incidents.repo.ts';
 import { createIncidentService } from './incidents/incidents.service.ts';
 import { createAffectedService } from './incidents/affected.service.ts';
 import { createEmbeddedOutbox, type EmbeddedOutbox, type MessageSender } from './incidents/outbox.ts';
@@ -201,7 +202,8 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
     detection,
     clock,
   });
-  const incidents = createIncidentService({ db: tablesOf(store.db), clock, audit, vault, dpo: config.dpoContact });
+  const incidentsRepo = createIncidentsRepo(tablesOf(store.db));
+  const incidents = createIncidentService({ repo: incidentsRepo, clock, audit, vault, dpo: config.dpoContact });
   const outbox = opts.messages ?? createEmbeddedOutbox();
   const affected = createAffectedService({
     db: tablesOf(store.db),
