@@ -217,7 +217,7 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
   });
   // Customer notices go out through the same message provider as the one-time codes.
   const notices = createNoticeService({
-    db: tablesOf(store.db),
+    repo: incidentsRepo,
     clock,
     audit,
     incidents,
