@@ -206,7 +206,7 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
   const incidents = createIncidentService({ repo: incidentsRepo, clock, audit, vault, dpo: config.dpoContact });
   const outbox = opts.messages ?? createEmbeddedOutbox();
   const affected = createAffectedService({
-    db: tablesOf(store.db),
+    repo: incidentsRepo,
     clock,
     vault,
     incidents,
