@@ -33,6 +33,7 @@ import { createEntityService } from './detect/entity.service.ts';
 import { createTraceService } from './leaks/trace.service.ts';
 import { createCanaryService } from './canaries/canary.service.ts';
 import { watchCanaries } from './leaks/canary.watch.ts';
+import { createLeaksRepo } from './leaks/leaks.repo.ts';
 import { createInvestigationService } from './leaks/investigations.service.ts';
 import { createTeamCanaryService } from './leaks/canary.team.ts';
 import { createCanaryCallWatch } from './leaks/canary.call.ts';
@@ -248,7 +249,7 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
     watermarkKey: deriveKey(ring.indexRoot, 'cloak/export-watermark/v1'),
   });
   const investigations = createInvestigationService({
-    db: tablesOf(store.db),
+    repo: createLeaksRepo(tablesOf(store.db)),
     tracer,
     incidents,
     dir: join(config.dataDir, 'traces'),
