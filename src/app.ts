@@ -37,9 +37,11 @@ import { createTraceService } from './leaks/trace.service.ts';
 import { createCanaryService } from './canaries/canary.service.ts';
 import { createCanariesRepo } from './canaries/canaries.repo.ts';
 import { watchCanaries } from './leaks/canary.watch.ts';
+import { createLeaksRepo } from './leaks/leaks.repo.ts';
 import { createInvestigationService } from './leaks/investigations.service.ts';
 import { createTeamCanaryService } from './leaks/canary.team.ts';
 import { createCanaryCallWatch } from './leaks/canary.call.ts';
+import { createIncidentsRepo } from './incidents/incidents.repo.ts';
 import { createIncidentService } from './incidents/incidents.service.ts';
 import { createAffectedService } from './incidents/affected.service.ts';
 import { createEmbeddedOutbox, type EmbeddedOutbox, type MessageSender } from './incidents/outbox.ts';
@@ -206,10 +208,11 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
     detection,
     clock,
   });
-  const incidents = createIncidentService({ db: tablesOf(store.db), clock, audit, vault, dpo: config.dpoContact });
+  const incidentsRepo = createIncidentsRepo(tablesOf(store.db));
+  const incidents = createIncidentService({ repo: incidentsRepo, clock, audit, vault, dpo: config.dpoContact });
   const outbox = opts.messages ?? createEmbeddedOutbox();
   const affected = createAffectedService({
-    db: tablesOf(store.db),
+    repo: incidentsRepo,
     clock,
     vault,
     incidents,
@@ -220,7 +223,7 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
   });
   // Customer notices go out through the same message provider as the one-time codes.
   const notices = createNoticeService({
-    db: tablesOf(store.db),
+    repo: incidentsRepo,
     clock,
     audit,
     incidents,
@@ -251,7 +254,7 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
     watermarkKey: deriveKey(ring.indexRoot, 'cloak/export-watermark/v1'),
   });
   const investigations = createInvestigationService({
-    db: tablesOf(store.db),
+    repo: createLeaksRepo(tablesOf(store.db)),
     tracer,
     incidents,
     dir: join(config.dataDir, 'traces'),

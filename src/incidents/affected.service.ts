@@ -1,10 +1,9 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { Clock } from '../lib/clock.ts';
 import { constantTimeEqual, hmacSha256, open, randomId, seal } from '../lib/crypto.ts';
 import { InvalidInput, RateLimited } from '../lib/errors.ts';
 import type { Limit, RateBudgets } from '../lib/ratelimit.ts';
-import type { IncidentsTables } from './incidents.tables.ts';
+import type { IncidentsRepo } from './incidents.repo.ts';
 import type { VaultService } from '../vault/vault.service.ts';
 import { normalizeEmail, normalizePhone } from '../vault/normalize.ts';
 import type { MessageSender } from './outbox.ts';
@@ -29,7 +28,7 @@ export type AffectedAnswer = {
  * limited per identifier and per client; identifiers are kept sealed and never logged.
  */
 export function createAffectedService(deps: {
-  db: Kysely<IncidentsTables>;
+  repo: Pick<IncidentsRepo, 'insertCheck' | 'countAttempt' | 'useCheck'>;
   clock: Clock;
   vault: Pick<VaultService, 'matchValues'>;
   incidents: { containing(tokens: readonly string[]): Promise<{ discoveredAt: string; categories: string[] }[]> };
@@ -69,17 +68,14 @@ export function createAffectedService(deps: {
       const challenge = randomId('chk');
       const expiresAt = new Date(now.getTime() + CODE_MINUTES * 60_000).toISOString();
       const nonce = randomBytes(12);
-      await deps.db
-        .insertInto('affected_checks')
-        .values({
-          id: challenge,
-          kind: id.kind,
-          identifier: seal(deps.key, Buffer.from(id.value), aad, nonce),
-          code_hash: hmacSha256(deps.key, `${challenge}|${code}`),
-          attempts: 0,
-          expires_at: expiresAt,
-        })
-        .execute();
+      await deps.repo.insertCheck({
+        id: challenge,
+        kind: id.kind,
+        identifier: seal(deps.key, Buffer.from(id.value), aad, nonce),
+        code_hash: hmacSha256(deps.key, `${challenge}|${code}`),
+        attempts: 0,
+        expires_at: expiresAt,
+      });
       await deps.sender.send(
         id.value,
         `Cloak: your code is ${code}. It expires in ${CODE_MINUTES} minutes. Nobody from the company will ask you for it.`,
@@ -97,14 +93,7 @@ export function createAffectedService(deps: {
       // the limit and the expiry: of concurrent guesses only the attempts left are compared.
       const r =
         typeof challenge === 'string'
-          ? await deps.db
-              .updateTable('affected_checks')
-              .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
-              .where('id', '=', challenge)
-              .where('attempts', '<', MAX_ATTEMPTS)
-              .where('expires_at', '>', deps.clock.now().toISOString())
-              .returning(['kind', 'identifier', 'code_hash'])
-              .executeTakeFirst()
+          ? await deps.repo.countAttempt(challenge, MAX_ATTEMPTS, deps.clock.now().toISOString())
           : undefined;
       if (!r) throw wrong();
       if (
@@ -113,8 +102,7 @@ export function createAffectedService(deps: {
       )
         throw wrong();
       // Once used, gone: of concurrent uses of the right code only the one that deletes it answers.
-      const used = await deps.db.deleteFrom('affected_checks').where('id', '=', challenge).executeTakeFirst();
-      if (used.numDeletedRows === 0n) throw wrong();
+      if (!(await deps.repo.useCheck(challenge))) throw wrong();
       const value = open(deps.key, r.identifier, aad).toString();
       const tokens = [...(await deps.vault.matchValues(r.kind as 'phone' | 'email', [value])).values()].flat();
       const found = tokens.length ? await deps.incidents.containing(tokens) : [];

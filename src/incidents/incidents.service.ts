@@ -1,8 +1,8 @@
-import type { Kysely } from 'kysely';
 import type { Clock } from '../lib/clock.ts';
 import { randomId } from '../lib/crypto.ts';
 import { InvalidInput, NotFound } from '../lib/errors.ts';
-import type { IncidentsTables, IncidentTable } from './incidents.tables.ts';
+import type { IncidentTable } from './incidents.tables.ts';
+import type { IncidentsRepo } from './incidents.repo.ts';
 import type { AuditLog } from '../audit/log.service.ts';
 import type { VaultService } from '../vault/vault.service.ts';
 import {
@@ -65,15 +65,15 @@ const view = (r: IncidentTable): Incident => ({
  * Chinese. Opening one and meeting each deadline are in the audit log.
  */
 export function createIncidentService(deps: {
-  db: Kysely<IncidentsTables>;
+  repo: Pick<IncidentsRepo, 'getIncident' | 'insertIncident' | 'recentIncidents' | 'setDeadlines' | 'allScopes'>;
   clock: Clock;
   audit: Pick<AuditLog, 'append'>;
   vault: Pick<VaultService, 'getMasked'>;
   dpo: string;
 }) {
-  const { db, clock } = deps;
+  const { repo, clock } = deps;
   async function row(id: string): Promise<IncidentTable> {
-    const r = await db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await repo.getIncident(id);
     if (!r) throw new NotFound('no incident has this id');
     return r;
   }
@@ -133,7 +133,7 @@ export function createIncidentService(deps: {
         opened_by: by,
         opened_at: clock.now().toISOString(),
       };
-      await db.insertInto('incidents').values(r).execute();
+      await repo.insertIncident(r);
       await deps.audit.append([
         {
           kind: 'incident',
@@ -153,7 +153,7 @@ export function createIncidentService(deps: {
     get: async (id: string) => view(await row(id)),
 
     async list(): Promise<Incident[]> {
-      return (await db.selectFrom('incidents').selectAll().orderBy('opened_at', 'desc').limit(200).execute()).map(view);
+      return (await repo.recentIncidents(200)).map(view);
     },
 
     /** Records that a deadline was met (index in the incident's list). */
@@ -163,11 +163,7 @@ export function createIncidentService(deps: {
       if (!ds[index])
         throw new InvalidInput('no deadline has this number', [{ path: '/index', problem: 'out of range' }]);
       ds[index] = { ...ds[index]!, met: clock.now().toISOString() };
-      await db
-        .updateTable('incidents')
-        .set({ deadlines: JSON.stringify(ds) })
-        .where('id', '=', id)
-        .execute();
+      await repo.setDeadlines(id, JSON.stringify(ds));
       await deps.audit.append([
         {
           kind: 'incident',
@@ -182,7 +178,7 @@ export function createIncidentService(deps: {
     /** The incidents whose scope holds any of these customers (for "was I affected?"). */
     async containing(tokens: readonly string[]): Promise<{ discoveredAt: string; categories: string[] }[]> {
       const want = new Set(tokens);
-      const rows = await db.selectFrom('incidents').select(['subjects', 'discovered_at', 'categories']).execute();
+      const rows = await repo.allScopes();
       return rows
         .filter((r) => (JSON.parse(r.subjects) as string[]).some((t) => want.has(t)))
         .map((r) => ({ discoveredAt: r.discovered_at, categories: JSON.parse(r.categories) as string[] }));

@@ -1,9 +1,8 @@
-import type { Kysely } from 'kysely';
 import type { AuditLog } from '../audit/log.service.ts';
 import type { Clock } from '../lib/clock.ts';
 import { sha256 } from '../lib/crypto.ts';
 import { Conflict, Forbidden, InvalidInput } from '../lib/errors.ts';
-import type { IncidentsTables } from './incidents.tables.ts';
+import type { IncidentsRepo } from './incidents.repo.ts';
 import type { ClearReader } from '../vault/clear.ts';
 import type { VaultService } from '../vault/vault.service.ts';
 import {
@@ -51,7 +50,10 @@ const PARALLEL = 16;
  * is never returned, logged or stored. The log and the audit entry hold counts only.
  */
 export function createNoticeService(deps: {
-  db: Kysely<IncidentsTables>;
+  repo: Pick<
+    IncidentsRepo,
+    'approvalsOf' | 'approvalOf' | 'reapprove' | 'insertApproval' | 'sendsOf' | 'claimSend' | 'finishSend'
+  >;
   clock: Clock;
   audit: Pick<AuditLog, 'append'>;
   incidents: Pick<IncidentService, 'get' | 'report' | 'notice' | 'scope'>;
@@ -60,7 +62,7 @@ export function createNoticeService(deps: {
   clear: Pick<ClearReader, 'DANGEROUS_decryptField'>;
   sender: MessageSender;
 }) {
-  const { db, clock } = deps;
+  const { repo, clock } = deps;
   const text = (id: string, doc: Doc, lang: Lang) =>
     doc === 'report' ? deps.incidents.report(id, lang) : deps.incidents.notice(id, lang);
   const hash = (t: string) => sha256(t).toString('hex');
@@ -79,7 +81,7 @@ export function createNoticeService(deps: {
   }
 
   async function documents(id: string): Promise<IncidentDocument[]> {
-    const approvals = await db.selectFrom('incident_approvals').selectAll().where('incident', '=', id).execute();
+    const approvals = await repo.approvalsOf(id);
     const out: IncidentDocument[] = [];
     for (const doc of DOCS)
       for (const lang of LANGS) {
@@ -100,12 +102,7 @@ export function createNoticeService(deps: {
   }
 
   async function sends(id: string): Promise<NoticeSend[]> {
-    const rows = await db
-      .selectFrom('incident_sends')
-      .selectAll()
-      .where('incident', '=', id)
-      .orderBy('sent_at')
-      .execute();
+    const rows = await repo.sendsOf(id);
     return rows.map((r) => ({
       id: r.id,
       langs: JSON.parse(r.langs) as NoticeSend['langs'],
@@ -137,31 +134,15 @@ export function createNoticeService(deps: {
         throw new Forbidden('the officer who opened the incident does not approve its texts: a second officer does');
       const t = await text(id, doc, lang);
       const h = hash(t);
-      const prior = await db
-        .selectFrom('incident_approvals')
-        .selectAll()
-        .where('incident', '=', id)
-        .where('doc', '=', doc)
-        .where('lang', '=', lang)
-        .executeTakeFirst();
+      const prior = await repo.approvalOf(id, doc, lang);
       if (prior?.text_sha256 === h)
         throw new Conflict(
           `this ${doc} (${lang}) was already approved by ${prior.approved_by} at ${prior.approved_at}`,
         );
       const at = clock.now().toISOString();
-      if (prior)
-        await db
-          .updateTable('incident_approvals')
-          .set({ text_sha256: h, approved_by: by, approved_at: at })
-          .where('incident', '=', id)
-          .where('doc', '=', doc)
-          .where('lang', '=', lang)
-          .execute();
-      else
-        await db
-          .insertInto('incident_approvals')
-          .values({ incident: id, doc, lang, text_sha256: h, approved_by: by, approved_at: at })
-          .execute();
+      const approval = { incident: id, doc, lang, text_sha256: h, approved_by: by, approved_at: at };
+      if (prior) await repo.reapprove(approval);
+      else await repo.insertApproval(approval);
       await deps.audit.append([
         { kind: 'incident', actor: by, result: 'text_approved', data: { incident: id, doc, lang, sha256: h } },
       ]);
@@ -199,14 +180,9 @@ export function createNoticeService(deps: {
       // The sending is claimed first, so two officers cannot both send.
       const sendId = `${id}:notices`;
       const at = clock.now().toISOString();
-      try {
-        await db
-          .insertInto('incident_sends')
-          .values({ id: sendId, incident: id, langs: '{}', sent: 0, unreachable: 0, sent_by: by, sent_at: at })
-          .execute();
-      } catch {
+      const claim = { id: sendId, incident: id, langs: '{}', sent: 0, unreachable: 0, sent_by: by, sent_at: at };
+      if (!(await repo.claimSend(claim)))
         throw new Conflict('the notices of this incident are being sent or were sent: see its sent log');
-      }
       const perLang: Partial<Record<Lang, number>> = {};
       let sent = 0;
       let unreachable = 0;
@@ -227,11 +203,7 @@ export function createNoticeService(deps: {
         unreachable++;
       };
       for (let i = 0; i < subjects.length; i += PARALLEL) await Promise.all(subjects.slice(i, i + PARALLEL).map(one));
-      await db
-        .updateTable('incident_sends')
-        .set({ langs: JSON.stringify(perLang), sent, unreachable })
-        .where('id', '=', sendId)
-        .execute();
+      await repo.finishSend(sendId, { langs: JSON.stringify(perLang), sent, unreachable });
       await deps.audit.append([
         {
           kind: 'incident',

@@ -5,12 +5,12 @@ import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../lib/clock.ts';
 import { randomId } from '../lib/crypto.ts';
 import { Conflict, InvalidInput, NotFound, RateLimited } from '../lib/errors.ts';
 import type { Logger } from '../lib/log.ts';
-import type { LeaksTables, LeakTraceTable } from './leaks.tables.ts';
+import type { LeakTraceTable } from './leaks.tables.ts';
+import type { LeaksRepo } from './leaks.repo.ts';
 import type { Incident, IncidentService } from '../incidents/incidents.service.ts';
 import type { TraceReport, TraceService } from './trace.service.ts';
 
@@ -66,7 +66,7 @@ const HOUR_MS = 3_600_000;
  * @example const inv = await investigations.receive(req.raw, { name: 'dump.csv', actor: 'staff:u-1' });
  */
 export function createInvestigationService(deps: {
-  db: Kysely<LeaksTables>;
+  repo: LeaksRepo;
   tracer: Pick<TraceService, 'trace'>;
   incidents: Pick<IncidentService, 'open'>;
   dir: string;
@@ -80,7 +80,7 @@ export function createInvestigationService(deps: {
   /** The role of an uploader (`staff:<id>`), named in the affected customers' access reports. */
   roleOf?: (actor: string) => Promise<string | undefined>;
 }) {
-  const { db } = deps;
+  const { repo } = deps;
   mkdirSync(deps.dir, { recursive: true, mode: 0o700 });
   const fileOf = (id: string) => join(deps.dir, `${id}.upload`);
   const live = new Map<string, { progress: number; rows: number }>();
@@ -91,10 +91,6 @@ export function createInvestigationService(deps: {
   const inFlight = new Map<string, number>();
   let purgeTimer: NodeJS.Timeout | undefined;
 
-  async function held(uploader: string): Promise<number> {
-    const r = await db.selectFrom('trace_quotas').select('held').where('uploader', '=', uploader).executeTakeFirst();
-    return Number(r?.held ?? 0);
-  }
   const overQuota = (h: number) =>
     new RateLimited(
       `you hold ${h} bytes of uploaded leak files and may hold ${quota} (CLOAK_TRACE_QUOTA_BYTES): a privacy officer deleting finished investigations makes room`,
@@ -105,29 +101,14 @@ export function createInvestigationService(deps: {
   async function purgeExpired(): Promise<number> {
     if (deps.keepDays === undefined) return 0;
     const before = new Date(deps.clock.now().getTime() - deps.keepDays * 24 * HOUR_MS).toISOString();
-    const old = await db
-      .selectFrom('leak_traces')
-      .select(['id', 'bytes', 'uploaded_by'])
-      .where('status', 'in', ['done', 'failed'])
-      .where('purged_at', 'is', null)
-      .where('uploaded_at', '<', before)
-      .execute();
+    const old = await repo.expiredTraces(before);
     let n = 0;
     for (const r of old) {
-      const done = await db.transaction().execute(async (trx) => {
-        const u = await trx
-          .updateTable('leak_traces')
-          .set({ purged_at: deps.clock.now().toISOString() })
-          .where('id', '=', r.id)
-          .where('purged_at', 'is', null)
-          .executeTakeFirst();
-        if (Number(u.numUpdatedRows) === 0) return false; // another node purged it
-        await sql`update trace_quotas set held = held - ${Number(r.bytes)} where uploader = ${r.uploaded_by}`.execute(
-          trx,
-        );
-        return true;
-      });
-      if (!done) continue;
+      const done = await repo.purgeTrace(
+        { id: r.id, bytes: Number(r.bytes), uploaded_by: r.uploaded_by },
+        deps.clock.now().toISOString(),
+      );
+      if (!done) continue; // another node purged it
       rmSync(fileOf(r.id), { force: true });
       n++;
     }
@@ -155,15 +136,15 @@ export function createInvestigationService(deps: {
   };
 
   async function row(id: string): Promise<LeakTraceTable> {
-    const r = await db.selectFrom('leak_traces').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await repo.getTrace(id);
     if (!r) throw new NotFound('no leak investigation has this id');
     return r;
   }
 
   async function traceOne(id: string): Promise<void> {
-    const r = await db.selectFrom('leak_traces').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await repo.getTrace(id);
     if (!r || (r.status !== 'queued' && r.status !== 'tracing')) return;
-    await db.updateTable('leak_traces').set({ status: 'tracing' }).where('id', '=', id).execute();
+    await repo.markTracing(id);
     live.set(id, { progress: 0, rows: 0 });
     try {
       const role = await deps.roleOf?.(r.uploaded_by).catch(() => undefined);
@@ -173,11 +154,11 @@ export function createInvestigationService(deps: {
         investigation: id,
         onProgress: (progress, rows) => live.set(id, { progress, rows }),
       });
-      await db
-        .updateTable('leak_traces')
-        .set({ status: 'done', report: JSON.stringify(report), finished_at: deps.clock.now().toISOString() })
-        .where('id', '=', id)
-        .execute();
+      await repo.finishTrace(id, {
+        status: 'done',
+        report: JSON.stringify(report),
+        finished_at: deps.clock.now().toISOString(),
+      });
       deps.log.info(
         { investigation: id, rows: report.rowsRead, affected: report.affected.length },
         'leaks: investigation traced',
@@ -189,11 +170,7 @@ export function createInvestigationService(deps: {
           ? e.message.replace(fileOf(id), r.name)
           : 'the file could not be traced (see the server log)';
       if (!(e instanceof InvalidInput)) deps.log.error({ err: e, investigation: id }, 'leaks: investigation failed');
-      await db
-        .updateTable('leak_traces')
-        .set({ status: 'failed', error: message, finished_at: deps.clock.now().toISOString() })
-        .where('id', '=', id)
-        .execute();
+      await repo.finishTrace(id, { status: 'failed', error: message, finished_at: deps.clock.now().toISOString() });
     } finally {
       live.delete(id);
     }
@@ -222,12 +199,7 @@ export function createInvestigationService(deps: {
         );
         purgeTimer.unref();
       }
-      const left = await db
-        .selectFrom('leak_traces')
-        .select('id')
-        .where('status', 'in', ['queued', 'tracing'])
-        .orderBy('uploaded_at')
-        .execute();
+      const left = await repo.unfinishedTraces();
       for (const r of left) queue.push(r.id);
       kick();
       return left.length;
@@ -246,7 +218,7 @@ export function createInvestigationService(deps: {
         throw new RateLimited(`you have ${streaming} uploads still arriving; send the next when one is done`, [
           { path: '/body', problem: 'too many uploads at once' },
         ]);
-      const already = await held(meta.actor);
+      const already = await repo.heldBy(meta.actor);
       if (already + (meta.declared ?? 1) > quota) throw overQuota(already);
       inFlight.set(meta.actor, streaming + 1);
       try {
@@ -320,19 +292,10 @@ export function createInvestigationService(deps: {
       };
       // The quota is taken and the upload recorded in one transaction: of concurrent uploads
       // (on any node) only those that fit pass; a refused one leaves no row and no file.
-      const recorded = await db.transaction().execute(async (trx) => {
-        const took = await sql<{
-          held: number;
-        }>`insert into trace_quotas (uploader, held) select cast(${meta.actor} as text), cast(${bytes} as bigint) where cast(${bytes} as bigint) <= cast(${quota} as bigint)
-          on conflict (uploader) do update set held = trace_quotas.held + excluded.held where trace_quotas.held + excluded.held <= cast(${quota} as bigint)
-          returning held`.execute(trx);
-        if (took.rows.length === 0) return false;
-        await trx.insertInto('leak_traces').values(r).execute();
-        return true;
-      });
+      const recorded = await repo.recordUpload(r, quota);
       if (!recorded) {
         rmSync(path, { force: true });
-        throw overQuota(await held(meta.actor));
+        throw overQuota(await repo.heldBy(meta.actor));
       }
       deps.log.info({ investigation: id, bytes }, 'leaks: file received for tracing');
       queue.push(id);
@@ -341,25 +304,7 @@ export function createInvestigationService(deps: {
     },
 
     async list(): Promise<Investigation[]> {
-      return (
-        await db
-          .selectFrom('leak_traces')
-          .select([
-            'id',
-            'name',
-            'bytes',
-            'sha256',
-            'status',
-            'error',
-            'uploaded_by',
-            'uploaded_at',
-            'finished_at',
-            'purged_at',
-          ])
-          .orderBy('uploaded_at', 'desc')
-          .limit(200)
-          .execute()
-      ).map((r) => view({ ...r, report: null }));
+      return (await repo.recentTraces(200)).map((r) => view({ ...r, report: null }));
     },
 
     async get(id: string): Promise<Investigation & { report: ReportSummary | null }> {
@@ -408,18 +353,7 @@ export function createInvestigationService(deps: {
       const r = await row(id);
       if (r.status === 'tracing' || r.status === 'queued')
         throw new Conflict('this file is still being traced; delete it when it is done');
-      await db.transaction().execute(async (trx) => {
-        // What the row was when deleted (another node may have purged its file meanwhile).
-        const d = await trx
-          .deleteFrom('leak_traces')
-          .where('id', '=', id)
-          .returning(['purged_at', 'bytes'])
-          .executeTakeFirst();
-        if (d && d.purged_at === null)
-          await sql`update trace_quotas set held = held - ${Number(d.bytes)} where uploader = ${r.uploaded_by}`.execute(
-            trx,
-          );
-      });
+      await repo.deleteTrace(id, r.uploaded_by);
       rmSync(fileOf(id), { force: true });
     },
 
