@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { StaffService } from '../../access/staff.service.ts';
+import type { StaffRole } from '../../access/roles.ts';
 import type { AuditLog } from '../../audit/log.service.ts';
 import type { CaseService } from '../../detect/cases.service.ts';
 import type { DevicesService } from '../../devices/devices.service.ts';
@@ -8,9 +9,16 @@ import type { IncidentService } from '../../incidents/incidents.service.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { requireStaff, staffOf } from '../auth.ts';
 import { ErrorResponse } from './shared.ts';
+import { Me } from '../contract/dashboard.ts';
 
 /** Staff roles that use the dashboard, and what each may open (the server checks each call; the menu only follows). */
-export const DASHBOARD_ROLES = ['analyst', 'investigator', 'privacy', 'admin', 'supervisor'] as const;
+export const DASHBOARD_ROLES = [
+  'analyst',
+  'investigator',
+  'privacy',
+  'admin',
+  'supervisor',
+] as const satisfies readonly StaffRole[];
 
 const HOURS = 24;
 const errors = { 401: ErrorResponse, 403: ErrorResponse };
@@ -38,12 +46,13 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{
         tags: ['access'],
         summary: 'The signed-in staff member (id, role, team)',
         security,
-        response: { 200: Type.Object({ id: Type.String(), role: Type.String(), team: Type.String() }), ...errors },
+        response: { 200: Me, ...errors },
       },
     },
     async (req) => {
       const s = staffOf(req);
-      return { id: s.id, role: s.role, team: s.team };
+      // Every member's role was checked against STAFF_ROLES when they were added.
+      return { id: s.id, role: s.role as StaffRole, team: s.team };
     },
   );
 
