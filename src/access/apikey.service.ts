@@ -5,10 +5,10 @@ import type { ApiKeyTable } from './access.tables.ts';
 import type { AccessRepo } from './access.repo.ts';
 import type { AuditLog } from '../audit/log.service.ts';
 import { randomBytes } from 'node:crypto';
+import { SCOPES, type Scope } from './roles.ts';
 
 /** What a key may do: `platform` creates, reads and looks up subjects; `erase` erases them; `audit` reads the log's entries; `telephony` (the telephony provider) reports inbound calls; `admin` may do everything. */
-export const SCOPES = ['platform', 'erase', 'audit', 'telephony', 'admin'] as const;
-export type Scope = (typeof SCOPES)[number];
+export { SCOPES, type Scope } from './roles.ts';
 
 export type ApiKeyInfo = {
   readonly id: string;

@@ -1,4 +1,5 @@
 import { Forbidden } from '../lib/errors.ts';
+import type { StaffRole } from './roles.ts';
 
 /**
  * Separation of duties, in one place: who may act on a detection case, a just-in-time grant,
@@ -34,7 +35,7 @@ export const DUTY_ROLES = {
   quarantine: ['analyst', 'admin', 'supervisor'],
   /** Put a device back in service. */
   release: ['admin', 'supervisor'],
-} as const satisfies Record<string, readonly string[]>;
+} as const satisfies Record<string, readonly StaffRole[]>;
 export type DutyRole = keyof typeof DUTY_ROLES;
 
 export type CaseAction = 'assign' | 'comment' | 'close' | 'undo' | 'escalate';

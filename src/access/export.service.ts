@@ -379,7 +379,8 @@ export function createExportService(deps: ExportDeps) {
 
     async get(who: StaffPrincipal, id: string): Promise<ExportJob> {
       const r = await get(id);
-      if (r.requester !== who.id && !APPROVERS.includes(who.role)) throw new NotFound('no export has this id');
+      if (r.requester !== who.id && !(APPROVERS as readonly string[]).includes(who.role))
+        throw new NotFound('no export has this id');
       return view(r);
     },
 

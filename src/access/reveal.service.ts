@@ -11,6 +11,7 @@ import type { ExplanationService } from './explanations.service.ts';
 import type { PolicyService } from './policy.service.ts';
 import type { StaffPrincipal } from './staff.service.ts';
 import { assertMay, DUTY_ROLES } from './duties.fns.ts';
+import type { StaffRole } from './roles.ts';
 import type { RateBudgets } from '../lib/ratelimit.ts';
 
 export type RevealRequest = {
@@ -72,7 +73,7 @@ export type BreakGlass = {
 export const PURPOSE = /^[a-z][a-z0-9_]{1,39}$/;
 const FIELD = /^[a-z][a-z0-9_]{0,31}$/;
 /** Roles that approve grants and sign off break-glass reveals (never their own). */
-export const APPROVERS: string[] = [...DUTY_ROLES.approve];
+export const APPROVERS: StaffRole[] = [...DUTY_ROLES.approve];
 const MAX_GRANT_MINUTES = 8 * 60;
 
 /** Parses `support=60,*=30` into a quota lookup. */

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Conflict, NotFound, Unauthorized } from '../lib/errors.ts';
+import { Conflict, InvalidInput, NotFound, Unauthorized } from '../lib/errors.ts';
+import { STAFF_ROLES } from './roles.ts';
 import { createStaffService } from './staff.service.ts';
 import { DIALECTS, appOn } from '../../test/dialects.ts';
 import { decodeEntry } from '../audit/entry.ts';
@@ -36,6 +37,18 @@ for (const d of DIALECTS) {
       await h.app.staff.create({ id: 'gone-1', role: 'support' }, 'operator:test');
       await h.app.staff.disable('gone-1', 'operator:test');
       await assert.rejects(h.app.staff.newToken('gone-1', 'operator:test'), NotFound);
+    });
+
+    test('a role outside STAFF_ROLES is refused; each role in it is accepted', async () => {
+      for (const role of ['superuser', 'Admin', 'analyst ', 'root', ''])
+        await assert.rejects(h.app.staff.create({ id: `r-${role.length}x`, role }, 'operator:test'), InvalidInput);
+      assert.deepEqual(
+        (await h.app.staff.list()).filter((s) => s.id.endsWith('x')),
+        [],
+        'nobody was added with an unknown role',
+      );
+      for (const [i, role] of STAFF_ROLES.entries())
+        assert.equal((await h.app.staff.create({ id: `role-${i}`, role }, 'operator:test')).role, role);
     });
   });
 }

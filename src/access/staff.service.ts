@@ -6,6 +6,8 @@ import { Conflict, InvalidInput, NotFound, Unauthorized } from '../lib/errors.ts
 import type { StaffTable } from './access.tables.ts';
 import type { AccessRepo } from './access.repo.ts';
 import type { AuditLog } from '../audit/log.service.ts';
+import { isStaffRole, STAFF_ROLES } from './roles.ts';
+import { idRegExp } from '../lib/ids.ts';
 
 export type Staff = {
   readonly id: string;
@@ -35,8 +37,7 @@ export interface StaffAuthenticator {
   authenticate(credential: string): Promise<StaffPrincipal>;
 }
 
-export const STAFF_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-const ROLE = /^[a-z][a-z_]{1,31}$/;
+export const STAFF_ID = idRegExp('staff');
 export const TEAM = /^[\w .-]{1,64}$/u;
 // cst.<staff id>.<secret>: the id finds the row, the 256-bit secret (kept as SHA-256) proves it.
 const TOKEN = /^cst\.([A-Za-z0-9][A-Za-z0-9_-]{0,63})\.([A-Za-z0-9_-]{43})$/;
@@ -93,14 +94,7 @@ export function createStaffService(deps: StaffDeps) {
         ...(typeof req.id === 'string' && STAFF_ID.test(req.id)
           ? []
           : [{ path: '/id', problem: 'must be 1-64 letters, digits, _ or -, starting with a letter or digit' }]),
-        ...(typeof req.role === 'string' && ROLE.test(req.role)
-          ? []
-          : [
-              {
-                path: '/role',
-                problem: 'must be a lower-case role name such as support, moderator, courier, seller, analyst, admin',
-              },
-            ]),
+        ...(isStaffRole(req.role) ? [] : [{ path: '/role', problem: `must be one of ${STAFF_ROLES.join(', ')}` }]),
         ...(req.team === undefined || TEAM.test(req.team)
           ? []
           : [{ path: '/team', problem: 'must be 1-64 letters, digits, spaces, . _ or -' }]),

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hasScope, type ApiKeyService, type Principal, type Scope } from '../access/apikey.service.ts';
 import { Forbidden, Unauthorized } from '../lib/errors.ts';
 import type { StaffAuthenticator, StaffPrincipal } from '../access/staff.service.ts';
+import type { StaffRole } from '../access/roles.ts';
 import type { KeyObject } from 'node:crypto';
 import { createVerifier, httpbis } from 'http-message-signatures';
 import { parseDictionary } from 'structured-headers';
@@ -39,13 +40,14 @@ export function isAuthenticator(hook: unknown): boolean {
  * their bearer token (`cst.…`), optionally requiring one of `roles`.
  * @example app.post('/v1/reveal', { onRequest: requireStaff(staff) }, handler)
  */
-export function requireStaff(auth: StaffAuthenticator, roles?: readonly string[]) {
+export function requireStaff(auth: StaffAuthenticator, roles?: readonly StaffRole[]) {
   return authenticator(async (req: FastifyRequest, _reply: FastifyReply) => {
     const h = req.headers.authorization;
     const m = typeof h === 'string' ? /^Bearer\s+(\S+)$/i.exec(h) : null;
     if (!m) throw new Unauthorized('send a staff token as "Authorization: Bearer cst.…"');
     const s = await auth.authenticate(m[1]!);
-    if (roles && !roles.includes(s.role)) throw new Forbidden(`this needs one of the roles ${roles.join(', ')}`);
+    if (roles && !(roles as readonly string[]).includes(s.role))
+      throw new Forbidden(`this needs one of the roles ${roles.join(', ')}`);
     req.staff = s;
   });
 }
@@ -78,7 +80,7 @@ export function requireScope(apiKeys: Pick<ApiKeyService, 'verify'>, scope: Scop
  */
 export function requireStaffOrScope(
   auth: StaffAuthenticator,
-  roles: readonly string[],
+  roles: readonly StaffRole[],
   apiKeys: Pick<ApiKeyService, 'verify'>,
   scope: Scope,
 ) {

@@ -2,7 +2,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, type ReactNode } from 'react';
 import { api, session } from './api.ts';
 
-export type Me = { id: string; role: string; team: string };
+export type { Me } from '../../src/api/contract/index.ts';
+import type { Me } from '../../src/api/contract/index.ts';
 const Ctx = createContext<{ me: Me | null; signOut: () => void }>({ me: null, signOut: () => undefined });
 
 /** Who is signed in (from the server, never from the token's text), and signing out. */

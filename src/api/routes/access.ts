@@ -9,11 +9,12 @@ import { APPROVERS, type RevealService } from '../../access/reveal.service.ts';
 import type { ExportService } from '../../access/export.service.ts';
 import { actorOf, requireScope, requireStaff, staffOf } from '../auth.ts';
 import { ErrorResponse } from './shared.ts';
+import { ID_PATTERNS } from '../../lib/ids.ts';
 
-const Id = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$' });
-const Token = Type.String({ pattern: '^sub_[a-z2-9]{26}$', description: 'A subject token' });
-const Code = (examples: string[]) => Type.String({ pattern: '^[a-z][a-z0-9_]{1,39}$', examples });
-const Field = Type.String({ pattern: '^[a-z][a-z0-9_]{0,31}$', examples: ['email'] });
+const Id = Type.String({ pattern: ID_PATTERNS.external });
+const Token = Type.String({ pattern: ID_PATTERNS.subject, description: 'A subject token' });
+const Code = (examples: string[]) => Type.String({ pattern: ID_PATTERNS.code, examples });
+const Field = Type.String({ pattern: ID_PATTERNS.field, examples: ['email'] });
 const StaffOut = Type.Object({
   id: Type.String(),
   role: Type.String(),

@@ -6,6 +6,7 @@ import type { VaultService } from '../../vault/vault.service.ts';
 import type { Metrics } from '../metrics.ts';
 import { actorOf, requireScope } from '../auth.ts';
 import { ErrorResponse } from './shared.ts';
+import { ID_PATTERNS } from '../../lib/ids.ts';
 
 const KeyInfo = Type.Object({
   id: Type.String(),
@@ -128,7 +129,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesDeps> = async (
       }),
   );
 
-  const StaffParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' }) });
+  const StaffParams = Type.Object({ id: Type.String({ pattern: ID_PATTERNS.staff }) });
   app.post(
     '/v1/staff/:id/token',
     {

@@ -13,8 +13,9 @@ import { DASHBOARD_ROLES } from './dashboard.ts';
 import { ErrorResponse } from './shared.ts';
 import { mayReadKind } from './explorer.ts';
 import { decodeEntry } from '../../audit/entry.ts';
+import { ID_PATTERNS } from '../../lib/ids.ts';
 
-const Num = (description: string) => Type.String({ pattern: '^(0|[1-9][0-9]{0,14})$', description });
+const Num = (description: string) => Type.String({ pattern: ID_PATTERNS.auditIndex, description });
 const b64 = (h: Buffer) => h.toString('base64');
 const Proof = Type.Array(Type.String({ description: 'base64 SHA-256 hashes, in RFC 9162 order' }));
 const PolicyInfo = Type.Object({

@@ -5,6 +5,7 @@ import type { CaseService } from '../../detect/cases.service.ts';
 import { DUTY_ROLES } from '../../access/duties.fns.ts';
 import { requireStaff, staffOf } from '../auth.ts';
 import { ErrorResponse } from './shared.ts';
+import { ID_PATTERNS } from '../../lib/ids.ts';
 
 const CaseOut = Type.Object({
   id: Type.String(),
@@ -79,10 +80,7 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; cases:
         summary: 'Assign a case',
         security,
         params: Params,
-        body: Type.Object(
-          { assignee: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' }) },
-          { additionalProperties: false },
-        ),
+        body: Type.Object({ assignee: Type.String({ pattern: ID_PATTERNS.staff }) }, { additionalProperties: false }),
         response: { 200: CaseOut, ...errors },
       },
     },

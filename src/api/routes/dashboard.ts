@@ -1,6 +1,6 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { StaffService } from '../../access/staff.service.ts';
+import type { StaffRole } from '../../access/roles.ts';
 import type { AuditLog } from '../../audit/log.service.ts';
 import type { CaseService } from '../../detect/cases.service.ts';
 import type { DevicesService } from '../../devices/devices.service.ts';
@@ -8,13 +8,19 @@ import type { IncidentService } from '../../incidents/incidents.service.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { requireStaff, staffOf } from '../auth.ts';
 import { ErrorResponse } from './shared.ts';
+import { Me, Overview } from '../contract/dashboard.ts';
 
 /** Staff roles that use the dashboard, and what each may open (the server checks each call; the menu only follows). */
-export const DASHBOARD_ROLES = ['analyst', 'investigator', 'privacy', 'admin', 'supervisor'] as const;
+export const DASHBOARD_ROLES = [
+  'analyst',
+  'investigator',
+  'privacy',
+  'admin',
+  'supervisor',
+] as const satisfies readonly StaffRole[];
 
 const HOURS = 24;
 const errors = { 401: ErrorResponse, 403: ErrorResponse };
-const Counts = Type.Record(Type.String(), Type.Number());
 
 /**
  * What the dashboard's shell and overview need: who is signed in, and the overview's figures
@@ -38,12 +44,13 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{
         tags: ['access'],
         summary: 'The signed-in staff member (id, role, team)',
         security,
-        response: { 200: Type.Object({ id: Type.String(), role: Type.String(), team: Type.String() }), ...errors },
+        response: { 200: Me, ...errors },
       },
     },
     async (req) => {
       const s = staffOf(req);
-      return { id: s.id, role: s.role, team: s.team };
+      // Every member's role was checked against STAFF_ROLES when they were added.
+      return { id: s.id, role: s.role as StaffRole, team: s.team };
     },
   );
 
@@ -57,31 +64,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{
           'The overview: the last 24 hours of alerts (by severity) and reveals (by outcome) per hour, devices by state, open incidents and their deadlines',
         security,
         response: {
-          200: Type.Object({
-            now: Type.String(),
-            hours: Type.Array(Type.String({ description: 'YYYY-MM-DDTHH (UTC), oldest first' })),
-            alerts: Type.Record(Type.String(), Type.Array(Type.Number()), { description: 'severity → count per hour' }),
-            reveals: Type.Record(Type.String(), Type.Array(Type.Number()), {
-              description: 'allowed, refused, break_glass → count per hour',
-            }),
-            openCases: Counts,
-            devices: Counts,
-            incidents: Type.Array(
-              Type.Object({
-                id: Type.String(),
-                title: Type.String(),
-                subjects: Type.Number(),
-                deadlines: Type.Array(
-                  Type.Object({
-                    jurisdiction: Type.String(),
-                    kind: Type.String(),
-                    due: Type.String(),
-                    met: Type.Union([Type.String(), Type.Null()]),
-                  }),
-                ),
-              }),
-            ),
-          }),
+          200: Overview,
           ...errors,
         },
       },

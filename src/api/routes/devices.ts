@@ -13,6 +13,7 @@ import type { StaffAuthenticator } from '../../access/staff.service.ts';
 import type { AuditLog } from '../../audit/log.service.ts';
 import { InvalidInput, RateLimited } from '../../lib/errors.ts';
 import { ErrorResponse } from './shared.ts';
+import { ID_PATTERNS } from '../../lib/ids.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -44,7 +45,7 @@ const DeviceListed = Type.Intersect([
     }),
   }),
 ]);
-const Build = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the software build, hex' });
+const Build = Type.String({ pattern: ID_PATTERNS.sha256, description: 'SHA-256 of the software build, hex' });
 
 export type DeviceRoutesDeps = {
   devices: DevicesService;

@@ -4,6 +4,7 @@ import type { StaffService } from '../../access/staff.service.ts';
 import type { IncidentService } from '../../incidents/incidents.service.ts';
 import { requireStaff, staffOf } from '../auth.ts';
 import { ErrorResponse } from './shared.ts';
+import { ID_PATTERNS } from '../../lib/ids.ts';
 
 const Deadline = Type.Object({
   jurisdiction: Type.String(),
@@ -56,7 +57,7 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; in
             where: Type.String({ minLength: 1, maxLength: 200 }),
             discoveredAt: Type.Optional(Type.String()),
             occurredAt: Type.Optional(Type.String()),
-            subjects: Type.Array(Type.String({ pattern: '^sub_[a-z2-9]{26}$' }), { minItems: 1, maxItems: 10_000_000 }),
+            subjects: Type.Array(Type.String({ pattern: ID_PATTERNS.subject }), { minItems: 1, maxItems: 10_000_000 }),
             categories: Type.Array(Type.String({ pattern: '^[a-z]{2,20}$' })),
             measures: Type.String({ minLength: 1, maxLength: 4000 }),
             highRisk: Type.Optional(Type.Boolean()),

@@ -6,9 +6,10 @@ import type { Metrics } from '../metrics.ts';
 import { actorOf, requireScope } from '../auth.ts';
 import type { AuditLog } from '../../audit/log.service.ts';
 import { ErrorResponse } from './shared.ts';
+import { ID_PATTERNS } from '../../lib/ids.ts';
 
 const Token = Type.String({
-  pattern: '^sub_[a-z2-9]{26}$',
+  pattern: ID_PATTERNS.subject,
   description: 'A subject token, as returned at creation',
   examples: ['sub_k3vd56ybwkez2qs5bs3dbizuky'],
 });

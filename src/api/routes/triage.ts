@@ -10,9 +10,10 @@ import type { WaybillService } from '../../waybill/waybill.service.ts';
 import { DUTY_ROLES } from '../../access/duties.fns.ts';
 import { requireStaff, staffOf } from '../auth.ts';
 import { ErrorResponse } from './shared.ts';
+import { ID_PATTERNS } from '../../lib/ids.ts';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
-const StaffId = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' });
+const StaffId = Type.String({ pattern: ID_PATTERNS.staff });
 const AlertRow = Type.Object({
   case: Type.String(),
   index: Type.Integer({ description: "the alert's place in its case" }),
@@ -61,7 +62,7 @@ export const triageRoutes: FastifyPluginAsyncTypebox<TriageDeps> = async (app, d
             status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('resolved')])),
             rule: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,60}$' })),
             actor: Type.Optional(
-              Type.String({ pattern: '^[a-z]+:[A-Za-z0-9_.-]{1,80}$', description: 'e.g. device:dev_… or staff:u-17' }),
+              Type.String({ pattern: ID_PATTERNS.actor, description: 'e.g. device:dev_… or staff:u-17' }),
             ),
           },
           { additionalProperties: false },

@@ -5,23 +5,9 @@ import { api } from '../api.ts';
 import { fill, useFormat, useT, type Strings } from '../i18n.tsx';
 import { shell } from '../strings.ts';
 import { QueryError } from '../components/QueryError.tsx';
+import type { Overview } from '../../../src/api/contract/index.ts';
 
 const Chart = lazy(() => import('../Chart.tsx'));
-
-type Overview = {
-  now: string;
-  hours: string[];
-  alerts: Record<string, number[]>;
-  reveals: Record<string, number[]>;
-  openCases: Record<string, number>;
-  devices: Record<string, number>;
-  incidents: {
-    id: string;
-    title: string;
-    subjects: number;
-    deadlines: { jurisdiction: string; kind: string; due: string; met: string | null }[];
-  }[];
-};
 
 const strings: Strings<
   | 'title'

@@ -1,19 +1,20 @@
 import { lazy, type ComponentType } from 'react';
 import type { Lang } from '../i18n.tsx';
+import type { StaffRole } from '../../../src/access/roles.ts';
 
 /** A dashboard page: where it lives, who may open it (the server checks again), its menu label. */
 export type Page = {
   readonly id: string;
   readonly path: string;
-  readonly roles: readonly string[];
+  readonly roles: readonly StaffRole[];
   readonly label: Record<Lang, string>;
   readonly component: ComponentType;
   readonly inMenu: boolean;
 };
 
-const ALL = ['analyst', 'investigator', 'privacy', 'admin', 'supervisor'];
+const ALL: readonly StaffRole[] = ['analyst', 'investigator', 'privacy', 'admin', 'supervisor'];
 /** Who triages alerts (the server's roles for /v1/alerts, /v1/cases and /v1/entities). */
-const TRIAGE = ['analyst', 'admin', 'supervisor'];
+const TRIAGE: readonly StaffRole[] = ['analyst', 'admin', 'supervisor'];
 
 /** Every page, each loaded only when opened (its code, and its charts, are separate files). */
 export const PAGES: readonly Page[] = [
