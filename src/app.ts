@@ -162,7 +162,7 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
     justificationKey,
   });
   const exports = createExportService({
-    db: tablesOf(store.db),
+    repo: accessRepo,
     vault,
     clear,
     waybill,

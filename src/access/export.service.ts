@@ -3,7 +3,6 @@ import { mkdirSync, openSync, closeSync, writeSync, fsyncSync, renameSync, readF
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { parse as parseCsv } from 'csv-parse/sync';
-import type { Kysely } from 'kysely';
 import type { EventBus } from '../bus/bus.ts';
 import type { Clock } from '../lib/clock.ts';
 import { randomId } from '../lib/crypto.ts';
@@ -11,7 +10,8 @@ import { randomInt } from 'node:crypto';
 import type { CanaryService } from '../canaries/canary.service.ts';
 import { watermarkTime } from '../lib/watermark.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound, RateLimited } from '../lib/errors.ts';
-import type { AccessTables, ExportTable } from './access.tables.ts';
+import type { ExportTable } from './access.tables.ts';
+import type { AccessRepo } from './access.repo.ts';
 import type { AuditLog } from '../audit/log.service.ts';
 import type { ClearReader } from '../vault/clear.ts';
 import type { VaultService } from '../vault/vault.service.ts';
@@ -71,7 +71,10 @@ const view = (r: ExportTable): ExportJob => {
 };
 
 export type ExportDeps = {
-  db: Kysely<AccessTables>;
+  repo: Pick<
+    AccessRepo,
+    'getExport' | 'insertExport' | 'decideExport' | 'reopenExport' | 'markExportWritten' | 'listExports'
+  >;
   vault: Pick<VaultService, 'page' | 'getMasked'>;
   /** Clear values: an approved export writes the fields it was approved for in clear into its CSV. */
   clear: Pick<ClearReader, 'DANGEROUS_decryptField'>;
@@ -108,10 +111,10 @@ const CANARIES_PER_EXPORT = 2;
  * whom, and published as an `export` event. Only the requester downloads the file.
  */
 export function createExportService(deps: ExportDeps) {
-  const { db, clock, budgets } = deps;
+  const { repo, clock, budgets } = deps;
 
   async function get(id: string): Promise<ExportTable> {
-    const r = await db.selectFrom('exports').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await repo.getExport(id);
     if (!r) throw new NotFound('no export has this id');
     return r;
   }
@@ -283,7 +286,7 @@ export function createExportService(deps: ExportDeps) {
         requested_at: clock.now().toISOString(),
         decided_at: null,
       };
-      await db.insertInto('exports').values(row).execute();
+      await repo.insertExport(row);
       await deps.audit.append([
         { ...base, result: 'requested', data: { ...base.data, export: row.id, policy: [...d.policies] } },
       ]);
@@ -306,18 +309,9 @@ export function createExportService(deps: ExportDeps) {
       if (interrupted) rmSync(join(deps.dir, `${id}.csv.part`), { force: true });
       // Decided only while still open (pending, or a dead writer's stale claim), in one statement:
       // of two deciders at once one wins, and one being written by a live approval is not touched.
-      const decide = (status: 'refused' | 'writing') =>
-        db
-          .updateTable('exports')
-          .set({ status, approver: who.id, decided_at: now })
-          .where('id', '=', id)
-          .where((eb) =>
-            eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'writing'), eb('decided_at', '<', stale)])]),
-          )
-          .executeTakeFirst();
+      const decide = (status: 'refused' | 'writing') => repo.decideExport(id, status, who.id, now, stale);
       if (!approve) {
-        const refused = await decide('refused');
-        if (refused.numUpdatedRows === 0n)
+        if (!(await decide('refused')))
           throw new Conflict('this export was decided meanwhile', [{ path: '/id', problem: 'already decided' }]);
         await deps.audit.append([
           { kind: 'export', actor: who.actor, result: 'refused', data: { export: id, requester: job.requester } },
@@ -325,8 +319,7 @@ export function createExportService(deps: ExportDeps) {
         return { ...job, status: 'refused', approver: who.id, decidedAt: now };
       }
       // Claimed first, so two approvers at once write it once.
-      const claim = await decide('writing');
-      if (claim.numUpdatedRows === 0n)
+      if (!(await decide('writing')))
         throw new Conflict('this export was decided meanwhile', [{ path: '/id', problem: 'already decided' }]);
       mkdirSync(deps.dir, { recursive: true, mode: 0o700 });
       const file = join(deps.dir, `${id}.csv`);
@@ -334,11 +327,7 @@ export function createExportService(deps: ExportDeps) {
       try {
         out = await write(job, file);
       } catch (e) {
-        await db
-          .updateTable('exports')
-          .set({ status: 'pending', approver: null, decided_at: null })
-          .where('id', '=', id)
-          .execute();
+        await repo.reopenExport(id);
         throw e;
       }
       // In the log before anyone can download it.
@@ -360,11 +349,7 @@ export function createExportService(deps: ExportDeps) {
           },
         },
       ]);
-      await db
-        .updateTable('exports')
-        .set({ status: 'written', rows: out.rows, file, sha256: out.sha256 })
-        .where('id', '=', id)
-        .execute();
+      await repo.markExportWritten(id, { rows: out.rows, file, sha256: out.sha256 });
       await deps.bus.publish({
         type: 'export',
         at: clock.now().toISOString(),
@@ -410,9 +395,7 @@ export function createExportService(deps: ExportDeps) {
     },
 
     async list(filter: { status?: string | undefined }): Promise<ExportJob[]> {
-      let q = db.selectFrom('exports').selectAll().orderBy('requested_at', 'desc').limit(500);
-      if (filter.status) q = q.where('status', '=', filter.status);
-      return (await q.execute()).map(view);
+      return (await repo.listExports(filter.status)).map(view);
     },
 
     /** The written file, for its requester only; each download is logged. */

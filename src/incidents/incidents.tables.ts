@@ -1,8 +1,8 @@
 /**
  * The tables of incidents: breaches being handled, "was I affected?" challenges, approvals of
- * their documents and sendings of their notices. Written by the services of src/incidents only.
- * Times are ISO-8601 UTC text in both dialects (sortable, and read back the same from SQLite and
- * PostgreSQL); bytes are Buffers.
+ * their documents and sendings of their notices. Read and written through incidents.repo.ts only
+ * (by the services of src/incidents). Times are ISO-8601 UTC text in both dialects (sortable, and
+ * read back the same from SQLite and PostgreSQL); bytes are Buffers.
  */
 export interface IncidentsTables {
   incidents: IncidentTable;

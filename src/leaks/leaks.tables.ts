@@ -1,7 +1,8 @@
 /**
  * The tables of leak tracing: uploaded files being traced and the bytes each uploader holds.
- * Written by investigations.service.ts only. Times are ISO-8601 UTC text in both dialects
- * (sortable, and read back the same from SQLite and PostgreSQL); bytes are Buffers.
+ * Read and written through leaks.repo.ts only (by investigations.service.ts). Times are ISO-8601
+ * UTC text in both dialects (sortable, and read back the same from SQLite and PostgreSQL); bytes
+ * are Buffers.
  */
 export interface LeaksTables {
   leak_traces: LeakTraceTable;
