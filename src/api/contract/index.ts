@@ -3,3 +3,7 @@
 // import its types.
 export * from './shared.ts';
 export * from './dashboard.ts';
+export * from './audit.ts';
+export * from './explorer.ts';
+export * from './incidents.ts';
+export * from './operations.ts';

@@ -1,4 +1,3 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ApiKeyService } from '../../access/apikey.service.ts';
 import type { StaffAuthenticator } from '../../access/staff.service.ts';
@@ -13,39 +12,21 @@ import { DASHBOARD_ROLES } from './dashboard.ts';
 import { ErrorResponse } from './shared.ts';
 import { mayReadKind } from './explorer.ts';
 import { decodeEntry } from '../../audit/entry.ts';
-import { ID_PATTERNS } from '../../lib/ids.ts';
+import {
+  AccessReport,
+  AccessReportParams,
+  AccessReportToken,
+  AuditEntry,
+  AuditEntryParams,
+  AuditEntryQuery,
+  ConsistencyProof,
+  ConsistencyProofQuery,
+  InclusionProof,
+  InclusionProofQuery,
+  PolicyInfo,
+} from '../contract/audit.ts';
 
-const Num = (description: string) => Type.String({ pattern: ID_PATTERNS.auditIndex, description });
 const b64 = (h: Buffer) => h.toString('base64');
-const Proof = Type.Array(Type.String({ description: 'base64 SHA-256 hashes, in RFC 9162 order' }));
-const PolicyInfo = Type.Object({
-  version: Type.Number(),
-  hash: Type.String(),
-  files: Type.Array(Type.String()),
-  policies: Type.Array(Type.String()),
-  loadedAt: Type.String(),
-});
-const Access = Type.Object({
-  at: Type.String(),
-  role: Type.String(),
-  field: Type.String(),
-  purpose: Type.String(),
-  result: Type.String(),
-  index: Type.Number(),
-  entry: Type.Optional(
-    Type.String({
-      description:
-        "the log entry's public form, base64: its leaf hash is SHA-256(0x00 ‖ entry); the actor and internal references in it are salted commitments",
-    }),
-  ),
-  leaf: Type.Optional(
-    Type.String({
-      description:
-        'instead of `entry`, for an entry written before salts (it names the staff member): its leaf hash, base64',
-    }),
-  ),
-  proof: Proof,
-});
 
 export type AuditRoutesDeps = {
   apiKeys: Pick<ApiKeyService, 'verify'>;
@@ -117,22 +98,10 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRoutesDeps> = async (
         summary:
           'One log entry and its inclusion proof against the latest checkpoint (or the tree of `size`: the checkpoint a verifier holds)',
         security: [...key, { staffToken: [] }],
-        params: Type.Object({ index: Num('entry index') }),
-        querystring: Type.Object(
-          { size: Type.Optional(Num('tree size (default: latest checkpoint)')) },
-          { additionalProperties: false },
-        ),
+        params: AuditEntryParams,
+        querystring: AuditEntryQuery,
         response: {
-          200: Type.Object({
-            index: Type.Number(),
-            size: Type.Number(),
-            entry: Type.String({ description: "the entry's public form, base64 (the leaf's bytes)" }),
-            stored: Type.String({
-              description:
-                'the entry as stored, base64: its salt and every value in clear, which open the commitments in `entry`',
-            }),
-            proof: Proof,
-          }),
+          200: AuditEntry,
           400: ErrorResponse,
           404: ErrorResponse,
         },
@@ -156,12 +125,9 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRoutesDeps> = async (
         tags: ['audit'],
         summary: 'Inclusion proof of an entry in the tree of a given size',
         security: [...key, { staffToken: [] }],
-        querystring: Type.Object(
-          { index: Num('entry index'), size: Type.Optional(Num('tree size (default: latest checkpoint)')) },
-          { additionalProperties: false },
-        ),
+        querystring: InclusionProofQuery,
         response: {
-          200: Type.Object({ index: Type.Number(), size: Type.Number(), leafHash: Type.String(), proof: Proof }),
+          200: InclusionProof,
           400: ErrorResponse,
         },
       },
@@ -182,8 +148,8 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRoutesDeps> = async (
         tags: ['audit'],
         summary: 'Consistency proof between two sizes of the log',
         security: key,
-        querystring: Type.Object({ from: Num('older size'), to: Num('newer size') }, { additionalProperties: false }),
-        response: { 200: Type.Object({ from: Type.Number(), to: Type.Number(), proof: Proof }), 400: ErrorResponse },
+        querystring: ConsistencyProofQuery,
+        response: { 200: ConsistencyProof, 400: ErrorResponse },
       },
     },
     async (req) => {
@@ -223,8 +189,8 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRoutesDeps> = async (
         tags: ['subjects'],
         summary: "Issue a short-lived customer token that opens this customer's access report",
         security: key,
-        params: Type.Object({ token: Type.String() }),
-        response: { 201: Type.Object({ token: Type.String(), expiresAt: Type.String() }), 404: ErrorResponse },
+        params: AccessReportParams,
+        response: { 201: AccessReportToken, 404: ErrorResponse },
       },
     },
     async (req, reply) => reply.status(201).send(await reports.issueToken(req.params.token)),
@@ -239,15 +205,9 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRoutesDeps> = async (
         description:
           'Each entry is given in its public form: the role, field and purpose in clear, the staff member, device or key and any ticket or other internal reference only as a salted commitment that the customer cannot open. Entries written before salts name the staff member: for those only the leaf hash is given.',
         security: [{ customerToken: [] }],
-        params: Type.Object({ token: Type.String() }),
+        params: AccessReportParams,
         response: {
-          200: Type.Object({
-            subject: Type.String(),
-            checkpoint: Type.Object({ size: Type.Number(), root: Type.String(), note: Type.String() }),
-            verifierKey: Type.String(),
-            accesses: Type.Array(Access),
-            refused: Type.Array(Access),
-          }),
+          200: AccessReport,
           401: ErrorResponse,
           404: ErrorResponse,
         },

@@ -1,4 +1,3 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { ApiKeyService } from '../../access/apikey.service.ts';
@@ -9,47 +8,9 @@ import { InvalidInput } from '../../lib/errors.ts';
 import { requireStaffOrScope } from '../auth.ts';
 import { DASHBOARD_ROLES } from './dashboard.ts';
 import { ErrorResponse } from './shared.ts';
+import { AuditSearchPage, AuditSearchQuery } from '../contract/explorer.ts';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/;
-const Text = (pattern: string, description: string) => Type.Optional(Type.String({ pattern, description }));
-
-const Query = Type.Object(
-  {
-    actor: Text(
-      '^[A-Za-z0-9_.:@/-]{1,120}$',
-      'who acted, exactly as logged: staff:u-17, device:dev_…, service:key_…, system',
-    ),
-    subject: Text('^[A-Za-z0-9_.:-]{1,100}$', 'the vault token of the customer concerned (sub_…)'),
-    purpose: Text('^[a-z][a-z0-9_]{1,39}$', 'the stated purpose of reveals, grants and exports (ticket_followup, …)'),
-    device: Text(
-      '^[A-Za-z0-9_.:-]{1,100}$',
-      'a device id (dev_…): its enrollment, builds and status changes, responses to it',
-    ),
-    kind: Text(
-      '^[a-z][a-z_]{1,39}$',
-      'reveal, export, grant, device, case, response, moderation, staff, policy, key, …',
-    ),
-    from: Text('^[0-9T:.+Z-]{10,40}$', 'entries at or after this time (ISO 8601)'),
-    to: Text('^[0-9T:.+Z-]{10,40}$', 'entries before this time (ISO 8601)'),
-    cursor: Text('^(0|[1-9][0-9]{0,14})$', 'the `next` of the previous page'),
-    limit: Text('^([1-9]|[1-9][0-9]|1[0-9][0-9]|200)$', 'entries a page, 1-200 (default 50)'),
-  },
-  { additionalProperties: false },
-);
-
-const Entry = Type.Object({
-  index: Type.Number(),
-  at: Type.String(),
-  kind: Type.String(),
-  actor: Type.String(),
-  subject: Type.Union([Type.String(), Type.Null()]),
-  result: Type.Union([Type.String(), Type.Null()]),
-  entry: Type.String({ description: "the entry's public form, base64: its leaf hash is SHA-256(0x00 ‖ entry)" }),
-  stored: Type.String({
-    description:
-      'the entry as stored, base64: its salt and every value in clear (they open the commitments in `entry`)',
-  }),
-});
 
 /** Kinds of entry only some staff roles read (a canary planting tells which customers are canaries). */
 const RESTRICTED_KINDS: Readonly<Record<string, readonly string[]>> = { canary: ['admin'] };
@@ -94,9 +55,9 @@ export const explorerRoutes: FastifyPluginAsyncTypebox<{
         description:
           'Newest first: by time then index when a kind is given (without a customer), else by index. A kind (with or without an actor) and a customer walk indexes in that order and stop when a page is full; an actor alone reads and sorts all its entries. Purpose and device are matched in the entry bytes of the rows the other filters leave, until a page is full: when they are rare, on a large log, they read back as far as needed (about 0.15 s per 200,000 entries on SQLite); a kind, actor, customer or time range narrows them.',
         security: [{ staffToken: [] }, { bearer: [] }],
-        querystring: Query,
+        querystring: AuditSearchQuery,
         response: {
-          200: Type.Object({ entries: Type.Array(Entry), next: Type.Union([Type.String(), Type.Null()]) }),
+          200: AuditSearchPage,
           400: ErrorResponse,
           401: ErrorResponse,
           403: ErrorResponse,

@@ -1,38 +1,21 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { StaffService } from '../../access/staff.service.ts';
 import type { IncidentService } from '../../incidents/incidents.service.ts';
 import { requireStaff, staffOf } from '../auth.ts';
 import { ErrorResponse } from './shared.ts';
-import { ID_PATTERNS } from '../../lib/ids.ts';
+import {
+  AffectedAnswer,
+  AffectedChallenge,
+  AffectedStartBody,
+  AffectedVerifyBody,
+  Incident,
+  IncidentDeadlineParams,
+  IncidentLangQuery,
+  IncidentList,
+  IncidentOpenBody,
+  IncidentParams,
+} from '../contract/incidents.ts';
 
-const Deadline = Type.Object({
-  jurisdiction: Type.String(),
-  kind: Type.String(),
-  to: Type.String(),
-  law: Type.String(),
-  due: Type.String(),
-  rule: Type.String(),
-  met: Type.Union([Type.String(), Type.Null()]),
-});
-const IncidentOut = Type.Object({
-  id: Type.String(),
-  title: Type.String(),
-  where: Type.String(),
-  discoveredAt: Type.String(),
-  occurredAt: Type.Union([Type.String(), Type.Null()]),
-  subjects: Type.Number(),
-  categories: Type.Array(Type.String()),
-  jurisdictions: Type.Record(Type.String(), Type.Number()),
-  highRisk: Type.Boolean(),
-  deadlines: Type.Array(Deadline),
-  measures: Type.String(),
-  openedAt: Type.String(),
-});
-const Lang = Type.Object(
-  { lang: Type.Union([Type.Literal('vi'), Type.Literal('en'), Type.Literal('zh')]) },
-  { additionalProperties: false },
-);
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 
 /** Incidents, for privacy officers: open (from a trace's affected list, or by hand), deadlines, the regulator report and customer notices. */
@@ -42,7 +25,6 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; in
 ) => {
   const officer = requireStaff(staff, ['privacy', 'admin', 'supervisor']);
   const security = [{ staffToken: [] }];
-  const Params = Type.Object({ id: Type.String() });
   app.post(
     '/v1/incidents',
     {
@@ -51,20 +33,8 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; in
         tags: ['incidents'],
         summary: 'Open an incident: scope, discovery time; the deadlines follow from where the affected people are',
         security,
-        body: Type.Object(
-          {
-            title: Type.String({ minLength: 3, maxLength: 200 }),
-            where: Type.String({ minLength: 1, maxLength: 200 }),
-            discoveredAt: Type.Optional(Type.String()),
-            occurredAt: Type.Optional(Type.String()),
-            subjects: Type.Array(Type.String({ pattern: ID_PATTERNS.subject }), { minItems: 1, maxItems: 10_000_000 }),
-            categories: Type.Array(Type.String({ pattern: '^[a-z]{2,20}$' })),
-            measures: Type.String({ minLength: 1, maxLength: 4000 }),
-            highRisk: Type.Optional(Type.Boolean()),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: IncidentOut, ...errors },
+        body: IncidentOpenBody,
+        response: { 201: Incident, ...errors },
       },
     },
     async (req, reply) => reply.status(201).send(await incidents.open(req.body, staffOf(req).actor)),
@@ -77,7 +47,7 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; in
         tags: ['incidents'],
         summary: 'Incidents, newest first',
         security,
-        response: { 200: Type.Object({ incidents: Type.Array(IncidentOut) }) },
+        response: { 200: IncidentList },
       },
     },
     async () => ({ incidents: await incidents.list() }),
@@ -90,8 +60,8 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; in
         tags: ['incidents'],
         summary: 'An incident and its deadlines',
         security,
-        params: Params,
-        response: { 200: IncidentOut, ...errors },
+        params: IncidentParams,
+        response: { 200: Incident, ...errors },
       },
     },
     async (req) => incidents.get(req.params.id),
@@ -104,8 +74,8 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; in
         tags: ['incidents'],
         summary: 'Record that a deadline was met',
         security,
-        params: Type.Object({ id: Type.String(), index: Type.String({ pattern: '^[0-9]{1,3}$' }) }),
-        response: { 200: IncidentOut, ...errors },
+        params: IncidentDeadlineParams,
+        response: { 200: Incident, ...errors },
       },
     },
     async (req) => incidents.meet(req.params.id, Number(req.params.index), staffOf(req).actor),
@@ -122,8 +92,8 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; in
           tags: ['incidents'],
           summary: what === 'report' ? 'The regulator report (vi, en or zh)' : 'The customer notice (vi, en or zh)',
           security,
-          params: Params,
-          querystring: Lang,
+          params: IncidentParams,
+          querystring: IncidentLangQuery,
         },
       },
       async (req, reply) => reply.type('text/plain; charset=utf-8').send(await make(req.params.id, req.query.lang)),
@@ -141,18 +111,9 @@ export const affectedRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags: ['incidents'],
         summary: 'Send a one-time code to a phone number or e-mail address (the same answer for anyone)',
-        body: Type.Object(
-          {
-            identifier: Type.String({
-              minLength: 3,
-              maxLength: 254,
-              description: 'a phone number or e-mail address, in the body, never the URL',
-            }),
-          },
-          { additionalProperties: false },
-        ),
+        body: AffectedStartBody,
         response: {
-          202: Type.Object({ challenge: Type.String(), expiresAt: Type.String() }),
+          202: AffectedChallenge,
           400: ErrorResponse,
           429: ErrorResponse,
         },
@@ -170,21 +131,9 @@ export const affectedRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags: ['incidents'],
         summary: 'With the code: whether that identifier was part of an incident, which data, and what to do',
-        body: Type.Object(
-          { challenge: Type.String({ maxLength: 64 }), code: Type.String({ pattern: '^[0-9]{6}$' }) },
-          { additionalProperties: false },
-        ),
+        body: AffectedVerifyBody,
         response: {
-          200: Type.Object({
-            affected: Type.Boolean(),
-            incidents: Type.Array(
-              Type.Object({
-                discoveredAt: Type.String(),
-                categories: Type.Array(Type.String()),
-                advice: Type.String(),
-              }),
-            ),
-          }),
+          200: AffectedAnswer,
           400: ErrorResponse,
         },
       },

@@ -1,5 +1,5 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { StaffRole } from '../../access/roles.ts';
 import type { PolicyService } from '../../access/policy.service.ts';
 import type { RevealService } from '../../access/reveal.service.ts';
 import { actorOfStaff, type StaffService } from '../../access/staff.service.ts';
@@ -7,33 +7,19 @@ import type { AuditLog } from '../../audit/log.service.ts';
 import type { NoticeService } from '../../incidents/notices.service.ts';
 import { requireStaff, staffOf } from '../auth.ts';
 import { ErrorResponse } from './shared.ts';
+import { IncidentParams } from '../contract/incidents.ts';
+import {
+  IncidentDocument,
+  IncidentDocumentParams,
+  IncidentDocuments,
+  NoticeSend,
+  NoticeSendBody,
+  PolicyDryRun,
+  PolicyDryRunBody,
+  PolicySources,
+} from '../contract/operations.ts';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
-const LangT = Type.Union([Type.Literal('vi'), Type.Literal('en'), Type.Literal('zh')]);
-const Document = Type.Object({
-  doc: Type.String(),
-  lang: Type.String(),
-  text: Type.String(),
-  sha256: Type.String(),
-  approvedBy: Type.Union([Type.String(), Type.Null()]),
-  approvedAt: Type.Union([Type.String(), Type.Null()]),
-});
-const Send = Type.Object({
-  id: Type.String(),
-  langs: Type.Record(Type.String(), Type.Number()),
-  sent: Type.Number(),
-  unreachable: Type.Number(),
-  by: Type.String(),
-  at: Type.String(),
-});
-const NotifyItem = Type.Object({
-  jurisdiction: Type.String(),
-  audience: Type.String(),
-  notify: Type.Boolean(),
-  law: Type.String(),
-  reason: Type.String(),
-  rationale: Type.String(),
-});
 
 /** Who reads policies and asks dry runs: those who answer for access (analysts investigate it). */
 export const POLICY_READERS = ['admin', 'supervisor', 'privacy', 'analyst'] as const;
@@ -52,7 +38,6 @@ export const operationsRoutes: FastifyPluginAsyncTypebox<{
   const officer = requireStaff(staff, ['privacy', 'admin', 'supervisor']);
   const reader = requireStaff(staff, POLICY_READERS);
   const security = [{ staffToken: [] }];
-  const Params = Type.Object({ id: Type.String() });
 
   app.get(
     '/v1/incidents/:id/documents',
@@ -63,23 +48,9 @@ export const operationsRoutes: FastifyPluginAsyncTypebox<{
         summary:
           'Whom to notify and why; the regulator report and customer notice in vi, en and zh with their approvals; the notices’ sent log',
         security,
-        params: Params,
+        params: IncidentParams,
         response: {
-          200: Type.Object({
-            decision: Type.Object({
-              items: Type.Array(NotifyItem),
-              individuals: Type.Boolean(),
-              regulators: Type.Array(Type.String()),
-              risk: Type.Object({
-                high: Type.Boolean(),
-                contact: Type.Array(Type.String()),
-                identity: Type.Array(Type.String()),
-                setByHand: Type.Boolean(),
-              }),
-            }),
-            documents: Type.Array(Document),
-            sends: Type.Array(Send),
-          }),
+          200: IncidentDocuments,
           ...errors,
         },
       },
@@ -95,12 +66,8 @@ export const operationsRoutes: FastifyPluginAsyncTypebox<{
         summary:
           'Approve the report or notice in one language, as it reads now (by an officer other than the one who opened the incident)',
         security,
-        params: Type.Object({
-          id: Type.String(),
-          doc: Type.Union([Type.Literal('report'), Type.Literal('notice')]),
-          lang: LangT,
-        }),
-        response: { 200: Document, ...errors },
+        params: IncidentDocumentParams,
+        response: { 200: IncidentDocument, ...errors },
       },
     },
     async (req) => notices.approve(req.params.id, req.params.doc, req.params.lang, staffOf(req).actor),
@@ -116,9 +83,9 @@ export const operationsRoutes: FastifyPluginAsyncTypebox<{
         description:
           'Each customer’s e-mail (else phone) goes from the vault to the message provider only; the log keeps counts.',
         security,
-        params: Params,
-        body: Type.Object({ lang: Type.Optional(LangT) }, { additionalProperties: false }),
-        response: { 200: Send, ...errors },
+        params: IncidentParams,
+        body: NoticeSendBody,
+        response: { 200: NoticeSend, ...errors },
       },
     },
     async (req) => notices.send(req.params.id, req.body.lang, staffOf(req).actor),
@@ -133,18 +100,7 @@ export const operationsRoutes: FastifyPluginAsyncTypebox<{
         summary: 'The policies in force as written: each one’s @id, file, the comment above it and its Cedar text',
         security,
         response: {
-          200: Type.Object({
-            info: Type.Object({
-              version: Type.Number(),
-              hash: Type.String(),
-              files: Type.Array(Type.String()),
-              policies: Type.Array(Type.String()),
-              loadedAt: Type.String(),
-            }),
-            policies: Type.Array(
-              Type.Object({ id: Type.String(), file: Type.String(), comment: Type.String(), text: Type.String() }),
-            ),
-          }),
+          200: PolicySources,
           ...errors,
         },
       },
@@ -162,33 +118,9 @@ export const operationsRoutes: FastifyPluginAsyncTypebox<{
         description:
           'Quota, explanation (ticket, case, assignment), grants and the Cedar policies, as a real reveal would weigh them now. Nothing is decrypted and no reveal is recorded; the dry run itself is in the audit log (kind policy, result dry_run), since whether someone may see a customer’s data is itself worth knowing who asked.',
         security,
-        body: Type.Object(
-          {
-            staff: Type.String({
-              minLength: 1,
-              maxLength: 64,
-              description: 'the staff id whose access is asked about',
-            }),
-            subject: Type.String({ minLength: 1, maxLength: 64, description: 'the customer’s vault token' }),
-            field: Type.String({ minLength: 1, maxLength: 32 }),
-            purpose: Type.String({ minLength: 1, maxLength: 40 }),
-            explanation: Type.Optional(Type.String({ maxLength: 64 })),
-            breakGlass: Type.Optional(Type.Boolean({ description: 'as if asked with a break-glass justification' })),
-          },
-          { additionalProperties: false },
-        ),
+        body: PolicyDryRunBody,
         response: {
-          200: Type.Object({
-            decision: Type.Union([Type.Literal('allow'), Type.Literal('deny')]),
-            result: Type.String({ description: 'ok, break_glass or denied' }),
-            policies: Type.Array(Type.String({ description: 'the @id of each deciding policy' })),
-            reason: Type.Union([Type.Literal('quota'), Type.Literal('policy'), Type.Literal('disabled'), Type.Null()]),
-            staff: Type.Object({ id: Type.String(), role: Type.String() }),
-            kind: Type.String({ description: 'the subject’s kind (customer, reviewer, …)' }),
-            explanation: Type.Object({ kind: Type.String(), held: Type.Boolean() }),
-            grant: Type.Boolean(),
-            quota: Type.Object({ used: Type.Number(), limit: Type.Number() }),
-          }),
+          200: PolicyDryRun,
           ...errors,
         },
       },
@@ -212,7 +144,8 @@ export const operationsRoutes: FastifyPluginAsyncTypebox<{
         result: disabled ? 'denied' : v.result,
         policies: v.policies,
         reason: disabled ? ('disabled' as const) : (v.reason ?? null),
-        staff: { id: target.id, role: target.role },
+        // Every member's role was checked against STAFF_ROLES when they were added.
+        staff: { id: target.id, role: target.role as StaffRole },
         kind: v.kind,
         explanation: v.explanation,
         grant: v.grant !== undefined,
