@@ -10,18 +10,8 @@ import { fromBase64 } from '../verify.ts';
 import { accessStrings } from './access.strings.ts';
 import { QueryError } from '../components/QueryError.tsx';
 import { TableHead } from '../components/TableHead.tsx';
+import type { AuditEntry, AuditSearchEntry, AuditSearchPage } from '../../../src/api/contract/index.ts';
 
-/** One entry of the log as the search returns it: its columns and its exact bytes (base64). */
-type Hit = {
-  index: number;
-  at: string;
-  kind: string;
-  actor: string;
-  subject: string | null;
-  result: string | null;
-  entry: string;
-};
-type SearchPage = { entries: Hit[]; next: string | null };
 const FILTERS = ['actor', 'subject', 'purpose', 'device', 'kind', 'from', 'to'] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
 const EMPTY: Filters = { actor: '', subject: '', purpose: '', device: '', kind: '', from: '', to: '' };
@@ -75,11 +65,11 @@ async function loadProof(index: number): Promise<LoadedProof> {
   const note = await api<string>('/log/checkpoint', { text: true, token: null });
   const size = Number(note.split('\n')[1]);
   if (!Number.isSafeInteger(size)) return { size: -1, proof: [], note };
-  const p = await api<{ index: number; size: number; proof: string[] }>(`/v1/audit/entries/${index}?size=${size}`);
+  const p = await api<Pick<AuditEntry, 'size' | 'proof'>>(`/v1/audit/entries/${index}?size=${size}`);
   return { size: p.size, proof: p.proof, note };
 }
 
-function EntryDetails({ hit }: { hit: Hit }) {
+function EntryDetails({ hit }: { hit: AuditSearchEntry }) {
   const t = useT(accessStrings);
   const q = useQuery({
     queryKey: ['audit-proof', hit.index],
@@ -212,13 +202,13 @@ function Results({ filters }: { filters: Filters }) {
   const fmt = useFormat();
   const q = useInfiniteQuery({
     queryKey: ['audit-search', filters],
-    queryFn: ({ pageParam }) => api<SearchPage>(`/v1/audit/search?${queryOf(filters, pageParam)}`),
+    queryFn: ({ pageParam }) => api<AuditSearchPage>(`/v1/audit/search?${queryOf(filters, pageParam)}`),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next,
   });
   const hits = useMemo(() => q.data?.pages.flatMap((p) => p.entries) ?? [], [q.data]);
   const [expanded, setExpanded] = useState<ExpandedState>({});
-  const columns = useMemo<ColumnDef<Hit>[]>(
+  const columns = useMemo<ColumnDef<AuditSearchEntry>[]>(
     () => [
       { id: 'index', header: t.index, accessorKey: 'index' },
       {
