@@ -172,18 +172,21 @@ type State =
 
 /**
  * Verifies one entry in the browser: its exact bytes as shown (`entry`, base64) at `index`,
- * with the proof and checkpoint that `load` fetches, against the trusted key. With `auto`,
- * it runs as soon as the key is known; otherwise on the Verify button. The outcome is in an
- * element with `data-verified="true"` or `"false"`.
+ * or only its leaf hash (`leaf`, base64: an access report gives that instead for an entry
+ * written before salts), with the proof and checkpoint that `load` fetches, against the
+ * trusted key. With `auto`, it runs as soon as the key is known; otherwise on the Verify
+ * button. The outcome is in an element with `data-verified="true"` or `"false"`.
  */
 export function Verify({
   entry,
+  leaf,
   index,
   load,
   auto = false,
   label,
 }: {
-  entry: string;
+  entry?: string | undefined;
+  leaf?: string | undefined;
   index: number;
   load: () => Promise<LoadedProof>;
   auto?: boolean;
@@ -204,11 +207,13 @@ export function Verify({
       return;
     }
     try {
-      const bytes = fromBase64(entry);
+      const bytes = entry === undefined ? undefined : fromBase64(entry);
+      const leafBytes = entry === undefined && leaf !== undefined ? fromBase64(leaf) : undefined;
       const proof = p.proof.map((h) => fromBase64(h));
-      if (!bytes || proof.some((h) => !h)) throw new VerifyError('bad-proof', 'not base64');
+      if ((!bytes && !leafBytes) || proof.some((h) => !h)) throw new VerifyError('bad-proof', 'not base64');
       const v = await verifyEntry({
         entry: bytes,
+        leaf: leafBytes,
         index,
         size: p.size,
         proof: proof as Uint8Array[],
@@ -229,7 +234,7 @@ export function Verify({
           : { kind: 'fail', reason: 'unsupported', message: (e as Error).message },
       );
     }
-  }, [entry, index, load, key.vkey, key.source]);
+  }, [entry, leaf, index, load, key.vkey, key.source]);
   const latest = useRef(run);
   latest.current = run;
   const ready = !!key.parsed;

@@ -6,24 +6,13 @@ import { fill, useFormat, useLang, useT } from '../i18n.tsx';
 import { LangSwitch } from '../Layout.tsx';
 import { shell } from '../strings.ts';
 import { codeWords, customerStrings } from './customer.strings.ts';
+import type {
+  AccessReport,
+  AccessReportEntry,
+  AffectedAnswer,
+  AffectedChallenge,
+} from '../../../src/api/contract/index.ts';
 
-type Access = {
-  at: string;
-  role: string;
-  field: string;
-  purpose: string;
-  result: string;
-  index: number;
-  entry: string;
-  proof: string[];
-};
-type Report = {
-  subject: string;
-  checkpoint: { size: number; root: string; note: string };
-  verifierKey: string;
-  accesses: Access[];
-  refused: Access[];
-};
 type Link = { token: string; subject: string };
 
 const KEY = 'cloak.customer';
@@ -54,7 +43,7 @@ function useWord() {
   return (code: string) => codeWords[lang][code] ?? code;
 }
 
-function AccessRows({ rows, report }: { rows: Access[]; report: Report }) {
+function AccessRows({ rows, report }: { rows: AccessReportEntry[]; report: AccessReport }) {
   const t = useT(customerStrings);
   const f = useFormat();
   const word = useWord();
@@ -90,7 +79,7 @@ function AccessRows({ rows, report }: { rows: Access[]; report: Report }) {
   );
 }
 
-function Row({ a, report, cells }: { a: Access; report: Report; cells: string[] }) {
+function Row({ a, report, cells }: { a: AccessReportEntry; report: AccessReport; cells: string[] }) {
   // The proof and checkpoint came with the report; the browser checks them itself.
   const load = useMemo(
     () => () => Promise.resolve({ size: report.checkpoint.size, proof: a.proof, note: report.checkpoint.note }),
@@ -108,7 +97,7 @@ function Row({ a, report, cells }: { a: Access; report: Report; cells: string[] 
         ),
       )}
       <td>
-        <Verify entry={a.entry} index={a.index} load={load} auto />
+        <Verify entry={a.entry} leaf={a.leaf} index={a.index} load={load} auto />
       </td>
     </tr>
   );
@@ -119,7 +108,8 @@ function ReportView({ link }: { link: Link }) {
   const s = useT(shell);
   const q = useQuery({
     queryKey: ['customer-report', link.subject, link.token],
-    queryFn: () => api<Report>(`/v1/subjects/${encodeURIComponent(link.subject)}/access-report`, { token: link.token }),
+    queryFn: () =>
+      api<AccessReport>(`/v1/subjects/${encodeURIComponent(link.subject)}/access-report`, { token: link.token }),
     retry: false,
   });
   const refused = q.isError && q.error instanceof ApiError && (q.error.status === 401 || q.error.status === 404);
@@ -159,8 +149,7 @@ function ReportView({ link }: { link: Link }) {
   );
 }
 
-type Answer = { affected: boolean; incidents: { discoveredAt: string; categories: string[] }[] };
-type Step = { at: 'ask' } | { at: 'code'; challenge: string } | { at: 'answer'; answer: Answer };
+type Step = { at: 'ask' } | { at: 'code'; challenge: string } | { at: 'answer'; answer: AffectedAnswer };
 
 /** "Was I affected?": identifier → one-time code → answer. The identifier is sent in a body once and not kept. */
 function AffectedCheck() {
@@ -185,7 +174,10 @@ function AffectedCheck() {
     setBusy(true);
     setError(undefined);
     try {
-      const r = await api<{ challenge: string }>('/v1/affected/start', { body: { identifier }, token: null });
+      const r = await api<Pick<AffectedChallenge, 'challenge'>>('/v1/affected/start', {
+        body: { identifier },
+        token: null,
+      });
       setIdentifier('');
       setStep({ at: 'code', challenge: r.challenge });
     } catch (err) {
@@ -200,7 +192,7 @@ function AffectedCheck() {
     setBusy(true);
     setError(undefined);
     try {
-      const answer = await api<Answer>('/v1/affected/verify', {
+      const answer = await api<AffectedAnswer>('/v1/affected/verify', {
         body: { challenge: step.challenge, code: code.trim() },
         token: null,
       });
