@@ -8,23 +8,11 @@ import { fill, useFormat, useT } from '../i18n.tsx';
 import { shell } from '../strings.ts';
 import { policyStrings } from './policies.strings.ts';
 import { QueryError } from '../components/QueryError.tsx';
+import type { PolicyDryRun, PolicyInfo, PolicySources } from '../../../src/api/contract/index.ts';
 
-type Info = { version: number; hash: string; files: string[]; policies: string[]; loadedAt: string };
-type Source = { id: string; file: string; comment: string; text: string };
-type Answer = {
-  decision: 'allow' | 'deny';
-  result: string;
-  policies: string[];
-  reason: 'quota' | 'policy' | 'disabled' | null;
-  staff: { id: string; role: string };
-  kind: string;
-  explanation: { kind: string; held: boolean };
-  grant: boolean;
-  quota: { used: number; limit: number };
-};
 const FIELDS = ['phone', 'email', 'name', 'address'] as const;
 
-function DryRun({ onAnswer }: { onAnswer: (a: Answer | null) => void }) {
+function DryRun({ onAnswer }: { onAnswer: (a: PolicyDryRun | null) => void }) {
   const t = useT(policyStrings);
   const id = useId();
   const [staff, setStaff] = useState('');
@@ -35,7 +23,7 @@ function DryRun({ onAnswer }: { onAnswer: (a: Answer | null) => void }) {
   const [breakGlass, setBreakGlass] = useState(false);
   const m = useMutation({
     mutationFn: () =>
-      api<Answer>('/v1/policies/dry-run', {
+      api<PolicyDryRun>('/v1/policies/dry-run', {
         body: {
           staff: staff.trim(),
           subject: subject.trim(),
@@ -188,7 +176,7 @@ export default function PoliciesPage() {
   const qc = useQueryClient();
   const q = useQuery({
     queryKey: ['policies'],
-    queryFn: () => api<{ info: Info; policies: Source[] }>('/v1/policies/sources'),
+    queryFn: () => api<PolicySources>('/v1/policies/sources'),
   });
   const [deciding, setDeciding] = useState<string[]>([]);
   const [reloaded, setReloaded] = useState<number | null>(null);
@@ -219,7 +207,7 @@ export default function PoliciesPage() {
                 label={t.reload}
                 title={t.reloadTitle}
                 onConfirm={() =>
-                  api<Info>('/v1/policies/reload', { method: 'POST' }).then((i) => {
+                  api<PolicyInfo>('/v1/policies/reload', { method: 'POST' }).then((i) => {
                     setReloaded(i.version);
                     void qc.invalidateQueries({ queryKey: ['policies'] });
                   })
