@@ -7,57 +7,15 @@ import { fill, LANG_NAMES, LANGS, useFormat, useT, type Lang } from '../i18n.tsx
 import { shell } from '../strings.ts';
 import { categoryNames, incidentStrings } from './incidents.strings.ts';
 import { QueryError } from '../components/QueryError.tsx';
-
-type Deadline = {
-  jurisdiction: string;
-  kind: 'regulator' | 'individuals';
-  to: string;
-  law: string;
-  due: string;
-  rule: string;
-  met: string | null;
-};
-type Incident = {
-  id: string;
-  title: string;
-  where: string;
-  discoveredAt: string;
-  occurredAt: string | null;
-  subjects: number;
-  categories: string[];
-  jurisdictions: Record<string, number>;
-  highRisk: boolean;
-  deadlines: Deadline[];
-  measures: string;
-  openedAt: string;
-};
-type NotifyItem = {
-  jurisdiction: string;
-  audience: 'regulator' | 'individuals';
-  notify: boolean;
-  law: string;
-  reason: string;
-  rationale: string;
-};
-type Doc = {
-  doc: 'report' | 'notice';
-  lang: Lang;
-  text: string;
-  sha256: string;
-  approvedBy: string | null;
-  approvedAt: string | null;
-};
-type Send = { id: string; langs: Record<string, number>; sent: number; unreachable: number; by: string; at: string };
-type Documents = {
-  decision: {
-    items: NotifyItem[];
-    individuals: boolean;
-    regulators: string[];
-    risk: { high: boolean; contact: string[]; identity: string[]; setByHand: boolean };
-  };
-  documents: Doc[];
-  sends: Send[];
-};
+import type {
+  Incident,
+  IncidentDocument,
+  IncidentDocuments,
+  IncidentList,
+  IncidentNotifyDecision,
+  IncidentNotifyItem,
+  NoticeSend,
+} from '../../../src/api/contract/index.ts';
 
 /** "3 h 05 min", from milliseconds. */
 function span(ms: number): string {
@@ -95,7 +53,7 @@ export default function IncidentsPage() {
   const now = useNow();
   const q = useQuery({
     queryKey: ['incidents'],
-    queryFn: () => api<{ incidents: Incident[] }>('/v1/incidents'),
+    queryFn: () => api<IncidentList>('/v1/incidents'),
     refetchInterval: 15_000,
   });
   return (
@@ -152,11 +110,11 @@ export default function IncidentsPage() {
   );
 }
 
-function Decision({ d, incident }: { d: Documents['decision']; incident: Incident }) {
+function Decision({ d, incident }: { d: IncidentNotifyDecision; incident: Incident }) {
   const t = useT(incidentStrings);
   const c = useT(categoryNames);
   const cat = (xs: readonly string[]) => xs.map((x) => c[x as 'phone'] ?? x).join(t.and);
-  const words = (i: NotifyItem) => {
+  const words = (i: IncidentNotifyItem) => {
     const key = i.reason === 'gdpr34_high_risk' && d.risk.setByHand ? 'gdpr34_high_risk_hand' : (i.reason as 'no_rule');
     return fill(t[key] ?? i.rationale, {
       n: incident.jurisdictions[i.jurisdiction] ?? 0,
@@ -205,7 +163,7 @@ function Decision({ d, incident }: { d: Documents['decision']; incident: Inciden
   );
 }
 
-function Texts({ id, docs, onChange }: { id: string; docs: Doc[]; onChange: () => void }) {
+function Texts({ id, docs, onChange }: { id: string; docs: IncidentDocument[]; onChange: () => void }) {
   const t = useT(incidentStrings);
   const f = useFormat();
   const base = useId();
@@ -269,9 +227,12 @@ function Texts({ id, docs, onChange }: { id: string; docs: Doc[]; onChange: () =
                       label={t.approve}
                       title={t.approveTitle}
                       onConfirm={() =>
-                        api(`/v1/incidents/${encodeURIComponent(id)}/documents/${doc}/${lang}/approve`, {
-                          method: 'POST',
-                        }).then(onChange)
+                        api<IncidentDocument>(
+                          `/v1/incidents/${encodeURIComponent(id)}/documents/${doc}/${lang}/approve`,
+                          {
+                            method: 'POST',
+                          },
+                        ).then(onChange)
                       }
                     >
                       <p>{fill(t.approveBody, { doc: t[doc], lang: LANG_NAMES[lang] })}</p>
@@ -294,7 +255,7 @@ function SentLog({
   onChange,
 }: {
   id: string;
-  sends: Send[];
+  sends: NoticeSend[];
   subjects: number;
   onChange: () => void;
 }) {
@@ -312,7 +273,9 @@ function SentLog({
             label={t.send}
             title={fill(t.sendTitle, { n: f.number(subjects) })}
             onConfirm={() =>
-              api(`/v1/incidents/${encodeURIComponent(id)}/notices/send`, { body: lang ? { lang } : {} }).then(onChange)
+              api<NoticeSend>(`/v1/incidents/${encodeURIComponent(id)}/notices/send`, {
+                body: lang ? { lang } : {},
+              }).then(onChange)
             }
           >
             <p>{t.sendBody}</p>
@@ -377,7 +340,7 @@ export function IncidentPage() {
   });
   const docs = useQuery({
     queryKey: ['incident-docs', id],
-    queryFn: () => api<Documents>(`/v1/incidents/${encodeURIComponent(id)}/documents`),
+    queryFn: () => api<IncidentDocuments>(`/v1/incidents/${encodeURIComponent(id)}/documents`),
     enabled: !!id,
   });
   const refresh = () => {
@@ -466,7 +429,7 @@ export function IncidentPage() {
                             label={t.markMet}
                             title={t.markMetTitle}
                             onConfirm={() =>
-                              api(`/v1/incidents/${encodeURIComponent(id)}/deadlines/${k}/met`, {
+                              api<Incident>(`/v1/incidents/${encodeURIComponent(id)}/deadlines/${k}/met`, {
                                 method: 'POST',
                               }).then(refresh)
                             }
