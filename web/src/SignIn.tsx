@@ -3,6 +3,7 @@ import { api, ApiError, session } from './api.ts';
 import { useT } from './i18n.tsx';
 import { LangSwitch } from './Layout.tsx';
 import { shell } from './strings.ts';
+import type { Me } from '../../src/api/contract/index.ts';
 
 export function SignIn() {
   const t = useT(shell);
@@ -12,7 +13,7 @@ export function SignIn() {
     e.preventDefault();
     setError(null);
     try {
-      await api('/v1/me', { token: token.trim() });
+      await api<Me>('/v1/me', { token: token.trim() });
       session.set(token.trim());
       location.reload();
     } catch (err) {

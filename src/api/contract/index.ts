@@ -7,3 +7,8 @@ export * from './audit.ts';
 export * from './explorer.ts';
 export * from './incidents.ts';
 export * from './operations.ts';
+export * from './devices.ts';
+export * from './parcels.ts';
+export * from './telephony.ts';
+export * from './subjects.ts';
+export * from './canaries.ts';

@@ -1,4 +1,3 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { ApiKeyService } from '../../access/apikey.service.ts';
@@ -13,7 +12,31 @@ import type { StaffAuthenticator } from '../../access/staff.service.ts';
 import type { AuditLog } from '../../audit/log.service.ts';
 import { InvalidInput, RateLimited } from '../../lib/errors.ts';
 import { ErrorResponse } from './shared.ts';
-import { ID_PATTERNS } from '../../lib/ids.ts';
+import {
+  Device,
+  DeviceActivity,
+  DeviceActivityQuery,
+  DeviceBuildAllow,
+  DeviceBuildAllowed,
+  DeviceBuildReport,
+  DeviceEnroll,
+  DeviceList,
+  DeviceListQuery,
+  DeviceManifest,
+  DeviceParams,
+  DeviceParcelView,
+  DeviceScanBatch,
+  DeviceScanResult,
+  DeviceStatusChange,
+  EnrollmentCode,
+  EnrollmentCodeRequest,
+  RelayBinding,
+  RelayCall,
+  Station,
+  StationCreate,
+  StationList,
+} from '../contract/devices.ts';
+import { ParcelParams } from '../contract/parcels.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,31 +44,6 @@ declare module 'fastify' {
     deviceId?: string;
   }
 }
-
-// Spelled out (a generic helper loses the literal types in TypeBox's inference).
-const StationKind = Type.Union([Type.Literal('hub'), Type.Literal('delivery')]);
-const DeviceKind = Type.Union([Type.Literal('scanner'), Type.Literal('courier_app')]);
-const DeviceStatus = Type.Union([Type.Literal('active'), Type.Literal('restricted'), Type.Literal('revoked')]);
-const Station = Type.Object({ id: Type.String(), name: Type.String(), kind: StationKind, createdAt: Type.String() });
-const Device = Type.Object({
-  id: Type.String({ description: 'Also the keyid of its signatures' }),
-  station: Type.String(),
-  kind: DeviceKind,
-  build: Type.String(),
-  buildKnown: Type.Boolean({ description: 'false: the build is not on the allow-list' }),
-  status: DeviceStatus,
-  enrolledAt: Type.String(),
-  statusAt: Type.String(),
-});
-const DeviceListed = Type.Intersect([
-  Device,
-  Type.Object({
-    lastActivity: Type.Union([Type.String(), Type.Null()], {
-      description: 'its latest scan or gateway read; null if none yet',
-    }),
-  }),
-]);
-const Build = Type.String({ pattern: ID_PATTERNS.sha256, description: 'SHA-256 of the software build, hex' });
 
 export type DeviceRoutesDeps = {
   devices: DevicesService;
@@ -97,10 +95,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
         tags: ['devices'],
         summary: 'Create a station',
         security,
-        body: Type.Object(
-          { id: Type.String(), name: Type.String(), kind: StationKind },
-          { additionalProperties: false },
-        ),
+        body: StationCreate,
         response: { 201: Station, 400: ErrorResponse, 409: ErrorResponse },
       },
     },
@@ -114,7 +109,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
         tags: ['devices'],
         summary: 'List stations',
         security,
-        response: { 200: Type.Object({ stations: Type.Array(Station) }) },
+        response: { 200: StationList },
       },
     },
     async () => ({
@@ -129,20 +124,9 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
         tags: ['devices'],
         summary: 'Issue a one-time enrollment code for a device of this station (shown once)',
         security,
-        params: Type.Object({ id: Type.String() }),
-        body: Type.Object(
-          { kind: DeviceKind, ttlMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 10080 })) },
-          { additionalProperties: false },
-        ),
-        response: {
-          201: Type.Object({
-            code: Type.String(),
-            station: Type.String(),
-            kind: Type.String(),
-            expiresAt: Type.String(),
-          }),
-          404: ErrorResponse,
-        },
+        params: DeviceParams,
+        body: EnrollmentCodeRequest,
+        response: { 201: EnrollmentCode, 404: ErrorResponse },
       },
     },
     async (req, reply) => {
@@ -170,14 +154,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
         tags: ['devices'],
         summary: 'Enroll a device: its one-time code, the Ed25519 public key it generated, its build',
         description: 'No API key: the code is the credential. The device id returned is the keyid of its signatures.',
-        body: Type.Object(
-          {
-            code: Type.String(),
-            publicKey: Type.String({ description: 'raw 32 bytes in base64, or a PEM' }),
-            build: Build,
-          },
-          { additionalProperties: false },
-        ),
+        body: DeviceEnroll,
         response: { 201: Device, 400: ErrorResponse, 401: ErrorResponse },
       },
     },
@@ -191,27 +168,9 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
         tags: ['devices'],
         summary: 'A device’s recent scans and reads (allowed and refused), newest first',
         security,
-        params: Type.Object({ id: Type.String() }),
-        // Query strings are text, and the API coerces nothing: a number is written as digits.
-        querystring: Type.Object({
-          limit: Type.Optional(
-            Type.String({ pattern: '^(?:[1-9]\\d{0,2}|1000)$', description: '1 to 1000 (default 100)' }),
-          ),
-        }),
-        response: {
-          200: Type.Object({
-            activity: Type.Array(
-              Type.Object({
-                at: Type.String(),
-                action: Type.String(),
-                parcel: Type.Union([Type.String(), Type.Null()]),
-                result: Type.String(),
-                station: Type.Optional(Type.String()),
-              }),
-            ),
-          }),
-          404: ErrorResponse,
-        },
+        params: DeviceParams,
+        querystring: DeviceActivityQuery,
+        response: { 200: DeviceActivity, 404: ErrorResponse },
       },
     },
     async (req) => {
@@ -241,8 +200,8 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
         tags: ['devices'],
         summary: 'List devices, with the time of each one’s latest scan or read',
         security,
-        querystring: Type.Object({ station: Type.Optional(Type.String()) }),
-        response: { 200: Type.Object({ devices: Type.Array(DeviceListed) }) },
+        querystring: DeviceListQuery,
+        response: { 200: DeviceList },
       },
     },
     async (req) => {
@@ -272,8 +231,8 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
         summary:
           'Quarantine or release a device: restricted (routing only), revoked (every request refused), active (admins, supervisors, admin keys)',
         security,
-        params: Type.Object({ id: Type.String() }),
-        body: Type.Object({ status: DeviceStatus }, { additionalProperties: false }),
+        params: DeviceParams,
+        body: DeviceStatusChange,
         response: { 200: Device, 403: ErrorResponse, 404: ErrorResponse },
       },
     },
@@ -304,8 +263,8 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
         tags: ['devices'],
         summary: 'Allow a software build',
         security,
-        body: Type.Object({ build: Build, note: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
-        response: { 204: Type.Null() },
+        body: DeviceBuildAllow,
+        response: { 204: DeviceBuildAllowed },
       },
     },
     async (req, reply) => {
@@ -335,7 +294,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
         tags: ['device gateway'],
         summary: 'Report the build the device now runs (signed request)',
         security: signed,
-        body: Type.Object({ build: Build }, { additionalProperties: false }),
+        body: DeviceBuildReport,
         response: { 200: Device, 401: ErrorResponse, 403: ErrorResponse },
       },
     },
@@ -356,23 +315,9 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
         tags: ['device gateway'],
         summary: `A signed batch of scans (up to ${MAX_SCAN_BATCH}) at the device's station`,
         security: signed,
-        body: Type.Object(
-          {
-            scans: Type.Array(
-              Type.Object(
-                { parcel: Type.String(), step: Type.String(), at: Type.Optional(Type.String()) },
-                { additionalProperties: false },
-              ),
-              { minItems: 1, maxItems: MAX_SCAN_BATCH },
-            ),
-          },
-          { additionalProperties: false },
-        ),
+        body: DeviceScanBatch(MAX_SCAN_BATCH),
         response: {
-          200: Type.Object({
-            accepted: Type.Integer(),
-            rejected: Type.Array(Type.Object({ index: Type.Integer(), problem: Type.String() })),
-          }),
+          200: DeviceScanResult,
           401: ErrorResponse,
           403: ErrorResponse,
         },
@@ -389,16 +334,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
         summary: 'A scanner’s manifest: parcels coming to or leaving its station (routing data only)',
         security: signed,
         response: {
-          200: Type.Object({
-            parcels: Type.Array(
-              Type.Object({
-                tracking: Type.String(),
-                sortCode: Type.String(),
-                nextHop: Type.Union([Type.String(), Type.Null()]),
-                status: Type.String(),
-              }),
-            ),
-          }),
+          200: DeviceManifest,
           401: ErrorResponse,
           403: ErrorResponse,
           404: ErrorResponse,
@@ -417,22 +353,9 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
         description:
           'A scanner: routing data (sort code, next hop, status) for parcels in its station’s flow. A courier app: for parcels assigned to it today, the masked name, the delivery address (revealed for the delivery, and recorded) and its relay number. Anything else: 404, recorded.',
         security: signed,
-        params: Type.Object({ tracking: Type.String() }),
+        params: ParcelParams,
         response: {
-          200: Type.Union([
-            Type.Object({
-              tracking: Type.String(),
-              sortCode: Type.String(),
-              nextHop: Type.Union([Type.String(), Type.Null()]),
-              status: Type.String(),
-            }),
-            Type.Object({
-              tracking: Type.String(),
-              status: Type.String(),
-              recipient: Type.Object({ name: Type.String(), address: Type.String() }),
-              relay: Type.Union([Type.Object({ number: Type.String(), expiresAt: Type.String() }), Type.Null()]),
-            }),
-          ]),
+          200: DeviceParcelView,
           404: ErrorResponse,
         },
       },
@@ -452,9 +375,9 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
         tags: ['device gateway'],
         summary: 'A courier app asks for the virtual number to call the customer of a parcel assigned to it',
         security: signed,
-        params: Type.Object({ tracking: Type.String() }),
+        params: ParcelParams,
         response: {
-          200: Type.Object({ number: Type.String(), expiresAt: Type.String() }),
+          200: RelayBinding,
           403: ErrorResponse,
           404: ErrorResponse,
         },
@@ -471,9 +394,9 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesDeps> = async (
         summary:
           'Connect the courier to the customer through its relay binding (the customer’s number never reaches the app)',
         security: signed,
-        params: Type.Object({ tracking: Type.String() }),
+        params: ParcelParams,
         response: {
-          200: Type.Object({ callId: Type.String(), via: Type.String() }),
+          200: RelayCall,
           403: ErrorResponse,
           404: ErrorResponse,
         },

@@ -1,4 +1,3 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ApiKeyService } from '../../access/apikey.service.ts';
 import type { WaybillService } from '../../waybill/waybill.service.ts';
@@ -6,18 +5,16 @@ import type { ContactService } from '../../waybill/contact.service.ts';
 import { actorOf, requireScope } from '../auth.ts';
 import { labelPdf, labelPng, labelZpl } from '../../waybill/label.ts';
 import { ErrorResponse } from './shared.ts';
-
-const Parcel = Type.Object({
-  tracking: Type.String({ description: 'UPU S10 tracking number' }),
-  recipient: Type.String({ description: 'vault token' }),
-  sender: Type.Union([Type.String(), Type.Null()]),
-  origin: Type.String(),
-  destination: Type.String(),
-  sortCode: Type.String(),
-  nextHop: Type.Union([Type.String(), Type.Null()]),
-  status: Type.String(),
-  createdAt: Type.String(),
-});
+import {
+  Parcel,
+  ParcelAssign,
+  ParcelAssignment,
+  ParcelCreate,
+  ParcelLabel,
+  ParcelLabelQuery,
+  ParcelParams,
+  ParcelWithTimeline,
+} from '../contract/parcels.ts';
 
 /** Parcels for the platform: created for vault tokens, read with their scan timeline. */
 export const parcelRoutes: FastifyPluginAsyncTypebox<{
@@ -35,15 +32,7 @@ export const parcelRoutes: FastifyPluginAsyncTypebox<{
         tags: ['parcels'],
         summary: 'Create a parcel for a recipient (a vault token) from one station to another',
         security,
-        body: Type.Object(
-          {
-            recipient: Type.String(),
-            sender: Type.Optional(Type.String()),
-            origin: Type.String(),
-            destination: Type.String(),
-          },
-          { additionalProperties: false },
-        ),
+        body: ParcelCreate,
         response: { 201: Parcel, 400: ErrorResponse },
       },
     },
@@ -57,16 +46,9 @@ export const parcelRoutes: FastifyPluginAsyncTypebox<{
         tags: ['parcels'],
         summary: 'A parcel and its scan timeline',
         security,
-        params: Type.Object({ tracking: Type.String() }),
+        params: ParcelParams,
         response: {
-          200: Type.Composite([
-            Parcel,
-            Type.Object({
-              timeline: Type.Array(
-                Type.Object({ at: Type.String(), step: Type.String(), station: Type.String(), device: Type.String() }),
-              ),
-            }),
-          ]),
+          200: ParcelWithTimeline,
           404: ErrorResponse,
         },
       },
@@ -81,13 +63,10 @@ export const parcelRoutes: FastifyPluginAsyncTypebox<{
         tags: ['parcels'],
         summary: 'Assign a parcel to a courier (its courier app) for today',
         security,
-        params: Type.Object({ tracking: Type.String() }),
-        body: Type.Object(
-          { courier: Type.String({ description: 'the courier app’s device id' }) },
-          { additionalProperties: false },
-        ),
+        params: ParcelParams,
+        body: ParcelAssign,
         response: {
-          200: Type.Object({ tracking: Type.String(), courier: Type.String(), day: Type.String() }),
+          200: ParcelAssignment,
           400: ErrorResponse,
           404: ErrorResponse,
         },
@@ -105,18 +84,9 @@ export const parcelRoutes: FastifyPluginAsyncTypebox<{
         description:
           'Tracking number, signed reference, route and masked values only; the barcodes hold the tracking number (Code 128) and the tracking number with its reference (QR).',
         security,
-        params: Type.Object({ tracking: Type.String() }),
-        querystring: Type.Object({
-          format: Type.Optional(Type.Union([Type.Literal('zpl'), Type.Literal('pdf'), Type.Literal('png')])),
-        }),
-        response: {
-          200: Type.Unsafe<string | Buffer>({
-            type: 'string',
-            format: 'binary',
-            description: 'the label, in the format asked',
-          }),
-          404: ErrorResponse,
-        },
+        params: ParcelParams,
+        querystring: ParcelLabelQuery,
+        response: { 200: ParcelLabel, 404: ErrorResponse },
       },
     },
     async (req, reply) => {

@@ -1,9 +1,9 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ApiKeyService } from '../../access/apikey.service.ts';
 import type { CanaryCallWatch } from '../../leaks/canary.call.ts';
 import { requireScope } from '../auth.ts';
 import { ErrorResponse } from './shared.ts';
+import { InboundCall, InboundCallReceived } from '../contract/telephony.ts';
 
 /** The telephony provider's webhooks (API key with the `telephony` scope). */
 export const telephonyRoutes: FastifyPluginAsyncTypebox<{
@@ -20,29 +20,9 @@ export const telephonyRoutes: FastifyPluginAsyncTypebox<{
         description:
           'The number called is matched by blind index (nothing is decrypted). A call to a canary customer’s number (which reaches no one) files a high `canary-called` alert naming the canary’s channel, on the caller as `phone:<keyed hash>` (`phone:unknown` when the caller id is withheld). Neither number is logged or kept in clear, and the answer is the same `202 {"received":true}` whatever was called.',
         security: [{ bearer: [] }],
-        body: Type.Object(
-          {
-            to: Type.String({
-              minLength: 1,
-              maxLength: 40,
-              description: 'The number called, E.164 or national (read in CLOAK_DEFAULT_REGION)',
-              examples: ['+84391234567'],
-            }),
-            from: Type.Optional(
-              Type.String({
-                maxLength: 64,
-                description:
-                  'The caller id as the network gave it; withheld ones ("anonymous", empty) make an unknown caller',
-              }),
-            ),
-            at: Type.Optional(
-              Type.String({ maxLength: 40, description: 'When the call came, ISO 8601 (default: now)' }),
-            ),
-          },
-          { additionalProperties: false },
-        ),
+        body: InboundCall,
         response: {
-          202: Type.Object({ received: Type.Literal(true) }),
+          202: InboundCallReceived,
           400: ErrorResponse,
           401: ErrorResponse,
           403: ErrorResponse,

@@ -16,30 +16,26 @@ import { fill, useFormat, useT } from '../i18n.tsx';
 import { shell } from '../strings.ts';
 import { deviceStrings } from './devices.strings.ts';
 import { QueryError } from '../components/QueryError.tsx';
-
-type Device = {
-  id: string;
-  station: string;
-  kind: 'scanner' | 'courier_app';
-  build: string;
-  buildKnown: boolean;
-  status: 'active' | 'restricted' | 'revoked';
-  enrolledAt: string;
-  statusAt: string;
-  lastActivity: string | null;
-};
-type Station = { id: string; name: string; kind: string };
-type Code = { code: string; station: string; kind: string; expiresAt: string };
+import type {
+  Device,
+  DeviceKind,
+  DeviceList,
+  DeviceListed,
+  DeviceStatus,
+  EnrollmentCode,
+  Station,
+  StationList,
+} from '../../../src/api/contract/index.ts';
 
 /** Roles that change the fleet (the server checks again); analysts read it. */
 const MANAGERS = ['admin', 'supervisor'];
-const STATES = ['active', 'restricted', 'revoked'] as const;
-const col = createColumnHelper<Device>();
+const STATES = ['active', 'restricted', 'revoked'] as const satisfies readonly DeviceStatus[];
+const col = createColumnHelper<DeviceListed>();
 
-function StatusActions({ d, onDone }: { d: Device; onDone: () => void }) {
+function StatusActions({ d, onDone }: { d: DeviceListed; onDone: () => void }) {
   const t = useT(deviceStrings);
-  const set = (status: string) =>
-    api(`/v1/devices/${encodeURIComponent(d.id)}/status`, { body: { status } }).then(onDone);
+  const set = (status: DeviceStatus) =>
+    api<Device>(`/v1/devices/${encodeURIComponent(d.id)}/status`, { body: { status } }).then(onDone);
   return (
     <div className="row-actions">
       {d.status === 'active' ? (
@@ -71,11 +67,11 @@ function Enrollment({ stations }: { stations: Station[] }) {
   const f = useFormat();
   const id = useId();
   const [station, setStation] = useState(stations[0]?.id ?? '');
-  const [kind, setKind] = useState<'scanner' | 'courier_app'>('scanner');
+  const [kind, setKind] = useState<DeviceKind>('scanner');
   const [ttl, setTtl] = useState('60');
   const m = useMutation({
     mutationFn: () =>
-      api<Code>(`/v1/stations/${encodeURIComponent(station)}/enrollment-codes`, {
+      api<EnrollmentCode>(`/v1/stations/${encodeURIComponent(station)}/enrollment-codes`, {
         body: { kind, ttlMinutes: Number(ttl) },
       }),
   });
@@ -100,7 +96,7 @@ function Enrollment({ stations }: { stations: Station[] }) {
         </label>
         <label>
           {t.kind}
-          <select value={kind} onChange={(e) => setKind(e.target.value as 'scanner')}>
+          <select value={kind} onChange={(e) => setKind(e.target.value as DeviceKind)}>
             <option value="scanner">{t.scanner}</option>
             <option value="courier_app">{t.courier_app}</option>
           </select>
@@ -117,8 +113,7 @@ function Enrollment({ stations }: { stations: Station[] }) {
       {m.data ? (
         <div role="status" className="code-once" data-code="">
           <p>
-            {t.code} ({m.data.station}, {t[m.data.kind as 'scanner'] ?? m.data.kind}):{' '}
-            <output className="mono big">{m.data.code}</output>
+            {t.code} ({m.data.station}, {t[m.data.kind]}): <output className="mono big">{m.data.code}</output>
           </p>
           <p className="muted">
             {t.codeOnce} {fill(t.expires, { t: f.time(m.data.expiresAt) })}
@@ -138,10 +133,10 @@ export default function DevicesPage() {
   const manager = !!me && MANAGERS.includes(me.role);
   const devices = useQuery({
     queryKey: ['devices'],
-    queryFn: () => api<{ devices: Device[] }>('/v1/devices'),
+    queryFn: () => api<DeviceList>('/v1/devices'),
     refetchInterval: 15_000,
   });
-  const stations = useQuery({ queryKey: ['stations'], queryFn: () => api<{ stations: Station[] }>('/v1/stations') });
+  const stations = useQuery({ queryKey: ['stations'], queryFn: () => api<StationList>('/v1/stations') });
   const [station, setStation] = useState('');
   const [build, setBuild] = useState('');
   const [state, setState] = useState('');
