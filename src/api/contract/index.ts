@@ -5,3 +5,4 @@ export * from './shared.ts';
 export * from './dashboard.ts';
 export * from './cases.ts';
 export * from './triage.ts';
+export * from './traces.ts';
