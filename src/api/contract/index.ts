@@ -12,3 +12,6 @@ export * from './parcels.ts';
 export * from './telephony.ts';
 export * from './subjects.ts';
 export * from './canaries.ts';
+export * from './cases.ts';
+export * from './triage.ts';
+export * from './traces.ts';

@@ -1,33 +1,19 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { StaffService } from '../../access/staff.service.ts';
 import type { CaseService } from '../../detect/cases.service.ts';
 import { DUTY_ROLES } from '../../access/duties.fns.ts';
 import { requireStaff, staffOf } from '../auth.ts';
 import { ErrorResponse } from './shared.ts';
-import { ID_PATTERNS } from '../../lib/ids.ts';
+import {
+  Case,
+  CaseAssignBody,
+  CaseCommentBody,
+  CaseList,
+  CaseListQuery,
+  CaseParams,
+  CaseResolveBody,
+} from '../contract/cases.ts';
 
-const CaseOut = Type.Object({
-  id: Type.String(),
-  actor: Type.String(),
-  severity: Type.String(),
-  score: Type.Number(),
-  summary: Type.String(),
-  alerts: Type.Array(
-    Type.Any({ description: 'alerts as replay writes them: at, actor, rule, severity, score, summary, evidence' }),
-  ),
-  actions: Type.Array(
-    Type.Any({ description: 'automatic responses: device_status or grants_suspended, with when they were undone' }),
-  ),
-  comments: Type.Array(Type.Object({ by: Type.String(), at: Type.String(), text: Type.String() })),
-  status: Type.String(),
-  assignee: Type.Union([Type.String(), Type.Null()]),
-  resolution: Type.Union([Type.String(), Type.Null()]),
-  reason: Type.Union([Type.String(), Type.Null()], { description: "the analyst's reason for closing it" }),
-  incident: Type.Union([Type.String(), Type.Null()], { description: 'the incident it was escalated to' }),
-  openedAt: Type.String(),
-  updatedAt: Type.String(),
-});
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
 
 /** Detection cases, for analysts: list, read, assign, comment, resolve; admins undo automatic responses. */
@@ -39,7 +25,6 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; cases:
   const analyst = requireStaff(staff, DUTY_ROLES.triage);
   const admin = requireStaff(staff, DUTY_ROLES.undo);
   const security = [{ staffToken: [] }];
-  const Params = Type.Object({ id: Type.String() });
   app.get(
     '/v1/cases',
     {
@@ -48,11 +33,8 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; cases:
         tags: ['detection'],
         summary: 'Cases (alerts grouped by actor), newest first',
         security,
-        querystring: Type.Object(
-          { status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('resolved')])) },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Object({ cases: Type.Array(CaseOut) }), ...errors },
+        querystring: CaseListQuery,
+        response: { 200: CaseList, ...errors },
       },
     },
     async (req) => ({ cases: await cases.list(req.query) }),
@@ -65,8 +47,8 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; cases:
         tags: ['detection'],
         summary: 'A case with its alerts, evidence, automatic actions and comments',
         security,
-        params: Params,
-        response: { 200: CaseOut, ...errors },
+        params: CaseParams,
+        response: { 200: Case, ...errors },
       },
     },
     async (req) => cases.get(req.params.id),
@@ -79,9 +61,9 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; cases:
         tags: ['detection'],
         summary: 'Assign a case',
         security,
-        params: Params,
-        body: Type.Object({ assignee: Type.String({ pattern: ID_PATTERNS.staff }) }, { additionalProperties: false }),
-        response: { 200: CaseOut, ...errors },
+        params: CaseParams,
+        body: CaseAssignBody,
+        response: { 200: Case, ...errors },
       },
     },
     async (req) => cases.assign(req.params.id, req.body.assignee, staffOf(req)),
@@ -94,9 +76,9 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; cases:
         tags: ['detection'],
         summary: 'Comment on a case',
         security,
-        params: Params,
-        body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) }, { additionalProperties: false }),
-        response: { 200: CaseOut, ...errors },
+        params: CaseParams,
+        body: CaseCommentBody,
+        response: { 200: Case, ...errors },
       },
     },
     async (req) => cases.comment(req.params.id, req.body.text, staffOf(req)),
@@ -110,19 +92,9 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; cases:
         summary:
           'Resolve a case as a true positive, benign or false positive, with an optional reason (its keyed hash goes to the audit log)',
         security,
-        params: Params,
-        body: Type.Object(
-          {
-            resolution: Type.Union([
-              Type.Literal('true_positive'),
-              Type.Literal('benign'),
-              Type.Literal('false_positive'),
-            ]),
-            reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: CaseOut, ...errors },
+        params: CaseParams,
+        body: CaseResolveBody,
+        response: { 200: Case, ...errors },
       },
     },
     async (req) => cases.resolve(req.params.id, req.body.resolution, staffOf(req), req.body.reason),
@@ -135,8 +107,8 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; cases:
         tags: ['detection'],
         summary: "Undo the case's automatic responses (device back to its status, grants back in force)",
         security,
-        params: Params,
-        response: { 200: CaseOut, ...errors },
+        params: CaseParams,
+        response: { 200: Case, ...errors },
       },
     },
     async (req) => cases.undo(req.params.id, staffOf(req)),

@@ -1,4 +1,3 @@
-import { Type } from '@sinclair/typebox';
 import { errorCodes } from 'fastify';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { StaffService } from '../../access/staff.service.ts';
@@ -8,26 +7,19 @@ import { requireStaff, staffOf } from '../auth.ts';
 import { ErrorResponse } from './shared.ts';
 import { Readable } from 'node:stream';
 import { InvalidInput } from '../../lib/errors.ts';
+import {
+  TraceAffectedText,
+  TraceDeleted,
+  TraceDetail,
+  TraceIncident,
+  TraceIncidentBody,
+  TraceInvestigation,
+  TraceInvestigationList,
+  TraceParams,
+  TraceReportHtml,
+  TraceUploadQuery,
+} from '../contract/traces.ts';
 
-const InvestigationOut = Type.Object({
-  id: Type.String(),
-  name: Type.String({ description: 'the uploaded file name, without its path' }),
-  bytes: Type.Number(),
-  sha256: Type.String({ description: 'SHA-256 of the file as received (evidence)' }),
-  status: Type.Union([Type.Literal('queued'), Type.Literal('tracing'), Type.Literal('done'), Type.Literal('failed')]),
-  progress: Type.Number({ description: 'share of the file read, 0 to 1' }),
-  rowsRead: Type.Number(),
-  error: Type.Union([Type.String(), Type.Null()], {
-    description: 'why a failed file could not be traced (what is wrong with it, never its content)',
-  }),
-  uploadedBy: Type.String(),
-  uploadedAt: Type.String(),
-  finishedAt: Type.Union([Type.String(), Type.Null()]),
-  purgedAt: Type.Union([Type.String(), Type.Null()], {
-    description:
-      'when the retention period (CLOAK_TRACE_KEEP_DAYS) removed the file; its record, SHA-256 and report stay',
-  }),
-});
 const errors = {
   400: ErrorResponse,
   401: ErrorResponse,
@@ -50,7 +42,6 @@ export const traceRoutes: FastifyPluginAsyncTypebox<{
   const investigator = requireStaff(staff, ['investigator', 'analyst', 'privacy', 'admin', 'supervisor']);
   const officer = requireStaff(staff, ['privacy', 'admin', 'supervisor']);
   const security = [{ staffToken: [] }];
-  const Params = Type.Object({ id: Type.String() });
   // The upload is the only route that takes a large body, in a context of its own: whatever
   // its content type (JSON and text too), the body is the file, handed on as a stream to be
   // written to disk (never buffered or parsed here), and only once the investigator is
@@ -73,11 +64,8 @@ export const traceRoutes: FastifyPluginAsyncTypebox<{
           summary:
             'Upload a leaked file to trace (CSV/TSV, NDJSON, JSON, SQL dump, XLSX): its bytes are the body; 202, then follow its progress',
           security,
-          querystring: Type.Object(
-            { name: Type.Optional(Type.String({ maxLength: 255, description: 'the file name, for the report' })) },
-            { additionalProperties: false },
-          ),
-          response: { 202: InvestigationOut, ...errors },
+          querystring: TraceUploadQuery,
+          response: { 202: TraceInvestigation, ...errors },
         },
       },
       async (req, reply) => {
@@ -102,7 +90,7 @@ export const traceRoutes: FastifyPluginAsyncTypebox<{
         tags: ['leaks'],
         summary: 'Leak investigations, newest first',
         security,
-        response: { 200: Type.Object({ investigations: Type.Array(InvestigationOut) }), ...errors },
+        response: { 200: TraceInvestigationList, ...errors },
       },
     },
     async () => ({
@@ -118,11 +106,8 @@ export const traceRoutes: FastifyPluginAsyncTypebox<{
         summary:
           'An investigation: its progress, and once traced its report (columns, rows, the first 1,000 affected tokens and their count, categories, canaries, ranked sources with evidence)',
         security,
-        params: Params,
-        response: {
-          200: Type.Intersect([InvestigationOut, Type.Object({ report: Type.Union([Type.Any(), Type.Null()]) })]),
-          ...errors,
-        },
+        params: TraceParams,
+        response: { 200: TraceDetail, ...errors },
       },
     },
     async (req) => investigations.get(req.params.id),
@@ -135,8 +120,8 @@ export const traceRoutes: FastifyPluginAsyncTypebox<{
         tags: ['leaks'],
         summary: 'Every affected customer (vault tokens), one per line',
         security,
-        params: Params,
-        response: { 200: Type.String(), ...errors },
+        params: TraceParams,
+        response: { 200: TraceAffectedText, ...errors },
       },
     },
     async (req, reply) =>
@@ -152,8 +137,8 @@ export const traceRoutes: FastifyPluginAsyncTypebox<{
         tags: ['leaks'],
         summary: 'The report as a readable, self-contained HTML page',
         security,
-        params: Params,
-        response: { 200: Type.String(), ...errors },
+        params: TraceParams,
+        response: { 200: TraceReportHtml, ...errors },
       },
     },
     async (req, reply) => {
@@ -179,18 +164,9 @@ export const traceRoutes: FastifyPluginAsyncTypebox<{
         summary:
           'Open an incident from a traced file: its affected customers and data categories; discovered when the file was uploaded unless said',
         security,
-        params: Params,
-        body: Type.Object(
-          {
-            title: Type.String({ minLength: 3, maxLength: 200 }),
-            where: Type.String({ minLength: 1, maxLength: 200 }),
-            measures: Type.String({ minLength: 1, maxLength: 4000 }),
-            discoveredAt: Type.Optional(Type.String()),
-            highRisk: Type.Optional(Type.Boolean()),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: Type.Any(), ...errors },
+        params: TraceParams,
+        body: TraceIncidentBody,
+        response: { 201: TraceIncident, ...errors },
       },
     },
     async (req, reply) =>
@@ -204,8 +180,8 @@ export const traceRoutes: FastifyPluginAsyncTypebox<{
         tags: ['leaks'],
         summary: 'Delete an uploaded file (the evidence) and its report',
         security,
-        params: Params,
-        response: { 204: Type.Null(), ...errors },
+        params: TraceParams,
+        response: { 204: TraceDeleted, ...errors },
       },
     },
     async (req, reply) => {

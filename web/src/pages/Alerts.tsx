@@ -13,9 +13,10 @@ import { Confirm } from '../components/Confirm.tsx';
 import { fill, useFormat, useT } from '../i18n.tsx';
 import { shell } from '../strings.ts';
 import { alertStrings } from './alerts.strings.ts';
-import { entityPath, type AlertRow } from './triage.fns.ts';
+import { entityPath } from './triage.fns.ts';
 import { QueryError } from '../components/QueryError.tsx';
 import { TableHead } from '../components/TableHead.tsx';
+import type { AlertList, AlertRow, CaseBulkResult } from '../../../src/api/contract/index.ts';
 
 type Filters = { severity: string; status: string; rule: string; actor: string };
 const EMPTY: Filters = { severity: '', status: 'open', rule: '', actor: '' };
@@ -39,7 +40,7 @@ export default function AlertsPage() {
   const qs = new URLSearchParams(Object.entries(filters).filter(([, v]) => v !== '')).toString();
   const q = useQuery({
     queryKey: ['alerts', qs],
-    queryFn: () => api<{ alerts: AlertRow[]; rules: string[] }>(`/v1/alerts${qs ? `?${qs}` : ''}`),
+    queryFn: () => api<AlertList>(`/v1/alerts${qs ? `?${qs}` : ''}`),
   });
   const rows = useMemo(() => q.data?.alerts ?? [], [q.data]);
 
@@ -121,7 +122,7 @@ export default function AlertsPage() {
 
   async function bulk(body: Record<string, unknown>) {
     setMessage(null);
-    const r = await api<{ cases: unknown[] }>('/v1/cases/bulk', { method: 'POST', body: { ids: caseIds, ...body } });
+    const r = await api<CaseBulkResult>('/v1/cases/bulk', { method: 'POST', body: { ids: caseIds, ...body } });
     setSelection({});
     setMessage({ ok: true, text: fill(t.done, { n: r.cases.length }) });
     await client.invalidateQueries({ queryKey: ['alerts'] });

@@ -7,36 +7,10 @@ import { fill, useFormat, useT } from '../i18n.tsx';
 import { shell } from '../strings.ts';
 import { caseStrings } from './cases.strings.ts';
 import { EvidenceList } from './Evidence.tsx';
-import { entityPath, type Evidence } from './triage.fns.ts';
+import { entityPath } from './triage.fns.ts';
 import { QueryError } from '../components/QueryError.tsx';
+import type { Case, CaseEscalation, CaseList } from '../../../src/api/contract/index.ts';
 
-type CaseAction = {
-  type: string;
-  device?: string;
-  staff?: string;
-  from?: string;
-  to?: string;
-  grants?: string[];
-  at: string;
-  undone?: string;
-};
-type Case = {
-  id: string;
-  actor: string;
-  severity: 'low' | 'medium' | 'high';
-  score: number;
-  summary: string;
-  alerts: { at: string; rule: string; severity: string; score: number; summary: string; evidence: Evidence[] }[];
-  actions: CaseAction[];
-  comments: { by: string; at: string; text: string }[];
-  status: 'open' | 'resolved';
-  assignee: string | null;
-  resolution: string | null;
-  reason: string | null;
-  incident: string | null;
-  openedAt: string;
-  updatedAt: string;
-};
 const CLASSES = ['true_positive', 'benign', 'false_positive'] as const;
 const message = (e: unknown) =>
   e instanceof ApiError
@@ -54,14 +28,14 @@ function ActorLink({ actor }: { actor: string }) {
   );
 }
 
-function CaseList() {
+function CaseListPage() {
   const t = useT(caseStrings);
   const s = useT(shell);
   const f = useFormat();
   const [status, setStatus] = useState('open');
   const q = useQuery({
     queryKey: ['cases', status],
-    queryFn: () => api<{ cases: Case[] }>(`/v1/cases${status ? `?status=${status}` : ''}`),
+    queryFn: () => api<CaseList>(`/v1/cases${status ? `?status=${status}` : ''}`),
   });
   return (
     <>
@@ -162,14 +136,17 @@ function CaseDetail({ id }: { id: string }) {
   }
   function addNote(e: FormEvent) {
     e.preventDefault();
-    run(api(`/v1/cases/${encodeURIComponent(id)}/comments`, { method: 'POST', body: { text: note } }), t.saved).then(
+    run(
+      api<Case>(`/v1/cases/${encodeURIComponent(id)}/comments`, { method: 'POST', body: { text: note } }),
+      t.saved,
+    ).then(
       () => setNote(''),
       () => undefined,
     );
   }
   function assign(e: FormEvent) {
     e.preventDefault();
-    run(api(`/v1/cases/${encodeURIComponent(id)}/assign`, { method: 'POST', body: { assignee } }), t.saved).catch(
+    run(api<Case>(`/v1/cases/${encodeURIComponent(id)}/assign`, { method: 'POST', body: { assignee } }), t.saved).catch(
       () => undefined,
     );
   }
@@ -229,7 +206,8 @@ function CaseDetail({ id }: { id: string }) {
             <ul>
               {c.actions.map((a, i) => (
                 <li key={i}>
-                  {a.type}: {a.device ? `${a.device} ${a.from} → ${a.to}` : `${a.staff} (${a.grants?.length ?? 0})`} ·{' '}
+                  {a.type}:{' '}
+                  {a.type === 'device_status' ? `${a.device} ${a.from} → ${a.to}` : `${a.staff} (${a.grants.length})`} ·{' '}
                   {f.time(a.at)}
                   {a.undone ? ` · ${fill(t.undone, { t: f.time(a.undone) })}` : ''}
                 </li>
@@ -288,7 +266,7 @@ function CaseDetail({ id }: { id: string }) {
                 disabled={c.status !== 'open' || reason.trim() === ''}
                 onConfirm={() =>
                   run(
-                    api(`/v1/cases/${encodeURIComponent(id)}/resolve`, {
+                    api<Case>(`/v1/cases/${encodeURIComponent(id)}/resolve`, {
                       method: 'POST',
                       body: { resolution: classification, reason: reason.trim() },
                     }),
@@ -355,7 +333,7 @@ function CaseDetail({ id }: { id: string }) {
                     disabled={esc.title.trim().length < 3 || !esc.where.trim() || !esc.measures.trim()}
                     onConfirm={() =>
                       run(
-                        api(`/v1/cases/${encodeURIComponent(id)}/escalate`, {
+                        api<CaseEscalation>(`/v1/cases/${encodeURIComponent(id)}/escalate`, {
                           method: 'POST',
                           body: {
                             title: esc.title.trim(),
@@ -426,5 +404,5 @@ function CaseDetail({ id }: { id: string }) {
 /** Cases: the list, and one case with its notes, evidence, assignment, closing and escalation to an incident. */
 export default function CasesPage() {
   const { id } = useParams<{ id?: string }>();
-  return id ? <CaseDetail id={id} /> : <CaseList />;
+  return id ? <CaseDetail id={id} /> : <CaseListPage />;
 }

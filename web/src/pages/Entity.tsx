@@ -8,53 +8,10 @@ import { fill, useFormat, useT } from '../i18n.tsx';
 import { shell } from '../strings.ts';
 import { entityStrings } from './entity.strings.ts';
 import { EvidenceList } from './Evidence.tsx';
-import type { Evidence } from './triage.fns.ts';
 import { QueryError } from '../components/QueryError.tsx';
+import type { Entity, EntityDeviceStatus, EntityGrantsSuspended } from '../../../src/api/contract/index.ts';
 
 const Chart = lazy(() => import('../Chart.tsx'));
-
-type TimelineItem = {
-  at: string;
-  kind: string;
-  result: string | null;
-  subject: string | null;
-  parcel: string | null;
-  field: string | null;
-  purpose: string | null;
-  explanation: string | null;
-  explained: boolean | null;
-  judgedBy: 'engine' | 'entry' | null;
-  auditIndex: number | null;
-};
-type Entity = {
-  kind: 'staff' | 'device';
-  id: string;
-  actor: string;
-  staff: {
-    role: string;
-    team: string | null;
-    station: string | null;
-    disabledAt: string | null;
-    grantsInForce: number;
-  } | null;
-  device: {
-    id: string;
-    station: string;
-    kind: string;
-    build: string;
-    buildKnown: boolean;
-    status: string;
-    statusAt: string;
-  } | null;
-  risk: {
-    points: { at: string; score: number; rule: string; severity: string; case: string }[];
-    hours: string[];
-    scores: number[];
-  };
-  timeline: TimelineItem[];
-  evidence: { case: string; rule: string; severity: string; at: string; summary: string; items: Evidence[] }[];
-  cases: { id: string; status: string; severity: string; incident: string | null }[];
-};
 
 /** One staff member or device: risk over time, its recent actions (explained ones marked), the evidence, and what an analyst may do about it. */
 export default function EntityPage() {
@@ -74,7 +31,7 @@ export default function EntityPage() {
   const refresh = () => client.invalidateQueries({ queryKey: key });
 
   async function quarantine(status: 'restricted' | 'revoked') {
-    const d = await api<{ status: string }>(`/v1/entities/device/${encodeURIComponent(id)}/status`, {
+    const d = await api<EntityDeviceStatus>(`/v1/entities/device/${encodeURIComponent(id)}/status`, {
       method: 'POST',
       body: { status },
     });
@@ -82,7 +39,7 @@ export default function EntityPage() {
     await refresh();
   }
   async function suspend() {
-    const r = await api<{ grants: string[] }>(`/v1/entities/staff/${encodeURIComponent(id)}/suspend-grants`, {
+    const r = await api<EntityGrantsSuspended>(`/v1/entities/staff/${encodeURIComponent(id)}/suspend-grants`, {
       method: 'POST',
     });
     setDone(r.grants.length ? fill(t.suspended, { n: r.grants.length }) : t.nothingSuspended);

@@ -1,13 +1,13 @@
 import { Reveal } from '../components/Reveal.tsx';
 import { useFormat } from '../i18n.tsx';
-import type { Evidence } from './triage.fns.ts';
+import type { AlertEvidenceList } from '../../../src/api/contract/index.ts';
 
 /**
  * The evidence of one alert: each event the engine counted, as it recorded it (types, times,
  * tracking numbers, customer tokens and field names; never a clear value). A customer token
  * has a Reveal button next to it, which is the only way to see the person behind it.
  */
-export function EvidenceList({ items }: { items: readonly Evidence[] }) {
+export function EvidenceList({ items }: { items: AlertEvidenceList }) {
   const f = useFormat();
   return (
     <ol className="evidence">

@@ -7,45 +7,19 @@ import { fill, useFormat, useT } from '../i18n.tsx';
 import { shell } from '../strings.ts';
 import { leakStrings } from './leaks.strings.ts';
 import { QueryError } from '../components/QueryError.tsx';
+import type {
+  TraceDetail,
+  TraceIncident,
+  TraceInvestigation,
+  TraceInvestigationList,
+  TraceReportSummary,
+  TraceStatus,
+} from '../../../src/api/contract/index.ts';
 
-type Status = 'queued' | 'tracing' | 'done' | 'failed';
-type Investigation = {
-  id: string;
-  name: string;
-  bytes: number;
-  sha256: string;
-  status: Status;
-  progress: number;
-  rowsRead: number;
-  error: string | null;
-  uploadedBy: string;
-  uploadedAt: string;
-  finishedAt: string | null;
-};
-type Source = {
-  kind: 'device' | 'staff' | 'export';
-  id: string;
-  coverage: number;
-  precision: number;
-  score: number;
-  evidence: string;
-};
-type Report = {
-  file: { format: string; encoding: string; delimiter?: string; bytes: number };
-  columns: { index: number; header?: string; category: string; confidence: number }[];
-  rowsRead: number;
-  rowsSkipped: number;
-  rowsMatched: number;
-  affected: string[];
-  affectedCount: number;
-  categories: Record<string, number>;
-  sources: Source[];
-  canaryHits: { token: string; channel: string; detail: string }[];
-};
 const OFFICERS = ['privacy', 'admin', 'supervisor'];
 const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
 
-function StatusBadge({ s }: { s: Status }) {
+function StatusBadge({ s }: { s: TraceStatus }) {
   const t = useT(leakStrings);
   return (
     <span className={`badge trace-${s}`} data-status={s}>
@@ -62,7 +36,7 @@ function Upload() {
   const [file, setFile] = useState<File | null>(null);
   const m = useMutation({
     mutationFn: (f: File) =>
-      api<Investigation>(`/v1/traces?name=${encodeURIComponent(f.name)}`, {
+      api<TraceInvestigation>(`/v1/traces?name=${encodeURIComponent(f.name)}`, {
         method: 'POST',
         raw: f,
         type: f.type || 'application/octet-stream',
@@ -109,7 +83,7 @@ export default function LeaksPage() {
   const f = useFormat();
   const q = useQuery({
     queryKey: ['traces'],
-    queryFn: () => api<{ investigations: Investigation[] }>('/v1/traces'),
+    queryFn: () => api<TraceInvestigationList>('/v1/traces'),
     refetchInterval: (query) =>
       query.state.data?.investigations.some((i) => i.status === 'queued' || i.status === 'tracing') ? 1000 : 10_000,
   });
@@ -203,7 +177,7 @@ function OpenIncident({ id }: { id: string }) {
   const [measures, setMeasures] = useState('');
   const m = useMutation({
     mutationFn: () =>
-      api<{ id: string; title: string }>(`/v1/traces/${encodeURIComponent(id)}/incident`, {
+      api<TraceIncident>(`/v1/traces/${encodeURIComponent(id)}/incident`, {
         body: { title, where, measures },
       }),
   });
@@ -259,7 +233,7 @@ function OpenIncident({ id }: { id: string }) {
   );
 }
 
-function ReportView({ r }: { r: Report }) {
+function ReportView({ r }: { r: TraceReportSummary }) {
   const t = useT(leakStrings);
   const f = useFormat();
   return (
@@ -399,7 +373,7 @@ export function LeakPage() {
   const id = params?.id ?? '';
   const q = useQuery({
     queryKey: ['trace', id],
-    queryFn: () => api<Investigation & { report: Report | null }>(`/v1/traces/${encodeURIComponent(id)}`),
+    queryFn: () => api<TraceDetail>(`/v1/traces/${encodeURIComponent(id)}`),
     enabled: !!id,
     refetchInterval: (query) =>
       query.state.data && (query.state.data.status === 'queued' || query.state.data.status === 'tracing') ? 500 : false,
