@@ -3,3 +3,5 @@
 // import its types.
 export * from './shared.ts';
 export * from './dashboard.ts';
+export * from './access.ts';
+export * from './admin.ts';
