@@ -17,7 +17,7 @@ const StoredRole = Type.Union([StaffRole, Type.Null()], {
 const UnknownRole = Type.Optional(
   Type.String({
     description:
-      'the role as stored, when it is none of the staff roles (added before the set was closed): every route that asks for roles refuses this member',
+      'the role as stored, when it is none of the staff roles: a member added before the set was closed, whom GET /v1/me and every route that asks for roles refuse',
   }),
 );
 
