@@ -38,10 +38,13 @@ describe('roles: a closed set in the API, older stored roles flagged', () => {
     ]);
   });
 
-  test('a role outside the set is refused on write', async () => {
+  test('a role outside the set is refused on write, with the roles there are', async () => {
     const r = await call('POST', '/v1/staff', { id: 'r-new', role: 'ops' });
     assert.equal(r.status, 400);
     assert.equal(r.json.error.code, 'invalid_input');
+    assert.deepEqual(r.json.error.details, [
+      { path: '/body/role', problem: `must be one of ${STAFF_ROLES.join(', ')}` },
+    ]);
     assert.equal((await call('GET', '/v1/staff')).json.staff.filter((m: { id: string }) => m.id === 'r-new').length, 0);
   });
 
