@@ -68,17 +68,29 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
     return send(STATUS[err.code], err.code, err.message, err.details);
   }
   if (err.validation) {
-    const details = err.validation.map((v) => ({
-      path: safePath(
-        `/${err.validationContext ?? 'body'}${v.instancePath}${v.keyword === 'required' ? `/${String((v.params as { missingProperty?: string }).missingProperty)}` : ''}`,
-      ),
-      problem:
-        v.keyword === 'required'
-          ? 'is required'
-          : v.keyword === 'additionalProperties'
-            ? 'has a property the API does not define (see /docs)'
-            : (v.message ?? 'is invalid'),
-    }));
+    // A union of literals (a role, a scope, a status) fails once per literal and once as a whole:
+    // told as one "must be one of …" naming the allowed values, not a line per literal.
+    const all = err.validation;
+    const literals = (u: (typeof all)[number]) =>
+      all.filter((v) => v.keyword === 'const' && v.schemaPath.startsWith(`${u.schemaPath}/`));
+    const inUnion = new Set(all.filter((u) => u.keyword === 'anyOf').flatMap(literals));
+    const details = all
+      .filter((v) => !inUnion.has(v))
+      .map((v) => ({
+        path: safePath(
+          `/${err.validationContext ?? 'body'}${v.instancePath}${v.keyword === 'required' ? `/${String((v.params as { missingProperty?: string }).missingProperty)}` : ''}`,
+        ),
+        problem:
+          v.keyword === 'required'
+            ? 'is required'
+            : v.keyword === 'additionalProperties'
+              ? 'has a property the API does not define (see /docs)'
+              : v.keyword === 'anyOf' && literals(v).length
+                ? `must be one of ${literals(v)
+                    .map((c) => String((c.params as { allowedValue?: unknown }).allowedValue))
+                    .join(', ')}`
+                : (v.message ?? 'is invalid'),
+      }));
     return send(
       400,
       'invalid_input',

@@ -15,3 +15,5 @@ export * from './canaries.ts';
 export * from './cases.ts';
 export * from './triage.ts';
 export * from './traces.ts';
+export * from './access.ts';
+export * from './admin.ts';

@@ -9,78 +9,43 @@ import { APPROVERS, type RevealService } from '../../access/reveal.service.ts';
 import type { ExportService } from '../../access/export.service.ts';
 import { actorOf, requireScope, requireStaff, staffOf } from '../auth.ts';
 import { ErrorResponse } from './shared.ts';
-import { ID_PATTERNS } from '../../lib/ids.ts';
+import { isStaffRole } from '../../access/roles.ts';
+import {
+  AccessIdParams,
+  BreakGlass,
+  BreakGlassList,
+  BreakGlassParams,
+  BreakGlassQuery,
+  BreakGlassSignOff,
+  ExportJob,
+  ExportList,
+  ExportListQuery,
+  ExportParams,
+  ExportRequest,
+  Explanation,
+  Grant,
+  GrantList,
+  GrantListQuery,
+  GrantParams,
+  GrantRequest,
+  NewExplanation,
+  NewReview,
+  NewStaff,
+  RevealRequest,
+  RevealResult,
+  Review,
+  ReviewModeration,
+  StaffCreated,
+  StaffList,
+} from '../contract/access.ts';
 
-const Id = Type.String({ pattern: ID_PATTERNS.external });
-const Token = Type.String({ pattern: ID_PATTERNS.subject, description: 'A subject token' });
-const Code = (examples: string[]) => Type.String({ pattern: ID_PATTERNS.code, examples });
-const Field = Type.String({ pattern: ID_PATTERNS.field, examples: ['email'] });
-const StaffOut = Type.Object({
-  id: Type.String(),
-  role: Type.String(),
-  team: Type.Union([Type.String(), Type.Null()]),
-  station: Type.Union([Type.String(), Type.Null()]),
-  createdAt: Type.String(),
-  disabledAt: Type.Union([Type.String(), Type.Null()]),
-});
-const ExplanationOut = Type.Object({
-  id: Type.String(),
-  kind: Type.String(),
-  staff: Type.String(),
-  subject: Type.String(),
-  status: Type.String(),
-  openedAt: Type.String(),
-  expiresAt: Type.Union([Type.String(), Type.Null()]),
-  closedAt: Type.Union([Type.String(), Type.Null()]),
-});
-const ReviewOut = Type.Object({
-  id: Type.String(),
-  seller: Type.String(),
-  rating: Type.Number(),
-  product: Type.Union([Type.String(), Type.Null()]),
-  status: Type.String(),
-  createdAt: Type.String(),
-  reviewer: Type.Optional(Type.String()),
-});
-const GrantOut = Type.Object({
-  id: Type.String(),
-  requester: Type.String(),
-  subject: Type.String(),
-  fields: Type.Array(Type.String()),
-  purpose: Type.String(),
-  minutes: Type.Number(),
-  status: Type.String(),
-  approver: Type.Union([Type.String(), Type.Null()]),
-  requestedAt: Type.String(),
-  expiresAt: Type.Union([Type.String(), Type.Null()]),
-});
-const BreakGlassOut = Type.Object({
-  auditIndex: Type.Number(),
-  actor: Type.String(),
-  role: Type.String(),
-  subject: Type.String(),
-  field: Type.String(),
-  purpose: Type.String(),
-  justification: Type.String(),
-  at: Type.String(),
-  reviewedBy: Type.Union([Type.String(), Type.Null()]),
-  reviewedAt: Type.Union([Type.String(), Type.Null()]),
-});
-const ExportOut = Type.Object({
-  id: Type.String(),
-  requester: Type.String(),
-  dataset: Type.String(),
-  fields: Type.Array(Type.String()),
-  clear: Type.Array(Type.String()),
-  recipient: Type.String(),
-  purpose: Type.String(),
-  status: Type.String(),
-  approver: Type.Union([Type.String(), Type.Null()]),
-  rows: Type.Union([Type.Number(), Type.Null()]),
-  sha256: Type.Union([Type.String(), Type.Null()]),
-  requestedAt: Type.String(),
-  decidedAt: Type.Union([Type.String(), Type.Null()]),
-});
+// A role stored before STAFF_ROLES was closed (older members, and the break-glass reveals they
+// made) is answered as null with the stored text in `unknownRole`: one such row must neither
+// vanish from a listing nor fail it (the serializer refuses a value outside the role enum).
+function storedRole<T extends { readonly role: string }>({ role, ...rest }: T) {
+  return isStaffRole(role) ? { ...rest, role } : { ...rest, role: null, unknownRole: role };
+}
+
 const errors = {
   400: ErrorResponse,
   401: ErrorResponse,
@@ -117,19 +82,15 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
         tags: ['staff'],
         summary: 'Add a staff member (the sign-in token is shown once)',
         security: key,
-        body: Type.Object(
-          {
-            id: Id,
-            role: Type.String({ examples: ['support'] }),
-            team: Type.Optional(Type.String()),
-            station: Type.Optional(Type.String()),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: Type.Composite([StaffOut, Type.Object({ token: Type.String() })]), ...errors },
+        body: NewStaff,
+        response: { 201: StaffCreated, ...errors },
       },
     },
-    async (req, reply) => reply.status(201).send(await d.staff.create(req.body, actorOf(req).actor)),
+    async (req, reply) => {
+      const s = await d.staff.create(req.body, actorOf(req).actor);
+      // The role is the one asked for: the body's schema and the service both refuse any other.
+      return reply.status(201).send({ ...s, role: req.body.role });
+    },
   );
   app.get(
     '/v1/staff',
@@ -139,11 +100,11 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
         tags: ['staff'],
         summary: 'List staff members',
         security: key,
-        response: { 200: Type.Object({ staff: Type.Array(StaffOut) }) },
+        response: { 200: StaffList },
       },
     },
     async () => ({
-      staff: await d.staff.list(),
+      staff: (await d.staff.list()).map(storedRole),
     }),
   );
   app.post(
@@ -154,7 +115,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
         tags: ['staff'],
         summary: 'Disable a staff member (their token stops working)',
         security: key,
-        params: Type.Object({ id: Id }),
+        params: AccessIdParams,
         response: { 204: Type.Null(), ...errors },
       },
     },
@@ -173,17 +134,8 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
         tags: ['staff'],
         summary: 'Record a ticket, moderation case or assignment linking a staff member to a customer',
         security: key,
-        body: Type.Object(
-          {
-            kind: Type.Union([Type.Literal('ticket'), Type.Literal('moderation'), Type.Literal('assignment')]),
-            id: Id,
-            staff: Id,
-            subject: Token,
-            until: Type.Optional(Type.String({ description: 'ISO 8601 end of the period (default: until closed)' })),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: ExplanationOut, ...errors },
+        body: NewExplanation,
+        response: { 201: Explanation, ...errors },
       },
     },
     async (req, reply) => reply.status(201).send(await d.explanations.open(req.body, actorOf(req).actor)),
@@ -196,8 +148,8 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
         tags: ['staff'],
         summary: 'Close a ticket, case or assignment',
         security: key,
-        params: Type.Object({ id: Id }),
-        response: { 200: ExplanationOut, ...errors },
+        params: AccessIdParams,
+        response: { 200: Explanation, ...errors },
       },
     },
     async (req) => d.explanations.close(req.params.id, actorOf(req).actor),
@@ -210,8 +162,8 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
         tags: ['staff'],
         summary: 'Read a ticket, case or assignment',
         security: key,
-        params: Type.Object({ id: Id }),
-        response: { 200: ExplanationOut, ...errors },
+        params: AccessIdParams,
+        response: { 200: Explanation, ...errors },
       },
     },
     async (req) => d.explanations.get(req.params.id),
@@ -226,17 +178,8 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
         tags: ['reviews'],
         summary: 'Record a review a customer posted',
         security: key,
-        body: Type.Object(
-          {
-            id: Id,
-            reviewer: Token,
-            seller: Id,
-            rating: Type.Integer({ minimum: 1, maximum: 5 }),
-            product: Type.Optional(Id),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: ReviewOut, ...errors },
+        body: NewReview,
+        response: { 201: Review, ...errors },
       },
     },
     async (req, reply) => reply.status(201).send(await d.reviews.create(req.body)),
@@ -249,8 +192,8 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
         tags: ['reviews'],
         summary: 'Read a review (moderators and sellers never see who wrote it)',
         security: staffAuth,
-        params: Type.Object({ id: Id }),
-        response: { 200: ReviewOut, ...errors },
+        params: AccessIdParams,
+        response: { 200: Review, ...errors },
       },
     },
     async (req) => d.reviews.get(req.params.id, staffOf(req)),
@@ -263,15 +206,9 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
         tags: ['reviews'],
         summary: 'Delete, hide or restore a review (recorded in the audit log)',
         security: staffAuth,
-        params: Type.Object({ id: Id }),
-        body: Type.Object(
-          {
-            action: Type.Union([Type.Literal('delete'), Type.Literal('hide'), Type.Literal('restore')]),
-            reason: Type.Optional(Code(['spam', 'abusive', 'off_topic'])),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: ReviewOut, ...errors },
+        params: AccessIdParams,
+        body: ReviewModeration,
+        response: { 200: Review, ...errors },
       },
     },
     async (req) => d.reviews.moderate(staffOf(req), req.params.id, req.body),
@@ -287,30 +224,8 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
         summary:
           'Show one field of a customer in clear, if policy allows it for the stated purpose (logged before it is returned)',
         security: staffAuth,
-        body: Type.Object(
-          {
-            subject: Token,
-            field: Field,
-            purpose: Code(['ticket_followup', 'delivery_problem', 'fraud_check']),
-            explanation: Type.Optional(Id),
-            breakGlass: Type.Optional(
-              Type.Object(
-                { justification: Type.String({ minLength: 20, maxLength: 2000 }) },
-                { additionalProperties: false },
-              ),
-            ),
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object({
-            value: Type.String(),
-            result: Type.String(),
-            policies: Type.Array(Type.String()),
-            auditIndex: Type.Number(),
-          }),
-          ...errors,
-        },
+        body: RevealRequest,
+        response: { 200: RevealResult, ...errors },
       },
     },
     async (req, reply) => {
@@ -328,17 +243,8 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
         tags: ['reveal'],
         summary: 'Ask for a time-boxed grant to see fields of a customer for a purpose (a second person approves)',
         security: staffAuth,
-        body: Type.Object(
-          {
-            subject: Token,
-            fields: Type.Array(Field, { minItems: 1 }),
-            purpose: Code(['fraud_check']),
-            minutes: Type.Integer({ minimum: 1, maximum: 480 }),
-            reason: Type.String({ minLength: 10, maxLength: 2000 }),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: GrantOut, ...errors },
+        body: GrantRequest,
+        response: { 201: Grant, ...errors },
       },
     },
     async (req, reply) => reply.status(201).send(await d.reveals.requestGrant(staffOf(req), req.body)),
@@ -355,8 +261,8 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
           tags: ['reveal'],
           summary: `${verb === 'approve' ? 'Approve' : 'Refuse'} a grant (not one's own)`,
           security: staffAuth,
-          params: Type.Object({ id: Type.String() }),
-          response: { 200: GrantOut, ...errors },
+          params: GrantParams,
+          response: { 200: Grant, ...errors },
         },
       },
       async (req) => d.reveals.decideGrant(staffOf(req), req.params.id, approve),
@@ -370,15 +276,8 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
         tags: ['reveal'],
         summary: 'List grants',
         security: staffAuth,
-        querystring: Type.Object(
-          {
-            status: Type.Optional(
-              Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('refused')]),
-            ),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Object({ grants: Type.Array(GrantOut) }) },
+        querystring: GrantListQuery,
+        response: { 200: GrantList },
       },
     },
     async (req) => ({ grants: await d.reveals.grants(req.query) }),
@@ -393,11 +292,13 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
         tags: ['reveal'],
         summary: 'Break-glass reveals (by default those not yet signed off)',
         security: staffAuth,
-        querystring: Type.Object({ all: Type.Optional(Type.Literal('true')) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ breakGlass: Type.Array(BreakGlassOut) }) },
+        querystring: BreakGlassQuery,
+        response: { 200: BreakGlassList },
       },
     },
-    async (req) => ({ breakGlass: await d.reveals.breakGlass({ pending: req.query.all !== 'true' }) }),
+    async (req) => ({
+      breakGlass: (await d.reveals.breakGlass({ pending: req.query.all !== 'true' })).map(storedRole),
+    }),
   );
   app.post(
     '/v1/break-glass/:index/sign-off',
@@ -407,12 +308,12 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
         tags: ['reveal'],
         summary: 'Sign a break-glass reveal off after review',
         security: staffAuth,
-        params: Type.Object({ index: Type.String({ pattern: '^[0-9]{1,15}$' }) }),
-        body: Type.Object({ note: Type.String({ minLength: 5, maxLength: 2000 }) }, { additionalProperties: false }),
-        response: { 200: BreakGlassOut, ...errors },
+        params: BreakGlassParams,
+        body: BreakGlassSignOff,
+        response: { 200: BreakGlass, ...errors },
       },
     },
-    async (req) => d.reveals.signOff(staffOf(req), Number(req.params.index), req.body.note),
+    async (req) => storedRole(await d.reveals.signOff(staffOf(req), Number(req.params.index), req.body.note)),
   );
 
   // Exports.
@@ -424,19 +325,8 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
         tags: ['exports'],
         summary: 'Ask for a bulk export of customer or sales data (a second person approves; Cloak writes the CSV)',
         security: staffAuth,
-        body: Type.Object(
-          {
-            dataset: Type.Union([Type.Literal('customers'), Type.Literal('sales')]),
-            fields: Type.Optional(
-              Type.Array(Field, { description: 'customers: the fields to export (masked unless listed in clear)' }),
-            ),
-            clear: Type.Optional(Type.Array(Field)),
-            recipient: Type.String({ minLength: 1, maxLength: 100, description: 'who receives the file' }),
-            purpose: Code(['monthly_report']),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: ExportOut, ...errors },
+        body: ExportRequest,
+        response: { 201: ExportJob, ...errors },
       },
     },
     async (req, reply) => reply.status(201).send(await d.exports.request(staffOf(req), req.body)),
@@ -453,8 +343,8 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
           tags: ['exports'],
           summary: `${verb === 'approve' ? 'Approve (and write)' : 'Refuse'} an export (not one's own)`,
           security: staffAuth,
-          params: Type.Object({ id: Type.String() }),
-          response: { 200: ExportOut, ...errors },
+          params: ExportParams,
+          response: { 200: ExportJob, ...errors },
         },
       },
       async (req) => d.exports.decide(staffOf(req), req.params.id, approve),
@@ -468,11 +358,8 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
         tags: ['exports'],
         summary: 'List exports',
         security: staffAuth,
-        querystring: Type.Object(
-          { status: Type.Optional(Type.String({ pattern: '^[a-z]{1,20}$' })) },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Object({ exports: Type.Array(ExportOut) }) },
+        querystring: ExportListQuery,
+        response: { 200: ExportList },
       },
     },
     async (req) => ({ exports: await d.exports.list(req.query) }),
@@ -485,8 +372,8 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
         tags: ['exports'],
         summary: 'Read an export request',
         security: staffAuth,
-        params: Type.Object({ id: Type.String() }),
-        response: { 200: ExportOut, ...errors },
+        params: ExportParams,
+        response: { 200: ExportJob, ...errors },
       },
     },
     async (req) => d.exports.get(staffOf(req), req.params.id),
@@ -499,7 +386,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox<AccessRoutesDeps> = async (
         tags: ['exports'],
         summary: 'Download a written export (its requester only; logged)',
         security: staffAuth,
-        params: Type.Object({ id: Type.String() }),
+        params: ExportParams,
       },
     },
     async (req, reply) => {

@@ -1,27 +1,22 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { SCOPES, type ApiKeyService } from '../../access/apikey.service.ts';
+import type { ApiKeyService } from '../../access/apikey.service.ts';
 import type { StaffService } from '../../access/staff.service.ts';
 import type { VaultService } from '../../vault/vault.service.ts';
 import type { Metrics } from '../metrics.ts';
 import { actorOf, requireScope } from '../auth.ts';
 import { ErrorResponse } from './shared.ts';
-import { ID_PATTERNS } from '../../lib/ids.ts';
-
-const KeyInfo = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  scopes: Type.Array(Type.String()),
-  createdAt: Type.String(),
-  revokedAt: Type.Union([Type.String(), Type.Null()]),
-  expiresAt: Type.Union([Type.String(), Type.Null()], { description: 'when its current secret stops working' }),
-  rotatedAt: Type.Union([Type.String(), Type.Null()], { description: 'when its secret was last replaced' }),
-});
-const Days = Type.Integer({
-  minimum: 1,
-  maximum: 3650,
-  description: 'lifetime in days (at most CLOAK_API_KEY_DAYS, the default)',
-});
+import {
+  ApiKeyList,
+  ApiKeyParams,
+  ApiKeyRotateQuery,
+  ApiKeyWithSecret,
+  KeyEncryptionStatus,
+  NewApiKey,
+  RewrapResult,
+  StaffTokenIssued,
+  StaffTokenParams,
+} from '../contract/admin.ts';
 
 export type AdminRoutesDeps = {
   vault: Pick<VaultService, 'keyStatus' | 'rewrap'>;
@@ -46,15 +41,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesDeps> = async (
         tags: ['admin'],
         summary: 'Create an API key (its secret is shown once)',
         security,
-        body: Type.Object(
-          {
-            name: Type.String({ examples: ['order-system'] }),
-            scopes: Type.Array(Type.Union(SCOPES.map((s) => Type.Literal(s))), { minItems: 1 }),
-            days: Type.Optional(Days),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: Type.Composite([KeyInfo, Type.Object({ secret: Type.String() })]), 400: ErrorResponse },
+        body: NewApiKey,
+        response: { 201: ApiKeyWithSecret, 400: ErrorResponse },
       },
     },
     async (req, reply) => reply.status(201).send(await apiKeys.create({ ...req.body, by: actorOf(req).actor })),
@@ -68,7 +56,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesDeps> = async (
         tags: ['admin'],
         summary: 'List API keys (never their secrets)',
         security,
-        response: { 200: Type.Object({ keys: Type.Array(KeyInfo) }) },
+        response: { 200: ApiKeyList },
       },
     },
     async () => ({
@@ -84,7 +72,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesDeps> = async (
         tags: ['admin'],
         summary: 'Revoke an API key',
         security,
-        params: Type.Object({ id: Type.String() }),
+        params: ApiKeyParams,
         response: { 204: Type.Null(), 404: ErrorResponse },
       },
     },
@@ -102,21 +90,10 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesDeps> = async (
         tags: ['admin'],
         summary: 'Rotate an API key: a new secret (shown once), a new lifetime; the old secret stops working at once',
         security,
-        params: Type.Object({ id: Type.String() }),
-        querystring: Type.Object(
-          {
-            days: Type.Optional(
-              Type.String({
-                pattern: '^[0-9]{1,4}$',
-                description:
-                  'lifetime in days (default: as long as its current secret was given; at most CLOAK_API_KEY_DAYS)',
-              }),
-            ),
-          },
-          { additionalProperties: false },
-        ),
+        params: ApiKeyParams,
+        querystring: ApiKeyRotateQuery,
         response: {
-          200: Type.Composite([KeyInfo, Type.Object({ secret: Type.String() })]),
+          200: ApiKeyWithSecret,
           400: ErrorResponse,
           404: ErrorResponse,
           409: ErrorResponse,
@@ -129,7 +106,6 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesDeps> = async (
       }),
   );
 
-  const StaffParams = Type.Object({ id: Type.String({ pattern: ID_PATTERNS.staff }) });
   app.post(
     '/v1/staff/:id/token',
     {
@@ -139,9 +115,9 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesDeps> = async (
         summary:
           'Issue a staff member a fresh sign-in token (shown once; CLOAK_STAFF_TOKEN_HOURS long): the old one stops working at once',
         security,
-        params: StaffParams,
+        params: StaffTokenParams,
         response: {
-          201: Type.Object({ id: Type.String(), token: Type.String(), expiresAt: Type.String() }),
+          201: StaffTokenIssued,
           404: ErrorResponse,
         },
       },
@@ -156,7 +132,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesDeps> = async (
         tags: ['staff'],
         summary: "Revoke a staff member's sign-in token at once (the member stays; a new token brings them back)",
         security,
-        params: StaffParams,
+        params: StaffTokenParams,
         response: { 204: Type.Null(), 404: ErrorResponse, 409: ErrorResponse },
       },
     },
@@ -174,14 +150,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesDeps> = async (
         tags: ['admin'],
         summary: 'Key-encryption-key versions and how many data keys each wraps',
         security,
-        response: {
-          200: Type.Object({
-            active: Type.Number(),
-            versions: Type.Array(Type.Number()),
-            dataKeysByVersion: Type.Record(Type.String(), Type.Number()),
-            subjects: Type.Number(),
-          }),
-        },
+        response: { 200: KeyEncryptionStatus },
       },
     },
     async () => vault.keyStatus(),
@@ -195,7 +164,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesDeps> = async (
         tags: ['admin'],
         summary: 'Rewrap every data key under the active key version now',
         security,
-        response: { 200: Type.Object({ rewrapped: Type.Number(), unreadable: Type.Number() }) },
+        response: { 200: RewrapResult },
       },
     },
     async () => vault.rewrap(),

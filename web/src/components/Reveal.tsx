@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import type { RevealRequest, RevealResult } from '../../../src/api/contract/index.ts';
 import { api, ApiError } from '../api.ts';
 import { fill, useT } from '../i18n.tsx';
 import { componentStrings, PURPOSES } from './components.strings.ts';
@@ -53,14 +54,14 @@ export function Reveal({
     setBusy(true);
     setError(null);
     try {
-      const body = {
+      const body: RevealRequest = {
         subject,
         field,
         purpose,
         ...(explanation.trim() ? { explanation: explanation.trim() } : {}),
         ...(glass ? { breakGlass: { justification } } : {}),
       };
-      const r = await api<{ value: string }>('/v1/reveal', { method: 'POST', body });
+      const r = await api<RevealResult>('/v1/reveal', { method: 'POST', body });
       dialog.current?.close();
       setValue(r.value);
     } catch (err) {
