@@ -149,7 +149,7 @@ async function build(config: Config, opts: AppOptions, disposers: Disposers) {
   const policy = createPolicyService({ dir: config.policiesDir, log, now: () => clock.now() });
   const justificationKey = deriveKey(ring.indexRoot, 'cloak/audit-justification/v1');
   const reveals = createRevealService({
-    db: tablesOf(store.db),
+    repo: accessRepo,
     vault,
     clear,
     policy,

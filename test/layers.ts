@@ -231,3 +231,85 @@ export function foreignTables(edges: readonly Edge[]): string[] {
 export function layerProblems(edges: readonly Edge[]): string[] {
   return [...folderCycles(edges), ...rootImports(edges), ...upwardImports(edges), ...foreignTables(edges)];
 }
+
+// Rule (d), queries: services hold no SQL. Every query is a method of the capability's
+// repository (`<cap>.repo.ts`, typed on its own tables only); the store (src/store/) and
+// migrations are the storage itself. Read from the syntax tree, so a comment or a string that
+// mentions a query is not one, and `sql<T>`…`` is one.
+
+/** Kysely's query builders: a call of one of these on anything builds a query. */
+export const QUERY_BUILDERS = [
+  'selectFrom',
+  'selectNoFrom',
+  'insertInto',
+  'replaceInto',
+  'updateTable',
+  'deleteFrom',
+  'mergeInto',
+] as const;
+
+/** A repository's unit of work (`repo.transaction(fn)`, `auditRepo.transaction(fn)`): the one `.transaction(` a service may call. */
+const REPO_NAME = /(^r|R)epo$/u;
+
+/**
+ * True for a file of src/ that may build or run queries: a repository (`*.repo.ts`), a file
+ * under a `migrations/` folder, a file of src/store/, or a test.
+ */
+export function mayHoldQueries(path: string): boolean {
+  const parts = path.split('/');
+  return (
+    path.endsWith('.repo.ts') ||
+    isTest(path) ||
+    parts.slice(0, -1).includes('migrations') ||
+    (parts[0] === 'src' && parts[1] === 'store')
+  );
+}
+
+/**
+ * Each place in one file's `text` that builds or runs a query, as `file:line: text` (the
+ * line, trimmed): a query builder called (`db.selectFrom(…)`, see QUERY_BUILDERS), the `sql`
+ * template tag or one of its helpers (`sql.raw(…)`), or a transaction opened on anything but a
+ * repository (`db.transaction()`, `trx.transaction()`, `store.db.transaction()`).
+ * @example queriesIn('a.ts', "await db.selectFrom('grants').execute();") // ["a.ts:1: await db.selectFrom('grants').execute();"]
+ */
+export function queriesIn(file: string, text: string): string[] {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const lines = text.split('\n');
+  const found = new Set<number>();
+  const at = (n: ts.Node) => found.add(sf.getLineAndCharacterOfPosition(n.getStart(sf)).line);
+  const lastName = (e: ts.Expression): string | undefined =>
+    ts.isIdentifier(e) ? e.text : ts.isPropertyAccessExpression(e) ? e.name.text : undefined;
+  const isSql = (e: ts.Expression) => ts.isIdentifier(e) && e.text === 'sql';
+  const visit = (n: ts.Node): void => {
+    if (ts.isTaggedTemplateExpression(n) && isSql(n.tag)) at(n);
+    else if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression)) {
+      const { expression: target, name } = n.expression;
+      // The builder's own line: in a chain over several lines, the `.selectFrom(` one.
+      if ((QUERY_BUILDERS as readonly string[]).includes(name.text) || isSql(target)) at(name);
+      else if (name.text === 'transaction' && !REPO_NAME.test(lastName(target) ?? '')) at(name);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return [...found].sort((a, b) => a - b).map((i) => `${file}:${i + 1}: ${lines[i]!.trim()}`);
+}
+
+/** One source file: its path from the repository's root (`src/access/reveal.service.ts`) and its text. */
+export type Source = { readonly path: string; readonly text: string };
+
+/**
+ * Rule (d) over a tree: each query in a file of src/ that may not hold one (see
+ * mayHoldQueries), as `file:line: text`.
+ */
+export function queriesOutsideRepositories(files: readonly Source[]): string[] {
+  return files.filter((f) => !mayHoldQueries(f.path)).flatMap((f) => queriesIn(f.path, f.text));
+}
+
+/** Every TypeScript file under `root`/src (declarations left out), sorted, with its text. */
+export function readSources(root: string): Source[] {
+  return (readdirSync(posix.join(root, 'src'), { recursive: true }) as string[])
+    .map((f) => posix.join('src', String(f).split('\\').join('/')))
+    .filter((f) => /\.(m|c)?tsx?$/u.test(f) && !f.endsWith('.d.ts'))
+    .sort()
+    .map((path) => ({ path, text: readFileSync(posix.join(root, path), 'utf8') }));
+}

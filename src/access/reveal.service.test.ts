@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { clearReaderOf, countingClearReader } from '../../test/clear.ts';
 import { DIALECTS, appOn } from '../../test/dialects.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound, RateLimited } from '../lib/errors.ts';
+import { createAccessRepo } from './access.repo.ts';
 import { createRevealService } from './reveal.service.ts';
 import type { StaffPrincipal } from './staff.service.ts';
 import { decodeEntry } from '../audit/entry.ts';
@@ -120,7 +121,7 @@ for (const d of DIALECTS) {
       const app = h.app;
       const { reader, calls } = countingClearReader(app);
       const failing = createRevealService({
-        db: tablesOf(app.store.db),
+        repo: createAccessRepo(tablesOf(app.store.db)),
         vault: app.vault,
         clear: reader,
         policy: app.policy,
@@ -147,7 +148,7 @@ for (const d of DIALECTS) {
     test('quotas count a role’s reveals in the last hour, and the refusal is logged', async () => {
       const app = h.app;
       const tight = createRevealService({
-        db: tablesOf(app.store.db),
+        repo: createAccessRepo(tablesOf(app.store.db)),
         vault: app.vault,
         clear: clearReaderOf(app),
         policy: app.policy,
@@ -188,7 +189,7 @@ for (const d of DIALECTS) {
       const app = h.app;
       const { reader, calls } = countingClearReader(app);
       const svc = createRevealService({
-        db: tablesOf(app.store.db),
+        repo: createAccessRepo(tablesOf(app.store.db)),
         vault: app.vault,
         clear: reader,
         policy: app.policy,

@@ -1,9 +1,9 @@
-import type { Kysely } from 'kysely';
 import type { EventBus } from '../bus/bus.ts';
 import type { Clock } from '../lib/clock.ts';
 import { hmacSha256, randomId } from '../lib/crypto.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound, RateLimited } from '../lib/errors.ts';
-import type { AccessTables, BreakGlassTable, GrantTable } from './access.tables.ts';
+import type { AccessRepo } from './access.repo.ts';
+import type { BreakGlassTable, GrantTable } from './access.tables.ts';
 import type { AuditLog } from '../audit/log.service.ts';
 import type { ClearReader } from '../vault/clear.ts';
 import type { VaultService } from '../vault/vault.service.ts';
@@ -113,7 +113,21 @@ const bgView = (b: BreakGlassTable): BreakGlass => ({
 });
 
 export type RevealDeps = {
-  db: Kysely<AccessTables>;
+  /** Grants and break-glass reveals, through access's repository (the service holds no query of its own). */
+  repo: Pick<
+    AccessRepo,
+    | 'approvedGrantsFor'
+    | 'insertBreakGlass'
+    | 'insertGrant'
+    | 'getGrant'
+    | 'decideGrant'
+    | 'listGrants'
+    | 'suspendLiveGrants'
+    | 'restoreSuspendedGrants'
+    | 'listBreakGlass'
+    | 'getBreakGlass'
+    | 'signOffBreakGlass'
+  >;
   vault: Pick<VaultService, 'kindOf' | 'exists'>;
   /** Clear values: a reveal shows the staff member the value itself, once policy allows it and the log holds it. */
   clear: Pick<ClearReader, 'DANGEROUS_decryptField'>;
@@ -141,7 +155,7 @@ export type RevealDeps = {
  * @example const { value } = await reveals.reveal(agent, { subject, field: 'email', purpose: 'ticket_followup', explanation: 'T-1' });
  */
 export function createRevealService(deps: RevealDeps) {
-  const { db, clock, budgets } = deps;
+  const { repo, clock, budgets } = deps;
   const quotaOf = (who: StaffPrincipal) => ({
     key: `reveal:${who.actor}`,
     limit: { limit: deps.quota(who.role), windowMs: 3_600_000 },
@@ -185,15 +199,7 @@ export function createRevealService(deps: RevealDeps) {
     purpose: string,
   ): Promise<string | undefined> {
     const now = clock.now().toISOString();
-    const rows = await db
-      .selectFrom('grants')
-      .selectAll()
-      .where('requester', '=', staff)
-      .where('subject', '=', subject)
-      .where('status', '=', 'approved')
-      .where('purpose', '=', purpose)
-      .where('expires_at', '>', now)
-      .execute();
+    const rows = await repo.approvedGrantsFor(staff, subject, purpose, now);
     return rows.find((g) => (JSON.parse(g.fields) as string[]).includes(field))?.id;
   }
 
@@ -331,22 +337,19 @@ export function createRevealService(deps: RevealDeps) {
           : {}),
       });
       if (result === 'break_glass') {
-        await db
-          .insertInto('break_glass')
-          .values({
-            audit_index: entry.index,
-            actor: who.actor,
-            role: who.role,
-            subject: req.subject,
-            field: req.field,
-            purpose: req.purpose,
-            justification: justification!,
-            at: entry.at,
-            reviewed_by: null,
-            reviewed_at: null,
-            review_note: null,
-          })
-          .execute();
+        await repo.insertBreakGlass({
+          audit_index: entry.index,
+          actor: who.actor,
+          role: who.role,
+          subject: req.subject,
+          field: req.field,
+          purpose: req.purpose,
+          justification: justification!,
+          at: entry.at,
+          reviewed_by: null,
+          reviewed_at: null,
+          review_note: null,
+        });
       }
       // Only now, with the reveal committed to the log, does the value leave the vault.
       const value = await deps.clear.DANGEROUS_decryptField(req.subject, req.field);
@@ -396,7 +399,7 @@ export function createRevealService(deps: RevealDeps) {
         decided_at: null,
         expires_at: null,
       };
-      await db.insertInto('grants').values(g).execute();
+      await repo.insertGrant(g);
       await deps.audit.append([
         {
           kind: 'grant',
@@ -418,7 +421,7 @@ export function createRevealService(deps: RevealDeps) {
 
     /** Approves or refuses a grant: by an approver who is not its requester. */
     async decideGrant(who: StaffPrincipal, id: string, approve: boolean): Promise<Grant> {
-      const g = await db.selectFrom('grants').selectAll().where('id', '=', id).executeTakeFirst();
+      const g = await repo.getGrant(id);
       if (!g) throw new NotFound('no grant has this id');
       assertMay(who, { on: 'grant', action: approve ? 'approve' : 'refuse', holder: g.requester });
       if (g.status !== 'pending')
@@ -432,13 +435,8 @@ export function createRevealService(deps: RevealDeps) {
             expires_at: new Date(now.getTime() + g.minutes * 60_000).toISOString(),
           }
         : { status: 'refused', approver: who.id, decided_at: now.toISOString() };
-      const r = await db
-        .updateTable('grants')
-        .set(set)
-        .where('id', '=', id)
-        .where('status', '=', 'pending')
-        .executeTakeFirst();
-      if (r.numUpdatedRows === 0n)
+      // One conditional update decides it: of two deciders at once, one wins.
+      if (!(await repo.decideGrant(id, set)))
         throw new Conflict('this grant was decided meanwhile', [{ path: '/id', problem: 'already decided' }]);
       await deps.audit.append([
         {
@@ -453,64 +451,27 @@ export function createRevealService(deps: RevealDeps) {
     },
 
     async grants(filter: { status?: string | undefined }): Promise<Grant[]> {
-      let q = db.selectFrom('grants').selectAll().orderBy('requested_at', 'desc').limit(500);
-      if (filter.status) q = q.where('status', '=', filter.status);
-      return (await q.execute()).map(grantView);
+      return (await repo.listGrants(filter.status)).map(grantView);
     },
 
     /** Suspends every grant of a staff member still in force (detection's response); returns their ids. */
     async suspendGrants(staffId: string): Promise<string[]> {
-      const now = clock.now().toISOString();
-      const live = await db
-        .selectFrom('grants')
-        .select('id')
-        .where('requester', '=', staffId)
-        .where('status', '=', 'approved')
-        .where('expires_at', '>', now)
-        .execute();
-      if (live.length === 0) return [];
-      const ids = live.map((g) => g.id);
-      await db
-        .updateTable('grants')
-        .set({ status: 'suspended' })
-        .where('id', 'in', ids)
-        .where('status', '=', 'approved')
-        .execute();
-      return ids;
+      return repo.suspendLiveGrants(staffId, clock.now().toISOString());
     },
 
     /** Puts suspended grants back in force (an admin undoing a response); returns those restored. */
     async restoreGrants(ids: readonly string[]): Promise<string[]> {
-      if (ids.length === 0) return [];
-      const rows = await db
-        .selectFrom('grants')
-        .select('id')
-        .where('id', 'in', [...ids])
-        .where('status', '=', 'suspended')
-        .execute();
-      if (rows.length)
-        await db
-          .updateTable('grants')
-          .set({ status: 'approved' })
-          .where(
-            'id',
-            'in',
-            rows.map((r) => r.id),
-          )
-          .execute();
-      return rows.map((r) => r.id);
+      return repo.restoreSuspendedGrants(ids);
     },
 
     /** Break-glass reveals; by default those still waiting for a reviewer. */
     async breakGlass(filter: { pending?: boolean }): Promise<BreakGlass[]> {
-      let q = db.selectFrom('break_glass').selectAll().orderBy('audit_index').limit(1000);
-      if (filter.pending !== false) q = q.where('reviewed_by', 'is', null);
-      return (await q.execute()).map(bgView);
+      return (await repo.listBreakGlass(filter.pending !== false)).map(bgView);
     },
 
     /** A reviewer (not the one who broke the glass) signs a break-glass reveal off. */
     async signOff(who: StaffPrincipal, auditIndex: number, note: string): Promise<BreakGlass> {
-      const b = await db.selectFrom('break_glass').selectAll().where('audit_index', '=', auditIndex).executeTakeFirst();
+      const b = await repo.getBreakGlass(auditIndex);
       if (!b) throw new NotFound('no break-glass reveal has this audit index');
       assertMay(who, { on: 'break_glass', action: 'sign_off', user: b.actor });
       if (typeof note !== 'string' || note.trim().length < 5 || note.length > 2000)
@@ -518,13 +479,10 @@ export function createRevealService(deps: RevealDeps) {
           { path: '/note', problem: 'too short or too long' },
         ]);
       const now = clock.now().toISOString();
-      const r = await db
-        .updateTable('break_glass')
-        .set({ reviewed_by: who.id, reviewed_at: now, review_note: note.trim() })
-        .where('audit_index', '=', auditIndex)
-        .where('reviewed_by', 'is', null)
-        .executeTakeFirst();
-      if (r.numUpdatedRows === 0n)
+      // One conditional update signs it off: of two reviewers at once, one wins.
+      if (
+        !(await repo.signOffBreakGlass(auditIndex, { reviewed_by: who.id, reviewed_at: now, review_note: note.trim() }))
+      )
         throw new Conflict('this break-glass reveal was already signed off', [
           { path: '/auditIndex', problem: 'already signed off' },
         ]);

@@ -8,7 +8,7 @@ type Check = IncidentsTables['affected_checks'];
 /**
  * The incidents capability's tables: incidents, the approvals and sendings of their texts, and
  * the "was I affected?" challenges. The conditional statements (counting a try, using a code,
- * claiming a sending) stay single statements, so concurrent requests on any node see one winner.
+ * claiming a sending, meeting a deadline) stay single statements, so concurrent requests on any node see one winner.
  * @example const repo = createIncidentsRepo(tablesOf(store.db)); await repo.getIncident('inc_…');
  */
 export function createIncidentsRepo(db: Kysely<IncidentsTables>) {
@@ -21,9 +21,20 @@ export function createIncidentsRepo(db: Kysely<IncidentsTables>) {
     /** The latest incidents opened, newest first, at most `limit`. */
     recentIncidents: (limit: number): Promise<IncidentTable[]> =>
       db.selectFrom('incidents').selectAll().orderBy('opened_at', 'desc').limit(limit).execute(),
-    /** Replaces an incident's deadlines (JSON). */
-    setDeadlines: (id: string, deadlines: string) =>
-      db.updateTable('incidents').set({ deadlines }).where('id', '=', id).execute(),
+    /**
+     * Replaces an incident's deadlines (JSON) only if they are still `previous`, the text the
+     * caller read, in one statement: of two changes at once one wins, and the other, false,
+     * reads them again instead of writing over the first.
+     */
+    async replaceDeadlines(id: string, previous: string, next: string): Promise<boolean> {
+      const r = await db
+        .updateTable('incidents')
+        .set({ deadlines: next })
+        .where('id', '=', id)
+        .where('deadlines', '=', previous)
+        .executeTakeFirst();
+      return r.numUpdatedRows > 0n;
+    },
     /** Every incident's scope (JSON list of tokens), discovery time and categories. */
     allScopes: () => db.selectFrom('incidents').select(['subjects', 'discovered_at', 'categories']).execute(),
 

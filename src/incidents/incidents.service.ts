@@ -1,6 +1,6 @@
 import type { Clock } from '../lib/clock.ts';
 import { randomId } from '../lib/crypto.ts';
-import { InvalidInput, NotFound } from '../lib/errors.ts';
+import { Conflict, InvalidInput, NotFound } from '../lib/errors.ts';
 import type { IncidentTable } from './incidents.tables.ts';
 import type { IncidentsRepo } from './incidents.repo.ts';
 import type { AuditLog } from '../audit/log.service.ts';
@@ -65,7 +65,7 @@ const view = (r: IncidentTable): Incident => ({
  * Chinese. Opening one and meeting each deadline are in the audit log.
  */
 export function createIncidentService(deps: {
-  repo: Pick<IncidentsRepo, 'getIncident' | 'insertIncident' | 'recentIncidents' | 'setDeadlines' | 'allScopes'>;
+  repo: Pick<IncidentsRepo, 'getIncident' | 'insertIncident' | 'recentIncidents' | 'replaceDeadlines' | 'allScopes'>;
   clock: Clock;
   audit: Pick<AuditLog, 'append'>;
   vault: Pick<VaultService, 'getMasked'>;
@@ -156,23 +156,38 @@ export function createIncidentService(deps: {
       return (await repo.recentIncidents(200)).map(view);
     },
 
-    /** Records that a deadline was met (index in the incident's list). */
+    /** Records that a deadline was met (index in the incident's list), once: a deadline already met is a Conflict. */
     async meet(id: string, index: number, by: string): Promise<Incident> {
-      const r = await row(id);
-      const ds = JSON.parse(r.deadlines) as Incident['deadlines'];
-      if (!ds[index])
-        throw new InvalidInput('no deadline has this number', [{ path: '/index', problem: 'out of range' }]);
-      ds[index] = { ...ds[index]!, met: clock.now().toISOString() };
-      await repo.setDeadlines(id, JSON.stringify(ds));
-      await deps.audit.append([
-        {
-          kind: 'incident',
-          actor: by,
-          result: 'deadline_met',
-          data: { incident: id, law: ds[index]!.law, deadline: ds[index]!.kind },
-        },
-      ]);
-      return view({ ...r, deadlines: JSON.stringify(ds) });
+      // The list is written only if it is still the one read: another deadline met meanwhile
+      // (by another officer, on any node) is read again, not written over, and of two meeting
+      // the same deadline at once one does. Each retry follows another deadline being met, so
+      // there are at most as many as there are deadlines.
+      for (let tries = 0; ; tries++) {
+        const r = await row(id);
+        const ds = JSON.parse(r.deadlines) as Incident['deadlines'];
+        if (!ds[index])
+          throw new InvalidInput('no deadline has this number', [{ path: '/index', problem: 'out of range' }]);
+        if (ds[index]!.met)
+          throw new Conflict(`this deadline was already met at ${ds[index]!.met}`, [
+            { path: '/index', problem: 'already met' },
+          ]);
+        if (tries > ds.length)
+          throw new Conflict('the deadlines of this incident changed meanwhile; try again', [
+            { path: '/index', problem: 'changed meanwhile' },
+          ]);
+        ds[index] = { ...ds[index]!, met: clock.now().toISOString() };
+        const next = JSON.stringify(ds);
+        if (!(await repo.replaceDeadlines(id, r.deadlines, next))) continue;
+        await deps.audit.append([
+          {
+            kind: 'incident',
+            actor: by,
+            result: 'deadline_met',
+            data: { incident: id, law: ds[index]!.law, deadline: ds[index]!.kind },
+          },
+        ]);
+        return view({ ...r, deadlines: next });
+      }
     },
 
     /** The incidents whose scope holds any of these customers (for "was I affected?"). */
