@@ -75,7 +75,7 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<{ staff: StaffService; in
         summary: 'Record that a deadline was met',
         security,
         params: IncidentDeadlineParams,
-        response: { 200: Incident, ...errors },
+        response: { 200: Incident, ...errors, 409: ErrorResponse },
       },
     },
     async (req) => incidents.meet(req.params.id, Number(req.params.index), staffOf(req).actor),
