@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Incident } from './incidents.ts';
 
 // The trace's lists are readonly, and the routes' type provider knows no readonly array: such a
 // list is declared with its readonly type (its JSON schema is the same array).
@@ -145,29 +146,6 @@ export const TraceIncidentBody = Type.Object(
 );
 export type TraceIncidentBody = Static<typeof TraceIncidentBody>;
 
-/** POST /v1/traces/{id}/incident: the incident opened (as the incident service returns it). */
-export const TraceIncident = Type.Object({
-  id: Type.String(),
-  title: Type.String(),
-  where: Type.String(),
-  discoveredAt: Type.String(),
-  occurredAt: Type.Union([Type.String(), Type.Null()]),
-  subjects: Type.Number({ description: 'how many customers are affected' }),
-  categories: Type.Array(Type.String()),
-  jurisdictions: Type.Record(Type.String(), Type.Number()),
-  highRisk: Type.Boolean(),
-  deadlines: Type.Array(
-    Type.Object({
-      jurisdiction: Type.String(),
-      kind: Type.String(),
-      to: Type.String(),
-      law: Type.String(),
-      due: Type.String(),
-      rule: Type.String(),
-      met: Type.Union([Type.String(), Type.Null()]),
-    }),
-  ),
-  measures: Type.String(),
-  openedAt: Type.String(),
-});
-export type TraceIncident = Static<typeof TraceIncident>;
+/** POST /v1/traces/{id}/incident: the incident opened, as `GET /v1/incidents/{id}` answers it. */
+export const TraceIncident = Incident;
+export type TraceIncident = Incident;

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ID_PATTERNS } from '../../lib/ids.ts';
 import { StaffRole } from './shared.ts';
+import { Device } from './devices.ts';
 import { AlertEvidenceList, AlertSeverity, CaseClassification, CaseStatus } from './cases.ts';
 
 /** GET /v1/alerts: the filter (the server filters). */
@@ -120,17 +121,8 @@ export const EntityTimelineItem = Type.Object({
 export type EntityTimelineItem = Static<typeof EntityTimelineItem>;
 
 /** The device an entity page is about, as an admin sees it (every field of a device). */
-export const EntityDevice = Type.Object({
-  id: Type.String(),
-  station: Type.String(),
-  kind: Type.Union([Type.Literal('scanner'), Type.Literal('courier_app')]),
-  build: Type.String(),
-  buildKnown: Type.Boolean({ description: 'whether its build is on the allow-list' }),
-  status: Type.Union([Type.Literal('active'), Type.Literal('restricted'), Type.Literal('revoked')]),
-  enrolledAt: Type.String(),
-  statusAt: Type.String(),
-});
-export type EntityDevice = Static<typeof EntityDevice>;
+export const EntityDevice = Device;
+export type EntityDevice = Device;
 
 /** A staff member or a device: risk over time, recent actions (explained ones marked), evidence of its alerts. */
 export const Entity = Type.Object({
