@@ -15,6 +15,8 @@ import { alertTexts, exportReasons, noteTexts, type AlertTexts } from './texts.t
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
+/** Fields of an export that carry a customer's contact value in clear (the masked ones do not). */
+const CLEAR_CONTACT = new Set(['name', 'phone', 'email', 'address']);
 const WEEK = 7 * DAY;
 /** A ticket this soon after a break-glass for the same customer explains it. */
 const BG_FOLLOW = HOUR;
@@ -354,6 +356,11 @@ export function createWorkRules(d: WorkDeps) {
             w: peerMed !== undefined && toIt.reduce((a, x) => a + x.rows, e.rows) > 10 * peerMed ? 1.5 : 0.5,
           });
         if (offHours) reasons.push({ key: 'off-hours', p: {}, w: 1 });
+        // Contact values in clear (a masked field does not count): what a buyer of data pays for,
+        // and what no report to a new place needs.
+        const clear = (e.fields ?? []).filter((f) => CLEAR_CONTACT.has(f));
+        if (clear.length > 0 && !r?.users.has(e.actor))
+          reasons.push({ key: 'clear-contact', p: { fields: clear.join(', ') }, w: 1 });
         // Someone whose role does not export, exporting, or a dataset this person never exported.
         const peerExports = perActor.length;
         if (own.length === 0 && peerExports < 2) reasons.push({ key: 'first-export', p: { role }, w: 1 });

@@ -302,6 +302,11 @@ export const EXPORT_REASONS: Record<string, Record<Lang, string>> = {
     vi: 'tập dữ liệu ({dataset}) họ chưa từng xuất',
     zh: '他们从未导出过的数据集（{dataset}）',
   },
+  'clear-contact': {
+    en: "with customers' contact values in clear ({fields})",
+    vi: 'kèm thông tin liên lạc của khách hàng ở dạng rõ ({fields})',
+    zh: '包含明文的客户联系信息（{fields}）',
+  },
   'off-hours': {
     en: 'at an hour they never export',
     vi: 'vào giờ họ chưa từng xuất dữ liệu',
