@@ -363,7 +363,9 @@ export function createWorkRules(d: WorkDeps) {
           reasons.push({ key: 'clear-contact', p: { fields: clear.join(', ') }, w: 1 });
         // Someone whose role does not export, exporting, or a dataset this person never exported.
         const peerExports = perActor.length;
-        if (own.length === 0 && peerExports < 2) reasons.push({ key: 'first-export', p: { role }, w: 1 });
+        // Heavier when the place is new to everyone too: nobody of this role exports, nobody sends there.
+        if (own.length === 0 && peerExports < 2)
+          reasons.push({ key: 'first-export', p: { role }, w: r === undefined ? 1.5 : 1 });
         else if (own.length >= 3 && !ownDatasets(e.actor).has(e.dataset))
           reasons.push({ key: 'new-dataset', p: { dataset: e.dataset }, w: 0.5 });
       }
