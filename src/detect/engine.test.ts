@@ -206,6 +206,58 @@ describe('detection engine', () => {
     assert.equal(alerts[0]!.texts!.vi.summary.includes('someone-new'), true);
   });
 
+  test('exports: contact values in clear to a new recipient are alerted at once, the same rows masked are not; a first export by a role that never exports, to a place nobody uses, is', () => {
+    const routine = (): CloakEvent[] => {
+      const events: CloakEvent[] = [staff('a1', 'analyst'), staff('a2', 'analyst'), staff('a3', 'analyst')];
+      for (let d = 0; d < 3; d++)
+        for (const a of ['a1', 'a2', 'a3'])
+          events.push(
+            ev(d * 1440 + 60 + d, {
+              type: 'export',
+              actor: `staff:${a}`,
+              dataset: 'customers',
+              rows: 2000 + d * 10,
+              recipient: 'finance',
+              fields: ['customer', 'masked_name', 'city'],
+            }),
+          );
+      return events;
+    };
+    // The analyst's own usual size and hour: only the recipient and the fields differ.
+    const sale = (fields: string[]) =>
+      ev(3 * 1440 + 63, {
+        type: 'export',
+        actor: 'staff:a2',
+        dataset: 'customers',
+        rows: 2040,
+        recipient: 'drop-box',
+        fields,
+      });
+    assert.deepEqual(run([...routine(), sale(['customer', 'masked_name', 'city'])]), []);
+    const clear = standing(run([...routine(), sale(['customer', 'name', 'phone', 'email'])]));
+    assert.deepEqual(
+      clear.map((a) => [a.actor, a.rule]),
+      [['staff:a2', 'unusual-export']],
+    );
+    assert.match(clear[0]!.summary, /contact values in clear \(name, phone, email\)/);
+    // A support agent (no one of that role exports) sends sales figures to a place nobody uses.
+    const outsider = [
+      ...routine(),
+      staff('s1', 'support'),
+      ev(3 * 1440 + 90, { type: 'export', actor: 'staff:s1', dataset: 'sales', rows: 3000, recipient: 'drop-box' }),
+    ];
+    assert.deepEqual(
+      standing(run(outsider)).map((a) => [a.actor, a.rule]),
+      [['staff:s1', 'unusual-export']],
+    );
+    // The same agent's first export to the team's usual recipient is not enough on its own.
+    const known = outsider.slice(0, -1);
+    known.push(
+      ev(3 * 1440 + 90, { type: 'export', actor: 'staff:s1', dataset: 'sales', rows: 3000, recipient: 'finance' }),
+    );
+    assert.deepEqual(standing(run(known)), []);
+  });
+
   test('automatic responses only where gated: never by default, a second approver first, a suspension on a second finding, never on one piece of evidence', () => {
     const events: CloakEvent[] = [staff('s', 'support')];
     for (let i = 0; i < 30; i++)
