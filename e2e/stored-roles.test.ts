@@ -104,4 +104,27 @@ describe('roles: a closed set in the API, older stored roles flagged', () => {
 
     assert.equal((await call('POST', '/v1/staff/r-old/disable')).status, 204);
   });
+  test('a stored role outside the set does not see who wrote a review; the roles that may, do', async () => {
+    const [reviewer] = (
+      await call('POST', '/v1/subjects/batch', {
+        subjects: [{ kind: 'reviewer', externalId: 'rv-roles', fields: { email: 'reviewer@example.vn' } }],
+      })
+    ).json.results.map((r: { token: string }) => r.token) as [string];
+    assert.equal(
+      (await call('POST', '/v1/reviews', { id: 'rev-roles', reviewer, seller: 's-1', rating: 1 })).status,
+      201,
+    );
+    const member = async (id: string, role: string) =>
+      (await call('POST', '/v1/staff', { id, role })).json.token as string;
+    const agent = await member('r-agent', 'support');
+    const mod = await member('r-mod', 'moderator');
+    const old = await member('r-older', 'support');
+    await s.app.store.db.updateTable('staff').set({ role: 'ops' }).where('id', '=', 'r-older').execute();
+    const read = async (token: string) => (await call('GET', '/v1/reviews/rev-roles', undefined, token)).json;
+    assert.equal((await read(agent)).reviewer, reviewer);
+    assert.equal((await read(mod)).reviewer, undefined);
+    const seen = await read(old);
+    assert.equal(seen.id, 'rev-roles');
+    assert.equal(seen.reviewer, undefined);
+  });
 });

@@ -6,11 +6,19 @@ import type { ReviewsRepo } from './reviews.repo.ts';
 import type { AuditLog } from '../audit/log.service.ts';
 import type { VaultService } from '../vault/vault.service.ts';
 import type { StaffPrincipal } from '../access/staff.service.ts';
+import { STAFF_ROLES, type StaffRole } from '../access/roles.ts';
 
 export const MODERATION_ACTIONS = ['delete', 'hide', 'restore'] as const;
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 /** Roles that act on reviews. */
 const MODERATORS = ['moderator', 'admin'];
+
+/**
+ * The staff roles that see who wrote a review: every role but moderators and sellers, named, so
+ * a role the server does not know (a member stored before roles were a closed set) sees nobody.
+ * A caller that is not staff (the platform's key) sees the reviewer, as it wrote the review.
+ */
+export const SEE_REVIEWER: readonly StaffRole[] = STAFF_ROLES.filter((r) => r !== 'moderator' && r !== 'seller');
 
 /** A review as staff see it. The reviewer's token is left out for moderators and sellers: they never learn who wrote it. */
 export type ReviewView = {
@@ -43,7 +51,7 @@ export function createReviewService(deps: {
     product: r.product,
     status: r.status,
     createdAt: r.created_at,
-    ...(who && ['moderator', 'seller'].includes(who.role) ? {} : { reviewer: r.reviewer }),
+    ...(!who || (SEE_REVIEWER as readonly string[]).includes(who.role) ? { reviewer: r.reviewer } : {}),
   });
   async function row(id: string): Promise<ReviewTable> {
     const r = await repo.getReview(id);
