@@ -8,7 +8,7 @@ type Check = IncidentsTables['affected_checks'];
 /**
  * The incidents capability's tables: incidents, the approvals and sendings of their texts, and
  * the "was I affected?" challenges. The conditional statements (counting a try, using a code,
- * claiming a sending, meeting a deadline) stay single statements, so concurrent requests on any node see one winner.
+ * claiming a sending, meeting a deadline, approving a text) stay single statements, so concurrent requests on any node see one winner.
  * @example const repo = createIncidentsRepo(tablesOf(store.db)); await repo.getIncident('inc_…');
  */
 export function createIncidentsRepo(db: Kysely<IncidentsTables>) {
@@ -50,17 +50,37 @@ export function createIncidentsRepo(db: Kysely<IncidentsTables>) {
         .where('doc', '=', doc)
         .where('lang', '=', lang)
         .executeTakeFirst(),
-    /** Replaces the approval of one text with a new one (a new hash, approver and time). */
-    reapprove: (a: Approval) =>
-      db
+    /**
+     * Replaces the approval of one text with a new one (a new hash, approver and time), only if
+     * it is still `prior`, the approval the caller read, in one statement: of officers
+     * re-approving at once one does, and the others, false, read what is there now.
+     */
+    async reapprove(a: Approval, prior: Approval): Promise<boolean> {
+      const r = await db
         .updateTable('incident_approvals')
         .set({ text_sha256: a.text_sha256, approved_by: a.approved_by, approved_at: a.approved_at })
         .where('incident', '=', a.incident)
         .where('doc', '=', a.doc)
         .where('lang', '=', a.lang)
-        .execute(),
-    /** Stores the first approval of one text. */
-    insertApproval: (a: Approval) => db.insertInto('incident_approvals').values(a).execute(),
+        .where('text_sha256', '=', prior.text_sha256)
+        .where('approved_by', '=', prior.approved_by)
+        .where('approved_at', '=', prior.approved_at)
+        .executeTakeFirst();
+      return r.numUpdatedRows > 0n;
+    },
+    /**
+     * Stores the first approval of one text, in one statement; false if one is there already
+     * (another officer approved it meanwhile), which is left as it is.
+     */
+    async insertApproval(a: Approval): Promise<boolean> {
+      const r = await db
+        .insertInto('incident_approvals')
+        .values(a)
+        .onConflict((oc) => oc.columns(['incident', 'doc', 'lang']).doNothing())
+        .returning('incident')
+        .executeTakeFirst();
+      return r !== undefined;
+    },
 
     /** An incident's sendings of notices, oldest first. */
     sendsOf: (incident: string): Promise<Send[]> =>

@@ -132,21 +132,30 @@ export function createNoticeService(deps: {
       const { openedBy } = await deps.incidents.scope(id);
       if (openedBy === by)
         throw new Forbidden('the officer who opened the incident does not approve its texts: a second officer does');
-      const t = await text(id, doc, lang);
-      const h = hash(t);
-      const prior = await repo.approvalOf(id, doc, lang);
-      if (prior?.text_sha256 === h)
-        throw new Conflict(
-          `this ${doc} (${lang}) was already approved by ${prior.approved_by} at ${prior.approved_at}`,
-        );
-      const at = clock.now().toISOString();
-      const approval = { incident: id, doc, lang, text_sha256: h, approved_by: by, approved_at: at };
-      if (prior) await repo.reapprove(approval);
-      else await repo.insertApproval(approval);
-      await deps.audit.append([
-        { kind: 'incident', actor: by, result: 'text_approved', data: { incident: id, doc, lang, sha256: h } },
-      ]);
-      return { doc, lang, text: t, sha256: h, approvedBy: by, approvedAt: at };
+      // The approval is written only if the one read is still there (none, or the same row), in
+      // one statement: of officers approving at once one does, and the others read what it wrote:
+      // the same text approved meanwhile is a Conflict, as when approved before; another text
+      // (the incident changed meanwhile) is read again and re-approved. Each retry follows
+      // another officer's approval, so a few are enough.
+      for (let tries = 0; ; tries++) {
+        const t = await text(id, doc, lang);
+        const h = hash(t);
+        const prior = await repo.approvalOf(id, doc, lang);
+        if (prior?.text_sha256 === h)
+          throw new Conflict(
+            tries === 0
+              ? `this ${doc} (${lang}) was already approved by ${prior.approved_by} at ${prior.approved_at}`
+              : `this ${doc} (${lang}) was approved meanwhile by ${prior.approved_by} at ${prior.approved_at}`,
+          );
+        if (tries > 2) throw new Conflict(`the approval of this ${doc} (${lang}) changed meanwhile; try again`);
+        const at = clock.now().toISOString();
+        const approval = { incident: id, doc, lang, text_sha256: h, approved_by: by, approved_at: at };
+        if (!(prior ? await repo.reapprove(approval, prior) : await repo.insertApproval(approval))) continue;
+        await deps.audit.append([
+          { kind: 'incident', actor: by, result: 'text_approved', data: { incident: id, doc, lang, sha256: h } },
+        ]);
+        return { doc, lang, text: t, sha256: h, approvedBy: by, approvedAt: at };
+      }
     },
 
     /**
