@@ -6,12 +6,14 @@ import { Conflict } from '../lib/errors.ts';
 import { tablesOf } from '../store/db.ts';
 import { createIncidentsRepo } from './incidents.repo.ts';
 import { createIncidentService } from './incidents.service.ts';
+import { createNoticeService } from './notices.service.ts';
 import type { IncidentTable } from './incidents.tables.ts';
 
 // What the incidents repository decides once under concurrent calls, on both dialects: a
 // notice sending claimed by one officer, a "was I affected?" challenge's tries counted up to
 // their limit, its code used once, and each deadline of an incident met once, none lost when
-// several are met at once (a compare-and-set of the list). On PostgreSQL each call has a connection of its own
+// several are met at once (a compare-and-set of the list), and each text approved once when
+// several officers approve it at once. On PostgreSQL each call has a connection of its own
 // (test/race.ts), as on many nodes.
 
 const WIDTH = 24;
@@ -177,6 +179,77 @@ for (const d of DIALECTS) {
       );
       assert.equal(logged.length, 3, 'each meeting is logged once');
       await assert.rejects(incidents.meet(row.id, 0, 'staff:late'), Conflict);
+    });
+
+    test('officers approving one text at once: one approves it, the others are told it was approved meanwhile', async () => {
+      const logged: unknown[] = [];
+      const audit = {
+        append: async (entries: readonly unknown[]) => {
+          logged.push(...entries);
+          return [];
+        },
+      };
+      const clock = { now: () => new Date() };
+      const unused = () => Promise.reject(new Error('not used'));
+      const incidents = createIncidentService({
+        repo: repo(),
+        clock,
+        audit,
+        vault: { getMasked: unused },
+        dpo: 'dpo@example.com',
+      });
+      type Deps = Parameters<typeof createNoticeService>[0];
+      const notices = createNoticeService({
+        repo: repo(),
+        clock,
+        audit,
+        incidents,
+        vault: { getMasked: unused },
+        clear: {} as Deps['clear'], // approving decrypts nothing
+        sender: { send: unused },
+      });
+      const row = incident('inc_race_approve', 1);
+      await repo().insertIncident(row);
+      const approvals = () =>
+        r.db.selectFrom('incident_approvals').selectAll().where('incident', '=', row.id).execute();
+      const approveAtOnce = async () => {
+        const officers = Array.from({ length: WIDTH }, (_, i) => `staff:officer-${i}`);
+        const { settled, overlap } = await r.race(
+          officers.map((o) => () => notices.approve(row.id, 'report', 'en', o)),
+        );
+        const { values, errors } = outcomes(settled);
+        assert.equal(values.length, 1, `one approval: ${errors.filter((e) => !(e instanceof Conflict)).join('; ')}`);
+        overlapped(overlap);
+        const winner = values[0]!.approvedBy!;
+        assert.equal(errors.length, WIDTH - 1);
+        for (const e of errors)
+          assert.ok(
+            e instanceof Conflict &&
+              new RegExp(`(already approved|approved meanwhile) by ${winner} at `).test(e.message),
+            `${String(e)} (approved by ${winner})`,
+          );
+        const stored = await approvals();
+        assert.deepEqual(
+          stored.map((a) => [a.doc, a.lang, a.text_sha256, a.approved_by]),
+          [['report', 'en', values[0]!.sha256, winner]],
+          'one approval row, the winner’s, of the text as it reads',
+        );
+      };
+
+      // The first approval of the text.
+      await approveAtOnce();
+      assert.equal(logged.length, 1, 'the approval is logged once');
+      // The text changed since (here, its approval is of another hash): re-approved once too.
+      await r.db
+        .updateTable('incident_approvals')
+        .set({ text_sha256: 'an older text' })
+        .where('incident', '=', row.id)
+        .execute();
+      await approveAtOnce();
+      assert.equal(logged.length, 2, 'the re-approval is logged once');
+      // Afterwards, as before: the same text again is a Conflict that names who approved it.
+      await assert.rejects(notices.approve(row.id, 'report', 'en', 'staff:late'), /already approved by staff:officer-/);
+      assert.equal(logged.length, 2);
     });
   });
 }
