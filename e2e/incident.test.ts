@@ -113,6 +113,21 @@ describe('an incident from a traced leak', () => {
       assert.equal(met.status, 200, met.text);
       assert.ok(met.json.deadlines[0].met);
       assert.equal((await call('GET', '/v1/incidents', s.admin)).status, 401, 'an API key is not a privacy officer');
+      // Two other officers approving the report at once: one approves it, the other is told so (409, not 500).
+      const seconds = await Promise.all(
+        ['dpo-2', 'dpo-3'].map(
+          async (id) => (await call('POST', '/v1/staff', s.admin, { id, role: 'privacy' })).json.token,
+        ),
+      );
+      const both = await Promise.all(
+        seconds.map((t) => call('POST', `/v1/incidents/${inc.json.id}/documents/report/en/approve`, t)),
+      );
+      assert.deepEqual(both.map((x) => x.status).sort(), [200, 409], both.map((x) => x.text).join(' '));
+      const [won, lost] = both[0]!.status === 200 ? both : [both[1]!, both[0]!];
+      assert.match(
+        lost!.json.error.message,
+        new RegExp(`^this report \\(en\\) was (already approved|approved meanwhile) by ${won!.json.approvedBy} at `),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -65,6 +65,8 @@ export const operationsRoutes: FastifyPluginAsyncTypebox<{
         tags: ['incidents'],
         summary:
           'Approve the report or notice in one language, as it reads now (by an officer other than the one who opened the incident)',
+        description:
+          '409 when this text, as it reads now, is already approved: before, or meanwhile by another officer approving it at the same time (one of them approves it).',
         security,
         params: IncidentDocumentParams,
         response: { 200: IncidentDocument, ...errors },
