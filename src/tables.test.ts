@@ -37,6 +37,7 @@ const SHIPPED = [
   '0019_token_lifetimes',
   '0020_trace_quotas',
   '0021_checkpoint_chain',
+  '0022_trace_claims',
 ];
 
 test('the composed migrations keep the shipped names in order, the mixed ones split into parts', () => {

@@ -35,6 +35,7 @@ import * as store0018 from './store/migrations/0018_limits.ts';
 import * as access0019 from './access/migrations/0019_token_lifetimes.ts';
 import * as leaks0020 from './leaks/migrations/0020_trace_quotas.ts';
 import * as audit0021 from './audit/migrations/0021_checkpoint_chain.ts';
+import * as leaks0022 from './leaks/migrations/0022_trace_claims.ts';
 
 /**
  * Every table, as the whole application sees it: each capability's own tables (its
@@ -87,4 +88,5 @@ export const MIGRATIONS = composeMigrations([
   access0019,
   leaks0020,
   audit0021,
+  leaks0022,
 ]);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -50,6 +50,16 @@ function cleanName(name: string | undefined): string {
   return base.slice(0, 200) || 'upload';
 }
 
+/**
+ * How long a node's claim on a trace holds without renewal: a node that died (or stalled) that
+ * long is taken over by another. Renewed every RENEW_MS while tracing, so several renewals in a
+ * row may fail (a database hiccup) before the claim is lost.
+ */
+const LEASE_MS = 2 * 60_000;
+const RENEW_MS = 30_000;
+/** Past a lease's end before another node looks again (clocks of nodes differ a little). */
+const RETRY_MARGIN_MS = 1_000;
+
 /** Uploads one person may have streaming at once, per node. */
 const UPLOADS_IN_FLIGHT = 2;
 const HOUR_MS = 3_600_000;
@@ -58,7 +68,10 @@ const HOUR_MS = 3_600_000;
  * Leak investigations: a leaked file is uploaded (streamed to `<dir>/<id>.upload`, mode 0600,
  * with its SHA-256), traced in the background one file at a time with its progress visible,
  * and its report kept. A file acknowledged is never lost: investigations left queued or
- * half-traced by a stop are traced again at the next start. Uploads are bounded per person:
+ * half-traced by a stop are traced again at the next start. Each is traced by one node at a
+ * time: claimed first (a lease of LEASE_MS, renewed while tracing), looked at again by the
+ * others when that lease ends, and a node whose claim was taken over writes nothing more of it
+ * (no audit entry, no result: fenced by its node id in every write). Uploads are bounded per person:
  * at most `quotaBytes` held at once (a counter row per uploader, changed by one conditional
  * statement in the transaction that records the upload, so concurrent uploads on any number
  * of nodes cannot pass it together) and two streaming at once per node; a traced file is kept
@@ -89,6 +102,10 @@ export function createInvestigationService(deps: {
   let closed = false;
   const quota = deps.quotaBytes ?? Number.MAX_SAFE_INTEGER;
   const inFlight = new Map<string, number>();
+  /** This service's id in the claims it takes (random: two services, even in one process, are two nodes). */
+  const node = randomUUID();
+  /** Traces another node holds, each to be looked at again when its lease ends. */
+  const retries = new Map<string, NodeJS.Timeout>();
   let purgeTimer: NodeJS.Timeout | undefined;
 
   const overQuota = (h: number) =>
@@ -116,7 +133,7 @@ export function createInvestigationService(deps: {
     return n;
   }
 
-  const view = (r: LeakTraceTable): Investigation => {
+  const view = (r: Omit<LeakTraceTable, 'claimed_by' | 'lease_until'>): Investigation => {
     const l = live.get(r.id);
     const report = r.report ? (JSON.parse(r.report) as TraceReport) : undefined;
     return {
@@ -141,10 +158,73 @@ export function createInvestigationService(deps: {
     return r;
   }
 
+  /** Queues `id` again once its current lease has ended, unless closed by then. */
+  function retryAfterLease(id: string, leaseUntil: string | null): void {
+    if (closed || retries.has(id)) return;
+    const wait = leaseUntil ? Date.parse(leaseUntil) - deps.clock.now().getTime() : 0;
+    const t = setTimeout(
+      () => {
+        retries.delete(id);
+        if (closed) return;
+        queue.push(id);
+        kick();
+      },
+      Math.min(Math.max(wait, 0), LEASE_MS) + RETRY_MARGIN_MS,
+    );
+    t.unref();
+    retries.set(id, t);
+  }
+
   async function traceOne(id: string): Promise<void> {
     const r = await repo.getTrace(id);
     if (!r || (r.status !== 'queued' && r.status !== 'tracing')) return;
-    await repo.markTracing(id);
+    const leaseEnd = () => new Date(deps.clock.now().getTime() + LEASE_MS).toISOString();
+    // Claimed first, in one statement: of several nodes (or a restarted one and the node that
+    // still traces) one traces the file; the others look again when the winner's lease ends,
+    // so a trace whose node died is taken over rather than left half-done until a restart.
+    if (!(await repo.claimTrace(id, node, deps.clock.now().toISOString(), leaseEnd()))) {
+      const now = await repo.getTrace(id);
+      if (now?.status === 'tracing') retryAfterLease(id, now.lease_until);
+      return;
+    }
+    const lost = new AbortController();
+    /** Extends the claim; a refusal means another node took the trace over, and this one stops writing. */
+    const renew = async () => {
+      if (lost.signal.aborted) return;
+      if (!(await repo.renewClaim(id, node, leaseEnd())))
+        lost.abort(new Error('another node took this trace over when its lease ended'));
+    };
+    // Renewals run one after another (the timer's and those before each audit write).
+    let renewing: Promise<void> = Promise.resolve();
+    const renewNow = () => {
+      const p = renewing.then(renew);
+      renewing = p.catch(() => undefined);
+      return p;
+    };
+    const timer = setInterval(
+      () =>
+        // Not fatal: the next renewal tries again, and the lease outlasts several missed ones.
+        void renewNow().catch((err: unknown) =>
+          deps.log.warn({ err, investigation: id }, 'leaks: trace claim not renewed'),
+        ),
+      RENEW_MS,
+    );
+    timer.unref();
+    const lostClaim = () =>
+      deps.log.warn(
+        { investigation: id },
+        'leaks: another node took this trace over (this node held it past its lease); this node writes nothing more of it',
+      );
+    /** Writes the end only while the claim is still this node's: else the successor's result stands. */
+    const finish = async (
+      end:
+        | { status: 'done'; report: string; finished_at: string }
+        | { status: 'failed'; error: string; finished_at: string },
+    ): Promise<boolean> => {
+      if (!lost.signal.aborted && (await repo.finishTrace(id, node, end))) return true;
+      lostClaim();
+      return false;
+    };
     live.set(id, { progress: 0, rows: 0 });
     try {
       const role = await deps.roleOf?.(r.uploaded_by).catch(() => undefined);
@@ -153,25 +233,31 @@ export function createInvestigationService(deps: {
         role,
         investigation: id,
         onProgress: (progress, rows) => live.set(id, { progress, rows }),
+        signal: lost.signal,
+        // Confirmed just before each audit write, so a node that lost the claim writes no entry.
+        beforeWrite: renewNow,
       });
-      await repo.finishTrace(id, {
+      const wrote = await finish({
         status: 'done',
         report: JSON.stringify(report),
         finished_at: deps.clock.now().toISOString(),
       });
-      deps.log.info(
-        { investigation: id, rows: report.rowsRead, affected: report.affected.length },
-        'leaks: investigation traced',
-      );
+      if (wrote)
+        deps.log.info(
+          { investigation: id, rows: report.rowsRead, affected: report.affected.length },
+          'leaks: investigation traced',
+        );
     } catch (e) {
+      if (lost.signal.aborted) return lostClaim();
       // The reader's errors say what is wrong with the file, never what is in it.
       const message =
         e instanceof InvalidInput
           ? e.message.replace(fileOf(id), r.name)
           : 'the file could not be traced (see the server log)';
       if (!(e instanceof InvalidInput)) deps.log.error({ err: e, investigation: id }, 'leaks: investigation failed');
-      await repo.finishTrace(id, { status: 'failed', error: message, finished_at: deps.clock.now().toISOString() });
+      await finish({ status: 'failed', error: message, finished_at: deps.clock.now().toISOString() });
     } finally {
+      clearInterval(timer);
       live.delete(id);
     }
   }
@@ -289,6 +375,8 @@ export function createInvestigationService(deps: {
         uploaded_at: now,
         finished_at: null,
         purged_at: null,
+        claimed_by: null,
+        lease_until: null,
       };
       // The quota is taken and the upload recorded in one transaction: of concurrent uploads
       // (on any node) only those that fit pass; a refused one leaves no row and no file.
@@ -361,6 +449,8 @@ export function createInvestigationService(deps: {
     async close(): Promise<void> {
       closed = true;
       if (purgeTimer) clearInterval(purgeTimer);
+      for (const t of retries.values()) clearTimeout(t);
+      retries.clear();
       await running;
     },
   };

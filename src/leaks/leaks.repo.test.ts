@@ -8,7 +8,9 @@ import type { LeakTraceTable } from './leaks.tables.ts';
 
 // What the leaks repository decides under concurrent calls, on both dialects: the upload
 // quota (taken by one conditional upsert in the upload's transaction) and giving an upload's
-// bytes back exactly once, whether its file is purged, its record deleted, or both at once.
+// bytes back exactly once, whether its file is purged, its record deleted, or both at once;
+// and the claim on a trace (one node at a time, a stale lease taken over once, the old
+// holder fenced off).
 // On PostgreSQL each call has a connection of its own (test/race.ts), as on many nodes.
 
 const WIDTH = 24;
@@ -25,7 +27,13 @@ const upload = (uploader: string, bytes: number, status = 'queued'): LeakTraceTa
   purged_at: null,
   uploaded_at: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
   finished_at: null,
+  claimed_by: null,
+  lease_until: null,
 });
+/** Times for claims: a lease taken at T0 for two minutes, and a moment after it ended. */
+const T0 = '2026-03-01T10:00:00.000Z';
+const LEASED = '2026-03-01T10:02:00.000Z';
+const LATER = '2026-03-01T10:05:00.000Z';
 
 for (const d of DIALECTS) {
   describe(`the leaks repository under concurrent calls, on ${d.name}`, () => {
@@ -122,6 +130,76 @@ for (const d of DIALECTS) {
       const took = outcomes((await r.race(again.map((row) => () => repo().recordUpload(row, 1000)))).settled);
       assert.equal(took.values.filter(Boolean).length, 1);
       assert.equal(await repo().heldBy(who), 1000);
+    });
+
+    test('of many nodes claiming one queued trace at once, exactly one wins and holds it', async () => {
+      const row = upload('staff:claim', 10);
+      assert.ok(await repo().recordUpload(row, 10_000));
+      const owners = Array.from({ length: WIDTH }, (_, i) => `node-${i}`);
+      const { settled, overlap } = await r.race(owners.map((o) => () => repo().claimTrace(row.id, o, T0, LEASED)));
+      const { values, errors } = outcomes(settled);
+      assert.deepEqual(errors, []);
+      assert.equal(values.filter(Boolean).length, 1, 'one claim wins');
+      overlapped(overlap);
+      const t = await repo().getTrace(row.id);
+      assert.equal(t?.status, 'tracing');
+      assert.equal(t?.claimed_by, owners[values.indexOf(true)]);
+      assert.equal(t?.lease_until, LEASED);
+      // While the lease holds, nobody else can claim it, even the same moment again.
+      const again = await r.race(owners.map((o) => () => repo().claimTrace(row.id, o, T0, LEASED)));
+      assert.deepEqual(outcomes(again.settled).values.filter(Boolean), []);
+    });
+
+    test('a stale claim (its lease ended), or one left by a version without leases, is taken over by exactly one node', async () => {
+      const stale = upload('staff:claim', 10);
+      const unleased = upload('staff:claim', 10, 'tracing');
+      for (const row of [stale, unleased]) assert.ok(await repo().recordUpload(row, 10_000));
+      assert.ok(await repo().claimTrace(stale.id, 'node-dead', T0, LEASED));
+      for (const row of [stale, unleased]) {
+        const owners = Array.from({ length: WIDTH }, (_, i) => `node-${row.id}-${i}`);
+        const until = '2026-03-01T10:07:00.000Z';
+        const { settled, overlap } = await r.race(owners.map((o) => () => repo().claimTrace(row.id, o, LATER, until)));
+        const { values, errors } = outcomes(settled);
+        assert.deepEqual(errors, []);
+        assert.equal(values.filter(Boolean).length, 1, `one takeover of ${row.id}`);
+        overlapped(overlap);
+        const t = await repo().getTrace(row.id);
+        assert.equal(t?.claimed_by, owners[values.indexOf(true)]);
+        assert.equal(t?.lease_until, until);
+      }
+    });
+
+    test('after a takeover the old holder can neither renew nor finish, and the row keeps the new holder’s result', async () => {
+      const row = upload('staff:claim', 10);
+      assert.ok(await repo().recordUpload(row, 10_000));
+      assert.ok(await repo().claimTrace(row.id, 'node-old', T0, LEASED));
+      assert.ok(await repo().renewClaim(row.id, 'node-old', LEASED), 'renewed while its own');
+      assert.ok(await repo().claimTrace(row.id, 'node-new', LATER, '2026-03-01T10:07:00.000Z'));
+      assert.equal(await repo().renewClaim(row.id, 'node-old', '2026-03-01T10:09:00.000Z'), false);
+      assert.ok(await repo().renewClaim(row.id, 'node-new', '2026-03-01T10:08:00.000Z'));
+      // Both finish at once, several times over: only the new holder's one end is written.
+      const end = (who: string) => ({ status: 'done' as const, report: `{"by":"${who}"}`, finished_at: LATER });
+      const calls = Array.from(
+        { length: WIDTH },
+        (_, i) => () =>
+          i % 2
+            ? repo().finishTrace(row.id, 'node-old', end('old'))
+            : repo().finishTrace(row.id, 'node-new', end('new')),
+      );
+      const { settled, overlap } = await r.race(calls);
+      const { values, errors } = outcomes(settled);
+      assert.deepEqual(errors, []);
+      overlapped(overlap);
+      assert.equal(values.filter(Boolean).length, 1, 'one end written');
+      assert.equal(values.findIndex(Boolean) % 2, 0, 'by the new holder');
+      const failed = { status: 'failed' as const, error: 'late', finished_at: LATER };
+      assert.equal(await repo().finishTrace(row.id, 'node-old', failed), false);
+      assert.equal(await repo().renewClaim(row.id, 'node-old', '2026-03-01T10:09:00.000Z'), false);
+      const t = await repo().getTrace(row.id);
+      assert.equal(t?.status, 'done');
+      assert.equal(t?.report, '{"by":"new"}');
+      assert.equal(t?.error, null);
+      assert.equal(t?.claimed_by, 'node-new');
     });
   });
 }

@@ -1,11 +1,15 @@
 import { sql, type Kysely } from 'kysely';
 import type { LeaksTables, LeakTraceTable } from './leaks.tables.ts';
 
+const updated = (r: { numUpdatedRows: bigint }) => r.numUpdatedRows > 0n;
+
 /**
  * The leaks capability's tables: uploaded files being traced (`leak_traces`) and the bytes
  * each uploader holds (`trace_quotas`). Taking quota and recording an upload, and giving the
  * bytes back when a file is purged or deleted, are each one transaction; the quota is taken
  * by one conditional statement, so concurrent uploads on any number of nodes cannot pass it.
+ * A trace is claimed, renewed and finished by one conditional statement each (a node id and a
+ * lease), so of many nodes one traces it, and one whose lease was taken over writes nothing.
  * @example const repo = createLeaksRepo(tablesOf(store.db)); await repo.heldBy('staff:u-1');
  */
 export function createLeaksRepo(db: Kysely<LeaksTables>) {
@@ -56,16 +60,63 @@ export function createLeaksRepo(db: Kysely<LeaksTables>) {
         .where('uploaded_at', '<', before)
         .execute(),
 
-    /** Marks an investigation as being traced. */
-    markTracing: (id: string) =>
-      db.updateTable('leak_traces').set({ status: 'tracing' }).where('id', '=', id).execute(),
-    /** Records an investigation's end: done with its report, or failed with its error. */
-    finishTrace: (
+    /**
+     * Claims an investigation for `owner` until `until`, in one statement: a queued one, or one
+     * being traced whose lease ended before `now` (its node died or stalled) or that has no lease
+     * (left by a version without claims). Of many nodes at once one wins; true when this one did.
+     */
+    async claimTrace(id: string, owner: string, now: string, until: string): Promise<boolean> {
+      return updated(
+        await db
+          .updateTable('leak_traces')
+          .set({ status: 'tracing', claimed_by: owner, lease_until: until })
+          .where('id', '=', id)
+          .where((eb) =>
+            eb.or([
+              eb('status', '=', 'queued'),
+              eb.and([
+                eb('status', '=', 'tracing'),
+                eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]),
+              ]),
+            ]),
+          )
+          .executeTakeFirst(),
+      );
+    },
+    /** Extends `owner`'s claim to `until`; false (nothing written) once the claim is no longer its. */
+    async renewClaim(id: string, owner: string, until: string): Promise<boolean> {
+      return updated(
+        await db
+          .updateTable('leak_traces')
+          .set({ lease_until: until })
+          .where('id', '=', id)
+          .where('status', '=', 'tracing')
+          .where('claimed_by', '=', owner)
+          .executeTakeFirst(),
+      );
+    },
+    /**
+     * Records an investigation's end, done with its report or failed with its error, only while
+     * `owner` still holds its claim (fencing: a node whose lease another node took over cannot
+     * overwrite the successor's result). False, with nothing written, when it no longer does.
+     */
+    async finishTrace(
       id: string,
+      owner: string,
       end:
         | { status: 'done'; report: string; finished_at: string }
         | { status: 'failed'; error: string; finished_at: string },
-    ) => db.updateTable('leak_traces').set(end).where('id', '=', id).execute(),
+    ): Promise<boolean> {
+      return updated(
+        await db
+          .updateTable('leak_traces')
+          .set({ ...end, lease_until: null })
+          .where('id', '=', id)
+          .where('status', '=', 'tracing')
+          .where('claimed_by', '=', owner)
+          .executeTakeFirst(),
+      );
+    },
 
     /**
      * Takes `bytes` of `uploader`'s quota (at most `quota` held) and records the upload, in one

@@ -25,4 +25,8 @@ export interface LeakTraceTable {
   purged_at: string | null;
   uploaded_at: string;
   finished_at: string | null;
+  /** The node tracing it (random per service instance), while or since it held the claim. */
+  claimed_by: string | null;
+  /** When that node's claim ends unless renewed: after it, another node may take the trace over. */
+  lease_until: string | null;
 }

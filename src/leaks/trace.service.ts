@@ -220,6 +220,10 @@ export function createTraceService(deps: {
         role?: string | undefined;
         investigation?: string | undefined;
         onProgress?: (fraction: number, rows: number) => void;
+        /** Stops the trace, rejecting with the signal's reason: checked after each batch and before each audit write. */
+        signal?: AbortSignal;
+        /** Awaited before each write to the audit log (a caller confirming it may still write: it aborts `signal` if not). */
+        beforeWrite?: () => Promise<void>;
       } = {},
     ): Promise<TraceReport> {
       const file: LeakFile = await openLeak(path);
@@ -296,6 +300,7 @@ export function createTraceService(deps: {
           if (ms !== undefined) stamped.push({ tokens: [...new Set(rowTokens)], ms });
         }
         rowsRead += batch.length;
+        opts.signal?.throwIfAborted();
         opts.onProgress?.(file.bytes ? Math.min(1, file.stats.bytesRead / file.bytes) : 1, rowsRead);
       };
 
@@ -368,6 +373,12 @@ export function createTraceService(deps: {
         canaryHits,
       };
       const actor = opts.actor ?? 'system';
+      // Nothing is written once the caller may no longer write (another node took the trace over).
+      const mayWrite = async () => {
+        await opts.beforeWrite?.();
+        opts.signal?.throwIfAborted();
+      };
+      await mayWrite();
       await deps.audit.append([
         {
           kind: 'trace',
@@ -387,6 +398,7 @@ export function createTraceService(deps: {
       // transaction each, awaited in turn so a trace of millions holds no more than one in memory.
       const role = opts.role ?? (actor.includes(':') ? actor.slice(0, actor.indexOf(':')) : actor);
       for (let i = 0; i < leaked.length; i += TRACE_ENTRIES_PER_APPEND) {
+        await mayWrite();
         await deps.audit.append(
           leaked.slice(i, i + TRACE_ENTRIES_PER_APPEND).map((subject) => ({
             kind: 'trace',
