@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serverOn } from '../test/dialects.ts';
+import { serverOn, callerOf } from '../test/dialects.ts';
 import { enrollOverHttp } from '../test/devices.ts';
 
 /**
@@ -11,15 +11,7 @@ import { enrollOverHttp } from '../test/devices.ts';
  */
 describe('separation of duties', () => {
   const s = serverOn();
-  const call = async (method: string, path: string, body?: unknown, token = s.admin) => {
-    const r = await fetch(`${s.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await r.text();
-    return { status: r.status, json: text ? JSON.parse(text) : undefined };
-  };
+  const call = callerOf(s);
   const staff = async (id: string, role: string) =>
     (await call('POST', '/v1/staff', { id, role })).json.token as string;
   const w = { reviewer: '', customer: '', reviewer2: '' };

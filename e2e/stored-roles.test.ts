@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { STAFF_ROLES } from '../src/access/roles.ts';
-import { serverOn } from '../test/dialects.ts';
+import { serverOn, callerOf } from '../test/dialects.ts';
 
 /**
  * The API publishes a staff member's role as the closed set STAFF_ROLES, in requests and in
@@ -11,15 +11,7 @@ import { serverOn } from '../test/dialects.ts';
  */
 describe('roles: a closed set in the API, older stored roles flagged', () => {
   const s = serverOn();
-  const call = async (method: string, path: string, body?: unknown, token = s.admin) => {
-    const r = await fetch(`${s.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await r.text();
-    return { status: r.status, json: text ? JSON.parse(text) : undefined };
-  };
+  const call = callerOf(s);
 
   test('the document lists the roles and scopes in the staff and API-key schemas', async () => {
     const doc = (await (await fetch(`${s.url}/docs/json`)).json()) as { paths: Record<string, any> };

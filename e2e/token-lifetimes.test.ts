@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeEntry } from '../src/audit/entry.ts';
-import { serverOn } from '../test/dialects.ts';
+import { serverOn, callerOf } from '../test/dialects.ts';
 import { main } from '../src/cli/main.ts';
 
 /**
@@ -15,15 +15,7 @@ describe('tokens that expire, rotate and are revoked', () => {
     { CLOAK_STAFF_TOKEN_HOURS: '8', CLOAK_API_KEY_DAYS: '30' },
     { clock: { now: () => new Date(Date.now() + offset) } },
   );
-  const call = async (method: string, path: string, body?: unknown, token = s.admin) => {
-    const r = await fetch(`${s.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await r.text();
-    return { status: r.status, json: text ? JSON.parse(text) : undefined };
-  };
+  const call = callerOf(s);
   const entries = async () =>
     (await s.app.auditRepo.entries(0, Number.MAX_SAFE_INTEGER)).map((e) => decodeEntry(e.body)!);
   const HOUR = 3_600_000;

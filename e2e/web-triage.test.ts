@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { KeyObject } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { decodeEntry } from '../src/audit/entry.ts';
-import { serverOn } from '../test/dialects.ts';
+import { serverOn, callerOf } from '../test/dialects.ts';
 import { enrollOverHttp, signedDeviceCall } from '../test/devices.ts';
 import { axeViolations, browserOn, pageErrors, signIn } from '../test/browser.ts';
 
@@ -21,15 +21,7 @@ describe('triage: alert queue, entity page, cases', () => {
   let offset = 0;
   const s = serverOn({}, { clock: { now: () => new Date(Date.now() + offset) } });
   const b = browserOn();
-  const call = async (method: string, path: string, body?: unknown, token = s.admin) => {
-    const r = await fetch(`${s.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await r.text();
-    return { status: r.status, json: text ? JSON.parse(text) : undefined };
-  };
+  const call = callerOf(s);
   const enroll = (station: string, build: string) => enrollOverHttp(s.url, s.admin, station, build);
   const device = (d: { id: string; key: KeyObject }, method: string, path: string, body?: unknown) =>
     signedDeviceCall(s.url, d, method, path, body);

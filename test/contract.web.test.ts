@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import ts from 'typescript';
+import { resolveSpecifier } from './layers.ts';
 
 // The dashboard reads every answer of the API through `api<T>(…)` (web/src/api.ts). T must be
 // the contract's own type (src/api/contract/), or a view of it (Pick, Omit, Partial, an array,
@@ -22,13 +23,6 @@ const parse = (f: File) =>
     true,
     f.path.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
   );
-
-/** The file a relative specifier names (`.ts`, `.tsx` or a folder's index.ts), from the repository's root. */
-function resolve(from: string, spec: string, has: (p: string) => boolean): string | undefined {
-  if (!spec.startsWith('.')) return undefined;
-  const base = posix.normalize(posix.join(posix.dirname(from), spec));
-  return [base, `${base}.ts`, `${base}.tsx`, `${base}/index.ts`].find(has);
-}
 
 /**
  * Where a name used in `file` comes from: the contract (true), or not (a message naming why).
@@ -52,7 +46,7 @@ function fromContract(files: Map<string, File>, path: string, name: string, seen
       continue;
     for (const el of clause.elements)
       if (el.name.text === name) {
-        const to = resolve(path, spec.text, (p) => files.has(p) || existsSync(p));
+        const to = resolveSpecifier(path, spec.text, (p) => files.has(p) || existsSync(p));
         if (!to) return `${name} comes from the package ${spec.text}, not the contract`;
         return fromContract(files, to, (el.propertyName ?? el.name).text, seen);
       }

@@ -164,3 +164,22 @@ export function serverOnDb(
   });
   return h;
 }
+
+/** An answer of the API as the tests read it: its status and its JSON body (undefined when empty). */
+export type Called = { status: number; json: any };
+
+/**
+ * A JSON caller of the server `s`: method, path, body, and a token (the first admin key unless given).
+ * @example const call = callerOf(s); const r = await call('POST', '/v1/staff', { id: 'u-1', role: 'support' });
+ */
+export function callerOf(s: TestServer) {
+  return async (method: string, path: string, body?: unknown, token = s.admin): Promise<Called> => {
+    const r = await fetch(`${s.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await r.text();
+    return { status: r.status, json: text ? JSON.parse(text) : undefined };
+  };
+}

@@ -10,7 +10,7 @@ import { randomId } from '../lib/crypto.ts';
 import { Conflict, InvalidInput, NotFound, RateLimited } from '../lib/errors.ts';
 import type { Logger } from '../lib/log.ts';
 import type { LeakTraceTable } from './leaks.tables.ts';
-import type { LeaksRepo } from './leaks.repo.ts';
+import type { LeaksRepo, TraceEnd } from './leaks.repo.ts';
 import type { Incident, IncidentService } from '../incidents/incidents.service.ts';
 import type { TraceReport, TraceService } from './trace.service.ts';
 
@@ -216,11 +216,7 @@ export function createInvestigationService(deps: {
         'leaks: another node took this trace over (this node held it past its lease); this node writes nothing more of it',
       );
     /** Writes the end only while the claim is still this node's: else the successor's result stands. */
-    const finish = async (
-      end:
-        | { status: 'done'; report: string; finished_at: string }
-        | { status: 'failed'; error: string; finished_at: string },
-    ): Promise<boolean> => {
+    const finish = async (end: TraceEnd): Promise<boolean> => {
       if (!lost.signal.aborted && (await repo.finishTrace(id, node, end))) return true;
       lostClaim();
       return false;

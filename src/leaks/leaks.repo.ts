@@ -1,6 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { LeaksTables, LeakTraceTable } from './leaks.tables.ts';
 
+/** How a trace ended: done with its report, or failed with its error. */
+export type TraceEnd =
+  { status: 'done'; report: string; finished_at: string } | { status: 'failed'; error: string; finished_at: string };
+
 const updated = (r: { numUpdatedRows: bigint }) => r.numUpdatedRows > 0n;
 
 /**
@@ -100,13 +104,7 @@ export function createLeaksRepo(db: Kysely<LeaksTables>) {
      * `owner` still holds its claim (fencing: a node whose lease another node took over cannot
      * overwrite the successor's result). False, with nothing written, when it no longer does.
      */
-    async finishTrace(
-      id: string,
-      owner: string,
-      end:
-        | { status: 'done'; report: string; finished_at: string }
-        | { status: 'failed'; error: string; finished_at: string },
-    ): Promise<boolean> {
+    async finishTrace(id: string, owner: string, end: TraceEnd): Promise<boolean> {
       return updated(
         await db
           .updateTable('leak_traces')
