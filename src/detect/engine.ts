@@ -82,9 +82,17 @@ const CONTACT_KEEP = 14 * DAY;
 /** Parcel, ticket and review state is kept this long after its last use. */
 const KEEP = 10 * DAY;
 const MAX_EVIDENCE = 12;
+/** Unexplained reads of one station's parcels each of three devices elsewhere needs for `many-devices-one-station`. */
+const CONVERGE_READS = 1;
 /** Poisson tails past which a count of unexplained accesses is an alert (medium, high). */
 const P_MEDIUM = 1e-6;
 const P_HIGH = 1e-10;
+/**
+ * The lowest rate of unexplained accesses assumed for anyone: one in a thousand. A role whose
+ * work is almost always explained (couriers read what they were assigned) is held to that,
+ * not to the looser rate of roles that read by place.
+ */
+const RATE_FLOOR = 0.001;
 /** The week-long tail past which slow accumulation is an alert. */
 const P_SLOW = 1e-9;
 
@@ -188,6 +196,8 @@ const split = (actor: string): readonly [string, string] => {
 const bare = (actor: string) => split(actor)[1];
 const kindOf = (actor: string) => split(actor)[0];
 const DIRECT: ReadonlySet<string> = new Set(DIRECT_TEMPLATES);
+/** The suffix of a role's key for what explains its reveals (learned apart from its reads). */
+const REVEALS = '#reveal';
 /** What a person's own work explains a read by (a borrowed account reads by the team's or the place's). */
 const OWN_WORK: ReadonlySet<string> = new Set(['ticket', 'past-ticket', 'assignment', 'earlier-contact', 'own-scan']);
 /** The rules that judge a day's unexplained accesses (the week-long rule is for what they missed). */
@@ -494,8 +504,9 @@ export function createEngine(opts: EngineOptions = {}) {
     }
     // Where the actor has been working today: most of their last reads went to this station.
     // People are posted to another station for a day; a device stays where it is enrolled.
+    // At their own station that is what own-station says (learned for the role or not).
     const as = kind === 'staff' ? actors.get(actor) : undefined;
-    if (p?.dest && as && focusedOn(as, p.dest)) out.push('focus');
+    if (p?.dest && as && p.dest !== st && focusedOn(as, p.dest)) out.push('focus');
     // A stream that began mid-flight (scans of parcels it was never told of) has a gap behind it:
     // until that passes, a parcel or customer it never heard of may predate it, and is not held
     // against anyone. A stream that saw every parcel created (a fresh Cloak) has no such gap.
@@ -509,6 +520,15 @@ export function createEngine(opts: EngineOptions = {}) {
     return s.recent.length >= 10 && (s.recentCount.get(station) ?? 0) >= 0.4 * s.recent.length;
   }
 
+  /**
+   * What a template explains is learned per role and per kind of access: a courier's
+   * colleagues reading their station's parcels says nothing about showing a customer's phone
+   * in clear, so reveals learn apart from reads (`courier#reveal`).
+   */
+  function learnKey(role: string, type: string): string {
+    return type === 'reveal' ? `${role}${REVEALS}` : role;
+  }
+
   function explainedBy(role: string, covered: readonly Template[]): boolean {
     // Focus (a station whose parcels fill most of a person's recent reads) is a day's posting,
     // for any role: harvesting spreads over stations, covering for a colleague does not.
@@ -520,7 +540,7 @@ export function createEngine(opts: EngineOptions = {}) {
   /** An actor's expected unexplained rate: their own past, shrunk toward their role's (a newcomer starts on the role's). */
   function expectedRate(s: ActorState, role: string): number {
     const r = roleRate.get(role) ?? (role.startsWith('device:') ? 0.01 : 0.3);
-    return Math.min(0.9, Math.max(0.005, (s.past.u + 20 * r) / (s.past.n + 20)));
+    return Math.min(0.9, Math.max(RATE_FLOOR, (s.past.u + 20 * r) / (s.past.n + 20)));
   }
 
   function slide(s: ActorState): void {
@@ -650,7 +670,7 @@ export function createEngine(opts: EngineOptions = {}) {
       customer: v.customer,
       templates: v.covered,
     });
-    learner.observe(role, actor, v.covered, now);
+    learner.observe(learnKey(role, v.e.type), actor, v.covered, now);
     slide(s);
     s.win.push(now);
     takeover(out, actor, s, v.e, v.covered, role);
@@ -703,8 +723,10 @@ export function createEngine(opts: EngineOptions = {}) {
       if (!v.explained) s.revealTotals.u++;
     }
     if (v.explained) {
+      // Only the person's own work makes a contact that explains a call back: a read that only
+      // a place explained must not vouch for the reveal that follows it.
       const cust = v.customer ?? (v.parcel ? parcels.get(v.parcel)?.customer : undefined);
-      if (cust) put(customer(cust).contacts, actor, now);
+      if (cust && v.covered.some((t) => DIRECT.has(t))) put(customer(cust).contacts, actor, now);
       return;
     }
     bucket[1]++;
@@ -745,7 +767,9 @@ export function createEngine(opts: EngineOptions = {}) {
   /**
    * Spread thin: several devices at other stations each reading a few parcels bound for one
    * station that none of them handles. No device stands out against its own volume; the sum
-   * does. Three or more devices with two or more such reads each in 24 hours.
+   * does. Three or more devices with such a read each in 24 hours: an unexplained read of
+   * another station's parcel is rare for a device (below one in ten thousand of their reads
+   * on both evaluation generators), and three devices at once rarer still.
    */
   function converge(out: Alert[], actor: string, station: string, e: Evidence): void {
     const list = converging.get(station) ?? converging.set(station, []).get(station)!;
@@ -753,8 +777,8 @@ export function createEngine(opts: EngineOptions = {}) {
     list.push({ t: now, device: actor, e });
     const per = new Map<string, number>();
     for (const x of list) per.set(x.device, (per.get(x.device) ?? 0) + 1);
-    const many = [...per].filter(([, n]) => n >= 2);
-    if (many.length < 3 || (per.get(actor) ?? 0) < 2) return;
+    const many = [...per].filter(([, n]) => n >= CONVERGE_READS);
+    if (many.length < 3 || (per.get(actor) ?? 0) < CONVERGE_READS) return;
     const total = many.reduce((a, [, n]) => a + n, 0);
     for (const [device] of many) {
       const mine = list.filter((x) => x.device === device).map((x) => x.e);
@@ -1082,25 +1106,19 @@ export function createEngine(opts: EngineOptions = {}) {
     };
     if (e.result === 'break_glass') {
       const covered = templates(e.actor, undefined, e.customer, at, e.ticket);
-      opts.onAccess?.({
-        actor: e.actor,
-        at: e.at,
-        explained: explainedBy(roleOf(e.actor), covered),
-        shown: true,
-        customer: e.customer,
-        templates: covered,
-      });
-      work.breakGlass(out, e.actor, e.customer, ev, explainedBy(roleOf(e.actor), covered));
+      const explained = explainedBy(learnKey(roleOf(e.actor), 'reveal'), covered);
+      opts.onAccess?.({ actor: e.actor, at: e.at, explained, shown: true, customer: e.customer, templates: covered });
+      work.breakGlass(out, e.actor, e.customer, ev, explained);
       return;
     }
     const judge = (o: Alert[]) => {
       const covered = templates(e.actor, undefined, e.customer, at, e.ticket);
-      const explained = explainedBy(roleOf(e.actor), covered);
+      const explained = explainedBy(learnKey(roleOf(e.actor), 'reveal'), covered);
       judged(o, e.actor, { explained, shown: e.result !== 'denied', customer: e.customer, covered, e: ev });
       work.revealJudged(o, e.actor, e.customer, ev, explained);
     };
     const covered = templates(e.actor, undefined, e.customer, at, e.ticket);
-    if (explainedBy(roleOf(e.actor), covered)) judge(out);
+    if (explainedBy(learnKey(roleOf(e.actor), 'reveal'), covered)) judge(out);
     else {
       work.revealUnexplained(out, e.actor, e.customer, ev);
       pending.push({ due: now + grace, run: (o) => ((eventAt = e.at), judge(o)) });
@@ -1136,22 +1154,35 @@ export function createEngine(opts: EngineOptions = {}) {
     const before = new Map<string, ReadonlySet<string>>();
     for (const a of actors.keys()) {
       const role = roleOf(a);
-      if (!before.has(role)) before.set(role, learner.learned(role));
+      for (const key of [role, learnKey(role, 'reveal')]) if (!before.has(key)) before.set(key, learner.learned(key));
     }
-    learner.relearn();
+    learner.relearn((a) => {
+      for (const x of actors.get(a)?.alerted.values() ?? []) if (!x.downgraded && now - x.t < 3 * DAY) return true;
+      return false;
+    });
     // A template newly learned for a role explains, after the fact, what that role's actors
-    // did under it in the last two days (a cold start's reads of the region, say).
+    // did under it in the last two days (a cold start's reads of the region, say), for the
+    // kind of access it was learned for.
     const fresh = new Map<string, string[]>();
-    for (const [role, old] of before) {
-      const added = [...learner.learned(role)].filter((t) => !old.has(t));
-      if (added.length > 0) fresh.set(role, added);
+    for (const [key, old] of before) {
+      const added = [...learner.learned(key)].filter((t) => !old.has(t));
+      if (added.length > 0) fresh.set(key, added);
     }
     if (fresh.size > 0)
       for (const a of actors.keys()) {
-        const added = fresh.get(roleOf(a));
-        if (!added) continue;
+        const role = roleOf(a);
+        const onReads = fresh.get(role) ?? [];
+        const onReveals = fresh.get(learnKey(role, 'reveal')) ?? [];
+        const added = [...new Set([...onReads, ...onReveals])];
+        if (added.length === 0) continue;
         const reason = `this role's normal work was learned to cover it (${added.join(', ')})`;
-        explainLate(out, a, (u) => u.covered.some((t) => added.includes(t)), reason, 2 * DAY);
+        explainLate(
+          out,
+          a,
+          (u) => u.covered.some((t) => (u.e.type === 'reveal' ? onReveals : onReads).includes(t)),
+          reason,
+          2 * DAY,
+        );
         // Alerts of the last days whose reads the new templates mostly cover stand no more.
         const s = actors.get(a)!;
         for (const [rule, x] of s.alerted) {
@@ -1187,7 +1218,7 @@ export function createEngine(opts: EngineOptions = {}) {
     roleRate = new Map([...rates].filter(([, xs]) => xs.length >= 3).map(([r, xs]) => [r, median(xs)!]));
     for (const [role, p] of pooled) if (!roleRate.has(role) && p.n >= 20) roleRate.set(role, p.u / p.n);
     roleRevealRate = new Map(
-      [...rrates].filter(([, xs]) => xs.length >= 3).map(([r, xs]) => [r, Math.max(0.005, median(xs)!)]),
+      [...rrates].filter(([, xs]) => xs.length >= 3).map(([r, xs]) => [r, Math.max(RATE_FLOOR, median(xs)!)]),
     );
     roleDaily = new Map(
       [...daily].filter(([k, xs]) => xs.length >= (k.includes('@') ? 2 : 3)).map(([r, xs]) => [r, median(xs)!]),

@@ -64,11 +64,15 @@ export function createLearner() {
       if (covered.includes('own-station')) c.residual['own-station']++;
       else for (const t of PLACE_TEMPLATES) if (t !== 'own-station' && covered.includes(t)) c.residual[t]++;
     },
-    /** Recomputes what each role has learned (cheap: one pass over actors). */
-    relearn(): void {
+    /**
+     * Recomputes what each role has learned (cheap: one pass over actors). Actors `suspect`
+     * names (those standing alerted) teach nothing: several compromised devices must not
+     * teach their role the relation their harvesting shows.
+     */
+    relearn(suspect: (actor: string) => boolean = () => false): void {
       const next = new Map<string, Set<PlaceTemplate>>();
       for (const [role, actors] of byRole) {
-        const active = [...actors.values()].filter((c) => c.n >= MIN_ACCESSES);
+        const active = [...actors].filter(([a, c]) => c.n >= MIN_ACCESSES && !suspect(a)).map(([, c]) => c);
         // Until most of a role's actors have enough traffic, their own station explains (a cold
         // start is not held against those who read their station's parcels); the wider places
         // must be shown first, so a harvester in a fresh deployment is not covered by them.

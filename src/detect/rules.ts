@@ -23,6 +23,8 @@ const BG_FOLLOW = HOUR;
 /** Break-glass by this many other people within this window is an incident, not abuse. */
 const BG_CLUSTER = 2 * HOUR;
 const BG_CLUSTER_OTHERS = 2;
+/** …for up to this many customers each, or twice what the others reached, whichever is more. */
+const BG_CLUSTER_PACE = 3;
 /** A review this recent makes its author a seller's negative reviewer. */
 const REVIEW_KEEP = 28 * DAY;
 
@@ -121,10 +123,15 @@ export function createWorkRules(d: WorkDeps) {
 
   function clusterCheck(out: Alert[], now: number): void {
     const near = bgs.filter((b) => Math.abs(b.t - now) <= BG_CLUSTER);
-    const people = new Set(near.map((b) => b.actor));
+    const people = new Map<string, Set<string>>();
+    for (const b of near) (people.get(b.actor) ?? people.set(b.actor, new Set()).get(b.actor)!).add(b.customer);
     if (people.size < BG_CLUSTER_OTHERS + 1) return;
     for (const b of near) {
       if (b.explained) continue;
+      // An incident explains breaking the glass at the pace the others break it, not far past
+      // it: someone hiding a sweep inside an outage is not covered by the outage.
+      const others = [...people].filter(([a]) => a !== b.actor).map(([, cs]) => cs.size);
+      if (people.get(b.actor)!.size > Math.max(BG_CLUSTER_PACE, 2 * median(others)!)) continue;
       b.explained = true;
       d.downgrade(
         out,
