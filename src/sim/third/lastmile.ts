@@ -116,6 +116,15 @@ export function deliverFromStation(ctx: Ctx, rng: Rng, tools: Tools): LastMile {
       p.delivered = pick;
       out = pick;
     }
+    const elsewhere = net.neighbours(station);
+    if (elsewhere.length > 0 && rng.chance(0.004)) {
+      // The customer walks into the wrong station: its counter looks the parcel up, finds nothing to hand over.
+      const wrong = rng.pick(elsewhere).id;
+      const ms = cal.at(cal.dayOf(arrival) + 1, rng.range(9, 18));
+      const dev = tools.scannerAt(wrong, ms);
+      if (dev) sink.emit(ms, 'lookup', { actor: `device:${dev.id}`, parcel: p.id, result: 'ok', fields: ['route'] });
+      tools.opRead(p, wrong, ms + rng.range(20, 90) * 1000);
+    }
     let t = arrival;
     let attempts = 0;
     for (let guard = 0; guard < 6 && p.delivered === Infinity; guard++) {
@@ -162,7 +171,7 @@ export function deliverFromStation(ctx: Ctx, rng: Rng, tools: Tools): LastMile {
       if (rng.chance(0.015)) reveal(carrier, p, at + rng.range(20, 60) * HOUR);
     }
     const end = out === Infinity ? arrival + 20 * HOUR : out + 30 * MIN;
-    const reads = rng.weighted([0, 1, 2, 3], [25, 40, 25, 10]);
+    const reads = rng.weighted([0, 1, 2, 3, 4], [15, 35, 28, 15, 7]);
     for (let i = 0; i < reads; i++) tools.opRead(p, station, rng.range(arrival - 8 * HOUR, end));
     return p.delivered < Infinity ? p.delivered : undefined;
   };

@@ -125,7 +125,7 @@ export function runAnalysts(ctx: Ctx, traffic: Traffic, desk: Desk): Habit[] {
   }
   // Incidents: an analyst breaks the glass on a customer; the ticket follows, usually within the hour.
   const recent = traffic.parcels.filter((p) => p.delivered < Infinity);
-  for (let i = rng.count(cal.days * 0.3); i > 0 && recent.length > 0; i--) {
+  for (let i = rng.count(cal.days * 0.5); i > 0 && recent.length > 0; i--) {
     const h = rng.pick(habits);
     const d = rng.int(0, cal.days - 1);
     if (!works(cal, h.analyst, d)) continue;

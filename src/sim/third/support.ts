@@ -18,7 +18,8 @@ export type Desk = {
 function deskHours(ctx: Ctx, rng: Rng, ms: number): number {
   const h = ctx.cal.localHour(ms);
   if (h >= 7 && h < 22) return ms;
-  return ctx.cal.at(ctx.cal.dayOf(ms) + (h >= 22 ? 1 : 0), rng.range(7.1, 9));
+  // Some wait for the desk to open; most get in touch later in the day.
+  return ctx.cal.at(ctx.cal.dayOf(ms) + (h >= 22 ? 1 : 0), rng.chance(0.3) ? rng.range(7.05, 9) : rng.range(9, 21.5));
 }
 
 /**
