@@ -150,7 +150,7 @@ export function reviewBroker(stage: Stage, rng: Rng, variant: Variant): boolean 
           actor: `staff:${who.id}`,
           customer: r.customer,
           field,
-          purpose: rng.pick(['ticket', 'quality']),
+          purpose: 'ticket',
           result: 'ok',
         },
         bad,

@@ -1,4 +1,4 @@
-import { HOUR, MIN, SEC } from './clock.ts';
+import { DAY, HOUR, MIN, SEC } from './clock.ts';
 import type { Ctx, Customer, Parcel, Review, Traffic } from './context.ts';
 import { deliverFromStation, type LastMile } from './lastmile.ts';
 import type { Device } from './network.ts';
@@ -148,7 +148,33 @@ export function runParcels(ctx: Ctx): Traffic {
       }
     }
   }
+  stocktake();
   return { parcels, reviews, sellers, customers };
+
+  /** Wednesday nights, the night stations count their shelves: a night operator reads every parcel on hand. */
+  function stocktake(): void {
+    for (const st of net.stations.filter((s) => s.night)) {
+      for (let d = 0; d < cal.days; d++) {
+        if (cal.weekday(d) !== 3) continue;
+        let ms = cal.at(d, rng.range(23, 24.5));
+        const ops = opsAt(st.id, ms);
+        if (ops.length === 0) continue;
+        const op = rng.pick(ops);
+        const onHand = parcels.filter(
+          (p) => p.routed.includes(st.id) && p.arrived <= ms && p.delivered > ms && p.arrived > ms - 4 * DAY,
+        );
+        for (const p of onHand) {
+          sink.emit(ms, 'lookup', {
+            actor: `staff:${op.id}`,
+            parcel: p.id,
+            result: 'ok',
+            fields: ['route', 'masked_name'],
+          });
+          ms += rng.range(3, 12) * SEC;
+        }
+      }
+    }
+  }
 
   /** Moves one parcel through hubs to its station and on to the customer; returns the delivery time. */
   function travel(p: Parcel): number | undefined {

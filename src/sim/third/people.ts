@@ -131,7 +131,7 @@ export function buildRoster(rng: Rng, ids: Ids, cal: Calendar, net: Network): Ro
     for (let i = 0; i < couriers; i++) Object.assign(hire('courier', 'day', st.id, 'last-mile'), { zone: i });
   }
   const regions = [...new Set(net.stations.map((s) => s.region))];
-  const agents = Math.max(3, Math.round(net.stations.length * 1.4));
+  const agents = Math.max(5, Math.round(net.stations.length * 1.4));
   for (let i = 0; i < agents; i++) {
     const team = i % 5 === 4 ? 'cskh-chat' : `cskh-${regions[i % regions.length]}`;
     hire('support', i % 3 === 2 ? 'late' : 'early', undefined, team);

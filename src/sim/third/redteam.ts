@@ -169,7 +169,10 @@ export function accountTakeover(stage: Stage, rng: Rng, variant: Variant): boole
   const victim = pickPerson(rng, stage, ['support']);
   if (!victim) return false;
   const bad = enlist(stage, `staff:${victim.id}`, 'account-takeover', variant);
-  const ips = [`${rng.pick(['45.139', '185.220', '103.75', '92.118'])}.${rng.int(1, 254)}.${rng.int(2, 250)}`];
+  // Half the time through a foreign host, half through a local residential proxy.
+  const address = () =>
+    `${rng.pick(rng.chance(0.5) ? ['45.139', '185.220', '103.75', '92.118'] : ['113.185', '14.169', '42.114', '116.98'])}.${rng.int(1, 254)}.${rng.int(2, 250)}`;
+  const ips = [address()];
   const session = (start: number, reads: number) => {
     if (onShift(cal, victim, start)) start += 9 * HOUR;
     let ms = start;
@@ -203,7 +206,7 @@ export function accountTakeover(stage: Stage, rng: Rng, variant: Variant): boole
   const t0 = attackStart(rng, stage, variant);
   if (variant === 'fast') session(nextWindow(stage, rng, t0, 22.5, 26), rng.int(60, 120));
   else {
-    if (rng.chance(0.5)) ips.push(`${rng.pick(['45.139', '185.220', '103.75'])}.${rng.int(1, 254)}.${rng.int(2, 250)}`);
+    if (rng.chance(0.5)) ips.push(address());
     const evenings = daysFrom(stage, t0).filter(() => rng.chance(0.6));
     for (const d of evenings.length > 0 ? evenings : [cal.dayOf(t0)])
       session(Math.max(t0, cal.at(d, rng.range(22.5, 25))), rng.int(5, 12));
