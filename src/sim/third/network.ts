@@ -157,10 +157,10 @@ export function buildHash(rng: Rng): string {
  * scanners of one station run a pilot build nobody else has for a few days.
  */
 export function writeDeviceReports(rng: Rng, cal: Calendar, net: Network, sink: Sink): void {
-  const scannerBuilds = [buildHash(rng), buildHash(rng), buildHash(rng)];
   const appBuilds = [buildHash(rng), buildHash(rng)];
   const rollouts: number[] = [];
   for (let r = 1; r * 5.5 < cal.days + 1; r++) rollouts.push(cal.start + (r * 5.5 + rng.range(-1, 1)) * DAY);
+  const scannerBuilds = [buildHash(rng), ...rollouts.map(() => buildHash(rng))];
   const siteOrder = rng.shuffle([...net.sites.keys()]);
   const pilotDevices = new Set(rng.pick(net.stations).scanners.slice(0, 2));
   const pilot = buildHash(rng);

@@ -175,6 +175,17 @@ export function buildRoster(rng: Rng, ids: Ids, cal: Calendar, net: Network): Ro
       p.stable = false;
     }
   }
+  // Growth: new hires with no one to replace, who lack some grants for their first days.
+  for (let i = Math.max(2, Math.round(net.stations.length / 6)); i > 0 && cal.days > 3; i--) {
+    const role = rng.pick<Role>(['support', 'support', 'courier', 'station_operator']);
+    const st = rng.pick(net.stations);
+    const p =
+      role === 'support'
+        ? hire(role, rng.pick(['early', 'late']), undefined, rng.pick(people.filter((x) => x.role === 'support')).team)
+        : hire(role, 'day', st.id, role === 'courier' ? 'last-mile' : 'station-ops');
+    Object.assign(p, { joined: dayAt(1, cal.days - 1.5), stable: false, zone: rng.int(0, 7) });
+    Object.assign(p, { grantFrom: p.joined + rng.range(1, 3) * DAY });
+  }
   for (const p of people) {
     if (p.role !== 'courier') continue;
     for (const s of p.stints) {
