@@ -1,6 +1,6 @@
-import { HOUR, MIN, SEC } from './clock.ts';
+import { DAY, HOUR, MIN, SEC } from './clock.ts';
 import type { Ctx, Customer, Parcel, Traffic } from './context.ts';
-import { onShift, type Person } from './people.ts';
+import { onShift, works, type Person } from './people.ts';
 import type { Rng } from './rng.ts';
 
 const TICKET_FIELDS = ['phone', 'address', 'name', 'email'];
@@ -85,7 +85,10 @@ export function runSupport(ctx: Ctx, traffic: Traffic): Desk {
   const contact = (customer: Customer, when: number, parcel?: Parcel): string | undefined => {
     const t0 = deskHours(ctx, rng, when);
     const agent = pickAgent(t0, customer);
-    if (!agent) return undefined;
+    return agent ? handle(agent, customer, t0, when, parcel) : undefined;
+  };
+  /** One contact handled by `agent` from `t0` on; `when` is when the customer got in touch. */
+  function handle(agent: Person, customer: Customer, t0: number, when: number, parcel?: Parcel): string {
     const id = ctx.ids.next('TK', 7);
     let opened: number;
     const fresh = t0 < agent.grantFrom;
@@ -140,7 +143,7 @@ export function runSupport(ctx: Ctx, traffic: Traffic): Desk {
       if (rng.chance(0.3)) status(id, customer, who, 'open', ms + rng.range(4, 8) * MIN);
     }
     return id;
-  };
+  }
 
   for (const p of traffic.parcels) {
     const late = p.delivered === Infinity;
@@ -160,6 +163,21 @@ export function runSupport(ctx: Ctx, traffic: Traffic): Desk {
   for (const r of traffic.reviews) {
     const c = byId.get(r.customer);
     if (c && r.rating <= 2 && rng.chance(0.1)) contact(c, r.at + rng.range(1, 30) * HOUR);
+  }
+  // Overtime from home: on a day off an agent signs in from their home connection in the evening
+  // and clears a few chats, outside any shift.
+  for (const a of agents.filter((x) => x.stable)) {
+    for (let d = 0; d < cal.days; d++) {
+      if (works(cal, a, d) || !rng.chance(0.04)) continue;
+      let ms = cal.at(d, rng.range(19.5, 21));
+      sink.emit(ms, 'login', { actor: `staff:${a.id}`, result: 'ok', ip: a.homeIp });
+      const recent = traffic.parcels.filter((p) => p.created < ms && p.created > ms - 2 * DAY);
+      for (let i = rng.int(3, 8); i > 0 && recent.length > 0; i--) {
+        const p = rng.pick(recent);
+        ms += rng.range(4, 15) * MIN;
+        handle(a, p.customer, ms, ms - rng.range(10, 120) * MIN, p);
+      }
+    }
   }
   return { contact, agentsAt };
 }
