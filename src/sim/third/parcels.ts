@@ -42,6 +42,7 @@ export function runParcels(ctx: Ctx): Traffic {
   // Operators lent to a neighbouring station for a day: nothing records it.
   const lent = new Map<string, Person[]>();
   const borrowed = new Set<string>();
+  const grantedAway = new Set<string>();
   for (const st of net.stations) {
     for (let d = -1; d < cal.days; d++) {
       if (!rng.chance(0.06)) continue;
@@ -82,10 +83,20 @@ export function runParcels(ctx: Ctx): Traffic {
     }
     if (rng.chance(0.02)) sink.emit(ms + rng.range(3, 40) * SEC + dev.skew, 'scan', fields);
   };
-  const opRead = (p: Parcel, site: string, ms: number) => {
-    const ops = opsAt(site, ms);
+  const opRead = (p: Parcel, site: string, at: number) => {
+    let ms = at;
+    const ops = opsAt(site, at);
     if (ops.length === 0) return;
     const op = rng.pick(ops);
+    const day = `${op.id}|${cal.dayOf(ms)}`;
+    if (borrowed.has(day) && !grantedAway.has(day)) {
+      // A lent operator's grant for the other station often lags behind their first read there.
+      grantedAway.add(day);
+      if (rng.chance(0.4)) {
+        sink.emit(ms, 'lookup', { actor: `staff:${op.id}`, parcel: p.id, result: 'denied' });
+        ms += rng.range(3, 25) * MIN;
+      }
+    }
     sink.emit(ms, 'lookup', { actor: `staff:${op.id}`, parcel: p.id, result: 'ok', fields: rng.pick(OP_FIELDS) });
   };
   const mile: LastMile = deliverFromStation(ctx, rng.fork('lastmile'), { scan, opRead, scannerAt });
