@@ -27,15 +27,11 @@ export function harvestingScanner(stage: Stage, rng: Rng, variant: Variant): boo
   const dev = pickScanner(rng, stage, (d) => stage.net.sites.get(d.site)!.kind === 'station');
   if (!dev) return false;
   const bad = enlist(stage, `device:${dev.id}`, 'harvesting-scanner', variant);
-  const t0 = attackStart(rng, stage, variant);
+  const infected = attackStart(rng, stage, variant);
   if (rng.chance(0.7)) {
-    sink.emit(
-      t0 - rng.range(1, 10) * HOUR,
-      'device',
-      { id: dev.id, station: dev.site, build: buildHash(rng), kind: 'scanner' },
-      bad,
-    );
+    sink.emit(infected, 'device', { id: dev.id, station: dev.site, build: buildHash(rng), kind: 'scanner' }, bad);
   }
+  const t0 = infected + rng.range(1, 10) * HOUR;
   const fields = rng.chance(0.5) ? ['route'] : ['route', 'masked_name', 'address'];
   const foreign = (ms: number) =>
     parcelsCreated(stage, ms - 3 * DAY, ms, (p) => !p.routed.includes(dev.site) && !p.visited.has(dev.site));

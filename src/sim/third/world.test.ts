@@ -180,3 +180,11 @@ test('options are validated with clear errors', () => {
   );
   assert.throws(() => generateThirdWorld({ seed: 1, days: 4, stations: 4, start: 'soon' }), /start must be an ISO/);
 });
+
+test('the smallest worlds still plant every family, each after the first two days', () => {
+  for (const seed of [3, 4, 5]) {
+    const { truth } = generateThirdWorld({ seed, days: 3, stations: 2 });
+    assert.deepEqual([...new Set(truth.map((t) => t.family))].sort(), [...THIRD_FAMILIES].sort(), `seed ${seed}`);
+    for (const t of truth) assert.ok(t.start >= '2026-05-06T00:00:00.000Z', `${t.family} ${t.start}`);
+  }
+});
