@@ -82,6 +82,8 @@ export function runParcels(ctx: Ctx): Traffic {
       });
     }
     if (rng.chance(0.02)) sink.emit(ms + rng.range(3, 40) * SEC + dev.skew, 'scan', fields);
+    // A courier's phone that lost its connection uploads the same scan twice.
+    if (dev.kind === 'courier_app' && rng.chance(0.01)) sink.emit(ms + dev.skew, 'scan', fields);
   };
   const opRead = (p: Parcel, site: string, at: number) => {
     let ms = at;

@@ -21,12 +21,19 @@ if (!values.out) {
   process.exit(2);
 }
 const out = values.out;
-const world = generateThirdWorld({
-  seed: Number(values.seed),
-  days: Number(values.days),
-  stations: Number(values.stations),
-  ...(values.start ? { start: values.start } : {}),
-});
+let world: ReturnType<typeof generateThirdWorld>;
+try {
+  world = generateThirdWorld({
+    seed: Number(values.seed),
+    days: Number(values.days),
+    stations: Number(values.stations),
+    ...(values.start ? { start: values.start } : {}),
+  });
+} catch (e) {
+  if (!(e instanceof RangeError)) throw e;
+  process.stderr.write(`write.ts: ${e.message}\n`);
+  process.exit(2);
+}
 const stream = createWriteStream(out);
 const chunk: string[] = [];
 for (const e of world.events) {
