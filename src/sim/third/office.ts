@@ -25,7 +25,7 @@ export function runLogins(ctx: Ctx): void {
   for (const p of roster.people) {
     for (let d = -1; d < cal.days; d++) {
       if (!works(cal, p, d)) continue;
-      const [from] = shiftWindow(cal, p, d);
+      const [from, to] = shiftWindow(cal, p, d);
       let ms = from - rng.range(-5, 20) * MIN;
       const site = siteOf(p, ms);
       const ip =
@@ -47,9 +47,13 @@ export function runLogins(ctx: Ctx): void {
         }
       }
       sink.emit(ms, 'login', { actor: `staff:${p.id}`, result: 'ok', ip });
-      // Office staff sign in again after lunch when their session expired.
+      // Office staff and agents sign in again after their break, when the session has expired.
       if (!site && rng.chance(0.3))
-        sink.emit(cal.at(d, rng.range(13, 14)), 'login', { actor: `staff:${p.id}`, result: 'ok', ip });
+        sink.emit(rng.range(from + 0.45 * (to - from), from + 0.6 * (to - from)), 'login', {
+          actor: `staff:${p.id}`,
+          result: 'ok',
+          ip,
+        });
     }
   }
 }
