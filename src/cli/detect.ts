@@ -151,9 +151,9 @@ export function detectCommands(program: Command, cli: CliEnv): void {
   program
     .command('evaluate')
     .description(
-      'Simulate worlds with either generator (or both), replay them through the detection, and score it against the ground truth, per attack family',
+      'Simulate worlds with any generator (or all three), replay them through the detection, and score it against the ground truth, per attack family',
     )
-    .option('--generator <g>', `which world generator: ${GENERATORS.join(', ')} or both`, 'both')
+    .option('--generator <g>', `which world generator: ${GENERATORS.join(', ')}, both (first and second) or all`, 'all')
     .option('--seeds <seeds>', 'a range like 1..10 or a list like 1,2,3', '1..10')
     .option('--days <n>', 'simulated days per world', '4')
     .option('--stations <n>', 'delivery stations per world', '8')
@@ -171,10 +171,11 @@ export function detectCommands(program: Command, cli: CliEnv): void {
         gates?: boolean;
         json?: boolean;
       }) => {
-        const gens = o.generator === 'both' ? [...GENERATORS] : [o.generator];
+        const gens =
+          o.generator === 'all' ? [...GENERATORS] : o.generator === 'both' ? ['first', 'second'] : [o.generator];
         const unknown = gens.filter((g) => !(GENERATORS as readonly string[]).includes(g));
         if (unknown.length)
-          throw new InvalidInput(`--generator must be ${GENERATORS.join(', ')} or both, not "${o.generator}"`);
+          throw new InvalidInput(`--generator must be ${GENERATORS.join(', ')}, both or all, not "${o.generator}"`);
         const size = { days: wholeNumber('--days', o.days, 1), stations: wholeNumber('--stations', o.stations, 1) };
         const seeds = parseSeeds(o.seeds);
         const { evaluate, measureGates } = await import('../sim/evaluate.ts');

@@ -2,7 +2,8 @@ import type { CloakEvent } from '../bus/events.ts';
 import { createLearner, DIRECT_TEMPLATES, type Template } from './explain.fns.ts';
 import { median, poissonTail } from './stats.fns.ts';
 import { alertTexts, noteTexts, type AlertTexts } from './texts.ts';
-import { createWorkRules, type WorkRules } from './rules.ts';
+import { CLEAR_CONTACT, createWorkRules, type WorkRules } from './rules.ts';
+import { createHandovers } from './handover.ts';
 
 /*
  * The detection engine: one pass over events in time order (replay files or the live bus),
@@ -83,7 +84,7 @@ const CONTACT_KEEP = 14 * DAY;
 const KEEP = 10 * DAY;
 const MAX_EVIDENCE = 12;
 /** Unexplained reads of one station's parcels each of three devices elsewhere needs for `many-devices-one-station`. */
-const CONVERGE_READS = 1;
+const CONVERGE_READS = 2;
 /** Poisson tails past which a count of unexplained accesses is an alert (medium, high). */
 const P_MEDIUM = 1e-6;
 const P_HIGH = 1e-10;
@@ -156,6 +157,11 @@ export type ActorState = {
   placeKey?: { role: string; place: string; key: string };
   days: Map<number, number>;
   fieldOdd: number[];
+  /** Times of reads asking for a contact field in clear, the last 24 hours of them. */
+  clearReads: number[];
+  /** A device's reads that only its region explained: the last 24 hours of them, and the count before. */
+  wide: { t: number; e: Evidence }[];
+  widePast: number;
   /** Destination stations of the last parcels read: where this actor works today (and how many of each). */
   recent: string[];
   recentCount: Map<string, number>;
@@ -207,6 +213,9 @@ const DAY_RULES = [
   'parcel-lookup-without-assignment',
   'access-without-explanation',
 ];
+
+/** The rules a template learned later can explain away (their alerts carry what covered their reads). */
+const EXPLAINABLE: ReadonlySet<string> = new Set([...DAY_RULES, 'accumulated-risk']);
 
 /**
  * Shipped gates: per rule, the lowest score from which its alerts were right ≥ 95% of the time
@@ -312,6 +321,9 @@ export function createEngine(opts: EngineOptions = {}) {
           n24: 0,
           days: new Map(),
           fieldOdd: [],
+          clearReads: [],
+          wide: [],
+          widePast: 0,
           recent: [],
           recentCount: new Map(),
           ownDay: Number.NaN,
@@ -702,7 +714,7 @@ export function createEngine(opts: EngineOptions = {}) {
           6 * HOUR,
         );
     }
-    volume(out, actor, s, role, v.parcel ? 'parcel' : 'customer');
+    volume(out, actor, s, role, v.parcel ? 'parcel' : 'customer', v.fields?.some((f) => CLEAR_CONTACT.has(f)) === true);
     if (v.fields) fields(out, actor, s, role, v.fields, v.e);
     const wk = Math.floor(now / HOUR);
     // Hours leave the week in the order they came (event time only moves forward).
@@ -722,6 +734,13 @@ export function createEngine(opts: EngineOptions = {}) {
       s.revealTotals.n++;
       if (!v.explained) s.revealTotals.u++;
     }
+    // Whether or not the region was learned yet: the device's own past must count its cold start.
+    if (
+      kindOf(actor) === 'device' &&
+      v.covered.includes('region') &&
+      !v.covered.some((t) => DIRECT.has(t) || t === 'own-station')
+    )
+      reach(out, actor, s, role, v.e);
     if (v.explained) {
       // Only the person's own work makes a contact that explains a call back: a read that only
       // a place explained must not vouch for the reveal that follows it.
@@ -859,6 +878,46 @@ export function createEngine(opts: EngineOptions = {}) {
       });
   }
 
+  /**
+   * A device reaching past its own past: reads that only the region explains (parcels of
+   * neighbouring stations it never scanned), from a device that hardly ever needed the region
+   * before. Devices stay where they are enrolled, so what a device's region covers is learned
+   * from devices that read the region every day; a device that never did and now does, in
+   * bulk, is doing something else. Against its own past share (floored), a Poisson tail.
+   * Its past counts every read only the region covers, explained or not (what it read before
+   * the region was learned is its past too).
+   */
+  function reach(out: Alert[], actor: string, s: ActorState, role: string, e: Evidence): void {
+    while (s.wide.length > 0 && s.wide[0]!.t <= now - WINDOW) (s.wide.shift(), s.widePast++);
+    s.wide.push({ t: now, e });
+    if (s.wide.length > 500) (s.wide.shift(), s.widePast++);
+    // Three days and a hundred reads of its own past first, none of them the stream's first
+    // days (parcels already under way then have no route to place them in a region).
+    if (s.daysSeen.size < 4 || s.past.n < 100 || now - started < 4 * DAY) return;
+    const n = s.wide.length;
+    if (n < 4) return;
+    const share = Math.max(RATE_FLOOR, s.widePast / s.past.n);
+    const expected = Math.max(0.05, s.win.length * share);
+    // Ten times its own past too: a device's share of region reads drifts from day to day.
+    const p = poissonTail(n, expected);
+    if (p >= P_MEDIUM || n < 10 * expected) return;
+    raise(out, {
+      actor,
+      rule: 'reach-beyond-own-past',
+      severity: p < P_HIGH ? 'high' : 'medium',
+      score: 1 - Math.max(p, 1e-12) ** (1 / 12),
+      texts: () =>
+        alertTexts('reach-beyond-own-past', {
+          who: bare(actor),
+          n,
+          expected: expected.toFixed(1),
+          role: role.replace(/^device:/, ''),
+        }),
+      evidence: () => s.wide.map((x) => x.e),
+      compared: 'own-past',
+    });
+  }
+
   /** Reveals asked for with no reason (shown or refused): rarer than reads, so fewer make an alert. */
   function revealBurst(out: Alert[], actor: string, s: ActorState, role: string, e: Evidence): void {
     while (s.reveals.length > 0 && s.reveals[0]! <= now - WINDOW) s.reveals.shift();
@@ -905,7 +964,16 @@ export function createEngine(opts: EngineOptions = {}) {
   }
 
   /** Staying inside the explanation: far more distinct reads in 24 hours than peers and one's own past. */
-  function volume(out: Alert[], actor: string, s: ActorState, role: string, what: 'parcel' | 'customer'): void {
+  function volume(
+    out: Alert[],
+    actor: string,
+    s: ActorState,
+    role: string,
+    what: 'parcel' | 'customer',
+    clear: boolean,
+  ): void {
+    if (clear) s.clearReads.push(now);
+    while (s.clearReads.length > 0 && s.clearReads[0]! <= now - WINDOW) s.clearReads.shift();
     const h = Math.floor(now / HOUR);
     for (const [k, c] of s.hourly) {
       if (k > h - 24) break;
@@ -941,7 +1009,8 @@ export function createEngine(opts: EngineOptions = {}) {
     }
     const peerToday = today.length >= 2 ? median(today)! : 0;
     const ratio = n / Math.max(base, peerToday);
-    if (ratio < 8) return;
+    // A day of masked records only (a stocktake, a backlog) exposes little: twice the bar.
+    if (ratio < (s.clearReads.length > 0 ? 8 : 16)) return;
     const ev: Evidence = {
       type: 'volume',
       at: iso(now),
@@ -1070,6 +1139,7 @@ export function createEngine(opts: EngineOptions = {}) {
     else pending.push({ due: now + grace, run: (o) => ((eventAt = e.at), judge(o)) });
   }
 
+  const handovers = createHandovers((out, a) => raise(out, a));
   const work: WorkRules = createWorkRules({
     raise: (out, a) => raise(out, a),
     downgrade,
@@ -1156,8 +1226,11 @@ export function createEngine(opts: EngineOptions = {}) {
       const role = roleOf(a);
       for (const key of [role, learnKey(role, 'reveal')]) if (!before.has(key)) before.set(key, learner.learned(key));
     }
+    // Suspects teach nothing; an alert that only says reads were unexplained does not make a
+    // suspect, since learning what explains them is how such an alert is resolved.
     learner.relearn((a) => {
-      for (const x of actors.get(a)?.alerted.values() ?? []) if (!x.downgraded && now - x.t < 3 * DAY) return true;
+      for (const [rule, x] of actors.get(a)?.alerted ?? [])
+        if (!x.downgraded && now - x.t < 3 * DAY && !EXPLAINABLE.has(rule)) return true;
       return false;
     });
     // A template newly learned for a role explains, after the fact, what that role's actors
@@ -1261,6 +1334,7 @@ export function createEngine(opts: EngineOptions = {}) {
       for (const [r, x] of s.alerted) if (x.t < now - 7 * DAY) s.alerted.delete(r);
     }
     work.prune();
+    handovers.prune(now);
     relearn(out);
   }
 
@@ -1313,11 +1387,13 @@ export function createEngine(opts: EngineOptions = {}) {
             gapUntil = Math.max(gapUntil, Math.min(t + DAY, started + 3 * DAY));
           const p = parcel(e.parcel);
           put(p.scans, e.device, t);
+          if (e.step === 'delivered') handovers.delivered(out, e.parcel, e.device, t);
           if (!p.places.includes(e.station)) p.places.push(e.station);
           break;
         }
         case 'assignment': {
           const p = parcel(e.parcel);
+          handovers.assigned(e.parcel, e.courier, t);
           put(p.couriers, e.courier, t);
           explainLate(
             out,

@@ -16,7 +16,7 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 /** Fields of an export that carry a customer's contact value in clear (the masked ones do not). */
-const CLEAR_CONTACT = new Set(['name', 'phone', 'email', 'address']);
+export const CLEAR_CONTACT: ReadonlySet<string> = new Set(['name', 'phone', 'email', 'address']);
 const WEEK = 7 * DAY;
 /** A ticket this soon after a break-glass for the same customer explains it. */
 const BG_FOLLOW = HOUR;
@@ -25,6 +25,8 @@ const BG_CLUSTER = 2 * HOUR;
 const BG_CLUSTER_OTHERS = 2;
 /** …for up to this many customers each, or twice what the others reached, whichever is more. */
 const BG_CLUSTER_PACE = 3;
+/** The tail past which a day's tickets followed by reveals are a burst. */
+const TICKET_BURST_P = 1e-8;
 /** A review this recent makes its author a seller's negative reviewer. */
 const REVIEW_KEEP = 28 * DAY;
 
@@ -474,11 +476,15 @@ export function createWorkRules(d: WorkDeps) {
     const own = usual(mine);
     const peer = median(peerUsual);
     const base = Math.max(5, own ?? peer ?? 5, peer ?? 0, median(peerToday) ?? 0);
-    if (n < 5 * base) return;
+    // A day's tickets against the larger of the agent's usual day and the peers' (usual and
+    // today): a Poisson tail, so a busy day of twice the usual passes and a shift of fabricated
+    // tickets does not wait for five times the usual.
+    const p = poissonTail(n, base);
+    if (p >= TICKET_BURST_P) return;
     d.raise(out, {
       actor,
       rule: 'ticket-cover',
-      severity: n >= 10 * base ? 'high' : 'medium',
+      severity: p < 1e-10 || n >= 10 * base ? 'high' : 'medium',
       score: 1 - base / n,
       texts: alertTexts('ticket-burst', { who: bare(actor), n, base }),
       evidence: [e],

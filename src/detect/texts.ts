@@ -213,6 +213,34 @@ const T: Record<string, Record<Lang, [summary: string, wouldExplain: string]>> =
       '工单对应的客户确实来信、有包裹或留下了评论',
     ],
   },
+  'reach-beyond-own-past': {
+    en: [
+      '{role} {who} read {n} parcels of neighbouring stations in 24 hours that only its region explains; its own past gives about {expected} such reads',
+      'its own scans of those parcels, or a history of reading the region',
+    ],
+    vi: [
+      '{role} {who} đã đọc {n} bưu kiện của các trạm lân cận trong 24 giờ mà chỉ khu vực của nó giải thích được; lịch sử của chính nó chỉ có khoảng {expected} lượt như vậy',
+      'chính nó đã quét các bưu kiện đó, hoặc nó vẫn thường đọc bưu kiện trong khu vực',
+    ],
+    zh: [
+      '{role} {who} 在 24 小时内读取了 {n} 个相邻站点的包裹，只有其所在区域能解释；按其自身以往约为 {expected} 次',
+      '它本身扫描过这些包裹，或它一向读取本区域的包裹',
+    ],
+  },
+  'handover-not-honoured': {
+    en: [
+      'courier {who} took over {n} of {of} parcels in 7 days from colleagues whose own courier app then delivered them; couriers like them see about {expected} such handovers',
+      'the handed-over parcels delivered by their own courier app',
+    ],
+    vi: [
+      'bưu tá {who} đã nhận bàn giao {n} trên {of} bưu kiện trong 7 ngày từ đồng nghiệp, nhưng chính ứng dụng của đồng nghiệp sau đó lại giao các bưu kiện này; bưu tá tương tự chỉ có khoảng {expected} trường hợp như vậy',
+      'các bưu kiện được bàn giao do chính ứng dụng của họ giao',
+    ],
+    zh: [
+      '快递员 {who} 在 7 天内从同事处接手了 {of} 个包裹中的 {n} 个，但这些包裹随后由同事自己的快递应用完成投递；同类快递员通常只有约 {expected} 次这样的交接',
+      '交接的包裹由其本人的快递应用投递',
+    ],
+  },
   'accumulated-risk': {
     en: [
       'risk {risk} accumulated from {n} pieces of evidence over the last days, above what any single finding needs',

@@ -4,11 +4,13 @@ import { parseLine } from '../detect/replay.ts';
 import { simulateWorld, type Generator } from './world.ts';
 export { GENERATORS, type Generator } from './world.ts';
 import { generateSecondWorld } from './second/world.ts';
+import { generateThirdWorld } from './third/world.ts';
 
 /*
- * The quality report: simulates worlds with either generator (the first, written beside the
- * engine; the second, written by someone who never read the engine, from the company's
- * description in docs/detection/second-world-spec.md), runs the engine over their events
+ * The quality report: simulates worlds with any generator (the first, written beside the
+ * engine; the second and the third, each written by someone who never read the engine or the
+ * other generators, from the company's description in docs/detection/second-world-spec.md;
+ * the engine's authors have since read the second, never the third), runs the engine over their events
  * (knowing nothing of the truth), and scores its standing alerts (those not downgraded by a
  * late explanation) against the ground truth, which only this module reads.
  */
@@ -61,7 +63,7 @@ export function world(generator: Generator, seed: number, size: WorldSize): { ev
     const w = simulateWorld({ ...size, seed });
     return { events: w.events, truth: w.truth };
   }
-  const w = generateSecondWorld({ ...size, seed });
+  const w = generator === 'second' ? generateSecondWorld({ ...size, seed }) : generateThirdWorld({ ...size, seed });
   const events: { e: CloakEvent; t: number; i: number }[] = [];
   w.events.forEach((o, i) => {
     const r = parseLine(JSON.stringify(o));

@@ -12,7 +12,7 @@ import { rng } from '../lib/people.ts';
  */
 
 /** The world generators `cloak evaluate` can score against (sim/evaluate.ts). */
-export const GENERATORS = ['first', 'second'] as const;
+export const GENERATORS = ['first', 'second', 'third'] as const;
 export type Generator = (typeof GENERATORS)[number];
 export const ATTACK_FAMILIES = [
   'harvesting-scanner',
