@@ -96,11 +96,18 @@ type ParcelState = {
   couriers: [string, number][];
   seen: number;
 };
+/** A station's devices' unexplained reads (24 hours, in time order), with a running count per device and of the devices at two or more. */
+type Converging = {
+  list: { t: number; device: string; e: Evidence }[];
+  per: Map<string, number>;
+  many: number;
+};
 type Ticket = { id: string; customer: string; assignee: string; open: number; closed?: number };
 type CustomerState = {
   parcels: string[];
   tickets: Ticket[];
-  contacts: [string, number][];
+  /** actor → time of their latest explained access to the customer. */
+  contacts: Map<string, number>;
   reviews: number;
   seen: number;
 };
@@ -126,6 +133,8 @@ export type ActorState = {
   past: { n: number; u: number };
   /** hour → [accesses, unexplained], a week of them (in hour order), and their sums. */
   week: Map<number, [number, number]>;
+  /** The oldest hour in `week` (Infinity when empty): the week is walked only when that hour leaves it. */
+  weekFirst: number;
   n7: number;
   u7: number;
   slowEv: Evidence[];
@@ -143,6 +152,8 @@ export type ActorState = {
   daysSeen: Set<number>;
   /** hour → accesses, the last 24 hours of them (in hour order), and their sum. */
   hourly: Map<number, number>;
+  /** The oldest hour in `hourly` (Infinity when empty). */
+  hourlyFirst: number;
   n24: number;
   /** `role@place` of the actor's peers, kept while role and place stay the same. */
   placeKey?: { role: string; place: string; key: string };
@@ -165,12 +176,22 @@ export type ActorState = {
   seq: number;
 };
 
+// Plain loops: these run several times per event on arrays of a few pairs.
 const put = (xs: [string, number][], k: string, v: number) => {
-  const x = xs.find((p) => p[0] === k);
-  if (x) x[1] = v;
-  else xs.push([k, v]);
+  for (const x of xs)
+    if (x[0] === k) {
+      x[1] = v;
+      return;
+    }
+  xs.push([k, v]);
 };
-const get = (xs: readonly [string, number][], k: string) => xs.find((p) => p[0] === k)?.[1];
+const get = (xs: readonly [string, number][], k: string): number | undefined => {
+  for (const x of xs) if (x[0] === k) return x[1];
+  return undefined;
+};
+/** The UTC hour of day of a time: the same as `new Date(t).getUTCHours()`, without the Date. */
+const hourOfDay = (t: number) => ((Math.floor(t / HOUR) % 24) + 24) % 24;
+const NO_PLACES: ReadonlySet<string> = new Set();
 const iso = (t: number) => new Date(t).toISOString();
 const rank: Record<Severity, number> = { low: 0, medium: 1, high: 2 };
 /** An actor's two halves (`kind:id`), split once per actor name seen (the engine asks often). */
@@ -245,7 +266,7 @@ export function createEngine(opts: EngineOptions = {}) {
   const roleFields = new Map<string, { n: number; f: Map<string, number> }>();
   const ipUsers = new Map<string, Set<string>>();
   /** station → devices' unexplained reads of parcels bound there from elsewhere, 24 hours of them in time order. */
-  const converging = new Map<string, { t: number; device: string; e: Evidence }[]>();
+  const converging = new Map<string, Converging>();
   /** role → hour of day → accesses: the hours a role works, for a newcomer's first days. */
   const roleHours = new Map<string, number[]>();
   /** role@station (or team) → actors seen there: the peers of the same place. */
@@ -287,6 +308,7 @@ export function createEngine(opts: EngineOptions = {}) {
           unexpl: [],
           past: { n: 0, u: 0 },
           week: new Map(),
+          weekFirst: Number.POSITIVE_INFINITY,
           n7: 0,
           u7: 0,
           slowEv: [],
@@ -299,6 +321,7 @@ export function createEngine(opts: EngineOptions = {}) {
           hours: new Array<number>(24).fill(0),
           daysSeen: new Set(),
           hourly: new Map(),
+          hourlyFirst: Number.POSITIVE_INFINITY,
           n24: 0,
           days: new Map(),
           fieldOdd: [],
@@ -321,7 +344,7 @@ export function createEngine(opts: EngineOptions = {}) {
   };
   const customer = (id: string): CustomerState => {
     let c = customers.get(id);
-    if (!c) customers.set(id, (c = { parcels: [], tickets: [], contacts: [], reviews: 0, seen: now }));
+    if (!c) customers.set(id, (c = { parcels: [], tickets: [], contacts: new Map(), reviews: 0, seen: now }));
     c.seen = now;
     return c;
   };
@@ -442,7 +465,7 @@ export function createEngine(opts: EngineOptions = {}) {
   // --- Explaining an access ------------------------------------------------------------
 
   function region(station: string | undefined): ReadonlySet<string> {
-    return (station && neighbours.get(station)) || new Set();
+    return (station && neighbours.get(station)) || NO_PLACES;
   }
 
   /** Every template that covers this access (learned or not). */
@@ -482,14 +505,18 @@ export function createEngine(opts: EngineOptions = {}) {
       if (past) out.push('past-ticket');
       if (team) out.push('team-ticket');
     }
-    if (c && c.contacts.some(([a, t]) => a === actor && t < at && at - t < CONTACT_KEEP)) out.push('earlier-contact');
+    const contact = c?.contacts.get(actor);
+    if (contact !== undefined && contact < at && at - contact < CONTACT_KEEP) out.push('earlier-contact');
     const st = stationOf(actor);
-    const places = p ? p.places : c ? c.parcels.flatMap((id) => parcels.get(id)?.places ?? []) : [];
-    if (st) {
-      if (places.includes(st)) out.push('own-station');
+    // The places of the parcel, or else of the customer's parcels.
+    if (st && (p || c)) {
+      if (p ? p.places.includes(st) : c!.parcels.some((id) => parcels.get(id)?.places.includes(st)))
+        out.push('own-station');
       else {
         const reg = region(st);
-        if (places.some((x) => reg.has(x))) out.push('region');
+        const inRegion = (places: readonly string[]) => places.some((x) => reg.has(x));
+        if (p ? inRegion(p.places) : c!.parcels.some((id) => inRegion(parcels.get(id)?.places ?? [])))
+          out.push('region');
       }
     }
     // Where the actor has been working today: most of their last reads went to this station.
@@ -686,13 +713,23 @@ export function createEngine(opts: EngineOptions = {}) {
     if (v.fields) fields(out, actor, s, role, v.fields, v.e);
     const wk = Math.floor(now / HOUR);
     // Hours leave the week in the order they came (event time only moves forward).
-    for (const [k, [a, b]] of s.week) {
-      if (k > wk - 168) break;
-      s.week.delete(k);
-      s.n7 -= a;
-      s.u7 -= b;
+    if (s.weekFirst <= wk - 168) {
+      s.weekFirst = Number.POSITIVE_INFINITY;
+      for (const [k, [a, b]] of s.week) {
+        if (k > wk - 168) {
+          s.weekFirst = k;
+          break;
+        }
+        s.week.delete(k);
+        s.n7 -= a;
+        s.u7 -= b;
+      }
     }
-    const bucket = s.week.get(wk) ?? s.week.set(wk, [0, 0]).get(wk)!;
+    let bucket = s.week.get(wk);
+    if (!bucket) {
+      s.week.set(wk, (bucket = [0, 0]));
+      if (s.week.size === 1) s.weekFirst = wk;
+    }
     bucket[0]++;
     s.n7++;
     if (v.e.type === 'reveal') {
@@ -704,7 +741,7 @@ export function createEngine(opts: EngineOptions = {}) {
     }
     if (v.explained) {
       const cust = v.customer ?? (v.parcel ? parcels.get(v.parcel)?.customer : undefined);
-      if (cust) put(customer(cust).contacts, actor, now);
+      if (cust) customer(cust).contacts.set(actor, now);
       return;
     }
     bucket[1]++;
@@ -748,9 +785,23 @@ export function createEngine(opts: EngineOptions = {}) {
    * does. Three or more devices with two or more such reads each in 24 hours.
    */
   function converge(out: Alert[], actor: string, station: string, e: Evidence): void {
-    const list = converging.get(station) ?? converging.set(station, []).get(station)!;
-    while (list.length > 0 && list[0]!.t <= now - WINDOW) list.shift();
+    let c = converging.get(station);
+    if (!c) converging.set(station, (c = { list: [], per: new Map(), many: 0 }));
+    const list = c.list;
+    // The counts follow the list as reads enter and leave it: most calls stop at the test below.
+    while (list.length > 0 && list[0]!.t <= now - WINDOW) {
+      const gone = list.shift()!.device;
+      const left = c.per.get(gone)! - 1;
+      if (left === 1) c.many--;
+      if (left === 0) c.per.delete(gone);
+      else c.per.set(gone, left);
+    }
     list.push({ t: now, device: actor, e });
+    const mineNow = (c.per.get(actor) ?? 0) + 1;
+    c.per.set(actor, mineNow);
+    if (mineNow === 2) c.many++;
+    if (c.many < 3 || mineNow < 2) return;
+    // Counted again in list order: the order in which the devices are alerted.
     const per = new Map<string, number>();
     for (const x of list) per.set(x.device, (per.get(x.device) ?? 0) + 1);
     const many = [...per].filter(([, n]) => n >= 2);
@@ -783,7 +834,7 @@ export function createEngine(opts: EngineOptions = {}) {
    * the two beside it).
    */
   function offHours(s: ActorState, t: number, role: string): boolean {
-    const h = new Date(t).getUTCHours();
+    const h = hourOfDay(t);
     const around = (xs: readonly number[]) => xs[(h + 23) % 24]! + xs[h]! + xs[(h + 1) % 24]!;
     if (s.daysSeen.size >= 2) return around(s.hours) === 0;
     const rh = roleHours.get(role);
@@ -792,7 +843,7 @@ export function createEngine(opts: EngineOptions = {}) {
   }
 
   function seenAt(s: ActorState, t: number, role: string): void {
-    const h = new Date(t).getUTCHours();
+    const h = hourOfDay(t);
     s.hours[h]!++;
     (roleHours.get(role) ?? roleHours.set(role, new Array<number>(24).fill(0)).get(role)!)[h]!++;
     s.daysSeen.add(Math.floor(t / DAY));
@@ -883,12 +934,22 @@ export function createEngine(opts: EngineOptions = {}) {
   /** Staying inside the explanation: far more distinct reads in 24 hours than peers and one's own past. */
   function volume(out: Alert[], actor: string, s: ActorState, role: string, what: 'parcel' | 'customer'): void {
     const h = Math.floor(now / HOUR);
-    for (const [k, c] of s.hourly) {
-      if (k > h - 24) break;
-      s.hourly.delete(k);
-      s.n24 -= c;
+    if (s.hourlyFirst <= h - 24) {
+      s.hourlyFirst = Number.POSITIVE_INFINITY;
+      for (const [k, c] of s.hourly) {
+        if (k > h - 24) {
+          s.hourlyFirst = k;
+          break;
+        }
+        s.hourly.delete(k);
+        s.n24 -= c;
+      }
     }
-    s.hourly.set(h, (s.hourly.get(h) ?? 0) + 1);
+    const inHour = s.hourly.get(h);
+    if (inHour === undefined) {
+      s.hourly.set(h, 1);
+      if (s.hourly.size === 1) s.hourlyFirst = h;
+    } else s.hourly.set(h, inHour + 1);
     s.n24++;
     const d = Math.floor(now / DAY);
     s.days.set(d, (s.days.get(d) ?? 0) + 1);
@@ -930,18 +991,19 @@ export function createEngine(opts: EngineOptions = {}) {
       rule: 'unusual-volume',
       severity: ratio >= 15 ? 'high' : 'medium',
       score: 1 - 1 / ratio,
-      texts: alertTexts('unusual-volume', {
-        role: role.replace(/^device:/, ''),
-        who: bare(actor),
-        n,
-        ratio: ratio.toFixed(1),
-        peer,
-        own: own ?? '—',
-        what:
-          what === 'parcel'
-            ? { en: 'parcels', vi: 'bưu kiện', zh: '包裹' }
-            : { en: 'customers', vi: 'khách hàng', zh: '客户' },
-      }),
+      texts: () =>
+        alertTexts('unusual-volume', {
+          role: role.replace(/^device:/, ''),
+          who: bare(actor),
+          n,
+          ratio: ratio.toFixed(1),
+          peer,
+          own: own ?? '—',
+          what:
+            what === 'parcel'
+              ? { en: 'parcels', vi: 'bưu kiện', zh: '包裹' }
+              : { en: 'customers', vi: 'khách hàng', zh: '客户' },
+        }),
       evidence: [ev],
       compared: 'peers-and-own-past',
     });
@@ -963,13 +1025,14 @@ export function createEngine(opts: EngineOptions = {}) {
         rule: 'unusual-fields',
         severity: 'medium',
         score: 0.8,
-        texts: alertTexts('unusual-fields', {
-          role: role.replace(/^device:/, ''),
-          who: bare(actor),
-          field: odd,
-          n: s.fieldOdd.length,
-          share: 1,
-        }),
+        texts: () =>
+          alertTexts('unusual-fields', {
+            role: role.replace(/^device:/, ''),
+            who: bare(actor),
+            field: odd,
+            n: s.fieldOdd.length,
+            share: 1,
+          }),
         evidence: [e],
         compared: 'peers',
       });
@@ -985,6 +1048,8 @@ export function createEngine(opts: EngineOptions = {}) {
   ): void {
     const s = actors.get(actor);
     if (!s || s.unexpl.length === 0) return;
+    // Most late explanations match nothing: look before copying the list.
+    if (!s.unexpl.some((u) => u.t >= now - within && match(u))) return;
     const before = s.unexpl.length;
     s.unexpl = s.unexpl.filter((u) => {
       if (!(u.t >= now - within && match(u))) return true;
@@ -1216,13 +1281,13 @@ export function createEngine(opts: EngineOptions = {}) {
     for (const [id, p] of parcels) if (p.seen < now - AFTER - DAY) parcels.delete(id);
     for (const [id, c] of customers) {
       c.tickets = c.tickets.filter((t) => t.closed === undefined || t.closed > now - CONTACT_KEEP);
-      c.contacts = c.contacts.filter(([, t]) => t > now - CONTACT_KEEP);
+      for (const [a, t] of c.contacts) if (!(t > now - CONTACT_KEEP)) c.contacts.delete(a);
       c.parcels = c.parcels.filter((p) => parcels.has(p));
-      if (c.seen < now - KEEP && c.tickets.length === 0 && c.contacts.length === 0 && c.parcels.length === 0)
+      if (c.seen < now - KEEP && c.tickets.length === 0 && c.contacts.size === 0 && c.parcels.length === 0)
         customers.delete(id);
     }
     for (const [id, t] of ticketsById) if (t.closed !== undefined && t.closed < now - KEEP) ticketsById.delete(id);
-    for (const [st, list] of converging)
+    for (const [st, { list }] of converging)
       if (list.length === 0 || list[list.length - 1]!.t <= now - WINDOW) converging.delete(st);
     for (const s of actors.values()) {
       const d = Math.floor(now / DAY);

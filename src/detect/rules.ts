@@ -33,8 +33,9 @@ type Raise = (
     rule: string;
     severity: Severity;
     score: number;
-    texts: AlertTexts;
-    evidence: readonly Evidence[];
+    /** As functions, built only if the alert is raised (most calls repeat a standing alert). */
+    texts: AlertTexts | (() => AlertTexts);
+    evidence: readonly Evidence[] | (() => readonly Evidence[]);
     compared: Alert['compared'];
     at?: string;
   },
@@ -60,7 +61,7 @@ export type WorkDeps = {
   explainedBy: (role: string, covered: readonly Template[]) => boolean;
   customers: ReadonlyMap<
     string,
-    { parcels: string[]; reviews: number; tickets: Ticket[]; contacts: [string, number][] }
+    { parcels: string[]; reviews: number; tickets: Ticket[]; contacts: ReadonlyMap<string, number> }
   >;
   parcels: ReadonlyMap<string, unknown>;
   ticketsById: ReadonlyMap<string, Ticket>;
@@ -113,8 +114,8 @@ export function createWorkRules(d: WorkDeps) {
       rule: 'break-glass-abuse',
       severity: n >= 6 ? 'high' : 'medium',
       score: 1 - Math.exp(-n / 3),
-      texts: alertTexts('break-glass-abuse', { who: bare(actor), n, role, peer }),
-      evidence: mine.slice(-12).map((b) => b.e),
+      texts: () => alertTexts('break-glass-abuse', { who: bare(actor), n, role, peer }),
+      evidence: () => mine.slice(-12).map((b) => b.e),
       compared: 'peers',
     });
   }
@@ -200,7 +201,7 @@ export function createWorkRules(d: WorkDeps) {
         rule: 'review-broker',
         severity: both ? 'high' : 'medium',
         score: both ? 0.95 : 0.75,
-        texts: alertTexts('review-broker', { who: bare(actor), what: joined }),
+        texts: () => alertTexts('review-broker', { who: bare(actor), what: joined }),
         evidence: x.evidence,
         compared: 'peers',
       });
@@ -271,7 +272,7 @@ export function createWorkRules(d: WorkDeps) {
         !buyers.has(tk.customer) &&
         (c?.reviews ?? 0) === 0 &&
         (c?.tickets.length ?? 0) <= 1 &&
-        (c?.contacts.length ?? 0) === 0;
+        (c?.contacts.size ?? 0) === 0;
       const actor = `staff:${tk.assignee}`;
       const list = (ticketLog.get(actor) ?? []).filter((x) => x.t > now - WEEK);
       list.push({ t: now, orphan, customer: tk.customer, revealed: false });
@@ -396,12 +397,13 @@ export function createWorkRules(d: WorkDeps) {
           rule: 'unusual-export',
           severity: score >= 3.5 || total >= 6 ? 'high' : 'medium',
           score: Math.min(0.99, 1 - Math.exp(-Math.max(score, total / 1.6) / 2)),
-          texts: alertTexts('unusual-export', {
-            who: bare(e.actor),
-            dataset: e.dataset,
-            reasons: exportReasons(reasons),
-          }),
-          evidence: [
+          texts: () =>
+            alertTexts('unusual-export', {
+              who: bare(e.actor),
+              dataset: e.dataset,
+              reasons: exportReasons(reasons),
+            }),
+          evidence: () => [
             ...own
               .filter((x) => x.recipient === rec)
               .slice(-5)
@@ -473,7 +475,7 @@ export function createWorkRules(d: WorkDeps) {
       rule: 'ticket-cover',
       severity: n >= 10 * base ? 'high' : 'medium',
       score: 1 - base / n,
-      texts: alertTexts('ticket-burst', { who: bare(actor), n, base }),
+      texts: () => alertTexts('ticket-burst', { who: bare(actor), n, base }),
       evidence: [e],
       compared: 'peers-and-own-past',
     });
@@ -504,7 +506,7 @@ export function createWorkRules(d: WorkDeps) {
       rule: 'ticket-cover',
       severity: p < 1e-8 ? 'high' : 'medium',
       score: 1 - Math.max(p, 1e-12) ** (1 / 12),
-      texts: alertTexts('ticket-cover', { who: bare(actor), n: covered.length }),
+      texts: () => alertTexts('ticket-cover', { who: bare(actor), n: covered.length }),
       evidence: [e],
       compared: 'peers',
     });
