@@ -102,6 +102,23 @@ type Converging = {
   per: Map<string, number>;
   many: number;
 };
+/** An actor's halves, and what the staff and device records say of it as of `directory`. */
+type Who = {
+  kind: string;
+  id: string;
+  directory: number;
+  role: string;
+  station: string | undefined;
+  team: string | undefined;
+  /** Station, or else team: where the actor's peers are. */
+  place: string | undefined;
+  /** `role@place`, the key of those peers. */
+  peers: string | undefined;
+};
+type LookupEvent = Extract<CloakEvent, { type: 'lookup' }>;
+type RevealEvent = Extract<CloakEvent, { type: 'reveal' }>;
+/** An access waiting out its grace: due then, made at `at`. */
+type Waiting = { due: number; at: number; e: LookupEvent | RevealEvent; ev: Evidence };
 type Ticket = { id: string; customer: string; assignee: string; open: number; closed?: number };
 type CustomerState = {
   parcels: string[];
@@ -155,8 +172,8 @@ export type ActorState = {
   /** The oldest hour in `hourly` (Infinity when empty). */
   hourlyFirst: number;
   n24: number;
-  /** `role@place` of the actor's peers, kept while role and place stay the same. */
-  placeKey?: { role: string; place: string; key: string };
+  /** The `role@place` this actor was last counted among the peers of. */
+  placedIn?: string;
   days: Map<number, number>;
   fieldOdd: number[];
   /** Destination stations of the last parcels read: where this actor works today (and how many of each). */
@@ -209,6 +226,35 @@ const split = (actor: string): readonly [string, string] => {
 const bare = (actor: string) => split(actor)[1];
 const kindOf = (actor: string) => split(actor)[0];
 const DIRECT: ReadonlySet<string> = new Set(DIRECT_TEMPLATES);
+/*
+ * The templates covering an access, as bits in the order they are listed: the list is the
+ * same for every access with the same bits, so each is made once (frozen: it is kept in the
+ * actor's state and handed to `onAccess`) and the explained test is a mask.
+ */
+const TEMPLATE_ORDER: readonly Template[] = [
+  'own-scan',
+  'assignment',
+  'ticket',
+  'ticket-ref',
+  'past-ticket',
+  'team-ticket',
+  'earlier-contact',
+  'own-station',
+  'region',
+  'focus',
+  'history-gap',
+];
+const BIT = Object.fromEntries(TEMPLATE_ORDER.map((t, i) => [t, 1 << i])) as Record<Template, number>;
+const maskOf = (ts: Iterable<string>) => {
+  let m = 0;
+  for (const t of ts) m |= BIT[t as Template] ?? 0;
+  return m;
+};
+/** Direct templates and focus explain for any role. */
+const ALWAYS = maskOf([...DIRECT_TEMPLATES, 'focus']);
+const LISTS: (readonly Template[] | undefined)[] = [];
+const listOf = (m: number): readonly Template[] =>
+  (LISTS[m] ??= Object.freeze(TEMPLATE_ORDER.filter((t) => (m & BIT[t]) !== 0)));
 /** What a person's own work explains a read by (a borrowed account reads by the team's or the place's). */
 const OWN_WORK: ReadonlySet<string> = new Set(['ticket', 'past-ticket', 'assignment', 'earlier-contact', 'own-scan']);
 /** The rules that judge a day's unexplained accesses (the week-long rule is for what they missed). */
@@ -282,14 +328,16 @@ export function createEngine(opts: EngineOptions = {}) {
   /** Until when the stream's missing past may explain an unknown parcel or customer. */
   let gapUntil = Number.NEGATIVE_INFINITY;
   /** Accesses waiting out their grace, in order of due time (event time only moves forward); those before `head` are done. */
-  let pending: { due: number; run: (out: Alert[]) => void }[] = [];
+  let pending: Waiting[] = [];
   let head = 0;
   /** Judges every waiting access due before `t` (or at it, with `inclusive`). */
   const runDue = (out: Alert[], t: number, inclusive: boolean) => {
     while (head < pending.length && (pending[head]!.due < t || (inclusive && pending[head]!.due === t))) {
       const p = pending[head++]!;
       now = Math.max(now, p.due);
-      p.run(out);
+      eventAt = p.e.at;
+      if (p.e.type === 'lookup') judgeLookup(out, p.e, p.at, p.ev);
+      else judgeReveal(out, p.e, p.at, p.ev);
     }
     // Drop the done ones now and then, not on every event.
     if (head > 1024 && head * 2 > pending.length) {
@@ -348,14 +396,42 @@ export function createEngine(opts: EngineOptions = {}) {
     c.seen = now;
     return c;
   };
-  const roleOf = (actor: string): string => {
-    const k = kindOf(actor);
-    if (k === 'device') return `device:${devices.get(bare(actor))?.kind ?? 'device'}`;
-    if (k === 'staff') return staff.get(bare(actor))?.role ?? 'unknown';
-    return k;
+  /** Bumped on every staff or device record: what `who` derived from them is stale. */
+  let directory = 0;
+  const whos = new Map<string, Who>();
+  /** What the engine knows of an actor name, derived once per change of the staff and device records (asked several times per access). */
+  const who = (actor: string): Who => {
+    let w = whos.get(actor);
+    if (!w) {
+      const [kind, id] = split(actor);
+      w = {
+        kind,
+        id,
+        directory: -1,
+        role: '',
+        station: undefined,
+        team: undefined,
+        place: undefined,
+        peers: undefined,
+      };
+      if (whos.size > 200_000) whos.clear();
+      whos.set(actor, w);
+    }
+    if (w.directory !== directory) {
+      const st = staff.get(w.id);
+      const dev = w.kind === 'device' ? devices.get(w.id) : undefined;
+      w.role =
+        w.kind === 'device' ? `device:${dev?.kind ?? 'device'}` : w.kind === 'staff' ? (st?.role ?? 'unknown') : w.kind;
+      w.station = w.kind === 'device' ? dev?.station : st?.station;
+      w.team = st?.team;
+      w.place = w.station ?? w.team;
+      w.peers = w.place !== undefined ? `${w.role}@${w.place}` : undefined;
+      w.directory = directory;
+    }
+    return w;
   };
-  const stationOf = (actor: string): string | undefined =>
-    kindOf(actor) === 'device' ? devices.get(bare(actor))?.station : staff.get(bare(actor))?.station;
+  const roleOf = (actor: string): string => who(actor).role;
+  const stationOf = (actor: string): string | undefined => who(actor).station;
   const near = (t: number | undefined, at: number) => t !== undefined && at >= t - BEFORE && at <= t + AFTER;
 
   let quietly = false;
@@ -475,65 +551,87 @@ export function createEngine(opts: EngineOptions = {}) {
     customerId: string | undefined,
     at: number,
     ticket?: string,
-  ): Template[] {
-    const out: Template[] = [];
-    const kind = kindOf(actor);
-    const who = bare(actor);
+  ): readonly Template[] {
+    return listOf(cover(actor, who(actor), parcelId, customerId, at, ticket));
+  }
+
+  /** The same, as bits (see TEMPLATE_ORDER). */
+  function cover(
+    actor: string,
+    w: Who,
+    parcelId: string | undefined,
+    customerId: string | undefined,
+    at: number,
+    ticket?: string,
+  ): number {
+    let out = 0;
+    const kind = w.kind;
+    const id = w.id;
     const p = parcelId ? parcels.get(parcelId) : undefined;
     const cust = customerId ?? p?.customer;
     const c = cust ? customers.get(cust) : undefined;
     if (p) {
-      if (kind === 'device' && near(get(p.scans, who), at)) out.push('own-scan');
-      if (kind === 'staff' && near(get(p.couriers, who), at)) out.push('assignment');
+      if (kind === 'device' && near(get(p.scans, id), at)) out |= BIT['own-scan'];
+      if (kind === 'staff' && near(get(p.couriers, id), at)) out |= BIT.assignment;
     }
     if (c && kind === 'staff') {
-      if (!out.includes('assignment') && c.parcels.some((id) => near(get(parcels.get(id)?.couriers ?? [], who), at)))
-        out.push('assignment');
+      if ((out & BIT.assignment) === 0 && c.parcels.some((pid) => near(get(parcels.get(pid)?.couriers ?? [], id), at)))
+        out |= BIT.assignment;
       let mine = false;
       let past = false;
       let team = false;
-      const tm = teamOf(who);
+      const tm = w.team;
       for (const t of c.tickets) {
         const live = t.open <= at + BEFORE && (t.closed === undefined || t.closed >= at - 10 * MIN);
-        if (t.assignee === who) {
+        if (t.assignee === id) {
           if (live) mine = true;
           else if (t.closed !== undefined && t.closed < at && at - t.closed < CONTACT_KEEP) past = true;
         } else if (live && tm !== undefined && teamOf(t.assignee) === tm) team = true;
       }
-      if (mine) out.push('ticket');
-      if (ticket && c.tickets.some((t) => t.id === ticket)) out.push('ticket-ref');
-      if (past) out.push('past-ticket');
-      if (team) out.push('team-ticket');
+      if (mine) out |= BIT.ticket;
+      if (ticket && c.tickets.some((t) => t.id === ticket)) out |= BIT['ticket-ref'];
+      if (past) out |= BIT['past-ticket'];
+      if (team) out |= BIT['team-ticket'];
     }
     const contact = c?.contacts.get(actor);
-    if (contact !== undefined && contact < at && at - contact < CONTACT_KEEP) out.push('earlier-contact');
-    const st = stationOf(actor);
+    if (contact !== undefined && contact < at && at - contact < CONTACT_KEEP) out |= BIT['earlier-contact'];
+    const st = w.station;
     // The places of the parcel, or else of the customer's parcels.
     if (st && (p || c)) {
-      if (p ? p.places.includes(st) : c!.parcels.some((id) => parcels.get(id)?.places.includes(st)))
-        out.push('own-station');
+      if (p ? p.places.includes(st) : c!.parcels.some((pid) => parcels.get(pid)?.places.includes(st)))
+        out |= BIT['own-station'];
       else {
         const reg = region(st);
         const inRegion = (places: readonly string[]) => places.some((x) => reg.has(x));
-        if (p ? inRegion(p.places) : c!.parcels.some((id) => inRegion(parcels.get(id)?.places ?? [])))
-          out.push('region');
+        if (p ? inRegion(p.places) : c!.parcels.some((pid) => inRegion(parcels.get(pid)?.places ?? [])))
+          out |= BIT.region;
       }
     }
     // Where the actor has been working today: most of their last reads went to this station.
     // People are posted to another station for a day; a device stays where it is enrolled.
     const as = kind === 'staff' ? actors.get(actor) : undefined;
-    if (p?.dest && as && focusedOn(as, p.dest)) out.push('focus');
+    if (p?.dest && as && focusedOn(as, p.dest)) out |= BIT.focus;
     // A stream that began mid-flight (scans of parcels it was never told of) has a gap behind it:
     // until that passes, a parcel or customer it never heard of may predate it, and is not held
     // against anyone. A stream that saw every parcel created (a fresh Cloak) has no such gap.
     if (at < gapUntil && !p && (!c || (ticket !== undefined && !ticketsById.has(ticket)) || c.parcels.length === 0))
-      out.push('history-gap');
+      out |= BIT['history-gap'];
     return out;
   }
 
   /** Most of the actor's last reads (at least ten) went to this station. */
   function focusedOn(s: ActorState, station: string): boolean {
     return s.recent.length >= 10 && (s.recentCount.get(station) ?? 0) >= 0.4 * s.recent.length;
+  }
+
+  /** The place templates learned for each role, as bits (cleared when the learner relearns). */
+  const learnedBits = new Map<string, number>();
+  /** Whether these templates explain an access by this role (the same as `explainedBy`, on bits). */
+  function explains(role: string, m: number): boolean {
+    if ((m & ALWAYS) !== 0) return true;
+    let l = learnedBits.get(role);
+    if (l === undefined) learnedBits.set(role, (l = maskOf(learner.learned(role))));
+    return (m & l) !== 0;
   }
 
   function explainedBy(role: string, covered: readonly Template[]): boolean {
@@ -656,6 +754,7 @@ export function createEngine(opts: EngineOptions = {}) {
   function judged(
     out: Alert[],
     actor: string,
+    w: Who,
     v: {
       explained: boolean;
       shown: boolean;
@@ -666,7 +765,7 @@ export function createEngine(opts: EngineOptions = {}) {
       fields?: readonly string[] | undefined;
     },
   ): void {
-    const role = roleOf(actor);
+    const role = w.role;
     const s = actorState(actor);
     opts.onAccess?.({
       actor,
@@ -681,12 +780,11 @@ export function createEngine(opts: EngineOptions = {}) {
     slide(s);
     s.win.push(now);
     takeover(out, actor, s, v.e, v.covered, role);
-    const place = stationOf(actor) ?? staff.get(bare(actor))?.team;
-    if (place !== undefined) {
-      if (s.placeKey?.role !== role || s.placeKey.place !== place)
-        s.placeKey = { role, place, key: `${role}@${place}` };
-      const key = s.placeKey.key;
+    // Counted among the peers of its place (once per place: those sets only grow).
+    const key = w.peers;
+    if (key !== undefined && s.placedIn !== key) {
       (placeActors.get(key) ?? placeActors.set(key, new Set()).get(key)!).add(actor);
+      s.placedIn = key;
     }
     const dest = v.parcel ? parcels.get(v.parcel)?.dest : undefined;
     if (dest) {
@@ -700,7 +798,7 @@ export function createEngine(opts: EngineOptions = {}) {
         else s.recentCount.set(gone, left);
       }
       // Once the day's posting shows, the reads of that station that led up to it are explained too.
-      if (!before && focusedOn(s, dest) && dest !== stationOf(actor) && kindOf(actor) === 'staff')
+      if (!before && focusedOn(s, dest) && dest !== w.station && w.kind === 'staff')
         explainLate(
           out,
           actor,
@@ -709,7 +807,7 @@ export function createEngine(opts: EngineOptions = {}) {
           6 * HOUR,
         );
     }
-    volume(out, actor, s, role, v.parcel ? 'parcel' : 'customer');
+    volume(out, actor, w, s, v.parcel ? 'parcel' : 'customer');
     if (v.fields) fields(out, actor, s, role, v.fields, v.e);
     const wk = Math.floor(now / HOUR);
     // Hours leave the week in the order they came (event time only moves forward).
@@ -746,7 +844,7 @@ export function createEngine(opts: EngineOptions = {}) {
     }
     bucket[1]++;
     s.u7++;
-    if (dest && kindOf(actor) === 'device' && dest !== stationOf(actor)) converge(out, actor, dest, v.e);
+    if (dest && w.kind === 'device' && dest !== w.station) converge(out, actor, dest, v.e);
     s.unexpl.push({ t: now, e: v.e, parcel: v.parcel, customer: v.customer, covered: v.covered });
     if (s.unexpl.length > 2000) s.unexpl.splice(0, s.unexpl.length - 2000);
     burstAlert(out, actor, s, role, v.parcel ? 'parcel' : 'customer');
@@ -932,7 +1030,8 @@ export function createEngine(opts: EngineOptions = {}) {
   }
 
   /** Staying inside the explanation: far more distinct reads in 24 hours than peers and one's own past. */
-  function volume(out: Alert[], actor: string, s: ActorState, role: string, what: 'parcel' | 'customer'): void {
+  function volume(out: Alert[], actor: string, w: Who, s: ActorState, what: 'parcel' | 'customer'): void {
+    const role = w.role;
     const h = Math.floor(now / HOUR);
     if (s.hourlyFirst <= h - 24) {
       s.hourlyFirst = Number.POSITIVE_INFINITY;
@@ -956,8 +1055,7 @@ export function createEngine(opts: EngineOptions = {}) {
     const n = s.n24;
     if (n < 60) return;
     // Peers at the same station or team first (a hub's scanners read more than a station's), else the role.
-    const place = stationOf(actor) ?? staff.get(bare(actor))?.team;
-    const peer = (place !== undefined ? roleDaily.get(`${role}@${place}`) : undefined) ?? roleDaily.get(role);
+    const peer = (w.peers !== undefined ? roleDaily.get(w.peers) : undefined) ?? roleDaily.get(role);
     if (peer === undefined) return;
     if (s.ownDay !== d) {
       const ownDays = [...s.days].filter(([k]) => k < d).map(([, c]) => c);
@@ -968,12 +1066,20 @@ export function createEngine(opts: EngineOptions = {}) {
     const base = Math.max(peer, own ?? peer, 10);
     if (n / base < 8) return;
     // A busy day for everyone (a sale, a peak) is not one person's: compare with the same peers today too.
-    const group = place !== undefined ? placeActors.get(`${role}@${place}`) : undefined;
+    const group = w.peers !== undefined ? placeActors.get(w.peers) : undefined;
     const today: number[] = [];
     for (const a of group ?? []) {
       if (a === actor) continue;
-      let c = 0;
-      for (const [k, x] of actors.get(a)?.hourly ?? []) if (k > h - 24) c += x;
+      const other = actors.get(a);
+      if (!other) continue;
+      // Their reads in the last 24 hours: their running sum, less the hours that left the day
+      // since their own last read (still at the front of their map, in hour order).
+      let c = other.n24;
+      if (other.hourlyFirst <= h - 24)
+        for (const [k, x] of other.hourly) {
+          if (k > h - 24) break;
+          c -= x;
+        }
       if (c > 0) today.push(c);
     }
     const peerToday = today.length >= 2 ? median(today)! : 0;
@@ -1015,7 +1121,12 @@ export function createEngine(opts: EngineOptions = {}) {
     rf.n++;
     for (const f of fs) rf.f.set(f, (rf.f.get(f) ?? 0) + 1);
     if (rf.n < 500) return;
-    const odd = fs.find((f) => (rf.f.get(f) ?? 0) / rf.n < 0.01);
+    let odd: string | undefined;
+    for (const f of fs)
+      if ((rf.f.get(f) ?? 0) / rf.n < 0.01) {
+        odd = f;
+        break;
+      }
     if (!odd) return;
     while (s.fieldOdd.length > 0 && s.fieldOdd[0]! <= now - WINDOW) s.fieldOdd.shift();
     s.fieldOdd.push(now);
@@ -1076,39 +1187,32 @@ export function createEngine(opts: EngineOptions = {}) {
       downgrade(out, actor, 'accumulated-risk', reason);
   }
 
-  function lookup(out: Alert[], e: Extract<CloakEvent, { type: 'lookup' }>): void {
-    const kind = kindOf(e.actor);
-    if (kind !== 'device' && kind !== 'staff' && kind !== 'seller') return;
+  function lookup(out: Alert[], e: LookupEvent): void {
+    const w = who(e.actor);
+    if (w.kind !== 'device' && w.kind !== 'staff' && w.kind !== 'seller') return;
     if (!e.parcel && !e.customer) return;
-    const at = eventT;
     const ev: { type: string; at: string; [k: string]: unknown } = { type: 'lookup', at: e.at, result: e.result };
     if (e.parcel) ev.parcel = e.parcel;
     if (e.customer) ev.customer = e.customer;
-    const judge = (o: Alert[]) => {
-      const covered = templates(e.actor, e.parcel, e.customer, at);
-      judged(o, e.actor, {
-        explained: explainedBy(roleOf(e.actor), covered),
-        shown: e.result === 'ok',
-        parcel: e.parcel,
-        customer: e.customer,
-        covered,
-        e: ev,
-        fields: e.fields,
-      });
-    };
-    const covered = templates(e.actor, e.parcel, e.customer, at);
+    const m = cover(e.actor, w, e.parcel, e.customer, eventT);
     // Explained at once needs no grace; otherwise the scan, assignment or ticket may still come.
-    if (explainedBy(roleOf(e.actor), covered))
-      judged(out, e.actor, {
-        explained: true,
-        shown: e.result === 'ok',
-        parcel: e.parcel,
-        customer: e.customer,
-        covered,
-        e: ev,
-        fields: e.fields,
-      });
-    else pending.push({ due: now + grace, run: (o) => ((eventAt = e.at), judge(o)) });
+    if (explains(w.role, m)) judgeLookup(out, e, eventT, ev, m);
+    else pending.push({ due: now + grace, at: eventT, e, ev });
+  }
+
+  /** Judges a lookup made at `at`: with its templates when just found, else as they stand now. */
+  function judgeLookup(out: Alert[], e: LookupEvent, at: number, ev: Evidence, m?: number): void {
+    const w = who(e.actor);
+    const covered = m ?? cover(e.actor, w, e.parcel, e.customer, at);
+    judged(out, e.actor, w, {
+      explained: explains(w.role, covered),
+      shown: e.result === 'ok',
+      parcel: e.parcel,
+      customer: e.customer,
+      covered: listOf(covered),
+      e: ev,
+      fields: e.fields,
+    });
   }
 
   const work: WorkRules = createWorkRules({
@@ -1134,7 +1238,7 @@ export function createEngine(opts: EngineOptions = {}) {
     staff,
   });
 
-  function reveal(out: Alert[], e: Extract<CloakEvent, { type: 'reveal' }>): void {
+  function reveal(out: Alert[], e: RevealEvent): void {
     const at = eventT;
     const ev: Evidence = {
       type: 'reveal',
@@ -1158,18 +1262,28 @@ export function createEngine(opts: EngineOptions = {}) {
       work.breakGlass(out, e.actor, e.customer, ev, explainedBy(roleOf(e.actor), covered));
       return;
     }
-    const judge = (o: Alert[]) => {
-      const covered = templates(e.actor, undefined, e.customer, at, e.ticket);
-      const explained = explainedBy(roleOf(e.actor), covered);
-      judged(o, e.actor, { explained, shown: e.result !== 'denied', customer: e.customer, covered, e: ev });
-      work.revealJudged(o, e.actor, e.customer, ev, explained);
-    };
-    const covered = templates(e.actor, undefined, e.customer, at, e.ticket);
-    if (explainedBy(roleOf(e.actor), covered)) judge(out);
+    const w = who(e.actor);
+    const m = cover(e.actor, w, undefined, e.customer, at, e.ticket);
+    if (explains(w.role, m)) judgeReveal(out, e, at, ev, m);
     else {
       work.revealUnexplained(out, e.actor, e.customer, ev);
-      pending.push({ due: now + grace, run: (o) => ((eventAt = e.at), judge(o)) });
+      pending.push({ due: now + grace, at, e, ev });
     }
+  }
+
+  /** Judges a reveal (not a break-glass) made at `at`, as `judgeLookup` does a lookup. */
+  function judgeReveal(out: Alert[], e: RevealEvent, at: number, ev: Evidence, m?: number): void {
+    const w = who(e.actor);
+    const covered = m ?? cover(e.actor, w, undefined, e.customer, at, e.ticket);
+    const explained = explains(w.role, covered);
+    judged(out, e.actor, w, {
+      explained,
+      shown: e.result !== 'denied',
+      customer: e.customer,
+      covered: listOf(covered),
+      e: ev,
+    });
+    work.revealJudged(out, e.actor, e.customer, ev, explained);
   }
 
   function login(out: Alert[], e: Extract<CloakEvent, { type: 'login' }>): void {
@@ -1204,6 +1318,7 @@ export function createEngine(opts: EngineOptions = {}) {
       if (!before.has(role)) before.set(role, learner.learned(role));
     }
     learner.relearn();
+    learnedBits.clear();
     // A template newly learned for a role explains, after the fact, what that role's actors
     // did under it in the last two days (a cold start's reads of the region, say).
     const fresh = new Map<string, string[]>();
@@ -1278,14 +1393,30 @@ export function createEngine(opts: EngineOptions = {}) {
   }
 
   function prune(out: Alert[]): void {
-    for (const [id, p] of parcels) if (p.seen < now - AFTER - DAY) parcels.delete(id);
-    for (const [id, c] of customers) {
-      c.tickets = c.tickets.filter((t) => t.closed === undefined || t.closed > now - CONTACT_KEEP);
-      for (const [a, t] of c.contacts) if (!(t > now - CONTACT_KEEP)) c.contacts.delete(a);
-      c.parcels = c.parcels.filter((p) => parcels.has(p));
+    // forEach and plain loops: these walk every parcel and customer, and most have nothing to drop.
+    parcels.forEach((p, id) => {
+      if (p.seen < now - AFTER - DAY) parcels.delete(id);
+    });
+    const contactFrom = now - CONTACT_KEEP;
+    const dropContact = (t: number, a: string, m: Map<string, number>) => {
+      if (!(t > contactFrom)) m.delete(a);
+    };
+    customers.forEach((c, id) => {
+      // Lists are copied only when something leaves them.
+      for (const t of c.tickets)
+        if (t.closed !== undefined && !(t.closed > contactFrom)) {
+          c.tickets = c.tickets.filter((x) => x.closed === undefined || x.closed > contactFrom);
+          break;
+        }
+      c.contacts.forEach(dropContact);
+      for (const p of c.parcels)
+        if (!parcels.has(p)) {
+          c.parcels = c.parcels.filter((x) => parcels.has(x));
+          break;
+        }
       if (c.seen < now - KEEP && c.tickets.length === 0 && c.contacts.size === 0 && c.parcels.length === 0)
         customers.delete(id);
-    }
+    });
     for (const [id, t] of ticketsById) if (t.closed !== undefined && t.closed < now - KEEP) ticketsById.delete(id);
     for (const [st, { list }] of converging)
       if (list.length === 0 || list[list.length - 1]!.t <= now - WINDOW) converging.delete(st);
@@ -1310,10 +1441,12 @@ export function createEngine(opts: EngineOptions = {}) {
       eventT = t;
       switch (e.type) {
         case 'staff': {
+          directory++;
           staff.set(e.id, { role: e.role, team: e.team, station: e.station });
           break;
         }
         case 'device': {
+          directory++;
           const prev = devices.get(e.id);
           if (prev?.build !== e.build) {
             if (prev) buildDevices.get(prev.build)?.delete(e.id);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { CloakEvent, EventType } from '../bus/events.ts';
-import { createEngine, type Alert } from './engine.ts';
+import { createEngine, type Alert, type Engine } from './engine.ts';
 
 /*
  * `cloak replay`, as docs/contracts/replay-events.md says: NDJSON in any order, each line
@@ -13,6 +13,12 @@ import { createEngine, type Alert } from './engine.ts';
  * is ingested), the rest sorted by time (stable for equal times) and run through the engine.
  * Files larger than memory are sorted in runs of RUN_LINES written to a temporary folder and
  * merged, so memory stays bounded whatever the file's size.
+ *
+ * Input already in time order (what Cloak writes) need not wait for the sort: each line goes
+ * through an engine as soon as it is checked, and its alerts are held until the end. The lines
+ * are kept as text (far cheaper to hold than parsed events, and spilled to runs like the rest),
+ * so that if a line comes out of order that engine is dropped and the lines read so far are
+ * checked again into the sort: the result is the same either way.
  */
 
 const REQUIRED: Record<EventType, readonly string[]> = {
@@ -32,6 +38,8 @@ const REQUIRED: Record<EventType, readonly string[]> = {
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const ACTOR = /^[a-z_]+:\S+$/;
 const RUN_LINES = 200_000;
+/** Alerts held back while the input may yet turn out to be out of order (past this many, it is sorted the usual way). */
+const HELD_ALERTS = 10_000;
 
 export type BadLine = { readonly line: number; readonly reason: string };
 export type ReplaySummary = { lines: number; events: number; bad: number; alerts: number; badLines: BadLine[] };
@@ -176,6 +184,16 @@ export async function replay(
     runs.push(file);
     buffer = [];
   };
+  /** The fast path while the input is in time order: undefined once it is not. */
+  let inOrder:
+    { engine: Engine; lastT: number; texts: string[]; lineNos: number[]; events: number; alerts: Alert[] } | undefined =
+    { engine: createEngine(), lastT: Number.NEGATIVE_INFINITY, texts: [], lineNos: [], events: 0, alerts: [] };
+  /** The held lines, checked again (they were good) into items for the sort. */
+  const heldItems = (o: NonNullable<typeof inOrder>): Item[] =>
+    o.texts.map((text, i) => {
+      const r = parseLine(text) as { event: CloakEvent; t: number };
+      return { t: r.t, n: o.lineNos[i]!, e: r.event };
+    });
   try {
     const lines = createInterface({ input, crlfDelay: Infinity });
     for await (const text of lines) {
@@ -190,9 +208,36 @@ export async function replay(
         if (opts.strict) return summary;
         continue;
       }
+      if (inOrder && r.t >= inOrder.lastT && inOrder.alerts.length < HELD_ALERTS) {
+        inOrder.lastT = r.t;
+        inOrder.events++;
+        for (const a of inOrder.engine.ingest(r.event, r.t)) inOrder.alerts.push(a);
+        inOrder.texts.push(text);
+        inOrder.lineNos.push(n);
+        if (inOrder.texts.length >= runLines) {
+          buffer = heldItems(inOrder);
+          flush();
+          inOrder.texts = [];
+          inOrder.lineNos = [];
+        }
+        continue;
+      }
+      if (inOrder) {
+        // Out of order (or too many alerts to hold): sorted the usual way, from the start.
+        buffer = heldItems(inOrder);
+        inOrder = undefined;
+      }
       // The parsed event is kept until its run goes to disk (as JSON, its time already in UTC).
       buffer.push({ t: r.t, n, e: r.event });
       if (buffer.length >= runLines) flush();
+    }
+    if (inOrder) {
+      summary.events = inOrder.events;
+      for (const a of [...inOrder.alerts, ...inOrder.engine.flush()]) {
+        summary.alerts++;
+        opts.onAlert?.(a);
+      }
+      return summary;
     }
     const engine = createEngine();
     const run = (it: Item) => {

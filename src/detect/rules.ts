@@ -57,7 +57,7 @@ export type WorkDeps = {
     customer: string | undefined,
     at: number,
     ticket?: string,
-  ) => Template[];
+  ) => readonly Template[];
   explainedBy: (role: string, covered: readonly Template[]) => boolean;
   customers: ReadonlyMap<
     string,
@@ -140,9 +140,11 @@ export function createWorkRules(d: WorkDeps) {
     const now = d.now();
     const rs = (reveals.get(actor) ?? []).filter((x) => x.t > now - WEEK);
     const ds = (deletes.get(actor) ?? []).filter((x) => x.t > now - WEEK);
+    // The evidence is kept as what it is made of, and made only if the alert is raised.
+    type Piece = { e: Evidence; seller?: string };
     const bySeller = new Map<
       string,
-      { revealed: Set<string>; neg: Set<string>; negAny: Set<string>; all: number; evidence: Evidence[] }
+      { revealed: Set<string>; neg: Set<string>; negAny: Set<string>; all: number; evidence: Piece[] }
     >();
     const slot = (s: string) =>
       bySeller.get(s) ??
@@ -152,11 +154,7 @@ export function createWorkRules(d: WorkDeps) {
         if (t > r.t || r.t - t > REVIEW_KEEP) continue;
         const x = slot(seller);
         x.revealed.add(r.customer);
-        x.evidence.push({
-          ...r.e,
-          note: noteTexts('negative-reviewer', { seller }).en,
-          notes: noteTexts('negative-reviewer', { seller }),
-        });
+        x.evidence.push({ e: r.e, seller });
       }
     for (const del of ds) {
       const rv = reviews.get(del.review);
@@ -166,7 +164,7 @@ export function createWorkRules(d: WorkDeps) {
       // A seller's bad review by one of its buyers; spam waves are mixed ratings by throwaway accounts.
       if (rv.rating <= 2) {
         x.negAny.add(rv.customer);
-        x.evidence.push(del.e);
+        x.evidence.push({ e: del.e });
         if (buyers.has(rv.customer)) x.neg.add(rv.customer);
       }
     }
@@ -202,7 +200,16 @@ export function createWorkRules(d: WorkDeps) {
         severity: both ? 'high' : 'medium',
         score: both ? 0.95 : 0.75,
         texts: () => alertTexts('review-broker', { who: bare(actor), what: joined }),
-        evidence: x.evidence,
+        evidence: () =>
+          x.evidence.map(({ e, seller: s }) =>
+            s === undefined
+              ? e
+              : {
+                  ...e,
+                  note: noteTexts('negative-reviewer', { seller: s }).en,
+                  notes: noteTexts('negative-reviewer', { seller: s }),
+                },
+          ),
         compared: 'peers',
       });
     }
