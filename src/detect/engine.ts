@@ -92,8 +92,12 @@ type ParcelState = {
   customer?: string;
   dest?: string;
   places: string[];
-  scans: [string, number][];
-  couriers: [string, number][];
+  /** Devices that scanned it and when (the latest), as parallel lists of a few entries. */
+  scanBy: string[];
+  scanAt: number[];
+  /** Couriers assigned it and when, likewise. */
+  courierBy: string[];
+  courierAt: number[];
   seen: number;
 };
 /** A station's devices' unexplained reads (24 hours, in time order), with a running count per device and of the devices at two or more. */
@@ -193,18 +197,15 @@ export type ActorState = {
   seq: number;
 };
 
-// Plain loops: these run several times per event on arrays of a few pairs.
-const put = (xs: [string, number][], k: string, v: number) => {
-  for (const x of xs)
-    if (x[0] === k) {
-      x[1] = v;
-      return;
-    }
-  xs.push([k, v]);
+/** Sets k's time in parallel lists of who and when (a few entries: a scan per event, no pair allocated). */
+const put = (by: string[], at: number[], k: string, t: number) => {
+  const i = by.indexOf(k);
+  if (i >= 0) at[i] = t;
+  else (by.push(k), at.push(t));
 };
-const get = (xs: readonly [string, number][], k: string): number | undefined => {
-  for (const x of xs) if (x[0] === k) return x[1];
-  return undefined;
+const get = (by: readonly string[], at: readonly number[], k: string): number | undefined => {
+  const i = by.indexOf(k);
+  return i >= 0 ? at[i] : undefined;
 };
 /** The UTC hour of day of a time: the same as `new Date(t).getUTCHours()`, without the Date. */
 const hourOfDay = (t: number) => ((Math.floor(t / HOUR) % 24) + 24) % 24;
@@ -296,6 +297,12 @@ export function createEngine(opts: EngineOptions = {}) {
   const buildDevices = new Map<string, Set<string>>();
   const parcels = new Map<string, ParcelState>();
   const customers = new Map<string, CustomerState>();
+  /**
+   * Lower bounds, as of the last walk of the customers, on their oldest contact, closed ticket
+   * and last use (later ones are newer, but for a ticket closed by a late event, which lowers
+   * the bound): while nothing can have expired, prune does not walk them.
+   */
+  let oldest = { contact: -Infinity, closed: -Infinity, seen: -Infinity };
   const ticketsById = new Map<string, Ticket>();
   /** station → hub → parcels routed from it: which stations share a hub (a region). */
   const feeds = new Map<string, Map<string, number>>();
@@ -386,7 +393,7 @@ export function createEngine(opts: EngineOptions = {}) {
   };
   const parcel = (id: string): ParcelState => {
     let p = parcels.get(id);
-    if (!p) parcels.set(id, (p = { places: [], scans: [], couriers: [], seen: now }));
+    if (!p) parcels.set(id, (p = { places: [], scanBy: [], scanAt: [], courierBy: [], courierAt: [], seen: now }));
     p.seen = now;
     return p;
   };
@@ -429,6 +436,15 @@ export function createEngine(opts: EngineOptions = {}) {
       w.directory = directory;
     }
     return w;
+  };
+  /** One string per device or courier name, however many events spell it. */
+  const names = new Map<string, string>();
+  const named = (n: string): string => {
+    const known = names.get(n);
+    if (known !== undefined) return known;
+    if (names.size > 200_000) names.clear();
+    names.set(n, n);
+    return n;
   };
   const roleOf = (actor: string): string => who(actor).role;
   const stationOf = (actor: string): string | undefined => who(actor).station;
@@ -571,11 +587,17 @@ export function createEngine(opts: EngineOptions = {}) {
     const cust = customerId ?? p?.customer;
     const c = cust ? customers.get(cust) : undefined;
     if (p) {
-      if (kind === 'device' && near(get(p.scans, id), at)) out |= BIT['own-scan'];
-      if (kind === 'staff' && near(get(p.couriers, id), at)) out |= BIT.assignment;
+      if (kind === 'device' && near(get(p.scanBy, p.scanAt, id), at)) out |= BIT['own-scan'];
+      if (kind === 'staff' && near(get(p.courierBy, p.courierAt, id), at)) out |= BIT.assignment;
     }
     if (c && kind === 'staff') {
-      if ((out & BIT.assignment) === 0 && c.parcels.some((pid) => near(get(parcels.get(pid)?.couriers ?? [], id), at)))
+      if (
+        (out & BIT.assignment) === 0 &&
+        c.parcels.some((pid) => {
+          const q = parcels.get(pid);
+          return q !== undefined && near(get(q.courierBy, q.courierAt, id), at);
+        })
+      )
         out |= BIT.assignment;
       let mine = false;
       let past = false;
@@ -1394,29 +1416,40 @@ export function createEngine(opts: EngineOptions = {}) {
 
   function prune(out: Alert[]): void {
     // forEach and plain loops: these walk every parcel and customer, and most have nothing to drop.
+    let parcelGone = false;
     parcels.forEach((p, id) => {
-      if (p.seen < now - AFTER - DAY) parcels.delete(id);
+      if (p.seen < now - AFTER - DAY) (parcels.delete(id), (parcelGone = true));
     });
     const contactFrom = now - CONTACT_KEEP;
     const dropContact = (t: number, a: string, m: Map<string, number>) => {
       if (!(t > contactFrom)) m.delete(a);
     };
-    customers.forEach((c, id) => {
-      // Lists are copied only when something leaves them.
-      for (const t of c.tickets)
-        if (t.closed !== undefined && !(t.closed > contactFrom)) {
-          c.tickets = c.tickets.filter((x) => x.closed === undefined || x.closed > contactFrom);
-          break;
+    // The customers are walked only when something of theirs may have expired.
+    const sweep =
+      parcelGone || !(oldest.contact > contactFrom) || !(oldest.closed > contactFrom) || oldest.seen < now - KEEP;
+    if (sweep) oldest = { contact: Infinity, closed: Infinity, seen: Infinity };
+    if (sweep)
+      customers.forEach((c, id) => {
+        // Lists are copied only when something leaves them.
+        for (const t of c.tickets)
+          if (t.closed !== undefined && !(t.closed > contactFrom)) {
+            c.tickets = c.tickets.filter((x) => x.closed === undefined || x.closed > contactFrom);
+            break;
+          }
+        c.contacts.forEach(dropContact);
+        for (const p of c.parcels)
+          if (!parcels.has(p)) {
+            c.parcels = c.parcels.filter((x) => parcels.has(x));
+            break;
+          }
+        if (c.seen < now - KEEP && c.tickets.length === 0 && c.contacts.size === 0 && c.parcels.length === 0) {
+          customers.delete(id);
+          return;
         }
-      c.contacts.forEach(dropContact);
-      for (const p of c.parcels)
-        if (!parcels.has(p)) {
-          c.parcels = c.parcels.filter((x) => parcels.has(x));
-          break;
-        }
-      if (c.seen < now - KEEP && c.tickets.length === 0 && c.contacts.size === 0 && c.parcels.length === 0)
-        customers.delete(id);
-    });
+        oldest.seen = Math.min(oldest.seen, c.seen);
+        for (const t of c.tickets) if (t.closed !== undefined) oldest.closed = Math.min(oldest.closed, t.closed);
+        c.contacts.forEach((t) => (oldest.contact = Math.min(oldest.contact, t)));
+      });
     for (const [id, t] of ticketsById) if (t.closed !== undefined && t.closed < now - KEEP) ticketsById.delete(id);
     for (const [st, { list }] of converging)
       if (list.length === 0 || list[list.length - 1]!.t <= now - WINDOW) converging.delete(st);
@@ -1476,16 +1509,18 @@ export function createEngine(opts: EngineOptions = {}) {
           break;
         }
         case 'scan': {
-          if (!parcels.has(e.parcel) && t - started < 3 * DAY)
-            gapUntil = Math.max(gapUntil, Math.min(t + DAY, started + 3 * DAY));
-          const p = parcel(e.parcel);
-          put(p.scans, e.device, t);
+          const known = parcels.get(e.parcel);
+          if (!known && t - started < 3 * DAY) gapUntil = Math.max(gapUntil, Math.min(t + DAY, started + 3 * DAY));
+          const p = known ?? parcel(e.parcel);
+          p.seen = now;
+          // The engine's own copy of the name: a scan's string is not kept once per parcel.
+          put(p.scanBy, p.scanAt, named(e.device), t);
           if (!p.places.includes(e.station)) p.places.push(e.station);
           break;
         }
         case 'assignment': {
           const p = parcel(e.parcel);
-          put(p.couriers, e.courier, t);
+          put(p.courierBy, p.courierAt, named(e.courier), t);
           explainLate(
             out,
             `staff:${e.courier}`,
@@ -1498,7 +1533,7 @@ export function createEngine(opts: EngineOptions = {}) {
           let tk = ticketsById.get(e.id);
           if (e.status === 'open') {
             if (!tk || tk.assignee !== e.assignee) {
-              if (tk && tk.closed === undefined) tk.closed = t;
+              if (tk && tk.closed === undefined) oldest.closed = Math.min(oldest.closed, (tk.closed = t));
               tk = { id: e.id, customer: e.customer, assignee: e.assignee, open: t };
               ticketsById.set(e.id, tk);
               customer(e.customer).tickets.push(tk);
@@ -1512,7 +1547,7 @@ export function createEngine(opts: EngineOptions = {}) {
                 'a ticket for the customer followed',
               );
             }
-          } else if (tk) tk.closed = t;
+          } else if (tk) oldest.closed = Math.min(oldest.closed, (tk.closed = t));
           break;
         }
         case 'review':

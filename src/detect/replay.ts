@@ -44,6 +44,45 @@ const HELD_ALERTS = 10_000;
 export type BadLine = { readonly line: number; readonly reason: string };
 export type ReplaySummary = { lines: number; events: number; bad: number; alerts: number; badLines: BadLine[] };
 
+const digits = (s: string, from: number, to: number): number => {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+};
+/**
+ * An ISO 8601 time in ms, or NaN. The canonical form (`2026-03-02T08:00:00.000Z`, what Cloak
+ * writes) is read field by field, which is several times cheaper than the pattern and
+ * `Date.parse`; anything else (an offset, fewer digits, a field out of range) takes them.
+ */
+function timeOf(at: string): number {
+  if (
+    at.length === 24 &&
+    at.charCodeAt(4) === 45 && // -
+    at.charCodeAt(7) === 45 &&
+    at.charCodeAt(10) === 84 && // T
+    at.charCodeAt(13) === 58 && // :
+    at.charCodeAt(16) === 58 &&
+    at.charCodeAt(19) === 46 && // .
+    at.charCodeAt(23) === 90 // Z
+  ) {
+    const y = digits(at, 0, 4);
+    const mo = digits(at, 5, 7);
+    const d = digits(at, 8, 10);
+    const h = digits(at, 11, 13);
+    const mi = digits(at, 14, 16);
+    const s = digits(at, 17, 19);
+    const ms = digits(at, 20, 23);
+    // Date.parse takes day 31 of any month as Date.UTC does (rolling over); years under 1000 are left to it.
+    if (y >= 1000 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 0 && h <= 23 && mi >= 0 && mi <= 59)
+      if (s >= 0 && s <= 59 && ms >= 0) return Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  }
+  return ISO.test(at) ? Date.parse(at) : Number.NaN;
+}
+
 /** Checks one line against the contract; returns the event (with `at` normalized to UTC) or why not. */
 export function parseLine(text: string): { event: CloakEvent; t: number } | { reason: string } {
   let o: unknown;
@@ -56,7 +95,7 @@ export function parseLine(text: string): { event: CloakEvent; t: number } | { re
   const rec = o as Record<string, unknown>;
   if (typeof rec.type !== 'string' || !(rec.type in REQUIRED))
     return { reason: typeof rec.type === 'string' ? `unknown type "${rec.type.slice(0, 40)}"` : 'no "type"' };
-  const t = typeof rec.at === 'string' && ISO.test(rec.at) ? Date.parse(rec.at) : Number.NaN;
+  const t = typeof rec.at === 'string' ? timeOf(rec.at) : Number.NaN;
   if (Number.isNaN(t)) return { reason: 'missing or invalid "at" (an ISO 8601 UTC timestamp)' };
   let missing: string[] | undefined;
   for (const f of REQUIRED[rec.type as EventType])
@@ -111,6 +150,39 @@ class LineReader {
       this.at = 0;
     }
     return this.lines[this.at++];
+  }
+}
+
+/**
+ * Good lines kept as text for the fast path's way back, joined by newlines in blocks (a line
+ * holds none): a few large strings are far cheaper to keep than many small ones.
+ */
+class HeldLines {
+  private blocks: string[] = [];
+  private open: string[] = [];
+  private lineNos: number[] = [];
+  get size(): number {
+    return this.lineNos.length;
+  }
+  push(text: string, n: number): void {
+    this.open.push(text);
+    this.lineNos.push(n);
+    if (this.open.length === 4096) {
+      this.blocks.push(this.open.join('\n'));
+      this.open = [];
+    }
+  }
+  /** The lines, checked again (they were good) into items for the sort; none are held after. */
+  take(): Item[] {
+    const texts = [...this.blocks.flatMap((b) => b.split('\n')), ...this.open];
+    const items = texts.map((text, i) => {
+      const r = parseLine(text) as { event: CloakEvent; t: number };
+      return { t: r.t, n: this.lineNos[i]!, e: r.event };
+    });
+    this.blocks = [];
+    this.open = [];
+    this.lineNos = [];
+    return items;
   }
 }
 
@@ -185,15 +257,13 @@ export async function replay(
     buffer = [];
   };
   /** The fast path while the input is in time order: undefined once it is not. */
-  let inOrder:
-    { engine: Engine; lastT: number; texts: string[]; lineNos: number[]; events: number; alerts: Alert[] } | undefined =
-    { engine: createEngine(), lastT: Number.NEGATIVE_INFINITY, texts: [], lineNos: [], events: 0, alerts: [] };
-  /** The held lines, checked again (they were good) into items for the sort. */
-  const heldItems = (o: NonNullable<typeof inOrder>): Item[] =>
-    o.texts.map((text, i) => {
-      const r = parseLine(text) as { event: CloakEvent; t: number };
-      return { t: r.t, n: o.lineNos[i]!, e: r.event };
-    });
+  let inOrder: { engine: Engine; lastT: number; held: HeldLines; events: number; alerts: Alert[] } | undefined = {
+    engine: createEngine(),
+    lastT: Number.NEGATIVE_INFINITY,
+    held: new HeldLines(),
+    events: 0,
+    alerts: [],
+  };
   try {
     const lines = createInterface({ input, crlfDelay: Infinity });
     for await (const text of lines) {
@@ -212,19 +282,16 @@ export async function replay(
         inOrder.lastT = r.t;
         inOrder.events++;
         for (const a of inOrder.engine.ingest(r.event, r.t)) inOrder.alerts.push(a);
-        inOrder.texts.push(text);
-        inOrder.lineNos.push(n);
-        if (inOrder.texts.length >= runLines) {
-          buffer = heldItems(inOrder);
+        inOrder.held.push(text, n);
+        if (inOrder.held.size >= runLines) {
+          buffer = inOrder.held.take();
           flush();
-          inOrder.texts = [];
-          inOrder.lineNos = [];
         }
         continue;
       }
       if (inOrder) {
         // Out of order (or too many alerts to hold): sorted the usual way, from the start.
-        buffer = heldItems(inOrder);
+        buffer = inOrder.held.take();
         inOrder = undefined;
       }
       // The parsed event is kept until its run goes to disk (as JSON, its time already in UTC).
