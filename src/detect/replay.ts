@@ -1,7 +1,7 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import type { CloakEvent, EventType } from '../bus/events.ts';
 import { createEngine, type Alert, type Engine } from './engine.ts';
@@ -15,10 +15,15 @@ import { createEngine, type Alert, type Engine } from './engine.ts';
  * merged, so memory stays bounded whatever the file's size.
  *
  * Input already in time order (what Cloak writes) need not wait for the sort: each line goes
- * through an engine as soon as it is checked, and its alerts are held until the end. The lines
- * are kept as text (far cheaper to hold than parsed events, and spilled to runs like the rest),
- * so that if a line comes out of order that engine is dropped and the lines read so far are
- * checked again into the sort: the result is the same either way.
+ * through an engine as soon as it is checked, and its alerts are held until the end. The text
+ * read is kept as the chunks it came in (far cheaper to hold than parsed events, and spilled to
+ * runs like the rest), so that if a line comes out of order that engine is dropped and the lines
+ * read so far are split and checked again into the sort: the result is the same either way.
+ *
+ * Lines are split as readline splits them with crlfDelay Infinity (which this did before):
+ * \n, \r\n and a lone \r end a line, a \r\n split across chunks is one ending, a last line
+ * without an ending counts if it is not empty, and bytes of an unfinished character at the very
+ * end are dropped. Splitting whole chunks costs far less than readline's line-by-line iterator.
  */
 
 const REQUIRED: Record<EventType, readonly string[]> = {
@@ -38,6 +43,7 @@ const REQUIRED: Record<EventType, readonly string[]> = {
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const ACTOR = /^[a-z_]+:\S+$/;
 const RUN_LINES = 200_000;
+const LINE_END = /\r\n|\n|\r/;
 /** Alerts held back while the input may yet turn out to be out of order (past this many, it is sorted the usual way). */
 const HELD_ALERTS = 10_000;
 
@@ -153,39 +159,6 @@ class LineReader {
   }
 }
 
-/**
- * Good lines kept as text for the fast path's way back, joined by newlines in blocks (a line
- * holds none): a few large strings are far cheaper to keep than many small ones.
- */
-class HeldLines {
-  private blocks: string[] = [];
-  private open: string[] = [];
-  private lineNos: number[] = [];
-  get size(): number {
-    return this.lineNos.length;
-  }
-  push(text: string, n: number): void {
-    this.open.push(text);
-    this.lineNos.push(n);
-    if (this.open.length === 4096) {
-      this.blocks.push(this.open.join('\n'));
-      this.open = [];
-    }
-  }
-  /** The lines, checked again (they were good) into items for the sort; none are held after. */
-  take(): Item[] {
-    const texts = [...this.blocks.flatMap((b) => b.split('\n')), ...this.open];
-    const items = texts.map((text, i) => {
-      const r = parseLine(text) as { event: CloakEvent; t: number };
-      return { t: r.t, n: this.lineNos[i]!, e: r.event };
-    });
-    this.blocks = [];
-    this.open = [];
-    this.lineNos = [];
-    return items;
-  }
-}
-
 /** A min-heap merge of sorted run files. */
 function* merge(files: readonly string[], inMemory: readonly Item[] = []): Generator<Item> {
   const readers: { next(): string | Item | undefined }[] = files.map((f) => new LineReader(f));
@@ -256,48 +229,96 @@ export async function replay(
     runs.push(file);
     buffer = [];
   };
-  /** The fast path while the input is in time order: undefined once it is not. */
-  let inOrder: { engine: Engine; lastT: number; held: HeldLines; events: number; alerts: Alert[] } | undefined = {
+  /**
+   * The fast path while the input is in time order (undefined once it is not): its engine, the
+   * text read since line `from` began (as decoded chunks), and how many good lines it holds.
+   */
+  let inOrder:
+    | { engine: Engine; lastT: number; events: number; alerts: Alert[]; pieces: string[]; from: number; good: number }
+    | undefined = {
     engine: createEngine(),
     lastT: Number.NEGATIVE_INFINITY,
-    held: new HeldLines(),
     events: 0,
     alerts: [],
+    pieces: [],
+    from: 1,
+    good: 0,
   };
-  try {
-    const lines = createInterface({ input, crlfDelay: Infinity });
-    for await (const text of lines) {
-      const n = ++summary.lines;
+  /** The good lines among those held up to line `last`, checked again (they were good once) into items for the sort. */
+  const heldItems = (o: NonNullable<typeof inOrder>, last: number): Item[] => {
+    const texts = o.pieces.join('').split(LINE_END);
+    const items: Item[] = [];
+    for (let n = o.from; n <= last; n++) {
+      const text = texts[n - o.from]!;
       if (text.trim() === '') continue;
       const r = parseLine(text);
-      if ('reason' in r) {
-        summary.bad++;
-        const b = { line: n, reason: r.reason };
-        if (summary.badLines.length < 1000) summary.badLines.push(b);
-        opts.onBadLine?.(b);
-        if (opts.strict) return summary;
-        continue;
-      }
-      if (inOrder && r.t >= inOrder.lastT && inOrder.alerts.length < HELD_ALERTS) {
-        inOrder.lastT = r.t;
-        inOrder.events++;
-        for (const a of inOrder.engine.ingest(r.event, r.t)) inOrder.alerts.push(a);
-        inOrder.held.push(text, n);
-        if (inOrder.held.size >= runLines) {
-          buffer = inOrder.held.take();
-          flush();
-        }
-        continue;
-      }
-      if (inOrder) {
-        // Out of order (or too many alerts to hold): sorted the usual way, from the start.
-        buffer = inOrder.held.take();
-        inOrder = undefined;
-      }
-      // The parsed event is kept until its run goes to disk (as JSON, its time already in UTC).
-      buffer.push({ t: r.t, n, e: r.event });
+      if ('event' in r) items.push({ t: r.t, n, e: r.event });
+    }
+    return items;
+  };
+  /** Takes one line; false when a strict run must stop. */
+  const line = (text: string): boolean => {
+    const n = ++summary.lines;
+    if (text.trim() === '') return true;
+    const r = parseLine(text);
+    if ('reason' in r) {
+      summary.bad++;
+      const b = { line: n, reason: r.reason };
+      if (summary.badLines.length < 1000) summary.badLines.push(b);
+      opts.onBadLine?.(b);
+      return !opts.strict;
+    }
+    if (inOrder && r.t >= inOrder.lastT && inOrder.alerts.length < HELD_ALERTS) {
+      inOrder.lastT = r.t;
+      inOrder.events++;
+      inOrder.good++;
+      for (const a of inOrder.engine.ingest(r.event, r.t)) inOrder.alerts.push(a);
+      return true;
+    }
+    if (inOrder) {
+      // Out of order (or too many alerts to hold): sorted the usual way, from the start.
+      buffer = heldItems(inOrder, n - 1);
+      inOrder = undefined;
       if (buffer.length >= runLines) flush();
     }
+    // The parsed event is kept until its run goes to disk (as JSON, its time already in UTC).
+    buffer.push({ t: r.t, n, e: r.event });
+    if (buffer.length >= runLines) flush();
+    return true;
+  };
+  try {
+    const decoder = new StringDecoder('utf8');
+    /** The unfinished last line, and whether the text so far ended with \r (a \n next is its \r\n). */
+    let rest = '';
+    let sawReturn = false;
+    for await (const chunk of input) {
+      let text = decoder.write(chunk as Buffer | string);
+      if (sawReturn) {
+        if (inOrder && text === '') {
+          // Held text ending in \r that a later \n would join: leave the fast path while it splits as read.
+          buffer = heldItems(inOrder, summary.lines);
+          inOrder = undefined;
+          if (buffer.length >= runLines) flush();
+        }
+        if (text.charCodeAt(0) === 10) text = text.slice(1);
+        sawReturn = false;
+      }
+      if (text === '') continue;
+      inOrder?.pieces.push(text);
+      const parts = (rest + text).split(LINE_END);
+      sawReturn = text.endsWith('\r');
+      rest = parts.pop()!;
+      for (const l of parts) if (!line(l)) return summary;
+      if (inOrder && inOrder.good >= runLines) {
+        // Held lines go to disk as a sorted run, as they would have; the unfinished line stays held.
+        buffer = heldItems(inOrder, summary.lines);
+        flush();
+        inOrder.pieces = rest ? [rest] : [];
+        inOrder.from = summary.lines + 1;
+        inOrder.good = 0;
+      }
+    }
+    if (rest.length > 0 && !line(rest)) return summary;
     if (inOrder) {
       summary.events = inOrder.events;
       for (const a of [...inOrder.alerts, ...inOrder.engine.flush()]) {
