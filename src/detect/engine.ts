@@ -571,6 +571,15 @@ export function createEngine(opts: EngineOptions = {}) {
     return listOf(cover(actor, who(actor), parcelId, customerId, at, ticket));
   }
 
+  /**
+   * The parcel and customer states the last `cover` looked up: the access it covered is judged
+   * right after (nothing in between adds or drops either), and need not look them up again.
+   */
+  const looked: { parcel: ParcelState | undefined; customer: CustomerState | undefined } = {
+    parcel: undefined,
+    customer: undefined,
+  };
+
   /** The same, as bits (see TEMPLATE_ORDER). */
   function cover(
     actor: string,
@@ -586,6 +595,8 @@ export function createEngine(opts: EngineOptions = {}) {
     const p = parcelId ? parcels.get(parcelId) : undefined;
     const cust = customerId ?? p?.customer;
     const c = cust ? customers.get(cust) : undefined;
+    looked.parcel = p;
+    looked.customer = c;
     if (p) {
       if (kind === 'device' && near(get(p.scanBy, p.scanAt, id), at)) out |= BIT['own-scan'];
       if (kind === 'staff' && near(get(p.courierBy, p.courierAt, id), at)) out |= BIT.assignment;
@@ -785,6 +796,8 @@ export function createEngine(opts: EngineOptions = {}) {
       covered: readonly Template[];
       e: Evidence;
       fields?: readonly string[] | undefined;
+      /** What `cover` found of the parcel and the customer (see `looked`). */
+      found: { parcel: ParcelState | undefined; customer: CustomerState | undefined };
     },
   ): void {
     const role = w.role;
@@ -808,7 +821,7 @@ export function createEngine(opts: EngineOptions = {}) {
       (placeActors.get(key) ?? placeActors.set(key, new Set()).get(key)!).add(actor);
       s.placedIn = key;
     }
-    const dest = v.parcel ? parcels.get(v.parcel)?.dest : undefined;
+    const dest = v.found.parcel?.dest;
     if (dest) {
       const before = focusedOn(s, dest);
       s.recent.push(dest);
@@ -860,8 +873,12 @@ export function createEngine(opts: EngineOptions = {}) {
       if (!v.explained) s.revealTotals.u++;
     }
     if (v.explained) {
-      const cust = v.customer ?? (v.parcel ? parcels.get(v.parcel)?.customer : undefined);
-      if (cust) customer(cust).contacts.set(actor, now);
+      const cust = v.customer ?? v.found.parcel?.customer;
+      if (cust) {
+        const c = v.found.customer;
+        if (c) c.seen = now;
+        (c ?? customer(cust)).contacts.set(actor, now);
+      }
       return;
     }
     bucket[1]++;
@@ -1234,6 +1251,7 @@ export function createEngine(opts: EngineOptions = {}) {
       covered: listOf(covered),
       e: ev,
       fields: e.fields,
+      found: { parcel: looked.parcel, customer: looked.customer },
     });
   }
 
@@ -1304,6 +1322,7 @@ export function createEngine(opts: EngineOptions = {}) {
       customer: e.customer,
       covered: listOf(covered),
       e: ev,
+      found: { parcel: looked.parcel, customer: looked.customer },
     });
     work.revealJudged(out, e.actor, e.customer, ev, explained);
   }
