@@ -108,6 +108,8 @@ type Converging = {
 };
 /** An actor's halves, and what the staff and device records say of it as of `directory`. */
 type Who = {
+  /** The name as first seen: used as the key of the actor's entries, so that lookups compare one string with itself. */
+  name: string;
   kind: string;
   id: string;
   directory: number;
@@ -403,6 +405,15 @@ export function createEngine(opts: EngineOptions = {}) {
     c.seen = now;
     return c;
   };
+  /** One string per device or courier name, however many events spell it. */
+  const names = new Map<string, string>();
+  const named = (n: string): string => {
+    const known = names.get(n);
+    if (known !== undefined) return known;
+    if (names.size > 200_000) names.clear();
+    names.set(n, n);
+    return n;
+  };
   /** Bumped on every staff or device record: what `who` derived from them is stale. */
   let directory = 0;
   const whos = new Map<string, Who>();
@@ -412,8 +423,10 @@ export function createEngine(opts: EngineOptions = {}) {
     if (!w) {
       const [kind, id] = split(actor);
       w = {
+        name: actor,
         kind,
-        id,
+        // The engine's one string for the id, as a scan or assignment names it.
+        id: named(id),
         directory: -1,
         role: '',
         station: undefined,
@@ -436,15 +449,6 @@ export function createEngine(opts: EngineOptions = {}) {
       w.directory = directory;
     }
     return w;
-  };
-  /** One string per device or courier name, however many events spell it. */
-  const names = new Map<string, string>();
-  const named = (n: string): string => {
-    const known = names.get(n);
-    if (known !== undefined) return known;
-    if (names.size > 200_000) names.clear();
-    names.set(n, n);
-    return n;
   };
   const roleOf = (actor: string): string => who(actor).role;
   const stationOf = (actor: string): string | undefined => who(actor).station;
@@ -626,7 +630,7 @@ export function createEngine(opts: EngineOptions = {}) {
       if (past) out |= BIT['past-ticket'];
       if (team) out |= BIT['team-ticket'];
     }
-    const contact = c?.contacts.get(actor);
+    const contact = c?.contacts.get(w.name);
     if (contact !== undefined && contact < at && at - contact < CONTACT_KEEP) out |= BIT['earlier-contact'];
     const st = w.station;
     // The places of the parcel, or else of the customer's parcels.
@@ -642,7 +646,7 @@ export function createEngine(opts: EngineOptions = {}) {
     }
     // Where the actor has been working today: most of their last reads went to this station.
     // People are posted to another station for a day; a device stays where it is enrolled.
-    const as = kind === 'staff' ? actors.get(actor) : undefined;
+    const as = kind === 'staff' ? actors.get(w.name) : undefined;
     if (p?.dest && as && focusedOn(as, p.dest)) out |= BIT.focus;
     // A stream that began mid-flight (scans of parcels it was never told of) has a gap behind it:
     // until that passes, a parcel or customer it never heard of may predate it, and is not held
@@ -801,7 +805,7 @@ export function createEngine(opts: EngineOptions = {}) {
     },
   ): void {
     const role = w.role;
-    const s = actorState(actor);
+    const s = actorState(w.name);
     opts.onAccess?.({
       actor,
       at: v.e.at,
@@ -811,14 +815,14 @@ export function createEngine(opts: EngineOptions = {}) {
       customer: v.customer,
       templates: v.covered,
     });
-    learner.observe(role, actor, v.covered, now);
+    learner.observe(role, w.name, v.covered, now);
     slide(s);
     s.win.push(now);
     takeover(out, actor, s, v.e, v.covered, role);
     // Counted among the peers of its place (once per place: those sets only grow).
     const key = w.peers;
     if (key !== undefined && s.placedIn !== key) {
-      (placeActors.get(key) ?? placeActors.set(key, new Set()).get(key)!).add(actor);
+      (placeActors.get(key) ?? placeActors.set(key, new Set()).get(key)!).add(w.name);
       s.placedIn = key;
     }
     const dest = v.found.parcel?.dest;
@@ -877,7 +881,7 @@ export function createEngine(opts: EngineOptions = {}) {
       if (cust) {
         const c = v.found.customer;
         if (c) c.seen = now;
-        (c ?? customer(cust)).contacts.set(actor, now);
+        (c ?? customer(cust)).contacts.set(w.name, now);
       }
       return;
     }
@@ -1235,13 +1239,13 @@ export function createEngine(opts: EngineOptions = {}) {
     if (e.customer) ev.customer = e.customer;
     const m = cover(e.actor, w, e.parcel, e.customer, eventT);
     // Explained at once needs no grace; otherwise the scan, assignment or ticket may still come.
-    if (explains(w.role, m)) judgeLookup(out, e, eventT, ev, m);
+    if (explains(w.role, m)) judgeLookup(out, e, eventT, ev, m, w);
     else pending.push({ due: now + grace, at: eventT, e, ev });
   }
 
   /** Judges a lookup made at `at`: with its templates when just found, else as they stand now. */
-  function judgeLookup(out: Alert[], e: LookupEvent, at: number, ev: Evidence, m?: number): void {
-    const w = who(e.actor);
+  function judgeLookup(out: Alert[], e: LookupEvent, at: number, ev: Evidence, m?: number, known?: Who): void {
+    const w = known ?? who(e.actor);
     const covered = m ?? cover(e.actor, w, e.parcel, e.customer, at);
     judged(out, e.actor, w, {
       explained: explains(w.role, covered),
@@ -1494,7 +1498,12 @@ export function createEngine(opts: EngineOptions = {}) {
       switch (e.type) {
         case 'staff': {
           directory++;
-          staff.set(e.id, { role: e.role, team: e.team, station: e.station });
+          // Station names as the engine's one string for each (compared and looked up on every read).
+          staff.set(e.id, {
+            role: e.role,
+            team: e.team,
+            station: e.station === undefined ? undefined : named(e.station),
+          });
           break;
         }
         case 'device': {
@@ -1505,7 +1514,7 @@ export function createEngine(opts: EngineOptions = {}) {
             (buildDevices.get(e.build) ?? buildDevices.set(e.build, new Set()).get(e.build)!).add(e.id);
           }
           devices.set(e.id, {
-            station: e.station,
+            station: named(e.station),
             kind: e.kind ?? prev?.kind,
             build: e.build,
             buildAt: prev?.build === e.build ? prev.buildAt : t,
@@ -1515,8 +1524,8 @@ export function createEngine(opts: EngineOptions = {}) {
         case 'parcel': {
           const p = parcel(e.parcel);
           p.customer = e.customer;
-          p.dest = e.station;
-          for (const s of [e.station, e.origin, e.destination]) if (s && !p.places.includes(s)) p.places.push(s);
+          p.dest = named(e.station);
+          for (const s of [e.station, e.origin, e.destination]) if (s && !p.places.includes(s)) p.places.push(named(s));
           const c = customer(e.customer);
           work.buyer(e.customer);
           if (!c.parcels.includes(e.parcel)) c.parcels.push(e.parcel);
@@ -1534,7 +1543,7 @@ export function createEngine(opts: EngineOptions = {}) {
           p.seen = now;
           // The engine's own copy of the name: a scan's string is not kept once per parcel.
           put(p.scanBy, p.scanAt, named(e.device), t);
-          if (!p.places.includes(e.station)) p.places.push(e.station);
+          if (!p.places.includes(e.station)) p.places.push(named(e.station));
           break;
         }
         case 'assignment': {
