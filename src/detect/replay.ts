@@ -1,10 +1,10 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import type { CloakEvent, EventType } from '../bus/events.ts';
-import { createEngine, type Alert } from './engine.ts';
+import { createEngine, type Alert, type Engine } from './engine.ts';
 
 /*
  * `cloak replay`, as docs/contracts/replay-events.md says: NDJSON in any order, each line
@@ -13,6 +13,17 @@ import { createEngine, type Alert } from './engine.ts';
  * is ingested), the rest sorted by time (stable for equal times) and run through the engine.
  * Files larger than memory are sorted in runs of RUN_LINES written to a temporary folder and
  * merged, so memory stays bounded whatever the file's size.
+ *
+ * Input already in time order (what Cloak writes) need not wait for the sort: each line goes
+ * through an engine as soon as it is checked, and its alerts are held until the end. The text
+ * read is kept as the chunks it came in (far cheaper to hold than parsed events, and spilled to
+ * runs like the rest), so that if a line comes out of order that engine is dropped and the lines
+ * read so far are split and checked again into the sort: the result is the same either way.
+ *
+ * Lines are split as readline splits them with crlfDelay Infinity (which this did before):
+ * \n, \r\n and a lone \r end a line, a \r\n split across chunks is one ending, a last line
+ * without an ending counts if it is not empty, and bytes of an unfinished character at the very
+ * end are dropped. Splitting whole chunks costs far less than readline's line-by-line iterator.
  */
 
 const REQUIRED: Record<EventType, readonly string[]> = {
@@ -32,9 +43,51 @@ const REQUIRED: Record<EventType, readonly string[]> = {
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const ACTOR = /^[a-z_]+:\S+$/;
 const RUN_LINES = 200_000;
+const LINE_END = /\r\n|\n|\r/;
+/** Alerts held back while the input may yet turn out to be out of order (past this many, it is sorted the usual way). */
+const HELD_ALERTS = 10_000;
 
 export type BadLine = { readonly line: number; readonly reason: string };
 export type ReplaySummary = { lines: number; events: number; bad: number; alerts: number; badLines: BadLine[] };
+
+const digits = (s: string, from: number, to: number): number => {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+};
+/**
+ * An ISO 8601 time in ms, or NaN. The canonical form (`2026-03-02T08:00:00.000Z`, what Cloak
+ * writes) is read field by field, which is several times cheaper than the pattern and
+ * `Date.parse`; anything else (an offset, fewer digits, a field out of range) takes them.
+ */
+function timeOf(at: string): number {
+  if (
+    at.length === 24 &&
+    at.charCodeAt(4) === 45 && // -
+    at.charCodeAt(7) === 45 &&
+    at.charCodeAt(10) === 84 && // T
+    at.charCodeAt(13) === 58 && // :
+    at.charCodeAt(16) === 58 &&
+    at.charCodeAt(19) === 46 && // .
+    at.charCodeAt(23) === 90 // Z
+  ) {
+    const y = digits(at, 0, 4);
+    const mo = digits(at, 5, 7);
+    const d = digits(at, 8, 10);
+    const h = digits(at, 11, 13);
+    const mi = digits(at, 14, 16);
+    const s = digits(at, 17, 19);
+    const ms = digits(at, 20, 23);
+    // Date.parse takes day 31 of any month as Date.UTC does (rolling over); years under 1000 are left to it.
+    if (y >= 1000 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 0 && h <= 23 && mi >= 0 && mi <= 59)
+      if (s >= 0 && s <= 59 && ms >= 0) return Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  }
+  return ISO.test(at) ? Date.parse(at) : Number.NaN;
+}
 
 /** Checks one line against the contract; returns the event (with `at` normalized to UTC) or why not. */
 export function parseLine(text: string): { event: CloakEvent; t: number } | { reason: string } {
@@ -48,7 +101,7 @@ export function parseLine(text: string): { event: CloakEvent; t: number } | { re
   const rec = o as Record<string, unknown>;
   if (typeof rec.type !== 'string' || !(rec.type in REQUIRED))
     return { reason: typeof rec.type === 'string' ? `unknown type "${rec.type.slice(0, 40)}"` : 'no "type"' };
-  const t = typeof rec.at === 'string' && ISO.test(rec.at) ? Date.parse(rec.at) : Number.NaN;
+  const t = typeof rec.at === 'string' ? timeOf(rec.at) : Number.NaN;
   if (Number.isNaN(t)) return { reason: 'missing or invalid "at" (an ISO 8601 UTC timestamp)' };
   let missing: string[] | undefined;
   for (const f of REQUIRED[rec.type as EventType])
@@ -176,23 +229,103 @@ export async function replay(
     runs.push(file);
     buffer = [];
   };
-  try {
-    const lines = createInterface({ input, crlfDelay: Infinity });
-    for await (const text of lines) {
-      const n = ++summary.lines;
+  /**
+   * The fast path while the input is in time order (undefined once it is not): its engine, the
+   * text read since line `from` began (as decoded chunks), and how many good lines it holds.
+   */
+  let inOrder:
+    | { engine: Engine; lastT: number; events: number; alerts: Alert[]; pieces: string[]; from: number; good: number }
+    | undefined = {
+    engine: createEngine(),
+    lastT: Number.NEGATIVE_INFINITY,
+    events: 0,
+    alerts: [],
+    pieces: [],
+    from: 1,
+    good: 0,
+  };
+  /** The good lines among those held up to line `last`, checked again (they were good once) into items for the sort. */
+  const heldItems = (o: NonNullable<typeof inOrder>, last: number): Item[] => {
+    const texts = o.pieces.join('').split(LINE_END);
+    const items: Item[] = [];
+    for (let n = o.from; n <= last; n++) {
+      const text = texts[n - o.from]!;
       if (text.trim() === '') continue;
       const r = parseLine(text);
-      if ('reason' in r) {
-        summary.bad++;
-        const b = { line: n, reason: r.reason };
-        if (summary.badLines.length < 1000) summary.badLines.push(b);
-        opts.onBadLine?.(b);
-        if (opts.strict) return summary;
-        continue;
-      }
-      // The parsed event is kept until its run goes to disk (as JSON, its time already in UTC).
-      buffer.push({ t: r.t, n, e: r.event });
+      if ('event' in r) items.push({ t: r.t, n, e: r.event });
+    }
+    return items;
+  };
+  /** Takes one line; false when a strict run must stop. */
+  const line = (text: string): boolean => {
+    const n = ++summary.lines;
+    if (text.trim() === '') return true;
+    const r = parseLine(text);
+    if ('reason' in r) {
+      summary.bad++;
+      const b = { line: n, reason: r.reason };
+      if (summary.badLines.length < 1000) summary.badLines.push(b);
+      opts.onBadLine?.(b);
+      return !opts.strict;
+    }
+    if (inOrder && r.t >= inOrder.lastT && inOrder.alerts.length < HELD_ALERTS) {
+      inOrder.lastT = r.t;
+      inOrder.events++;
+      inOrder.good++;
+      for (const a of inOrder.engine.ingest(r.event, r.t)) inOrder.alerts.push(a);
+      return true;
+    }
+    if (inOrder) {
+      // Out of order (or too many alerts to hold): sorted the usual way, from the start.
+      buffer = heldItems(inOrder, n - 1);
+      inOrder = undefined;
       if (buffer.length >= runLines) flush();
+    }
+    // The parsed event is kept until its run goes to disk (as JSON, its time already in UTC).
+    buffer.push({ t: r.t, n, e: r.event });
+    if (buffer.length >= runLines) flush();
+    return true;
+  };
+  try {
+    const decoder = new StringDecoder('utf8');
+    /** The unfinished last line, and whether the text so far ended with \r (a \n next is its \r\n). */
+    let rest = '';
+    let sawReturn = false;
+    for await (const chunk of input) {
+      let text = decoder.write(chunk as Buffer | string);
+      if (sawReturn) {
+        if (inOrder && text === '') {
+          // Held text ending in \r that a later \n would join: leave the fast path while it splits as read.
+          buffer = heldItems(inOrder, summary.lines);
+          inOrder = undefined;
+          if (buffer.length >= runLines) flush();
+        }
+        if (text.charCodeAt(0) === 10) text = text.slice(1);
+        sawReturn = false;
+      }
+      if (text === '') continue;
+      inOrder?.pieces.push(text);
+      const parts = (rest + text).split(LINE_END);
+      sawReturn = text.endsWith('\r');
+      rest = parts.pop()!;
+      for (const l of parts) if (!line(l)) return summary;
+      if (inOrder && inOrder.good >= runLines) {
+        // Held lines go to disk as a sorted run, as they would have; the unfinished line stays held.
+        buffer = heldItems(inOrder, summary.lines);
+        flush();
+        inOrder.pieces = rest ? [rest] : [];
+        inOrder.from = summary.lines + 1;
+        inOrder.good = 0;
+      }
+    }
+    if (rest.length > 0 && !line(rest)) return summary;
+    if (inOrder) {
+      summary.events = inOrder.events;
+      for (const a of [...inOrder.alerts, ...inOrder.engine.flush()]) {
+        summary.alerts++;
+        opts.onAlert?.(a);
+      }
+      return summary;
     }
     const engine = createEngine();
     const run = (it: Item) => {

@@ -37,8 +37,9 @@ type Raise = (
     rule: string;
     severity: Severity;
     score: number;
-    texts: AlertTexts;
-    evidence: readonly Evidence[];
+    /** As functions, built only if the alert is raised (most calls repeat a standing alert). */
+    texts: AlertTexts | (() => AlertTexts);
+    evidence: readonly Evidence[] | (() => readonly Evidence[]);
     compared: Alert['compared'];
     at?: string;
   },
@@ -60,11 +61,11 @@ export type WorkDeps = {
     customer: string | undefined,
     at: number,
     ticket?: string,
-  ) => Template[];
+  ) => readonly Template[];
   explainedBy: (role: string, covered: readonly Template[]) => boolean;
   customers: ReadonlyMap<
     string,
-    { parcels: string[]; reviews: number; tickets: Ticket[]; contacts: [string, number][] }
+    { parcels: string[]; reviews: number; tickets: Ticket[]; contacts: ReadonlyMap<string, number> }
   >;
   parcels: ReadonlyMap<string, unknown>;
   ticketsById: ReadonlyMap<string, Ticket>;
@@ -117,8 +118,8 @@ export function createWorkRules(d: WorkDeps) {
       rule: 'break-glass-abuse',
       severity: n >= 6 ? 'high' : 'medium',
       score: 1 - Math.exp(-n / 3),
-      texts: alertTexts('break-glass-abuse', { who: bare(actor), n, role, peer }),
-      evidence: mine.slice(-12).map((b) => b.e),
+      texts: () => alertTexts('break-glass-abuse', { who: bare(actor), n, role, peer }),
+      evidence: () => mine.slice(-12).map((b) => b.e),
       compared: 'peers',
     });
   }
@@ -148,9 +149,11 @@ export function createWorkRules(d: WorkDeps) {
     const now = d.now();
     const rs = (reveals.get(actor) ?? []).filter((x) => x.t > now - WEEK);
     const ds = (deletes.get(actor) ?? []).filter((x) => x.t > now - WEEK);
+    // The evidence is kept as what it is made of, and made only if the alert is raised.
+    type Piece = { e: Evidence; seller?: string };
     const bySeller = new Map<
       string,
-      { revealed: Set<string>; neg: Set<string>; negAny: Set<string>; all: number; evidence: Evidence[] }
+      { revealed: Set<string>; neg: Set<string>; negAny: Set<string>; all: number; evidence: Piece[] }
     >();
     const slot = (s: string) =>
       bySeller.get(s) ??
@@ -160,11 +163,7 @@ export function createWorkRules(d: WorkDeps) {
         if (t > r.t || r.t - t > REVIEW_KEEP) continue;
         const x = slot(seller);
         x.revealed.add(r.customer);
-        x.evidence.push({
-          ...r.e,
-          note: noteTexts('negative-reviewer', { seller }).en,
-          notes: noteTexts('negative-reviewer', { seller }),
-        });
+        x.evidence.push({ e: r.e, seller });
       }
     for (const del of ds) {
       const rv = reviews.get(del.review);
@@ -174,7 +173,7 @@ export function createWorkRules(d: WorkDeps) {
       // A seller's bad review by one of its buyers; spam waves are mixed ratings by throwaway accounts.
       if (rv.rating <= 2) {
         x.negAny.add(rv.customer);
-        x.evidence.push(del.e);
+        x.evidence.push({ e: del.e });
         if (buyers.has(rv.customer)) x.neg.add(rv.customer);
       }
     }
@@ -209,8 +208,17 @@ export function createWorkRules(d: WorkDeps) {
         rule: 'review-broker',
         severity: both ? 'high' : 'medium',
         score: both ? 0.95 : 0.75,
-        texts: alertTexts('review-broker', { who: bare(actor), what: joined }),
-        evidence: x.evidence,
+        texts: () => alertTexts('review-broker', { who: bare(actor), what: joined }),
+        evidence: () =>
+          x.evidence.map(({ e, seller: s }) =>
+            s === undefined
+              ? e
+              : {
+                  ...e,
+                  note: noteTexts('negative-reviewer', { seller: s }).en,
+                  notes: noteTexts('negative-reviewer', { seller: s }),
+                },
+          ),
         compared: 'peers',
       });
     }
@@ -280,7 +288,7 @@ export function createWorkRules(d: WorkDeps) {
         !buyers.has(tk.customer) &&
         (c?.reviews ?? 0) === 0 &&
         (c?.tickets.length ?? 0) <= 1 &&
-        (c?.contacts.length ?? 0) === 0;
+        (c?.contacts.size ?? 0) === 0;
       const actor = `staff:${tk.assignee}`;
       const list = (ticketLog.get(actor) ?? []).filter((x) => x.t > now - WEEK);
       list.push({ t: now, orphan, customer: tk.customer, revealed: false });
@@ -405,12 +413,13 @@ export function createWorkRules(d: WorkDeps) {
           rule: 'unusual-export',
           severity: score >= 3.5 || total >= 6 ? 'high' : 'medium',
           score: Math.min(0.99, 1 - Math.exp(-Math.max(score, total / 1.6) / 2)),
-          texts: alertTexts('unusual-export', {
-            who: bare(e.actor),
-            dataset: e.dataset,
-            reasons: exportReasons(reasons),
-          }),
-          evidence: [
+          texts: () =>
+            alertTexts('unusual-export', {
+              who: bare(e.actor),
+              dataset: e.dataset,
+              reasons: exportReasons(reasons),
+            }),
+          evidence: () => [
             ...own
               .filter((x) => x.recipient === rec)
               .slice(-5)
@@ -486,7 +495,7 @@ export function createWorkRules(d: WorkDeps) {
       rule: 'ticket-cover',
       severity: p < 1e-10 || n >= 10 * base ? 'high' : 'medium',
       score: 1 - base / n,
-      texts: alertTexts('ticket-burst', { who: bare(actor), n, base }),
+      texts: () => alertTexts('ticket-burst', { who: bare(actor), n, base }),
       evidence: [e],
       compared: 'peers-and-own-past',
     });
@@ -517,7 +526,7 @@ export function createWorkRules(d: WorkDeps) {
       rule: 'ticket-cover',
       severity: p < 1e-8 ? 'high' : 'medium',
       score: 1 - Math.max(p, 1e-12) ** (1 / 12),
-      texts: alertTexts('ticket-cover', { who: bare(actor), n: covered.length }),
+      texts: () => alertTexts('ticket-cover', { who: bare(actor), n: covered.length }),
       evidence: [e],
       compared: 'peers',
     });
