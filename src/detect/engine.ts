@@ -138,6 +138,8 @@ type CustomerState = {
   tickets: Ticket[];
   /** actor → time of their latest explained access to the customer. */
   contacts: Map<string, number>;
+  /** When staff last read the customer with any reason (own work or place): someone has dealt with them. */
+  touched?: number;
   reviews: number;
   seen: number;
 };
@@ -917,10 +919,12 @@ export function createEngine(opts: EngineOptions = {}) {
       // Only the person's own work makes a contact that explains a call back: a read that only
       // a place explained must not vouch for the reveal that follows it.
       const cust = v.customer ?? v.found.parcel?.customer;
-      if (cust && v.covered.some((t) => DIRECT.has(t))) {
-        const c = v.found.customer;
+      if (cust) {
+        let c = v.found.customer;
         if (c) c.seen = now;
-        (c ?? customer(cust)).contacts.set(w.name, now);
+        else c = customer(cust);
+        c.touched = now;
+        if (v.covered.some((t) => DIRECT.has(t))) c.contacts.set(w.name, now);
       }
       return;
     }

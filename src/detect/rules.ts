@@ -65,7 +65,13 @@ export type WorkDeps = {
   explainedBy: (role: string, covered: readonly Template[]) => boolean;
   customers: ReadonlyMap<
     string,
-    { parcels: string[]; reviews: number; tickets: Ticket[]; contacts: ReadonlyMap<string, number> }
+    {
+      parcels: string[];
+      reviews: number;
+      tickets: Ticket[];
+      contacts: ReadonlyMap<string, number>;
+      touched?: number;
+    }
   >;
   parcels: ReadonlyMap<string, unknown>;
   ticketsById: ReadonlyMap<string, Ticket>;
@@ -288,7 +294,8 @@ export function createWorkRules(d: WorkDeps) {
         !buyers.has(tk.customer) &&
         (c?.reviews ?? 0) === 0 &&
         (c?.tickets.length ?? 0) <= 1 &&
-        (c?.contacts.size ?? 0) === 0;
+        (c?.contacts.size ?? 0) === 0 &&
+        c?.touched === undefined;
       const actor = `staff:${tk.assignee}`;
       const list = (ticketLog.get(actor) ?? []).filter((x) => x.t > now - WEEK);
       list.push({ t: now, orphan, customer: tk.customer, revealed: false });
