@@ -2,8 +2,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluate, measureGates } from './evaluate.ts';
 import { SECOND_FAMILIES } from './second/world.ts';
+import { THIRD_FAMILIES } from './third/world.ts';
 
-describe('the quality report over both generators', () => {
+describe('the quality report over the three generators', () => {
   test('first generator: every attack family found, no benign actor alerted, benign access explained', () => {
     const r = evaluate('first', [9001, 9002], { days: 3, stations: 5 });
     for (const f of r.families) assert.equal(f.recall, 1, `${f.family}: ${f.detected}/${f.attackers}`);
@@ -32,6 +33,21 @@ describe('the quality report over both generators', () => {
     assert.ok(r.actorPrecision >= 0.5, `precision ${r.actorPrecision}: ${r.falseActors.join(', ')}`);
     assert.ok(r.benignExplained >= 0.98);
     assert.ok(r.benignResponded <= 0.01, 'with no gates shipped, no automatic response reaches a benign actor');
+  });
+
+  test('third generator (written apart from the engine and from the other two): every family it plants is scored by variant', () => {
+    const r = evaluate('third', [9201], { days: 6, stations: 8 });
+    assert.deepEqual(new Set(r.families.map((f) => f.family)), new Set(THIRD_FAMILIES));
+    for (const f of r.families)
+      assert.equal(
+        Object.values(f.byVariant).reduce((a, v) => a + v.attackers, 0),
+        f.attackers,
+      );
+    // A floor against regressions, not the goal (the goal and its measurement are in docs/detection).
+    for (const family of ['data-seller', 'review-broker', 'own-station-sweep'])
+      assert.equal(r.families.find((f) => f.family === family)?.recall, 1, family);
+    assert.ok(r.benignExplained >= 0.98);
+    assert.ok(r.benignResponded <= 0.01);
   });
 
   test('response gates: a rule gets one only at a score where its alerts were right 95% of the time', () => {
