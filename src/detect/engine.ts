@@ -586,17 +586,6 @@ export function createEngine(opts: EngineOptions = {}) {
     return (station && neighbours.get(station)) || NO_PLACES;
   }
 
-  /** Every template that covers this access (learned or not). */
-  function templates(
-    actor: string,
-    parcelId: string | undefined,
-    customerId: string | undefined,
-    at: number,
-    ticket?: string,
-  ): readonly Template[] {
-    return listOf(cover(actor, who(actor), parcelId, customerId, at, ticket));
-  }
-
   /**
    * The parcel and customer states the last `cover` looked up: the access it covered is judged
    * right after (nothing in between adds or drops either), and need not look them up again.
@@ -695,20 +684,12 @@ export function createEngine(opts: EngineOptions = {}) {
 
   /** The place templates learned for each role, as bits (cleared when the learner relearns). */
   const learnedBits = new Map<string, number>();
-  /** Whether these templates explain an access by this role (the same as `explainedBy`, on bits). */
+  /** Whether these templates (bits) explain an access by this role: direct ones and focus always, places as learned. */
   function explains(role: string, m: number): boolean {
     if ((m & ALWAYS) !== 0) return true;
     let l = learnedBits.get(role);
     if (l === undefined) learnedBits.set(role, (l = maskOf(learner.learned(role))));
     return (m & l) !== 0;
-  }
-
-  function explainedBy(role: string, covered: readonly Template[]): boolean {
-    // Focus (a station whose parcels fill most of a person's recent reads) is a day's posting,
-    // for any role: harvesting spreads over stations, covering for a colleague does not.
-    if (covered.some((t) => DIRECT.has(t) || t === 'focus')) return true;
-    const learned = learner.learned(role);
-    return covered.some((t) => learned.has(t as never));
   }
 
   /** An actor's expected unexplained rate: their own past, shrunk toward their role's (a newcomer starts on the role's). */
@@ -910,7 +891,7 @@ export function createEngine(opts: EngineOptions = {}) {
     }
     // Whether or not the region was learned yet: the device's own past must count its cold start.
     if (
-      kindOf(actor) === 'device' &&
+      w.kind === 'device' &&
       v.covered.includes('region') &&
       !v.covered.some((t) => DIRECT.has(t) || t === 'own-station')
     )
@@ -1370,8 +1351,6 @@ export function createEngine(opts: EngineOptions = {}) {
     inHistoryGap: () => now < gapUntil,
     roleOf,
     actorState,
-    templates,
-    explainedBy,
     customers,
     parcels,
     ticketsById,
@@ -1390,9 +1369,10 @@ export function createEngine(opts: EngineOptions = {}) {
       ...(e.ticket ? { ticket: e.ticket } : {}),
     };
     if (e.result === 'break_glass') {
-      const covered = templates(e.actor, undefined, e.customer, at, e.ticket);
-      const explained = explainedBy(learnKey(roleOf(e.actor), 'reveal'), covered);
-      opts.onAccess?.({ actor: e.actor, at: e.at, explained, shown: true, customer: e.customer, templates: covered });
+      const w = who(e.actor);
+      const m = cover(e.actor, w, undefined, e.customer, at, e.ticket);
+      const explained = explains(learnKey(w.role, 'reveal'), m);
+      opts.onAccess?.({ actor: e.actor, at: e.at, explained, shown: true, customer: e.customer, templates: listOf(m) });
       work.breakGlass(out, e.actor, e.customer, ev, explained);
       return;
     }

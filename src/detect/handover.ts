@@ -69,13 +69,13 @@ export function createHandovers(raise: Raise) {
       const p = parcels.get(parcel);
       if (!p) return;
       parcels.delete(parcel);
-      const owner = ownerOf(app);
       // Learn the app's owner only from deliveries no handover puts in question.
       if (p.from === undefined) {
         const m = apps.get(app) ?? apps.set(app, new Map()).get(app)!;
         m.set(p.courier, (m.get(p.courier) ?? 0) + 1);
         return;
       }
+      const owner = ownerOf(app);
       if (owner === undefined) return;
       const actor = `staff:${p.courier}`;
       const list = (taken.get(actor) ?? []).filter((x) => x.t > t - WEEK);

@@ -1,6 +1,5 @@
 import type { CloakEvent } from '../bus/events.ts';
 import type { ActorState, Alert, Evidence, Severity } from './engine.ts';
-import type { Template } from './explain.fns.ts';
 import { median, poissonTail } from './stats.fns.ts';
 import { alertTexts, exportReasons, noteTexts, type AlertTexts } from './texts.ts';
 
@@ -55,14 +54,6 @@ export type WorkDeps = {
   inHistoryGap: () => boolean;
   roleOf: (actor: string) => string;
   actorState: (actor: string) => ActorState;
-  templates: (
-    actor: string,
-    parcel: string | undefined,
-    customer: string | undefined,
-    at: number,
-    ticket?: string,
-  ) => readonly Template[];
-  explainedBy: (role: string, covered: readonly Template[]) => boolean;
   customers: ReadonlyMap<
     string,
     {
